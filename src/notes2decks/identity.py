@@ -1,0 +1,38 @@
+"""Stable identities for cards, so that a rebuilt deck updates the notes already in Anki."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_PUNCT_OR_SPACE = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_front(text: str) -> str:
+    """Fold case, accents' compatibility forms, white space and punctuation out of a front.
+
+    "Stalin's  Rise!" and "stalins rise" give the same key, so trivial edits keep a note's identity.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("'", "").replace("\u2019", "")
+    return _PUNCT_OR_SPACE.sub(" ", text).strip()
+
+
+def card_identity(deck_path: str, kind: str, front: str) -> str:
+    """The identity of a card: its deck path, its kind family and its normalised front.
+
+    Basic and reversed cards share a family, so switching `::` to `:::` keeps the note's key.
+    """
+    family = "qa" if kind in ("basic", "reversed") else kind
+    return f"{normalise_front(deck_path)}/{family}/{normalise_front(front)}"
+
+
+def disambiguate(identities: list[str]) -> list[str]:
+    """Make repeated identities unique deterministically: the second `x` becomes `x#2`, and so on."""
+    seen: dict[str, int] = {}
+    result: list[str] = []
+    for key in identities:
+        count = seen.get(key, 0) + 1
+        seen[key] = count
+        result.append(key if count == 1 else f"{key}#{count}")
+    return result

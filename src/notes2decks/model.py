@@ -1,0 +1,348 @@
+"""The format-neutral card model that every reader builds and every exporter consumes.
+
+Rich text is a small tree of blocks and inlines, in the spirit of a CommonMark AST. It holds no
+HTML and no reportlab markup: each exporter renders it for itself. Nothing here imports genanki
+or reportlab.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+# --------------------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Plain text, exactly as it should be shown (never pre-escaped)."""
+
+    text: str
+    """The characters to show."""
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    """Emphasised (italic) text."""
+
+    children: Inlines
+    """The emphasised content."""
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    """Strongly emphasised (bold) text, often a key term."""
+
+    children: Inlines
+    """The bold content."""
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """Inline code, shown in a monospace font with its spacing kept."""
+
+    text: str
+    """The code, verbatim."""
+
+
+@dataclass(frozen=True, slots=True)
+class Math:
+    """A LaTeX formula, inline (`$...$`) or on its own line (`$$...$$`)."""
+
+    source: str
+    """The LaTeX source as written, without the dollar delimiters."""
+    display: bool = False
+    """True for a display formula, set on its own line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cloze:
+    """A span hidden on a cloze card, such as `{{c1::1924::year}}`."""
+
+    number: int
+    """The cloze number (1 for c1): spans with one number are hidden together."""
+    children: Inlines
+    """The hidden content."""
+    hint: str = ""
+    """The hint shown in place of the hidden content, or empty."""
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image, resolved against the notes file that names it."""
+
+    src: str
+    """The path as written in the notes."""
+    path: Path
+    """The resolved absolute path of the image file."""
+    alt: str = ""
+    """The alternative text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink."""
+
+    href: str
+    """The target address."""
+    children: Inlines
+    """The link text."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+Inline = Union[Text, Emphasis, Strong, Code, Math, Cloze, Image, Link, LineBreak]
+Inlines = tuple[Inline, ...]
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of inline content; on a card-set back, one fact."""
+
+    children: Inlines
+    """The paragraph's content."""
+    line: int = 0
+    """The 1-based line in the notes file where it starts (0 when unknown)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One item of a list: usually a single paragraph, sometimes a nested list."""
+
+    children: Blocks
+    """The item's blocks."""
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    """A bulleted or numbered list."""
+
+    items: tuple[ListItem, ...]
+    """The items, in order."""
+    ordered: bool = False
+    """True for a numbered list."""
+    start: int = 1
+    """The first number of a numbered list."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A sub-heading inside a card's back (Markdown H3 and deeper)."""
+
+    level: int
+    """The Markdown heading level, 3 or more."""
+    children: Inlines
+    """The heading text."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """A fenced or indented code block, kept verbatim."""
+
+    code: str
+    """The code, with its spacing and line breaks."""
+    language: str = ""
+    """The fence's language name, or empty."""
+
+
+@dataclass(frozen=True, slots=True)
+class MathBlock:
+    """A display formula on its own line (`$$...$$`)."""
+
+    source: str
+    """The LaTeX source as written, without the delimiters."""
+
+
+class Align(enum.Enum):
+    """How a table column is aligned."""
+
+    NONE = ""
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A GFM table."""
+
+    header: tuple[Inlines, ...]
+    """The header cells."""
+    rows: tuple[tuple[Inlines, ...], ...]
+    """The body rows, each a tuple of cells."""
+    align: tuple[Align, ...] = ()
+    """The alignment of each column."""
+
+
+@dataclass(frozen=True, slots=True)
+class ThematicBreak:
+    """A horizontal rule."""
+
+
+Block = Union[Paragraph, BulletList, Heading, CodeBlock, MathBlock, Table, ThematicBreak]
+Blocks = tuple[Block, ...]
+
+# --------------------------------------------------------------------------- cards and decks
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceRef:
+    """A place in a notes file."""
+
+    file: str
+    """The notes file's path as the user named it (for messages such as `notes/x.md:14`)."""
+    line: int = 0
+    """The 1-based line number, or 0 when the place is the whole file."""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+class CardKind(enum.Enum):
+    """What kind of note a card becomes."""
+
+    REVISION = "revision"
+    """A heading and its facts: the classic revision card."""
+    BASIC = "basic"
+    """A question and an answer."""
+    REVERSED = "reversed"
+    """A question and an answer, also asked the other way round."""
+    CLOZE = "cloze"
+    """A text with hidden spans."""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One card of a deck."""
+
+    kind: CardKind
+    """What kind of note the card becomes."""
+    front: Inlines
+    """The front: a heading, a question, or for a cloze card the text holding the cloze spans."""
+    back: Blocks
+    """The back: facts, an answer, or a cloze card's extra text."""
+    source: SourceRef
+    """Where the card starts in the notes."""
+    identity: str
+    """A key that stays the same across rebuilds: the deck path and the normalised front."""
+    tags: tuple[str, ...] = ()
+    """The card's own tags (the deck's tags are added by exporters)."""
+    continued: bool = False
+    """True when the card had no heading of its own and continues the previous card's heading."""
+
+
+class TermKind(enum.Enum):
+    """Where a glossary entry came from."""
+
+    EXPLICIT = "explicit"
+    """Written in the notes' glossary section: authoritative."""
+    AUTO = "auto"
+    """Extracted automatically from the text."""
+    PERSON = "person"
+    """A person the notes mention, with the facts about them."""
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryEntry:
+    """One key term and its definition."""
+
+    term: str
+    """The term as it should be listed."""
+    definition: str
+    """The definition, as plain text (math source kept as written)."""
+    source: SourceRef
+    """Where the term is defined or first explained."""
+    kind: TermKind = TermKind.EXPLICIT
+    """Whether the entry was written explicitly or extracted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deck:
+    """Everything one notes file holds."""
+
+    title: str
+    """The topic's title."""
+    deck_path: str
+    """The Anki deck path, with `::` between levels, such as `History::Russia`."""
+    source: SourceRef
+    """The notes file."""
+    cards: tuple[Card, ...] = ()
+    """The cards, in the order of the notes."""
+    glossary: tuple[GlossaryEntry, ...] = ()
+    """The key terms."""
+    subject: str = ""
+    """The subject, such as `History`, or empty."""
+    tags: tuple[str, ...] = ()
+    """Tags for every card of the deck."""
+    author: str = ""
+    """The author, or empty."""
+    intro: Blocks = ()
+    """Text before the first card: shown nowhere on cards, kept for completeness."""
+    auto_glossary: bool = False
+    """True when the glossary should be extracted from the text (no explicit glossary)."""
+    auto_cloze: bool = False
+    """True when facts may become cloze notes automatically (the notes have no cloze syntax)."""
+    reader: str = ""
+    """The name of the reader that built this deck, such as `cardset` or `markdown`."""
+    modified: int = 0
+    """The notes file's modification time in seconds since the epoch (SOURCE_DATE_EPOCH wins)."""
+    removed: tuple[Card, ...] = ()
+    """Cards that earlier builds had and the notes no longer do, so exporters can mark them."""
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    """Unknown front-matter keys kept as strings, for tools that want them."""
+
+
+# --------------------------------------------------------------------------- plain text
+
+
+def inline_text(inlines: Inlines) -> str:
+    """The plain text of inline content: cloze spans shown, math as its source."""
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text | Code):
+            parts.append(node.text)
+        elif isinstance(node, Math):
+            parts.append(node.source)
+        elif isinstance(node, Emphasis | Strong | Cloze | Link):
+            parts.append(inline_text(node.children))
+        elif isinstance(node, Image):
+            parts.append(node.alt)
+        elif isinstance(node, LineBreak):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def block_lines(blocks: Blocks) -> list[str]:
+    """The plain text of blocks, one string per paragraph, list item, row or code block."""
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph | Heading):
+            lines.append(inline_text(block.children))
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                lines.extend(block_lines(item.children))
+        elif isinstance(block, CodeBlock):
+            lines.append(block.code.rstrip("\n"))
+        elif isinstance(block, MathBlock):
+            lines.append(block.source)
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                lines.append(" | ".join(inline_text(cell) for cell in row))
+    return lines
+
+
+def block_text(blocks: Blocks) -> str:
+    """The plain text of blocks, joined by newlines."""
+    return "\n".join(block_lines(blocks))
+
+
+def facts(card: Card) -> list[str]:
+    """The card's facts as plain text: each paragraph or list item of its back."""
+    return block_lines(card.back)

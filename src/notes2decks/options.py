@@ -1,0 +1,39 @@
+"""Build options shared by the CLI, the build and the exporters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import CardKind
+
+DEFAULT_PRINT_KINDS = frozenset({CardKind.REVISION, CardKind.BASIC, CardKind.REVERSED})
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What to build and how; every field has the default that `make-deck` uses."""
+
+    formats: tuple[str, ...] = ("apkg", "pdf", "csv")
+    """The exporters to run, by name."""
+    paper: str = "a4"
+    """The PDF paper size: `a4` or `letter`."""
+    card_size: str = "a6"
+    """The printed card size: `a6`, `a7`, `3x5`, `4x6` or `business`."""
+    duplex: str = "long"
+    """How backs are laid out: `long`, `short` or `fold`."""
+    back_offset: tuple[float, float] = (0.0, 0.0)
+    """Millimetres to shift the backs by (x right, y up) for a misaligned printer."""
+    print_kinds: frozenset[CardKind] = DEFAULT_PRINT_KINDS
+    """The kinds of card printed in the PDF."""
+    print_glossary: bool = False
+    """True to add a printable glossary sheet to the PDF."""
+    auto_cloze: bool = True
+    """True to turn dated or quoted facts of card-set notes into cloze notes."""
+    csv_anki: bool = False
+    """True to add Anki's import header lines to the CSV."""
+    lock: bool = True
+    """True to keep note identities across heading edits with a lock file beside the notes."""
+    jobs: int = 0
+    """Worker processes; 0 picks one per core."""
+    force: bool = False
+    """True to rebuild files that the cache says are unchanged."""

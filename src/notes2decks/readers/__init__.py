@@ -1,0 +1,164 @@
+"""Readers turn one notes file into a `Deck`. They know nothing of the exporters.
+
+`read_notes` decodes the file, picks the reader from the registry and runs it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Diagnostic, NotesError
+from ..model import Deck
+from ..registry import load, reader_for
+
+# Files whose first bytes say they are images; anything else named as an image is refused.
+_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+)
+
+
+def _silent(_: Diagnostic) -> None:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ReadContext:
+    """What a reader knows about the file it reads, besides its text."""
+
+    file: str
+    """The file's name for messages, as the user named it (`notes/x.md`)."""
+    path: Path
+    """The file's absolute path."""
+    root: Path
+    """The notes folder: images must stay inside it."""
+    folders: tuple[str, ...] = ()
+    """The folders between the notes folder and the file, outermost first."""
+    warn: Callable[[Diagnostic], None] = _silent
+    """Where the reader reports warnings."""
+
+    def warning(self, line: int, message: str, col: int = 0) -> None:
+        """Report a warning at a line of this file."""
+        self.warn(Diagnostic(self.file, line, message, "warning", col))
+
+    def error(self, line: int, message: str, col: int = 0) -> NotesError:
+        """An error at a line of this file, for the reader to raise."""
+        return NotesError(message, self.file, line, col)
+
+    def default_deck_path(self, title: str) -> str:
+        """The deck path when the notes name none: the folders, then the title."""
+        parts = [humanise(folder) for folder in self.folders]
+        parts.append(clean_deck_part(title) or humanise(self.path.stem))
+        return "::".join(part for part in parts if part)
+
+    def resolve_image(self, src: str, line: int) -> Path:
+        """The absolute path of an image the notes name, checked to exist, stay inside the notes
+        folder and be an image."""
+        if re.match(r"^[a-z][a-z0-9+.-]*://", src, re.IGNORECASE):
+            raise self.error(line, f"image {src!r} is a web address; download it next to the notes")
+        candidate = (self.path.parent / src).resolve()
+        root = self.root.resolve()
+        if not candidate.is_relative_to(root):
+            raise self.error(
+                line, f"image {src!r} is outside the notes folder {self.root}; copy it inside"
+            )
+        if not candidate.is_file():
+            raise self.error(line, f"image {src!r} not found (looked for {candidate})")
+        with open(candidate, "rb") as handle:
+            head = handle.read(512)
+        if not image_kind(head):
+            raise self.error(line, f"{src!r} is not a PNG, JPEG, GIF or SVG image")
+        return candidate
+
+
+def image_kind(head: bytes) -> str:
+    """`png`, `jpeg`, `gif` or `svg` from a file's first bytes, or empty when it is none of them."""
+    for magic, kind in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            return kind
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in head):
+        return "svg"
+    return ""
+
+
+def humanise(name: str) -> str:
+    """A folder or file name as a deck name: `stationary-waves` gives `Stationary waves`."""
+    words = re.sub(r"[_\-\s]+", " ", name).strip()
+    return clean_deck_part(words[:1].upper() + words[1:])
+
+
+def clean_deck_part(name: str) -> str:
+    """A deck path part without the characters that break Anki deck paths."""
+    name = name.replace("::", ":").replace('"', "'")
+    return re.sub(r"\s+", " ", name).strip()
+
+
+def decode(data: bytes, file: str, warn: Callable[[Diagnostic], None]) -> str:
+    """Notes text from a file's bytes: UTF-8 with or without a BOM, any newline convention.
+
+    Windows-1252 (notes saved from Word) is decoded with a warning; binary files are refused.
+    """
+    if not data.strip():
+        raise NotesError("the file is empty; write a title and some cards", file)
+    if b"\x00" in data[:8192]:
+        raise NotesError("this is a binary file, not text notes", file)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise NotesError(
+                "the file is not UTF-8 text; save it as UTF-8 and build again", file, line
+            ) from None
+        warn(
+            Diagnostic(
+                file,
+                line,
+                "the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to be sure",
+            )
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_notes(
+    path: Path,
+    *,
+    root: Path | None = None,
+    file: str | None = None,
+    warn: Callable[[Diagnostic], None] = _silent,
+) -> Deck:
+    """Read one notes file into a `Deck`.
+
+    `root` is the notes folder (images must stay inside it, and the folders between it and the
+    file name the deck); `file` is the name used in messages.
+    """
+    path = Path(path)
+    file = file or str(path)
+    root = Path(root) if root is not None else path.parent
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotesError("no such file", file) from None
+    except IsADirectoryError:
+        raise NotesError("this is a folder, not a notes file", file) from None
+    except OSError as exc:
+        raise NotesError(f"cannot read the file: {exc.strerror}", file) from None
+    text = decode(data, file, warn)
+    spec = reader_for(path.suffix, text)
+    if spec is None:
+        raise NotesError(f"no reader for {path.suffix!r} files", file)
+    try:
+        folders = path.resolve().parent.relative_to(root.resolve()).parts
+    except ValueError:
+        folders = ()
+    context = ReadContext(file, path.resolve(), root, tuple(folders), warn)
+    deck: Deck = load(spec.target)(text, context)
+    return deck
