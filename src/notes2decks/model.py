@@ -261,6 +261,8 @@ class GlossaryEntry:
     """Where the term is defined or first explained."""
     kind: TermKind = TermKind.EXPLICIT
     """Whether the entry was written explicitly or extracted."""
+    card: str = ""
+    """The identity of the card the entry was taken from, if any: that card already asks it."""
 
 
 @dataclass(frozen=True, slots=True)
