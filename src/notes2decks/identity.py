@@ -28,7 +28,7 @@ def card_identity(deck_path: str, kind: str, front: str) -> str:
 
 
 def disambiguate(identities: list[str]) -> list[str]:
-    """Make repeated identities unique deterministically: the second `x` becomes `x#2`, and so on."""
+    """Make repeated identities unique, deterministically: the second `x` becomes `x#2`."""
     seen: dict[str, int] = {}
     result: list[str] = []
     for key in identities:

@@ -8,9 +8,9 @@ or reportlab.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 # --------------------------------------------------------------------------- inlines
 
@@ -96,7 +96,7 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Union[Text, Emphasis, Strong, Code, Math, Cloze, Image, Link, LineBreak]
+Inline = Text | Emphasis | Strong | Code | Math | Cloze | Image | Link | LineBreak
 Inlines = tuple[Inline, ...]
 
 # --------------------------------------------------------------------------- blocks
@@ -186,7 +186,7 @@ class ThematicBreak:
     """A horizontal rule."""
 
 
-Block = Union[Paragraph, BulletList, Heading, CodeBlock, MathBlock, Table, ThematicBreak]
+Block = Paragraph | BulletList | Heading | CodeBlock | MathBlock | Table | ThematicBreak
 Blocks = tuple[Block, ...]
 
 # --------------------------------------------------------------------------- cards and decks
@@ -343,6 +343,33 @@ def block_lines(blocks: Blocks) -> list[str]:
 def block_text(blocks: Blocks) -> str:
     """The plain text of blocks, joined by newlines."""
     return "\n".join(block_lines(blocks))
+
+
+def walk_inlines(deck: Deck) -> Iterator[Inline]:
+    """Every inline node of a deck's cards, depth first, fronts before backs."""
+    for card in deck.cards:
+        yield from _walk(card.front)
+        yield from _walk_blocks(card.back)
+
+
+def _walk_blocks(blocks: Blocks) -> Iterator[Inline]:
+    for block in blocks:
+        if isinstance(block, Paragraph | Heading):
+            yield from _walk(block.children)
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                yield from _walk_blocks(item.children)
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                for cell in row:
+                    yield from _walk(cell)
+
+
+def _walk(inlines: Inlines) -> Iterator[Inline]:
+    for node in inlines:
+        yield node
+        if isinstance(node, Emphasis | Strong | Cloze | Link):
+            yield from _walk(node.children)
 
 
 def facts(card: Card) -> list[str]:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Diagnostic, NotesError
-from ..model import Deck
+from ..identity import card_identity, disambiguate
+from ..model import CardKind, Deck
 from ..registry import load, reader_for
 
 # Files whose first bytes say they are images; anything else named as an image is refused.
@@ -162,3 +163,25 @@ def read_notes(
     context = ReadContext(file, path.resolve(), root, tuple(folders), warn)
     deck: Deck = load(spec.target)(text, context)
     return deck
+
+
+def assign_identities(
+    drafts: list[tuple[CardKind, str, int]], deck_path: str, context: ReadContext
+) -> list[str]:
+    """Identities for a deck's cards, given each card's kind, front text and line, in order.
+
+    Two cards with the same front get a warning naming both lines, and keep apart as `key`,
+    `key#2`, ... in the order of the notes, so rebuilds give every card the same identity.
+    """
+    keys = [card_identity(deck_path, kind.value, front) for kind, front, _ in drafts]
+    first_line: dict[str, int] = {}
+    for key, (_, front, line) in zip(keys, drafts, strict=True):
+        if key in first_line:
+            context.warning(
+                line,
+                f"the front {front!r} is the same as the card at line {first_line[key]}; "
+                "both are kept, but consider telling them apart",
+            )
+        else:
+            first_line[key] = line
+    return disambiguate(keys)

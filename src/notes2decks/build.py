@@ -1,0 +1,362 @@
+"""The build: notes files in, one set of outputs per file out.
+
+`build(paths, out, options)` is what `make-deck` runs. Each notes file is built on its own (in
+worker processes when there are several): read into a `Deck`, enriched (glossary terms, auto
+cloze, identities kept across edits), then handed to each exporter. A file that fails leaves its
+previous outputs untouched and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .cache import BuildCache
+from .errors import Diagnostic, NotesError
+from .model import Deck, GlossaryEntry, Image, SourceRef, walk_inlines
+from .options import BuildOptions
+from .readers import read_notes
+from .registry import EXPORTERS, load, notes_suffixes
+
+COMBINED_GLOSSARY = "glossary.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class NotesFile:
+    """One notes file to build, and where its outputs go."""
+
+    path: Path
+    """The notes file."""
+    root: Path
+    """The notes folder it was found in: images stay inside it, and its sub-folders name decks."""
+    display: str
+    """The file's name for messages."""
+    stem: Path
+    """The outputs' path without suffix, relative to the output folder (mirrors the folders)."""
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What building one notes file gave."""
+
+    file: NotesFile
+    """The notes file."""
+    outputs: list[Path] = field(default_factory=list)
+    """The outputs written (or, when unchanged, already there)."""
+    cards: int = 0
+    """How many cards the deck holds."""
+    glossary: tuple[GlossaryEntry, ...] = ()
+    """The deck's glossary, for the combined glossary of the build."""
+    deck_path: str = ""
+    """The deck's Anki path."""
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """The warnings, in the order they were found."""
+    error: Diagnostic | None = None
+    """Why the file failed, or None."""
+    cached: bool = False
+    """True when nothing had changed and the outputs were kept."""
+    inputs: list[Path] = field(default_factory=list)
+    """Files besides the notes that the outputs depend on (images)."""
+
+
+@dataclass(slots=True)
+class BuildReport:
+    """What a whole build gave."""
+
+    results: list[FileResult] = field(default_factory=list)
+    """One result per notes file, in a stable order."""
+    outputs: list[Path] = field(default_factory=list)
+    """Outputs of the build as a whole, such as the combined glossary."""
+    seconds: float = 0.0
+    """Wall-clock time of the build."""
+    errors: list[Diagnostic] = field(default_factory=list)
+    """Errors of the build as a whole (not of one file)."""
+
+    @property
+    def failed(self) -> list[FileResult]:
+        """The files that failed."""
+        return [r for r in self.results if r.error is not None]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """Every warning, file by file."""
+        return [w for r in self.results for w in r.warnings]
+
+    @property
+    def ok(self) -> bool:
+        """True when every file built."""
+        return not self.failed and not self.errors
+
+    def summary(self) -> str:
+        """One line for people: files, cards, outputs, time, warnings."""
+        files = len(self.results)
+        built = sum(1 for r in self.results if r.error is None and not r.cached)
+        cached = sum(1 for r in self.results if r.cached)
+        cards = sum(r.cards for r in self.results)
+        outputs = sum(len(r.outputs) for r in self.results if not r.cached) + len(self.outputs)
+        parts = [f"{files} file{'s' if files != 1 else ''}", f"{cards} cards"]
+        if cached:
+            parts.append(f"{built} built, {cached} unchanged")
+        parts.append(f"{outputs} output{'s' if outputs != 1 else ''} written")
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed")
+        warnings = len(self.warnings)
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        return ", ".join(parts) + f" in {self.seconds:.2f} s"
+
+
+def find_notes(paths: Sequence[Path]) -> list[NotesFile]:
+    """The notes files named by `paths` (files, or folders walked recursively), sorted.
+
+    Hidden files and folders are skipped, symbolic links to folders are not followed (so a link
+    loop cannot trap the walk), and a path that does not exist is an error.
+    """
+    suffixes = notes_suffixes()
+    found: dict[Path, NotesFile] = {}
+    for given in paths:
+        given = Path(given)
+        if not given.exists():
+            raise NotesError("no such file or folder", str(given))
+        if given.is_file():
+            _add(found, given, given.parent, Path(given.stem))
+            continue
+        for folder, dirs, files in os.walk(given, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                path = Path(folder) / name
+                if name.startswith(".") or path.suffix.lower() not in suffixes:
+                    continue
+                stem = path.relative_to(given).with_suffix("")
+                _add(found, path, given, stem)
+    return sorted(found.values(), key=lambda f: (f.stem.as_posix(), f.display))
+
+
+def _add(found: dict[Path, NotesFile], path: Path, root: Path, stem: Path) -> None:
+    resolved = path.resolve()
+    if resolved not in found:
+        found[resolved] = NotesFile(path, root, str(path), stem)
+
+
+def output_paths(file: NotesFile, out: Path, formats: Sequence[str]) -> dict[str, Path]:
+    """Where each format's output of `file` goes."""
+    return {fmt: out / (file.stem.as_posix() + EXPORTERS[fmt].suffix) for fmt in formats}
+
+
+def source_date(default: float) -> int:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else `default`."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return int(value)
+    return int(default)
+
+
+def prepare_deck(
+    deck: Deck, path: Path, options: BuildOptions
+) -> tuple[Deck, Callable[[], None] | None]:
+    """The deck as the exporters get it: dated, its glossary extracted, auto cloze added, and its
+    identities reconciled with the lock file. Also returns the step that saves the lock file,
+    to run once every output is written."""
+    deck = dataclasses.replace(deck, modified=source_date(path.stat().st_mtime))
+    deck = dataclasses.replace(deck, glossary=_extract_glossary(deck))
+    if options.auto_cloze and deck.auto_cloze:
+        from .autocloze import add_auto_cloze
+
+        deck = add_auto_cloze(deck)
+    if not options.lock or "apkg" not in options.formats:
+        return deck, None
+    from .lockfile import lock_path_for, reconcile, save_lock
+
+    lock_path = lock_path_for(path)
+    deck, state = reconcile(deck, lock_path)
+    return deck, lambda: save_lock(lock_path, state)
+
+
+def _extract_glossary(deck: Deck) -> tuple[GlossaryEntry, ...]:
+    from .glossary import extract_glossary
+
+    entries: tuple[GlossaryEntry, ...] = extract_glossary(deck)
+    return entries
+
+
+def build_file(
+    file: NotesFile, out: Path, options: BuildOptions, staging: Path | None = None
+) -> FileResult:
+    """Build one notes file's outputs. Never raises for bad notes: the result says what failed."""
+    result = FileResult(file)
+    try:
+        deck = read_notes(file.path, root=file.root, file=file.display, warn=result.warnings.append)
+        deck, save_lock = prepare_deck(deck, file.path, options)
+        result.cards = len(deck.cards)
+        result.glossary = deck.glossary
+        result.deck_path = deck.deck_path
+        result.inputs = sorted({n.path for n in walk_inlines(deck) if isinstance(n, Image)})
+        destinations = output_paths(file, out, options.formats)
+        with _staging_folder(out, staging) as folder:
+            staged: list[tuple[Path, Path]] = []
+            for fmt, dest in destinations.items():
+                temp = folder / f"{len(staged)}{EXPORTERS[fmt].suffix}"
+                load(EXPORTERS[fmt].target)(deck, temp, options, result.warnings.append)
+                staged.append((temp, dest))
+            # Only when every format succeeded do the new outputs replace the old ones.
+            for temp, dest in staged:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(temp, dest)
+                result.outputs.append(dest)
+        if save_lock is not None:
+            save_lock()
+    except NotesError as exc:
+        result.error = Diagnostic(exc.file or file.display, exc.line, exc.message, "error", exc.col)
+    except OSError as exc:
+        where = exc.filename or file.display
+        result.error = Diagnostic(str(where), 0, f"cannot write: {exc.strerror or exc}", "error")
+    except Exception as exc:
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        result.error = Diagnostic(
+            file.display,
+            0,
+            f"internal error while building this file ({detail}); please report it",
+            "error",
+        )
+    return result
+
+
+@contextlib.contextmanager
+def _staging_folder(out: Path, given: Path | None) -> Iterator[Path]:
+    if given is not None:
+        yield given
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=".notes2decks-", dir=out))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _build_one(args: tuple[NotesFile, Path, BuildOptions]) -> FileResult:
+    return build_file(*args)
+
+
+def build(
+    paths: Sequence[Path],
+    out: Path,
+    options: BuildOptions | None = None,
+    progress: Callable[[FileResult, int, int], None] | None = None,
+) -> BuildReport:
+    """Build every notes file under `paths` into `out`.
+
+    Example:
+        report = build([Path("notes")], Path("out"), BuildOptions(formats=("apkg",)))
+    """
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    report = BuildReport()
+    files = find_notes(paths)
+    _check_clashes(files, out, options, report)
+    clashing = {Path(e.file) for e in report.errors}
+    files = [f for f in files if f.path not in clashing]
+    out.mkdir(parents=True, exist_ok=True)
+    if not os.access(out, os.W_OK):
+        raise NotesError("the output folder cannot be written; choose another with -o", str(out))
+
+    cache = BuildCache.load(out)
+    todo: list[NotesFile] = []
+    for file in files:
+        hit = None if options.force else cache.lookup(file, out, options, __version__)
+        if hit is not None:
+            report.results.append(hit)
+            if progress:
+                progress(hit, len(report.results), len(files))
+        else:
+            todo.append(file)
+
+    jobs = options.jobs or (os.cpu_count() or 1)
+    jobs = max(1, min(jobs, len(todo)))
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for result in pool.map(_build_one, [(f, out, options) for f in todo]):
+                _record(report, cache, result, options)
+                if progress:
+                    progress(result, len(report.results), len(files))
+    else:
+        for file in todo:
+            _record(report, cache, build_file(file, out, options), options)
+            if progress:
+                progress(report.results[-1], len(report.results), len(files))
+
+    report.results.sort(key=lambda r: (r.file.stem.as_posix(), r.file.display))
+    if "csv" in options.formats and len(report.results) > 1:
+        _write_combined_glossary(report, out, options)
+    cache.save(out)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _record(
+    report: BuildReport,
+    cache: BuildCache,
+    result: FileResult,
+    options: BuildOptions,
+) -> None:
+    report.results.append(result)
+    if result.error is None:
+        cache.store(result, options, __version__)
+    else:
+        cache.forget(result.file)
+
+
+def _check_clashes(
+    files: list[NotesFile], out: Path, options: BuildOptions, report: BuildReport
+) -> None:
+    """Two notes files whose outputs would overwrite each other (x.md and x.txt) are errors."""
+    owners: dict[str, NotesFile] = {}
+    for file in files:
+        key = file.stem.as_posix().casefold()
+        if key in owners:
+            first = owners[key]
+            report.errors.append(
+                Diagnostic(
+                    file.display,
+                    0,
+                    f"its outputs would overwrite those of {first.display}; rename one of them",
+                    "error",
+                )
+            )
+        else:
+            owners[key] = file
+
+
+def _write_combined_glossary(report: BuildReport, out: Path, options: BuildOptions) -> None:
+    from .exporters.csv import write_glossary_csv
+
+    decks = [
+        Deck(
+            title=r.file.stem.name,
+            deck_path=r.deck_path,
+            source=_source(r),
+            glossary=r.glossary,
+        )
+        for r in report.results
+        if r.error is None
+    ]
+    dest = out / COMBINED_GLOSSARY
+    try:
+        write_glossary_csv(decks, dest, options)
+    except OSError as exc:
+        report.errors.append(Diagnostic(str(dest), 0, f"cannot write: {exc.strerror}", "error"))
+        return
+    report.outputs.append(dest)
+
+
+def _source(result: FileResult) -> SourceRef:
+    return SourceRef(result.file.display)

@@ -1,0 +1,158 @@
+"""The build cache: skip notes files whose content, options and tool version are unchanged.
+
+It lives in the output folder as `.notes2decks-cache.json`. An entry is trusted only while the
+notes file (and every image it uses) has the same content, the options and the tool version are
+the same, and every output is still there. Size and modification time are checked first; the
+content hash only when they differ, so a no-change rebuild reads no notes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .atomic import write_text
+from .errors import Diagnostic
+from .model import GlossaryEntry, SourceRef, TermKind
+from .options import BuildOptions
+
+if TYPE_CHECKING:
+    from .build import FileResult, NotesFile
+
+CACHE_NAME = ".notes2decks-cache.json"
+_FORMAT = 1
+
+
+def file_fingerprint(path: Path) -> dict[str, Any]:
+    """Size, modification time and content hash of a file."""
+    stat = path.stat()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
+
+
+def _unchanged(path: Path, recorded: dict[str, Any]) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    if stat.st_size != recorded.get("size"):
+        return False
+    if stat.st_mtime_ns == recorded.get("mtime_ns"):
+        return True
+    return hashlib.sha256(path.read_bytes()).hexdigest() == recorded.get("sha256")
+
+
+def options_key(options: BuildOptions, version: str) -> str:
+    """A hash of everything besides the notes that changes the outputs."""
+    data = {
+        f.name: getattr(options, f.name)
+        for f in dataclasses.fields(options)
+        if f.name not in ("jobs", "force")
+    }
+    data["print_kinds"] = sorted(kind.value for kind in options.print_kinds)
+    data["version"] = version
+    data["source_date_epoch"] = os.environ.get("SOURCE_DATE_EPOCH", "")
+    text = json.dumps(data, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _entry_key(file: NotesFile) -> str:
+    return file.stem.as_posix()
+
+
+class BuildCache:
+    """What the last builds wrote, by output stem."""
+
+    def __init__(self, entries: dict[str, dict[str, Any]]) -> None:
+        self.entries = entries
+        self.changed = False
+
+    @classmethod
+    def load(cls, out: Path) -> BuildCache:
+        """The cache in `out`, or an empty one when it is missing or unreadable."""
+        try:
+            data = json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls({})
+        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            return cls({})
+        entries = data.get("files", {})
+        return cls(entries if isinstance(entries, dict) else {})
+
+    def save(self, out: Path) -> None:
+        """Write the cache back if anything changed."""
+        if not self.changed:
+            return
+        data = {"format": _FORMAT, "files": self.entries}
+        write_text(out / CACHE_NAME, json.dumps(data, sort_keys=True, indent=1))
+
+    def lookup(
+        self, file: NotesFile, out: Path, options: BuildOptions, version: str
+    ) -> FileResult | None:
+        """The remembered result of `file`, when nothing it depends on has changed."""
+        from .build import FileResult, output_paths
+
+        entry = self.entries.get(_entry_key(file))
+        if not entry or entry.get("options") != options_key(options, version):
+            return None
+        if entry.get("source") != file.display or not _unchanged(file.path, entry["notes"]):
+            return None
+        for name, recorded in entry.get("inputs", {}).items():
+            if not _unchanged(Path(name), recorded):
+                return None
+        outputs = list(output_paths(file, out, options.formats).values())
+        if not all(path.is_file() for path in outputs):
+            return None
+        return FileResult(
+            file=file,
+            outputs=outputs,
+            cards=int(entry.get("cards", 0)),
+            glossary=tuple(_entry_from_data(item) for item in entry.get("glossary", [])),
+            deck_path=str(entry.get("deck_path", "")),
+            warnings=[Diagnostic(**item) for item in entry.get("warnings", [])],
+            cached=True,
+        )
+
+    def store(self, result: FileResult, options: BuildOptions, version: str) -> None:
+        """Remember a successful result."""
+        self.entries[_entry_key(result.file)] = {
+            "source": result.file.display,
+            "options": options_key(options, version),
+            "notes": file_fingerprint(result.file.path),
+            "inputs": {str(path): file_fingerprint(path) for path in result.inputs},
+            "cards": result.cards,
+            "deck_path": result.deck_path,
+            "glossary": [_entry_to_data(entry) for entry in result.glossary],
+            "warnings": [dataclasses.asdict(w) for w in result.warnings],
+        }
+        self.changed = True
+
+    def forget(self, file: NotesFile) -> None:
+        """Drop what is remembered of a file that failed."""
+        if self.entries.pop(_entry_key(file), None) is not None:
+            self.changed = True
+
+
+def _entry_to_data(entry: GlossaryEntry) -> dict[str, Any]:
+    return {
+        "term": entry.term,
+        "definition": entry.definition,
+        "file": entry.source.file,
+        "line": entry.source.line,
+        "kind": entry.kind.value,
+        "card": entry.card,
+    }
+
+
+def _entry_from_data(data: dict[str, Any]) -> GlossaryEntry:
+    return GlossaryEntry(
+        term=data["term"],
+        definition=data["definition"],
+        source=SourceRef(data["file"], data["line"]),
+        kind=TermKind(data["kind"]),
+        card=data.get("card", ""),
+    )

@@ -1,0 +1,238 @@
+"""The card-set text reader: notes copied from a revision website.
+
+The layout, as such sites print a card set::
+
+    Title of the set
+
+    Heading of card 1            <- optional: a short line without sentence punctuation
+
+    A fact, one per paragraph.
+
+    1 of 8                       <- closes each card
+
+    ...
+
+    8 of 8
+
+    No comments have yet been made    <- the website's footer: dropped
+
+A card without a heading continues the previous card's heading, marked "(continued)". Every
+paragraph lands on exactly one card; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Card, CardKind, Deck, Paragraph, SourceRef, Text
+from . import ReadContext, assign_identities, clean_deck_part
+
+MARKER = re.compile(r"^\s*(\d{1,4})\s+of\s+(\d{1,4})\s*$", re.IGNORECASE)
+
+# Spaces that copy-and-paste from web pages brings in, and characters that only get in the way.
+_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+# A heading reads like a heading: short, and not ended like a sentence or a clause.
+_HEADING_MAX_WORDS = 10
+_HEADING_MAX_CHARS = 80
+_SENTENCE_END = (".", "!", "?", ";", ":", ",", "\u2026")
+
+# What revision websites put after the last card; recognised so that a missing final marker
+# does not turn the footer into a fact.
+_FOOTER = re.compile(
+    r"^(no comments have yet been made|comments?\b|similar .* resources:?$|see all .*|"
+    r"report\b|rate this|share this|.*\u00bb\s*$)",
+    re.IGNORECASE,
+)
+
+CONTINUED = " (continued)"
+
+
+@dataclass(slots=True)
+class _Block:
+    """Consecutive non-blank lines: one paragraph of the notes."""
+
+    line: int
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return normalise(" ".join(self.lines))
+
+
+def normalise(text: str) -> str:
+    """Text with web spaces folded to single spaces and invisible characters removed."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def reads_like_heading(text: str) -> bool:
+    """True for a short line without the punctuation that ends a sentence."""
+    return (
+        0 < len(text) <= _HEADING_MAX_CHARS
+        and len(text.split()) <= _HEADING_MAX_WORDS
+        and not text.endswith(_SENTENCE_END)
+        and not MARKER.match(text)
+    )
+
+
+def _paragraphs(lines: list[str], start: int) -> list[_Block | tuple[int, int, int]]:
+    """Split lines into paragraphs and markers; a marker is `(line, n, m)`.
+
+    A marker line closes a card even when no blank line surrounds it.
+    """
+    items: list[_Block | tuple[int, int, int]] = []
+    current: _Block | None = None
+    for number, raw in enumerate(lines[start:], start=start + 1):
+        marker = MARKER.match(raw)
+        if marker:
+            current = None
+            items.append((number, int(marker.group(1)), int(marker.group(2))))
+        elif normalise(raw):
+            if current is None:
+                current = _Block(number)
+                items.append(current)
+            current.lines.append(raw)
+        else:
+            current = None
+    return items
+
+
+def parse_cardset(text: str, context: ReadContext) -> Deck:
+    """Read card-set text into a deck of revision cards."""
+    lines = text.split("\n")
+    title_index = next((i for i, line in enumerate(lines) if normalise(line)), None)
+    if title_index is None:
+        raise context.error(0, "the file holds no text; write a title line and some cards")
+    title = normalise(lines[title_index])
+    if MARKER.match(title):
+        raise context.error(
+            title_index + 1, "the first line should be the title of the card set, not a marker"
+        )
+
+    items = _paragraphs(lines, title_index + 1)
+    markers = [item for item in items if isinstance(item, tuple)]
+    if not markers:
+        context.warning(
+            title_index + 1,
+            "no 'N of M' lines close the cards; everything after the title is read as one card",
+        )
+
+    cards: list[list[_Block]] = []
+    card_markers: list[tuple[int, int, int] | None] = []
+    pending: list[_Block] = []
+    for item in items:
+        if isinstance(item, tuple):
+            cards.append(pending)
+            card_markers.append(item)
+            pending = []
+        else:
+            pending.append(item)
+    trailing = pending
+
+    _check_markers(markers, context)
+    total = markers[-1][2] if markers else 0
+    if trailing:
+        footer_start = len(trailing)
+        while footer_start > 0 and _FOOTER.match(trailing[footer_start - 1].text):
+            footer_start -= 1
+        notes_after, footer = trailing[:footer_start], trailing[footer_start:]
+        if markers and (markers[-1][1] >= total or not notes_after):
+            # After the final "M of M" everything is the website's, by the format's definition.
+            if notes_after:
+                context.warning(
+                    notes_after[0].line,
+                    f"{len(notes_after) + len(footer)} paragraph(s) after the last "
+                    f"'{markers[-1][1]} of {total}' line are not part of any card and were "
+                    "left out; add an 'N of M' line after them if they are notes",
+                )
+        elif notes_after:
+            if markers:
+                context.warning(
+                    notes_after[-1].line,
+                    f"the last card has no closing '{markers[-1][1] + 1} of {total}' line; "
+                    "it is kept as a card",
+                )
+            cards.append(notes_after)
+            card_markers.append(None)
+
+    return _build_deck(title, cards, card_markers, context)
+
+
+def _check_markers(markers: list[tuple[int, int, int]], context: ReadContext) -> None:
+    """Warn about markers that do not count up 1, 2, 3 ... M of one M."""
+    if not markers:
+        return
+    total = markers[-1][2]
+    for index, (line, n, m) in enumerate(markers, start=1):
+        if m != total:
+            context.warning(line, f"'{n} of {m}' disagrees with the last marker's total of {total}")
+        if n != index:
+            context.warning(line, f"'{n} of {m}' is out of order: expected '{index} of {m}'")
+    if markers[-1][1] != total:
+        context.warning(
+            markers[-1][0],
+            f"the last marker is '{markers[-1][1]} of {total}': the card set may be incomplete",
+        )
+
+
+def _build_deck(
+    title: str,
+    cards: list[list[_Block]],
+    card_markers: list[tuple[int, int, int] | None],
+    context: ReadContext,
+) -> Deck:
+    deck_path = context.default_deck_path(clean_deck_part(title))
+    drafts: list[tuple[str, bool, list[_Block], int]] = []
+    heading = ""
+    for blocks, marker in zip(cards, card_markers, strict=True):
+        if not blocks:
+            where = marker[0] if marker else 0
+            context.warning(where, "this card is empty; it was skipped")
+            continue
+        first = blocks[0].text
+        has_heading = reads_like_heading(first) and (len(blocks) > 1 or not heading)
+        if has_heading:
+            heading = first
+            facts = blocks[1:]
+            front, continued = heading, False
+            if not facts:
+                context.warning(blocks[0].line, f"the card {heading!r} has a heading but no facts")
+        elif heading:
+            facts = blocks
+            front, continued = heading + CONTINUED, True
+        else:
+            # The first card has no heading to continue: the set's title is the best front.
+            facts = blocks
+            front, continued = title, False
+        drafts.append((front, continued, facts, blocks[0].line))
+
+    if not drafts:
+        raise context.error(0, "no cards found; each card is a few paragraphs closed by 'N of M'")
+
+    identities = assign_identities(
+        [(CardKind.REVISION, front, line) for front, _, _, line in drafts],
+        deck_path,
+        context,
+    )
+    built = tuple(
+        Card(
+            kind=CardKind.REVISION,
+            front=(Text(front),),
+            back=tuple(Paragraph((Text(block.text),), block.line) for block in facts),
+            source=SourceRef(context.file, line),
+            identity=identity,
+            continued=continued,
+        )
+        for (front, continued, facts, line), identity in zip(drafts, identities, strict=True)
+    )
+    return Deck(
+        title=title,
+        deck_path=deck_path,
+        source=SourceRef(context.file),
+        cards=built,
+        auto_glossary=True,
+        auto_cloze=True,
+        reader="cardset",
+    )
