@@ -36,3 +36,11 @@ def disambiguate(identities: list[str]) -> list[str]:
         seen[key] = count
         result.append(key if count == 1 else f"{key}#{count}")
     return result
+
+
+def glossary_identity(deck_path: str, term: str) -> str:
+    """The identity of a glossary note: the deck path and the normalised term.
+
+    Exporters and the lock file both key glossary notes by it, so they must agree.
+    """
+    return card_identity(deck_path, "glossary", term)

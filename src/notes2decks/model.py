@@ -236,6 +236,11 @@ class Card:
     """The card's own tags (the deck's tags are added by exporters)."""
     continued: bool = False
     """True when the card had no heading of its own and continues the previous card's heading."""
+    modified: int = 0
+    """When the card's content last changed, in seconds since the epoch (0: use `Deck.modified`).
+
+    Set by the lock file, so that Anki's "update if newer" only takes notes that really changed.
+    """
 
 
 class TermKind(enum.Enum):
@@ -263,6 +268,8 @@ class GlossaryEntry:
     """Whether the entry was written explicitly or extracted."""
     card: str = ""
     """The identity of the card the entry was taken from, if any: that card already asks it."""
+    modified: int = 0
+    """When the entry last changed, in seconds since the epoch (0: use `Deck.modified`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +304,8 @@ class Deck:
     """The notes file's modification time in seconds since the epoch (SOURCE_DATE_EPOCH wins)."""
     removed: tuple[Card, ...] = ()
     """Cards that earlier builds had and the notes no longer do, so exporters can mark them."""
+    removed_glossary: tuple[GlossaryEntry, ...] = ()
+    """Glossary entries that earlier builds had and the notes no longer do."""
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     """Unknown front-matter keys kept as strings, for tools that want them."""
 
