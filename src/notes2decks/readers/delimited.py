@@ -23,7 +23,7 @@ _HEADER = re.compile(r"^#\s*([a-z][a-z ]*):(.*)$", re.IGNORECASE)
 _HEADER_ROWS = {("front", "back"), ("question", "answer"), ("term", "definition"), ("q", "a")}
 
 # The share of content lines that must hold a separator for a .txt file to count as delimited.
-_SNIFF_SHARE = 0.8
+_SNIFF_SHARE = 2 / 3
 
 
 def _content_lines(text: str) -> list[tuple[int, str]]:
