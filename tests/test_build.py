@@ -1,0 +1,141 @@
+"""The build library: finding notes, mirroring folders, the cache, failures that lose nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from notes2decks.build import build, find_notes
+from notes2decks.errors import NotesError
+from notes2decks.options import BuildOptions
+
+COLD_WAR = FIXTURES / "cardset" / "cold-war-origins.txt"
+CSV_ONLY = BuildOptions(formats=("csv",), jobs=1)
+
+
+def make_notes(root: Path) -> Path:
+    notes = root / "notes"
+    (notes / "history" / "europe").mkdir(parents=True)
+    shutil.copy(COLD_WAR, notes / "history" / "europe" / "cold-war.txt")
+    (notes / "cards.txt").write_text("q1 | a1\nq2 | a2\n", encoding="utf-8")
+    return notes
+
+
+def test_find_notes_walks_folders_and_skips_hidden_and_other_files(tmp_path: Path) -> None:
+    notes = make_notes(tmp_path)
+    (notes / ".hidden.md").write_text("# x\n", encoding="utf-8")
+    (notes / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (notes / ".git").mkdir()
+    (notes / ".git" / "x.md").write_text("# x\n", encoding="utf-8")
+    found = find_notes([notes])
+    assert [f.stem.as_posix() for f in found] == ["cards", "history/europe/cold-war"]
+
+
+def test_symlink_loops_do_not_trap_the_walk(tmp_path: Path) -> None:
+    notes = make_notes(tmp_path)
+    (notes / "history" / "loop").symlink_to(notes, target_is_directory=True)
+    assert len(find_notes([notes])) == 2
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(NotesError, match="no such file or folder"):
+        find_notes([tmp_path / "missing"])
+
+
+def test_outputs_mirror_the_folders_and_decks_follow_them(tmp_path: Path) -> None:
+    notes = make_notes(tmp_path)
+    out = tmp_path / "out"
+    report = build([notes], out, CSV_ONLY)
+    assert report.ok, report.failed
+    assert (out / "history" / "europe" / "cold-war-glossary.csv").is_file()
+    decks = {r.file.stem.as_posix(): r.deck_path for r in report.results}
+    assert decks == {
+        "cards": "Cards",
+        "history/europe/cold-war": "History::Europe::The Origins of the Cold War 1945-1949",
+    }
+    assert not [p for p in out.rglob(".notes2decks-*") if p.is_dir()]
+
+
+def test_clashing_outputs_are_an_error_not_an_overwrite(tmp_path: Path) -> None:
+    notes = make_notes(tmp_path)
+    (notes / "cards.md").write_text("# Cards\n\n## Q\n\nA fact.\n", encoding="utf-8")
+    report = build([notes], tmp_path / "out", CSV_ONLY)
+    assert not report.ok
+    assert any("would overwrite" in e.message for e in report.errors)
+
+
+def test_no_change_rebuild_skips_and_one_change_rebuilds_only_that_file(tmp_path: Path) -> None:
+    notes = make_notes(tmp_path)
+    out = tmp_path / "out"
+    build([notes], out, CSV_ONLY)
+    cards_csv = out / "cards-glossary.csv"
+    cold_csv = out / "history" / "europe" / "cold-war-glossary.csv"
+    before = {p: p.stat().st_mtime_ns for p in (cards_csv, cold_csv)}
+
+    again = build([notes], out, CSV_ONLY)
+    assert [r.cached for r in again.results] == [True, True]
+    assert {p: p.stat().st_mtime_ns for p in before} == before
+    assert sum(r.cards for r in again.results) == 8
+
+    time.sleep(0.01)
+    (notes / "cards.txt").write_text("q1 | a1\nq2 | a2 changed\n", encoding="utf-8")
+    third = build([notes], out, CSV_ONLY)
+    assert [r.cached for r in third.results] == [False, True]
+    assert cards_csv.stat().st_mtime_ns != before[cards_csv]
+    assert cold_csv.stat().st_mtime_ns == before[cold_csv]
+
+    forced = build([notes], out, BuildOptions(formats=("csv",), jobs=1, force=True))
+    assert [r.cached for r in forced.results] == [False, False]
+
+
+def test_options_and_deleted_outputs_invalidate_the_cache(tmp_path: Path) -> None:
+    notes = make_notes(tmp_path)
+    out = tmp_path / "out"
+    build([notes], out, CSV_ONLY)
+    (out / "cards-glossary.csv").unlink()
+    assert [r.cached for r in build([notes], out, CSV_ONLY).results] == [False, True]
+    anki = BuildOptions(formats=("csv",), jobs=1, csv_anki=True)
+    assert [r.cached for r in build([notes], out, anki).results] == [False, False]
+
+
+def test_a_failing_file_keeps_its_previous_outputs_and_others_build(tmp_path: Path) -> None:
+    notes = make_notes(tmp_path)
+    out = tmp_path / "out"
+    options = BuildOptions(jobs=1)
+    build([notes], out, options)
+    previous = {p: p.read_bytes() for p in out.glob("cards*") if p.is_file()}
+    assert len(previous) == 3
+
+    (notes / "cards.txt").write_bytes(b"\x00\x01binary")
+    os.utime(COLD_WAR)
+    report = build([notes], out, BuildOptions(jobs=1, force=True))
+    assert [r.error is not None for r in report.results] == [True, False]
+    assert report.results[0].error is not None
+    assert "binary" in report.results[0].error.message
+    assert {p: p.read_bytes() for p in previous} == previous
+
+
+def test_parallel_build_gives_the_same_outputs_as_serial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = make_notes(tmp_path)
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build([notes], serial, BuildOptions(jobs=1, lock=False))
+    build([notes], parallel, BuildOptions(jobs=2, lock=False))
+
+    def outputs(folder: Path) -> list[Path]:
+        return sorted(
+            p.relative_to(folder)
+            for p in folder.rglob("*")
+            if p.is_file() and not p.name.startswith(".")
+        )
+
+    assert outputs(serial) == outputs(parallel) and len(outputs(serial)) == 7
+    for name in outputs(serial):
+        assert (serial / name).read_bytes() == (parallel / name).read_bytes(), name
