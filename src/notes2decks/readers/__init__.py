@@ -24,6 +24,12 @@ _IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 
+# Revision notes are a few kilobytes; anything this large is almost surely not notes (a pasted
+# export, a log, a data dump) and would make a PDF of thousands of pages. Refuse it clearly.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_LINE_CHARS = 100_000
+
+
 def _silent(_: Diagnostic) -> None:
     pass
 
@@ -107,6 +113,12 @@ def decode(data: bytes, file: str, warn: Callable[[Diagnostic], None]) -> str:
     """
     if not data.strip():
         raise NotesError("the file is empty; write a title and some cards", file)
+    if len(data) > MAX_FILE_BYTES:
+        raise NotesError(
+            f"the file is {len(data) / 1024 / 1024:.1f} MB; notes files over "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB are refused: split it into topics",
+            file,
+        )
     if b"\x00" in data[:8192]:
         raise NotesError("this is a binary file, not text notes", file)
     try:
@@ -126,7 +138,17 @@ def decode(data: bytes, file: str, warn: Callable[[Diagnostic], None]) -> str:
                 "the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to be sure",
             )
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > MAX_LINE_CHARS:
+        for number, line in enumerate(text.split("\n"), start=1):
+            if len(line) > MAX_LINE_CHARS:
+                raise NotesError(
+                    f"this line is {len(line):,} characters long; lines over "
+                    f"{MAX_LINE_CHARS:,} characters are refused: break it into paragraphs",
+                    file,
+                    number,
+                )
+    return text
 
 
 def read_notes(
