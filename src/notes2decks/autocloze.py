@@ -1,0 +1,194 @@
+"""Cloze notes made automatically from the facts of card-set notes.
+
+Card-set notes (copied from revision websites) have no cloze syntax, but their facts are full of
+what a test asks for: dates and named ideas. Each fact (a paragraph, or list item, on a revision
+card's back) that holds a year, a range of years, a decade, or a quoted key term such as
+'United Opposition' also becomes a cloze card hiding those items, one cloze number per distinct
+item, with the card's heading as context on the back.
+
+A quoted key term starts with a capital letter or a digit: lowercase scare quotes ('free',
+'crimes') mark irony, not terms. An apostrophe inside a word (Lenin's) never opens a quotation.
+
+The transform is pure: it takes a deck and returns one with the extra cards, each placed right
+after the card it came from, tagged `notes2decks::auto`, and with an identity taken from the fact
+text. A fact with nothing to hide makes no card, so no cloze note is ever empty.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from .identity import card_identity, disambiguate
+from .model import (
+    BulletList,
+    Card,
+    CardKind,
+    Cloze,
+    Deck,
+    Emphasis,
+    Inline,
+    Inlines,
+    Link,
+    Paragraph,
+    SourceRef,
+    Strong,
+    Text,
+    inline_text,
+)
+
+AUTO_TAG = "notes2decks::auto"
+"""The tag of every card this module makes."""
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_YEAR = r"(?:1[0-9]{3}|20[0-9]{2})"
+# A year with an optional day and month before it ("4 February 1928", "February 1928"), a range
+# ("1903-1917", "1939–45"), or a decade ("1920s"); never part of a longer number.
+_DATE = re.compile(
+    rf"(?<![\w.,])(?:(?:[0-3]?[0-9](?:st|nd|rd|th)?\s+)?{_MONTH}\s+(?:[0-3]?[0-9](?:st|nd|rd|th)?,?\s+)?)?"
+    rf"{_YEAR}(?:s|\s*[-\u2013\u2014]\s*(?:{_YEAR}|[0-9]{{2}})(?![0-9]))?(?![\w])"
+    rf"|(?<![\w.,]){_YEAR}s?(?![\w])",
+)
+# A quotation in single, double or curly quotes, opened after a space or bracket and closed
+# before a non-letter. Inside, an apostrophe followed by a letter (Lenin's) does not close it.
+_QUOTED = re.compile(
+    r"(?<![\w])(['\u2018\"\u201c])"
+    r"((?:[^'\u2019\"\u201d\n]|['\u2019](?=\w))+?)"
+    r"(['\u2019\"\u201d])(?![\w])"
+)
+_PAIRS = {"'": "'\u2019", "\u2018": "\u2019'", '"': '"', "\u201c": "\u201d"}
+_MAX_TERM_WORDS = 8
+
+
+def _items(text: str) -> list[tuple[int, int]]:
+    """The spans of `text` to hide: dates, and the inside of quoted key terms."""
+    spans: list[tuple[int, int]] = []
+    for match in _QUOTED.finditer(text):
+        opening, inner, closing = match.group(1), match.group(2), match.group(3)
+        if closing not in _PAIRS[opening]:
+            continue
+        term = inner.strip()
+        if not term or not (term[0].isupper() or term[0].isdigit()):
+            continue
+        if len(term.split()) > _MAX_TERM_WORDS:
+            continue
+        start = match.start(2) + (len(inner) - len(inner.lstrip()))
+        spans.append((start, start + len(term)))
+    for match in _DATE.finditer(text):
+        span = (match.start(), match.end())
+        if not any(a < span[1] and span[0] < b for a, b in spans):
+            spans.append(span)
+    return sorted(spans)
+
+
+class _Numbering:
+    """One cloze number per distinct item, in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+
+    def number(self, item: str) -> int:
+        key = " ".join(item.split()).casefold()
+        if key not in self.numbers:
+            self.numbers[key] = len(self.numbers) + 1
+        return self.numbers[key]
+
+
+def cloze_inlines(inlines: Inlines, numbering: _Numbering | None = None) -> Inlines:
+    """The inlines with each date and quoted key term wrapped in a `Cloze`."""
+    if numbering is None:
+        numbering = _Numbering()
+    result: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            position = 0
+            for start, end in _items(node.text):
+                if start > position:
+                    result.append(Text(node.text[position:start]))
+                item = node.text[start:end]
+                result.append(Cloze(numbering.number(item), (Text(item),)))
+                position = end
+            if position < len(node.text):
+                result.append(Text(node.text[position:]))
+        elif isinstance(node, Emphasis | Strong | Link):
+            children = cloze_inlines(node.children, numbering)
+            result.append(dataclasses.replace(node, children=children))
+        else:
+            # Code, math, images and existing clozes are kept as they are.
+            result.append(node)
+    return tuple(result)
+
+
+def _has_cloze(inlines: Inlines) -> bool:
+    for node in inlines:
+        if isinstance(node, Cloze):
+            return True
+        if isinstance(node, Emphasis | Strong | Link) and _has_cloze(node.children):
+            return True
+    return False
+
+
+def _facts(card: Card) -> list[Paragraph]:
+    found: list[Paragraph] = []
+
+    def visit(blocks: tuple[object, ...]) -> None:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                found.append(block)
+            elif isinstance(block, BulletList):
+                for item in block.items:
+                    visit(item.children)
+
+    visit(card.back)
+    return found
+
+
+def fact_clozes(card: Card, deck_path: str) -> list[Card]:
+    """The cloze cards made from one revision card's facts (identities not yet unique)."""
+    if card.kind is not CardKind.REVISION:
+        return []
+    made: list[Card] = []
+    for fact in _facts(card):
+        if _has_cloze(fact.children):
+            continue
+        front = cloze_inlines(fact.children)
+        if not _has_cloze(front):
+            continue
+        source = SourceRef(card.source.file, fact.line or card.source.line)
+        made.append(
+            Card(
+                kind=CardKind.CLOZE,
+                front=front,
+                back=(Paragraph(card.front, card.source.line),),
+                source=source,
+                identity=card_identity(deck_path, CardKind.CLOZE.value, inline_text(fact.children)),
+                tags=(*card.tags, AUTO_TAG),
+            )
+        )
+    return made
+
+
+def add_auto_cloze(deck: Deck) -> Deck:
+    """The deck with a cloze card for every fact that holds a date or a quoted key term.
+
+    Each new card follows the card it came from. Identities are made unique against the whole
+    deck in the order of the cards, so rebuilding the same notes gives the same identities.
+    """
+    ordered: list[Card] = []
+    made: list[int] = []
+    for card in deck.cards:
+        ordered.append(card)
+        for extra in fact_clozes(card, deck.deck_path):
+            made.append(len(ordered))
+            ordered.append(extra)
+    if not made:
+        return deck
+    # The reader's cards keep their identities; made cards give way when they collide.
+    originals = [card.identity for card in deck.cards]
+    keys = disambiguate([*originals, *(ordered[i].identity for i in made)])[len(originals) :]
+    for index, key in zip(made, keys, strict=True):
+        ordered[index] = dataclasses.replace(ordered[index], identity=key)
+    return dataclasses.replace(deck, cards=tuple(ordered))

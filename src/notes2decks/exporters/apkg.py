@@ -1,0 +1,696 @@
+"""Anki packages (.apkg) that update the notes already in a collection instead of duplicating them.
+
+What makes a rebuilt deck safe to import again:
+
+- A note's GUID comes from the card's identity (its deck path and normalised front, kept across
+  heading edits by the lock file) and its note type, never from its fields, so an edited back
+  updates the note that is already there, with its review history.
+- Note modification times come from `Card.modified` (set by the lock file: the time the card's
+  content last changed), else from the notes file's time, with SOURCE_DATE_EPOCH winning. Anki
+  updates a note only when the package's note is newer, so unchanged notes never overwrite edits
+  made in Anki.
+- Note types have fixed IDs per field layout (`NOTE_TYPES`); a template or CSS change keeps the
+  ID and moves `STYLE_MODIFIED`, a field change needs a new name and ID.
+- Deck IDs are hashes of deck names; note and card IDs are derived from the note times and GUIDs.
+
+The package is written without genanki's `Package` (which leaks a temporary SQLite file, stamps
+every note with the wall clock and stores an uncompressed zip): the collection is built in a
+temporary folder that is always removed, and zipped with fixed entry times, sorted entries and
+DEFLATE, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import json
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..atomic import atomic_path
+from ..errors import Diagnostic, NotesError
+from ..identity import disambiguate, glossary_identity
+from ..lockfile import glossary_notes, source_time
+from ..model import (
+    Card,
+    CardKind,
+    Cloze,
+    Deck,
+    Emphasis,
+    GlossaryEntry,
+    Inlines,
+    Link,
+    SourceRef,
+    Strong,
+    inline_text,
+)
+from ..options import BuildOptions
+from .html import Renderer
+
+AUTO_TAG = "notes2decks::auto"
+"""The tag of cloze notes made automatically from dated or quoted facts."""
+REMOVED_TAG = "notes2decks::removed"
+"""The tag of notes that the notes file no longer has, so users can find and delete them."""
+GLOSSARY_SUBDECK = "Glossary"
+"""The subdeck of the deck that holds the glossary notes."""
+
+# --------------------------------------------------------------------------- note types
+
+CSS = """\
+.card {
+  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-size: 20px;
+  line-height: 1.45;
+  color: #1d1d1f;
+  background-color: #ffffff;
+  text-align: center;
+  margin: 0;
+  padding: 16px;
+  overflow-wrap: break-word;
+}
+.n2d-front { font-size: 1.2em; font-weight: 600; }
+.n2d-front p { margin: 0.3em 0; }
+.n2d-body {
+  display: block;
+  max-width: 36em;
+  margin: 0 auto;
+  text-align: left;
+}
+.n2d-body p { margin: 0 0 0.6em 0; }
+.n2d-body ul, .n2d-body ol { margin: 0 0 0.6em 0; padding-left: 1.4em; }
+.n2d-body li { margin: 0.2em 0; }
+.n2d-body h3, .n2d-body h4, .n2d-body h5, .n2d-body h6 {
+  font-size: 1em;
+  margin: 0.9em 0 0.3em 0;
+  color: #3a5a8c;
+}
+.cloze-text { text-align: left; max-width: 36em; margin: 0 auto; }
+.cloze { font-weight: 700; color: #1a5fb4; }
+.n2d-extra { margin-top: 0.8em; font-size: 0.85em; color: #555555; }
+.n2d-meta {
+  margin: 1.4em auto 0 auto;
+  max-width: 36em;
+  font-size: 12px;
+  color: #8a8a8a;
+  text-align: left;
+}
+.n2d-meta span + span::before { content: " · "; }
+code, pre {
+  font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace;
+  font-size: 0.85em;
+  background-color: #f3f3f3;
+  border-radius: 4px;
+}
+code { padding: 0.05em 0.3em; }
+pre { padding: 0.6em 0.8em; overflow-x: auto; text-align: left; white-space: pre; }
+pre code { padding: 0; background: none; font-size: 1em; }
+.table { overflow-x: auto; margin: 0 0 0.6em 0; }
+table { border-collapse: collapse; font-size: 0.9em; }
+th, td { border: 1px solid #c8c8c8; padding: 0.25em 0.6em; vertical-align: top; }
+th { background-color: #f0f0f0; }
+img { max-width: 100%; height: auto; }
+hr { border: none; border-top: 1px solid #d0d0d0; margin: 0.8em 0; }
+hr#answer { margin: 0.9em 0; }
+.math { overflow-x: auto; }
+.nightMode.card, .night_mode .card, .nightMode .card {
+  color: #e6e6e6;
+  background-color: #1e1e1e;
+}
+.nightMode .n2d-body h3, .nightMode .n2d-body h4, .nightMode .n2d-body h5,
+.nightMode .n2d-body h6, .night_mode .n2d-body h3, .night_mode .n2d-body h4,
+.night_mode .n2d-body h5, .night_mode .n2d-body h6 { color: #8fb3e8; }
+.nightMode .cloze, .night_mode .cloze { color: #8fb3e8; }
+.nightMode .n2d-extra, .night_mode .n2d-extra { color: #b0b0b0; }
+.nightMode .n2d-meta, .night_mode .n2d-meta { color: #8c8c8c; }
+.nightMode code, .nightMode pre, .night_mode code, .night_mode pre { background-color: #2c2c2c; }
+.nightMode th, .night_mode th { background-color: #2a2a2a; }
+.nightMode th, .nightMode td, .night_mode th, .night_mode td { border-color: #4a4a4a; }
+.nightMode hr, .night_mode hr { border-top-color: #4a4a4a; }
+.mobile .card, .mobile.card { font-size: 18px; padding: 10px; }
+@media (max-width: 480px) {
+  .card { font-size: 18px; padding: 10px; }
+  .n2d-body ul, .n2d-body ol { padding-left: 1.1em; }
+}
+"""
+
+_META = (
+    '<div class="n2d-meta">{{#Deck}}<span>{{Deck}}</span>{{/Deck}}'
+    "{{#Source}}<span>{{Source}}</span>{{/Source}}</div>"
+)
+_CLOZE_META = '<div class="n2d-meta">{{#Source}}<span>{{Source}}</span>{{/Source}}</div>'
+
+
+def _side(field: str, css_class: str) -> str:
+    return f'<div class="{css_class}">{{{{{field}}}}}</div>'
+
+
+def _answer(question: str, field: str) -> str:
+    return f'{question}\n<hr id="answer">\n{_side(field, "n2d-body")}\n{_META}'
+
+
+@dataclass(frozen=True, slots=True)
+class NoteType:
+    """An Anki note type: its fixed ID, name, fields and card templates."""
+
+    key: str
+    """Our name for it: `revision`, `basic`, `reversed`, `cloze` or `glossary`."""
+    model_id: int
+    """The fixed Anki ID: the same for as long as the fields stay the same."""
+    name: str
+    """The name users see in Anki."""
+    fields: tuple[str, ...]
+    """The field names, in order."""
+    templates: tuple[tuple[str, str, str], ...]
+    """Each card template as (name, question HTML, answer HTML)."""
+    cloze: bool = False
+    """True for a cloze note type."""
+
+
+# A note type's ID and name belong to its field layout: when the fields change, add a new entry
+# with a new name and ID (never reuse one), so Anki sees a new note type instead of reporting
+# "updates ignored because the note type has changed". tests/test_apkg.py keeps the history.
+_FIELD_LAYOUTS: dict[tuple[str, tuple[str, ...]], tuple[int, str]] = {
+    ("revision", ("Front", "Back", "Deck", "Source")): (1741353501, "notes2decks Revision"),
+    ("basic", ("Front", "Back", "Deck", "Source")): (1741353502, "notes2decks Basic"),
+    ("reversed", ("Front", "Back", "Deck", "Source")): (
+        1741353503,
+        "notes2decks Basic (and reversed)",
+    ),
+    ("cloze", ("Text", "Back Extra", "Source")): (1741353504, "notes2decks Cloze"),
+    ("glossary", ("Term", "Definition", "Deck", "Source")): (1741353505, "notes2decks Glossary"),
+}
+
+_FRONT = _side("Front", "n2d-front")
+_BACK_Q = _side("Back", "n2d-body")
+_TERM = _side("Term", "n2d-front")
+_DEFINITION_Q = _side("Definition", "n2d-body")
+_CLOZE_Q = '<div class="cloze-text">{{cloze:Text}}</div>'
+
+_TEMPLATES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "revision": (("Revision card", _FRONT, _answer(_FRONT, "Back")),),
+    "basic": (("Card 1", _FRONT, _answer(_FRONT, "Back")),),
+    "reversed": (
+        ("Card 1", _FRONT, _answer(_FRONT, "Back")),
+        ("Card 2", _BACK_Q, f'{_BACK_Q}\n<hr id="answer">\n{_side("Front", "n2d-front")}\n{_META}'),
+    ),
+    "cloze": (
+        (
+            "Cloze",
+            _CLOZE_Q,
+            f'{_CLOZE_Q}\n{{{{#Back Extra}}}}<div class="n2d-extra n2d-body">{{{{Back Extra}}}}'
+            f"</div>{{{{/Back Extra}}}}\n{_CLOZE_META}",
+        ),
+    ),
+    "glossary": (
+        ("Term to definition", _TERM, _answer(_TERM, "Definition")),
+        (
+            "Definition to term",
+            _DEFINITION_Q,
+            f'{_DEFINITION_Q}\n<hr id="answer">\n{_TERM}\n{_META}',
+        ),
+    ),
+}
+
+STYLE_MODIFIED = 1764201600
+"""When the templates or the CSS last changed (seconds since the epoch).
+
+Anki updates a note type's templates and CSS only from a package whose note type is newer, so
+move this forward with every change to them; `STYLE_FINGERPRINT` makes a forgotten move fail the
+tests.
+"""
+STYLE_FINGERPRINT = "1b7e0f8c4ad0"
+"""The first hex digits of `style_fingerprint()` when `STYLE_MODIFIED` was last moved."""
+
+
+def _note_types() -> dict[str, NoteType]:
+    types: dict[str, NoteType] = {}
+    for (key, fields), (model_id, name) in _FIELD_LAYOUTS.items():
+        types[key] = NoteType(key, model_id, name, fields, _TEMPLATES[key], key == "cloze")
+    return types
+
+
+NOTE_TYPES: dict[str, NoteType] = _note_types()
+"""The note types by key."""
+
+
+def style_fingerprint() -> str:
+    """A hash of everything that `STYLE_MODIFIED` dates: the templates and the CSS."""
+    data = json.dumps([CSS, sorted(_TEMPLATES.items())], sort_keys=True)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- identities
+
+
+def note_guid(identity: str, note_type: str) -> str:
+    """A note's GUID: a hash of its identity and note type, in Anki's base-91 alphabet.
+
+    The note type is part of it because Anki refuses to update a note into another note type:
+    a card that turns from basic into reversed becomes a new note, and the old one is reported
+    as removed.
+    """
+    digest = hashlib.sha256(f"notes2decks\x1f{note_type}\x1f{identity}".encode()).digest()
+    number = int.from_bytes(digest[:8], "big")
+    alphabet = _BASE91
+    chars: list[str] = []
+    while number:
+        number, rest = divmod(number, len(alphabet))
+        chars.append(alphabet[rest])
+    return "".join(reversed(chars)) or alphabet[0]
+
+
+_BASE91 = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+)
+
+
+def deck_id(name: str) -> int:
+    """A deck's ID, derived from its name so that every build names it the same."""
+    digest = hashlib.sha256(f"notes2decks deck\x1f{name}".encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+def anki_tag(tag: str) -> str:
+    """A tag as Anki stores it: no spaces (they separate tags), `::` hierarchy kept."""
+    tag = re.sub(r"\s+", "_", tag.strip())
+    # A tag cannot start or end a level with a colon run other than the `::` separator.
+    return re.sub(r":{3,}", "::", tag).strip(":")
+
+
+def _tags(*groups: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for group in groups:
+        for raw in group:
+            tag = anki_tag(raw)
+            # Anki compares tags without case: keep the first spelling.
+            if tag and tag.casefold() not in seen:
+                seen[tag.casefold()] = tag
+    return sorted(seen.values(), key=lambda t: (t.casefold(), t))
+
+
+# --------------------------------------------------------------------------- notes
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedNote:
+    """One note as it goes into the package."""
+
+    guid: str
+    note_type: NoteType
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    deck: str
+    modified: int
+    card_ords: tuple[int, ...]
+
+
+def _cloze_numbers(inlines: Inlines) -> set[int]:
+    numbers: set[int] = set()
+    for node in inlines:
+        if isinstance(node, Cloze):
+            numbers.add(node.number)
+            numbers |= _cloze_numbers(node.children)
+        elif isinstance(node, Emphasis | Strong | Link):
+            numbers |= _cloze_numbers(node.children)
+    return numbers
+
+
+def plan_notes(
+    deck: Deck, renderer: Renderer, warn: Callable[[Diagnostic], None]
+) -> list[PlannedNote]:
+    """The notes of a deck, in the order of the notes file, then removed ones, then the glossary."""
+    fallback_time = source_time(deck)
+    source_name = Path(deck.source.file).name if deck.source.file else ""
+    title = html.escape(deck.title, quote=False)
+    notes: list[PlannedNote] = []
+
+    def card_note(card: Card, extra_tags: tuple[str, ...]) -> PlannedNote:
+        note_type = NOTE_TYPES[card.kind.value]
+        where = card.source
+        if card.kind is CardKind.CLOZE:
+            numbers = sorted(n for n in _cloze_numbers(card.front) if n > 0)
+            if not numbers:
+                raise NotesError(
+                    "this cloze card hides nothing; mark a span like {{c1::1924}} "
+                    "or make it a basic card",
+                    where.file or deck.source.file,
+                    where.line,
+                )
+            source = " · ".join(part for part in (title, html.escape(source_name)) if part)
+            fields: tuple[str, ...] = (
+                renderer.inlines(card.front, where, cloze_field=True),
+                renderer.blocks(card.back, where),
+                source,
+            )
+            ords = tuple(n - 1 for n in numbers)
+        else:
+            fields = (
+                renderer.inlines(card.front, where),
+                renderer.blocks(card.back, where),
+                title,
+                html.escape(source_name, quote=False),
+            )
+            ords = tuple(range(len(note_type.templates)))
+        return PlannedNote(
+            note_guid(card.identity, note_type.key),
+            note_type,
+            fields,
+            tuple(_tags(deck.tags, card.tags, extra_tags)),
+            deck.deck_path,
+            card.modified or fallback_time,
+            ords,
+        )
+
+    for card in _unique_cards(deck.cards, warn):
+        notes.append(card_note(card, ()))
+    for card in deck.removed:
+        notes.append(card_note(card, (REMOVED_TAG,)))
+
+    glossary_deck = f"{deck.deck_path}::{GLOSSARY_SUBDECK}"
+    glossary_type = NOTE_TYPES["glossary"]
+    glossary = glossary_notes(deck)
+    _warn_repeated_terms(glossary, warn)
+
+    def glossary_note(key: str, entry: GlossaryEntry, extra_tags: tuple[str, ...]) -> PlannedNote:
+        return PlannedNote(
+            note_guid(key, glossary_type.key),
+            glossary_type,
+            (
+                html.escape(entry.term, quote=False),
+                html.escape(entry.definition, quote=False).replace("\n", "<br>"),
+                title,
+                html.escape(source_name, quote=False),
+            ),
+            tuple(_tags(deck.tags, extra_tags)),
+            glossary_deck,
+            entry.modified or fallback_time,
+            (0, 1),
+        )
+
+    for key, entry in glossary:
+        notes.append(glossary_note(key, entry, ()))
+    for entry in deck.removed_glossary:
+        key = glossary_identity(deck.deck_path, entry.term)
+        notes.append(glossary_note(key, entry, (REMOVED_TAG,)))
+    return _drop_repeated_guids(notes)
+
+
+def _unique_cards(cards: tuple[Card, ...], warn: Callable[[Diagnostic], None]) -> list[Card]:
+    # Readers already keep same-front cards apart; this guards cards made later (auto cloze).
+    keys = _unique_keys([(c.identity, _front_text(c), c.source) for c in cards], "front", warn)
+    return [
+        card if key == card.identity else _with_identity(card, key)
+        for key, card in zip(keys, cards, strict=True)
+    ]
+
+
+def _with_identity(card: Card, identity: str) -> Card:
+    return dataclasses.replace(card, identity=identity)
+
+
+def _front_text(card: Card) -> str:
+    return inline_text(card.front)
+
+
+def _unique_keys(
+    items: list[tuple[str, str, SourceRef]], what: str, warn: Callable[[Diagnostic], None]
+) -> list[str]:
+    first: dict[str, SourceRef] = {}
+    for key, text, source in items:
+        if key in first:
+            warn(
+                Diagnostic(
+                    source.file,
+                    source.line,
+                    f"the {what} {text!r} is the same as at line {first[key].line}; "
+                    "both are kept, but consider telling them apart",
+                )
+            )
+        else:
+            first[key] = source
+    return disambiguate([key for key, _, _ in items])
+
+
+def _warn_repeated_terms(
+    glossary: list[tuple[str, GlossaryEntry]], warn: Callable[[Diagnostic], None]
+) -> None:
+    first: dict[str, SourceRef] = {}
+    for key, entry in glossary:
+        base_key = key.rsplit("#", 1)[0] if "#" in key else key
+        if base_key in first:
+            warn(
+                Diagnostic(
+                    entry.source.file,
+                    entry.source.line,
+                    f"the glossary term {entry.term!r} is also defined at line "
+                    f"{first[base_key].line}; both are kept, but consider merging them",
+                )
+            )
+        else:
+            first[base_key] = entry.source
+
+
+def _drop_repeated_guids(notes: list[PlannedNote]) -> list[PlannedNote]:
+    # A removed card that comes back under a new front can share a GUID with a current note;
+    # the current note wins.
+    seen: set[str] = set()
+    kept: list[PlannedNote] = []
+    for note in notes:
+        if note.guid not in seen:
+            seen.add(note.guid)
+            kept.append(note)
+    return kept
+
+
+# --------------------------------------------------------------------------- collection
+
+
+def _strip_html(text: str) -> str:
+    text = re.sub(r"<img[^>]*src=\"([^\"]*)\"[^>]*>", r" \1 ", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return html.unescape(text).strip()
+
+
+def _field_checksum(text: str) -> int:
+    return int(hashlib.sha1(_strip_html(text).encode("utf-8")).hexdigest()[:8], 16)
+
+
+def _unique_id(wanted: int, used: set[int]) -> int:
+    while wanted in used:
+        wanted += 1
+    used.add(wanted)
+    return wanted
+
+
+def _model_json(note_type: NoteType, default_deck: int) -> dict[str, Any]:
+    fields = [
+        {
+            "name": name,
+            "ord": i,
+            "sticky": False,
+            "rtl": False,
+            "font": "Arial",
+            "size": 20,
+            "media": [],
+        }
+        for i, name in enumerate(note_type.fields)
+    ]
+    templates = [
+        {
+            "name": name,
+            "ord": i,
+            "qfmt": qfmt,
+            "afmt": afmt,
+            "did": None,
+            "bqfmt": "",
+            "bafmt": "",
+            "bfont": "",
+            "bsize": 0,
+        }
+        for i, (name, qfmt, afmt) in enumerate(note_type.templates)
+    ]
+    # Old Anki versions read `req` to decide which cards exist; new ones work it out themselves.
+    req = [
+        [i, "any", [f for f, name in enumerate(note_type.fields) if "{{" + name in qfmt]]
+        for i, (_, qfmt, _) in enumerate(note_type.templates)
+    ]
+    return {
+        "id": note_type.model_id,
+        "name": note_type.name,
+        "type": 1 if note_type.cloze else 0,
+        "mod": STYLE_MODIFIED,
+        "usn": -1,
+        "sortf": 0,
+        "did": default_deck,
+        "tmpls": templates,
+        "flds": fields,
+        "css": CSS,
+        "latexPre": (
+            "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n"
+            "\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n"
+            "\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n"
+        ),
+        "latexPost": "\\end{document}",
+        "latexsvg": False,
+        "req": req,
+        "tags": [],
+        "vers": [],
+    }
+
+
+def _deck_json(name: str, ident: int, description: str) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "name": name,
+        "desc": description,
+        "mod": STYLE_MODIFIED,
+        "usn": -1,
+        "collapsed": False,
+        "browserCollapsed": False,
+        "conf": 1,
+        "dyn": 0,
+        "extendNew": 0,
+        "extendRev": 0,
+        "newToday": [0, 0],
+        "revToday": [0, 0],
+        "lrnToday": [0, 0],
+        "timeToday": [0, 0],
+    }
+
+
+def write_collection(db_path: Path, notes: list[PlannedNote], deck: Deck) -> None:
+    """Write the notes into a new legacy (schema 11) collection file, which every Anki imports."""
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    deck_names = sorted({note.deck for note in notes} | {deck.deck_path})
+    deck_ids = {name: deck_id(name) for name in deck_names}
+    used_types = sorted({note.note_type.key for note in notes})
+
+    conn = sqlite3.connect(db_path)
+    try:
+        cursor = conn.cursor()
+        cursor.executescript(APKG_SCHEMA)
+        cursor.executescript(APKG_COL)
+        (decks_text,) = cursor.execute("SELECT decks FROM col").fetchone()
+        decks = json.loads(decks_text)
+        description = html.escape(deck.title, quote=False)
+        for name in deck_names:
+            decks[str(deck_ids[name])] = _deck_json(name, deck_ids[name], description)
+        models = {
+            str(NOTE_TYPES[key].model_id): _model_json(NOTE_TYPES[key], deck_ids[deck.deck_path])
+            for key in used_types
+        }
+        cursor.execute(
+            "UPDATE col SET decks = ?, models = ?",
+            (json.dumps(decks, sort_keys=True), json.dumps(models, sort_keys=True)),
+        )
+
+        note_ids: set[int] = set()
+        card_ids: set[int] = set()
+        for position, note in enumerate(notes, start=1):
+            # IDs are creation times in milliseconds to Anki; deriving them from the note's time
+            # and position keeps them stable and plausible. Anki renumbers any that clash.
+            note_id = _unique_id(note.modified * 1000 + position, note_ids)
+            cursor.execute(
+                "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    note_id,
+                    note.guid,
+                    note.note_type.model_id,
+                    note.modified,
+                    -1,
+                    f" {' '.join(note.tags)} " if note.tags else "",
+                    "\x1f".join(note.fields),
+                    _strip_html(note.fields[0]),
+                    _field_checksum(note.fields[0]),
+                    0,
+                    "",
+                ),
+            )
+            for ord_ in note.card_ords:
+                card_id = _unique_id(note_id + ord_, card_ids)
+                cursor.execute(
+                    "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        card_id,
+                        note_id,
+                        deck_ids[note.deck],
+                        ord_,
+                        note.modified,
+                        -1,
+                        0,
+                        0,
+                        position,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        "",
+                    ),
+                )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------- package
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _zip_entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def package_bytes(collection: bytes, media: dict[str, bytes], dest: Path) -> None:
+    """Zip a collection and its media into `dest`, deterministically."""
+    names = sorted(media)
+    entries: dict[str, bytes] = {
+        "collection.anki2": collection,
+        "media": json.dumps({str(i): name for i, name in enumerate(names)}).encode(),
+    }
+    for i, name in enumerate(names):
+        entries[str(i)] = media[name]
+    with zipfile.ZipFile(dest, "w") as archive:
+        for name in sorted(entries):
+            archive.writestr(_zip_entry(name), entries[name], compresslevel=9)
+
+
+def export_apkg(
+    deck: Deck, dest: Path, options: BuildOptions, warn: Callable[[Diagnostic], None]
+) -> None:
+    """Write the deck as an Anki package at `dest`, atomically."""
+    renderer = Renderer()
+    notes = plan_notes(deck, renderer, warn)
+    if not notes:
+        warn(Diagnostic(deck.source.file, 0, "no cards to put in the Anki deck"))
+    with tempfile.TemporaryDirectory(prefix="notes2decks-") as folder:
+        db_path = Path(folder) / "collection.anki2"
+        try:
+            write_collection(db_path, notes, deck)
+        except sqlite3.Error as exc:
+            raise NotesError(
+                f"could not write the Anki collection: {exc}", deck.source.file
+            ) from None
+        collection = db_path.read_bytes()
+    try:
+        with atomic_path(Path(dest)) as tmp:
+            package_bytes(collection, renderer.media.files, tmp)
+    except OSError as exc:
+        raise NotesError(f"cannot write {dest}: {exc.strerror}", deck.source.file) from None

@@ -1,0 +1,253 @@
+"""The card model as the HTML that Anki shows.
+
+Every character of the notes reaches Anki escaped, so `x < y & z` or `<script>` shows exactly
+those characters. Formulas become MathJax delimiters (`\\(...\\)` and `\\[...\\]`), which Anki
+renders itself. Images become `<img src="NAME">`, where NAME is the content hash of the file:
+the `Media` collector reads each file once, checks it and hands the files to the package.
+
+Cloze text needs more care than other fields, because Anki parses the raw field text for cloze
+markers before any HTML is read: `{{c1::` opens a cloze, the first `}}` closes it and `::` starts
+its hint. In a cloze field every brace and every `::` that is not our own marker is therefore
+written as a character reference, which the browser (and MathJax, which reads the browser's text)
+turns back into the same characters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import NotesError
+from ..model import (
+    Align,
+    Blocks,
+    BulletList,
+    Cloze,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Heading,
+    Image,
+    Inlines,
+    LineBreak,
+    Link,
+    Math,
+    MathBlock,
+    Paragraph,
+    SourceRef,
+    Strong,
+    Table,
+    Text,
+    ThematicBreak,
+)
+
+# The first bytes of the image formats Anki shows everywhere (desktop, AnkiDroid, AnkiMobile).
+_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", ".png"),
+    (b"\xff\xd8\xff", ".jpg"),
+    (b"GIF87a", ".gif"),
+    (b"GIF89a", ".gif"),
+)
+
+# Link targets that cannot run code or reach the collection: anything else is shown as text.
+_SAFE_HREF = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
+
+
+def image_suffix(head: bytes) -> str:
+    """The file suffix for an image from its first bytes, or empty when it is not an image."""
+    for magic, suffix in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            return suffix
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in head):
+        return ".svg"
+    return ""
+
+
+@dataclass
+class Media:
+    """The image files that a deck's notes show, each stored once under its content hash.
+
+    Naming by content means two `diagram.png` files from different folders never collide, and
+    the same picture used twice is stored once.
+    """
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Media name to file content."""
+    _names: dict[Path, str] = field(default_factory=dict)
+
+    def add(self, image: Image, where: SourceRef) -> str:
+        """The media name for an image, reading and checking the file the first time."""
+        name = self._names.get(image.path)
+        if name is not None:
+            return name
+        try:
+            data = image.path.read_bytes()
+        except FileNotFoundError:
+            raise NotesError(
+                f"image {image.src!r} not found (looked for {image.path}); "
+                "put the file there or fix the path",
+                where.file,
+                where.line,
+            ) from None
+        except OSError as exc:
+            raise NotesError(
+                f"cannot read image {image.src!r}: {exc.strerror}", where.file, where.line
+            ) from None
+        suffix = image_suffix(data[:512])
+        if not suffix:
+            raise NotesError(
+                f"{image.src!r} is not a PNG, JPEG, GIF or SVG image; "
+                "export it in one of those formats",
+                where.file,
+                where.line,
+            )
+        name = hashlib.sha256(data).hexdigest()[:24] + suffix
+        self.files[name] = data
+        self._names[image.path] = name
+        return name
+
+
+@dataclass
+class Renderer:
+    """Renders the blocks and inlines of one deck, collecting the images they show."""
+
+    media: Media = field(default_factory=Media)
+
+    # ----------------------------------------------------------------- inlines
+
+    def inlines(self, nodes: Inlines, where: SourceRef, *, cloze_field: bool = False) -> str:
+        """Inline content as HTML.
+
+        `cloze_field` is true for the text of a cloze note: then `Cloze` nodes become Anki's
+        cloze markers and stray braces are neutralised. Elsewhere a `Cloze` shows its content.
+        """
+        return "".join(self._inline(node, where, cloze_field) for node in nodes)
+
+    def _inline(self, node: object, where: SourceRef, cloze_field: bool) -> str:
+        def text(value: str) -> str:
+            return _escape_text(value, cloze_field)
+
+        def children(nodes: Inlines) -> str:
+            return "".join(self._inline(n, where, cloze_field) for n in nodes)
+
+        if isinstance(node, Text):
+            return text(node.text)
+        if isinstance(node, Emphasis):
+            return f"<i>{children(node.children)}</i>"
+        if isinstance(node, Strong):
+            return f"<b>{children(node.children)}</b>"
+        if isinstance(node, Code):
+            return f"<code>{text(node.text)}</code>"
+        if isinstance(node, Math):
+            return math_html(node.source, node.display, cloze_field)
+        if isinstance(node, Cloze):
+            if not cloze_field:
+                return children(node.children)
+            hint = f"::{_escape_text(node.hint, True)}" if node.hint else ""
+            return f"{{{{c{node.number}::{children(node.children)}{hint}}}}}"
+        if isinstance(node, Image):
+            name = self.media.add(node, where)
+            alt = f' alt="{_escape_attr(node.alt, cloze_field)}"' if node.alt else ""
+            return f'<img src="{name}"{alt}>'
+        if isinstance(node, Link):
+            label = children(node.children)
+            if not _SAFE_HREF.match(node.href):
+                return label
+            return f'<a href="{_escape_attr(node.href, cloze_field)}">{label}</a>'
+        if isinstance(node, LineBreak):
+            return "<br>"
+        raise TypeError(f"not an inline node: {node!r}")
+
+    # ----------------------------------------------------------------- blocks
+
+    def blocks(self, nodes: Blocks, where: SourceRef, *, cloze_field: bool = False) -> str:
+        """Block content as HTML, one block after another without blank lines."""
+        return "".join(self._block(node, where, cloze_field) for node in nodes)
+
+    def _block(self, node: object, where: SourceRef, cloze_field: bool) -> str:
+        if isinstance(node, Paragraph):
+            here = SourceRef(where.file, node.line) if node.line else where
+            return f"<p>{self.inlines(node.children, here, cloze_field=cloze_field)}</p>"
+        if isinstance(node, BulletList):
+            tag = "ol" if node.ordered else "ul"
+            start = f' start="{node.start}"' if node.ordered and node.start != 1 else ""
+            items = "".join(
+                self._list_item(item.children, where, cloze_field) for item in node.items
+            )
+            return f"<{tag}{start}>{items}</{tag}>"
+        if isinstance(node, Heading):
+            level = min(max(node.level, 3), 6)
+            inner = self.inlines(node.children, where, cloze_field=cloze_field)
+            return f"<h{level}>{inner}</h{level}>"
+        if isinstance(node, CodeBlock):
+            lang = (
+                f' class="language-{_escape_attr(node.language, cloze_field)}"'
+                if node.language
+                else ""
+            )
+            code = _escape_text(node.code.rstrip("\n"), cloze_field)
+            return f"<pre><code{lang}>{code}</code></pre>"
+        if isinstance(node, MathBlock):
+            return f'<div class="math">{math_html(node.source, True, cloze_field)}</div>'
+        if isinstance(node, Table):
+            return self._table(node, where, cloze_field)
+        if isinstance(node, ThematicBreak):
+            return "<hr>"
+        raise TypeError(f"not a block node: {node!r}")
+
+    def _list_item(self, blocks: Blocks, where: SourceRef, cloze_field: bool) -> str:
+        # A one-paragraph item is written without <p>, so lists stay tight as in the notes.
+        if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
+            return f"<li>{self.inlines(blocks[0].children, where, cloze_field=cloze_field)}</li>"
+        return f"<li>{self.blocks(blocks, where, cloze_field=cloze_field)}</li>"
+
+    def _table(self, table: Table, where: SourceRef, cloze_field: bool) -> str:
+        def cell(tag: str, column: int, content: Inlines) -> str:
+            align = table.align[column] if column < len(table.align) else Align.NONE
+            style = f' style="text-align:{align.value}"' if align is not Align.NONE else ""
+            inner = self.inlines(content, where, cloze_field=cloze_field)
+            return f"<{tag}{style}>{inner}</{tag}>"
+
+        head = "".join(cell("th", i, c) for i, c in enumerate(table.header))
+        body = "".join(
+            "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>"
+            for row in table.rows
+        )
+        tbody = f"<tbody>{body}</tbody>" if body else ""
+        return f'<div class="table"><table><thead><tr>{head}</tr></thead>{tbody}</table></div>'
+
+
+def math_html(source: str, display: bool, cloze_field: bool = False) -> str:
+    """A formula in the delimiters Anki's MathJax renders: `\\(...\\)` inline, `\\[...\\]` display.
+
+    Only `&`, `<` and `>` are escaped, as HTML requires; MathJax reads the decoded text, so the
+    formula arrives unchanged. In a cloze field `{{`, `}}` and `::` would be read as cloze markers,
+    so there every brace and colon is a character reference, which MathJax reads back unchanged.
+    """
+    body = html.escape(source.strip(), quote=False)
+    if cloze_field:
+        body = _neutralise_cloze_syntax(body)
+    return f"\\[{body}\\]" if display else f"\\({body}\\)"
+
+
+def _escape_text(value: str, cloze_field: bool) -> str:
+    escaped = html.escape(value, quote=False)
+    if cloze_field:
+        escaped = _neutralise_cloze_syntax(escaped)
+    return escaped
+
+
+def _escape_attr(value: str, cloze_field: bool) -> str:
+    escaped = html.escape(value, quote=True)
+    return _neutralise_cloze_syntax(escaped) if cloze_field else escaped
+
+
+def _neutralise_cloze_syntax(escaped: str) -> str:
+    # Braces and colon pairs are the only characters Anki's cloze parser reacts to.
+    # A lone colon is harmless, but two can meet across nodes (`a:` then `:b`), so every colon
+    # goes; the browser shows it unchanged.
+    return escaped.replace("{", "&#123;").replace("}", "&#125;").replace(":", "&#58;")

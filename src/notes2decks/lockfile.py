@@ -1,0 +1,622 @@
+"""The lock file: what the last build made of a notes file, so the next build can keep its notes.
+
+Anki knows a note by its GUID, which notes2decks derives from the card's identity (deck path and
+normalised front). On its own that identity breaks when a heading is corrected, and a build cannot
+tell which cards vanished or which notes really changed. The lock file remembers, for one notes
+file, what its last build produced. It lives beside the notes as a small hidden JSON file
+(`notes/.topic.md.notes2decks.lock`, see `lock_path_for`), holds no Anki IDs, and so works with
+any collection the deck is imported into; nothing is written into the notes themselves.
+
+What it records, per card (keyed by the identity the reader gives the card today):
+
+- `note`: the identity the card's Anki note was first built with, when it differs. A card whose
+  identity is new, but whose front is a small edit of a card that vanished in the same build and
+  whose back is the same or nearly so, takes over the vanished card's note: fixing a typo in a
+  heading keeps the note and its review history.
+- `hash`: a hash of everything the note shows (front, back, tags, deck title, image bytes),
+  and `time`: when that last changed. Anki applies an update only from a note that is newer than
+  its own copy, so notes whose content did not change keep their time and never overwrite edits
+  made in Anki, while changed notes get a time later than any the lock has handed out.
+- `card`: the card itself (as `notes2decks.serialize` data), so that a card deleted from the
+  notes can be rebuilt as it was: the next build ships it tagged `notes2decks::removed`, so that
+  the user can find and delete it in Anki, and reports it.
+
+Cards removed by the latest change are shipped with every build until the notes change again
+(so rebuilding the same notes gives the same package); after that only a small tombstone stays,
+so that a card which comes back later continues its old note. Glossary notes are tracked the
+same way, by term (a changed term makes a new note; the old one is shipped as removed).
+
+`generation` counts the builds that changed something; `time` is the latest time handed out.
+SOURCE_DATE_EPOCH, when set, stands in for the notes file's time. The file is written with
+sorted keys, only after every output of the build succeeded, and only when its content changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import model
+from .atomic import write_text
+from .errors import Diagnostic, NotesError
+from .identity import disambiguate, glossary_identity, normalise_front
+from .model import Card, CardKind, Deck, GlossaryEntry, SourceRef, TermKind
+from .serialize import to_data
+
+LOCK_FORMAT = "notes2decks-lock"
+LOCK_VERSION = 1
+
+# A vanished card's note is taken over when the fronts differ by at most this share of their
+# length (and at least one edit is always allowed), and the backs are at least this similar.
+_MAX_FRONT_EDITS = 0.25
+_MIN_BACK_SIMILARITY = 0.8
+
+
+def lock_path_for(notes_path: Path) -> Path:
+    """The lock file of a notes file: hidden, beside it, named after it."""
+    notes_path = Path(notes_path)
+    return notes_path.with_name(f".{notes_path.name}.notes2decks.lock")
+
+
+@dataclass(frozen=True, slots=True)
+class LockState:
+    """What `save_lock` writes: the lock file's new content."""
+
+    text: str
+    """The lock file's JSON text."""
+    generation: int
+    """How many builds have changed something."""
+    removed: tuple[str, ...] = ()
+    """The fronts of the cards and terms found removed by this build, for reports."""
+    kept: tuple[tuple[str, str], ...] = ()
+    """(old front, new front) of the cards that kept their note across a front edit."""
+
+
+def save_lock(lock_path: Path, state: LockState) -> None:
+    """Write the lock file atomically, unless it already holds exactly this content.
+
+    Leaving an unchanged lock untouched keeps its time, so folder watchers do not rebuild again.
+    """
+    lock_path = Path(lock_path)
+    try:
+        if lock_path.read_text(encoding="utf-8") == state.text:
+            return
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    except OSError as exc:
+        raise NotesError(f"cannot read the lock file: {exc.strerror}", str(lock_path)) from None
+    try:
+        write_text(lock_path, state.text)
+    except OSError as exc:
+        raise NotesError(f"cannot write the lock file: {exc.strerror}", str(lock_path)) from None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _empty_lock() -> dict[str, Any]:
+    return {
+        "format": LOCK_FORMAT,
+        "version": LOCK_VERSION,
+        "generation": 0,
+        "time": 0,
+        "cards": {},
+        "removed": {},
+        "glossary": {},
+        "removed_glossary": {},
+    }
+
+
+def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) -> dict[str, Any]:
+    """The lock file's data; an empty lock when there is none or it cannot be read."""
+    lock_path = Path(lock_path)
+    try:
+        text = lock_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return _empty_lock()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8"
+        warn(_lock_warning(file, lock_path, f"cannot be read ({reason})"))
+        return _empty_lock()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        warn(_lock_warning(file, lock_path, f"is damaged (line {exc.lineno})"))
+        return _empty_lock()
+    if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
+        warn(_lock_warning(file, lock_path, "is not a notes2decks lock file"))
+        return _empty_lock()
+    version = data.get("version")
+    if not isinstance(version, int) or version > LOCK_VERSION:
+        raise NotesError(
+            f"the lock file {lock_path.name} was written by a newer notes2decks "
+            f"(version {version}); upgrade notes2decks to build these notes",
+            file,
+        )
+    lock = _empty_lock()
+    try:
+        for key in ("generation", "time"):
+            lock[key] = int(data.get(key, 0))
+        for key in ("cards", "removed", "glossary", "removed_glossary"):
+            section = data.get(key, {})
+            if not isinstance(section, dict) or not all(
+                isinstance(v, dict) for v in section.values()
+            ):
+                raise ValueError(key)
+            lock[key] = section
+    except (TypeError, ValueError):
+        warn(_lock_warning(file, lock_path, "is damaged"))
+        return _empty_lock()
+    return lock
+
+
+def _lock_warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
+    return Diagnostic(
+        file,
+        0,
+        f"the lock file {lock_path.name} {problem}; starting a new one. Notes whose heading "
+        "changed since the last build become new notes in Anki",
+    )
+
+
+# --------------------------------------------------------------------------- card data
+
+
+def _strip_places(data: Any) -> Any:
+    # Line numbers move whenever a card is added above; they are not part of what a note shows.
+    if isinstance(data, dict):
+        return {k: _strip_places(v) for k, v in data.items() if k not in ("line", "source")}
+    if isinstance(data, list):
+        return [_strip_places(v) for v in data]
+    return data
+
+
+def _image_digests(node: Any, out: list[str]) -> None:
+    if isinstance(node, model.Image):
+        try:
+            out.append(hashlib.sha256(node.path.read_bytes()).hexdigest())
+        except OSError:
+            out.append("missing")
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for f in dataclasses.fields(node):
+            _image_digests(getattr(node, f.name), out)
+    elif isinstance(node, tuple):
+        for item in node:
+            _image_digests(item, out)
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def card_hash(card: Card, deck: Deck, base: Path) -> str:
+    """A hash of what the card's note shows: changes when the note must update in Anki."""
+    images: list[str] = []
+    _image_digests((card.front, card.back), images)
+    content = _strip_places(to_data(dataclasses.replace(card, identity=""), base))
+    return _digest([content, deck.title, list(deck.tags), images])
+
+
+def entry_hash(entry: GlossaryEntry, deck: Deck) -> str:
+    """A hash of what a glossary note shows."""
+    return _digest([entry.term, entry.definition, deck.title, list(deck.tags)])
+
+
+_ENUMS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("Card", "kind"): CardKind,
+    ("GlossaryEntry", "kind"): TermKind,
+    ("Table", "align"): lambda values: tuple(model.Align(v) for v in values),
+}
+
+
+def from_data(data: Any, base: Path) -> Any:
+    """Rebuild model values from `notes2decks.serialize.to_data` output."""
+    if isinstance(data, list):
+        return tuple(from_data(item, base) for item in data)
+    if not isinstance(data, dict):
+        return data
+    name = data.get("type")
+    if not isinstance(name, str):
+        raise ValueError("a node without a type")
+    cls: Any = getattr(model, name, None)
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise ValueError(f"unknown node {name!r}")
+    names = {f.name for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "type" or key not in names:
+            continue
+        convert = _ENUMS.get((name, key))
+        if convert is not None:
+            kwargs[key] = convert(value)
+        elif name == "Image" and key == "path":
+            kwargs[key] = (base / value).resolve()
+        else:
+            kwargs[key] = from_data(value, base)
+    return cls(**kwargs)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or `limit + 1` as soon as it is known to exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    key: str
+    kind: str
+    front: str
+    back: str
+
+
+def _similar(new: _Candidate, old: _Candidate) -> tuple[int, float] | None:
+    """(front edits, back similarity) when `new` looks like an edit of `old`, else None."""
+    if new.kind != old.kind:
+        return None
+    a, b = normalise_front(new.front), normalise_front(old.front)
+    limit = max(1, int(max(len(a), len(b)) * _MAX_FRONT_EDITS))
+    edits = _edit_distance(a, b, limit)
+    if edits > limit:
+        return None
+    back = (
+        1.0 if new.back == old.back else difflib.SequenceMatcher(None, new.back, old.back).ratio()
+    )
+    if back < _MIN_BACK_SIMILARITY:
+        return None
+    return edits, back
+
+
+def _match(new: list[_Candidate], old: list[_Candidate]) -> dict[str, str]:
+    """Pairs each new card with at most one vanished card, closest pairs first."""
+    pairs: list[tuple[int, float, int, str, str]] = []
+    for index, candidate in enumerate(new):
+        for previous in old:
+            found = _similar(candidate, previous)
+            if found is not None:
+                pairs.append((found[0], -found[1], index, previous.key, candidate.key))
+    pairs.sort()
+    taken_new: set[str] = set()
+    taken_old: set[str] = set()
+    result: dict[str, str] = {}
+    for _, _, _, old_key, new_key in pairs:
+        if new_key in taken_new or old_key in taken_old:
+            continue
+        taken_new.add(new_key)
+        taken_old.add(old_key)
+        result[new_key] = old_key
+    return result
+
+
+# --------------------------------------------------------------------------- reconciling
+
+
+def source_time(deck: Deck) -> int:
+    """The notes' time: SOURCE_DATE_EPOCH when set, else the notes file's modification time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return int(epoch)
+        except ValueError:
+            pass
+    return deck.modified
+
+
+def glossary_notes(deck: Deck) -> list[tuple[str, GlossaryEntry]]:
+    """The glossary entries that become notes, with their identities, as the exporters key them.
+
+    Entries taken from a card that already asks them make no note of their own.
+    """
+    entries = [entry for entry in deck.glossary if not entry.card]
+    keys = disambiguate([glossary_identity(deck.deck_path, e.term) for e in entries])
+    return list(zip(keys, entries, strict=True))
+
+
+def reconcile(
+    deck: Deck, lock_path: Path, warn: Callable[[Diagnostic], None]
+) -> tuple[Deck, LockState]:
+    """Keep note identities across edits, and time and collect changes, using the lock file.
+
+    Returns the deck with each card's identity (the key of its Anki note) and modification time
+    set, the cards and glossary entries removed since the last build in `Deck.removed` and
+    `Deck.removed_glossary`, and the lock's new content for `save_lock`.
+    """
+    lock_path = Path(lock_path)
+    file = deck.source.file
+    base = lock_path.parent.resolve()
+    lock = load_lock(lock_path, file, warn)
+    old_cards: dict[str, dict[str, Any]] = lock["cards"]
+    old_removed: dict[str, dict[str, Any]] = lock["removed"]
+
+    current = {card.identity for card in deck.cards}
+    vanished = {key: entry for key, entry in old_cards.items() if key not in current}
+    takeovers = _takeovers(deck, old_cards, old_removed, vanished, base)
+
+    # Pass 1: each card's note and previous state, without handing out times yet.
+    plans: list[tuple[Card, str, dict[str, Any] | None, str]] = []
+    kept: list[tuple[str, str]] = []
+    used_notes: set[str] = set()
+    fresh: list[int] = []
+    for card in deck.cards:
+        key = card.identity
+        digest = card_hash(card, deck, base)
+        previous: dict[str, Any] | None
+        if key in old_cards:
+            previous, note = old_cards[key], _note_of(old_cards[key], key)
+        elif key in old_removed:
+            # A card that comes back continues its old note; the note changes (its tag goes).
+            previous, note = None, _note_of(old_removed[key], key)
+        elif key in takeovers:
+            old_key = takeovers[key]
+            previous = vanished.pop(old_key)
+            note = _note_of(previous, old_key)
+            kept.append((str(previous.get("front", old_key)), model.inline_text(card.front)))
+        else:
+            fresh.append(len(plans))
+            plans.append((card, "", None, digest))
+            continue
+        used_notes.add(note)
+        plans.append((card, note, previous, digest))
+
+    # Brand-new cards take their own identity as their note's, unless a kept note already has it.
+    names = disambiguate([*sorted(used_notes), *(plans[i][0].identity for i in fresh)])
+    for i, note in zip(fresh, names[len(used_notes) :], strict=True):
+        card, _, _, digest = plans[i]
+        plans[i] = (card, note, None, digest)
+        used_notes.add(note)
+
+    gone = {k: v for k, v in vanished.items() if _note_of(v, k) not in used_notes}
+    glossary_plans, gone_terms = _plan_glossary(deck, lock)
+
+    changed = (
+        bool(gone)
+        or bool(gone_terms)
+        or any(prev is None or prev.get("hash") != digest for _, _, prev, digest in plans)
+        or any(prev is None or prev.get("hash") != digest for _, _, prev, digest in glossary_plans)
+    )
+    generation = int(lock["generation"]) + (1 if changed else 0)
+    stamp = max(source_time(deck), int(lock["time"]) + 1) if changed else int(lock["time"])
+
+    def time_of(previous: dict[str, Any] | None, digest: str) -> int:
+        if previous is not None and previous.get("hash") == digest:
+            return int(previous.get("time", 0))
+        return stamp
+
+    # Pass 2: times, entries and tombstones.
+    cards: list[Card] = []
+    entries: dict[str, dict[str, Any]] = {}
+    for card, note, previous, digest in plans:
+        time = time_of(previous, digest)
+        cards.append(dataclasses.replace(card, identity=note, modified=time))
+        entries[card.identity] = _card_entry(card, note, digest, time, base)
+
+    tombstones: dict[str, dict[str, Any]] = {
+        key: entry
+        for key, entry in old_removed.items()
+        if key not in current and _note_of(entry, key) not in used_notes
+    }
+    for key, entry in gone.items():
+        tombstones[key] = {**entry, "time": stamp, "generation": generation}
+    removed_cards: list[Card] = []
+    for key in sorted(tombstones):
+        entry = tombstones[key]
+        rebuilt = _rebuild(entry, base) if entry.get("generation") == generation else None
+        if rebuilt is None:
+            # Shipped with the builds of the change that removed it; after that a stub is enough.
+            tombstones[key] = {k: v for k, v in entry.items() if k in _TOMBSTONE_KEYS}
+            continue
+        removed_cards.append(
+            dataclasses.replace(rebuilt, identity=_note_of(entry, key), modified=int(entry["time"]))
+        )
+
+    glossary_times: dict[int, int] = {}
+    glossary_entries: dict[str, dict[str, Any]] = {}
+    for key, term, previous, digest in glossary_plans:
+        time = time_of(previous, digest)
+        glossary_times[id(term)] = time
+        glossary_entries[key] = {
+            "term": term.term,
+            "definition": term.definition,
+            "hash": digest,
+            "time": time,
+        }
+    glossary = tuple(
+        dataclasses.replace(e, modified=glossary_times[id(e)]) if id(e) in glossary_times else e
+        for e in deck.glossary
+    )
+    term_tombstones: dict[str, dict[str, Any]] = {
+        key: entry for key, entry in lock["removed_glossary"].items() if key not in glossary_entries
+    }
+    for key, entry in gone_terms.items():
+        term_tombstones[key] = {
+            "term": entry.get("term", ""),
+            "definition": entry.get("definition", ""),
+            "time": stamp,
+            "generation": generation,
+        }
+    removed_terms: list[GlossaryEntry] = []
+    for key in sorted(term_tombstones):
+        entry = term_tombstones[key]
+        if entry.get("generation") == generation and isinstance(entry.get("term"), str):
+            removed_terms.append(
+                GlossaryEntry(
+                    entry["term"],
+                    str(entry.get("definition", "")),
+                    SourceRef(file),
+                    modified=int(entry.get("time", 0)),
+                )
+            )
+        else:
+            term_tombstones[key] = {k: v for k, v in entry.items() if k in _TOMBSTONE_KEYS}
+
+    removed_names = [str(gone[k].get("front", k)) for k in sorted(gone)]
+    removed_names += [str(gone_terms[k].get("term", k)) for k in sorted(gone_terms)]
+    for name in removed_names:
+        warn(
+            Diagnostic(
+                file,
+                0,
+                f"{name!r} is no longer in the notes; its Anki note is tagged "
+                "notes2decks::removed: find it with tag:notes2decks::removed and delete it",
+            )
+        )
+    for old_front, new_front in kept:
+        if normalise_front(old_front) == normalise_front(new_front):
+            continue  # the deck moved; the heading did not change
+        warn(
+            Diagnostic(
+                file,
+                0,
+                f"{new_front!r} looks like a corrected {old_front!r}: the Anki note and its "
+                "review history are kept",
+            )
+        )
+
+    data = {
+        "format": LOCK_FORMAT,
+        "version": LOCK_VERSION,
+        "generation": generation,
+        "time": stamp,
+        "cards": entries,
+        "removed": tombstones,
+        "glossary": glossary_entries,
+        "removed_glossary": term_tombstones,
+    }
+    text = dump_lock(data)
+    result = dataclasses.replace(
+        deck,
+        cards=tuple(cards),
+        glossary=glossary,
+        removed=tuple(removed_cards),
+        removed_glossary=tuple(removed_terms),
+    )
+    return result, LockState(text, generation, tuple(removed_names), tuple(kept))
+
+
+_TOMBSTONE_KEYS = frozenset({"note", "kind", "front", "term", "time", "generation"})
+
+
+def _note_of(entry: dict[str, Any], key: str) -> str:
+    note = entry.get("note", key)
+    return note if isinstance(note, str) and note else key
+
+
+def _takeovers(
+    deck: Deck,
+    old_cards: dict[str, dict[str, Any]],
+    old_removed: dict[str, dict[str, Any]],
+    vanished: dict[str, dict[str, Any]],
+    base: Path,
+) -> dict[str, str]:
+    """New card identity to vanished card identity, for cards that look like edits."""
+    unknown = [
+        c for c in deck.cards if c.identity not in old_cards and c.identity not in old_removed
+    ]
+    if not unknown or not vanished:
+        return {}
+    new = [
+        _Candidate(c.identity, c.kind.value, model.inline_text(c.front), model.block_text(c.back))
+        for c in unknown
+    ]
+    old: list[_Candidate] = []
+    for key in sorted(vanished):
+        rebuilt = _rebuild(vanished[key], base)
+        if rebuilt is not None:
+            old.append(
+                _Candidate(
+                    key,
+                    rebuilt.kind.value,
+                    model.inline_text(rebuilt.front),
+                    model.block_text(rebuilt.back),
+                )
+            )
+    return _match(new, old)
+
+
+def _plan_glossary(
+    deck: Deck, lock: dict[str, Any]
+) -> tuple[list[tuple[str, GlossaryEntry, dict[str, Any] | None, str]], dict[str, dict[str, Any]]]:
+    old: dict[str, dict[str, Any]] = lock["glossary"]
+    plans = [
+        (key, entry, old.get(key), entry_hash(entry, deck)) for key, entry in glossary_notes(deck)
+    ]
+    keys = {key for key, _, _, _ in plans}
+    gone = {key: entry for key, entry in old.items() if key not in keys}
+    return plans, gone
+
+
+def dump_lock(data: dict[str, Any]) -> str:
+    """The lock's JSON text: sorted keys, one line per card or term, so diffs stay readable."""
+
+    def compact(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    lines = ["{"]
+    keys = sorted(data)
+    for position, key in enumerate(keys):
+        value = data[key]
+        comma = "," if position < len(keys) - 1 else ""
+        if isinstance(value, dict) and value:
+            lines.append(f" {compact(key)}: {{")
+            items = sorted(value.items())
+            for index, (name, entry) in enumerate(items):
+                inner = "," if index < len(items) - 1 else ""
+                lines.append(f"  {compact(name)}: {compact(entry)}{inner}")
+            lines.append(f" }}{comma}")
+        else:
+            lines.append(f" {compact(key)}: {compact(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _card_entry(card: Card, note: str, digest: str, time: int, base: Path) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "kind": card.kind.value,
+        "front": model.inline_text(card.front),
+        "hash": digest,
+        "time": time,
+        "card": _card_data(card, base),
+    }
+    if note != card.identity:
+        entry["note"] = note
+    return entry
+
+
+def _card_data(card: Card, base: Path) -> dict[str, Any]:
+    # The identity is the entry's key (or its `note`), and `modified` its `time`.
+    data: dict[str, Any] = to_data(card, base)
+    del data["identity"]
+    return data
+
+
+def _rebuild(entry: dict[str, Any], base: Path) -> Card | None:
+    data = entry.get("card")
+    if not isinstance(data, dict):
+        return None
+    try:
+        card = from_data({**data, "identity": ""}, base)
+    except (TypeError, ValueError, KeyError):
+        return None
+    return card if isinstance(card, Card) else None
