@@ -1,0 +1,319 @@
+"""The lock file: identities kept across edits, change times, and removed cards."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from notes2decks.errors import Diagnostic, NotesError
+from notes2decks.identity import card_identity
+from notes2decks.lockfile import (
+    LOCK_VERSION,
+    from_data,
+    lock_path_for,
+    reconcile,
+    save_lock,
+)
+from notes2decks.model import (
+    Align,
+    BulletList,
+    Card,
+    CardKind,
+    Cloze,
+    Code,
+    CodeBlock,
+    Deck,
+    Emphasis,
+    GlossaryEntry,
+    Heading,
+    Image,
+    LineBreak,
+    Link,
+    ListItem,
+    Math,
+    MathBlock,
+    Paragraph,
+    SourceRef,
+    Strong,
+    Table,
+    Text,
+    ThematicBreak,
+)
+from notes2decks.serialize import to_data
+
+DECK_PATH = "History::Russia"
+T0 = 1_700_000_000
+
+
+def card(front: str, *facts: str, kind: CardKind = CardKind.REVISION, line: int = 1) -> Card:
+    return Card(
+        kind,
+        (Text(front),),
+        tuple(Paragraph((Text(f),), line + 1 + i) for i, f in enumerate(facts)),
+        SourceRef("russia.txt", line),
+        card_identity(DECK_PATH, kind.value, front),
+        ("people::stalin",),
+    )
+
+
+def deck(*cards: Card, modified: int = T0, glossary: tuple[GlossaryEntry, ...] = ()) -> Deck:
+    return Deck(
+        "Power struggle",
+        DECK_PATH,
+        SourceRef("russia.txt"),
+        cards,
+        glossary,
+        modified=modified,
+    )
+
+
+def term(name: str, definition: str) -> GlossaryEntry:
+    return GlossaryEntry(name, definition, SourceRef("russia.txt", 30))
+
+
+class Builds:
+    """Runs reconcile and save_lock as the build does, collecting warnings."""
+
+    def __init__(self, folder: Path) -> None:
+        self.notes = folder / "russia.txt"
+        self.lock = lock_path_for(self.notes)
+        self.warnings: list[Diagnostic] = []
+
+    def run(self, notes: Deck) -> Deck:
+        self.warnings.clear()
+        result, state = reconcile(notes, self.lock, self.warnings.append)
+        save_lock(self.lock, state)
+        return result
+
+    def messages(self) -> str:
+        return " / ".join(w.message for w in self.warnings)
+
+
+FACTS = ("Willing to play dirty", "Spread rumours about Bukharin")
+
+
+def base_cards() -> list[Card]:
+    return [
+        card("Stalins Personal Charactristics", *FACTS, line=1),
+        card("Importance of Party Organization", "Packed the Congress", line=5),
+        card("When did Lenin die?", "January 1924", kind=CardKind.BASIC, line=9),
+    ]
+
+
+def test_the_lock_is_a_hidden_file_beside_the_notes() -> None:
+    assert lock_path_for(Path("notes/russia.md")) == Path("notes/.russia.md.notes2decks.lock")
+
+
+def test_first_build_times_every_card_and_rebuilds_change_nothing(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    first = builds.run(deck(*base_cards()))
+    assert [c.modified for c in first.cards] == [T0] * 3
+    assert [c.identity for c in first.cards] == [c.identity for c in base_cards()]
+    assert first.removed == ()
+    data = json.loads(builds.lock.read_text())
+    assert data["version"] == LOCK_VERSION and data["generation"] == 1
+    assert sorted(data["cards"]) == sorted(c.identity for c in base_cards())
+
+    stat = builds.lock.stat()
+    text = builds.lock.read_text()
+    # A later build of the same notes, even with a newer file time, keeps every time.
+    again = builds.run(deck(*base_cards(), modified=T0 + 500))
+    assert again.cards == first.cards
+    assert builds.lock.read_text() == text
+    assert builds.lock.stat().st_mtime_ns == stat.st_mtime_ns  # not even rewritten
+    assert builds.warnings == []
+
+
+def test_only_changed_cards_get_a_new_time(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    builds.run(deck(*base_cards()))
+    edited = base_cards()
+    edited[1] = card("Importance of Party Organization", "Packed the Congress with delegates")
+    result = builds.run(deck(*edited, modified=T0 + 60))
+    assert [c.modified for c in result.cards] == [T0, T0 + 60, T0]
+
+
+def test_changes_are_always_newer_even_when_the_file_time_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With a fixed SOURCE_DATE_EPOCH (or a file time gone backwards), a change must still be
+    # newer than what Anki already has, or Anki ignores it.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
+    builds = Builds(tmp_path)
+    first = builds.run(deck(*base_cards(), modified=T0 + 999))
+    assert {c.modified for c in first.cards} == {T0}
+    edited = base_cards()
+    edited[2] = card("When did Lenin die?", "21 January 1924", kind=CardKind.BASIC)
+    second = builds.run(deck(*edited, modified=T0 + 999))
+    assert [c.modified for c in second.cards] == [T0, T0, T0 + 1]
+    edited[2] = card("When did Lenin die?", "21 January 1924, in Gorki", kind=CardKind.BASIC)
+    third = builds.run(deck(*edited))
+    assert [c.modified for c in third.cards] == [T0, T0, T0 + 2]
+
+
+def test_a_corrected_heading_keeps_its_note(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    first = builds.run(deck(*base_cards()))
+    fixed = base_cards()
+    fixed[0] = card("Stalin's Personal Characteristics", *FACTS)
+    second = builds.run(deck(*fixed, modified=T0 + 10))
+    assert second.cards[0].identity == first.cards[0].identity
+    assert second.cards[0].modified == T0 + 10  # the front changed, so the note must update
+    assert second.removed == ()
+    assert "looks like a corrected 'Stalins Personal Charactristics'" in builds.messages()
+    # The next build remembers the mapping without a warning.
+    third = builds.run(deck(*fixed, modified=T0 + 20))
+    assert third.cards == second.cards
+    assert builds.warnings == []
+
+
+def test_a_corrected_heading_with_a_small_back_edit_keeps_its_note(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    first = builds.run(deck(*base_cards()))
+    fixed = base_cards()
+    fixed[0] = card("Stalin's Personal Characteristics", FACTS[0], FACTS[1] + ".")
+    assert builds.run(deck(*fixed)).cards[0].identity == first.cards[0].identity
+
+
+def test_a_new_heading_over_a_different_back_is_a_new_note(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    first = builds.run(deck(*base_cards()))
+    changed = base_cards()
+    # A one-letter heading change, but the card now says something else entirely.
+    changed[0] = card("Stalins Personal Characteristics", "Ruthless", "Patient", "Bureaucratic")
+    second = builds.run(deck(*changed, modified=T0 + 5))
+    assert second.cards[0].identity == changed[0].identity != first.cards[0].identity
+    assert [c.identity for c in second.removed] == [first.cards[0].identity]
+
+
+def test_one_vanished_note_goes_to_one_card_only(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    first = builds.run(deck(*base_cards()))
+    twins = [
+        card("Stalins Personal Characteristics", *FACTS),
+        card("Stalin's Personal Charactristic", *FACTS),
+        *base_cards()[1:],
+    ]
+    second = builds.run(deck(*twins))
+    identities = [c.identity for c in second.cards]
+    assert identities.count(first.cards[0].identity) == 1
+    assert len(set(identities)) == len(identities)
+
+
+def test_a_new_card_never_shares_a_note_with_a_renamed_one(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    first = builds.run(deck(*base_cards()))
+    cards = base_cards()
+    cards[0] = card("Stalin's Personal Characteristics", *FACTS)
+    builds.run(deck(*cards))
+    # The old misspelt heading comes back as a card of its own.
+    cards.append(card("Stalins Personal Charactristics", "Something new", line=20))
+    third = builds.run(deck(*cards))
+    identities = [c.identity for c in third.cards]
+    assert identities[0] == first.cards[0].identity
+    assert identities[-1] == first.cards[0].identity + "#2"
+
+
+def test_removed_cards_are_reported_rebuilt_and_shipped_until_the_next_change(
+    tmp_path: Path,
+) -> None:
+    builds = Builds(tmp_path)
+    first = builds.run(deck(*base_cards()))
+    gone = first.cards[2]
+    second = builds.run(deck(*base_cards()[:2], modified=T0 + 30))
+    assert len(second.removed) == 1
+    removed = second.removed[0]
+    assert (removed.kind, removed.front, removed.back, removed.tags) == (
+        gone.kind,
+        gone.front,
+        gone.back,
+        gone.tags,
+    )
+    assert removed.identity == gone.identity
+    assert removed.modified == T0 + 30  # newer, so the removed tag reaches Anki
+    assert "'When did Lenin die?' is no longer in the notes" in builds.messages()
+
+    # Rebuilding the same notes ships the same removed card again, without a new report.
+    third = builds.run(deck(*base_cards()[:2], modified=T0 + 40))
+    assert third.removed == second.removed
+    assert builds.warnings == []
+
+    # The next change moves on: the removed card is no longer shipped, and the lock slims it.
+    edited = [base_cards()[0], card("Importance of Party Organization", "Packed it")]
+    fourth = builds.run(deck(*edited, modified=T0 + 50))
+    assert fourth.removed == ()
+    tombstone = json.loads(builds.lock.read_text())["removed"][gone.identity]
+    assert "card" not in tombstone
+
+    # A card that comes back continues its note, and is newer than its removal.
+    back = builds.run(deck(*edited, base_cards()[2], modified=T0 + 50))
+    assert back.cards[2].identity == gone.identity
+    assert back.cards[2].modified > T0 + 50
+    assert gone.identity not in json.loads(builds.lock.read_text())["removed"]
+
+
+def test_glossary_notes_are_timed_and_removed_like_cards(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    terms = (term("Politburo", "Ruling committee"), term("NEP", "New Economic Policy"))
+    first = builds.run(deck(*base_cards(), glossary=terms))
+    assert [e.modified for e in first.glossary] == [T0, T0]
+    changed = (term("Politburo", "The party's ruling committee"),)
+    second = builds.run(deck(*base_cards(), glossary=changed, modified=T0 + 7))
+    assert [e.modified for e in second.glossary] == [T0 + 7]
+    assert [(e.term, e.definition) for e in second.removed_glossary] == [
+        ("NEP", "New Economic Policy")
+    ]
+    assert second.removed_glossary[0].modified == T0 + 7
+    # Entries taken from a card make no note, so the lock does not track them.
+    taken = (
+        term("Politburo", "The party's ruling committee"),
+        dataclasses.replace(term("X", "y"), card="k"),
+    )
+    third = builds.run(deck(*base_cards(), glossary=taken, modified=T0 + 7))
+    assert third.glossary[1].modified == 0
+    assert "x" not in " ".join(json.loads(builds.lock.read_text())["glossary"])
+
+
+def test_a_damaged_lock_warns_and_starts_again(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    builds.lock.write_text("{ not json")
+    result = builds.run(deck(*base_cards()))
+    assert "is damaged" in builds.messages()
+    assert [c.modified for c in result.cards] == [T0] * 3
+    assert json.loads(builds.lock.read_text())["generation"] == 1
+
+    builds.lock.write_text(json.dumps({"something": "else"}))
+    builds.run(deck(*base_cards()))
+    assert "is not a notes2decks lock file" in builds.messages()
+
+
+def test_a_lock_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    builds.lock.write_text(json.dumps({"format": "notes2decks-lock", "version": LOCK_VERSION + 1}))
+    with pytest.raises(NotesError, match="newer notes2decks"):
+        builds.run(deck(*base_cards()))
+
+
+def test_card_data_round_trips_through_the_lock(tmp_path: Path) -> None:
+    image = Image("img/a.png", tmp_path / "img" / "a.png", "alt")
+    rich = Card(
+        CardKind.CLOZE,
+        (Text("x "), Cloze(2, (Strong((Math("a}}b"),)),), "hint"), Emphasis((Code("c"),))),
+        (
+            Paragraph((image, LineBreak(), Link("https://a.b", (Text("l"),))), 3),
+            BulletList((ListItem((Paragraph((Text("i"),)),)),), ordered=True, start=3),
+            Heading(4, (Text("h"),)),
+            CodeBlock("code\n", "py"),
+            MathBlock("\\sum"),
+            Table(((Text("a"),),), (((Text("b"),),),), (Align.CENTER,)),
+            ThematicBreak(),
+        ),
+        SourceRef("russia.txt", 2),
+        "id",
+        ("t",),
+        continued=True,
+    )
+    assert from_data(to_data(rich, tmp_path), tmp_path) == rich
