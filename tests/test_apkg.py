@@ -65,6 +65,7 @@ from notes2decks.model import (
     inline_text,
 )
 from notes2decks.options import BuildOptions
+from notes2decks.readers import read_notes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "apkg"
 NOTES = "notes/russia.md"
@@ -627,3 +628,59 @@ def test_rebuilding_unchanged_notes_gives_the_same_package(tmp_path: Path) -> No
     _build_with_lock(_version(edited=False), notes_file, tmp_path / "b.apkg")
     assert (tmp_path / "a.apkg").read_bytes() == (tmp_path / "b.apkg").read_bytes()
     assert lock_path_for(notes_file).read_text() == lock_text
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def _build_notes_file(notes_file: Path, dest: Path, mtime: int) -> list[Diagnostic]:
+    """Read a notes file as the build does, then build its package with the lock."""
+    warnings: list[Diagnostic] = []
+    os.utime(notes_file, (mtime, mtime))
+    deck = read_notes(notes_file, warn=warnings.append)
+    deck = dataclasses.replace(deck, modified=int(notes_file.stat().st_mtime))
+    warnings += _build_with_lock(deck, notes_file, dest)
+    return warnings
+
+
+def test_card_set_notes_rebuilt_after_edits_update_in_place(tmp_path: Path) -> None:
+    notes_file = tmp_path / "notes" / "power.txt"
+    notes_file.parent.mkdir()
+    notes_file.write_bytes((FIXTURES / "power-v1.txt").read_bytes())
+    assert _build_notes_file(notes_file, tmp_path / "v1.apkg", 1_700_000_000) == []
+    col = fresh_collection(tmp_path / "anki")
+    first = import_package(col, tmp_path / "v1.apkg")
+    # Three revision cards and the auto clozes of the dated or quoted facts.
+    assert first.counts["new"] == 5 and first.counts["conflicting"] == 0
+    auto = [col.get_note(n) for n in col.find_notes("tag:notes2decks::auto")]
+    assert len(auto) == 2
+    opposition = next(n for n in auto if "United Opposition" in n["Text"])
+    assert (
+        "{{c1::1926}}" in opposition["Text"] and "{{c2::United Opposition}}" in opposition["Text"]
+    )
+    assert "crimes" in opposition["Text"] and "{{c3::" not in opposition["Text"]
+    assert len(opposition.card_ids()) == 2
+    notes_before = notes_by_front(col)
+    escaped = notes_before["Importance of Party Organization"]["Back"]
+    assert "x &lt; y &amp; &lt;b&gt;not bold&lt;/b&gt;" in escaped
+    review_everything(col)
+    before = schedule_snapshot(col)
+
+    notes_file.write_bytes((FIXTURES / "power-v2.txt").read_bytes())
+    _build_notes_file(notes_file, tmp_path / "v2.apkg", 1_700_003_600)
+    second = import_package(col, tmp_path / "v2.apkg")
+    assert second.counts["conflicting"] == 0
+    # The new card and its auto cloze are added once; nothing else is new.
+    assert second.counts["new"] == 2
+    after = schedule_snapshot(col)
+    assert {cid: after[cid] for cid in before} == before
+    notes_after = notes_by_front(col)
+    kept = notes_after["Stalin's Personal Characteristics"]
+    assert kept.id == notes_before["Stalins Personal Charactristics"].id
+    assert "his own delegates" in notes_after["Importance of Party Organization"]["Back"]
+    removed = {col.get_note(n).fields[0] for n in col.find_notes("tag:notes2decks::removed")}
+    assert "Weaknesses of the opposition" in removed
+    assert any("United Opposition" in front for front in removed)
+    assert len(removed) == 2
+    assert import_package(col, tmp_path / "v2.apkg").counts["new"] == 0
+    col.close()
