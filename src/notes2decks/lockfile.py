@@ -334,14 +334,19 @@ def glossary_notes(deck: Deck) -> list[tuple[str, GlossaryEntry]]:
     return list(zip(keys, entries, strict=True))
 
 
+def _silent(_: Diagnostic) -> None:
+    pass
+
+
 def reconcile(
-    deck: Deck, lock_path: Path, warn: Callable[[Diagnostic], None]
+    deck: Deck, lock_path: Path, warn: Callable[[Diagnostic], None] = _silent
 ) -> tuple[Deck, LockState]:
     """Keep note identities across edits, and time and collect changes, using the lock file.
 
     Returns the deck with each card's identity (the key of its Anki note) and modification time
     set, the cards and glossary entries removed since the last build in `Deck.removed` and
-    `Deck.removed_glossary`, and the lock's new content for `save_lock`.
+    `Deck.removed_glossary`, and the lock's new content for `save_lock`. `warn` hears which
+    cards were removed and which kept their note across an edit: pass the build's warnings.
     """
     lock_path = Path(lock_path)
     file = deck.source.file
