@@ -27,6 +27,8 @@ class BuildOptions:
     """The kinds of card printed in the PDF."""
     print_glossary: bool = False
     """True to add a printable glossary sheet to the PDF."""
+    print_glossary_cards: bool = False
+    """True to also print the glossary's terms as cards (term on the front, definition behind)."""
     auto_cloze: bool = True
     """True to turn dated or quoted facts of card-set notes into cloze notes."""
     csv_anki: bool = False
