@@ -1,0 +1,133 @@
+"""Fitting a card face into its box: shrink the type, and continue onto more cards only when even
+the smallest size does not fit.
+
+Nothing is ever clipped: content is either placed whole, split between lines (paragraphs, code)
+or rows (tables) across cards, or, for the rare block that can do neither, drawn smaller.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.platypus import Paragraph
+
+from .pdf_content import MIN_SIZE, Item, Scaled
+
+SIZE_STEP = 0.5
+"""Type sizes are tried in half-point steps."""
+_EPSILON = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A flowable wrapped to the box's width, at a distance below the box's top."""
+
+    flowable: Any
+    top: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What one card face holds."""
+
+    placed: tuple[Placed, ...]
+    used: float
+    """The height the content takes, from the box's top."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """A face's content at the size chosen for it, on one or more cards."""
+
+    size: float
+    pages: tuple[Page, ...]
+
+
+def paginate(items: list[Item], width: float, height: float) -> tuple[Page, ...]:
+    """Stack flowables into boxes of `width` × `height`, splitting them where they break a box."""
+    pages: list[Page] = []
+    current: list[Placed] = []
+    used = 0.0
+    queue = deque(items)
+
+    def close() -> None:
+        nonlocal current, used
+        pages.append(Page(tuple(current), used))
+        current, used = [], 0.0
+
+    while queue:
+        gap, flowable = queue.popleft()
+        gap = gap if current else 0.0
+        _, h = flowable.wrap(width, height)
+        if used + gap + h <= height + _EPSILON:
+            current.append(Placed(flowable, used + gap, h))
+            used += gap + h
+            continue
+        room = height - used - gap
+        # A fact split between two cards is hard to learn from: a paragraph that fits a card of
+        # its own goes whole onto the next one. Code and tables split between lines and rows.
+        keep = current and isinstance(flowable, Paragraph) and h <= height + _EPSILON
+        parts = flowable.split(width, room) if room > 0 and not keep else []
+        if len(parts) >= 2:
+            _, first_h = parts[0].wrap(width, room)
+            if first_h <= room + _EPSILON:
+                current.append(Placed(parts[0], used + gap, first_h))
+                used += gap + first_h
+                queue.extendleft((0.0, part) for part in reversed(parts[1:]))
+                close()
+                continue
+        if current:
+            close()
+            queue.appendleft((gap, flowable))
+            continue
+        # Alone on an empty card and still too big, with no place to split it.
+        scaled = Scaled(flowable, width, height)
+        current.append(Placed(scaled, 0.0, scaled.height))
+        used = scaled.height
+    if current or not pages:
+        close()
+    return tuple(pages)
+
+
+def sizes_below(top: float) -> list[float]:
+    """The sizes to try, from `top` down to the minimum in half-point steps."""
+    sizes = [top]
+    size = (top // SIZE_STEP) * SIZE_STEP
+    if size >= top:
+        size -= SIZE_STEP
+    while size > MIN_SIZE + _EPSILON:
+        sizes.append(size)
+        size -= SIZE_STEP
+    if sizes[-1] > MIN_SIZE:
+        sizes.append(MIN_SIZE)
+    return sizes
+
+
+def fit(build: Callable[[float], list[Item]], width: float, height: float, top: float) -> Fitted:
+    """The largest size at which the content fits one box; failing that, the fewest boxes it
+    needs at the minimum size, set at the largest size that keeps to that many boxes."""
+    sizes = sizes_below(top)
+    tried: dict[float, tuple[Page, ...]] = {}
+
+    def pages_at(size: float) -> tuple[Page, ...]:
+        if size not in tried:
+            tried[size] = paginate(build(size), width, height)
+        return tried[size]
+
+    if len(pages_at(sizes[0])) == 1:
+        return Fitted(sizes[0], tried[sizes[0]])
+    target = len(pages_at(sizes[-1]))
+    # Fewer pieces at larger sizes: find the first size (largest) that needs no more than
+    # `target`, by bisection over the descending sizes.
+    low, high = 0, len(sizes) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if len(pages_at(sizes[middle])) <= target:
+            high = middle
+        else:
+            low = middle + 1
+    return Fitted(sizes[high], pages_at(sizes[high]))

@@ -1,0 +1,79 @@
+"""The bundled DejaVu fonts, registered with reportlab once per process.
+
+DejaVu Sans covers Latin, Greek and Cyrillic, ships with the package under its own licence
+(`fonts/LICENSE-DejaVu.txt`) and is embedded in every PDF as a subset, so the cards print the
+same on any machine and their text can be searched.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+
+SANS = "N2D-DejaVuSans"
+"""The regular face; also the name of the registered family, so `<b>` and `<i>` pick faces."""
+SANS_BOLD = "N2D-DejaVuSans-Bold"
+SANS_ITALIC = "N2D-DejaVuSans-Oblique"
+SANS_BOLD_ITALIC = "N2D-DejaVuSans-BoldOblique"
+MONO = "N2D-DejaVuSansMono"
+"""The monospace face for code; DejaVu Sans Mono has one weight only."""
+
+MONO_ADVANCE = 0.602
+"""DejaVu Sans Mono's advance width in ems, the same for every glyph."""
+
+_FILES = {
+    SANS: "DejaVuSans.ttf",
+    SANS_BOLD: "DejaVuSans-Bold.ttf",
+    SANS_ITALIC: "DejaVuSans-Oblique.ttf",
+    SANS_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
+    MONO: "DejaVuSansMono.ttf",
+}
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Register the five faces and the Sans family with reportlab (once per process)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    folder = importlib.resources.files("notes2decks") / "fonts"
+    for name, filename in _FILES.items():
+        # TTFont reads the whole file when it is created, so a temporary path is enough even
+        # when the package is imported from a zip.
+        with importlib.resources.as_file(folder / filename) as path:
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+    pdfmetrics.registerFontFamily(
+        SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC, boldItalic=SANS_BOLD_ITALIC
+    )
+    pdfmetrics.registerFontFamily(MONO, normal=MONO, bold=MONO, italic=MONO, boldItalic=MONO)
+
+
+@functools.cache
+def _covered(font_name: str) -> frozenset[int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    register_fonts()
+    face = pdfmetrics.getFont(font_name).face
+    return frozenset(face.charToGlyph)
+
+
+def missing_glyphs(text: str, font_name: str = SANS) -> list[str]:
+    """The distinct characters of `text` that the font cannot draw, in order of appearance.
+
+    White space and control characters are left out: they are never drawn as glyphs.
+    """
+    covered = _covered(font_name)
+    seen: dict[str, None] = {}
+    for char in text:
+        if ord(char) not in covered and not char.isspace() and char.isprintable():
+            seen.setdefault(char, None)
+    return list(seen)
+
+
+def string_width(text: str, font_name: str, size: float) -> float:
+    """The width of `text` in points, set in one registered font."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    register_fonts()
+    width: float = stringWidth(text, font_name, size)
+    return width
