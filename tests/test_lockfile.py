@@ -7,11 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.identity import card_identity
 from notes2decks.lockfile import (
     LOCK_VERSION,
+    _edit_distance,
     from_data,
     lock_path_for,
     reconcile,
@@ -317,3 +320,22 @@ def test_card_data_round_trips_through_the_lock(tmp_path: Path) -> None:
         continued=True,
     )
     assert from_data(to_data(rich, tmp_path), tmp_path) == rich
+
+
+def _levenshtein(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        current = [i]
+        for j, other in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
+            )
+        previous = current
+    return previous[-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("abc ", max_size=12), st.text("abc ", max_size=12), st.integers(0, 5))
+def test_the_banded_edit_distance_is_exact_within_its_limit(a: str, b: str, limit: int) -> None:
+    expected = _levenshtein(a, b)
+    assert _edit_distance(a, b, limit) == (expected if expected <= limit else limit + 1)

@@ -54,8 +54,9 @@ LOCK_FORMAT = "notes2decks-lock"
 LOCK_VERSION = 1
 
 # A vanished card's note is taken over when the fronts differ by at most this share of their
-# length (and at least one edit is always allowed), and the backs are at least this similar.
+# length (at least one edit, at most _MAX_EDITS), and the backs are at least this similar.
 _MAX_FRONT_EDITS = 0.25
+_MAX_EDITS = 5
 _MIN_BACK_SIMILARITY = 0.8
 
 
@@ -248,18 +249,29 @@ def from_data(data: Any, base: Path) -> Any:
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, or `limit + 1` as soon as it is known to exceed `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        if min(current) > limit:
-            return limit + 1
+    """Levenshtein distance, or `limit + 1` as soon as it is known to exceed `limit`.
+
+    Only the diagonal band of width `2 * limit + 1` can hold a distance within the limit, so
+    only that band is computed.
+    """
+    if len(a) > len(b):
+        a, b = b, a
+    over = limit + 1
+    if len(b) - len(a) > limit:
+        return over
+    previous = [j if j <= limit else over for j in range(len(b) + 1)]
+    for i in range(1, len(a) + 1):
+        low, high = max(1, i - limit), min(len(b), i + limit)
+        current = [over] * (len(b) + 1)
+        current[0] = i if i <= limit else over
+        char = a[i - 1]
+        best = current[0]
+        for j in range(low, high + 1):
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != b[j - 1]))
+            current[j] = value if value <= limit else over
+            best = min(best, current[j])
+        if best > limit:
+            return over
         previous = current
     return previous[-1]
 
@@ -270,41 +282,81 @@ class _Candidate:
     kind: str
     front: str
     back: str
+    norm: str = ""
+    grams: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, key: str, card: Card) -> _Candidate:
+        front = model.inline_text(card.front)
+        norm = normalise_front(front)
+        grams = frozenset(norm[i : i + _GRAM] for i in range(len(norm) - _GRAM + 1))
+        return cls(key, card.kind.value, front, model.block_text(card.back), norm, grams)
+
+
+_GRAM = 3
+
+
+def _back_similarity(new: _Candidate, old: _Candidate) -> float:
+    if new.back == old.back:
+        return 1.0
+    return difflib.SequenceMatcher(None, new.back, old.back, autojunk=False).ratio()
 
 
 def _similar(new: _Candidate, old: _Candidate) -> tuple[int, float] | None:
     """(front edits, back similarity) when `new` looks like an edit of `old`, else None."""
     if new.kind != old.kind:
         return None
-    a, b = normalise_front(new.front), normalise_front(old.front)
-    limit = max(1, int(max(len(a), len(b)) * _MAX_FRONT_EDITS))
-    edits = _edit_distance(a, b, limit)
+    longest = max(len(new.norm), len(old.norm))
+    limit = min(_MAX_EDITS, max(1, int(longest * _MAX_FRONT_EDITS)))
+    # Each edit destroys at most _GRAM of a string's trigrams, so strings within `limit` edits
+    # share at least this many distinct trigrams: a cheap test before the edit distance.
+    shared = len(new.grams & old.grams)
+    if shared < max(len(new.grams), len(old.grams)) - limit * _GRAM:
+        return None
+    edits = _edit_distance(new.norm, old.norm, limit)
     if edits > limit:
         return None
-    back = (
-        1.0 if new.back == old.back else difflib.SequenceMatcher(None, new.back, old.back).ratio()
-    )
+    back = _back_similarity(new, old)
     if back < _MIN_BACK_SIMILARITY:
         return None
     return edits, back
 
 
+# Comparing every new card with every vanished one is quadratic; past this many pairs (a
+# wholesale rewrite) only fronts that are equal once normalised are matched.
+_MAX_FUZZY_PAIRS = 40_000
+
+
 def _match(new: list[_Candidate], old: list[_Candidate]) -> dict[str, str]:
     """Pairs each new card with at most one vanished card, closest pairs first."""
+    result: dict[str, str] = {}
+    taken_old: set[str] = set()
+    # Equal normalised fronts first: a moved deck, or an edit to punctuation only.
+    by_front: dict[tuple[str, str], list[_Candidate]] = {}
+    for previous in old:
+        by_front.setdefault((previous.kind, previous.norm), []).append(previous)
+    for candidate in new:
+        for previous in by_front.get((candidate.kind, candidate.norm), []):
+            if previous.key not in taken_old and (
+                _back_similarity(candidate, previous) >= _MIN_BACK_SIMILARITY
+            ):
+                result[candidate.key] = previous.key
+                taken_old.add(previous.key)
+                break
+    rest_new = [c for c in new if c.key not in result]
+    rest_old = [c for c in old if c.key not in taken_old]
+    if len(rest_new) * len(rest_old) > _MAX_FUZZY_PAIRS:
+        return result
     pairs: list[tuple[int, float, int, str, str]] = []
-    for index, candidate in enumerate(new):
-        for previous in old:
+    for index, candidate in enumerate(rest_new):
+        for previous in rest_old:
             found = _similar(candidate, previous)
             if found is not None:
                 pairs.append((found[0], -found[1], index, previous.key, candidate.key))
     pairs.sort()
-    taken_new: set[str] = set()
-    taken_old: set[str] = set()
-    result: dict[str, str] = {}
     for _, _, _, old_key, new_key in pairs:
-        if new_key in taken_new or old_key in taken_old:
+        if new_key in result or old_key in taken_old:
             continue
-        taken_new.add(new_key)
         taken_old.add(old_key)
         result[new_key] = old_key
     return result
@@ -541,22 +593,12 @@ def _takeovers(
     ]
     if not unknown or not vanished:
         return {}
-    new = [
-        _Candidate(c.identity, c.kind.value, model.inline_text(c.front), model.block_text(c.back))
-        for c in unknown
-    ]
+    new = [_Candidate.of(c.identity, c) for c in unknown]
     old: list[_Candidate] = []
     for key in sorted(vanished):
         rebuilt = _rebuild(vanished[key], base)
         if rebuilt is not None:
-            old.append(
-                _Candidate(
-                    key,
-                    rebuilt.kind.value,
-                    model.inline_text(rebuilt.front),
-                    model.block_text(rebuilt.back),
-                )
-            )
+            old.append(_Candidate.of(key, rebuilt))
     return _match(new, old)
 
 
