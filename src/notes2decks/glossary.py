@@ -122,8 +122,8 @@ _HEAD_LAST = _words(
     strike movement programme program deal union league coalition front bloc axis opposition
     party triumvirate duumvirate clause amendment constitution convention protocol ultimatum
     manifesto testament terror army council committee cycle law laws principle theorem
-    process equation constant rule theory hypothesis series paradox syndrome model
-    republic empire dynasty regime trial trials"""
+    process equation constant rule theory hypothesis series paradox syndrome model scale
+    republic empire dynasty regime trial trials airlift"""
 )
 # Words that start a name when "of" follows ("Treaty of Versailles", "League of Nations").
 _HEAD_FIRST = _words(
@@ -165,6 +165,14 @@ _PLACES = _words(
     somalia spain sudan sweden switzerland syria taiwan tibet turkey ukraine uganda ulster
     vietnam wales yugoslavia zimbabwe berlin moscow petrograd leningrad stalingrad paris
     london vienna munich warsaw prague washington tokyo beijing versailles"""
+)
+_PLACE_PHRASES = frozenset(
+    phrase.replace("-", " ")
+    for phrase in _words(
+        """soviet-union united-states united-kingdom great-britain new-york new-zealand
+        south-africa middle-east far-east west-germany east-germany north-korea south-korea
+        north-america south-america latin-america western-europe eastern-europe"""
+    )
 )
 # Capitalised letters that are not acronyms of terms.
 _NOT_ACRONYMS = _words(
@@ -571,8 +579,17 @@ class _Person:
 
 
 def _content(words: Iterable[str]) -> tuple[str, ...]:
+    """The key of a phrase: its words' stems without linking words.
+
+    A capitalised particle that starts a name stays ("Van der Waals forces" keeps "van").
+    """
+    words = list(words)
     stems = [_stem(_bare(w)) for w in words]
-    kept = tuple(s for s in stems if s not in _KEY_SKIP)
+    kept = tuple(
+        s
+        for i, (s, w) in enumerate(zip(stems, words, strict=True))
+        if s not in _KEY_SKIP or (i == 0 and w[:1].isupper() and len(words) > 2)
+    )
     return kept or tuple(stems)
 
 
@@ -748,7 +765,10 @@ class _Finder:
                 candidate.suffix = noun
                 candidate.evidence.add("quoted")
                 candidate.defined_in.add(index)
-            elif named and not re.search(r"so-called\s*$", text[: start - 1], re.IGNORECASE):
+            elif (named and not re.search(r"so-called\s*$", text[: start - 1], re.IGNORECASE)) or (
+                len(content) > 1 and content[-1].bare in _NAMING_NOUNS
+            ):
+                # "the 'domino theory'" names itself by its last word.
                 candidate = self._candidate([t.text for t in words], (index, start))
                 candidate.evidence.add("quoted")
                 candidate.defined_in.add(index)
@@ -808,6 +828,16 @@ class _Finder:
         before = tokens[first - 1] if first else None
         after_the = before is not None and before.bare == "the"
         eponym = any(t.possessive for t in chain[:-1])  # "Lenin's Testament" is a term
+        # An organisation or agreement that the notes say was founded: "set up Cominform",
+        # "Comecon, set up in 1949, ...". People are born, not founded.
+        created = r"(?:set\s+up|formed|founded|created|established|signed|launched)"
+        if len(content) == 1 and (
+            re.search(r"\b" + created + r"\s+(?:the\s+)?$", sentence.text[: chain[0].start])
+            or re.match(r",\s+" + created + r"\b", sentence.text[chain[-1].end :])
+        ):
+            if not content[0].possessive and _frequency(content[0].bare) < _COMMON:
+                self._candidate(words, (index, chain[0].start)).evidence.add("created")
+            return
         if (all(self._name_like(t.text) for t in content) and not after_the and not eponym) or (
             content[0].bare in _TITLES and len(content) > 1
         ):
@@ -817,6 +847,9 @@ class _Finder:
         if len(content) >= 2:
             head_last = content[-1].bare in _HEAD_LAST or _stem(content[-1].bare) in _HEAD_LAST
             head_first = content[0].bare in _HEAD_FIRST and any(t.bare == "of" for t in chain[1:])
+            place = content[-1].bare in _PLACES or fold(" ".join(words)) in _PLACE_PHRASES
+            if place and not (head_first or head_last):
+                return  # "West Berlin", "Soviet Union"
             candidate = self._candidate(words, (index, chain[0].start))
             candidate.evidence.add("name")
             if year:
@@ -1181,6 +1214,8 @@ class _Finder:
             return True
         if "name" in evidence:
             return bool({"year", "head"} & evidence or (len(candidate.mentions) >= 2 and named))
+        if "created" in evidence:
+            return True
         if "the" in evidence:
             return "head" in evidence or len(named) >= 2
         return False
@@ -1230,8 +1265,11 @@ class _Finder:
             words.append(candidate.suffix)
         if words and words[-1].endswith(("'s", "’s")):
             words[-1] = words[-1][:-2]
-        if any(m.named for m in candidate.mentions):
-            return _title_case(words)
+        named = [m for m in candidate.mentions if m.named]
+        if any(m.words[-1][:1].isupper() for m in named):
+            return _title_case(words)  # written as a name: "Socialism in one Country"
+        if named:
+            return " ".join(words)  # a name and a common noun: "Van der Waals forces"
         first = words[0]
         if (
             first[:1].isupper()
