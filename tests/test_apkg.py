@@ -684,3 +684,76 @@ def test_card_set_notes_rebuilt_after_edits_update_in_place(tmp_path: Path) -> N
     assert len(removed) == 2
     assert import_package(col, tmp_path / "v2.apkg").counts["new"] == 0
     col.close()
+
+
+def test_markdown_notes_import_with_media_math_glossary_and_update_in_place(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("notes2decks.readers.markdown", reason="the Markdown reader")
+    notes = tmp_path / "notes"
+    (notes / "img").mkdir(parents=True)
+    (notes / "img" / "diagram.png").write_bytes((FIXTURES / "img" / "diagram.png").read_bytes())
+    notes_file = notes / "russia.md"
+    original = (FIXTURES / "russia.md").read_text(encoding="utf-8")
+    notes_file.write_text(original, encoding="utf-8")
+    _build_notes_file(notes_file, tmp_path / "v1.apkg", 1_700_000_000)
+    col = fresh_collection(tmp_path / "anki")
+    first = import_package(col, tmp_path / "v1.apkg")
+    assert first.counts["conflicting"] == 0 and first.counts["new"] == 7
+
+    deck_path = "History::Russia::Power struggle"
+    notes_before = notes_by_front(col)
+    stalin = notes_before["Stalins Personal Charactristics"]
+    assert {col.decks.name(col.get_card(c).did) for c in stalin.card_ids()} == {deck_path}
+    assert sorted(stalin.tags) == ["people::stalin", "russia::1920s", "year_12"]
+    answer = body(col.get_card(stalin.card_ids()[0]).answer())
+    assert "x &lt; y &amp; &lt;script&gt;" in answer and "<i>dirty</i>" in answer
+    (media_name,) = [p.name for p in Path(col.media.dir()).iterdir()]
+    assert f'<img src="{media_name}" alt="Party structure">' in answer
+    growth = col.get_card(notes_before["What is the growth rate?"].card_ids()[0])
+    assert "\\(g = \\frac{\\Delta y}{y}\\)" in body(growth.answer())
+    cloze = next(n for front, n in notes_before.items() if front.startswith("The {{c1::"))
+    assert len(cloze.card_ids()) == 3
+    math_card = max((col.get_card(c) for c in cloze.card_ids()), key=lambda c: c.ord)
+    assert "\\(x^{a^{b}}\\)" in html.unescape(body(math_card.answer()))
+    glossary = notes_before["Triumvirate"]
+    assert {col.decks.name(col.get_card(c).did) for c in glossary.card_ids()} == {
+        f"{deck_path}::Glossary"
+    }
+    review_everything(col)
+    before = schedule_snapshot(col)
+
+    edited = original.replace(
+        "Stalins Personal Charactristics", "Stalin's Personal Characteristics"
+    )
+    edited = edited.replace("NEP :: New Economic Policy", "NEP :: New Economic Policy (1921)")
+    notes_file.write_text(edited, encoding="utf-8")
+    _build_notes_file(notes_file, tmp_path / "v2.apkg", 1_700_000_100)
+    second = import_package(col, tmp_path / "v2.apkg")
+    assert second.counts["conflicting"] == second.counts["new"] == 0
+    notes_after = notes_by_front(col)
+    assert notes_after["Stalin's Personal Characteristics"].id == stalin.id
+    assert notes_after["NEP"]["Back"] == "<p>New Economic Policy (1921)</p>"
+    assert set(second.notes["updated"]) == {stalin.id, notes_after["NEP"].id}
+    assert schedule_snapshot(col) == before
+    col.close()
+
+
+@pytest.mark.parametrize(
+    ("image", "message"),
+    [("../outside.png", "outside the notes folder"), ("img/missing.png", "not found")],
+)
+def test_images_outside_the_notes_or_missing_are_errors_at_their_line(
+    tmp_path: Path, image: str, message: str
+) -> None:
+    pytest.importorskip("notes2decks.readers.markdown", reason="the Markdown reader")
+    (tmp_path / "outside.png").write_bytes(PNG_A)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    notes_file = notes / "bad.md"
+    notes_file.write_text(f"# Bad\n\n## Card\n\n- a fact\n\n![x]({image})\n", encoding="utf-8")
+    with pytest.raises(NotesError) as caught:
+        _build_notes_file(notes_file, tmp_path / "bad.apkg", 1_700_000_000)
+    assert caught.value.line == 7
+    assert message in caught.value.message
+    assert not (tmp_path / "bad.apkg").exists()
