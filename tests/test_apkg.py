@@ -757,3 +757,19 @@ def test_images_outside_the_notes_or_missing_are_errors_at_their_line(
     assert caught.value.line == 7
     assert message in caught.value.message
     assert not (tmp_path / "bad.apkg").exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [("The {{c1::x}} and {{c2::y here.", "never closed"), ("A {{c1::a}} b}} c.", "closes no")],
+)
+def test_unbalanced_cloze_braces_are_errors_at_their_line(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    pytest.importorskip("notes2decks.readers.markdown", reason="the Markdown reader")
+    notes_file = tmp_path / "cloze.md"
+    notes_file.write_text(f"# Clozes\n\n## Card\n\n{line}\n", encoding="utf-8")
+    with pytest.raises(NotesError) as caught:
+        _build_notes_file(notes_file, tmp_path / "cloze.apkg", 1_700_000_000)
+    assert (caught.value.line, message in caught.value.message) == (5, True)
+    assert not (tmp_path / "cloze.apkg").exists()
