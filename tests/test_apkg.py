@@ -773,3 +773,17 @@ def test_unbalanced_cloze_braces_are_errors_at_their_line(
         _build_notes_file(notes_file, tmp_path / "cloze.apkg", 1_700_000_000)
     assert (caught.value.line, message in caught.value.message) == (5, True)
     assert not (tmp_path / "cloze.apkg").exists()
+
+
+def test_a_removed_card_whose_image_is_gone_still_ships(tmp_path: Path) -> None:
+    gone = Image("img/old.png", tmp_path / "img" / "old.png", "old map")
+    deck = make_deck(
+        card(CardKind.BASIC, "Kept", para("yes")),
+        removed=(card(CardKind.BASIC, "Map?", para(gone)),),
+    )
+    build(deck, tmp_path / "a.apkg")
+    col = fresh_collection(tmp_path / "anki")
+    assert import_package(col, tmp_path / "a.apkg").counts["new"] == 2
+    (removed,) = [col.get_note(n) for n in col.find_notes(f"tag:{REMOVED_TAG}")]
+    assert removed["Back"] == "<p>[old map]</p>"
+    col.close()

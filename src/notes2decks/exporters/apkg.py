@@ -334,7 +334,12 @@ def plan_notes(
     title = html.escape(deck.title, quote=False)
     notes: list[PlannedNote] = []
 
-    def card_note(card: Card, extra_tags: tuple[str, ...]) -> PlannedNote:
+    # Removed cards are rendered leniently: their images may have been deleted with them.
+    lenient = dataclasses.replace(renderer, strict=False)
+
+    def card_note(card: Card, removed: bool) -> PlannedNote:
+        render = lenient if removed else renderer
+        extra_tags = (REMOVED_TAG,) if removed else ()
         note_type = NOTE_TYPES[card.kind.value]
         where = card.source
         if card.kind is CardKind.CLOZE:
@@ -348,15 +353,15 @@ def plan_notes(
                 )
             source = " · ".join(part for part in (title, html.escape(source_name)) if part)
             fields: tuple[str, ...] = (
-                renderer.inlines(card.front, where, cloze_field=True),
-                renderer.blocks(card.back, where),
+                render.inlines(card.front, where, cloze_field=True),
+                render.blocks(card.back, where),
                 source,
             )
             ords = tuple(n - 1 for n in numbers)
         else:
             fields = (
-                renderer.inlines(card.front, where),
-                renderer.blocks(card.back, where),
+                render.inlines(card.front, where),
+                render.blocks(card.back, where),
                 title,
                 html.escape(source_name, quote=False),
             )
@@ -372,9 +377,9 @@ def plan_notes(
         )
 
     for card in _unique_cards(deck.cards, warn):
-        notes.append(card_note(card, ()))
+        notes.append(card_note(card, removed=False))
     for card in deck.removed:
-        notes.append(card_note(card, (REMOVED_TAG,)))
+        notes.append(card_note(card, removed=True))
 
     glossary_deck = f"{deck.deck_path}::{GLOSSARY_SUBDECK}"
     glossary_type = NOTE_TYPES["glossary"]

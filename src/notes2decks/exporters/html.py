@@ -116,6 +116,9 @@ class Renderer:
     """Renders the blocks and inlines of one deck, collecting the images they show."""
 
     media: Media = field(default_factory=Media)
+    strict: bool = True
+    """False to show an image that cannot be stored as its alternative text instead of failing:
+    for cards that are no longer in the notes, whose images may be gone too."""
 
     # ----------------------------------------------------------------- inlines
 
@@ -150,7 +153,12 @@ class Renderer:
             hint = f"::{_escape_text(node.hint, True)}" if node.hint else ""
             return f"{{{{c{node.number}::{children(node.children)}{hint}}}}}"
         if isinstance(node, Image):
-            name = self.media.add(node, where)
+            try:
+                name = self.media.add(node, where)
+            except NotesError:
+                if self.strict:
+                    raise
+                return text(f"[{node.alt or node.src}]")
             alt = f' alt="{_escape_attr(node.alt, cloze_field)}"' if node.alt else ""
             return f'<img src="{name}"{alt}>'
         if isinstance(node, Link):
