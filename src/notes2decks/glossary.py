@@ -566,6 +566,8 @@ class _Candidate:
     mentions: list[_Mention] = field(default_factory=list)
     defined_in: set[int] = field(default_factory=set)
     """Sentences whose pattern made it a candidate: they explain it."""
+    introduced_in: set[int] = field(default_factory=set)
+    """Sentences that introduce it without defining it, such as an acronym's spelling out."""
 
 
 @dataclass(slots=True)
@@ -686,49 +688,29 @@ class _Finder:
             candidate.evidence.add("acronym")
             if expansion and not candidate.expansion:
                 candidate.expansion = expansion
-                candidate.defined_in.add(index)
+                candidate.introduced_in.add(index)
 
     def _expansion(self, sentence: _Sentence, position: int) -> str:
         """The words an acronym stands for, when the sentence spells them out next to it."""
         token = sentence.tokens[position]
-        letters = [c.lower() for c in token.text if c.isupper()]
+        acronym = token.text.rstrip("s") if token.text[:-1].isupper() else token.text
         text = sentence.text
-        # "New Economic Policy (NEP)"
+        longest = min(len(acronym) + 5, 2 * len(acronym))
+        # "New Economic Policy (NEP)": the shortest run of words before it that spells it.
         if text[: token.start].rstrip().endswith("(") and text[token.end :].startswith(")"):
             before = [t for t in sentence.tokens[:position] if t.end <= token.start]
-            found = self._initials_match(before[::-1], letters[::-1])
-            if found:
-                return text[found[-1].start : found[0].end]
+            for count in range(1, min(longest, len(before)) + 1):
+                words = before[-count:]
+                long_form = text[words[0].start : words[-1].end]
+                if words[0].bare not in _KEY_SKIP and _spells(acronym, long_form):
+                    return long_form
         # "ATP (adenosine triphosphate)"
-        after = text[token.end :]
-        bracket = re.match(r"\s*\(([^()]{3,80})\)", after)
+        bracket = re.match(r"\s*\(([^()]{3,80})\)", text[token.end :])
         if bracket:
-            inner = [
-                t for t in sentence.tokens[position + 1 :] if t.start < token.end + bracket.end()
-            ]
-            found = self._initials_match(inner, letters)
-            if found and found[0] is inner[0] and found[-1] is inner[-1]:
-                return bracket.group(1).strip()
+            long_form = bracket.group(1).strip()
+            if len(_WORD.findall(long_form)) <= longest and _spells(acronym, long_form):
+                return long_form
         return ""
-
-    @staticmethod
-    def _initials_match(tokens: Sequence[_Token], letters: Sequence[str]) -> list[_Token]:
-        """The tokens whose initials spell `letters`, linking words allowed in between."""
-        matched: list[_Token] = []
-        remaining = list(letters)
-        for token in tokens:
-            if not remaining:
-                break
-            parts = [p for p in re.split(r"[-‐]", token.text) if p]
-            initials = [p[0].lower() for p in parts]
-            if initials == remaining[: len(initials)]:
-                matched.append(token)
-                remaining = remaining[len(initials) :]
-            elif token.bare in _KEY_SKIP and matched:
-                continue
-            else:
-                return []
-        return matched if not remaining else []
 
     def _quotes(self, index: int, sentence: _Sentence) -> None:
         text = sentence.text
@@ -1168,6 +1150,8 @@ class _Finder:
         before = text[: matched[0].start]
         if index in candidate.defined_in:
             return 3
+        if index in candidate.introduced_in:
+            return 2
         lead = [t for t in tokens[:position] if t.bare not in ("a", "an", "the")]
         if not lead:
             follow = tokens[last + 1 :]
@@ -1376,6 +1360,27 @@ class _Finder:
         return found
 
 
+def _spells(acronym: str, long_form: str) -> bool:
+    """True when an acronym's letters appear in order in `long_form`, its first letter starting
+    the first word: the test of Schwartz and Hearst (2003), so "ATP" spells "adenosine
+    triphosphate" and "NEP" spells "New Economic Policy"."""
+    letters = [c.lower() for c in acronym if c.isalnum()]
+    text = long_form.lower()
+    if not letters or not text or text[0] != letters[0]:
+        return False
+    cursor = len(text) - 1
+    for number in range(len(letters) - 1, -1, -1):
+        letter = letters[number]
+        while cursor >= 0 and (
+            text[cursor] != letter or (number == 0 and cursor > 0 and text[cursor - 1].isalnum())
+        ):
+            cursor -= 1
+        if cursor < 0:
+            return False
+        cursor -= 1
+    return True
+
+
 def _recase(word: str, like: str) -> str:
     """`word` with the capitalisation of `like`."""
     if like.isupper() and len(like) > 1:
@@ -1487,6 +1492,17 @@ def _flashcard_entries(deck: Deck) -> list[GlossaryEntry]:
 def _definition_pair(front: str, back: str) -> tuple[str, str, TermKind] | None:
     """(term, definition, kind) when a card asks for a definition or for a term."""
     back_words = _WORD.findall(back)
+    # "... - what term is this? | osmosis", "What is the term for ...? | tissue"
+    asked = _ASKS_TERM.search(front)
+    definition = front[: asked.start()].strip() if asked else ""
+    if not asked:
+        match = _ASKS_TERM_FOR.match(front)
+        definition = match.group("definition") if match else ""
+    if definition:
+        if 0 < len(back_words) <= _MAX_TERM_WORDS and not re.search(r"[.!?;]", back):
+            return back.strip(" '\"‘’“”"), definition, TermKind.AUTO
+        return None
+    # "What is osmosis? | ...", "Define diffusion. | ..."
     for pattern in _ASKS_DEFINITION:
         match = pattern.match(front)
         if not match:
@@ -1506,17 +1522,8 @@ def _definition_pair(front: str, back: str) -> tuple[str, str, TermKind] | None:
             or len(back_words) < 2
         ):
             return None
-        kind = (
-            TermKind.PERSON if match.groupdict().get("who", "").lower() == "who" else TermKind.AUTO
-        )
-        return term, back, kind
-    asked = _ASKS_TERM.search(front)
-    definition = front[: asked.start()].strip() if asked else ""
-    if not asked:
-        match = _ASKS_TERM_FOR.match(front)
-        definition = match.group("definition") if match else ""
-    if definition and 0 < len(back_words) <= _MAX_TERM_WORDS and not re.search(r"[.!?;]", back):
-        return back.strip(" '\"‘’“”"), definition, TermKind.AUTO
+        who = match.groupdict().get("who") or ""
+        return term, back, TermKind.PERSON if who.lower() == "who" else TermKind.AUTO
     return None
 
 
