@@ -339,3 +339,11 @@ def _levenshtein(a: str, b: str) -> int:
 def test_the_banded_edit_distance_is_exact_within_its_limit(a: str, b: str, limit: int) -> None:
     expected = _levenshtein(a, b)
     assert _edit_distance(a, b, limit) == (expected if expected <= limit else limit + 1)
+
+
+def test_repeated_identities_get_separate_lock_entries(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    twice = [card("Same", "one"), card("Same", "two", line=5)]
+    result = builds.run(deck(*twice))
+    assert [c.identity for c in result.cards] == [twice[0].identity, twice[0].identity + "#2"]
+    assert len(json.loads(builds.lock.read_text())["cards"]) == 2

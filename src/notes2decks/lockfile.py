@@ -404,6 +404,15 @@ def reconcile(
     file = deck.source.file
     base = lock_path.parent.resolve()
     lock = load_lock(lock_path, file, warn)
+    unique = disambiguate([card.identity for card in deck.cards])
+    if unique != [card.identity for card in deck.cards]:
+        # Readers keep same-front cards apart (and warn); this only guards the lock's keys.
+        deck = dataclasses.replace(
+            deck,
+            cards=tuple(
+                dataclasses.replace(c, identity=k) for c, k in zip(deck.cards, unique, strict=True)
+            ),
+        )
     old_cards: dict[str, dict[str, Any]] = lock["cards"]
     old_removed: dict[str, dict[str, Any]] = lock["removed"]
 
