@@ -548,14 +548,17 @@ def _version(edited: bool) -> Deck:
     )
 
 
-def test_rebuilt_decks_update_in_place_and_keep_review_history(tmp_path: Path) -> None:
+@pytest.mark.parametrize("with_scheduling", [False, True])
+def test_rebuilt_decks_update_in_place_and_keep_review_history(
+    tmp_path: Path, with_scheduling: bool
+) -> None:
     notes_file = tmp_path / "notes" / "russia.md"
     notes_file.parent.mkdir()
     notes_file.write_text("stand-in for the notes: the lock file lives beside it")
     col = fresh_collection(tmp_path / "anki")
 
     _build_with_lock(_version(edited=False), notes_file, tmp_path / "v1.apkg")
-    first = import_package(col, tmp_path / "v1.apkg")
+    first = import_package(col, tmp_path / "v1.apkg", with_scheduling=with_scheduling)
     assert first.counts["new"] == 7  # five cards, one auto cloze, one glossary term
     assert first.counts["conflicting"] == 0
     review_everything(col)
@@ -571,7 +574,7 @@ def test_rebuilt_decks_update_in_place_and_keep_review_history(tmp_path: Path) -
     warnings = _build_with_lock(_version(edited=True), notes_file, tmp_path / "v2.apkg")
     messages = " / ".join(w.message for w in warnings)
     assert "looks like a corrected" in messages and "When did Lenin die?" in messages
-    second = import_package(col, tmp_path / "v2.apkg")
+    second = import_package(col, tmp_path / "v2.apkg", with_scheduling=with_scheduling)
     assert second.counts["conflicting"] == 0
     assert second.counts["missing_notetype"] == second.counts["missing_deck"] == 0
 
@@ -614,7 +617,7 @@ def test_rebuilt_decks_update_in_place_and_keep_review_history(tmp_path: Path) -
     assert len(after) == len(before) + 1
 
     # Importing the same package again changes nothing at all.
-    again = import_package(col, tmp_path / "v2.apkg")
+    again = import_package(col, tmp_path / "v2.apkg", with_scheduling=with_scheduling)
     assert again.counts["new"] == again.counts["updated"] == again.counts["conflicting"] == 0
     assert schedule_snapshot(col) == after
     col.close()
