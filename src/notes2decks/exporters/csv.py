@@ -20,12 +20,14 @@ The file is made for spreadsheets first and Anki second:
   small price for a file that can never start a command.
 - With `--csv-anki` (`BuildOptions.csv_anki`) the header row is replaced by Anki's file headers
   (`#separator:Comma`, `#html:false`, `#notetype:Basic`, `#deck:<deck>::Glossary`,
-  `#tags:glossary`, `#columns:Front,Back,kind,deck,source`), so that File > Import takes the
-  file without questions. Anki's stock "Basic" note type exists in every collection; the term
-  and definition columns are labelled with its field names, Front and Back, because Anki maps
-  columns to fields by name. Re-importing updates the notes whose Front matches. The combined
-  file of a build that spans several decks uses `#deck column:4` instead, and its deck column
-  then names each row's `<deck>::Glossary`.
+  `#tags:glossary`, `#tags column:3`, `#columns:Front,Back,kind,deck,source`), so that
+  File > Import takes the file without questions. Anki's stock "Basic" note type exists in
+  every collection; the term and definition columns are labelled with its field names, Front
+  and Back, because Anki maps columns to fields by name. Anki always reads the column after
+  the fields as tags, so the header says so: each note is tagged `glossary` and its kind
+  (`explicit`, `auto`, `person`). Re-importing updates the notes whose Front matches instead
+  of adding duplicates. The combined file of a build that spans several decks uses
+  `#deck column:4` instead, and its deck column then names each row's `<deck>::Glossary`.
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ def render(
         else:
             buffer.write(f"#deck column:{COLUMNS.index('deck') + 1}\n")
         buffer.write("#tags:glossary\n")
+        buffer.write(f"#tags column:{COLUMNS.index('kind') + 1}\n")
         buffer.write(f"#columns:{','.join(ANKI_COLUMNS)}\n")
     writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
     if not anki:
