@@ -71,12 +71,15 @@ FIXTURES = Path(__file__).parent / "fixtures" / "apkg"
 NOTES = "notes/russia.md"
 DECK_PATH = "History::Russia"
 
-# The smallest valid PNG: one transparent pixel. A second colour makes a different file.
+# Two valid one-pixel PNGs of different colours.
 PNG_A = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d4944415478da63f8cfc0f01f0005000201e2b9c79b0000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415478da63d0885a000001d0012322ef65800000000049454e44ae426082"
 )
-PNG_B = PNG_A + b"\x00"
+PNG_B = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415478da633861a3010002fc012dc17ee9fb0000000049454e44ae426082"
+)
 
 
 def para(*inlines: object, line: int = 0) -> Paragraph:
