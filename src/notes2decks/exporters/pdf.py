@@ -93,10 +93,14 @@ def render_pdf(deck: Deck, options: BuildOptions, warn: Warn) -> bytes:
             )
         )
     if not cards and not glossary:
-        kinds = ", ".join(sorted(kind.value for kind in options.print_kinds)) or "none"
+        present = sorted({card.kind.value for card in deck.cards})
+        printed = sorted(kind.value for kind in options.print_kinds)
         raise NotesError(
-            f"nothing to print: none of the {len(deck.cards)} cards is of a printed kind "
-            f"({kinds}); ask for more kinds of card to print, or leave out the PDF format",
+            "nothing to print: the notes have "
+            + (f"only {', '.join(present)} cards" if present else "no cards")
+            + f" and the PDF prints {', '.join(printed) or 'no cards'}; add the kinds to print "
+            "(--print " + ",".join(sorted({*printed, *present})) + ") or leave out the PDF "
+            "(--format apkg,csv)",
             deck.source.file,
         )
     canvas = _new_canvas(layout, options.duplex, deck)
@@ -284,8 +288,13 @@ class _CardPrinter:
         """The physical cards one printed card needs, with warnings about it sent to `warn`."""
         file = card.card.source.file or self.deck.source.file
         line = card.card.source.line
-        front_ctx = FaceContext(file, line, self.front_box.w, self.front_box.h)
-        back_ctx = FaceContext(file, line, self.back_box.w, self.back_box.h)
+        spec = self.layout.spec
+        front_ctx = FaceContext(
+            file, line, self.front_box.w, self.front_box.h, base_size=spec.heading_size
+        )
+        back_ctx = FaceContext(
+            file, line, self.back_box.w, self.back_box.h, base_size=spec.body_size
+        )
         front = self._front(card, front_ctx, continued=False)
         back = self._back(card, back_ctx)
         count = max(len(front.pages), len(back.pages))

@@ -98,6 +98,8 @@ class FaceContext:
     """The width of the face's text box, in points."""
     height: float
     """The height of the face's text box, in points."""
+    base_size: float = 12.0
+    """The face's type size before shrinking: images shrink with the type."""
     notes: dict[tuple[int, str], None] = field(default_factory=dict)
     """Warnings, in order and without repeats: the face is built at several sizes."""
 
@@ -517,7 +519,9 @@ def picture_items(ctx: FaceContext, image: Image, size: float, line: int) -> lis
         ctx.note(line, f"cannot print image {image.src!r}: {loaded}; its description is printed")
         text = escape(f"[image: {image.alt or image.src}]")
         return [(size * 0.3, Paragraph(text, paragraph_style(small, SANS_ITALIC, "center")))]
-    items: list[Item] = [(size * 0.4, PictureFlowable(loaded, ctx.height * _IMAGE_SHARE))]
+    # Images give up room along with the type when a card is crowded.
+    share = _IMAGE_SHARE * min(1.0, size / ctx.base_size)
+    items: list[Item] = [(size * 0.4, PictureFlowable(loaded, ctx.height * share))]
     if image.alt.strip():
         caption = Paragraph(escape(image.alt), paragraph_style(small, SANS_ITALIC, "center"))
         items.append((size * 0.2, caption))
@@ -719,17 +723,33 @@ def _list_items(
 # --------------------------------------------------------------------------- tables
 
 
-def _column_widths(natural: list[float], minimum: list[float], avail: float) -> list[float]:
-    """Column widths that fill `avail`, in the spirit of HTML's automatic table layout."""
-    total_natural = sum(natural)
-    if total_natural <= avail:
-        return [w * avail / total_natural for w in natural]
-    floor = [min(m, avail / len(natural)) for m in minimum]
-    spare = avail - sum(floor)
-    stretch = [max(0.0, n - f) for n, f in zip(natural, floor, strict=True)]
-    if spare > 0 and sum(stretch) > 0:
-        return [f + spare * s / sum(stretch) for f, s in zip(floor, stretch, strict=True)]
-    return [avail * f / sum(floor) for f in floor]
+def _column_widths(natural: list[float], avail: float) -> list[float]:
+    """Column widths that fill `avail`.
+
+    Columns whose content fits in a fair share get their natural width, so that short cells
+    (names, units, numbers) never wrap; the wide columns share what is left in proportion to
+    their natural widths, and wrap.
+    """
+    total = sum(natural)
+    if total <= avail:
+        return [w * avail / total for w in natural]
+    widths = [0.0] * len(natural)
+    open_columns = set(range(len(natural)))
+    remaining = avail
+    settled = True
+    while settled and open_columns:
+        settled = False
+        fair = remaining / len(open_columns)
+        for column in sorted(open_columns):
+            if natural[column] <= fair:
+                widths[column] = natural[column]
+                remaining -= natural[column]
+                open_columns.discard(column)
+                settled = True
+    wide = sum(natural[c] for c in open_columns)
+    for column in open_columns:
+        widths[column] = remaining * natural[column] / wide
+    return widths
 
 
 def table_flowable(
@@ -750,7 +770,6 @@ def table_flowable(
         for i in range(columns)
     ]
     natural = [2 * pad + cell_size] * columns
-    minimum = [2 * pad + cell_size] * columns
     data: list[list[Any]] = []
     for r, row in enumerate(rows):
         font = SANS_BOLD if r == 0 else SANS
@@ -758,14 +777,12 @@ def table_flowable(
         for c in range(columns):
             inlines = row[c] if c < len(row) else ()
             text = inline_text(inlines)
-            longest = max((string_width(w, font, cell_size) for w in text.split()), default=0.0)
             natural[c] = max(natural[c], string_width(text, font, cell_size) + 2 * pad + 1)
-            minimum[c] = max(minimum[c], longest + 2 * pad + 1)
             writer = InlineWriter(ctx, cell_size, front=front, line=line)
             style = paragraph_style(cell_size, font, aligns[c])
             cells.append(writer.paragraph(writer.markup(inlines), style))
         data.append(cells)
-    widths = _column_widths(natural, minimum, avail)
+    widths = _column_widths(natural, avail)
     table = Table(
         data,
         colWidths=widths,

@@ -11,6 +11,7 @@ import functools
 import io
 import re
 import threading
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,11 +67,14 @@ def _typeset_cached(source: str, display: bool) -> MathArt | str:
     if not source:
         return "the formula is empty"
     from svglib.svglib import svg2rlg
-    from ziafont.config import config as ziafont_config
-    from ziamath.zmath import Latex
 
     try:
-        with _SVG_LOCK:
+        with _SVG_LOCK, warnings.catch_warnings():
+            # ziamath loads its font through a deprecated importlib.resources call.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from ziafont.config import config as ziafont_config
+            from ziamath.zmath import Latex
+
             saved = ziafont_config.svg2
             ziafont_config.svg2 = False
             try:
@@ -80,11 +84,10 @@ def _typeset_cached(source: str, display: bool) -> MathArt | str:
             finally:
                 ziafont_config.svg2 = saved
     except Exception as exc:  # latex2mathml and ziamath raise errors of many kinds
-        detail = str(exc).strip() or type(exc).__name__
-        return f"cannot typeset the formula ({detail})"
+        return f"cannot typeset the formula ${source}$: {_explain(exc)}"
     unknown = _UNKNOWN_COMMAND.search(mathml)
     if unknown:
-        return f"cannot typeset the formula: unknown command {unknown.group(1)}"
+        return f"cannot typeset the formula ${source}$: unknown command {unknown.group(1)}"
     match = _VIEWBOX.search(svg)
     if not match:
         return "cannot typeset the formula (no size in ziamath's drawing)"
@@ -102,6 +105,30 @@ def _typeset_cached(source: str, display: bool) -> MathArt | str:
     # The SVG's y axis points down from the formula's baseline at y = 0.
     depth = max(0.0, top + vb_height)
     return MathArt(drawing, vb_width, vb_height, depth)
+
+
+_EXPLANATIONS = {
+    "NoAvailableTokensError": "a command lacks its argument, or a brace is not closed",
+    "AssertionError": "a brace or a command is not complete",
+    "MissingSuperScriptOrSubscriptError": "^ or _ has nothing after it",
+    "DoubleSuperscriptsError": "two superscripts in a row; group them with braces",
+    "DoubleSubscriptsError": "two subscripts in a row; group them with braces",
+    "ExtraLeftOrMissingRightError": "a \\left has no matching \\right",
+    "MissingEndError": "a \\begin has no matching \\end",
+    "NumeratorNotFoundError": "\\frac needs a numerator",
+    "DenominatorNotFoundError": "\\frac needs a denominator",
+}
+
+
+def _explain(exc: Exception) -> str:
+    """What a LaTeX parsing error means, in words, for the warning."""
+    name = type(exc).__name__
+    if name in _EXPLANATIONS:
+        return _EXPLANATIONS[name]
+    detail = str(exc).strip()
+    if detail:
+        return detail
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", name.removesuffix("Error")).lower()
 
 
 def draw_math(canvas: Any, art: MathArt, x: float, y: float, width: float, height: float) -> None:

@@ -1,0 +1,889 @@
+"""The PDF exporter, checked through the PDFs it writes: read back with pypdf and pdfplumber.
+
+Decks are built from the model directly (and once from a card-set fixture through the reader),
+so these tests do not depend on the readers' details. Geometry is measured on the page: card
+boxes come from the cut lines the PDF draws, text positions from pdfplumber.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterable
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pypdf
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from notes2decks import __version__
+from notes2decks.errors import Diagnostic, NotesError
+from notes2decks.exporters.pdf import (
+    export_calibration,
+    export_pdf,
+    overflowing_cards,
+    render_pdf,
+)
+from notes2decks.exporters.pdf_layout import CARD_SIZES, PAPERS, sheet_layout
+from notes2decks.model import (
+    Align,
+    BulletList,
+    Card,
+    CardKind,
+    Cloze,
+    Code,
+    CodeBlock,
+    Deck,
+    Emphasis,
+    GlossaryEntry,
+    Heading,
+    Image,
+    ListItem,
+    Math,
+    MathBlock,
+    Paragraph,
+    SourceRef,
+    Strong,
+    Table,
+    Text,
+    ThematicBreak,
+    facts,
+    inline_text,
+)
+from notes2decks.options import BuildOptions
+from notes2decks.readers import read_notes
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+MM = 72 / 25.4
+SAFE = 5 * MM
+NOTES = "notes/test.md"
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def revision(n: int, heading: str, lines: Iterable[str], **kwargs: Any) -> Card:
+    back = tuple(Paragraph((Text(text),), line=n * 100 + i + 1) for i, text in enumerate(lines))
+    return Card(
+        CardKind.REVISION, (Text(heading),), back, SourceRef(NOTES, n * 100), f"r{n}", **kwargs
+    )
+
+
+def make_deck(cards: Iterable[Card], **kwargs: Any) -> Deck:
+    kwargs.setdefault("subject", "Physics")
+    return Deck(
+        kwargs.pop("title", "Waves and Optics"),
+        "Physics::Waves",
+        SourceRef(NOTES),
+        tuple(cards),
+        **kwargs,
+    )
+
+
+def build(
+    deck: Deck, tmp_path: Path, name: str = "cards.pdf", **options: Any
+) -> tuple[Path, list[Diagnostic]]:
+    warnings: list[Diagnostic] = []
+    dest = tmp_path / name
+    export_pdf(deck, dest, BuildOptions(**options), warnings.append)
+    return dest, warnings
+
+
+def squash(text: str) -> str:
+    """Text without white space, so a fact wrapped over lines still matches."""
+    return "".join(text.split())
+
+
+def cards_text(page: Any, cells: list[tuple[float, float, float, float]]) -> str:
+    """The text of each card on a page, card by card: side-by-side cards would otherwise have
+    their lines interleaved."""
+    return "\n".join(page.within_bbox(cell).extract_text() or "" for cell in cells)
+
+
+def all_text(path: Path) -> str:
+    """The text of every card of a PDF of card sheets."""
+    with pdfplumber.open(path) as pdf:
+        cells = grid_cells(pdf.pages[0])
+        return "\n".join(cards_text(page, cells) for page in pdf.pages)
+
+
+def grid_cells(page: Any) -> list[tuple[float, float, float, float]]:
+    """The card boxes (x0, top, x1, bottom) that the page's cut and fold lines draw."""
+    xs = sorted(
+        {round(line["x0"], 1) for line in page.lines if abs(line["x0"] - line["x1"]) < 0.01}
+    )
+    ys = sorted(
+        {round(line["top"], 1) for line in page.lines if abs(line["top"] - line["bottom"]) < 0.01}
+    )
+    return [(x0, y0, x1, y1) for x0, x1 in pairwise(xs) for y0, y1 in pairwise(ys)]
+
+
+def cell_of(
+    cells: list[tuple[float, float, float, float]], box: dict[str, float]
+) -> tuple[float, float, float, float]:
+    """The card box that holds a found text box."""
+    found = [
+        c
+        for c in cells
+        if c[0] - 0.5 <= box["x0"]
+        and box["x1"] <= c[2] + 0.5
+        and c[1] - 0.5 <= box["top"]
+        and box["bottom"] <= c[3] + 0.5
+    ]
+    assert len(found) == 1, f"text at {box} is not inside exactly one card: {found}"
+    return found[0]
+
+
+def find(page: Any, token: str) -> dict[str, float]:
+    hits = page.search(token, regex=False)
+    assert hits, f"{token!r} not found on page {page.page_number}"
+    return hits[0]
+
+
+def fonts_of(path: Path) -> list[Any]:
+    reader = pypdf.PdfReader(path)
+    found = {}
+    for page in reader.pages:
+        for ref in (page["/Resources"].get("/Font") or {}).values():
+            font = ref.get_object()
+            found[font["/BaseFont"]] = font
+    return list(found.values())
+
+
+def sheet_deck(count: int) -> Deck:
+    """Cards with a unique word on each face, to find them on the pages."""
+    return make_deck(
+        revision(k, f"Heading alpha{k:02d}", [f"Fact beta{k:02d} about the topic", "Second fact"])
+        for k in range(1, count + 1)
+    )
+
+
+def expected_per_side(paper: str, size: str) -> int:
+    """Cards per side from the issue's sizes: fractions of an A4 sheet, or the most fixed-size
+    cards that fit inside 5 mm margins in either orientation."""
+    page_w, page_h = PAPERS[paper]
+    usable_w, usable_h = page_w - 2 * SAFE, page_h - 2 * SAFE
+    if size == "a6":
+        return 4
+    if size == "a7":
+        return 8
+    w, h = {"3x5": (5 * 72, 3 * 72), "4x6": (6 * 72, 4 * 72), "business": (85 * MM, 55 * MM)}[size]
+    return max(
+        int(usable_w // w) * int(usable_h // h),
+        int(usable_w // h) * int(usable_h // w),
+    )
+
+
+# ----------------------------------------------------------------------------- layout on paper
+
+LAYOUTS = [
+    (paper, size, duplex)
+    for paper in ("a4", "letter")
+    for size in ("a6", "a7", "3x5", "4x6", "business")
+    for duplex in ("long", "short", "fold")
+]
+
+
+@pytest.mark.parametrize(("paper", "size", "duplex"), LAYOUTS)
+def test_sheets_place_backs_behind_fronts(
+    tmp_path: Path, paper: str, size: str, duplex: str
+) -> None:
+    per_side = expected_per_side(paper, size)
+    per_sheet = per_side if duplex != "fold" else sheet_layout(paper, size, duplex).per_sheet
+    if duplex == "fold":
+        assert per_sheet * 2 <= per_side + 1  # a front and its back share one side
+    count = per_sheet + 1  # a full sheet and one card more
+    path, warnings = build(sheet_deck(count), tmp_path, paper=paper, card_size=size, duplex=duplex)
+    assert not warnings
+
+    sheets = 2
+    with pdfplumber.open(path) as pdf:
+        pages = pdf.pages
+        assert len(pages) == sheets * (2 if duplex != "fold" else 1)
+        width, height = PAPERS[paper]
+        for page in pages:
+            assert page.width == pytest.approx(width, abs=0.01)
+            assert page.height == pytest.approx(height, abs=0.01)
+            # Nothing, text or line, within 5 mm of the sheet's edge.
+            for obj in [*page.chars, *page.lines, *page.rects, *page.curves, *page.images]:
+                assert obj["x0"] >= SAFE - 0.01 and obj["top"] >= SAFE - 0.01
+                assert obj["x1"] <= width - SAFE + 0.01 and obj["bottom"] <= height - SAFE + 0.01
+
+        front_page = pages[0]
+        cells = grid_cells(front_page)
+        faces = per_side if duplex != "fold" else 2 * per_sheet
+        assert len(cells) >= faces
+        fronts_on_page = len(re.findall(r"\b\d+ / \d+\b", front_page.extract_text()))
+        assert fronts_on_page == (per_side if duplex != "fold" else 2 * per_sheet)
+
+        for k in range(1, per_sheet + 1):
+            front = cell_of(cells, find(front_page, f"alpha{k:02d}"))
+            back_page = pages[1] if duplex != "fold" else front_page
+            back = cell_of(cells, find(back_page, f"beta{k:02d}"))
+            x0, top, x1, bottom = front
+            if duplex == "long":
+                assert back == pytest.approx((width - x1, top, width - x0, bottom), abs=0.2)
+            elif duplex == "short":
+                assert back == pytest.approx((x0, height - bottom, x1, height - top), abs=0.2)
+            else:
+                # Side by side, or one above the other, sharing the fold line.
+                assert back != front
+                assert back[0] == pytest.approx(x1, abs=0.2) or back[1] == pytest.approx(
+                    bottom, abs=0.2
+                )
+
+        # Every character sits on a card, clear of its cut lines. Backs use the mirrored grid,
+        # which is the same grid because it is centred on the sheet.
+        for page in pages:
+            for char in page.chars:
+                if not char["text"].strip():
+                    continue
+                x0, top, x1, bottom = cell_of(cells, char)
+                assert char["x0"] - x0 >= 3 * MM and x1 - char["x1"] >= 3 * MM
+                assert char["top"] - top >= 2.5 * MM and bottom - char["bottom"] >= 2.5 * MM
+
+
+def test_cut_lines_only_on_fronts(tmp_path: Path) -> None:
+    path, _ = build(sheet_deck(4), tmp_path)
+    with pdfplumber.open(path) as pdf:
+        assert pdf.pages[0].lines
+        assert not pdf.pages[1].lines
+
+
+def test_a6_cards_are_four_per_a4_side_and_a7_eight(tmp_path: Path) -> None:
+    a6 = sheet_layout("a4", "a6", "long")
+    a7 = sheet_layout("a4", "a7", "long")
+    assert a6.per_sheet == 4 and a7.per_sheet == 8
+    # A6-like: close to A6's 105 × 148 mm, inside the margins.
+    assert 95 * MM < a6.card_width <= 105 * MM and 135 * MM < a6.card_height <= 148 * MM
+
+
+def test_orientation_is_chosen_for_the_best_fit() -> None:
+    # 3×5 in cards fit four to a side standing up, against three lying down.
+    layout = sheet_layout("a4", "3x5", "long")
+    assert layout.rotated and layout.per_sheet == 4
+    assert layout.card_width == pytest.approx(3 * 72)
+    # Business cards: ten lying down on A4, but nine standing up on Letter.
+    assert not sheet_layout("a4", "business", "long").rotated
+    assert sheet_layout("letter", "business", "long").rotated
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    paper=st.sampled_from(sorted(PAPERS)),
+    size=st.sampled_from(sorted(CARD_SIZES)),
+    duplex=st.sampled_from(["long", "short"]),
+    dx=st.floats(-3, 3),
+    dy=st.floats(-3, 3),
+)
+def test_back_offset_shifts_every_back_by_the_same_amount(
+    paper: str, size: str, duplex: str, dx: float, dy: float
+) -> None:
+    plain = sheet_layout(paper, size, duplex)
+    shifted = sheet_layout(paper, size, duplex, (dx, dy))
+    for a, b in zip(plain.slots, shifted.slots, strict=True):
+        assert b.front == a.front
+        assert b.back.x - a.back.x == pytest.approx(dx * MM)
+        assert b.back.y - a.back.y == pytest.approx(dy * MM)
+        # Fronts and (unshifted) backs keep the 5 mm margin.
+        for rect in (a.front, a.back):
+            assert rect.x >= SAFE - 1e-6 and rect.y >= SAFE - 1e-6
+            assert rect.right <= plain.page_width - SAFE + 1e-6
+            assert rect.top <= plain.page_height - SAFE + 1e-6
+
+
+def test_back_offset_moves_the_printed_backs(tmp_path: Path) -> None:
+    plain, _ = build(sheet_deck(1), tmp_path, "plain.pdf")
+    moved, _ = build(sheet_deck(1), tmp_path, "moved.pdf", back_offset=(2.0, -1.5))
+    with pdfplumber.open(plain) as a, pdfplumber.open(moved) as b:
+        before, after = find(a.pages[1], "beta01"), find(b.pages[1], "beta01")
+        assert after["x0"] - before["x0"] == pytest.approx(2.0 * MM, abs=0.05)
+        # pdfplumber measures down from the top: up is negative.
+        assert after["top"] - before["top"] == pytest.approx(1.5 * MM, abs=0.05)
+        assert find(b.pages[0], "alpha01") == pytest.approx(find(a.pages[0], "alpha01"))
+
+
+# ----------------------------------------------------------------------------- the PDF file
+
+
+def test_viewer_preferences_ask_for_duplex_and_no_scaling(tmp_path: Path) -> None:
+    for duplex, name in (
+        ("long", "/DuplexFlipLongEdge"),
+        ("short", "/DuplexFlipShortEdge"),
+        ("fold", "/Simplex"),
+    ):
+        path, _ = build(sheet_deck(2), tmp_path, f"{duplex}.pdf", duplex=duplex)
+        prefs = pypdf.PdfReader(path).trailer["/Root"]["/ViewerPreferences"]
+        assert prefs["/Duplex"] == name
+        assert prefs["/PrintScaling"] == "/None"
+
+
+def test_metadata(tmp_path: Path) -> None:
+    deck = make_deck([revision(1, "Heading", ["fact"])], author="Ms Rivera", tags=("waves", "gcse"))
+    path, _ = build(deck, tmp_path)
+    meta = pypdf.PdfReader(path).metadata
+    assert meta is not None
+    assert meta["/Title"] == "Waves and Optics"
+    assert meta["/Subject"] == "Physics"
+    assert meta["/Author"] == "Ms Rivera"
+    assert meta["/Creator"] == f"notes2decks {__version__}"
+    assert meta["/Keywords"] == "waves, gcse"
+
+
+def test_metadata_leaves_out_what_the_notes_do_not_say(tmp_path: Path) -> None:
+    path, _ = build(make_deck([revision(1, "Heading", ["fact"])], subject=""), tmp_path)
+    meta = pypdf.PdfReader(path).metadata
+    assert meta is not None
+    assert "/Author" not in meta and "/Subject" not in meta
+    assert b"anonymous" not in path.read_bytes()
+
+
+def rich_deck() -> Deck:
+    """Every kind of block and inline the model has."""
+    back = (
+        Paragraph(
+            (Text("Plain "), Emphasis((Text("emphasis"),)), Text(" and "), Strong((Text("bold"),)))
+        ),
+        Paragraph((Text("Greek λ ω Δ and Cyrillic длина волны"),)),
+        Paragraph((Text("Inline "), Math(r"v = f\lambda"), Text(" and "), Code("x  =  1"))),
+        BulletList(
+            (
+                ListItem((Paragraph((Text("first item"),)),)),
+                ListItem((Paragraph((Text("second item"),)),)),
+            ),
+            ordered=True,
+        ),
+        Heading(3, (Text("Sub-heading"),)),
+        MathBlock(r"T = \frac{1}{f}"),
+        CodeBlock("for x in range(3):\n    print(x)\n"),
+        Table(
+            ((Text("Quantity"),), (Text("Unit"),)),
+            (((Text("frequency"),), (Text("hertz"),)),),
+            (Align.LEFT, Align.RIGHT),
+        ),
+        ThematicBreak(),
+        Paragraph((Text("Image follows"),)),
+        Paragraph((Image("wave.png", FIXTURES / "wave.png", "A sine wave"),)),
+    )
+    card = Card(CardKind.REVISION, (Text("Everything at once"),), back, SourceRef(NOTES, 1), "rich")
+    return make_deck([card])
+
+
+def test_every_font_is_embedded_as_a_subset(tmp_path: Path) -> None:
+    path, warnings = build(rich_deck(), tmp_path)
+    assert not warnings
+    fonts = fonts_of(path)
+    names = {str(font["/BaseFont"]) for font in fonts}
+    # Regular, bold, italic and the monospace face all used, all embedded, all subsets.
+    assert any("DejaVuSans-Bold" in n for n in names)
+    assert any("Oblique" in n for n in names)
+    assert any("Mono" in n for n in names)
+    for font in fonts:
+        descriptor = font["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor, f"{font['/BaseFont']} is not embedded"
+        assert re.match(r"^/[A-Z]{6}\+", str(font["/BaseFont"])), (
+            f"{font['/BaseFont']} is not a subset"
+        )
+
+
+def test_rebuild_is_byte_identical_across_processes(tmp_path: Path) -> None:
+    notes = FIXTURES / "wave-basics.txt"
+    here = tmp_path / "here.pdf"
+    deck = read_notes(notes)
+    export_pdf(deck, here, BuildOptions(), lambda _: None)
+    again = tmp_path / "again.pdf"
+    export_pdf(deck, again, BuildOptions(), lambda _: None)
+    assert here.read_bytes() == again.read_bytes()
+
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from notes2decks.exporters.pdf import export_pdf\n"
+        "from notes2decks.options import BuildOptions\n"
+        "from notes2decks.readers import read_notes\n"
+        "deck = read_notes(Path(sys.argv[1]))\n"
+        "export_pdf(deck, Path(sys.argv[2]), BuildOptions(), lambda _: None)\n"
+    )
+    for seed in ("1", "4242"):
+        other = tmp_path / f"seed{seed}.pdf"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        env.pop("SOURCE_DATE_EPOCH", None)
+        subprocess.run([sys.executable, "-c", script, str(notes), str(other)], check=True, env=env)
+        assert other.read_bytes() == here.read_bytes()
+
+
+def test_dates_come_from_source_date_epoch_or_the_notes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deck = make_deck([revision(1, "Heading", ["fact"])], modified=1_600_000_000)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    path, _ = build(deck, tmp_path, "notes.pdf")
+    assert pypdf.PdfReader(path).metadata["/CreationDate"].startswith("D:20200913")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    path, _ = build(deck, tmp_path, "epoch.pdf")
+    assert pypdf.PdfReader(path).metadata["/CreationDate"].startswith("D:20231114")
+
+
+# ----------------------------------------------------------------------------- content
+
+
+def test_every_fact_is_in_the_text(tmp_path: Path) -> None:
+    deck = read_notes(FIXTURES / "wave-basics.txt")
+    path, warnings = build(deck, tmp_path)
+    assert not warnings
+    text = squash(all_text(path))
+    for card in deck.cards:
+        assert squash(inline_text(card.front)) in text
+        for fact in facts(card):
+            assert squash(fact) in text, fact
+    # The title, the numbers "3 / 4" and the subject are on the fronts.
+    assert squash(deck.title) in text
+    for n in range(1, len(deck.cards) + 1):
+        assert f"{n}/{len(deck.cards)}" in text
+
+
+def test_continued_card_from_the_notes_is_marked_once(tmp_path: Path) -> None:
+    card = revision(2, "Wave equation (continued)", ["more facts"], continued=True)
+    path, _ = build(make_deck([revision(1, "Wave equation", ["a fact"]), card]), tmp_path)
+    assert all_text(path).count("(continued)") == 1
+
+
+def test_sixty_bullets_continue_onto_numbered_follow_on_cards(tmp_path: Path) -> None:
+    lines = [
+        f"Fact {i:02d}: the wave on the string has a node here and an antinode there"
+        for i in range(60)
+    ]
+    deck = make_deck(
+        [
+            revision(1, "Short card", ["one fact"]),
+            revision(2, "Standing waves", lines),
+            revision(3, "After", ["x"]),
+        ]
+    )
+    path, warnings = build(deck, tmp_path)
+
+    text = all_text(path)
+    for line in lines:
+        assert squash(line) in squash(text)
+    pieces = sorted(set(re.findall(r"\b2([a-z]) / 3\b", text)))
+    assert len(pieces) >= 2 and pieces == [chr(ord("a") + i) for i in range(len(pieces))]
+    assert "(continued)" in text
+    # One warning, at the card's line, that names it.
+    assert len(warnings) == 1
+    warning = warnings[0]
+    assert (warning.file, warning.line) == (NOTES, 200)
+    assert "Standing waves" in warning.message and "2a" in warning.message
+    # The numbering of the other cards is unchanged.
+    assert "1 / 3" in text and "3 / 3" in text
+    assert overflowing_cards(deck, BuildOptions()) == [(deck.cards[1], len(pieces))]
+
+
+def test_type_shrinks_to_fit_but_not_below_7_pt(tmp_path: Path) -> None:
+    short = revision(1, "Short", ["A short fact."])
+    medium = revision(
+        2,
+        "Medium",
+        [f"Sentence {i} of a fairly long fact that needs room on the card." for i in range(14)],
+    )
+    long = revision(
+        3,
+        "Long",
+        [f"Sentence {i} of a fairly long fact that needs room on the card." for i in range(80)],
+    )
+    path, _ = build(make_deck([short, medium, long]), tmp_path)
+    with pdfplumber.open(path) as pdf:
+        back = pdf.pages[1]
+
+        def size_of(token: str) -> float:
+            hit = find(back, token)
+            return max(
+                c["size"]
+                for c in back.chars
+                if hit["x0"] <= c["x0"] < hit["x1"] and abs(c["top"] - hit["top"]) < 1
+            )
+
+        body = CARD_SIZES["a6"].body_size
+        assert size_of("short") == pytest.approx(body)
+        assert 7 <= size_of("Sentence 13") < body
+        sizes = [c["size"] for page in pdf.pages for c in page.chars]
+        assert min(sizes) >= 7 - 1e-6
+
+
+def test_long_unbroken_words_wrap_inside_the_card(tmp_path: Path) -> None:
+    word = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 6
+    path, _ = build(
+        make_deck([revision(1, word, [word, "https://example.org/" + "a" * 200])]),
+        tmp_path,
+        card_size="business",
+    )
+    text = squash(all_text(path))
+    assert word in text
+    with pdfplumber.open(path) as pdf:
+        cells = grid_cells(pdf.pages[0])
+        for page in pdf.pages:
+            for char in page.chars:
+                cell_of(cells, char)
+
+
+def test_markup_characters_print_literally(tmp_path: Path) -> None:
+    tricky = ["a<b>c", "AT&T", "<font size=40>", "&amp; &lt; &#169;", "</para>"]
+    path, _ = build(make_deck([revision(1, "Markup <b>not bold</b>", tricky)]), tmp_path)
+    text = all_text(path)
+    for item in [*tricky, "Markup <b>not bold</b>"]:
+        assert squash(item) in squash(text)
+    with pdfplumber.open(path) as pdf:
+        assert max(c["size"] for c in pdf.pages[1].chars) < 40
+
+
+def test_emphasis_and_cloze_highlight(tmp_path: Path) -> None:
+    back = (
+        Paragraph(
+            (
+                Text("Light is "),
+                Emphasis((Text("transverse"),)),
+                Text(", sound "),
+                Strong((Text("longitudinal"),)),
+                Text("; "),
+                Cloze(1, (Text("1887"),)),
+            )
+        ),
+    )
+    card = Card(CardKind.REVISION, (Text("Kinds of wave"),), back, SourceRef(NOTES, 1), "k")
+    path, _ = build(make_deck([card]), tmp_path)
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[1]
+        fonts = {c["text"]: c["fontname"] for c in page.chars}
+        assert "Oblique" in fonts["v"]  # from "transverse"
+        assert "Bold" in fonts["g"]  # from "longitudinal"
+        hit = find(page, "1887")
+        behind = [
+            r
+            for r in page.rects
+            if r["fill"]
+            and r["x0"] <= hit["x0"] + 1
+            and r["x1"] >= hit["x1"] - 1
+            and r["top"] <= hit["bottom"]
+            and r["bottom"] >= hit["top"]
+        ]
+        assert behind, "the cloze answer is not highlighted"
+
+
+def test_math_is_typeset_not_printed_as_latex(tmp_path: Path) -> None:
+    back = (
+        Paragraph((Text("The period "), Math(r"T = \frac{1}{f}"), Text(" in seconds."))),
+        MathBlock(r"\lambda = \frac{v}{f} + \sum_{i=0}^{n} \alpha_i^2"),
+    )
+    card = Card(CardKind.REVISION, (Text("Period"),), back, SourceRef(NOTES, 1), "m")
+    path, warnings = build(make_deck([card]), tmp_path)
+    assert not warnings
+    text = all_text(path)
+    assert "\\frac" not in text and "\\sum" not in text
+    assert "The period" in text and "in seconds." in text
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[1]
+        # Formulas are vector paths, drawn inside the card like the text.
+        assert page.curves or page.rects
+        period, seconds = find(page, "period"), find(page, "seconds")
+        assert seconds["x0"] > period["x1"] + 20  # room was left for the formula between
+
+
+def test_broken_formula_prints_its_source_with_a_warning(tmp_path: Path) -> None:
+    back = (
+        Paragraph((Text("Bad "), Math(r"\frac{1}{"), Text(" end")), line=7),
+        MathBlock(r"\notacommand{x}"),
+    )
+    card = Card(CardKind.REVISION, (Text("Broken"),), back, SourceRef(NOTES, 5), "b")
+    path, warnings = build(make_deck([card]), tmp_path)
+    assert [(w.file, w.line) for w in warnings] == [(NOTES, 7), (NOTES, 5)]
+    assert "\\notacommand" in warnings[1].message
+    with pdfplumber.open(path) as pdf:
+        hit = find(pdf.pages[1], r"\frac{1}{")
+        chars = [
+            c
+            for c in pdf.pages[1].chars
+            if hit["x0"] <= c["x0"] < hit["x1"] and abs(c["top"] - hit["top"]) < 2
+        ]
+        assert all("Mono" in c["fontname"] for c in chars)
+
+
+def test_code_keeps_its_spacing_in_monospace(tmp_path: Path) -> None:
+    code = "def f(x):\n    return  x  *  2\n" + "long_line = " + "'a' + " * 40 + "'end'\n"
+    card = Card(
+        CardKind.REVISION, (Text("Code"),), (CodeBlock(code, "python"),), SourceRef(NOTES, 1), "c"
+    )
+    path, _ = build(make_deck([card]), tmp_path, card_size="a7")
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[1]
+        mono = [c for c in page.chars if "Mono" in c["fontname"]]
+        assert mono
+        advance = mono[0]["width"]
+        ret = find(page, "return")
+        line = sorted((c for c in mono if abs(c["top"] - ret["top"]) < 1), key=lambda c: c["x0"])
+        # "    return  x  *  2": every character, spaces included, one advance apart.
+        r_x = next(c["x0"] for c in line if c["text"] == "r")
+        x_x = next(c["x0"] for c in line if c["text"] == "x")
+        assert x_x - r_x == pytest.approx(8 * advance, abs=0.1)
+        assert r_x - line[0]["x0"] >= 0
+        cells = grid_cells(pdf.pages[0])
+        for char in page.chars:
+            cell_of(cells, char)  # the long line wrapped instead of leaving the card
+    assert squash("'a' + " * 40 + "'end'") in squash(all_text(path).replace("\u21aa", ""))
+
+
+def test_table_fits_the_card_and_continues_when_long(tmp_path: Path) -> None:
+    rows = tuple(
+        (
+            (Text(f"Quantity {i}"),),
+            (Text(f"Unit {i}"),),
+            (Text("A definition long enough to wrap inside its cell " * 2),),
+        )
+        for i in range(40)
+    )
+    table = Table(((Text("Quantity"),), (Text("Unit"),), (Text("Meaning"),)), rows)
+    card = Card(CardKind.REVISION, (Text("Units"),), (table,), SourceRef(NOTES, 1), "t")
+    path, warnings = build(make_deck([card]), tmp_path, card_size="a7")
+    assert len(warnings) == 1 and "continues" in warnings[0].message
+    text = squash(all_text(path))
+    assert text.count("QuantityUnitMeaning") >= 2  # the header repeats on follow-on cards
+    with pdfplumber.open(path) as pdf:
+        cells = grid_cells(pdf.pages[0])
+        backs = pdf.pages[1::2]
+        for i in range(40):
+            # Short columns keep their width: a name never wraps while the long text can.
+            assert (
+                sum(
+                    len(page.search(f"Quantity {i} Unit {i} A definition", regex=False))
+                    for page in backs
+                )
+                == 1
+            )
+        for page in pdf.pages:
+            for char in page.chars:
+                cell_of(cells, char)
+
+
+def test_images_are_scaled_into_the_card(tmp_path: Path) -> None:
+    back = (
+        Paragraph((Image("wave.png", FIXTURES / "wave.png", "A sine wave"),)),
+        Paragraph((Text("Between the pictures"),)),
+        Paragraph((Image("arrow.svg", FIXTURES / "arrow.svg", ""),)),
+    )
+    card = Card(CardKind.REVISION, (Text("Pictures"),), back, SourceRef(NOTES, 1), "p")
+    path, warnings = build(make_deck([card]), tmp_path, card_size="a7")
+    assert not warnings
+    with pdfplumber.open(path) as pdf:
+        cells = grid_cells(pdf.pages[0])
+        back_page = pdf.pages[1]
+        assert len(back_page.images) == 1
+        image = back_page.images[0]
+        x0, top, x1, bottom = cell_of(cells, image)
+        padding = CARD_SIZES["a7"].padding
+        assert image["x0"] >= x0 + padding - 0.1 and image["x1"] <= x1 - padding + 0.1
+        assert image["top"] >= top + padding - 0.1 and image["bottom"] <= bottom - padding + 0.1
+        # The 640 × 320 pixel picture keeps its proportions.
+        assert (image["x1"] - image["x0"]) / (image["bottom"] - image["top"]) == pytest.approx(
+            2, rel=0.01
+        )
+        assert "Asinewave" in squash(back_page.extract_text())
+        assert back_page.curves or back_page.lines  # the SVG arrow, as vectors
+
+
+def test_unreadable_image_prints_its_description(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"nonsense")
+    back = (Paragraph((Image("broken.png", broken, "diagram of a wave"),), line=3),)
+    path, warnings = build(
+        make_deck([Card(CardKind.REVISION, (Text("Oops"),), back, SourceRef(NOTES, 1), "o")]),
+        tmp_path,
+    )
+    assert len(warnings) == 1 and warnings[0].line == 3 and "broken.png" in warnings[0].message
+    assert "diagram of a wave" in all_text(path)
+
+
+def test_missing_glyphs_are_reported(tmp_path: Path) -> None:
+    path, warnings = build(make_deck([revision(1, "Wave 波", ["fine"])]), tmp_path)
+    assert len(warnings) == 1 and "U+6CE2" in warnings[0].message
+    assert "Wave" in all_text(path)
+    assert warnings[0].line == 100
+
+
+# ----------------------------------------------------------------------------- which cards print
+
+
+def mixed_deck() -> Deck:
+    cards = [
+        revision(1, "Revision heading", ["revision fact"]),
+        Card(
+            CardKind.BASIC,
+            (Text("What is the unit of frequency?"),),
+            (Paragraph((Text("The hertz"),)),),
+            SourceRef(NOTES, 2),
+            "q",
+        ),
+        Card(
+            CardKind.REVERSED,
+            (Text("Speed of light"),),
+            (Paragraph((Text("3 × 10⁸ m/s"),)),),
+            SourceRef(NOTES, 3),
+            "rv",
+        ),
+        Card(
+            CardKind.CLOZE,
+            (Text("Sound is a "), Cloze(1, (Text("longitudinal"),), "kind"), Text(" wave")),
+            (Paragraph((Text("extra note"),)),),
+            SourceRef(NOTES, 4),
+            "cz",
+        ),
+    ]
+    glossary = (
+        GlossaryEntry(
+            "Amplitude", "The largest displacement from rest, $A$ in metres", SourceRef(NOTES, 10)
+        ),
+        GlossaryEntry("Hertz", "One wave per second", SourceRef(NOTES, 11), card="q"),
+    )
+    return make_deck(cards, glossary=glossary)
+
+
+def test_cloze_and_glossary_cards_print_only_on_request(tmp_path: Path) -> None:
+    path, _ = build(mixed_deck(), tmp_path)
+    text = all_text(path)
+    for printed in ("Revision heading", "What is the unit of frequency?", "Speed of light"):
+        assert squash(printed) in squash(text)
+    assert "Sound is a" not in text and "Amplitude" not in text
+    assert "1 / 3" in text
+
+    path, _ = build(
+        mixed_deck(),
+        tmp_path,
+        "all.pdf",
+        print_kinds=frozenset(CardKind),
+        print_glossary_cards=True,
+    )
+    with pdfplumber.open(path) as pdf:
+        cells = grid_cells(pdf.pages[0])
+        fronts = cards_text(pdf.pages[0], cells) + cards_text(pdf.pages[2], cells)
+        backs = cards_text(pdf.pages[1], cells) + cards_text(pdf.pages[3], cells)
+    # The cloze front asks with a gap (its hint); the back shows the answer and the extra.
+    assert "[kind]" in fronts and "longitudinal" not in fronts
+    assert "longitudinal" in backs and "extra note" in backs
+    # A glossary card for Amplitude; Hertz is already asked by the printed question card.
+    assert "Amplitude" in fronts and "largest displacement" in backs
+    assert "Hertz" not in fronts
+    assert "5 / 5" in fronts
+
+
+def test_nothing_to_print_is_an_error_that_says_why(tmp_path: Path) -> None:
+    deck = make_deck([mixed_deck().cards[3]])
+    with pytest.raises(NotesError) as error:
+        build(deck, tmp_path)
+    assert error.value.file == NOTES and "cloze" in error.value.message
+    assert not (tmp_path / "cards.pdf").exists()
+
+
+def test_glossary_sheet(tmp_path: Path) -> None:
+    entries = tuple(
+        GlossaryEntry(
+            f"Word {chr(90 - i)}", f"Definition number {i} of the term", SourceRef(NOTES, i + 1)
+        )
+        for i in range(26)
+    )
+    deck = make_deck([revision(1, "Heading", ["fact"])], glossary=entries)
+    path, warnings = build(deck, tmp_path, print_glossary=True)
+    assert not warnings
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) == 3
+        sheet = pdf.pages[2].extract_text()
+    assert "Glossary" in sheet
+    positions = [sheet.index(f"Word {chr(65 + i)}") for i in range(26)]
+    assert positions == sorted(positions)  # alphabetical
+    for entry in entries:
+        assert entry.definition in sheet
+    assert {f["/BaseFont"].split("+")[1] for f in fonts_of(path)} <= {
+        "DejaVuSans",
+        "DejaVuSans-Bold",
+        "DejaVuSans-Oblique",
+        "DejaVuSans-BoldOblique",
+        "DejaVuSansMono",
+    }
+
+
+def test_glossary_sheet_without_terms_warns(tmp_path: Path) -> None:
+    path, warnings = build(
+        make_deck([revision(1, "Heading", ["fact"])]), tmp_path, print_glossary=True
+    )
+    assert len(warnings) == 1 and "glossary" in warnings[0].message
+    assert len(pypdf.PdfReader(path).pages) == 2
+
+
+# ----------------------------------------------------------------------------- options and errors
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"paper": "a3"}, "paper"),
+        ({"card_size": "a5"}, "card size"),
+        ({"duplex": "sideways"}, "duplex"),
+        ({"back_offset": (25.0, 0.0)}, "--back-offset"),
+    ],
+)
+def test_bad_options_are_errors(tmp_path: Path, options: dict[str, Any], words: str) -> None:
+    with pytest.raises(NotesError) as error:
+        build(sheet_deck(1), tmp_path, **options)
+    assert words in error.value.message and error.value.file == NOTES
+
+
+def test_render_pdf_matches_export(tmp_path: Path) -> None:
+    deck = sheet_deck(3)
+    path, _ = build(deck, tmp_path)
+    assert render_pdf(deck, BuildOptions(), lambda _: None) == path.read_bytes()
+
+
+# ----------------------------------------------------------------------------- calibration
+
+
+@pytest.mark.parametrize("duplex", ["long", "short"])
+def test_calibration_grids_sit_behind_the_crosses(tmp_path: Path, duplex: str) -> None:
+    dest = tmp_path / "calibration.pdf"
+    export_calibration(dest, BuildOptions(duplex=duplex, paper="letter", back_offset=(1.0, 0.5)))
+    reader = pypdf.PdfReader(dest)
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/PrintScaling"] == "/None"
+    with pdfplumber.open(dest) as pdf:
+        front, back = pdf.pages
+        width, height = front.width, front.height
+        assert "actual size" in front.extract_text() and "--back-offset" in back.extract_text()
+
+        def centres(lines: list[dict[str, Any]]) -> set[tuple[float, float]]:
+            vertical = [ln for ln in lines if abs(ln["x0"] - ln["x1"]) < 0.01]
+            horizontal = [ln for ln in lines if abs(ln["top"] - ln["bottom"]) < 0.01]
+            return {
+                (round(v["x0"], 1), round(h["top"], 1))
+                for v in vertical
+                for h in horizontal
+                if h["x0"] < v["x0"] < h["x1"]
+                and v["top"] < h["top"] < v["bottom"]
+                and math.isclose(v["x0"] - h["x0"], h["x1"] - v["x0"], abs_tol=0.05)
+            }
+
+        crosses = centres(front.lines)
+        zero_lines = [ln for ln in back.lines if ln["linewidth"] > 0.7]
+        grids = centres(zero_lines)
+        assert len(crosses) == len(grids) == 5
+        dx, dy = 1.0 * MM, -0.5 * MM  # pdfplumber's y grows downwards
+        for x, y in crosses:
+            mirrored = (width - x, y) if duplex == "long" else (x, height - y)
+            expected = (round(mirrored[0] + dx, 1), round(mirrored[1] + dy, 1))
+            assert any(
+                abs(expected[0] - gx) < 0.15 and abs(expected[1] - gy) < 0.15 for gx, gy in grids
+            )
+
+
+def test_calibration_refuses_fold(tmp_path: Path) -> None:
+    with pytest.raises(NotesError, match="fold"):
+        export_calibration(tmp_path / "c.pdf", BuildOptions(duplex="fold"))
