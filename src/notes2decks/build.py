@@ -161,7 +161,10 @@ def source_date(default: float) -> int:
 
 
 def prepare_deck(
-    deck: Deck, path: Path, options: BuildOptions
+    deck: Deck,
+    path: Path,
+    options: BuildOptions,
+    warn: Callable[[Diagnostic], None] | None = None,
 ) -> tuple[Deck, Callable[[], None] | None]:
     """The deck as the exporters get it: dated, its glossary extracted, auto cloze added, and its
     identities reconciled with the lock file. Also returns the step that saves the lock file,
@@ -177,7 +180,7 @@ def prepare_deck(
     from .lockfile import lock_path_for, reconcile, save_lock
 
     lock_path = lock_path_for(path)
-    deck, state = reconcile(deck, lock_path)
+    deck, state = reconcile(deck, lock_path, warn) if warn else reconcile(deck, lock_path)
     return deck, lambda: save_lock(lock_path, state)
 
 
@@ -195,7 +198,7 @@ def build_file(
     result = FileResult(file)
     try:
         deck = read_notes(file.path, root=file.root, file=file.display, warn=result.warnings.append)
-        deck, save_lock = prepare_deck(deck, file.path, options)
+        deck, save_lock = prepare_deck(deck, file.path, options, result.warnings.append)
         result.cards = len(deck.cards)
         result.glossary = deck.glossary
         result.deck_path = deck.deck_path
