@@ -139,3 +139,25 @@ def test_parallel_build_gives_the_same_outputs_as_serial(
     assert outputs(serial) == outputs(parallel) and len(outputs(serial)) == 7
     for name in outputs(serial):
         assert (serial / name).read_bytes() == (parallel / name).read_bytes(), name
+
+
+def test_read_only_notes_get_their_lock_file_in_the_output_folder(tmp_path: Path) -> None:
+    notes = tmp_path / "shared"
+    notes.mkdir()
+    shutil.copy(COLD_WAR, notes / "cold-war.txt")
+    notes.chmod(0o555)
+    try:
+        report = build([notes], tmp_path / "out", BuildOptions(formats=("apkg",), jobs=1))
+        assert report.ok, report.failed
+        assert sorted(p.name for p in notes.iterdir()) == ["cold-war.txt"]
+        locks = list((tmp_path / "out").rglob("*.notes2decks.lock"))
+        assert [p.name for p in locks] == [".cold-war.txt.notes2decks.lock"]
+    finally:
+        notes.chmod(0o755)
+
+
+def test_writable_notes_keep_their_lock_file_beside_them(tmp_path: Path) -> None:
+    notes = make_notes(tmp_path)
+    build([notes], tmp_path / "out", BuildOptions(formats=("apkg",), jobs=1))
+    assert (notes / ".cards.txt.notes2decks.lock").is_file()
+    assert not list((tmp_path / "out").rglob("*.notes2decks.lock"))

@@ -29,6 +29,8 @@ from .readers import read_notes
 from .registry import EXPORTERS, load, notes_suffixes
 
 COMBINED_GLOSSARY = "glossary.csv"
+# Where lock files go when the notes' own folder is read-only.
+LOCKS = ".notes2decks-locks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,10 +167,14 @@ def prepare_deck(
     path: Path,
     options: BuildOptions,
     warn: Callable[[Diagnostic], None] | None = None,
+    lock_dir: Path | None = None,
 ) -> tuple[Deck, Callable[[], None] | None]:
     """The deck as the exporters get it: dated, its glossary extracted, auto cloze added, and its
     identities reconciled with the lock file. Also returns the step that saves the lock file,
-    to run once every output is written."""
+    to run once every output is written.
+
+    The lock file lives beside the notes; when their folder is read-only, in `lock_dir` instead.
+    """
     deck = dataclasses.replace(deck, modified=source_date(path.stat().st_mtime))
     deck = dataclasses.replace(deck, glossary=_extract_glossary(deck))
     if options.auto_cloze and deck.auto_cloze:
@@ -180,8 +186,23 @@ def prepare_deck(
     from .lockfile import lock_path_for, reconcile, save_lock
 
     lock_path = lock_path_for(path)
+    if lock_dir is not None and not writable_folder(path.parent):
+        lock_path = lock_dir / lock_path.name
     deck, state = reconcile(deck, lock_path, warn) if warn else reconcile(deck, lock_path)
     return deck, lambda: save_lock(lock_path, state)
+
+
+def writable_folder(folder: Path) -> bool:
+    """True when files may be added to `folder`.
+
+    The permission bits are checked too: root may write anywhere, but a folder that nobody may
+    write to (shared, read-only notes) is not one to leave files in.
+    """
+    try:
+        mode = folder.stat().st_mode
+    except OSError:
+        return False
+    return bool(mode & 0o222) and os.access(folder, os.W_OK)
 
 
 def _extract_glossary(deck: Deck) -> tuple[GlossaryEntry, ...]:
@@ -198,7 +219,8 @@ def build_file(
     result = FileResult(file)
     try:
         deck = read_notes(file.path, root=file.root, file=file.display, warn=result.warnings.append)
-        deck, save_lock = prepare_deck(deck, file.path, options, result.warnings.append)
+        lock_dir = out / LOCKS / file.stem.parent
+        deck, save_lock = prepare_deck(deck, file.path, options, result.warnings.append, lock_dir)
         result.cards = len(deck.cards)
         result.glossary = deck.glossary
         result.deck_path = deck.deck_path
