@@ -318,3 +318,54 @@ def show(file: Path, as_json: bool, auto_cloze: bool) -> None:
     for warning in warnings:
         _echo_diagnostic(warning)
     click.echo(text, nl=False)
+
+
+@main.command(name="check")
+@click.argument("notes", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only errors.")
+@click.option(
+    "--card-size",
+    type=click.Choice(CARD_SIZES),
+    default="a6",
+    show_default=True,
+    help="The printed card size whose overflowing cards are reported.",
+)
+@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True)
+def check_command(notes: tuple[Path, ...], strict: bool, card_size: str, paper: str) -> None:
+    """Check notes for errors, typos and other problems, writing nothing.
+
+    Prints one `file:line:col: warning: ...` line per problem on standard output, so editors can
+    jump to it, and a summary on standard error. Exits 1 when the build would reject a file
+    (or, with --strict, when anything was warned about); the default NOTES are notes/.
+
+    Example:
+
+        notes2decks check notes/history --strict
+    """
+    from .check import check_paths
+
+    paths = list(notes) or [DEFAULT_NOTES]
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        hint = "" if notes else " (run check in a folder with notes/, or name notes files)"
+        for path in missing:
+            click.secho(f"{path}: no such file or folder{hint}", fg="red", err=True)
+        sys.exit(2)
+    try:
+        report = check_paths(paths, BuildOptions(card_size=card_size, paper=paper, lock=False))
+    except NotesError as exc:
+        click.secho(str(exc), fg="red", err=True)
+        sys.exit(2)
+    for diagnostic in report.diagnostics:
+        colour = "red" if diagnostic.severity == "error" else "yellow"
+        click.echo(
+            str(diagnostic).replace(
+                f" {diagnostic.severity}: ",
+                " " + click.style(f"{diagnostic.severity}:", fg=colour) + " ",
+                1,
+            )
+        )
+    if not report.files:
+        click.secho("no notes files found (.md, .txt, .tsv, .csv)", fg="yellow", err=True)
+    click.echo(report.summary(), err=True)
+    sys.exit(0 if report.ok(strict) else 1)

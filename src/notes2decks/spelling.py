@@ -1,0 +1,398 @@
+"""English spelling for `notes2decks check`: which words are known, and what a typo meant.
+
+The word list is pyspellchecker's offline English frequency list (American spelling). British
+spellings, which most revision notes use, are accepted by the regular rules that map them onto
+American ones (`favour` -> `favor`, `organised` -> `organized`, `centre` -> `center`) plus a short
+list of British words that no rule reaches (`aluminium`, `kerb`, `maths`).
+
+Suggestions are ranked by a weighted edit cost and the word's frequency: typists hit neighbouring
+keys, double or drop a doubled letter and swap two letters far more often than they mistype a
+word's first letter, so those edits cost less. Only words that are not in the list ever get here,
+and their candidates are cached, so the slow part (edits at distance 2) runs rarely and only for
+short words.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# British words that the suffix and digraph rules below do not reach.
+_BRITISH_WORDS = _word_set(
+    """
+    aluminium annexe annexes cheque cheques connexion draught draughts draughty gaol gaols
+    gaoler kerb kerbs maths pyjamas aeroplane aeroplanes sceptic sceptics sceptical
+    sceptically scepticism tyres jewellery mould moulds mouldy moulded moulding moult moulted
+    dreamt speciality specialities gramme grammes sulphur sulphurous sulphate sulphates
+    sulphide plough ploughs ploughed ploughing storey storeys whilst amongst learnt spelt
+    burnt leapt smoulder smouldering artefact artefacts enquiry enquiries enquire enquired
+    fulfil fulfils enrol enrols enrolment instil instils distil distils appal appals skilful
+    wilful programme programmes
+    """
+)
+
+# (British ending or infix, American replacement). Applied to unknown words only, one or two at
+# a time, so a misspelling would have to be an exact British form of a real word to slip by.
+_BRITISH_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("isation", "ization"),
+    ("isations", "izations"),
+    ("ise", "ize"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("ising", "izing"),
+    ("iser", "izer"),
+    ("isers", "izers"),
+    ("isable", "izable"),
+    ("yse", "yze"),
+    ("ysed", "yzed"),
+    ("ysing", "yzing"),
+    ("ence", "ense"),
+    ("ences", "enses"),
+    ("re", "er"),
+    ("res", "ers"),
+    ("red", "ered"),
+    ("ring", "ering"),
+    ("lled", "led"),
+    ("lling", "ling"),
+    ("ller", "ler"),
+    ("llers", "lers"),
+    ("mme", "m"),
+    ("mmes", "ms"),
+    ("ogue", "og"),
+    ("ogues", "ogs"),
+)
+_BRITISH_INFIXES: tuple[tuple[str, str], ...] = (
+    ("our", "or"),
+    ("ae", "e"),
+    ("oe", "e"),
+    ("ph", "f"),
+)
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_VOWELS = frozenset("aeiouy")
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+# Real two-letter words; other two-letter entries of the frequency list (from film subtitles and
+# web text) are abbreviations and interjections that must not make "ac" + "used" a split.
+_TWO_LETTER_WORDS = _word_set(
+    "am an as at be by do go he if in is it me my no of on or so to up us we"
+)
+
+# Prefixes that make new words from known ones: "bilayer", "nonmetal", "subatomic" are words of
+# science notes that a general list may lack.
+_PREFIXES = _word_set(
+    "anti auto bi co counter de dis extra hyper hypo inter intra macro micro mid mini mis multi "
+    "neo non over poly post pre pro pseudo re semi sub super trans tri ultra un under uni"
+)
+# Prefixes also written as words of their own ("multi line", "semi final").
+_STANDALONE_PREFIXES = frozenset(p for p in _PREFIXES if len(p) >= 4)
+# The known word after a prefix must be at least this long ("un" + "till" is no word).
+_MIN_PREFIXED = 4
+# A prefixed word is not believed when it is one slip from a word at least this common:
+# "untill" is "until", not "un" + "till".
+_COMMON_NEIGHBOUR = 10_000
+
+# A part of a run-together word must be at least this common to be believed.
+SPLIT_MIN_FREQUENCY = 1_000
+# The word list gives its rarest words 50; suggesting words that rare is mostly noise.
+_FLOOR = 100
+# What a British word that no rule reaches counts as.
+_BRITISH_FREQUENCY = 5_000
+# Longer words get only edits at distance 1: distance 2 is slow and rarely right for them.
+MAX_LENGTH_FOR_DISTANCE_2 = 8
+
+
+def _neighbours() -> dict[str, frozenset[str]]:
+    grid = {ch: (row, col) for row, keys in enumerate(_KEY_ROWS) for col, ch in enumerate(keys)}
+    result: dict[str, frozenset[str]] = {}
+    for ch, (row, col) in grid.items():
+        # Each row sits about half a key right of the one above it.
+        near = {(row, col - 1), (row, col + 1), (row - 1, col), (row - 1, col + 1)}
+        near |= {(row + 1, col - 1), (row + 1, col)}
+        result[ch] = frozenset(k for k, place in grid.items() if place in near)
+    return result
+
+
+_NEAR_KEYS = _neighbours()
+
+
+def edits1(word: str) -> Iterator[tuple[str, float]]:
+    """Every string one edit from `word`, with the edit's cost (lower is a likelier typo).
+
+    Deleting or adding a doubled letter, swapping two letters and hitting a neighbouring key
+    are the commonest slips; any edit of the first letter is the rarest.
+    """
+    n = len(word)
+    for i in range(n):
+        first = 1.0 if i == 0 else 0.0
+        ch = word[i]
+        doubled = (i > 0 and word[i - 1] == ch) or (i + 1 < n and word[i + 1] == ch)
+        yield word[:i] + word[i + 1 :], first + (0.5 if doubled else 1.0)
+        if i + 1 < n and word[i + 1] != ch:
+            yield word[:i] + word[i + 1] + ch + word[i + 2 :], first + 0.8
+        for other in _LETTERS:
+            if other == ch:
+                continue
+            if other in _NEAR_KEYS.get(ch, ()):
+                cost = 0.6
+            elif ch in _VOWELS and other in _VOWELS:
+                cost = 0.8
+            else:
+                cost = 1.0
+            yield word[:i] + other + word[i + 1 :], first + cost
+    for i in range(n + 1):
+        first = 1.0 if i == 0 else 0.0
+        for other in _LETTERS:
+            doubles = (i > 0 and word[i - 1] == other) or (i < n and word[i] == other)
+            yield word[:i] + other + word[i:], first + (0.6 if doubles else 1.0)
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True when `a` and `b` differ by one insertion, deletion, substitution or swap."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:
+        return True
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """The optimal-string-alignment distance: insertions, deletions, substitutions and swaps of
+    neighbouring letters each count 1."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            current[j] = min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a[i - 1] != b[j - 1]),
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def is_typo_of(typo: str, word: str) -> bool:
+    """True when `typo` reads as a slip in typing `word`.
+
+    One edit always counts. Two edits count only for words of seven letters or more, and only
+    when they look like typing rather than a different word: the same letters in another order
+    (`Testemant`, `Testament`) or two letters dropped (`Zinovv`, `Zinoviev`). `Menshevism` and
+    `Menshevik` differ in their letters, so they are two words.
+    """
+    if within_one_edit(typo, word):
+        return True
+    if min(len(typo), len(word)) < 7 or abs(len(typo) - len(word)) > 2:
+        return False
+    if sorted(typo) == sorted(word):
+        return edit_distance(typo, word) <= 2
+    if len(word) - len(typo) == 2:
+        letters = iter(word)
+        return all(ch in letters for ch in typo)
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A likely correction of a misspelt word."""
+
+    word: str
+    """The correction, in lower case."""
+    distance: int
+    """How many edits away it is: 1 or 2."""
+    cost: float
+    """The edit cost from the misspelling: lower is likelier."""
+    score: float
+    """The ranking score (lower ranks first): the cost less the correction's log frequency."""
+
+
+@dataclass(slots=True)
+class Lexicon:
+    """An English word list with frequencies, accepting British spellings."""
+
+    frequencies: Mapping[str, int]
+    """Lower-case word to how common it is."""
+    _cache: dict[str, tuple[dict[str, float], int]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls) -> Lexicon:
+        """pyspellchecker's English list (it ships with the package: nothing is downloaded)."""
+        from spellchecker import SpellChecker
+
+        checker = SpellChecker(language="en", distance=1)
+        frequencies: Mapping[str, int] = checker.word_frequency.dictionary
+        return cls(frequencies)
+
+    def frequency(self, word: str) -> int:
+        """How common a word is, 0 when it is not English; British spellings count as
+        their American forms."""
+        word = word.lower().replace("\u2019", "'")
+        found = self._listed(word)
+        if found:
+            return found
+        for american in _americanised(word):
+            found = self.frequencies.get(american, 0)
+            if found:
+                return found
+        return 0
+
+    def _listed(self, word: str) -> int:
+        found = self.frequencies.get(word, 0)
+        if not found and word in _BRITISH_WORDS:
+            return _BRITISH_FREQUENCY
+        return found
+
+    def _suggestable(self, word: str) -> int:
+        # A correction must be a listed word or a regular British form of one; the digraph
+        # rules (ae, oe) would make "daefence" a word by way of "defence" and "defense".
+        found = self._listed(word)
+        if found:
+            return found
+        for british, american in _BRITISH_SUFFIXES:
+            if word.endswith(british) and len(word) > len(british) + 1:
+                found = self.frequencies.get(word[: -len(british)] + american, 0)
+                if found:
+                    return found
+        return 0
+
+    def known(self, word: str) -> bool:
+        """True when the word is English (in any case): listed, a British spelling of a
+        listed word, or a prefix and a listed word that is no slip of a common word."""
+        word = word.lower()
+        return self.frequency(word) > 0 or word in _STANDALONE_PREFIXES or self._prefixed(word)
+
+    def _prefixed(self, word: str) -> bool:
+        for prefix in _PREFIXES:
+            rest = word[len(prefix) :]
+            if word.startswith(prefix) and len(rest) >= _MIN_PREFIXED and self.frequency(rest):
+                break
+        else:
+            return False
+        return not any(self._listed(near) >= _COMMON_NEIGHBOUR for near in self._edits(word))
+
+    def candidates(self, word: str) -> dict[str, float]:
+        """Known words one edit from `word` (two for short words with none at one), with the
+        cheapest edit cost of each. Cached: each misspelling is looked at once."""
+        return self._candidates(word)[0]
+
+    def _candidates(self, word: str) -> tuple[dict[str, float], int]:
+        word = word.lower()
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        distance = 1
+        first = self._edits(word)
+        found = {c: cost for c, cost in first.items() if self._suggestable(c) > _FLOOR}
+        if not found and len(word) <= MAX_LENGTH_FOR_DISTANCE_2:
+            distance = 2
+            # Only listed words at distance 2: about 100,000 strings per word, so each must
+            # cost no more than a dictionary look-up.
+            listed = self.frequencies
+            for middle, cost1 in first.items():
+                for candidate, cost2 in edits1(middle):
+                    if listed.get(candidate, 0) > _FLOOR and candidate != word:
+                        cost = cost1 + cost2 + 1.0
+                        if cost < found.get(candidate, math.inf):
+                            found[candidate] = cost
+        self._cache[word] = (found, distance)
+        return found, distance
+
+    def _edits(self, word: str) -> dict[str, float]:
+        cheapest: dict[str, float] = {}
+        for candidate, cost in edits1(word):
+            if cost < cheapest.get(candidate, math.inf):
+                cheapest[candidate] = cost
+        return cheapest
+
+    def suggest(
+        self, word: str, vocabulary: Mapping[str, int] | None = None, limit: int = 3
+    ) -> list[Suggestion]:
+        """The likeliest corrections of an unknown word, best first.
+
+        Words that the same notes use elsewhere (`vocabulary`, lower case to count) rank higher:
+        a typo is most often of a word the writer uses.
+        """
+        ranked: list[Suggestion] = []
+        found, distance = self._candidates(word)
+        for candidate, cost in found.items():
+            score = cost - math.log10(self._suggestable(candidate))
+            if vocabulary and vocabulary.get(candidate, 0) > 0:
+                score -= 1.5
+            ranked.append(Suggestion(candidate, distance, cost, score))
+        ranked.sort(key=lambda s: (s.score, s.word))
+        return ranked[:limit]
+
+    def is_common(self, part: str) -> bool:
+        """True for a word common enough to be one half of two words run together."""
+        part = part.lower()
+        if len(part) == 1:
+            return part == "a"
+        if len(part) == 2 and part not in _TWO_LETTER_WORDS:
+            return False
+        return self.frequency(part) >= SPLIT_MIN_FREQUENCY
+
+    def split(self, word: str, names: Mapping[str, int] | None = None) -> tuple[str, str] | None:
+        """Two words that `word` runs together (`theywould` -> `they`, `would`), or None.
+
+        A part may be a common English word or a name the notes use (`names`, lower case to
+        count, only names used more than once). Of several splits, the one whose rarer part is
+        commonest wins.
+        """
+        names = names or {}
+        best: tuple[float, str, str] | None = None
+        lower = word.lower()
+        for i in range(1, len(word)):
+            left, right = lower[:i], lower[i:]
+            left_ok = self.is_common(left) or names.get(left, 0) > 1
+            right_ok = self.is_common(right) or names.get(right, 0) > 1
+            if not (left_ok and right_ok):
+                continue
+            weakest = min(
+                self.frequency(left) or _BRITISH_FREQUENCY,
+                self.frequency(right) or _BRITISH_FREQUENCY,
+            )
+            if best is None or weakest > best[0]:
+                best = (weakest, word[:i], word[i:])
+        return None if best is None else (best[1], best[2])
+
+
+def _americanised(word: str) -> Iterator[str]:
+    """American spellings a British word may have: one or two rule applications."""
+    once = set(_one_rule(word))
+    yield from sorted(once)
+    for form in sorted(once):
+        yield from sorted(set(_one_rule(form)) - once)
+
+
+def _one_rule(word: str) -> Iterator[str]:
+    for british, american in _BRITISH_SUFFIXES:
+        if word.endswith(british) and len(word) > len(british) + 1:
+            yield word[: -len(british)] + american
+    for british, american in _BRITISH_INFIXES:
+        start = word.find(british)
+        while start != -1:
+            yield word[:start] + american + word[start + len(british) :]
+            start = word.find(british, start + 1)
+
+
+@functools.cache
+def english() -> Lexicon:
+    """The English lexicon, loaded once per process."""
+    return Lexicon.load()
