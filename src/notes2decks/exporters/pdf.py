@@ -64,6 +64,8 @@ from .pdf_sheets import draw_calibration, draw_glossary
 MAX_BACK_OFFSET = 20.0
 """The largest --back-offset in millimetres: printers are off by a few; more is a wrong setting."""
 
+_HEADING_CHARS = 90
+"""Fronts up to this long are set as headings; longer ones as text."""
 _CUT_LINE = 0.3
 _CUT_GREY = 0.62
 _DUPLEX_NAMES = {"long": "DuplexFlipLongEdge", "short": "DuplexFlipShortEdge", "fold": "Simplex"}
@@ -264,17 +266,22 @@ class _CardPrinter:
 
     def _front(self, card: PrintCard, ctx: FaceContext, continued: bool) -> Fitted:
         spec = self.layout.spec
-        font = SANS_BOLD if card.bold_front else SANS
+        if len(inline_text(card.front)) <= _HEADING_CHARS:
+            # A heading or a short question: large, bold and centred.
+            font, align, top = SANS_BOLD if card.bold_front else SANS, "center", spec.heading_size
+        else:
+            # A long question or a cloze sentence reads better set like text.
+            font, align, top = SANS, "left", min(spec.heading_size, spec.body_size * 1.25)
 
         def build(size: float) -> list[Item]:
-            style = paragraph_style(size, font, "center", leading=1.18)
+            style = paragraph_style(size, font, align, leading=1.18)
             items = inline_items(ctx, card.front, size, style, line=ctx.line, front=True)
             if continued:
                 note = paragraph_style(max(MIN_SIZE, size * 0.6), SANS_ITALIC, "center")
                 items.append((size * 0.35, _paragraph("(continued)", note)))
             return items
 
-        return fit(build, self.front_box.w, self.front_box.h, spec.heading_size)
+        return fit(build, self.front_box.w, self.front_box.h, top)
 
     def _back(self, card: PrintCard, ctx: FaceContext) -> Fitted:
         options = BlockOptions(bullets=card.bullets)
