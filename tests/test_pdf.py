@@ -887,3 +887,48 @@ def test_calibration_grids_sit_behind_the_crosses(tmp_path: Path, duplex: str) -
 def test_calibration_refuses_fold(tmp_path: Path) -> None:
     with pytest.raises(NotesError, match="fold"):
         export_calibration(tmp_path / "c.pdf", BuildOptions(duplex="fold"))
+
+
+def test_facts_are_bullets_with_a_hanging_indent(tmp_path: Path) -> None:
+    fact = "Transverse waves oscillate at right angles to the direction of travel " * 3
+    path, _ = build(make_deck([revision(1, "Transverse waves", [fact, "Short fact"])]), tmp_path)
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[1]
+        bullets = [c for c in page.chars if c["text"] == "\u2022"]
+        assert len(bullets) == 2
+        lines: dict[float, list[dict[str, Any]]] = {}
+        for char in page.chars:
+            # Card 1's back is on the right: the long-edge flip mirrors the columns.
+            if char["text"].strip() and char["x0"] > page.width / 2:
+                lines.setdefault(round(char["top"]), []).append(char)
+        starts = [min(line, key=lambda c: c["x0"]) for _, line in sorted(lines.items())]
+        first, second = starts[0], starts[1]
+        assert first["text"] == "\u2022"
+        text_start = min(c["x0"] for c in lines[round(first["top"])] if c["text"] != "\u2022")
+        # The wrapped line starts under the text, not under the bullet.
+        assert second["text"] != "\u2022"
+        assert second["x0"] == pytest.approx(text_start, abs=0.5)
+        assert second["x0"] > first["x0"] + 3
+
+
+PRINTABLE = st.text(
+    alphabet=st.sampled_from(list("abcXYZ019 <>&;=/\"'#%αβΩЖжé€—…")), min_size=1, max_size=60
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=12, deadline=None)
+@given(heading=PRINTABLE, lines=st.lists(PRINTABLE, min_size=1, max_size=4))
+def test_any_text_prints_literally_inside_its_card(
+    tmp_path_factory: pytest.TempPathFactory, heading: str, lines: list[str]
+) -> None:
+    tmp_path = tmp_path_factory.mktemp("literal")
+    path, warnings = build(make_deck([revision(1, heading, lines)]), tmp_path)
+    assert not warnings
+    text = squash(all_text(path))
+    for item in [heading, *lines]:
+        assert squash(item) in text
+    with pdfplumber.open(path) as pdf:
+        cells = grid_cells(pdf.pages[0])
+        for page in pdf.pages:
+            for char in page.chars:
+                cell_of(cells, char)

@@ -625,7 +625,8 @@ def block_items(
 
 def _bullet_hang(size: float, labels: Sequence[str]) -> float:
     widest = max(string_width(label, SANS, size) for label in labels)
-    return widest + size * 0.45
+    # reportlab keeps 0.6 em after a bullet; a smaller hang would push the first line right.
+    return widest + size * 0.6
 
 
 def _block(
