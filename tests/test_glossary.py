@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -505,3 +506,31 @@ def test_paragraph_helpers_inlines_are_plain(tmp_path: Path) -> None:
     )
     result = extract_glossary(deck(dataclasses.replace(card("x"), back=(Paragraph(inlines, 9),))))
     assert [(e.term, e.source.line) for e in result] == [("Krebs cycle", 9)]
+
+
+def test_extraction_is_idempotent() -> None:
+    deck_ = read("enzymes-respiration.txt")
+    once = extract_glossary(deck_)
+    assert extract_glossary(dataclasses.replace(deck_, glossary=once)) == once
+
+
+def test_large_notes_stay_fast() -> None:
+    """A card set of 400 cards (about 400 KB) is read for terms in a few seconds at most."""
+    import time
+
+    bodies = [
+        line
+        for name in sorted(REQUIRED)
+        for line in (FIXTURES / name).read_text(encoding="utf-8").split("\n")[2:]
+        if line.strip()
+        and not re.fullmatch(r"\d+ of \d+", line)
+        and not line.startswith(("No comments", "Similar", "See all"))
+    ]
+    cards = tuple(
+        card(*(bodies[(12 * i + k) % len(bodies)] for k in range(12)), line=1, front=f"Card {i}")
+        for i in range(400)
+    )
+    started = time.perf_counter()
+    entries = extract_glossary(deck(*cards))
+    assert time.perf_counter() - started < 15
+    assert {"Treaty of Versailles", "ATP", "Krebs Cycle"} <= {e.term for e in entries}

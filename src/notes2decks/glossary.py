@@ -42,7 +42,6 @@ from typing import TYPE_CHECKING
 
 from .model import (
     BulletList,
-    Card,
     CardKind,
     Cloze,
     Code,
@@ -341,6 +340,7 @@ def _distance(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _typo_of(a: str, b: str) -> bool:
     """True when `a` and `b` (folded, singular) are one word, one of them misspelt.
 
@@ -391,6 +391,7 @@ class _Token:
     start: int
     end: int
     bare: str
+    stem: str
     cap: bool
     initial: bool
     possessive: bool
@@ -479,12 +480,14 @@ def _tokenise(sentence: _Sentence) -> None:
         if re.search(r"[:;•]", sentence.text[position : match.start()]):
             clause_start = True
         word = match.group()
+        bare = _bare(word)
         tokens.append(
             _Token(
                 text=word,
                 start=match.start(),
                 end=match.end(),
-                bare=_bare(word),
+                bare=bare,
+                stem=_stem(bare),
                 cap=word[:1].isupper(),
                 initial=clause_start,
                 possessive=fold(word).endswith("'s") or (word.endswith("'") and len(word) > 2),
@@ -610,6 +613,14 @@ class _Finder:
                     self.lowercase.add(_stem(token.bare))
                 elif not token.initial:
                     self.midcaps.add(token.bare)
+        # Where each stem occurs, so that looking for a term's mentions is no scan of the text.
+        self.where: dict[str, list[tuple[int, int]]] = {}
+        for index, sentence in enumerate(self.sentences):
+            for position, token in enumerate(sentence.tokens):
+                self.where.setdefault(token.stem, []).append((index, position))
+        self.stems_by_letter: dict[str, list[str]] = {}
+        for stem in self.where:
+            self.stems_by_letter.setdefault(stem[:1], []).append(stem)
         self.candidates: dict[tuple[str, ...], _Candidate] = {}
         self.people: dict[str, _Person] = {}
         self.person_keys: set[str] = set()
@@ -1079,32 +1090,33 @@ class _Finder:
     def find_mentions(self, candidate: _Candidate) -> None:
         """Every place the term occurs, in any case and spelling, and how well each explains it."""
         key = candidate.key
-        for index, sentence in enumerate(self.sentences):
+        firsts = [s for s in self.stems_by_letter.get(key[0][:1], ()) if _typo_of(s, key[0])]
+        places = sorted(place for stem in firsts for place in self.where[stem])
+        for index, position in places:
+            sentence = self.sentences[index]
             tokens = sentence.tokens
-            for position, token in enumerate(tokens):
-                if candidate.acronym:
-                    word = token.text.rstrip("s") if token.text[:-1].isupper() else token.text
-                    if word != candidate.acronym:
-                        continue
-                    matched = [token]
-                else:
-                    matched = self._match(sentence, position, key)
-                    if not matched:
-                        continue
-                if candidate.suffix and not candidate.acronym:
-                    pass
-                named = any(t.cap and not (t.initial and t is tokens[0]) for t in matched) or (
-                    len(matched) == 1 and self._proper(matched[0]) and matched[0].initial
-                )
-                mention = _Mention(
-                    sentence=index,
-                    start=matched[0].start,
-                    end=matched[-1].end,
-                    words=[t.text for t in matched],
-                    named=named and not candidate.acronym,
-                )
-                mention.score = self._score(candidate, sentence, index, position, matched)
-                candidate.mentions.append(mention)
+            token = tokens[position]
+            if candidate.acronym:
+                word = token.text.rstrip("s") if token.text[:-1].isupper() else token.text
+                if word != candidate.acronym:
+                    continue
+                matched = [token]
+            else:
+                matched = self._match(sentence, position, key)
+                if not matched:
+                    continue
+            named = any(t.cap and not (t.initial and t is tokens[0]) for t in matched) or (
+                len(matched) == 1 and self._proper(matched[0]) and matched[0].initial
+            )
+            mention = _Mention(
+                sentence=index,
+                start=matched[0].start,
+                end=matched[-1].end,
+                words=[t.text for t in matched],
+                named=named and not candidate.acronym,
+            )
+            mention.score = self._score(candidate, sentence, index, position, matched)
+            candidate.mentions.append(mention)
 
     def _match(self, sentence: _Sentence, position: int, key: tuple[str, ...]) -> list[_Token]:
         tokens = sentence.tokens
@@ -1116,7 +1128,7 @@ class _Finder:
                 number
                 and cursor < len(tokens)
                 and tokens[cursor].bare in _KEY_SKIP
-                and _stem(tokens[cursor].bare) != stem
+                and tokens[cursor].stem != stem
                 and skipped < 2
             ):
                 cursor += 1
@@ -1128,7 +1140,7 @@ class _Finder:
                 r"[\s\-'’\"‘“”]*", sentence.gap(tokens[cursor - 1], token)
             ):
                 return []
-            if not _typo_of(_stem(token.bare), stem):
+            if not _typo_of(token.stem, stem):
                 return []
             matched.append(token)
             cursor += 1
@@ -1576,7 +1588,3 @@ def extract_glossary(deck: Deck, *, people: bool = True) -> tuple[GlossaryEntry,
     if deck.auto_glossary:
         found.extend(finder.entries(people))
     return merge_entries([*explicit, *found])
-
-
-def _unused(_: Card) -> None:  # pragma: no cover - keeps Card imported for type readers
-    pass
