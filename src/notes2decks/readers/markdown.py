@@ -1,0 +1,247 @@
+"""The Markdown reader: notes written for notes2decks (the format is in docs/FORMAT.md).
+
+In short: optional YAML front matter; `# Title`; an introduction; then one `## Heading` per
+revision card, with its facts under it. Inside a card's text, `Q:` / `A:` pairs, `front :: back`
+and `front ::: back` lines are cards of their own, and `{{c1::...}}` or `==...==` make a line a
+cloze note. A `## Glossary` section lists key terms as a definition list.
+
+The text is parsed by markdown-it-py (see `markdown_syntax`); this module splits the token
+stream into the title, the introduction and the sections, and assembles the deck.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import re
+import threading
+from collections.abc import Iterator
+
+from markdown_it.token import Token
+
+from ..model import (
+    Card,
+    CardKind,
+    Deck,
+    GlossaryEntry,
+    Heading,
+    Inlines,
+    Paragraph,
+    SourceRef,
+    ThematicBreak,
+    inline_text,
+)
+from . import ReadContext, assign_identities, clean_deck_part, humanise
+from .markdown_blocks import Converter, Draft, block_line, strip_inlines
+from .markdown_frontmatter import FrontMatter, clean_tags, read_front_matter, split_front_matter
+from .markdown_syntax import MarkdownSyntaxError, parse
+
+GLOSSARY_HEADING = "glossary"
+
+# A tag at the end of a heading: `#` and a word with at least one letter (so `#1` is text),
+# `::` allowed between parts for Anki's tag hierarchy.
+_TAG = re.compile(r"#(?=[\w:-]*[^\W\d_])[\w-]+(?:::[\w-]+)*")
+
+_WHAT_A_CARD_IS = (
+    "write a card as a '## Heading' with facts under it, a 'Q: question' line followed by an "
+    "'A: answer' line, a 'front :: back' line, or a line with a {{c1::cloze}}"
+)
+
+
+def parse_markdown(text: str, context: ReadContext) -> Deck:
+    """Read Markdown notes into a deck. Raises NotesError for notes that cannot make one."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    yaml_text, body = split_front_matter(text, context)
+    meta = read_front_matter(yaml_text, context) if yaml_text is not None else FrontMatter()
+    try:
+        with _collector_paused():
+            tokens = parse(body)
+            return _assemble(tokens, meta, context)
+    except MarkdownSyntaxError as exc:
+        raise context.error(exc.line, exc.message) from None
+    except RecursionError:
+        raise context.error(
+            0, "the notes are nested too deeply to read; flatten the innermost lists or quotes"
+        ) from None
+
+
+_pause_lock = threading.Lock()
+_pause_depth = 0
+_pause_restore = False
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file is parsed.
+
+    markdown-it builds millions of small objects for a large file, none of them garbage yet, and
+    the collector would traverse them again and again: a third of the time on a 10 MB file. The
+    count keeps concurrent readers in threads from re-enabling it under each other's feet.
+    """
+    global _pause_depth, _pause_restore
+    with _pause_lock:
+        if _pause_depth == 0:
+            _pause_restore = gc.isenabled()
+            gc.disable()
+        _pause_depth += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pause_depth -= 1
+            if _pause_depth == 0 and _pause_restore:
+                gc.enable()
+
+
+def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> Deck:
+    converter = Converter(tokens, context)
+    headings = [
+        index
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2")
+    ]
+    first_h2 = next((i for i in headings if tokens[i].tag == "h2"), len(tokens))
+    title_at = next((i for i in headings if tokens[i].tag == "h1" and i < first_h2), None)
+    sections = [index for index in headings if index != title_at]
+    intro_end = sections[0] if sections else len(tokens)
+
+    title_text = ""
+    if title_at is not None:
+        title_inlines = converter.inlines(tokens[title_at + 1].children or [], where="the title")
+        title_text = " ".join(inline_text(title_inlines).split())
+    title = meta.title or title_text or humanise(context.path.stem)
+
+    # The introduction: everything before the first card heading except the title itself.
+    drafts: list[Draft] = []
+    if title_at is not None:
+        intro = converter.blocks(0, title_at) + converter.blocks(title_at + 3, intro_end)
+    else:
+        intro = converter.blocks(0, intro_end)
+    drafts.extend(converter.drafts)
+
+    glossary: list[GlossaryEntry] = []
+    for number, start in enumerate(sections):
+        end = sections[number + 1] if number + 1 < len(sections) else len(tokens)
+        heading = tokens[start]
+        line = block_line(heading)
+        if heading.tag == "h1":
+            where = f"line {block_line(tokens[title_at])}" if title_at is not None else "above"
+            context.warning(
+                line,
+                f"a second '#' title (the title is {where}); it was read as a card heading. "
+                "Use '##' for card headings",
+            )
+        front, tags = _heading(converter, tokens[start + 1], line)
+        if not front:
+            raise context.error(line, "this heading is empty: write the card's front after '## '")
+        if inline_text(front).strip().casefold() == GLOSSARY_HEADING:
+            glossary.extend(converter.glossary(start + 3, end))
+            continue
+        converter.drafts = []
+        converter.cloze_context = (Paragraph(front, line),)
+        body = converter.blocks(start + 3, end)
+        if any(not isinstance(block, Heading | ThematicBreak) for block in body):
+            drafts.append(Draft(CardKind.REVISION, front, tuple(body), line, tags))
+        elif not converter.drafts:
+            context.warning(
+                line,
+                f"the card {inline_text(front)!r} has nothing under its heading, so it was "
+                "left out; write its facts below the heading",
+            )
+        for draft in converter.drafts:
+            draft.tags = tags
+        drafts.extend(converter.drafts)
+
+    if not drafts:
+        raise context.error(0, f"these notes hold no cards: {_WHAT_A_CARD_IS}")
+
+    deck_path = _deck_path(meta, title, context)
+    identities = assign_identities(
+        [(draft.kind, inline_text(draft.front), draft.line) for draft in drafts],
+        deck_path,
+        context,
+    )
+    cards = tuple(
+        Card(
+            kind=draft.kind,
+            front=draft.front,
+            back=draft.back,
+            source=SourceRef(context.file, draft.line),
+            identity=identity,
+            tags=draft.tags,
+        )
+        for draft, identity in zip(drafts, identities, strict=True)
+    )
+    return Deck(
+        title=title,
+        deck_path=deck_path,
+        source=SourceRef(context.file),
+        cards=cards,
+        glossary=_unique_terms(glossary, context),
+        subject=meta.subject,
+        tags=meta.tags,
+        author=meta.author,
+        intro=tuple(intro),
+        auto_glossary=meta.auto_glossary,
+        auto_cloze=False,
+        reader="markdown",
+        extra=meta.extra,
+    )
+
+
+def _heading(converter: Converter, inline: Token, line: int) -> tuple[Inlines, tuple[str, ...]]:
+    """A card heading's front, and the tags written at its end (`## Heading #tag #other`)."""
+    children = list(inline.children or [])
+    tags: tuple[str, ...] = ()
+    if children and children[-1].type == "text" and "#" in children[-1].content:
+        rest, found = _trailing_tags(children[-1].content)
+        # A heading that is nothing but tags keeps them as its text.
+        if found and (rest.strip() or len(children) > 1):
+            children[-1] = children[-1].copy(content=rest)
+            tags = clean_tags(found)
+    return strip_inlines(converter.inlines(children, where="a heading")), tags
+
+
+def _trailing_tags(text: str) -> tuple[str, list[str]]:
+    """Split `text #a #b` into `text` and `["a", "b"]`, walking back word by word."""
+    found: list[str] = []
+    end = len(text.rstrip())
+    while end > 0:
+        cut = end - 1
+        while cut >= 0 and text[cut] not in " \t":
+            cut -= 1
+        word = text[cut + 1 : end]
+        if not _TAG.fullmatch(word):
+            break
+        found.append(word)
+        end = cut
+        while end > 0 and text[end - 1] in " \t":
+            end -= 1
+    found.reverse()
+    return text[: max(end, 0)], found
+
+
+def _deck_path(meta: FrontMatter, title: str, context: ReadContext) -> str:
+    if meta.deck:
+        parts = [clean_deck_part(part) for part in meta.deck.split("::")]
+        path = "::".join(part for part in parts if part)
+        if path:
+            return path
+        context.warning(1, f"front matter: deck {meta.deck!r} names no deck; using the default")
+    return context.default_deck_path(title)
+
+
+def _unique_terms(entries: list[GlossaryEntry], context: ReadContext) -> tuple[GlossaryEntry, ...]:
+    """The glossary without repeated terms: the first definition wins, with a warning."""
+    first: dict[str, GlossaryEntry] = {}
+    for entry in entries:
+        key = entry.term.casefold()
+        if key in first:
+            context.warning(
+                entry.source.line,
+                f"the glossary term {entry.term!r} is already defined on line "
+                f"{first[key].source.line}; this definition was left out",
+            )
+        else:
+            first[key] = entry
+    return tuple(first.values())
