@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notes2decks.glossary import (
     extract_glossary,
@@ -534,3 +536,24 @@ def test_large_notes_stay_fast() -> None:
     entries = extract_glossary(deck(*cards))
     assert time.perf_counter() - started < 15
     assert {"Treaty of Versailles", "ATP", "Krebs Cycle"} <= {e.term for e in entries}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from(list("aAbBeEtTsS '’\"(),.;:-–1920éÉ\n")) | st.characters(),
+            max_size=80,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_any_text_gives_a_sorted_glossary_without_errors(texts: list[str]) -> None:
+    entries = extract_glossary(deck(card(*texts)))
+    assert list(entries) == sorted(
+        entries, key=lambda e: (sort_key(e.term), e.source, e.definition)
+    )
+    for entry in entries:
+        assert entry.term.strip() and entry.definition.strip()
+        assert entry.kind in (TermKind.AUTO, TermKind.PERSON)
