@@ -251,9 +251,12 @@ def read_leniently(
     except ValueError:
         folders = ()
     context = _CheckContext(file, path.resolve(), root, tuple(folders), warn, text=text)
-    deck: Deck = load(spec.target)(text, context)
-    for error in context.media_errors:
-        warn(error)
+    try:
+        deck: Deck = load(spec.target)(text, context)
+    finally:
+        # Bad images found before a later error that stops the reader are still reported.
+        for error in context.media_errors:
+            warn(error)
     return deck, text
 
 
@@ -448,8 +451,8 @@ def check_fronts(deck: Deck, reported: Sequence[Diagnostic] = ()) -> list[Diagno
     found: list[Diagnostic] = []
     for card in deck.cards:
         family = "qa" if card.kind in (CardKind.BASIC, CardKind.REVERSED) else card.kind.value
-        front = inline_text(card.front)
-        key = (family, normalise_front(front))
+        front = _short(inline_text(card.front))
+        key = (family, normalise_front(inline_text(card.front)))
         if not key[1]:
             continue
         earlier = first.setdefault(key, card)
@@ -469,6 +472,15 @@ def check_fronts(deck: Deck, reported: Sequence[Diagnostic] = ()) -> list[Diagno
     return found
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """Text for a message: a long front (an auto cloze fact) cut at a word, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(",;:") + "\u2026"
+
+
 def check_print_size(deck: Deck, options: BuildOptions) -> list[Diagnostic]:
     """Cards that do not fit one printed card at the chosen size, even in the smallest type."""
     if "pdf" not in options.formats:
@@ -482,7 +494,7 @@ def check_print_size(deck: Deck, options: BuildOptions) -> list[Diagnostic]:
     size = spec.label if spec is not None else options.card_size
     found: list[Diagnostic] = []
     for card, count in overflowing_cards(deck, options):
-        front = inline_text(card.front)
+        front = _short(inline_text(card.front))
         found.append(
             Diagnostic(
                 card.source.file or deck.source.file,
@@ -553,7 +565,7 @@ _SPLIT_WORDS: dict[tuple[str, ...], str] = {
 
 # A suggestion must be at least this common for a capitalised word at the start of a sentence
 # to count as a misspelling: otherwise the word may well be a name used once.
-_COMMON_FOR_CAPITALS = 10_000
+_COMMON_FOR_CAPITALS = 2_000
 # A word this common after a capitalised start makes a run-together ("Triumviratewas").
 _VERY_COMMON = 100_000
 # Lower-case words this short before a capitalised word are name particles: van der Waals,
@@ -694,9 +706,11 @@ def _misspelling(
         return None
     if any(ch.isupper() for ch in word[1:]):
         return _camel_run_together(word, names, lexicon)
-    key = word.casefold()
+    key = word.casefold().replace("\u2019", "'")
     if lexicon.known(key) or counts[key] > 1:
         return None
+    if "'" in key:
+        return _misplaced_apostrophe(word, key, lexicon)
     capital = word[0].isupper()
 
     typo_of = _typo_of_notes_word(key, counts, lexicon)
@@ -735,6 +749,10 @@ def _misspelling(
     if token.mixed:
         return None  # beside words of another language, an unknown word may be one of them
     suggestions = lexicon.suggest(key, counts)
+    if suggestions and suggestions[0].distance > 1:
+        # Two edits from the nearest English word, a word is more likely a term the list lacks
+        # ("stroma", "pyruvate") than a typo, unless the notes use that word elsewhere.
+        suggestions = [s for s in suggestions if counts[s.word] > 0]
     if not suggestions:
         return None  # nothing English is close: more likely a term than a typo
     best = suggestions[0]
@@ -748,6 +766,15 @@ def _misspelling(
         return None
     offered = [s.word for s in suggestions if s.score <= best.score + _SUGGESTION_SPREAD]
     return (f"unknown word '{word}'", [_match_case(s, word) for s in offered])
+
+
+def _misplaced_apostrophe(word: str, key: str, lexicon: Lexicon) -> tuple[str, list[str]] | None:
+    # "does'nt" is "doesn't"; "o'erleaps" and "under't" are poetry, which no list holds. Only a
+    # contraction one slip away counts.
+    found = [s for s in lexicon.suggest(key) if s.distance == 1 and "'" in s.word]
+    if not found:
+        return None
+    return (f"unknown word '{word}'", [_match_case(found[0].word, word)])
 
 
 def _camel_run_together(
@@ -951,10 +978,11 @@ def _accented_latin(chunk: str) -> bool:
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip()
-    while before and before[-1] in _OPENERS:
-        before = before[:-1].rstrip()
-    return not before or before[-1] in _SENTENCE_END or before.endswith("\x00")
+    # Walk back over spaces and opening quotes or brackets to what ends the previous sentence.
+    i = start - 1
+    while i >= 0 and (text[i].isspace() or text[i] in _OPENERS):
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END or text[i] == "\x00"
 
 
 # --------------------------------------------------------------------------- places

@@ -85,6 +85,18 @@ _TWO_LETTER_WORDS = _word_set(
     "am an as at be by do go he if in is it me my no of on or so to up us we"
 )
 
+# The little words that typing runs into their neighbours: articles, pronouns, prepositions,
+# conjunctions and auxiliaries.
+_FUNCTION_WORDS = _word_set(
+    """
+    a an the and or but nor so yet if of to in on at by for with from into onto as than that
+    this these those there their they them he him his she her it its we us our you your me my
+    who whom which what when where why how is was were are be been am has have had do does did
+    will would shall should can could may might must not no all some any each every also until
+    till after before because while about then too very just
+    """
+)
+
 # Prefixes that make new words from known ones: "bilayer", "nonmetal", "subatomic" are words of
 # science notes that a general list may lack.
 _PREFIXES = _word_set(
@@ -93,8 +105,10 @@ _PREFIXES = _word_set(
 )
 # Prefixes also written as words of their own ("multi line", "semi final").
 _STANDALONE_PREFIXES = frozenset(p for p in _PREFIXES if len(p) >= 4)
-# The known word after a prefix must be at least this long ("un" + "till" is no word).
-_MIN_PREFIXED = 4
+# Suffixes that make new words from known ones: "bitwise", "lossless", "pointlike".
+_SUFFIXES = _word_set("able less like ness ship wise ful hood ism ist ment")
+# The known word beside a prefix or suffix must be at least this long.
+_MIN_AFFIXED = 3
 # A prefixed word is not believed when it is one slip from a word at least this common:
 # "untill" is "until", not "un" + "till".
 _COMMON_NEIGHBOUR = 10_000
@@ -276,14 +290,22 @@ class Lexicon:
         """True when the word is English (in any case): listed, a British spelling of a
         listed word, or a prefix and a listed word that is no slip of a common word."""
         word = word.lower()
-        return self.frequency(word) > 0 or word in _STANDALONE_PREFIXES or self._prefixed(word)
+        return self.frequency(word) > 0 or word in _STANDALONE_PREFIXES or self._derived(word)
 
-    def _prefixed(self, word: str) -> bool:
-        for prefix in _PREFIXES:
-            rest = word[len(prefix) :]
-            if word.startswith(prefix) and len(rest) >= _MIN_PREFIXED and self.frequency(rest):
-                break
-        else:
+    def _derived(self, word: str) -> bool:
+        """True for a prefix or suffix on a listed word ("bilayer", "bitwise", "lossless") that
+        is no slip of a common word ("untill" is "until", not "un" + "till")."""
+        stems = [
+            word[len(prefix) :]
+            for prefix in _PREFIXES
+            if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_AFFIXED
+        ]
+        stems += [
+            word[: -len(suffix)]
+            for suffix in _SUFFIXES
+            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_AFFIXED
+        ]
+        if not any(self.frequency(stem) for stem in stems):
             return False
         return not any(self._listed(near) >= _COMMON_NEIGHBOUR for near in self._edits(word))
 
@@ -362,7 +384,10 @@ class Lexicon:
             left, right = lower[:i], lower[i:]
             left_ok = self.is_common(left) or names.get(left, 0) > 1
             right_ok = self.is_common(right) or names.get(right, 0) > 1
-            if not (left_ok and right_ok):
+            # Typing runs a word into a little word ("theywould", "hada", "Triumviratewas");
+            # two content words together are usually a compound ("dataset", "bitwise").
+            glue = left in _FUNCTION_WORDS or right in _FUNCTION_WORDS or names.get(left, 0) > 1
+            if not (left_ok and right_ok and glue):
                 continue
             weakest = min(
                 self.frequency(left) or _BRITISH_FREQUENCY,
