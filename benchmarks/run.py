@@ -7,11 +7,13 @@
 Every measurement runs in a fresh process, start-up included, and reports:
 
 - wall: the median wall-clock time of the runs;
-- peak MB: the largest resident set of any one process of the run's process tree, exact, from the
-  `ru_maxrss` that `wait4` returns for the child (Linux folds reaped descendants into it);
+- peak MB: the largest resident set of any one process of the run's process tree, exact: the
+  `ru_maxrss` that `wait4` returns for the child (Linux folds in the descendants it reaped), taken
+  by the small launcher (launch.py) that starts each command;
 - tree MB: the largest total memory of the whole tree at once (make-deck's workers included),
   sampled from /proc every 20 ms as the sum of each process's proportional set size (PSS), so
   pages that forked workers share are counted once;
+- CPU s, and the CPU time other processes used meanwhile (noise in the wall time);
 - output sizes by kind.
 
 The corpus (make_corpus.py) is generated once into benchmarks/corpus/ and copied to a scratch
@@ -31,13 +33,13 @@ import os
 import platform
 import re
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -85,19 +87,6 @@ class Run:
     """CPU seconds that other processes on the machine used meanwhile: noise in the wall time."""
 
 
-def _busy_seconds() -> float:
-    """CPU seconds the whole machine has spent busy since boot (idle and iowait excluded)."""
-    try:
-        with open("/proc/stat") as fh:
-            fields = [int(part) for part in fh.readline().split()[1:]]
-    except (OSError, ValueError):
-        return 0.0
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-    # guest time is already counted in user time
-    busy = sum(fields[:8]) - idle
-    return busy / os.sysconf("SC_CLK_TCK")
-
-
 def _children(pid: int) -> list[int]:
     found: list[int] = []
     try:
@@ -136,37 +125,41 @@ def tree_kb(pid: int) -> int:
     return total
 
 
-def measure(cmd: Sequence[str], log: Path, cwd: Path | None = None) -> Run:
-    """Run `cmd`, its output appended to `log`; wall time and peak memory of its process tree."""
+def measure(cmd: Sequence[str], log: Path) -> Run:
+    """Run `cmd` through launch.py, its output appended to `log`: its wall and CPU time, and the
+    peak memory of its process tree."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "ab") as out:
+    with (
+        open(log, "ab") as out,
+        tempfile.NamedTemporaryFile(suffix=".json", dir=log.parent) as report,
+    ):
         out.write(f"$ {' '.join(cmd)}\n".encode())
         out.flush()
-        busy_before, own_before = _busy_seconds(), sum(os.times()[:2])
-        started = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+        launcher = [sys.executable, "-I", "-S", str(HERE / "launch.py"), report.name, *cmd]
+        proc = subprocess.Popen(launcher, stdout=out, stderr=subprocess.STDOUT)
         peak = [0]
         done = threading.Event()
 
         def sample() -> None:
             while not done.is_set():
-                peak[0] = max(peak[0], tree_kb(proc.pid))
+                # The launcher itself is left out: it is not part of what is measured.
+                peak[0] = max(peak[0], sum(tree_kb(child) for child in _children(proc.pid)))
                 done.wait(SAMPLE_INTERVAL)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        # wait4 rather than Popen.wait: it also returns the child's resource usage.
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
+        proc.wait()
         done.set()
         sampler.join()
-        busy = _busy_seconds() - busy_before
-        cpu = usage.ru_utime + usage.ru_stime
-        # What is left once the run and this script (its sampler) are taken out is other work.
-        others = max(0.0, busy - cpu - (sum(os.times()[:2]) - own_before))
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.write(f"# exit {proc.returncode}, {wall:.3f} s, {cpu:.2f} s CPU\n\n".encode())
-    return Run(wall, usage.ru_maxrss / 1024, peak[0] / 1024, proc.returncode, cpu, others)
+        try:
+            data = json.loads(Path(report.name).read_text(encoding="utf-8"))
+        except ValueError:
+            data = {"wall": 0.0, "cpu": 0.0, "maxrss_kb": 0, "returncode": 127, "others": 0.0}
+        code = int(data["returncode"]) if proc.returncode == 0 else proc.returncode
+        out.write(f"# exit {code}, {data['wall']:.3f} s, {data['cpu']:.2f} s CPU\n\n".encode())
+    return Run(
+        data["wall"], data["maxrss_kb"] / 1024, peak[0] / 1024, code, data["cpu"], data["others"]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -848,6 +841,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nwritten to {(RESULTS / 'profile.md').relative_to(ROOT)}; .prof files beside it")
         return 0
 
+    # A stopped run still removes its scratch folder (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     steps = [s.strip() for s in args.only.split(",") if s.strip()]
     bench = Bench(corpus, repeat, args.jobs, log)
     print(f"corpus {corpus.relative_to(ROOT)}: {make_corpus.describe(corpus)}")
