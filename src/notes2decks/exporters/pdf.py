@@ -17,6 +17,7 @@ pass as `--back-offset`; `overflowing_cards` tells `check` which cards would con
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import time
@@ -105,20 +106,21 @@ def render_pdf(deck: Deck, options: BuildOptions, warn: Warn) -> bytes:
             "(--format apkg,csv)",
             deck.source.file,
         )
-    canvas = _new_canvas(layout, options.duplex, deck)
-    if cards:
-        printer = _CardPrinter(deck, layout)
-        sheet: list[_Piece] = []
-        for piece in printer.pieces(cards, warn):
-            sheet.append(piece)
-            if len(sheet) == layout.per_sheet:
+    with _binary_streams():
+        canvas = _new_canvas(layout, options.duplex, deck)
+        if cards:
+            printer = _CardPrinter(deck, layout)
+            sheet: list[_Piece] = []
+            for piece in printer.pieces(cards, warn):
+                sheet.append(piece)
+                if len(sheet) == layout.per_sheet:
+                    printer.draw_sheet(canvas, sheet)
+                    sheet = []
+            if sheet:
                 printer.draw_sheet(canvas, sheet)
-                sheet = []
-        if sheet:
-            printer.draw_sheet(canvas, sheet)
-    if glossary:
-        draw_glossary(canvas, deck, layout.page_width, layout.page_height, warn)
-    return _finish(canvas)
+        if glossary:
+            draw_glossary(canvas, deck, layout.page_width, layout.page_height, warn)
+        return _finish(canvas)
 
 
 def overflowing_cards(deck: Deck, options: BuildOptions) -> list[tuple[Card, int]]:
@@ -143,9 +145,11 @@ def export_calibration(dest: Path, options: BuildOptions) -> None:
             "front and back side by side on one side of the paper, so it needs no calibration"
         )
     layout = _layout(options, "")
-    canvas = _new_canvas(layout, options.duplex, None)
-    draw_calibration(canvas, layout, options.duplex, options.back_offset)
-    write_bytes(dest, _finish(canvas))
+    with _binary_streams():
+        canvas = _new_canvas(layout, options.duplex, None)
+        draw_calibration(canvas, layout, options.duplex, options.back_offset)
+        data = _finish(canvas)
+    write_bytes(dest, data)
 
 
 # --------------------------------------------------------------------------- which cards
@@ -535,6 +539,23 @@ def _new_canvas(layout: SheetLayout, duplex: str, deck: Deck | None) -> Any:
     canvas.setViewerPreference("Duplex", _DUPLEX_NAMES[duplex])
     canvas.setViewerPreference("DisplayDocTitle", "true")
     return canvas
+
+
+@contextlib.contextmanager
+def _binary_streams() -> Iterator[None]:
+    """Page streams compressed only, not also ASCII85-encoded: smaller files, faster builds.
+
+    reportlab reads this setting from its global configuration while it writes the document, so
+    it is set for the length of one build and put back.
+    """
+    from reportlab import rl_config
+
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
 
 
 def _finish(canvas: Any) -> bytes:

@@ -57,7 +57,8 @@ def _covered(font_name: str) -> frozenset[int]:
     return frozenset(face.charToGlyph)
 
 
-def missing_glyphs(text: str, font_name: str = SANS) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def missing_glyphs(text: str, font_name: str = SANS) -> tuple[str, ...]:
     """The distinct characters of `text` that the font cannot draw, in order of appearance.
 
     White space and control characters are left out: they are never drawn as glyphs.
@@ -67,7 +68,7 @@ def missing_glyphs(text: str, font_name: str = SANS) -> list[str]:
     for char in text:
         if ord(char) not in covered and not char.isspace() and char.isprintable():
             seen.setdefault(char, None)
-    return list(seen)
+    return tuple(seen)
 
 
 def string_width(text: str, font_name: str, size: float) -> float:
