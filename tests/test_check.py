@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from notes2decks.check import check_cloze, check_file, check_fronts, check_paths
@@ -417,3 +419,76 @@ def test_british_spellings_prefixes_and_typos() -> None:
     assert lexicon.split("theywould") == ("they", "would")
     assert lexicon.split("Kamenevtried", {"kamenev": 3}) == ("Kamenev", "tried")
     assert lexicon.split("acused") is None
+
+
+# --------------------------------------------------------------------------- any text
+
+
+_WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "was",
+    "Stalin",
+    "Stalin's",
+    "Trotsky",
+    "Trotsky",
+    "aganst",
+    "theywould",
+    "to",
+    "to",
+    "Salin",
+    "δημοκρατία",
+    "власть",
+    "café",
+    "'free'",
+    "(le",
+    "passé)",
+    "1924",
+    "e.g.",
+    "x2",
+    "{{c1::y}}",
+    "https://a.b/c",
+    "Kamenev",
+    "Kamenev",
+    "hada",
+    "where",
+    "as",
+    "don't",
+    "o'er",
+    "—",
+    ",",
+    ".",
+    ";",
+    ":",
+    "!",
+    "?",
+]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(_WORDS), min_size=1, max_size=14).map(" ".join),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_card_set_text_is_checked_and_placed_in_the_file(
+    tmp_path: Path, facts: list[str]
+) -> None:
+    notes = tmp_path / "any.txt"
+    body = "\n\n".join(facts)
+    notes.write_text(f"A Title\n\nA Heading\n\n{body}\n\n1 of 1\n", encoding="utf-8")
+    result = check_file(notes)
+    lines = fixture_lines(notes)
+    for diagnostic in result.diagnostics:
+        assert "internal error" not in diagnostic.message, diagnostic
+        assert 0 <= diagnostic.line <= len(lines)
+        quoted = re.match(r"(?:unknown word )?'([^']+)'", diagnostic.message)
+        if quoted and diagnostic.col:
+            at = lines[diagnostic.line - 1][diagnostic.col - 1 :]
+            assert at.lower().startswith(quoted.group(1).split()[0].lower()), (diagnostic, at)
