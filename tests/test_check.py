@@ -176,6 +176,8 @@ def test_run_together_words_are_split() -> None:
     ):
         expected = f"'{joined}' looks like two words run together (did you mean '{words}'?)"
         assert expected in flagged
+    # A first letter stuck to the word before, as copying from a web page can leave it.
+    assert "'notW ork' has a letter on the wrong word (did you mean 'not work'?)" in flagged
 
 
 def test_doubled_words_but_not_grammatical_doubles_or_names() -> None:

@@ -631,13 +631,37 @@ def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
     found.extend(_split_words(segments, tokens, finder, deck.source.file))
 
     names = {word: n for word, n in counts.items() if n > 1}
+    settled: _Token | None = None
     for token, after in itertools.zip_longest(tokens, tokens[1:]):
-        if after is not None and _particle(token, after, segments[token.segment].text):
+        if token is settled:
             continue
+        if after is not None and after.segment == token.segment:
+            text = segments[token.segment].text
+            if _particle(token, after, text):
+                continue
+            moved = _slipped_capital(token, after, text, lexicon)
+            if moved is not None:
+                written = f"{token.raw} {after.raw}"
+                warn(token, f"'{written}' has a letter on the wrong word", [moved])
+                settled = after
+                continue
         verdict = _misspelling(token, counts, names, lexicon)
         if verdict is not None:
             warn(token, *verdict)
     return found
+
+
+def _slipped_capital(token: _Token, after: _Token, text: str, lexicon: Lexicon) -> str | None:
+    """`not make` for `notM ake`: a word's first letter stuck, in capitals, to the word before
+    (as copying from a web page can leave it)."""
+    match = re.fullmatch(r"([a-z]{2,})([A-Z])", token.word)
+    if match is None or text[token.end : after.start] != " " or not after.word.islower():
+        return None
+    left, letter = match.groups()
+    whole = letter.lower() + after.word
+    if lexicon.known(after.word) or not (lexicon.known(left) and lexicon.known(whole)):
+        return None
+    return f"{left} {whole}"
 
 
 def _particle(token: _Token, after: _Token, text: str) -> bool:
