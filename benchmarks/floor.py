@@ -12,7 +12,7 @@ libraries, written the obvious way, in one process, one file after another:
 - reportlab: one `Paragraph` per card face, four A6 cards per A4 side, a page of fronts followed
   by a page of backs (mirrored left to right, for long-edge duplex), in reportlab's default
   Helvetica; no overflow handling, no fonts to embed, no cloze cards;
-- csv: one glossary file per notes file, one row per bold key term.
+- csv: one glossary file per notes file, a row per glossary entry and per bold key term.
 
 run.py times each mode in its own process, start-up included, as it times make-deck.
 """
@@ -127,6 +127,9 @@ def write_csv(files: list[dict[str, Any]], out: Path) -> int:
         with open(out / f"{item['stem']}-glossary.csv", "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(["term", "definition", "deck"])
+            for term, definition in item.get("glossary", []):
+                writer.writerow([term, definition.replace("**", ""), item["deck"]])
+                written += 1
             for card in item["cards"]:
                 for fact in card["facts"]:
                     for term in _BOLD.findall(fact):

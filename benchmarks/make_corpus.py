@@ -5,17 +5,18 @@
 writes, under OUT_DIR:
 
 - `md/NNN-slug.md`: the Markdown authoring format (front matter, one `## heading` per card, the
-  facts as a bullet list, a few `**bold**` key terms);
+  facts as a bullet list, a few `**bold**` key terms, a `## Glossary` defining some of them);
 - `txt/NNN-slug.txt`: the same cards as card-set text copied from a revision website (title
   line, a heading paragraph, one fact per paragraph, `N of M` after each card, sometimes the
   website's footer);
-- `cards.json`: the same cards, format-neutral, for the bare-library floor and the peers.
+- `cards.json`: the same cards and glossary, format-neutral, for the floor and the peers.
 
 The sizes follow real card sets such as the sample notes: headings of 3-8 words, 3-6 facts of
 10-35 words, years and quoted terms in about a third of the facts, now and then a card with no
-heading of its own (it continues the previous one) and a long "extra notes" card of 7-9 facts of
-35-70 words. Everything is drawn from a seeded generator per file, so the corpus is the same on
-every machine and run, and regenerating one file never changes another.
+heading of its own (it continues the previous one) and a long "extra notes" card of 4-6 facts of
+30-60 words, as long as the sample's longest. Everything is drawn from a seeded generator per
+file, so the corpus is the same on every machine and run, and regenerating one file never
+changes another.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bump when the output changes, so that run.py regenerates cached corpora."""
 
 # --------------------------------------------------------------------------- word banks
@@ -187,6 +188,8 @@ class SynthFile:
     tags: list[str]
     cards: list[SynthCard] = field(default_factory=list)
     footer: bool = False
+    glossary: list[tuple[str, str]] = field(default_factory=list)
+    """Key terms and their definitions: the Markdown file's `## Glossary` section."""
 
 
 class _Writer:
@@ -335,7 +338,7 @@ def generate_file(index: int, cards: int, seed: int) -> SynthFile:
     for _ in range(cards):
         roll = rng.random()
         if roll < 0.04:
-            facts = [writer.fact(35, 70) for _ in range(rng.randint(7, 9))]
+            facts = [writer.fact(30, 60) for _ in range(rng.randint(4, 6))]
         else:
             facts = [writer.fact(10, 35) for _ in range(rng.randint(3, 6))]
         # Now and then a card has no heading and goes on with the previous card's (never twice
@@ -345,7 +348,18 @@ def generate_file(index: int, cards: int, seed: int) -> SynthFile:
         else:
             heading = writer.heading(used)
             synth.cards.append(SynthCard(heading, facts))
+    # The glossary defines some of the terms the file puts in bold, as a teacher's notes would.
+    # One entry per term, whatever its capitals at the start of a sentence.
+    terms = {t.casefold(): t for card in synth.cards for f in card.facts for t in _bold(f)}
+    bold = sorted(terms.values())
+    rng.shuffle(bold)
+    for term in sorted(bold[: rng.randint(6, 10)], key=str.casefold):
+        synth.glossary.append((term, writer.fact(8, 20)))
     return synth
+
+
+def _bold(fact: str) -> list[str]:
+    return re.findall(r"\*\*(.+?)\*\*", fact)
 
 
 def generate(files: int, cards: int, seed: int = 1) -> list[SynthFile]:
@@ -377,6 +391,10 @@ def to_markdown(synth: SynthFile) -> str:
         lines.append("")
         lines.extend(f"- {fact}" for fact in card.facts)
         lines.append("")
+    if synth.glossary:
+        lines += ["## Glossary", ""]
+        for term, definition in synth.glossary:
+            lines += [term, f": {plain(definition)}", ""]
     return "\n".join(lines)
 
 
@@ -406,6 +424,7 @@ def to_json(corpus: list[SynthFile], files: int, cards: int, seed: int) -> dict[
                 "subject": synth.subject,
                 "deck": synth.deck,
                 "tags": synth.tags,
+                "glossary": [list(entry) for entry in synth.glossary],
                 "cards": [
                     {"front": card.front, "facts": card.facts, "continued": card.continued}
                     for card in synth.cards
