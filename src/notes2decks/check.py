@@ -568,9 +568,36 @@ _SPLIT_WORDS: dict[tuple[str, ...], str] = {
 _COMMON_FOR_CAPITALS = 2_000
 # A word this common after a capitalised start makes a run-together ("Triumviratewas").
 _VERY_COMMON = 100_000
-# Lower-case words this short before a capitalised word are name particles: van der Waals,
-# de Gaulle, von Papen.
-_PARTICLE_MAX = 4
+# Lower-case words that are part of a name before a capitalised word: van der Waals, de Gaulle,
+# von Papen, ibn Saud.
+_PARTICLES = frozenset(
+    [
+        "al",
+        "bin",
+        "da",
+        "das",
+        "de",
+        "del",
+        "della",
+        "den",
+        "der",
+        "des",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "el",
+        "ibn",
+        "la",
+        "le",
+        "ten",
+        "ter",
+        "van",
+        "von",
+        "y",
+        "zu",
+    ]
+)
 # Words at least this common are everyday English, not names or terms of the notes.
 _EVERYDAY = 20_000
 # How much worse than the best suggestion another may score and still be offered.
@@ -636,10 +663,10 @@ def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
         if token is settled:
             continue
         if after is not None and after.segment == token.segment:
-            text = segments[token.segment].text
-            if _particle(token, after, text):
+            prose = segments[token.segment].text
+            if _particle(token, after, prose):
                 continue
-            moved = _slipped_capital(token, after, text, lexicon)
+            moved = _slipped_capital(token, after, prose, lexicon)
             if moved is not None:
                 written = f"{token.raw} {after.raw}"
                 warn(token, f"'{written}' has a letter on the wrong word", [moved])
@@ -666,9 +693,7 @@ def _slipped_capital(token: _Token, after: _Token, text: str, lexicon: Lexicon) 
 
 def _particle(token: _Token, after: _Token, text: str) -> bool:
     return (
-        after.segment == token.segment
-        and len(token.word) <= _PARTICLE_MAX
-        and token.word.islower()
+        token.word in _PARTICLES
         and after.word[:1].isupper()
         and text[token.end : after.start] == " "
     )

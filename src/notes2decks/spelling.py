@@ -109,7 +109,7 @@ _STANDALONE_PREFIXES = frozenset(p for p in _PREFIXES if len(p) >= 4)
 _SUFFIXES = _word_set("able less like ness ship wise ful hood ism ist ment")
 # The known word beside a prefix or suffix must be at least this long.
 _MIN_AFFIXED = 3
-# A prefixed word is not believed when it is one slip from a word at least this common:
+# A word with an affix is not believed when it is one slip from a word at least this common:
 # "untill" is "until", not "un" + "till".
 _COMMON_NEIGHBOUR = 10_000
 
@@ -288,7 +288,8 @@ class Lexicon:
 
     def known(self, word: str) -> bool:
         """True when the word is English (in any case): listed, a British spelling of a
-        listed word, or a prefix and a listed word that is no slip of a common word."""
+        listed word, or a listed word with a prefix or suffix that is no slip of a common
+        word."""
         word = word.lower()
         return self.frequency(word) > 0 or word in _STANDALONE_PREFIXES or self._derived(word)
 
