@@ -100,7 +100,12 @@ def read_front_matter(source: str, context: ReadContext) -> FrontMatter:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 2 if mark is not None else 1
             problem = exc.problem or exc.context or "it is not valid YAML"
-            if "constructor for the tag" in problem:
+            if "mapping values are not allowed" in problem:
+                problem = (
+                    "a value that holds ': ' must be in quotes, such as "
+                    "title: \"Stalin: the rise to power\""
+                )
+            elif "constructor for the tag" in problem:
                 problem = (
                     "it uses a YAML tag that notes may not use (such as !!python/object); "
                     "write plain text, numbers and lists"
