@@ -3,6 +3,7 @@ same fronts, cloze problems, missing images, print size, exit codes, and writing
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from conftest import FIXTURES
 from notes2decks.check import check_cloze, check_file, check_fronts, check_paths
 from notes2decks.cli import main
 from notes2decks.errors import Diagnostic
+from notes2decks.lockfile import LOCK_FORMAT, lock_path_for
 from notes2decks.model import Card, CardKind, Cloze, Deck, Paragraph, SourceRef, Text
 from notes2decks.options import BuildOptions
 from notes2decks.spelling import english
@@ -386,6 +388,21 @@ def test_check_writes_nothing(notes: Path) -> None:
     report = check_paths([notes])
     assert len(report.files) == 3 and report.error_count == 2
     assert snapshot() == before
+
+
+def test_lock_file_problems_are_reported_and_the_lock_is_only_read(notes: Path) -> None:
+    lock = lock_path_for(notes / "clean.txt")
+    lock.write_text("{ not json", encoding="utf-8")
+    [damaged] = check_file(notes / "clean.txt").warnings
+    assert "damaged" in damaged.message
+    newer = json.dumps({"format": LOCK_FORMAT, "version": 10**6})
+    lock.write_text(newer, encoding="utf-8")
+    [error] = check_file(notes / "clean.txt").errors
+    assert "newer notes2decks" in error.message
+    assert lock.read_text(encoding="utf-8") == newer
+    # Without the lock (or without an Anki deck to keep identities for) it is not read.
+    assert check_file(notes / "clean.txt", BuildOptions(lock=False)).diagnostics == []
+    assert check_file(notes / "clean.txt", BuildOptions(formats=("pdf",))).diagnostics == []
 
 
 def test_outputs_that_would_clash_are_errors(notes: Path) -> None:

@@ -142,7 +142,7 @@ def check_paths(paths: Sequence[Path], options: BuildOptions | None = None) -> C
     """
     from .build import find_notes
 
-    options = dataclasses.replace(options or BuildOptions(), lock=False)
+    options = options or BuildOptions()
     started = time.perf_counter()
     report = CheckReport()
     files = find_notes(paths)
@@ -172,8 +172,12 @@ def check_file(
     root: Path | None = None,
     display: str | None = None,
 ) -> FileCheck:
-    """Check one notes file. Never raises for bad notes: the result lists what is wrong."""
-    options = dataclasses.replace(options or BuildOptions(), lock=False)
+    """Check one notes file. Never raises for bad notes: the result lists what is wrong.
+
+    With `options.lock` (and an Anki deck among the formats, as the build has it), the file's
+    lock file is read, never written, for the problems the build would meet in it.
+    """
+    options = options or BuildOptions()
     display = display or str(path)
     result = FileCheck(display)
     found: list[Diagnostic] = []
@@ -181,6 +185,8 @@ def check_file(
         deck, text = read_leniently(path, root=root, file=display, warn=found.append)
         result.cards = len(deck.cards)
         found.extend(check_deck(deck, text, options, path=path, reported=found))
+        if options.lock and "apkg" in options.formats:
+            found.extend(check_lock(path, display))
     except NotesError as exc:
         found.append(Diagnostic(exc.file or display, exc.line, exc.message, "error", exc.col))
     except Exception as exc:
@@ -195,6 +201,21 @@ def check_file(
         )
     result.diagnostics = _ordered(found)
     return result
+
+
+def check_lock(path: Path, display: str) -> list[Diagnostic]:
+    """What the build would say about the notes file's lock file: damaged, unreadable, or
+    written by a newer notes2decks (an error). Reads it only."""
+    try:
+        from .lockfile import load_lock, lock_path_for
+    except ImportError:
+        return []
+    found: list[Diagnostic] = []
+    try:
+        load_lock(lock_path_for(path), display, found.append)
+    except NotesError as exc:
+        found.append(Diagnostic(exc.file or display, exc.line, exc.message, "error", exc.col))
+    return found
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -352,7 +352,7 @@ def check_command(notes: tuple[Path, ...], strict: bool, card_size: str, paper: 
             click.secho(f"{path}: no such file or folder{hint}", fg="red", err=True)
         sys.exit(2)
     try:
-        report = check_paths(paths, BuildOptions(card_size=card_size, paper=paper, lock=False))
+        report = check_paths(paths, BuildOptions(card_size=card_size, paper=paper))
     except NotesError as exc:
         click.secho(str(exc), fg="red", err=True)
         sys.exit(2)
