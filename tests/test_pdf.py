@@ -553,14 +553,15 @@ def test_emphasis_and_cloze_highlight(tmp_path: Path) -> None:
                 Cloze(1, (Text("1887"),)),
             )
         ),
+        Paragraph((Text("Formula "), Cloze(1, (Math(r"v = f\lambda"),)), Text(" highlighted"))),
     )
     card = Card(CardKind.REVISION, (Text("Kinds of wave"),), back, SourceRef(NOTES, 1), "k")
     path, _ = build(make_deck([card]), tmp_path)
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[1]
-        fonts = {c["text"]: c["fontname"] for c in page.chars}
-        assert "Oblique" in fonts["v"]  # from "transverse"
-        assert "Bold" in fonts["g"]  # from "longitudinal"
+        assert all("Oblique" in c["fontname"] for c in find(page, "transverse")["chars"])
+        assert all("Bold" in c["fontname"] for c in find(page, "longitudinal")["chars"])
+        assert not any("Bold" in c["fontname"] for c in find(page, "sound")["chars"])
         hit = find(page, "1887")
         behind = [
             r
@@ -572,6 +573,17 @@ def test_emphasis_and_cloze_highlight(tmp_path: Path) -> None:
             and r["bottom"] >= hit["top"]
         ]
         assert behind, "the cloze answer is not highlighted"
+        # A formula in a cloze answer gets the same background, between its neighbours.
+        before, after = find(page, "Formula"), find(page, "highlighted")
+        colour = behind[0]["non_stroking_color"]
+        assert [
+            r
+            for r in page.rects
+            if r["fill"]
+            and r["non_stroking_color"] == colour
+            and before["x1"] < r["x0"] < r["x1"] < after["x0"]
+            and abs(r["top"] - before["top"]) < 5
+        ], "the formula in the cloze answer is not highlighted"
 
 
 def test_math_is_typeset_not_printed_as_latex(tmp_path: Path) -> None:

@@ -157,10 +157,13 @@ def paragraph_style(
 class _MathImage:
     """Stands in for an ImageReader inside a paragraph; `CardCanvas` draws it as vectors."""
 
-    __slots__ = ("art",)
+    __slots__ = ("art", "highlight")
 
-    def __init__(self, art: MathArt) -> None:
+    def __init__(self, art: MathArt, highlight: str | None) -> None:
         self.art = art
+        self.highlight = highlight
+        """The background of a formula inside a highlighted cloze answer, which reportlab only
+        paints behind text."""
 
 
 class CardCanvas(Canvas):  # type: ignore[misc]
@@ -170,6 +173,11 @@ class CardCanvas(Canvas):  # type: ignore[misc]
         if isinstance(image, _MathImage):
             width = kwargs.get("width", args[0] if args else image.art.width)
             height = kwargs.get("height", args[1] if len(args) > 1 else image.art.height)
+            if image.highlight:
+                self.saveState()
+                self.setFillColor(image.highlight)
+                self.rect(x, y, width, height, stroke=0, fill=1)
+                self.restoreState()
             draw_math(self, image.art, x, y, width, height)
             return (width, height)
         return super().drawImage(image, x, y, *args, **kwargs)
@@ -181,6 +189,7 @@ class _InlineMath:
     width: float
     height: float
     depth: float
+    highlight: str | None
 
 
 class InlineWriter:
@@ -193,6 +202,7 @@ class InlineWriter:
         """True on a front, where cloze spans are gaps; on a back they are highlighted."""
         self.line = line
         self.maths: list[_InlineMath] = []
+        self._highlight: str | None = None
 
     def markup(self, inlines: Inlines) -> str:
         return "".join(self._one(node) for node in inlines)
@@ -223,7 +233,11 @@ class InlineWriter:
             if self.front:
                 gap = f"[{node.hint}]" if node.hint else "[\u2026]"
                 return f'<font backColor="{BLANK}">\u00a0{self._text(gap)}\u00a0</font>'
-            return f'<font backColor="{HIGHLIGHT}">{self.markup(node.children)}</font>'
+            outer, self._highlight = self._highlight, HIGHLIGHT
+            try:
+                return f'<font backColor="{HIGHLIGHT}">{self.markup(node.children)}</font>'
+            finally:
+                self._highlight = outer
         if isinstance(node, Link):
             text = self.markup(node.children)
             shown = inline_text(node.children).strip()
@@ -257,7 +271,7 @@ class InlineWriter:
         if width > self.ctx.width:
             shrink = self.ctx.width / width
             width, height, depth = width * shrink, height * shrink, depth * shrink
-        self.maths.append(_InlineMath(art, width, height, depth))
+        self.maths.append(_InlineMath(art, width, height, depth, self._highlight))
         return f'<onDraw name="{_ON_DRAW_MATH}" label="{len(self.maths) - 1}"/>'
 
     def paragraph(self, markup: str, style: Any, bullet: str | None = None) -> Any:
@@ -279,7 +293,7 @@ def _place_maths(para: Any, maths: list[_InlineMath]) -> None:
             continue
         inline = maths[int(defn.label)]
         defn.kind = "img"
-        defn.image = _MathImage(inline.art)
+        defn.image = _MathImage(inline.art, inline.highlight)
         defn.width = inline.width
         defn.height = inline.height
         # The formula's baseline sits on the text's baseline.
@@ -724,33 +738,74 @@ def _list_items(
 # --------------------------------------------------------------------------- tables
 
 
-def _column_widths(natural: list[float], avail: float) -> list[float]:
-    """Column widths that fill `avail`.
+def _column_widths(natural: list[float], minimum: list[float], avail: float) -> list[float]:
+    """Column widths that fill `avail`, in the spirit of HTML's automatic table layout.
 
-    Columns whose content fits in a fair share get their natural width, so that short cells
-    (names, units, numbers) never wrap; the wide columns share what is left in proportion to
-    their natural widths, and wrap.
+    Every column gets at least its longest word if the table can afford it, so words are not
+    split; the room left goes first to the columns that need little more to fit their content
+    on one line (names, units, numbers), then to the wide columns in proportion to their need.
     """
     total = sum(natural)
     if total <= avail:
         return [w * avail / total for w in natural]
-    widths = [0.0] * len(natural)
-    open_columns = set(range(len(natural)))
-    remaining = avail
-    settled = True
-    while settled and open_columns:
-        settled = False
-        fair = remaining / len(open_columns)
-        for column in sorted(open_columns):
-            if natural[column] <= fair:
-                widths[column] = natural[column]
-                remaining -= natural[column]
-                open_columns.discard(column)
-                settled = True
-    wide = sum(natural[c] for c in open_columns)
-    for column in open_columns:
-        widths[column] = remaining * natural[column] / wide
+    floor = [min(m, n) for m, n in zip(minimum, natural, strict=True)]
+    if sum(floor) >= avail:
+        return [w * avail / sum(floor) for w in floor]
+    widths = list(floor)
+    need = {c: natural[c] - floor[c] for c in range(len(natural)) if natural[c] > floor[c]}
+    remaining = avail - sum(floor)
+    while need:
+        fair = remaining / len(need)
+        settled = [c for c, n in need.items() if n <= fair]
+        if not settled:
+            total_need = sum(need.values())
+            for c, n in need.items():
+                widths[c] += remaining * n / total_need
+            break
+        for c in settled:
+            widths[c] += need.pop(c)
+            remaining -= widths[c] - floor[c]
     return widths
+
+
+def _cell_extent(inlines: Inlines, font: str, size: float) -> tuple[float, float]:
+    """A cell's width on one line and its widest unbreakable word, in points."""
+    lines: list[float] = [0.0]
+    longest = 0.0
+
+    def walk(nodes: Inlines, face: str) -> None:
+        nonlocal longest
+        for node in nodes:
+            if isinstance(node, Text | Code):
+                name = MONO if isinstance(node, Code) else face
+                parts = node.text.split("\n")
+                for i, part in enumerate(parts):
+                    if i:
+                        lines.append(0.0)
+                    lines[-1] += string_width(part, name, size)
+                    for word in part.split():
+                        longest = max(longest, string_width(word, name, size))
+            elif isinstance(node, Math):
+                try:
+                    art = typeset(node.source, display=False)
+                    width = art.width * art.scale_for(size)
+                except MathFailure:
+                    width = string_width(node.source, MONO, size)
+                lines[-1] += width
+                longest = max(longest, width)
+            elif isinstance(node, Strong):
+                walk(node.children, SANS_BOLD)
+            elif isinstance(node, Emphasis | Cloze | Link):
+                walk(node.children, face)
+            elif isinstance(node, LineBreak):
+                lines.append(0.0)
+            elif isinstance(node, Image):
+                width = string_width(f"[{node.alt or node.src}]", face, size)
+                lines[-1] += width
+                longest = max(longest, width)
+
+    walk(inlines, font)
+    return max(lines), longest
 
 
 def table_flowable(
@@ -771,19 +826,25 @@ def table_flowable(
         for i in range(columns)
     ]
     natural = [2 * pad + cell_size] * columns
+    minimum = [2 * pad + cell_size] * columns
     data: list[list[Any]] = []
     for r, row in enumerate(rows):
         font = SANS_BOLD if r == 0 else SANS
         cells: list[Any] = []
         for c in range(columns):
             inlines = row[c] if c < len(row) else ()
-            text = inline_text(inlines)
-            natural[c] = max(natural[c], string_width(text, font, cell_size) + 2 * pad + 1)
+            width, word = _cell_extent(inlines, font, cell_size)
+            # A point to spare: reportlab wraps a line that is exactly as wide as its cell.
+            minimum[c] = max(minimum[c], word + 2 * pad + 1)
+            if r or not block.rows:
+                # A header may wrap between its words sooner than the body does.
+                natural[c] = max(natural[c], width + 2 * pad + 1)
             writer = InlineWriter(ctx, cell_size, front=front, line=line)
             style = paragraph_style(cell_size, font, aligns[c])
             cells.append(writer.paragraph(writer.markup(inlines), style))
         data.append(cells)
-    widths = _column_widths(natural, avail)
+    natural = [max(n, m) for n, m in zip(natural, minimum, strict=True)]
+    widths = _column_widths(natural, minimum, avail)
     table = Table(
         data,
         colWidths=widths,
