@@ -591,6 +591,7 @@ def test_equals_signs_that_are_not_cloze() -> None:
         ("## T\n{{c::a}}\n", 2, "not cloze syntax"),
         ("## T\n{{c1:a}}\n", 2, "not cloze syntax"),
         ("## T\n{{c1::  }}\n", 2, "hides nothing"),
+        ("## T\n{{c1::\\frac{a}{b}}}\n", 2, "}}} after a cloze"),
         ("## T {{c1::x}}\nfact\n", 1, "cannot go in a heading"),
         ("## T ==x==\nfact\n", 1, "cannot go in a heading"),
         ("## T\n| a |\n|---|\n| {{c1::x}} |\n", 4, "cannot go in a table cell"),
@@ -609,6 +610,8 @@ def test_cloze_errors(text: str, line: int, message: str) -> None:
 def test_escaped_braces_are_text() -> None:
     deck = deck_of("## T\nliteral \\{\\{c1::x\\}\\} braces\n")
     assert kinds(deck) == [("revision", "T")]
+    cloze = only(deck_of("## T\n{{c1::{a\\}}} b\n"), CardKind.CLOZE)[0]
+    assert clozes(cloze.front) == [Cloze(1, (Text("{a}"),))]
     assert inline_text(deck.cards[0].back[0].children) == "literal {{c1::x}} braces"  # type: ignore[union-attr]
 
 

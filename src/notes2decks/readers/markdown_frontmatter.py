@@ -103,7 +103,7 @@ def read_front_matter(source: str, context: ReadContext) -> FrontMatter:
             if "mapping values are not allowed" in problem:
                 problem = (
                     "a value that holds ': ' must be in quotes, such as "
-                    "title: \"Stalin: the rise to power\""
+                    'title: "Stalin: the rise to power"'
                 )
             elif "constructor for the tag" in problem:
                 problem = (

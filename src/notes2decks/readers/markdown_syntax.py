@@ -259,6 +259,14 @@ def _cloze(state: StateInline, silent: bool) -> bool:
         )
     close, hint_at = bounds
     text_end = hint_at if hint_at >= 0 else close
+    if src.startswith("}", close + 2):
+        # `{{c1::\frac{a}{b}}}` would hide `\frac{a}{b` and show a stray brace.
+        raise _error(
+            state,
+            close,
+            "}}} after a cloze: the cloze ends at the first }}, so a brace is left over. Put "
+            "math in $...$, or write \\} for a brace that belongs to the hidden text",
+        )
     if not src[start:text_end].strip():
         raise _error(
             state, pos, f"the cloze c{number} hides nothing: write {{{{c{number}::text}}}}"
