@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,35 +111,43 @@ def clean_deck_part(name: str) -> str:
 def decode(data: bytes, file: str, warn: Callable[[Diagnostic], None]) -> str:
     """Notes text from a file's bytes: UTF-8 with or without a BOM, any newline convention.
 
-    Windows-1252 (notes saved from Word) is decoded with a warning; binary files are refused.
+    UTF-16 with a byte order mark (Notepad's "Unicode") is read as such. Windows-1252 (notes
+    saved from Word) is decoded with a warning; binary files are refused.
     """
-    if not data.strip():
-        raise NotesError("the file is empty; write a title and some cards", file)
     if len(data) > MAX_FILE_BYTES:
-        raise NotesError(
-            f"the file is {len(data) / 1024 / 1024:.1f} MB; notes files over "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB are refused: split it into topics",
-            file,
-        )
-    if b"\x00" in data[:8192]:
-        raise NotesError("this is a binary file, not text notes", file)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        raise NotesError(_too_large(len(data)), file)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            text = data.decode("cp1252")
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise NotesError(
-                "the file is not UTF-8 text; save it as UTF-8 and build again", file, line
-            ) from None
-        warn(
-            Diagnostic(
+                "the file starts like UTF-16 text but is not; save it as UTF-8 and build again",
                 file,
-                line,
-                "the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to be sure",
+            ) from None
+        if "\x00" in text[:8192]:
+            raise NotesError("this is a binary file, not text notes", file)
+    elif b"\x00" in data[:8192]:
+        raise NotesError("this is a binary file, not text notes", file)
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            bad_line = data[: exc.start].count(b"\n") + 1
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise NotesError(
+                    "the file is not UTF-8 text; save it as UTF-8 and build again", file, bad_line
+                ) from None
+            warn(
+                Diagnostic(
+                    file,
+                    bad_line,
+                    "the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to be sure",
+                )
             )
-        )
+    if not text.strip():
+        raise NotesError("the file is empty; write a title and some cards", file)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > MAX_LINE_CHARS:
         for number, line in enumerate(text.split("\n"), start=1):
@@ -149,6 +159,42 @@ def decode(data: bytes, file: str, warn: Callable[[Diagnostic], None]) -> str:
                     number,
                 )
     return text
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"the file is {size / 1024 / 1024:.1f} MB; notes files over "
+        f"{MAX_FILE_BYTES // 1024 // 1024} MB are refused: split it into topics"
+    )
+
+
+def read_notes_bytes(path: Path, file: str) -> bytes:
+    """The bytes of a notes file, refused with a NotesError when it cannot be notes.
+
+    Pipes, devices and sockets are refused without reading them (a pipe would wait for a writer
+    forever, a device might never end), and so is a file over the size limit, before its bytes
+    are loaded.
+    """
+    try:
+        if Path(path).is_dir():
+            raise NotesError("this is a folder, not a notes file", file)
+        # Non-blocking, so that opening a named pipe returns at once instead of waiting.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        with os.fdopen(os.open(path, flags), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise NotesError(
+                    "this is not an ordinary file (a pipe, a device or a socket); "
+                    "notes must be text files",
+                    file,
+                )
+            if info.st_size > MAX_FILE_BYTES:
+                raise NotesError(_too_large(info.st_size), file)
+            return handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise NotesError("no such file", file) from None
+    except OSError as exc:
+        raise NotesError(f"cannot read the file: {exc.strerror or exc}", file) from None
 
 
 def read_notes(
@@ -166,15 +212,7 @@ def read_notes(
     path = Path(path)
     file = file or str(path)
     root = Path(root) if root is not None else path.parent
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NotesError("no such file", file) from None
-    except IsADirectoryError:
-        raise NotesError("this is a folder, not a notes file", file) from None
-    except OSError as exc:
-        raise NotesError(f"cannot read the file: {exc.strerror}", file) from None
-    text = decode(data, file, warn)
+    text = decode(read_notes_bytes(path, file), file, warn)
     spec = reader_for(path.suffix, text)
     if spec is None:
         raise NotesError(f"no reader for {path.suffix!r} files", file)
