@@ -144,7 +144,11 @@ def find_notes(paths: Sequence[Path]) -> list[NotesFile]:
 
 
 def _add(found: dict[Path, NotesFile], path: Path, root: Path, stem: Path) -> None:
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        # A symbolic link loop (RuntimeError before Python 3.13): reading it reports the error.
+        resolved = path.absolute()
     if resolved not in found:
         found[resolved] = NotesFile(path, root, str(path), stem)
 
@@ -290,7 +294,13 @@ def build(
     _check_clashes(files, out, options, report)
     clashing = {Path(e.file) for e in report.errors}
     files = [f for f in files if f.path not in clashing]
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NotesError(
+            f"cannot create the output folder ({exc.strerror or exc}); choose another with -o",
+            str(out),
+        ) from None
     if not os.access(out, os.W_OK):
         raise NotesError("the output folder cannot be written; choose another with -o", str(out))
 
