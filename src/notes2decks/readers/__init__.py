@@ -192,6 +192,11 @@ def read_notes_bytes(path: Path, file: str) -> bytes:
                 raise NotesError(_too_large(info.st_size), file)
             return handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
+        if Path(path).is_symlink():
+            target = os.readlink(path)
+            raise NotesError(
+                f"this is a symbolic link to {target}, which does not exist", file
+            ) from None
         raise NotesError("no such file", file) from None
     except OSError as exc:
         raise NotesError(f"cannot read the file: {exc.strerror or exc}", file) from None
