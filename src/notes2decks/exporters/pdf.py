@@ -109,7 +109,7 @@ def render_pdf(deck: Deck, options: BuildOptions, warn: Warn) -> bytes:
     with _binary_streams():
         canvas = _new_canvas(layout, options.duplex, deck)
         if cards:
-            printer = _CardPrinter(deck, layout)
+            printer = _CardPrinter(deck, layout, len(cards))
             sheet: list[_Piece] = []
             for piece in printer.pieces(cards, warn):
                 sheet.append(piece)
@@ -127,10 +127,11 @@ def overflowing_cards(deck: Deck, options: BuildOptions) -> list[tuple[Card, int
     """The printed cards that do not fit one card at the chosen size even at 7 pt, each with
     the number of cards it continues onto. Writes nothing."""
     layout = _layout(options, deck.source.file)
-    printer = _CardPrinter(deck, layout)
+    cards = printable_cards(deck, options)
+    printer = _CardPrinter(deck, layout, len(cards))
     result: list[tuple[Card, int]] = []
-    for number, card in enumerate(printable_cards(deck, options), start=1):
-        count = len(printer.plan(card, number, 1, lambda _: None))
+    for number, card in enumerate(cards, start=1):
+        count = len(printer.plan(card, number, len(cards), lambda _: None))
         if count > 1:
             result.append((card.card, count))
     return result
@@ -230,7 +231,7 @@ def _piece_letters(index: int) -> str:
 class _CardPrinter:
     """Fits cards into their boxes and draws sheets, for one deck and one sheet layout."""
 
-    def __init__(self, deck: Deck, layout: SheetLayout) -> None:
+    def __init__(self, deck: Deck, layout: SheetLayout, total: int) -> None:
         register_fonts()
         self.deck = deck
         self.layout = layout
@@ -245,11 +246,13 @@ class _CardPrinter:
         # The header and footer are the same on every card: set them once.
         self.title = _truncated_paragraph(deck.title, self.meta, width, 2, SANS)
         self.title_height = self.title.wrap(width, self.content.h)[1] if self.title else 0.0
-        self.subject_width = width - string_width("999zz / 999", SANS_BOLD, self.meta) - gap
+        # The subject shares the bottom line with the widest number a card of the deck can have.
+        widest = string_width(f"{total}mm / {total}", SANS_BOLD, self.meta)
+        self.subject_width = width - widest - gap
         self.subject = _truncated_paragraph(deck.subject, self.meta, self.subject_width, 1, SANS)
-        subject_height = (
-            self.subject.wrap(self.subject_width, self.content.h)[1] if (self.subject) else 0.0
-        )
+        subject_height = 0.0
+        if self.subject:
+            subject_height = self.subject.wrap(self.subject_width, self.content.h)[1]
         self.footer = max(self.meta_leading, subject_height)
 
         top = self.title_height + gap if self.title else 0.0
@@ -323,7 +326,7 @@ class _CardPrinter:
         labels = [f"{number}{_piece_letters(i)}" for i in range(count)]
         heading = " ".join(inline_text(card.front).split())
         if len(heading) > 60:
-            heading = heading[:57].rstrip() + "..."
+            heading = heading[:59].rstrip() + "\u2026"
         warn(
             Diagnostic(
                 file,

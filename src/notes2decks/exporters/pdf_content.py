@@ -491,9 +491,18 @@ class _Picture:
     """For SVG images, the reportlab Drawing; raster images are drawn from `path`."""
 
 
-@functools.lru_cache(maxsize=512)
 def _load_picture(path: Path) -> _Picture | str:
     """The image at `path` with its natural size in points, or why it cannot be printed."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror})"
+    # Keyed on the file's size and time too: `watch` rebuilds in one process as images change.
+    return _load_picture_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=512)
+def _load_picture_version(path: Path, mtime: int, size: int) -> _Picture | str:
     try:
         with open(path, "rb") as handle:
             head = handle.read(512)
