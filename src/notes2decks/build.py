@@ -233,7 +233,8 @@ def build_file(
         with _staging_folder(out, staging) as folder:
             staged: list[tuple[Path, Path]] = []
             for fmt, dest in destinations.items():
-                temp = folder / f"{len(staged)}{EXPORTERS[fmt].suffix}"
+                # Staged under its own name, so that exporters' messages name the real file.
+                temp = folder / dest.name
                 load(EXPORTERS[fmt].target)(deck, temp, options, result.warnings.append)
                 staged.append((temp, dest))
             # Only when every format succeeded do the new outputs replace the old ones.
