@@ -132,13 +132,10 @@ class Converter:
             if kind == "paragraph_open":
                 result.extend(self.paragraph(tokens[index + 1], block_line(token), cards=cards))
             elif kind == "heading_open":
-                where = "a heading"
-                result.append(
-                    Heading(
-                        max(3, int(token.tag[1:])),
-                        self.inlines(tokens[index + 1].children or [], where=where),
-                    )
-                )
+                # Top-level `#` and `##` headings split sections before this point; one met here
+                # sits inside a list or quote, and the model's sub-headings start at level 3.
+                inlines = self.inlines(tokens[index + 1].children or [], where="a heading")
+                result.append(Heading(max(3, int(token.tag[1:])), inlines))
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 listed = self.bullets(index, end, cards=cards)
                 if listed is not None:
