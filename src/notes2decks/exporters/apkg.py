@@ -480,6 +480,17 @@ def _drop_repeated_guids(notes: list[PlannedNote]) -> list[PlannedNote]:
 # --------------------------------------------------------------------------- collection
 
 
+# Anki separates a note's fields with U+001F, so one inside a field would split it in two and
+# Anki would refuse the whole package; the other control characters are invisible debris of
+# copy and paste, and not allowed in HTML. The ones Python counts as spaces become spaces.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _field_text(html_text: str) -> str:
+    """A field's HTML without control characters, safe to join with Anki's field separator."""
+    return _CONTROL.sub(lambda m: " " if m.group().isspace() else "", html_text)
+
+
 def _strip_html(text: str) -> str:
     text = re.sub(r"<img[^>]*src=\"([^\"]*)\"[^>]*>", r" \1 ", text)
     text = re.sub(r"<[^>]+>", "", text)
@@ -607,6 +618,7 @@ def write_collection(db_path: Path, notes: list[PlannedNote], deck: Deck) -> Non
             # IDs are creation times in milliseconds to Anki; deriving them from the note's time
             # and position keeps them stable and plausible. Anki renumbers any that clash.
             note_id = _unique_id(note.modified * 1000 + position, note_ids)
+            fields = [_field_text(text) for text in note.fields]
             cursor.execute(
                 "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
@@ -616,9 +628,9 @@ def write_collection(db_path: Path, notes: list[PlannedNote], deck: Deck) -> Non
                     note.modified,
                     -1,
                     f" {' '.join(note.tags)} " if note.tags else "",
-                    "\x1f".join(note.fields),
-                    _strip_html(note.fields[0]),
-                    _field_checksum(note.fields[0]),
+                    "\x1f".join(fields),
+                    _strip_html(fields[0]),
+                    _field_checksum(fields[0]),
                     0,
                     "",
                 ),
