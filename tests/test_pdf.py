@@ -944,3 +944,20 @@ def test_any_text_prints_literally_inside_its_card(
         for page in pdf.pages:
             for char in page.chars:
                 cell_of(cells, char)
+
+
+def test_markdown_notes_print_with_math_tables_code_and_images(tmp_path: Path) -> None:
+    deck = read_notes(FIXTURES / "optics.md")
+    path, warnings = build(deck, tmp_path, print_kinds=frozenset(CardKind))
+    assert not warnings
+    text = all_text(path)
+    assert "\\frac" not in text and "\\sin" not in text and "$" not in text
+    assert "Snell's law" in text and "Critical angle" in text
+    for row in ("Water 1.33 48.8°", "Glass 1.50 41.8°", "Diamond 2.42 24.4°"):
+        assert row in text
+    assert "print(math.degrees(math.asin(1 / n)))" in text
+    assert "[…]" in text and "the critical angle" in text
+    meta = pypdf.PdfReader(path).metadata
+    assert meta is not None and meta["/Author"] == "Mr Okafor"
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages[1].images) == 1
