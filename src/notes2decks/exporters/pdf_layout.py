@@ -215,6 +215,7 @@ def sheet_layout(
 
     `back_offset` is in millimetres (x right, y up, as the back page is seen) and shifts every
     back to make up for a printer that does not put the two sides of a sheet exactly together.
+    `fold` prints both faces on one side, so it has nothing to correct and ignores the offset.
     """
     if duplex not in DUPLEX_MODES:
         raise NotesError(f"unknown duplex mode {duplex!r}; use one of: {', '.join(DUPLEX_MODES)}")
