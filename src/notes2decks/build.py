@@ -235,13 +235,16 @@ def build_file(
             for fmt, dest in destinations.items():
                 # Staged under its own name, so that exporters' messages name the real file.
                 temp = folder / dest.name
-                load(EXPORTERS[fmt].target)(deck, temp, options, result.warnings.append)
+                try:
+                    load(EXPORTERS[fmt].target)(deck, temp, options, result.warnings.append)
+                except OSError as exc:
+                    raise NotesError(f"cannot write {dest}: {exc.strerror or exc}") from None
+                except NotesError as exc:
+                    # Name the output the user knows, not its staging copy.
+                    exc.message = exc.message.replace(str(temp), str(dest))
+                    raise
                 staged.append((temp, dest))
-            # Only when every format succeeded do the new outputs replace the old ones.
-            for temp, dest in staged:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(temp, dest)
-                result.outputs.append(dest)
+            result.outputs = _move_into_place(staged)
         if save_lock is not None:
             save_lock()
     except NotesError as exc:
@@ -258,6 +261,29 @@ def build_file(
             "error",
         )
     return result
+
+
+def _move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:
+    """Rename staged outputs onto their destinations, once every format has succeeded.
+
+    What would stop a rename (a folder in the way, a folder that cannot be made) is checked for
+    every output first, so a failure leaves all of the previous outputs as they were.
+    """
+    for _, dest in staged:
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise NotesError(
+                f"cannot create the folder {dest.parent}: {exc.strerror or exc}"
+            ) from None
+        if dest.is_dir():
+            raise NotesError(f"cannot write {dest}: a folder of that name is in the way")
+    for temp, dest in staged:
+        try:
+            os.replace(temp, dest)
+        except OSError as exc:
+            raise NotesError(f"cannot write {dest}: {exc.strerror or exc}") from None
+    return [dest for _, dest in staged]
 
 
 @contextlib.contextmanager
