@@ -55,8 +55,7 @@ from .model import (
     inline_text,
 )
 from .options import BuildOptions
-from .readers import ReadContext, decode
-from .registry import load, reader_for
+from .readers import ReadContext, read_notes_text
 from .spelling import Lexicon, english, is_typo_of
 
 # --------------------------------------------------------------------------- report
@@ -252,33 +251,26 @@ def read_leniently(
 ) -> tuple[Deck, str]:
     """Read a notes file as the build does, but report every bad image through `warn` as an
     error and carry on. Returns the deck and the file's decoded text."""
-    path = Path(path)
-    file = file or str(path)
-    root = Path(root) if root is not None else path.parent
+    contexts: list[_CheckContext] = []
+
+    def make_context(
+        file: str,
+        path: Path,
+        root: Path,
+        folders: tuple[str, ...],
+        warn: Callable[[Diagnostic], None],
+        text: str,
+    ) -> ReadContext:
+        contexts.append(_CheckContext(file, path, root, folders, warn, text=text))
+        return contexts[-1]
+
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NotesError("no such file", file) from None
-    except IsADirectoryError:
-        raise NotesError("this is a folder, not a notes file", file) from None
-    except OSError as exc:
-        raise NotesError(f"cannot read the file: {exc.strerror}", file) from None
-    text = decode(data, file, warn)
-    spec = reader_for(path.suffix, text)
-    if spec is None:
-        raise NotesError(f"no reader for {path.suffix!r} files", file)
-    try:
-        folders = path.resolve().parent.relative_to(root.resolve()).parts
-    except ValueError:
-        folders = ()
-    context = _CheckContext(file, path.resolve(), root, tuple(folders), warn, text=text)
-    try:
-        deck: Deck = load(spec.target)(text, context)
+        return read_notes_text(path, root=root, file=file, warn=warn, make_context=make_context)
     finally:
         # Bad images found before a later error that stops the reader are still reported.
-        for error in context.media_errors:
-            warn(error)
-    return deck, text
+        for context in contexts:
+            for error in context.media_errors:
+                warn(error)
 
 
 # --------------------------------------------------------------------------- one deck

@@ -207,6 +207,22 @@ def read_notes_bytes(path: Path, file: str) -> bytes:
         raise NotesError(f"cannot read the file: {exc.strerror or exc}", file) from None
 
 
+ContextFactory = Callable[
+    [str, Path, Path, tuple[str, ...], Callable[[Diagnostic], None], str], ReadContext
+]
+
+
+def _plain_context(
+    file: str,
+    path: Path,
+    root: Path,
+    folders: tuple[str, ...],
+    warn: Callable[[Diagnostic], None],
+    text: str,
+) -> ReadContext:
+    return ReadContext(file, path, root, folders, warn)
+
+
 def read_notes(
     path: Path,
     *,
@@ -219,10 +235,31 @@ def read_notes(
     `root` is the notes folder (images must stay inside it, and the folders between it and the
     file name the deck); `file` is the name used in messages.
     """
+    return read_notes_text(path, root=root, file=file, warn=warn)[0]
+
+
+def read_notes_text(
+    path: Path,
+    *,
+    root: Path | None = None,
+    file: str | None = None,
+    warn: Callable[[Diagnostic], None] = _silent,
+    make_context: ContextFactory = _plain_context,
+) -> tuple[Deck, str]:
+    """`read_notes`, also returning the decoded text; `make_context(file, path, root, folders,
+    warn, text)` lets a caller such as `check` give the reader a context of its own."""
     path = Path(path)
     file = file or str(path)
     root = Path(root) if root is not None else path.parent
-    text = decode(read_notes_bytes(path, file), file, warn)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotesError("no such file", file) from None
+    except IsADirectoryError:
+        raise NotesError("this is a folder, not a notes file", file) from None
+    except OSError as exc:
+        raise NotesError(f"cannot read the file: {exc.strerror}", file) from None
+    text = decode(data, file, warn)
     spec = reader_for(path.suffix, text)
     if spec is None:
         raise NotesError(f"no reader for {path.suffix!r} files", file)
@@ -230,9 +267,9 @@ def read_notes(
         folders = path.resolve().parent.relative_to(root.resolve()).parts
     except ValueError:
         folders = ()
-    context = ReadContext(file, path.resolve(), root, tuple(folders), warn)
+    context = make_context(file, path.resolve(), root, tuple(folders), warn, text)
     deck: Deck = load(spec.target)(text, context)
-    return deck
+    return deck, text
 
 
 def assign_identities(
