@@ -161,3 +161,16 @@ def test_writable_notes_keep_their_lock_file_beside_them(tmp_path: Path) -> None
     build([notes], tmp_path / "out", BuildOptions(formats=("apkg",), jobs=1))
     assert (notes / ".cards.txt.notes2decks.lock").is_file()
     assert not list((tmp_path / "out").rglob("*.notes2decks.lock"))
+
+
+def test_a_changed_tool_invalidates_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from notes2decks import cache
+
+    notes = make_notes(tmp_path)
+    out = tmp_path / "out"
+    build([notes], out, CSV_ONLY)
+    assert all(r.cached for r in build([notes], out, CSV_ONLY).results)
+    monkeypatch.setattr(cache, "code_digest", lambda: "an exporter was edited")
+    assert not any(r.cached for r in build([notes], out, CSV_ONLY).results)

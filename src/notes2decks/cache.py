@@ -9,6 +9,7 @@ content hash only when they differ, so a no-change rebuild reads no notes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -46,6 +47,18 @@ def _unchanged(path: Path, recorded: dict[str, Any]) -> bool:
     return hashlib.sha256(path.read_bytes()).hexdigest() == recorded.get("sha256")
 
 
+@functools.cache
+def code_digest() -> str:
+    """A hash of the package's own source, so that a changed exporter invalidates the cache even
+    where the version number did not move (a development install)."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
 def options_key(options: BuildOptions, version: str) -> str:
     """A hash of everything besides the notes that changes the outputs."""
     data = {
@@ -55,6 +68,7 @@ def options_key(options: BuildOptions, version: str) -> str:
     }
     data["print_kinds"] = sorted(kind.value for kind in options.print_kinds)
     data["version"] = version
+    data["code"] = code_digest()
     data["source_date_epoch"] = os.environ.get("SOURCE_DATE_EPOCH", "")
     text = json.dumps(data, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
