@@ -134,3 +134,18 @@ def test_python_dash_m_and_exit_status_1(notes: Path, tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert f"{notes / 'empty.md'}: error: the file is empty" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_print_glossary_prints_key_terms_as_cards(notes: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from notes2decks.show import load_deck
+
+    out = tmp_path / "out"
+    cold_war = notes / "cold-war.txt"
+    result = run([str(cold_war), "-o", str(out), "--format", "pdf", "--print", "glossary"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(p.extract_text() for p in PdfReader(out / "cold-war.pdf").pages)
+    terms = [entry.term for entry in load_deck(cold_war).glossary]
+    assert terms and all(term.split()[0] in text for term in terms)
+    assert "Wartime Conferences" not in text

@@ -30,6 +30,7 @@ PAPERS = ("a4", "letter")
 CARD_SIZES = ("a6", "a7", "3x5", "4x6", "business")
 DUPLEX = ("long", "short", "fold")
 PRINT_KINDS = {kind.value: kind for kind in CardKind}
+GLOSSARY_CARDS = "glossary"
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -52,12 +53,12 @@ def _offset(ctx: click.Context, param: click.Parameter, value: str) -> tuple[flo
     return (x, y)
 
 
-def _print_kinds(ctx: click.Context, param: click.Parameter, value: str) -> frozenset[CardKind]:
-    names = [part.strip().lower() for part in value.split(",") if part.strip()]
-    unknown = [name for name in names if name not in PRINT_KINDS]
-    if unknown or not names:
-        raise click.BadParameter(f"choose from {','.join(PRINT_KINDS)}, not {value!r}")
-    return frozenset(PRINT_KINDS[name] for name in names)
+def _print_kinds(ctx: click.Context, param: click.Parameter, value: str) -> frozenset[str]:
+    names = frozenset(part.strip().lower() for part in value.split(",") if part.strip())
+    known = [*PRINT_KINDS, GLOSSARY_CARDS]
+    if not names or names - set(known):
+        raise click.BadParameter(f"choose from {','.join(known)}, not {value!r}")
+    return names
 
 
 def build_options(command: F) -> F:
@@ -111,7 +112,8 @@ def build_options(command: F) -> F:
             default="revision,basic,reversed",
             show_default=True,
             callback=_print_kinds,
-            help="Kinds of card to print: revision, basic, reversed, cloze.",
+            help="Kinds of card to print: revision, basic, reversed, cloze, glossary "
+            "(key terms as cards).",
         ),
         click.option(
             "--glossary-sheet/--no-glossary-sheet",
@@ -167,7 +169,7 @@ def run_build(
     card_size: str,
     duplex: str,
     back_offset: tuple[float, float],
-    print_kinds: frozenset[CardKind],
+    print_kinds: frozenset[str],
     glossary_sheet: bool,
     auto_cloze: bool,
     csv_anki: bool,
@@ -185,7 +187,8 @@ def run_build(
         card_size=card_size,
         duplex=duplex,
         back_offset=back_offset,
-        print_kinds=print_kinds,
+        print_kinds=frozenset(PRINT_KINDS[k] for k in print_kinds if k in PRINT_KINDS),
+        print_glossary_cards=GLOSSARY_CARDS in print_kinds,
         print_glossary=glossary_sheet,
         auto_cloze=auto_cloze,
         csv_anki=csv_anki,
