@@ -710,7 +710,7 @@ def test_image_paths_as_written_are_not_url_encoded(tmp_path: Path) -> None:
         ("../outside.png", "outside the notes folder"),
         ("notes.txt", "is not a PNG"),
         ("https://example.org/a.png", "web address"),
-        ("a" * 300 + ".png", "cannot be opened"),
+        ("a" * 300 + ".png", "cannot be read"),
         ("", "names no file"),
     ],
 )

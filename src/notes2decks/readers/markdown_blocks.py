@@ -16,7 +16,6 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from ..errors import NotesError
 from ..model import (
     Align,
     Block,
@@ -509,15 +508,7 @@ class Converter:
             raise self.context.error(line, f"the image {alt!r} names no file: write ![{alt}](path)")
         path = self._images.get(src)
         if path is None:
-            try:
-                path = self.context.resolve_image(src, line)
-            except NotesError:
-                raise
-            except (OSError, ValueError) as exc:
-                # Paths the file system refuses outright (too long, a NUL byte).
-                raise self.context.error(
-                    line, f"image {src[:80]!r} cannot be opened: {exc}"
-                ) from None
+            path = self.context.resolve_image(src, line)
             self._images[src] = path
         return Image(src, path, " ".join(alt.split()))
 
