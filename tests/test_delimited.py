@@ -8,9 +8,20 @@ import pytest
 
 from conftest import FIXTURES, check_golden
 from notes2decks.errors import Diagnostic, NotesError
-from notes2decks.model import CardKind, facts, inline_text
+from notes2decks.model import (
+    Card,
+    CardKind,
+    Code,
+    Emphasis,
+    Math,
+    Paragraph,
+    Strong,
+    Text,
+    facts,
+    inline_text,
+)
 from notes2decks.readers import read_notes
-from notes2decks.readers.delimited import looks_delimited
+from notes2decks.readers.delimited import _split, looks_delimited
 from notes2decks.serialize import deck_to_json
 
 DELIMITED = FIXTURES / "delimited"
@@ -28,12 +39,101 @@ def test_one_basic_card_per_line_and_a_warning_for_the_misfit() -> None:
     assert deck.reader == "delimited"
     assert deck.deck_path == "Biology::Cells"
     assert deck.tags == ("biology", "cells")
-    assert [c.kind for c in deck.cards] == [CardKind.BASIC] * 5
+    assert [c.kind for c in deck.cards] == [CardKind.BASIC] * 11
     assert inline_text(deck.cards[0].front) == "What is the function of the mitochondria?"
     assert facts(deck.cards[3]) == ["The net movement of particles from high to low concentration"]
     assert facts(deck.cards[4]) == ["Contains the cell's genetic material, x < y & z"]
-    assert [(w.line, "skipped" in w.message) for w in warnings] == [(8, True)]
-    assert [c.source.line for c in deck.cards] == [4, 5, 6, 7, 9]
+    assert [(w.line, "skipped" in w.message) for w in warnings] == [(8, True), (14, False)]
+    assert [c.source.line for c in deck.cards] == [4, 5, 6, 7, *range(9, 16)]
+
+
+def _cards_by_line(path: Path) -> dict[int, Card]:
+    return {card.source.line: card for card in read_notes(path, root=DELIMITED).cards}
+
+
+def test_cells_are_inline_markdown() -> None:
+    cards = _cards_by_line(CELLS)
+    back = cards[10].back[0]
+    assert isinstance(back, Paragraph)
+    assert back.children[0] == Math("M = \\frac{I}{A}")
+    assert Strong((Text("image size"),)) in back.children
+    assert Emphasis((Text("actual size"),)) in back.children
+    assert cards[12].front == (Text("What does "), Code("a || b"), Text(" do in a script?"))
+    # Dollars that Markdown does not take for math stay text, in the cell and in the split.
+    assert cards[15].front == (Text("A cell costs $5 and a tissue $10"),)
+
+
+def test_bars_inside_math_code_or_escaped_do_not_split() -> None:
+    cards = _cards_by_line(CELLS)
+    assert cards[11].front == (Text("What does "), Math("|x|"), Text(" mean in a rate?"))
+    assert inline_text(cards[12].front) == "What does a || b do in a script?"
+    assert inline_text(cards[13].front) == "Why is a plant cell's wall | membrane pair useful?"
+    assert facts(cards[13]) == ["Support | control"]
+
+
+@pytest.mark.parametrize(
+    ("line", "front", "back"),
+    [
+        ("a | b", "a ", " b"),
+        ("$|x|$ | b", "$|x|$ ", " b"),
+        ("$$a|b$$ | c", "$$a|b$$ ", " c"),
+        ("``a ` | b`` | c", "``a ` | b`` ", " c"),
+        ("a \\| b | c", "a \\| b ", " c"),
+        ("costs $5 | $6", "costs $5 ", " $6"),
+        ("$ a | b $", "$ a ", " b $"),
+        ("unclosed `code | b", "unclosed `code ", " b"),
+        ("x | y\tz", "x | y", "z"),
+        ("$a\tb$ | c", "$a", "b$ | c"),
+    ],
+)
+def test_split_at_the_first_separator_outside_code_and_math(
+    line: str, front: str, back: str
+) -> None:
+    assert _split(line) == (front, back)
+
+
+def test_a_line_of_only_code_or_math_has_no_separator() -> None:
+    assert _split("`a | b`") is None
+    assert _split("$a | b$") is None
+    assert looks_delimited("`a | b`\n$c | d$\n") is False
+
+
+def test_cloze_syntax_in_a_cell_stays_text_with_a_warning() -> None:
+    warnings: list[Diagnostic] = []
+    deck = read_notes(CELLS, root=DELIMITED, warn=warnings.append)
+    card = next(c for c in deck.cards if c.source.line == 14)
+    assert card.kind is CardKind.BASIC
+    assert inline_text(card.front) == "Mitosis makes {{c1::two}} cells"
+    assert [w.line for w in warnings if "cloze" in w.message] == [14]
+
+
+def test_cloze_like_text_that_would_be_an_error_in_notes_builds(tmp_path: Path) -> None:
+    # A stray `}}` or `==` is an error in Markdown notes; a flashcard cell shows it as written.
+    path = tmp_path / "templates.txt"
+    path.write_text("Jinja output | {{ name }}\nEquality == test | x == y\n", encoding="utf-8")
+    deck = read_notes(path)
+    assert [facts(c) for c in deck.cards] == [["{{ name }}"], ["x == y"]]
+
+
+def test_image_in_a_cell_is_resolved_and_reported_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "pictures.txt"
+    path.write_text("A cell | ok\nWhat is this? | ![cell](missing.png)\n", encoding="utf-8")
+    with pytest.raises(NotesError, match=r"missing\.png") as error:
+        read_notes(path)
+    assert error.value.line == 2
+
+
+def test_csv_and_tsv_cells_are_inline_markdown_too(tmp_path: Path) -> None:
+    path = tmp_path / "physics.csv"
+    path.write_text('front,back\n"Speed, $v$",$v = \\frac{d}{t}$\n', encoding="utf-8")
+    card = read_notes(path).cards[0]
+    assert card.front == (Text("Speed, "), Math("v"))
+    assert facts(card) == ["v = \\frac{d}{t}"]
+    tsv = tmp_path / "words.tsv"
+    tsv.write_text("**la casa**\tthe `house`\n", encoding="utf-8")
+    card = read_notes(tsv).cards[0]
+    assert card.front == (Strong((Text("la casa"),)),)
+    assert card.back == (Paragraph((Text("the "), Code("house")), 1),)
 
 
 def test_csv_with_header_quoted_commas_and_bad_rows() -> None:

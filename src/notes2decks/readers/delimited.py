@@ -7,6 +7,11 @@ read through the csv module.
 
 Lines starting with `#` are comments, except Anki's file headers: `#deck:` names the deck,
 `#tags:` tags every card, and the other `#key:value` headers are accepted and ignored.
+
+Each cell is inline Markdown, read by the Markdown reader's own inline parser
+(`markdown.parse_inline`): `$v = \\frac{d}{t}$`, `**bold**` and `` `code` `` work as in notes.
+A line splits at its first tab, or else its first `|`, outside math and code spans, so
+`$|x|$` or `` `a | b` `` never splits a card; `\\|` is a literal bar.
 """
 
 from __future__ import annotations
@@ -15,7 +20,19 @@ import csv
 import io
 import re
 
-from ..model import Card, CardKind, Deck, Paragraph, SourceRef, Text
+from ..model import (
+    Card,
+    CardKind,
+    Deck,
+    Emphasis,
+    Inlines,
+    Link,
+    Paragraph,
+    SourceRef,
+    Strong,
+    Text,
+    inline_text,
+)
 from . import ReadContext, assign_identities, clean_deck_part, humanise
 from .cardset import MARKER, normalise
 
@@ -34,13 +51,51 @@ def _content_lines(text: str) -> list[tuple[int, str]]:
     ]
 
 
+# What the separator search must step over: escapes, code spans' backticks, math's dollars.
+_SPECIAL = re.compile(r"\\.|`+|\$\$?|\|")
+_CLOZE_TEXT = re.compile(r"\{\{c\d+::")
+
+
 def _split(line: str) -> tuple[str, str] | None:
-    """Split a line at its first tab, or else its first ` | `-style bar."""
-    for separator in ("\t", "|"):
-        if separator in line:
-            front, _, back = line.partition(separator)
-            return front, back
+    """Split a line at its first tab, or else its first bar outside code spans and math.
+
+    A tab always separates, as in Anki's text files, which never hold one inside a field. Code
+    spans and math are found as the Markdown parser finds them (a backtick run closed by one as
+    long; `$` not followed by a space, closed by a `$` not after a space nor before a digit;
+    `$$` closed by `$$`), so that `$|x|$` or `` `a | b` `` stays in one cell.
+    """
+    if "\t" in line:
+        front, _, back = line.partition("\t")
+        return front, back
+    pos = 0
+    while (found := _SPECIAL.search(line, pos)) is not None:
+        mark = found.group()
+        pos = found.end()
+        if mark == "|":
+            return line[: found.start()], line[pos:]
+        if mark.startswith("`"):
+            closing = re.compile(rf"(?<!`){mark}(?!`)").search(line, pos)
+            if closing is not None:
+                pos = closing.end()
+        elif mark == "$$":
+            end = line.find("$$", pos)
+            if end > pos:
+                pos = end + 2
+        elif mark == "$" and pos < len(line) and not line[pos].isspace():
+            pos = _math_end(line, pos)
     return None
+
+
+def _math_end(line: str, start: int) -> int:
+    """Where inline math opened just before `start` ends, or `start` when it is not closed."""
+    end = start
+    while (end := line.find("$", end + 1)) > 0:
+        if line[end - 1] in " \t\\":
+            continue
+        if end + 1 < len(line) and line[end + 1].isdigit():
+            continue
+        return end + 1
+    return start
 
 
 def looks_delimited(text: str) -> bool:
@@ -74,6 +129,25 @@ def _rows(text: str, suffix: str, context: ReadContext) -> list[tuple[int, list[
     return rows
 
 
+def _cell(text: str, context: ReadContext, line: int) -> Inlines:
+    """A cell's inline Markdown (empty for an empty cell)."""
+    # Imported here: the sniff runs for every .txt file, and card sets need no markdown-it.
+    from .markdown import parse_inline
+
+    return parse_inline(text, context, line) if text else ()
+
+
+def _texts(inlines: Inlines) -> list[Text]:
+    """The Text nodes of inline content, nested ones included."""
+    found: list[Text] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            found.append(node)
+        elif isinstance(node, Emphasis | Strong | Link):
+            found.extend(_texts(node.children))
+    return found
+
+
 def parse_delimited(text: str, context: ReadContext) -> Deck:
     """Read a delimited flashcard file into a deck of basic cards."""
     deck_path = ""
@@ -90,32 +164,41 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
 
     title = humanise(context.path.stem)
     deck_path = deck_path or context.default_deck_path(title)
-    drafts: list[tuple[str, str, int]] = []
+    drafts: list[tuple[Inlines, Inlines, int]] = []
     suffix = context.path.suffix.lower()
     for index, (line, row) in enumerate(_rows(text, suffix, context)):
         cells = [normalise(cell) for cell in row]
         if index == 0 and tuple(c.lower() for c in cells) in _HEADER_ROWS:
             continue
-        if len(cells) != 2 or not cells[0] or not cells[1]:
+        parsed = [_cell(cell, context, line) for cell in cells] if len(cells) == 2 else []
+        if len(parsed) != 2 or not parsed[0] or not parsed[1]:
             context.warning(
                 line,
                 "expected 'front | back' (or two tab- or comma-separated columns); "
                 "this line was skipped",
             )
             continue
-        drafts.append((cells[0], cells[1], line))
+        if any(_CLOZE_TEXT.search(node.text) for cell in parsed for node in _texts(cell)):
+            context.warning(
+                line,
+                "cloze syntax is not read in flashcard files: this line is a basic card and "
+                "shows the braces as written; put cloze notes in Markdown notes",
+            )
+        drafts.append((parsed[0], parsed[1], line))
 
     if not drafts:
         raise context.error(0, "no 'front | back' lines found; write one card per line")
 
     identities = assign_identities(
-        [(CardKind.BASIC, front, line) for front, _, line in drafts], deck_path, context
+        [(CardKind.BASIC, inline_text(front), line) for front, _, line in drafts],
+        deck_path,
+        context,
     )
     cards = tuple(
         Card(
             kind=CardKind.BASIC,
-            front=(Text(front),),
-            back=(Paragraph((Text(back),), line),),
+            front=front,
+            back=(Paragraph(back, line),),
             source=SourceRef(context.file, line),
             identity=identity,
         )

@@ -35,6 +35,7 @@ from . import ReadContext, assign_identities, clean_deck_part, humanise
 from .markdown_blocks import Converter, Draft, block_line, strip_inlines
 from .markdown_frontmatter import FrontMatter, clean_tags, read_front_matter, split_front_matter
 from .markdown_syntax import MarkdownSyntaxError, parse
+from .markdown_syntax import parse_inline as _inline_tokens
 
 GLOSSARY_HEADING = "glossary"
 
@@ -63,6 +64,32 @@ def parse_markdown(text: str, context: ReadContext) -> Deck:
         raise context.error(
             0, "the notes are nested too deeply to read; flatten the innermost lists or quotes"
         ) from None
+
+
+def parse_inline(text: str, context: ReadContext, line: int) -> Inlines:
+    """The inline Markdown of one piece of text, such as a flashcard file's cell, as model inlines.
+
+    Math, emphasis, code, links and images are read exactly as in Markdown notes, by the same
+    parser and converter. Block syntax is not (`# x` or `- x` stay text), and neither is cloze
+    syntax: `{{c1::x}}` and `==x==` stay the characters they are, since a cell is not a cloze
+    note. `line` is the text's line in the file, for messages about images.
+    """
+    tokens = _inline_tokens(text, cloze=False)
+    if line > 1:
+        _shift_lines(tokens, line - 1)
+    try:
+        inlines = Converter([], context).inlines(tokens)
+    except RecursionError:
+        raise context.error(line, "this text is nested too deeply to read") from None
+    return strip_inlines(inlines)
+
+
+def _shift_lines(tokens: list[Token], by: int) -> None:
+    for token in tokens:
+        if "line" in token.meta:
+            token.meta["line"] = int(token.meta["line"]) + by
+        if token.children:
+            _shift_lines(token.children, by)
 
 
 _pause_lock = threading.Lock()

@@ -65,15 +65,24 @@ class _Parser(MarkdownIt):
         return url
 
 
-_parser: MarkdownIt | None = None
+_parsers: dict[bool, MarkdownIt] = {}
+_CLOZE_RULES = ["cloze", "cloze_mark", "cloze_stray"]
 
 
-def parser() -> MarkdownIt:
-    """The shared, configured parser (built on first use; parsing keeps no state in it)."""
-    global _parser
-    if _parser is None:
-        _parser = _build()
-    return _parser
+def parser(*, cloze: bool = True) -> MarkdownIt:
+    """The shared, configured parser (built on first use; parsing keeps no state in it).
+
+    With `cloze` false the cloze rules are off, so `{{c1::x}}`, `==x==` and `}}` are plain text;
+    everything else is parsed exactly as in notes.
+    """
+    md = _parsers.get(cloze)
+    if md is None:
+        md = _build()
+        if not cloze:
+            md.inline.ruler.disable(_CLOZE_RULES)
+        # Stored only once fully set up, so a reader in another thread never sees it half done.
+        _parsers[cloze] = md
+    return md
 
 
 def parse(text: str) -> list[Token]:
@@ -81,6 +90,15 @@ def parse(text: str) -> list[Token]:
     env: dict[str, Any] = {}
     tokens: list[Token] = parser().parse(text, env)
     return tokens
+
+
+def parse_inline(text: str, *, cloze: bool = True) -> list[Token]:
+    """The inline tokens of one piece of text, read as a paragraph's content: `# x`, `- x` or
+    `> x` stay text. Lines in `meta["line"]` count from 1 at the text's first line."""
+    env: dict[str, Any] = {}
+    tokens: list[Token] = parser(cloze=cloze).parseInline(text, env)
+    children: list[Token] = (tokens[0].children or []) if tokens else []
+    return children
 
 
 def _build() -> MarkdownIt:
