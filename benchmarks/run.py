@@ -751,18 +751,39 @@ PIPELINE = (
 )
 
 
+PROFILES = (
+    ("md", "apkg,pdf,csv"),
+    ("md", "apkg"),
+    ("md", "pdf"),
+    ("md", "csv"),
+    ("txt", "apkg,pdf,csv"),
+)
+
+
 def profile(corpus: Path, log: Path, top: int = 15) -> str:
-    """Profile a full build and each format alone in one process (--jobs 1), and list where the
-    time goes: the pipeline's steps, and the functions that spend most time themselves."""
+    """Profile builds in one process (--jobs 1): the full build and each format alone on the
+    Markdown notes, and the full build on the card-set text. For each, where the time goes: the
+    pipeline's steps, the project's functions by cumulative time, and every function by own time.
+
+    cProfile slows pure-Python code with many small calls (reportlab's width and line-breaking
+    code) far more than C code, so shares are a guide to where to look, not a forecast of the
+    saving: measure the change with the timed run."""
     import pstats
 
-    lines: list[str] = []
+    lines = [
+        "# Profile",
+        "",
+        f"Corpus: {make_corpus.describe(corpus)}. Each build runs in one process under cProfile.",
+        "",
+    ]
     scratch = Path(tempfile.mkdtemp(prefix="profile-", dir=RESULTS))
     try:
-        notes = scratch / "notes"
-        shutil.copytree(corpus / "md", notes)
-        for formats in ("apkg,pdf,csv", "apkg", "pdf", "csv"):
-            stats_file = RESULTS / f"profile-{formats.replace(',', '-')}.prof"
+        for kind, formats in PROFILES:
+            notes = scratch / f"notes-{kind}"
+            if not notes.exists():
+                shutil.copytree(corpus / kind, notes)
+            name = f"{kind}-{formats.replace(',', '-')}"
+            stats_file = RESULTS / f"profile-{name}.prof"
             out = scratch / "out"
             if out.exists():
                 shutil.rmtree(out)
@@ -772,36 +793,76 @@ def profile(corpus: Path, log: Path, top: int = 15) -> str:
                 "--format", formats, "--force", "--jobs", "1", "-q",
             ]  # fmt: skip
             run = measure(cmd, log)
-            lines.append(f"## --format {formats}: {run.wall:.2f} s under cProfile (--jobs 1)")
-            lines.append("")
+            lines += [f"## {kind} notes, --format {formats}: {run.wall:.2f} s under cProfile", ""]
             if run.returncode != 0 or not stats_file.exists():
-                lines.append(f"failed, see {log}")
+                lines += [f"failed, see {log}", ""]
                 continue
             stats = pstats.Stats(str(stats_file))
             total = max(getattr(stats, "total_tt", 0.0), 1e-9)
             table: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-            lines.append("Pipeline steps (cumulative):")
-            lines.append("")
-            for (filename, _, function), (_, _, _, cumulative, _) in sorted(
-                table.items(), key=lambda item: -item[1][3]
-            ):
+            by_cumulative = sorted(table.items(), key=lambda item: -item[1][3])
+            lines += ["Pipeline steps (cumulative):", ""]
+            for (filename, _, function), (_, _, _, cumulative, _) in by_cumulative:
                 if function in PIPELINE and "notes2decks" in filename:
                     share = 100 * cumulative / total
                     lines.append(f"- {function}: {cumulative:.2f} s ({share:.0f} %)")
-            lines.append("")
-            lines.append(f"Top {top} functions by own time:")
-            lines.append("")
-            ranked = sorted(table.items(), key=lambda item: -item[1][2])[:top]
-            for (filename, line, function), (_, calls, own, cumulative, _) in ranked:
-                where = _short_path(filename)
-                lines.append(
-                    f"- {own:6.2f} s own, {cumulative:6.2f} s cum, {calls:>8} calls: "
-                    f"{function} ({where}:{line})"
-                )
+            lines += ["", f"notes2decks functions by cumulative time (top {top}):", ""]
+            own_code = [
+                item
+                for item in by_cumulative
+                if "/notes2decks/" in item[0][0]
+                and item[0][2] not in PIPELINE
+                and "cli.py" not in item[0][0]
+                and "__main__" not in item[0][0]
+            ]
+            lines += [_profile_line(item) for item in own_code[:top]]
+            lines += ["", f"All functions by own time (top {top}):", ""]
+            by_own = sorted(table.items(), key=lambda item: -item[1][2])[:top]
+            lines += [_profile_line(item) for item in by_own]
             lines.append("")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return "\n".join(lines)
+
+
+def import_profile(log: Path, top: int = 15) -> str:
+    """Where the start-up of a small build goes: `python -X importtime` on the 8-card set,
+    the modules that take longest to import, with what they import."""
+    lines = ["## Start-up: imports of an 8-card build (python -X importtime)", ""]
+    scratch = Path(tempfile.mkdtemp(prefix="imports-", dir=RESULTS))
+    try:
+        notes = scratch / SMALL_FIXTURE.name
+        shutil.copyfile(SMALL_FIXTURE, notes)
+        cmd = [
+            sys.executable, "-X", "importtime", "-m", "notes2decks", "build", str(notes),
+            "-o", str(scratch / "out"), "-q",
+        ]  # fmt: skip
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"$ {' '.join(cmd)}\n{done.stdout}\n")
+        rows: list[tuple[int, int, str]] = []
+        for line in done.stderr.splitlines():
+            match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+            if match:
+                depth = len(match.group(3)) // 2
+                rows.append((int(match.group(2)), depth, match.group(4)))
+        total = sum(cumulative for cumulative, depth, _ in rows if depth == 0)
+        lines += [f"Total import time: {total / 1e6:.3f} s.", ""]
+        lines += [f"Slowest imports, cumulative, two levels deep (top {top}):", ""]
+        ranked = sorted((r for r in rows if r[1] <= 1), key=lambda r: -r[0])[:top]
+        lines += [f"- {cum / 1e3:7.1f} ms: {'  ' * depth}{name}" for cum, depth, name in ranked]
+        lines.append("")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return "\n".join(lines)
+
+
+def _profile_line(item: tuple[Any, Any]) -> str:
+    (filename, line, function), (_, calls, own, cumulative, _) = item
+    return (
+        f"- {own:6.2f} s own, {cumulative:6.2f} s cum, {calls:>8} calls: "
+        f"{function} ({_short_path(filename)}:{line})"
+    )
 
 
 def _short_path(filename: str) -> str:
@@ -842,7 +903,7 @@ def main(argv: list[str] | None = None) -> int:
     log = RESULTS / f"run-{stamp}.log"
 
     if args.profile:
-        text = profile(corpus, log)
+        text = profile(corpus, log) + "\n" + import_profile(log)
         (RESULTS / "profile.md").write_text(text, encoding="utf-8")
         print(text)
         print(f"\nwritten to {(RESULTS / 'profile.md').relative_to(ROOT)}; .prof files beside it")
