@@ -656,7 +656,7 @@ def test_glossary_entries() -> None:
         ("Triumvirate", "Stalin, Zinoviev and Kamenev.", 6, TermKind.EXPLICIT),
         (
             "Wave speed",
-            "v = f\\lambda, over two lines. A second paragraph.",
+            "$v = f\\lambda$, over two lines. A second paragraph.",
             9,
             TermKind.EXPLICIT,
         ),

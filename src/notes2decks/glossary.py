@@ -58,8 +58,8 @@ from .model import (
     Strong,
     TermKind,
     Text,
-    block_text,
-    inline_text,
+    block_source,
+    inline_source,
 )
 
 if TYPE_CHECKING:
@@ -425,10 +425,12 @@ def _flatten(inlines: Inlines) -> tuple[str, list[tuple[int, int]], list[tuple[i
         for node in nodes:
             start = length
             if isinstance(node, Text):
-                parts.append(node.text)
-                length += len(node.text)
+                # Written as a definition shows it: formulas in dollars (`inline_source`).
+                text = inline_source((node,))
+                parts.append(text)
+                length += len(text)
             elif isinstance(node, Code | Math):
-                text = node.text if isinstance(node, Code) else node.source
+                text = inline_source((node,))
                 parts.append(text)
                 length += len(text)
                 masked.append((start, length))
@@ -1481,8 +1483,8 @@ def _flashcard_entries(deck: Deck) -> list[GlossaryEntry]:
     for card in deck.cards:
         if card.kind not in (CardKind.BASIC, CardKind.REVERSED):
             continue
-        front = _SPACES.sub(" ", inline_text(card.front)).strip()
-        back = _SPACES.sub(" ", block_text(card.back)).strip()
+        front = _SPACES.sub(" ", inline_source(card.front)).strip()
+        back = _SPACES.sub(" ", block_source(card.back)).strip()
         if not front or not back:
             continue
         entry = _definition_pair(front, back)

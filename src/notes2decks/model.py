@@ -8,6 +8,7 @@ or reportlab.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,7 +262,8 @@ class GlossaryEntry:
     term: str
     """The term as it should be listed."""
     definition: str
-    """The definition, as plain text (math source kept as written)."""
+    """The definition, as plain text; formulas keep their dollars (`$v = f\\lambda$`), as
+    `inline_source` writes them and `split_math` reads them back."""
     source: SourceRef
     """Where the term is defined or first explained."""
     kind: TermKind = TermKind.EXPLICIT
@@ -328,6 +330,80 @@ def inline_text(inlines: Inlines) -> str:
         elif isinstance(node, LineBreak):
             parts.append("\n")
     return "".join(parts)
+
+
+# A dollar in text that could open a formula: followed by something other than a space or a
+# digit (prices such as "$5" never open one, by pandoc's rule), or by whatever comes next.
+_OPENING_DOLLAR = re.compile(r"\$(?=[^\s\d]|\Z)")
+# pandoc's rule, as Markdown notes follow it: `$` then a non-space, a non-space then `$` not
+# followed by a digit; `$$...$$` is a display formula; `\$` is a literal dollar.
+_MATH_IN_TEXT = re.compile(
+    r"\\\$"
+    r"|\$\$(?P<display>[^$]*?[^$\s][^$]*?)\$\$"
+    r"|(?<!\\)(?<!(?<!\\)\$)\$(?=\S)(?P<inline>(?:[^$\\\n]|\\.)+?)(?<=\S)\$(?!\d)"
+)
+
+
+def inline_source(inlines: Inlines) -> str:
+    """Plain text like `inline_text`, but formulas keep their dollars (`$x$`, `$$x$$`).
+
+    The text still says where its math is, so a definition can show it typeset again
+    (`split_math`). A dollar of the text that could open a formula is written `\\$`.
+    """
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text | Code):
+            parts.append(_OPENING_DOLLAR.sub(r"\\$", node.text))
+        elif isinstance(node, Math):
+            parts.append(f"$${node.source}$$" if node.display else f"${node.source}$")
+        elif isinstance(node, Emphasis | Strong | Cloze | Link):
+            parts.append(inline_source(node.children))
+        elif isinstance(node, Image):
+            parts.append(node.alt)
+        elif isinstance(node, LineBreak):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def block_source(blocks: Blocks) -> str:
+    """The plain text of blocks, joined by newlines, with formulas in dollars (`inline_source`)."""
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph | Heading):
+            lines.append(inline_source(block.children))
+        elif isinstance(block, BulletList):
+            lines.extend(block_source(item.children) for item in block.items)
+        elif isinstance(block, CodeBlock):
+            lines.append(block.code.rstrip("\n"))
+        elif isinstance(block, MathBlock):
+            lines.append(f"$${block.source}$$")
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                lines.append(" | ".join(inline_source(cell) for cell in row))
+    return "\n".join(lines)
+
+
+def split_math(text: str) -> Inlines:
+    """Text with formulas in dollars, as `inline_source` writes it, back as Text and Math nodes."""
+    parts: list[Inline] = []
+    plain: list[str] = []
+    pos = 0
+    for match in _MATH_IN_TEXT.finditer(text):
+        plain.append(text[pos : match.start()])
+        pos = match.end()
+        if match.group() == "\\$":
+            plain.append("$")
+            continue
+        if any(plain):
+            parts.append(Text("".join(plain)))
+        plain = []
+        display = match.group("display")
+        source = display if display is not None else match.group("inline")
+        parts.append(Math(source.strip(), display is not None))
+    plain.append(text[pos:])
+    if any(plain):
+        parts.append(Text("".join(plain)))
+    return tuple(parts)
 
 
 def block_lines(blocks: Blocks) -> list[str]:

@@ -50,6 +50,7 @@ from ..model import (
     SourceRef,
     Strong,
     inline_text,
+    split_math,
 )
 from ..options import BuildOptions
 from .html import Renderer
@@ -392,7 +393,8 @@ def plan_notes(
             glossary_type,
             (
                 html.escape(entry.term, quote=False),
-                html.escape(entry.definition, quote=False).replace("\n", "<br>"),
+                # Formulas are kept in dollars in definitions: shown as MathJax like the cards'.
+                renderer.inlines(split_math(entry.definition), entry.source).replace("\n", "<br>"),
                 title,
                 html.escape(source_name, quote=False),
             ),

@@ -41,7 +41,7 @@ from ..model import (
     Table,
     Text,
     ThematicBreak,
-    block_lines,
+    block_source,
     inline_text,
 )
 from . import ReadContext
@@ -302,7 +302,8 @@ class Converter:
                 terms.append((" ".join(term.split()), block_line(token)))
             elif token.type == "dd_open":
                 body = self.blocks(index + 1, end, cards=False)
-                text = " ".join(" ".join(block_lines(tuple(body))).split())
+                # Formulas keep their dollars, so exporters can typeset them again.
+                text = " ".join(block_source(tuple(body)).split())
                 first = next((t for t in self.tokens[index + 1 : end] if t.map), token)
                 definitions.append((text, block_line(first)))
             index = end + 1
