@@ -637,6 +637,25 @@ def test_math_inline_and_display() -> None:
     )
 
 
+def test_display_math_after_a_line_of_text_and_with_blank_lines_inside() -> None:
+    # As students write it in Obsidian: no blank line before `$$`, and a spaced-out derivation.
+    text = (
+        "## T\nProve that:\n$$\n\\begin{array}{c}\na}} \\\\\n\nb\n\\end{array}\n$$\nSo it holds.\n"
+    )
+    (card,) = deck_of(text).cards
+    assert card.back == (
+        Paragraph((Text("Prove that:"),), 2),
+        MathBlock("\\begin{array}{c}\na}} \\\\\nb\n\\end{array}"),
+        Paragraph((Text("So it holds."),), 10),
+    )
+    # A `$$` that is never closed stays text, and does not swallow the rest of the notes.
+    (card,) = deck_of("## T\nIt costs $$5.\n\nNext fact.\n").cards
+    assert [b.children for b in card.back if isinstance(b, Paragraph)] == [
+        (Text("It costs $$5."),),
+        (Text("Next fact."),),
+    ]
+
+
 @pytest.mark.parametrize("line", ["$ x $ is text", "a \\$5 b $c", "$5$6", "price: 3$ and 4$"])
 def test_dollars_that_are_not_math(line: str) -> None:
     (card,) = deck_of(f"## T\n{line}\n").cards

@@ -146,7 +146,9 @@ class Converter:
                 language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
                 result.append(CodeBlock(token.content.rstrip("\n"), language))
             elif kind in ("math_block", "math_block_label"):
-                result.append(MathBlock(token.content.strip()))
+                # Blank lines are a LaTeX error inside a formula: they only spaced out the notes.
+                lines = [line for line in token.content.strip().split("\n") if line.strip()]
+                result.append(MathBlock("\n".join(lines)))
             elif kind == "hr":
                 result.append(ThematicBreak())
             elif kind == "html_block":

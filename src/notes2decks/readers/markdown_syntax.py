@@ -24,13 +24,16 @@ from collections.abc import Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline, escape, image, newline
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_block_dollar
 
 InlineRule = Callable[[StateInline, bool], bool]
+BlockRule = Callable[[StateBlock, int, int, bool], bool]
 
 # Deeper than this, markdown-it stops parsing a container: the reader warns when notes get there.
 MAX_NESTING = 50
@@ -107,13 +110,22 @@ def _build() -> MarkdownIt:
     md.use(deflist_plugin)
     # Prices: "$5 and $10" is not math because a digit touches a dollar, and "$ 5" is not math
     # because a space follows the opening dollar. `$$...$$` inside a paragraph is display math.
+    # A `$$` block may hold blank lines, as Obsidian and MathJax allow (students space out long
+    # derivations); one never closed is not math, so it cannot swallow the rest of the notes.
     md.use(
         dollarmath_plugin,
         allow_space=False,
         allow_digits=False,
         double_inline=True,
         allow_labels=False,
-        allow_blank_lines=False,
+        allow_blank_lines=True,
+    )
+    # A `$$` line right after a line of text starts a display formula, as in Obsidian, Typora
+    # and MathJax; the plugin's rule alone would read it as more of the paragraph.
+    md.block.ruler.at(
+        "math_block",
+        _probing(math_block_dollar(allow_labels=False, allow_blank_lines=True)),
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )
     md.inline.ruler.before("escape", "cloze", _cloze)
     md.inline.ruler.before("escape", "cloze_mark", _mark)
@@ -124,6 +136,25 @@ def _build() -> MarkdownIt:
     # Escaped characters stay separate tokens, so that `\::` or `Q\:` is never card syntax.
     md.core.ruler.disable("text_join")
     return md
+
+
+def _probing(rule: BlockRule) -> BlockRule:
+    """A block rule that honours `silent`, so that it may interrupt a paragraph.
+
+    The plugin's rule always emits its token; asked silently (does a formula start here?) it
+    would leave one behind, so its token is taken back and the line restored.
+    """
+
+    def probing(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if not silent:
+            return rule(state, start, end, False)
+        count, line = len(state.tokens), state.line
+        matched = rule(state, start, end, False)
+        del state.tokens[count:]
+        state.line = line
+        return matched
+
+    return probing
 
 
 # --------------------------------------------------------------------------- line numbers
