@@ -300,10 +300,34 @@ def test_intro_is_kept_and_makes_no_card() -> None:
 
 
 def test_a_second_h1_warns_and_becomes_a_card() -> None:
-    deck, warnings = read("# Title\n## A\nx\n# Second\ny\n")
-    assert deck.title == "Title"
-    assert kinds(deck) == [("revision", "A"), ("revision", "Second")]
-    assert warnings[0].line == 4 and "second '#' title" in warnings[0].message
+    deck, warnings = read("## A\nx\n# Late\ny\n")
+    assert deck.title == "Notes"
+    assert kinds(deck) == [("revision", "A"), ("revision", "Late")]
+    assert warnings[0].line == 3 and "second '#' title" in warnings[0].message
+
+
+def test_several_h1_headings_are_sections_and_the_file_names_the_topic() -> None:
+    # As in Obsidian, where the file's name is the note's title.
+    text = "> summary\n\n# Definition\nA fact.\n## Detail\nMore.\n# Parts\n## One\n1\n"
+    deck, warnings = read(text, name="current.md")
+    assert deck.title == "Current"
+    assert kinds(deck) == [
+        ("revision", "Definition"),
+        ("revision", "Detail"),
+        ("revision", "One"),
+    ]
+    assert [(w.line, "3 '#' headings" in w.message) for w in warnings] == [(7, False)]
+    assert "2 '#' headings" in warnings[0].message
+    assert deck_of("---\ntitle: T\n---\n# A\nx\n# B\ny\n").title == "T"
+
+
+def test_notes_without_sections_are_one_card() -> None:
+    deck = deck_of("# Junction\n\nA point where **three** wires meet.\n\n---\n")
+    assert kinds(deck) == [("revision", "Junction")]
+    assert deck.cards[0].source.line == 1 and deck.intro == ()
+    untitled = deck_of("> [!summary]\n> A note.\n", name="ohm's law.md")
+    assert kinds(untitled) == [("revision", "Ohm's law")]
+    assert untitled.cards[0].source.line == 1
 
 
 # --------------------------------------------------------------------------- revision cards
@@ -392,7 +416,7 @@ def test_empty_heading_is_an_error() -> None:
 
 
 def test_no_cards_is_an_error_that_says_what_a_card_is() -> None:
-    for text in ("# Title\n\nJust an introduction.\n", "## Glossary\n\nT\n: d\n", "\n"):
+    for text in ("# Title\n\n## Empty\n", "## Glossary\n\nT\n: d\n", "\n", "# Only\n---\n"):
         error = error_of(text)
         assert error.line == 0 and error.file == "notes.md"
         assert "'## Heading'" in error.message and "Q:" in error.message

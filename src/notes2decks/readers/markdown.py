@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from markdown_it.token import Token
 
 from ..model import (
+    Block,
     Card,
     CardKind,
     Deck,
@@ -28,6 +29,7 @@ from ..model import (
     Inlines,
     Paragraph,
     SourceRef,
+    Text,
     ThematicBreak,
     inline_text,
 )
@@ -128,7 +130,19 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
         if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2")
     ]
     first_h2 = next((i for i in headings if tokens[i].tag == "h2"), len(tokens))
-    title_at = next((i for i in headings if tokens[i].tag == "h1" and i < first_h2), None)
+    h1s = [i for i in headings if tokens[i].tag == "h1"]
+    # Several `#` headings are sections, as Obsidian and most note apps use them (the file's
+    # name is the title there): taking the first for the title would name every deck
+    # "Definition" and hide that section's text in the introduction.
+    sectioned = len(h1s) > 1
+    title_at = None if sectioned else next((i for i in h1s if i < first_h2), None)
+    if sectioned:
+        source = "the front matter" if meta.title else "the file name"
+        context.warning(
+            block_line(tokens[h1s[1]]),
+            f"the notes have {len(h1s)} '#' headings, so each was read as a card heading and "
+            f"the title comes from {source}; if the first is the title, make the others '##'",
+        )
     sections = [index for index in headings if index != title_at]
     intro_end = sections[0] if sections else len(tokens)
 
@@ -151,7 +165,7 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
         end = sections[number + 1] if number + 1 < len(sections) else len(tokens)
         heading = tokens[start]
         line = block_line(heading)
-        if heading.tag == "h1":
+        if heading.tag == "h1" and not sectioned:
             where = f"line {block_line(tokens[title_at])}" if title_at is not None else "above"
             context.warning(
                 line,
@@ -167,9 +181,10 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
         converter.drafts = []
         converter.cloze_context = (Paragraph(front, line),)
         body = converter.blocks(start + 3, end)
-        if any(not isinstance(block, Heading | ThematicBreak) for block in body):
+        if _has_facts(body):
             drafts.append(Draft(CardKind.REVISION, front, tuple(body), line, tags))
-        elif not converter.drafts:
+        elif not converter.drafts and not (sectioned and heading.tag == "h1"):
+            # (A bare `#` heading over `##` ones only groups them.)
             context.warning(
                 line,
                 f"the card {inline_text(front)!r} has nothing under its heading, so it was "
@@ -179,6 +194,13 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
             draft.tags = tags
         drafts.extend(converter.drafts)
 
+    if not drafts and _has_facts(intro):
+        # Notes without sections (a title and some text, a short Obsidian note) are one
+        # revision card: the topic on the front, its text behind.
+        front = title_inlines if title_at is not None else (Text(title),)
+        line = block_line(tokens[title_at]) if title_at is not None else _first_line(tokens)
+        drafts.append(Draft(CardKind.REVISION, front, tuple(intro), line))
+        intro = []
     if not drafts:
         raise context.error(0, f"these notes hold no cards: {_WHAT_A_CARD_IS}")
 
@@ -214,6 +236,15 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
         reader="markdown",
         extra=meta.extra,
     )
+
+
+def _has_facts(blocks: list[Block]) -> bool:
+    """True when blocks hold something to learn, not only sub-headings and rules."""
+    return any(not isinstance(block, Heading | ThematicBreak) for block in blocks)
+
+
+def _first_line(tokens: list[Token]) -> int:
+    return next((block_line(token) for token in tokens if token.map), 1)
 
 
 def _heading(converter: Converter, inline: Token, line: int) -> tuple[Inlines, tuple[str, ...]]:
