@@ -36,7 +36,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -285,13 +285,11 @@ def tidy_definition(text: str) -> str:
     return text
 
 
-@functools.cache
-def _frequencies() -> dict[str, int]:
+def _frequencies() -> Mapping[str, int]:
     """English word frequencies from the spell checker's dictionary (loaded once)."""
-    from spellchecker import SpellChecker
+    from .spelling import english_frequencies
 
-    words: dict[str, int] = dict(SpellChecker(distance=1).word_frequency.dictionary)
-    return words
+    return english_frequencies()
 
 
 def _frequency(word: str) -> int:

@@ -14,10 +14,15 @@ short words.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+import os
+import pickle
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -248,11 +253,7 @@ class Lexicon:
     @classmethod
     def load(cls) -> Lexicon:
         """pyspellchecker's English list (it ships with the package: nothing is downloaded)."""
-        from spellchecker import SpellChecker
-
-        checker = SpellChecker(language="en", distance=1)
-        frequencies: Mapping[str, int] = checker.word_frequency.dictionary
-        return cls(frequencies)
+        return cls(english_frequencies())
 
     def frequency(self, word: str) -> int:
         """How common a word is, 0 when it is not English; British spellings count as
@@ -422,3 +423,35 @@ def _one_rule(word: str) -> Iterator[str]:
 def english() -> Lexicon:
     """The English lexicon, loaded once per process."""
     return Lexicon.load()
+
+
+@functools.cache
+def english_frequencies() -> Mapping[str, int]:
+    """pyspellchecker's English word frequencies, loaded once per process.
+
+    Its packaged list is gzipped JSON that takes about 0.1 s to load, a fifth of a small build;
+    a pickled copy in the user's cache folder loads in a fifth of that. The copy is keyed by the
+    package's version and rebuilt whenever it is missing or unreadable.
+    """
+    from importlib.metadata import version
+
+    cache = _cache_folder() / f"en-frequencies-{version('pyspellchecker')}.pickle"
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError):
+        loaded = pickle.loads(cache.read_bytes())
+        if isinstance(loaded, dict) and loaded:
+            return loaded
+    from spellchecker import SpellChecker
+
+    words: dict[str, int] = dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+    with contextlib.suppress(OSError):
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".part")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(words, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    return words
+
+
+def _cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "notes2decks"
