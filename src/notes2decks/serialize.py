@@ -20,14 +20,31 @@ from .model import Deck
 SCHEMA_VERSION = 1
 
 
+# Build-time data that would make the JSON change on every save of the notes.
+_SKIPPED = frozenset({"modified"})
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    # dataclasses.fields() is slow enough to matter at 10,000 cards; a class's fields never change.
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls) if f.name not in _SKIPPED)
+        _FIELD_NAMES[cls] = names
+    return names
+
+
 def to_data(value: Any, base: Path | None = None) -> Any:
     """Convert a model value to JSON-ready data."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data: dict[str, Any] = {"type": type(value).__name__}
-        for f in dataclasses.fields(value):
-            if f.name in ("modified",):
-                continue
-            data[f.name] = to_data(getattr(value, f.name), base)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    cls = type(value)
+    if hasattr(cls, "__dataclass_fields__"):
+        data: dict[str, Any] = {"type": cls.__name__}
+        for name in _field_names(cls):
+            data[name] = to_data(getattr(value, name), base)
         return data
     if isinstance(value, enum.Enum):
         return value.value
