@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -179,18 +180,22 @@ def _strip_places(data: Any) -> Any:
     return data
 
 
-def _image_digests(node: Any, out: list[str]) -> None:
-    if isinstance(node, model.Image):
-        try:
-            out.append(hashlib.sha256(node.path.read_bytes()).hexdigest())
-        except OSError:
-            out.append("missing")
-    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-        for f in dataclasses.fields(node):
-            _image_digests(getattr(node, f.name), out)
-    elif isinstance(node, tuple):
-        for item in node:
-            _image_digests(item, out)
+@functools.lru_cache(maxsize=1024)
+def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
+    # Keyed by size and time as well, so an image edited during a --watch session is re-read.
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _image_digests(card: model.Card) -> list[str]:
+    digests: list[str] = []
+    for node in model.card_inlines(card):
+        if isinstance(node, model.Image):
+            try:
+                stat = node.path.stat()
+                digests.append(_file_digest(node.path, stat.st_size, stat.st_mtime_ns))
+            except OSError:
+                digests.append("missing")
+    return digests
 
 
 def _digest(value: Any) -> str:
@@ -200,8 +205,7 @@ def _digest(value: Any) -> str:
 
 def card_hash(card: Card, deck: Deck, base: Path) -> str:
     """A hash of what the card's note shows: changes when the note must update in Anki."""
-    images: list[str] = []
-    _image_digests((card.front, card.back), images)
+    images = _image_digests(card)
     content = _strip_places(to_data(dataclasses.replace(card, identity=""), base))
     return _digest([content, deck.title, list(deck.tags), images])
 

@@ -433,8 +433,13 @@ def block_text(blocks: Blocks) -> str:
 def walk_inlines(deck: Deck) -> Iterator[Inline]:
     """Every inline node of a deck's cards, depth first, fronts before backs."""
     for card in deck.cards:
-        yield from _walk(card.front)
-        yield from _walk_blocks(card.back)
+        yield from card_inlines(card)
+
+
+def card_inlines(card: Card) -> Iterator[Inline]:
+    """Every inline node of one card, depth first, front before back."""
+    yield from _walk(card.front)
+    yield from _walk_blocks(card.back)
 
 
 def _walk_blocks(blocks: Blocks) -> Iterator[Inline]:
