@@ -197,7 +197,7 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
     if not drafts and _has_facts(intro):
         # Notes without sections (a title and some text, a short Obsidian note) are one
         # revision card: the topic on the front, its text behind.
-        front = title_inlines if title_at is not None else (Text(title),)
+        front = title_inlines if title_at is not None and title_inlines else (Text(title),)
         line = block_line(tokens[title_at]) if title_at is not None else _first_line(tokens)
         drafts.append(Draft(CardKind.REVISION, front, tuple(intro), line))
         intro = []
