@@ -47,6 +47,7 @@ from notes2decks.model import (
     TermKind,
     Text,
     ThematicBreak,
+    facts,
     inline_text,
 )
 from notes2decks.readers import ReadContext, read_notes
@@ -752,7 +753,6 @@ def test_image_paths_as_written_are_not_url_encoded(tmp_path: Path) -> None:
         ("missing.png", "not found"),
         ("../outside.png", "outside the notes folder"),
         ("notes.txt", "is not a PNG"),
-        ("https://example.org/a.png", "web address"),
         ("a" * 300 + ".png", "cannot be read"),
         ("", "names no file"),
     ],
@@ -764,6 +764,81 @@ def test_image_errors(tmp_path: Path, src: str, message: str) -> None:
     (folder / "notes.txt").write_text("not an image")
     error = error_of(f"## T\nfact\n\nsee ![pic]({src})\n", folder)
     assert error.line == 4 and message in error.message
+
+
+def test_a_web_image_is_a_link_with_a_warning() -> None:
+    deck, warnings = read("## T\nsee ![a *wave*](https://example.org/a.png) here\n")
+    assert deck.cards[0].back == (
+        Paragraph(
+            (Text("see "), Link("https://example.org/a.png", (Text("a wave"),)), Text(" here")),
+            2,
+        ),
+    )
+    assert [(w.line, "on the web" in w.message) for w in warnings] == [(2, True)]
+    back = deck_of("## T\n![](http://x.org/p.gif)\n").cards[0].back
+    (link,) = [n for n in walk(back) if isinstance(n, Link)]
+    assert link == Link("http://x.org/p.gif", (Text("image"),))
+
+
+# --------------------------------------------------------------------------- Obsidian
+
+
+def test_wiki_links_show_their_text() -> None:
+    deck = deck_of("## T\nA [[Current|current]] in a [[Circuits]], see [[Ohm's law#Proof]].\n")
+    assert deck.cards[0].back == (
+        Paragraph((Text("A current in a Circuits, see Ohm's law > Proof."),), 2),
+    )
+    # A wiki-link never makes a `::` card or a cloze out of its brackets.
+    assert kinds(deck_of("## T\n[[a::b]] fact\n")) == [("revision", "T")]
+
+
+def test_embedded_pictures_are_found_in_the_whole_notes_folder(tmp_path: Path) -> None:
+    notes = tmp_path / "vault"
+    (notes / "topic").mkdir(parents=True)
+    (notes / "attachments" / "deep").mkdir(parents=True)
+    dot = (MARKDOWN / "images" / "dot.png").read_bytes()
+    (notes / "attachments" / "deep" / "cur_3.png").write_bytes(dot)
+    (notes / "topic" / "beside.png").write_bytes(dot)
+    text = "## T\n![[cur_3.png|350]] and ![[beside.png]]\n"
+    deck = deck_of(text, folder=notes, name="topic/current.md")
+    images = [n for n in walk(deck.cards[0].back) if isinstance(n, Image)]
+    assert [i.path for i in images] == [
+        (notes / "attachments" / "deep" / "cur_3.png").resolve(),
+        (notes / "topic" / "beside.png").resolve(),
+    ]
+    assert [i.alt for i in images] == ["", ""]
+    error = error_of("## T\nfact\n![[missing.png]]\n", notes)
+    assert error.line == 3 and "'missing.png' not found" in error.message
+
+
+def test_embedded_notes_show_their_name_with_a_warning() -> None:
+    deck, warnings = read("## T\n![[Other note#Part]]\n")
+    assert facts(deck.cards[0]) == ["Other note > Part"]
+    assert [(w.line, "embeds another note" in w.message) for w in warnings] == [(2, True)]
+
+
+def test_callouts_lose_their_marker_and_keep_a_bold_title() -> None:
+    text = (
+        "## T\n> [!warning]- Where did $a$ come from?\nLazy text.\n> More.\n\n"
+        "> [!summary]\n> Just text.\n\n> A plain quote.\n"
+    )
+    deck = deck_of(text)
+    assert deck.cards[0].back == (
+        Paragraph((Strong((Text("Where did "), Math("a"), Text(" come from?"))),), 2),
+        Paragraph((Text("Lazy text. More."),), 3),
+        Paragraph((Strong((Text("Summary"),)),), 6),
+        Paragraph((Text("Just text."),), 7),
+        Paragraph((Text("A plain quote."),), 9),
+    )
+
+
+def test_embedded_videos_are_left_out_with_a_warning() -> None:
+    iframe = '<iframe width="560" src="https://www.youtube.com/embed/x"></iframe>'
+    deck, warnings = read(f"## Resources\n{iframe}\n\n## T\nfact\n\n<div>kept</div>\n")
+    assert kinds(deck) == [("revision", "T")]
+    assert facts(deck.cards[0]) == ["fact", "<div>kept</div>"]
+    assert [w.line for w in warnings] == [2, 1]
+    assert "<iframe> cannot be shown on a card" in warnings[0].message
 
 
 # --------------------------------------------------------------------------- tags

@@ -9,6 +9,7 @@ line are looked at, so `::` inside code, math, a link or a cloze is never card s
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,6 +53,15 @@ from .markdown_syntax import MAX_NESTING
 _SEPARATOR = re.compile(r"(?<!\S)(:::?)(?!\S)")
 _LABEL = re.compile(r"([QA]):(?=\s|$)")
 _COMMENT = re.compile(r"<!--(?:>|->|.*?-->|.*\Z)", re.DOTALL)
+# `> [!note]`, `> [!tip]- Title`: the first line of an Obsidian callout.
+_CALLOUT = re.compile(r"^\[!([A-Za-z][\w-]*)\][+-]?[ \t]*")
+# HTML that embeds a video, a page or a script: nothing a card can show.
+_MEDIA = re.compile(
+    r"<(iframe|video|audio|object|embed|script|style)\b[^>]*?(?:/>|>.*?</\1\s*>|>)",
+    re.IGNORECASE | re.DOTALL,
+)
+_WEB_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"})
 _ALIGN = {"text-align:left": Align.LEFT, "text-align:center": Align.CENTER}
 _ALIGN["text-align:right"] = Align.RIGHT
 
@@ -114,6 +124,7 @@ class Converter:
         self._shorthand = 1
         self._warned_depth = False
         self._images: dict[str, Path] = {}
+        self._vault: dict[str, list[Path]] | None = None
 
     # ----------------------------------------------------------------------- blocks
 
@@ -141,7 +152,10 @@ class Converter:
                     result.append(listed)
             elif kind == "blockquote_open":
                 # The model has no quotes; the quoted text is kept as ordinary text.
-                result.extend(self.blocks(index + 1, end, cards=cards))
+                callout = self.callout(index, end, cards=cards)
+                if callout is None:
+                    callout = self.blocks(index + 1, end, cards=cards)
+                result.extend(callout)
             elif kind in ("fence", "code_block"):
                 language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
                 result.append(CodeBlock(token.content.rstrip("\n"), language))
@@ -178,9 +192,49 @@ class Converter:
         first = opening.attrs.get("start", 1) if ordered else 1
         return BulletList(tuple(items), ordered, int(first) if isinstance(first, int) else 1)
 
+    def callout(self, start: int, stop: int, *, cards: bool) -> list[Block] | None:
+        """An Obsidian callout (`> [!note] Title` and its text), or None for a plain quote.
+
+        The `[!type]` marker is dropped and the title (or the type, when there is no title)
+        becomes a bold line over the callout's text.
+        """
+        tokens = self.tokens
+        if start + 2 >= stop or tokens[start + 1].type != "paragraph_open":
+            return None
+        inline = tokens[start + 2]
+        children = inline.children or []
+        match = _CALLOUT.match(children[0].content) if children else None
+        if match is None or children[0].type != "text":
+            return None
+        head_end = next(
+            (i for i, t in enumerate(children) if t.type in ("softbreak", "hardbreak")),
+            len(children),
+        )
+        first = children[0].copy(content=children[0].content[match.end() :])
+        title = strip_inlines(self.inlines([first, *children[1:head_end]], where="a title"))
+        line = block_line(tokens[start + 1])
+        result: list[Block] = [
+            Paragraph((Strong(title or (Text(match.group(1).capitalize()),)),), line)
+        ]
+        rest = children[head_end + 1 :]
+        if rest:
+            rest_line = int(children[head_end].meta.get("line", line + 1))
+            result.extend(self.paragraph(inline.copy(children=rest), rest_line, cards=cards))
+        result.extend(self.blocks(self.closes[start + 1] + 1, stop, cards=cards))
+        return result
+
     def html_block(self, token: Token) -> list[Block]:
-        """Raw HTML is shown as the text it is, never rendered; comments are dropped."""
+        """Raw HTML is shown as the text it is, never rendered; comments are dropped, and so are
+        embedded videos and pages (`<iframe>` and the like), which a card cannot show."""
         content = token.content
+        if _MEDIA.search(content):
+            names = sorted({m.group(1).lower() for m in _MEDIA.finditer(content)})
+            content = _MEDIA.sub("", content)
+            self.context.warning(
+                block_line(token),
+                f"{', '.join(f'<{n}>' for n in names)} cannot be shown on a card (a video or an "
+                "embedded page); it was left out. Put a link to it instead",
+            )
         if "<!--" in content:
             last = content.rfind("<!--")
             if "-->" not in content[last:] and not content[last:].startswith(("<!-->", "<!--->")):
@@ -469,6 +523,8 @@ class Converter:
                     out.append(Text(token.content))
             elif kind == "image":
                 out.append(self.image(token))
+            elif kind == "wikilink":
+                out.append(self.wikilink(token))
             elif token.nesting == 1:
                 if kind == "cloze_open" and where:
                     raise self.context.error(
@@ -503,10 +559,43 @@ class Converter:
             return (Cloze(int(number), strip_inlines(children), hint),)
         return children
 
-    def image(self, token: Token) -> Image:
+    def wikilink(self, token: Token) -> Inline:
+        """An Obsidian wiki-link as its text, an embedded picture as an image."""
+        line = int(token.meta.get("line", 0))
+        target, alias = str(token.meta["target"]), str(token.meta["alias"])
+        name = target.split("#", 1)[0].strip()
+        if token.meta.get("embed") and Path(name).suffix.lower() in _IMAGE_SUFFIXES:
+            # `|300` after an embedded picture is its width, not its description.
+            return self.image_file(name, "", line, vault=True)
+        # `[[Note#Heading]]` shows as Obsidian shows it: "Note > Heading".
+        shown = alias or " > ".join(part.strip() for part in target.split("#") if part.strip())
+        if token.meta.get("embed"):
+            self.context.warning(
+                line,
+                f"![[{target}]] embeds another note, which a card cannot hold; its name is "
+                "shown instead",
+            )
+        return Text(shown)
+
+    def image(self, token: Token) -> Inline:
         line = int(token.meta.get("line", 0))
         src = str(token.attrs.get("src", "")).strip()
         alt = inline_text(self.inlines(token.children or [], where="an image's description"))
+        if _WEB_ADDRESS.match(src):
+            # Anki and print need the picture itself; the address is kept as a link to it.
+            self.context.warning(
+                line,
+                f"the image {src[:80]!r} is on the web, so it is shown as a link; download it "
+                "next to the notes and write its file name to show the picture",
+            )
+            return Link(src, (Text(" ".join(alt.split()) or "image"),))
+        return self.image_file(src, alt, line)
+
+    def image_file(self, src: str, alt: str, line: int, *, vault: bool = False) -> Image:
+        """An image file the notes name; with `vault`, looked for by name in the whole notes
+        folder too, as Obsidian finds embedded pictures."""
+        if vault and src:
+            src = self._find_in_vault(src)
         if not src:
             raise self.context.error(line, f"the image {alt!r} names no file: write ![{alt}](path)")
         path = self._images.get(src)
@@ -514,6 +603,28 @@ class Converter:
             path = self.context.resolve_image(src, line)
             self._images[src] = path
         return Image(src, path, " ".join(alt.split()))
+
+    def _find_in_vault(self, name: str) -> str:
+        """The path, relative to the notes file, of a file named like `name`: beside the notes,
+        from the notes folder, or anywhere under it (the shortest path wins, as in Obsidian).
+        `name` itself when there is none, so that the usual error says it is missing."""
+        here = self.context.path.parent
+        root = self.context.root
+        for candidate in (here / name, root / name):
+            if candidate.is_file():
+                return os.path.relpath(candidate, here)
+        if self._vault is None:
+            found: dict[str, list[Path]] = {}
+            for folder, dirs, files in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for file in files:
+                    found.setdefault(file.casefold(), []).append(Path(folder) / file)
+            self._vault = found
+        matches = self._vault.get(Path(name).name.casefold(), [])
+        if not matches:
+            return name
+        best = min(matches, key=lambda path: (len(path.parts), path.as_posix()))
+        return os.path.relpath(best, here)
 
 
 # --------------------------------------------------------------------------- line helpers

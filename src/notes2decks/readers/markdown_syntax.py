@@ -130,6 +130,7 @@ def _build() -> MarkdownIt:
     md.inline.ruler.before("escape", "cloze", _cloze)
     md.inline.ruler.before("escape", "cloze_mark", _mark)
     md.inline.ruler.before("escape", "cloze_stray", _stray_close)
+    md.inline.ruler.before("link", "wikilink", _wikilink)
     for name, rule in (("newline", newline), ("escape", escape), ("image", image)):
         md.inline.ruler.at(name, _stamped(rule))
     md.core.ruler.at("inline", _inline_with_lines)
@@ -216,6 +217,37 @@ def _error(state: StateInline, pos: int, message: str) -> MarkdownSyntaxError:
 def _snippet(src: str, pos: int, size: int = 30) -> str:
     text = src[pos : pos + size].split("\n", 1)[0]
     return text + ("..." if len(src) > pos + len(text) and len(text) == size else "")
+
+
+# --------------------------------------------------------------------------- wiki-links
+
+# `[[target]]`, `[[target#heading|shown text]]`, and embeds `![[picture.png|300]]`.
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
+
+
+def _wikilink(state: StateInline, silent: bool) -> bool:
+    """Obsidian's wiki-links and embeds, as one `wikilink` token.
+
+    `meta` holds the target, the text after `|` (the shown text of a link, the size of an
+    embedded picture), whether it is an embed (`![[...]]`) and its line.
+    """
+    src, pos = state.src, state.pos
+    if src[pos] not in "![" or not src.startswith(("[[", "![["), pos):
+        return False
+    match = _WIKILINK.match(src, pos)
+    if match is None or match.end() > state.posMax or not match.group(2).strip():
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.markup = match.group()
+        token.meta = {
+            "target": match.group(2).strip(),
+            "alias": (match.group(3) or "").strip(),
+            "embed": bool(match.group(1)),
+            "line": line_at(state, pos),
+        }
+    state.pos = match.end()
+    return True
 
 
 # --------------------------------------------------------------------------- cloze rules
