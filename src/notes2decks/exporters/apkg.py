@@ -22,6 +22,7 @@ DEFLATE, so the same input gives the same bytes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import html
 import json
@@ -586,11 +587,28 @@ def _deck_json(name: str, ident: int, description: str) -> dict[str, Any]:
     }
 
 
-def write_collection(db_path: Path, notes: list[PlannedNote], deck: Deck) -> None:
-    """Write the notes into a new legacy (schema 11) collection file, which every Anki imports."""
+@functools.cache
+def _empty_collection() -> bytes:
+    """An empty legacy (schema 11) collection file: made once per process, copied per package,
+    because running the schema script is a good part of writing a small package."""
     from genanki.apkg_col import APKG_COL
     from genanki.apkg_schema import APKG_SCHEMA
 
+    with tempfile.TemporaryDirectory(prefix="notes2decks-") as folder:
+        path = Path(folder) / "empty.anki2"
+        conn = sqlite3.connect(path)
+        try:
+            conn.executescript(APKG_SCHEMA)
+            conn.executescript(APKG_COL)
+            conn.commit()
+        finally:
+            conn.close()
+        return path.read_bytes()
+
+
+def write_collection(db_path: Path, notes: list[PlannedNote], deck: Deck) -> None:
+    """Write the notes into a new legacy (schema 11) collection file, which every Anki imports."""
+    db_path.write_bytes(_empty_collection())
     deck_names = sorted({note.deck for note in notes} | {deck.deck_path})
     deck_ids = {name: deck_id(name) for name in deck_names}
     used_types = sorted({note.note_type.key for note in notes})
@@ -598,8 +616,9 @@ def write_collection(db_path: Path, notes: list[PlannedNote], deck: Deck) -> Non
     conn = sqlite3.connect(db_path)
     try:
         cursor = conn.cursor()
-        cursor.executescript(APKG_SCHEMA)
-        cursor.executescript(APKG_COL)
+        # A scratch file in a temporary folder: no journal, no waiting for the disk.
+        cursor.execute("PRAGMA journal_mode = OFF")
+        cursor.execute("PRAGMA synchronous = OFF")
         (decks_text,) = cursor.execute("SELECT decks FROM col").fetchone()
         decks = json.loads(decks_text)
         description = html.escape(deck.title, quote=False)
