@@ -687,6 +687,26 @@ def machine() -> dict[str, Any]:
     }
 
 
+def source_state() -> str:
+    """The commit measured, and how many files under src/ differ from it."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+    return f"commit {head}" + (f" with {len(dirty)} changed file(s) under src/" if dirty else "")
+
+
 def _size(nbytes: int) -> str:
     return f"{nbytes / 1e6:.1f} MB" if nbytes >= 100_000 else f"{nbytes / 1e3:.0f} kB"
 
@@ -696,7 +716,8 @@ def markdown_report(bench: Bench, info: dict[str, Any], checks: list[Check]) -> 
     lines = [
         f"Run of {info['date']} on {m['cpus']} x {m['cpu_model']}, {m['memory_mb']} MB RAM, "
         f"Python {m['python']}, {m['platform']}; genanki {m['versions'].get('genanki', '?')}, "
-        f"reportlab {m['versions'].get('reportlab', '?')} (rl_accel {m['rl_accel']}).",
+        f"reportlab {m['versions'].get('reportlab', '?')} (rl_accel {m['rl_accel']}); "
+        f"notes2decks at {info['source']}.",
         "",
         f"Corpus: {info['corpus']}. Each figure is the median of {bench.repeat} run(s) in a "
         "fresh process, start-up included.",
@@ -934,6 +955,7 @@ def main(argv: list[str] | None = None) -> int:
     info: dict[str, Any] = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": machine(),
+        "source": source_state(),
         "corpus": make_corpus.describe(corpus),
         "corpus_args": {"files": files, "cards": cards, "seed": args.seed},
         "repeat": repeat,
