@@ -252,15 +252,7 @@ def read_notes_text(
     path = Path(path)
     file = file or str(path)
     root = Path(root) if root is not None else path.parent
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NotesError("no such file", file) from None
-    except IsADirectoryError:
-        raise NotesError("this is a folder, not a notes file", file) from None
-    except OSError as exc:
-        raise NotesError(f"cannot read the file: {exc.strerror}", file) from None
-    text = decode(data, file, warn)
+    text = decode(read_notes_bytes(path, file), file, warn)
     spec = reader_for(path.suffix, text)
     if spec is None:
         raise NotesError(f"no reader for {path.suffix!r} files", file)
