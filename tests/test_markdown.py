@@ -808,7 +808,7 @@ def test_embedded_pictures_are_found_in_the_whole_notes_folder(tmp_path: Path) -
     ]
     assert [i.alt for i in images] == ["", ""]
     error = error_of("## T\nfact\n![[missing.png]]\n", notes)
-    assert error.line == 3 and "'missing.png' not found" in error.message
+    assert error.line == 3 and "'missing.png' not found beside the notes or any" in error.message
 
 
 def test_embedded_notes_show_their_name_with_a_warning() -> None:

@@ -595,7 +595,7 @@ class Converter:
         """An image file the notes name; with `vault`, looked for by name in the whole notes
         folder too, as Obsidian finds embedded pictures."""
         if vault and src:
-            src = self._find_in_vault(src)
+            src = self._find_in_vault(src, line)
         if not src:
             raise self.context.error(line, f"the image {alt!r} names no file: write ![{alt}](path)")
         path = self._images.get(src)
@@ -604,10 +604,9 @@ class Converter:
             self._images[src] = path
         return Image(src, path, " ".join(alt.split()))
 
-    def _find_in_vault(self, name: str) -> str:
+    def _find_in_vault(self, name: str, line: int) -> str:
         """The path, relative to the notes file, of a file named like `name`: beside the notes,
-        from the notes folder, or anywhere under it (the shortest path wins, as in Obsidian).
-        `name` itself when there is none, so that the usual error says it is missing."""
+        from the notes folder, or anywhere under it (the shortest path wins, as in Obsidian)."""
         here = self.context.path.parent
         root = self.context.root
         for candidate in (here / name, root / name):
@@ -622,7 +621,11 @@ class Converter:
             self._vault = found
         matches = self._vault.get(Path(name).name.casefold(), [])
         if not matches:
-            return name
+            raise self.context.error(
+                line,
+                f"image {name[:80]!r} not found beside the notes or anywhere in the notes folder "
+                f"{root}; copy it there (Obsidian keeps pictures in the vault's attachment folder)",
+            )
         best = min(matches, key=lambda path: (len(path.parts), path.as_posix()))
         return os.path.relpath(best, here)
 
