@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import os
 import shutil
+import sys
 import tempfile
 import time
 import traceback
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from . import __version__
 from .cache import BuildCache
@@ -31,6 +33,8 @@ from .registry import EXPORTERS, load, notes_suffixes
 COMBINED_GLOSSARY = "glossary.csv"
 # Where lock files go when the notes' own folder is read-only.
 LOCKS = ".notes2decks-locks"
+# Each notes file's outputs are written into a staging folder in the output folder first.
+STAGING_PREFIX = ".notes2decks-staging-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,11 +296,89 @@ def _staging_folder(out: Path, given: Path | None) -> Iterator[Path]:
         yield given
         return
     out.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=".notes2decks-", dir=out))
+    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    owner: IO[bytes] | None = None
     try:
+        owner = _own(folder)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        if owner is not None:
+            owner.close()
+
+
+# A staging folder holds an `owner` file that its build keeps open (and, on POSIX, locked) until
+# the folder is removed. A build that is killed cannot remove its folder, but the system closes
+# its files, so the next build can tell an abandoned folder from one that a build running at
+# the same time (a --watch in another terminal) is still writing.
+_OWNER = "owner"
+# Between making a folder and opening its owner file a build spends a moment; a folder without
+# an owner file that is older than this was left by a build killed in that moment.
+_UNOWNED_GRACE = 10.0
+
+if sys.platform == "win32":
+
+    def _own(folder: Path) -> IO[bytes]:
+        # Windows does not delete a file that is open, which is the lock.
+        return open(folder / _OWNER, "wb")
+
+    def _owner_gone(owner: Path) -> bool:
+        try:
+            owner.unlink()
+        except PermissionError:
+            return False
+        return True
+
+else:
+    import fcntl
+
+    def _own(folder: Path) -> IO[bytes]:
+        handle = open(folder / _OWNER, "wb")  # noqa: SIM115 - held open while the folder lives
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise
+        return handle
+
+    def _owner_gone(owner: Path) -> bool:
+        with open(owner, "rb") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+
+def remove_abandoned_staging(out: Path) -> list[Path]:
+    """Remove the staging folders that killed builds left in `out`; returns what was removed.
+
+    Only folders named with `STAGING_PREFIX` are looked at, and only those whose build is gone:
+    the lock folder, the cache and the staging folders of a build still running are kept.
+    """
+    removed: list[Path] = []
+    try:
+        entries = sorted(out.iterdir())
+    except OSError:
+        return removed
+    for folder in entries:
+        if not folder.name.startswith(STAGING_PREFIX) or folder.is_symlink():
+            continue
+        try:
+            if not folder.is_dir():
+                continue
+            abandoned = _owner_gone(folder / _OWNER)
+        except FileNotFoundError:
+            try:
+                abandoned = time.time() - folder.stat().st_mtime > _UNOWNED_GRACE
+            except OSError:
+                continue
+        except OSError:
+            continue
+        if abandoned:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def _build_one(args: tuple[NotesFile, Path, BuildOptions]) -> FileResult:
@@ -330,6 +412,7 @@ def build(
         ) from None
     if not os.access(out, os.W_OK):
         raise NotesError("the output folder cannot be written; choose another with -o", str(out))
+    remove_abandoned_staging(out)
 
     cache = BuildCache.load(out)
     todo: list[NotesFile] = []
