@@ -1,9 +1,16 @@
-"""Writing outputs so that an interrupted build never leaves a half-written file."""
+"""Writing outputs so that an interrupted build never leaves a half-written file.
+
+A killed writer cannot remove its temporary file, so on POSIX each writer holds a lock on its
+temporary file while it writes, and the next write of the same file removes the unlocked ones:
+those whose writers are gone.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +26,42 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
+if sys.platform == "win32":
+
+    def _claim(fd: int) -> None:
+        # Windows cannot rename a file that is open, so its temporaries stay unclaimed.
+        os.close(fd)
+
+    def _release(fd: int) -> None:
+        pass
+
+    def _remove_abandoned(dest: Path) -> None:
+        pass
+
+else:
+    import fcntl
+
+    def _claim(fd: int) -> None:
+        # Without locks (some network file systems) a temporary is simply never cleaned: the
+        # cleaner cannot take the lock either.
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _release(fd: int) -> None:
+        os.close(fd)
+
+    def _remove_abandoned(dest: Path) -> None:
+        """Remove the temporary files of `dest` whose writers were killed."""
+        pattern = f".{glob.escape(dest.name)}.*.part"
+        for leftover in dest.parent.glob(pattern):
+            try:
+                with open(leftover, "rb") as handle:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    leftover.unlink()
+            except OSError:
+                continue  # being written by a live writer, or already gone
+
+
 @contextlib.contextmanager
 def atomic_path(dest: Path) -> Iterator[Path]:
     """Yield a temporary path beside `dest`; when the block succeeds, rename it onto `dest`.
@@ -27,11 +70,12 @@ def atomic_path(dest: Path) -> Iterator[Path]:
     temporary file is removed and `dest` keeps its previous content.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(dest)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    os.close(fd)
     tmp = Path(tmp_name)
-    os.chmod(tmp, _FILE_MODE)
     try:
+        _claim(fd)
+        os.chmod(tmp, _FILE_MODE)
         yield tmp
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -40,6 +84,8 @@ def atomic_path(dest: Path) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+    finally:
+        _release(fd)
 
 
 def write_bytes(dest: Path, data: bytes) -> None:
