@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -323,6 +324,8 @@ class Bench:
         self.files: list[dict[str, Any]] = data["files"]
         self.cards = sum(len(item["cards"]) for item in self.files)
         self.make_deck = make_deck_command()
+        self.source = source_digest()
+        self.source_changed: list[str] = []
 
     def close(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)
@@ -371,8 +374,19 @@ class Bench:
             yield number
 
     def record(self, result: Result) -> Result:
+        # The cache keys on the tool's source, so an edit during a measurement makes it rebuild
+        # (and a mix of versions is no measurement): flag it rather than report it as if clean.
+        source = source_digest()
+        if source != self.source:
+            self.source = source
+            self.source_changed.append(result.name)
+            result.detail = (result.detail + "; " if result.detail else "") + (
+                "the source under src/ changed during this measurement"
+            )
         self.results.append(result)
         status = "" if result.ok else "  FAILED: " + (result.detail or f"see {self.log}")
+        if result.ok and result.name in self.source_changed:
+            status = "  (the source changed during it)"
         print(
             f"  {result.label:<44} {result.wall:8.3f} s {result.cpu:7.2f} s CPU"
             f" {result.cards_per_second:8.0f} cards/s {result.peak_mb:6.1f} MB"
@@ -687,6 +701,16 @@ def machine() -> dict[str, Any]:
     }
 
 
+def source_digest() -> str:
+    """A hash of the package's source files: it changes when someone edits the code."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        with contextlib.suppress(OSError):
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def source_state() -> str:
     """The commit measured, and how many files under src/ differ from it."""
     try:
@@ -729,12 +753,21 @@ def markdown_report(bench: Bench, info: dict[str, Any], checks: list[Check]) -> 
     for r in bench.results:
         sizes = [_size(r.sizes[k]) if k in r.sizes else "" for k in ("apkg", "pdf", "csv")]
         wall = f"{r.wall:.3f}" if r.ok else f"FAILED ({r.detail or 'see log'})"
+        if r.ok and r.name in bench.source_changed:
+            wall += " (source changed)"
         speed = f"{r.cards_per_second:,.0f}" if r.cards and r.ok else ""
         lines.append(
             f"| {r.label} | {wall} | {r.cpu:.2f} | {speed} | {r.peak_mb:.1f} | {r.tree_mb:.1f} | "
             + " | ".join(sizes)
             + f" | {r.notes_in_apkg or ''} | {r.built_cards or ''} | {r.others:.2f} |"
         )
+    if bench.source_changed:
+        lines += [
+            "",
+            "**The source under src/ changed during "
+            + ", ".join(bench.source_changed)
+            + ": measure again.**",
+        ]
     ratios = info["ratios"]
     lines += ["", "Ratios:", ""]
     labels = {
