@@ -621,6 +621,11 @@ def write_collection(db_path: Path, notes: list[PlannedNote], deck: Deck) -> Non
         cursor.execute("PRAGMA synchronous = OFF")
         (decks_text,) = cursor.execute("SELECT decks FROM col").fetchone()
         decks = json.loads(decks_text)
+        if any(name.casefold() == "default" for name in deck_names):
+            # The empty collection holds Anki's "Default" deck; beside a deck of ours of that
+            # name, Anki would import ours renamed to "Default_". Ours is the one to keep, so
+            # that it joins the user's deck of that name like any other.
+            del decks["1"]
         description = html.escape(deck.title, quote=False)
         for name in deck_names:
             decks[str(deck_ids[name])] = _deck_json(name, deck_ids[name], description)
