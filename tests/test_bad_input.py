@@ -23,8 +23,8 @@ The choices this suite pins down, as `readers.decode` and `build` implement them
   file and a 1 MB line"), before any card is made.
 - A deck named in front matter loses empty levels (`::A::::B::` is `A::B`) and runs of spaces;
   double quotes become single ones; slashes, emoji and long names are kept as written; a name of
-  separators only falls back to the default deck with a warning. Anki is asked where the cards
-  land.
+  separators only falls back to the default deck with a warning; "default" joins the user's
+  Default deck like any other name. Anki is asked where the cards land.
 """
 
 from __future__ import annotations
@@ -753,6 +753,7 @@ CASES = [
         "",
         check=in_deck(" ".join(LONG_DECK.split())),
     ),
+    Case("deck-named-default", "case.md", deck("default"), 0, "", check=in_deck("Default")),
     Case(
         "deck-only-separators",
         "case.md",
