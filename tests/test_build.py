@@ -77,9 +77,12 @@ def test_no_change_rebuild_skips_and_one_change_rebuilds_only_that_file(tmp_path
     cold_csv = out / "history" / "europe" / "cold-war-glossary.csv"
     before = {p: p.stat().st_mtime_ns for p in (cards_csv, cold_csv)}
 
+    combined = (out / "glossary.csv").stat().st_mtime_ns
     again = build([notes], out, CSV_ONLY)
     assert [r.cached for r in again.results] == [True, True]
     assert {p: p.stat().st_mtime_ns for p in before} == before
+    assert (out / "glossary.csv").stat().st_mtime_ns == combined
+    assert "0 outputs written" in again.summary()
     assert sum(r.cards for r in again.results) == sum(r.cards for r in first.results) > 8
 
     time.sleep(0.01)
@@ -88,6 +91,7 @@ def test_no_change_rebuild_skips_and_one_change_rebuilds_only_that_file(tmp_path
     assert [r.cached for r in third.results] == [False, True]
     assert cards_csv.stat().st_mtime_ns != before[cards_csv]
     assert cold_csv.stat().st_mtime_ns == before[cold_csv]
+    assert (out / "glossary.csv").stat().st_mtime_ns != combined
 
     forced = build([notes], out, BuildOptions(formats=("csv",), jobs=1, force=True))
     assert [r.cached for r in forced.results] == [False, False]

@@ -441,7 +441,13 @@ def build(
 
     report.results.sort(key=lambda r: (r.file.stem.as_posix(), r.file.display))
     if "csv" in options.formats and len(report.results) > 1:
-        _write_combined_glossary(report, out, options)
+        built = [r.file.stem.as_posix() for r in report.results if r.error is None]
+        key = cache.combined_key(built, options, __version__)
+        unchanged = all(r.cached for r in report.results) and key == cache.combined
+        if not (unchanged and (out / COMBINED_GLOSSARY).is_file()) and _write_combined_glossary(
+            report, out, options
+        ):
+            cache.combined, cache.changed = key, True
     cache.save(out)
     report.seconds = time.perf_counter() - started
     return report
@@ -481,7 +487,7 @@ def _check_clashes(
             owners[key] = file
 
 
-def _write_combined_glossary(report: BuildReport, out: Path, options: BuildOptions) -> None:
+def _write_combined_glossary(report: BuildReport, out: Path, options: BuildOptions) -> bool:
     from .exporters.csv import write_glossary_csv
 
     decks = [
@@ -499,8 +505,9 @@ def _write_combined_glossary(report: BuildReport, out: Path, options: BuildOptio
         write_glossary_csv(decks, dest, options)
     except OSError as exc:
         report.errors.append(Diagnostic(str(dest), 0, f"cannot write: {exc.strerror}", "error"))
-        return
+        return False
     report.outputs.append(dest)
+    return True
 
 
 def _source(result: FileResult) -> SourceRef:

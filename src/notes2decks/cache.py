@@ -83,6 +83,7 @@ class BuildCache:
 
     def __init__(self, entries: dict[str, dict[str, Any]]) -> None:
         self.entries = entries
+        self.combined = ""
         self.changed = False
 
     @classmethod
@@ -95,13 +96,15 @@ class BuildCache:
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             return cls({})
         entries = data.get("files", {})
-        return cls(entries if isinstance(entries, dict) else {})
+        cache = cls(entries if isinstance(entries, dict) else {})
+        cache.combined = str(data.get("combined", ""))
+        return cache
 
     def save(self, out: Path) -> None:
         """Write the cache back if anything changed."""
         if not self.changed:
             return
-        data = {"format": _FORMAT, "files": self.entries}
+        data = {"format": _FORMAT, "files": self.entries, "combined": self.combined}
         write_text(out / CACHE_NAME, json.dumps(data, sort_keys=True, indent=1))
 
     def lookup(
@@ -144,6 +147,11 @@ class BuildCache:
             "warnings": [dataclasses.asdict(w) for w in result.warnings],
         }
         self.changed = True
+
+    def combined_key(self, stems: list[str], options: BuildOptions, version: str) -> str:
+        """What the build's combined outputs depend on besides each file: which files built."""
+        text = json.dumps([sorted(stems), options_key(options, version)])
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def forget(self, file: NotesFile) -> None:
         """Drop what is remembered of a file that failed."""
