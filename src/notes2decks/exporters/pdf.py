@@ -52,9 +52,9 @@ from .pdf_content import (
     FaceContext,
     Item,
     block_items,
-    escape,
     inline_items,
     paragraph_style,
+    plain_paragraph,
     text_with_math,
 )
 from .pdf_fit import Fitted, Page, fit
@@ -250,10 +250,10 @@ class _CardPrinter:
         widest = string_width(f"{total}mm / {total}", SANS_BOLD, self.meta)
         self.subject_width = width - widest - gap
         self.subject = _truncated_paragraph(deck.subject, self.meta, self.subject_width, 1, SANS)
-        subject_height = 0.0
+        self.subject_height = 0.0
         if self.subject:
-            subject_height = self.subject.wrap(self.subject_width, self.content.h)[1]
-        self.footer = max(self.meta_leading, subject_height)
+            self.subject_height = self.subject.wrap(self.subject_width, self.content.h)[1]
+        self.footer = max(self.meta_leading, self.subject_height)
 
         top = self.title_height + gap if self.title else 0.0
         self.front_box = Rect(
@@ -376,8 +376,7 @@ class _CardPrinter:
         if self.title:
             self.title.drawOn(canvas, content.x, content.top - self.title_height)
         if self.subject:
-            _, height = self.subject.wrap(self.subject_width, self.content.h)
-            self.subject.drawOn(canvas, content.x, content.y + self.footer - height)
+            self.subject.drawOn(canvas, content.x, content.y + self.footer - self.subject_height)
         self._label(canvas, content, piece.label)
         box = self.front_box.moved(card.x, card.y)
         # The heading sits in the middle of the card, a touch above centre as the eye expects.
@@ -426,9 +425,7 @@ def _draw_lines(canvas: Any, layout: SheetLayout) -> None:
 
 
 def _paragraph(text: str, style: Any) -> Any:
-    from reportlab.platypus import Paragraph as RLParagraph
-
-    return RLParagraph(escape(text), style)
+    return plain_paragraph(text, style)
 
 
 def _truncated_paragraph(text: str, size: float, width: float, lines: int, font: str) -> Any:

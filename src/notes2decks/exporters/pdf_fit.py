@@ -7,6 +7,7 @@ or rows (tables) across cards, or, for the rare block that can do neither, drawn
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 from reportlab.platypus import Paragraph
 
 from .pdf_content import MIN_SIZE, Item, Scaled
+from .pdf_text import TextParagraph
 
 SIZE_STEP = 0.5
 """Type sizes are tried in half-point steps."""
@@ -70,7 +72,9 @@ def paginate(items: list[Item], width: float, height: float) -> tuple[Page, ...]
         room = height - used - gap
         # A fact split between two cards is hard to learn from: a paragraph that fits a card of
         # its own goes whole onto the next one. Code and tables split between lines and rows.
-        keep = current and isinstance(flowable, Paragraph) and h <= height + _EPSILON
+        keep = (
+            current and isinstance(flowable, Paragraph | TextParagraph) and h <= height + _EPSILON
+        )
         parts = flowable.split(width, room) if room > 0 and not keep else []
         if len(parts) >= 2:
             _, first_h = parts[0].wrap(width, room)
@@ -118,11 +122,28 @@ def fit(build: Callable[[float], list[Item]], width: float, height: float, top: 
             tried[size] = paginate(build(size), width, height)
         return tried[size]
 
-    if len(pages_at(sizes[0])) == 1:
-        return Fitted(sizes[0], tried[sizes[0]])
+    first = pages_at(sizes[0])
+    if len(first) == 1:
+        return Fitted(sizes[0], first)
+    # Setting a face is the costly part of a build, so start near the answer: type takes room
+    # as the square of its size, so the content's height at the top size says roughly where it
+    # fits. From there, step up or down to the largest size that fits one box; the sizes are
+    # tried largest first everywhere else, and fewer boxes never need a larger size.
+    need = sum(page.used for page in first) or height
+    guess = sizes[0] * math.sqrt(height / need)
+    index = next((i for i, size in enumerate(sizes) if size <= guess + _EPSILON), len(sizes) - 1)
+    index = max(index, 1)
+    if len(pages_at(sizes[index])) == 1:
+        while index > 1 and len(pages_at(sizes[index - 1])) == 1:
+            index -= 1
+        return Fitted(sizes[index], tried[sizes[index]])
+    while index < len(sizes) - 1:
+        index += 1
+        if len(pages_at(sizes[index])) == 1:
+            return Fitted(sizes[index], tried[sizes[index]])
     target = len(pages_at(sizes[-1]))
-    # Fewer pieces at larger sizes: find the first size (largest) that needs no more than
-    # `target`, by bisection over the descending sizes.
+    # More than one box even at the minimum size: the first (largest) size that needs no more
+    # than that many, by bisection over the descending sizes.
     low, high = 0, len(sizes) - 1
     while low < high:
         middle = (low + high) // 2

@@ -49,12 +49,12 @@ def register_fonts() -> None:
 
 
 @functools.cache
-def _covered(font_name: str) -> frozenset[int]:
+def _covered(font_name: str) -> frozenset[str]:
     from reportlab.pdfbase import pdfmetrics
 
     register_fonts()
     face = pdfmetrics.getFont(font_name).face
-    return frozenset(face.charToGlyph)
+    return frozenset(chr(code) for code in face.charToGlyph)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -64,9 +64,11 @@ def missing_glyphs(text: str, font_name: str = SANS) -> tuple[str, ...]:
     White space and control characters are left out: they are never drawn as glyphs.
     """
     covered = _covered(font_name)
+    if covered.issuperset(text):
+        return ()
     seen: dict[str, None] = {}
     for char in text:
-        if ord(char) not in covered and not char.isspace() and char.isprintable():
+        if char not in covered and not char.isspace() and char.isprintable():
             seen.setdefault(char, None)
     return tuple(seen)
 
