@@ -291,25 +291,32 @@ def test_deck_path_defaults_to_folders_and_title() -> None:
 
 
 def test_intro_is_kept_and_makes_no_card() -> None:
-    deck = deck_of("Before.\n\n# Title\n\nIntro *text*.\n\n### Aside\n\n## Card\nfact\n")
+    deck = deck_of("# Title\n\nIntro *text*.\n\n### Aside\n\n## Card\nfact\n")
+    assert deck.title == "Title"
     assert kinds(deck) == [("revision", "Card")]
     assert deck.intro == (
-        Paragraph((Text("Before."),), 1),
-        Paragraph((Text("Intro "), Emphasis((Text("text"),)), Text(".")), 5),
+        Paragraph((Text("Intro "), Emphasis((Text("text"),)), Text(".")), 3),
         Heading(3, (Text("Aside"),)),
     )
+    # Only comments may come before the title.
+    assert deck_of("<!-- draft -->\n# Title\n\n## Card\nfact\n").title == "Title"
 
 
-def test_a_second_h1_warns_and_becomes_a_card() -> None:
-    deck, warnings = read("## A\nx\n# Late\ny\n")
-    assert deck.title == "Notes"
-    assert kinds(deck) == [("revision", "A"), ("revision", "Late")]
-    assert warnings[0].line == 3 and "second '#' title" in warnings[0].message
+def test_a_heading_after_text_is_a_section_not_the_title() -> None:
+    # As Obsidian notes start: a summary, then `#` sections; the file's name is the title.
+    deck, warnings = read("> summary\n\n# Definition\nA fact.\n## Detail\nMore.\n", name="x.md")
+    assert deck.title == "X"
+    assert kinds(deck) == [("revision", "Definition"), ("revision", "Detail")]
+    assert [inline_text(p.children) for p in deck.intro if isinstance(p, Paragraph)] == ["summary"]
+    assert warnings == []
+    late, warnings = read("## A\nx\n# Late\ny\n")
+    assert late.title == "Notes"
+    assert kinds(late) == [("revision", "A"), ("revision", "Late")]
+    assert warnings == []
 
 
 def test_several_h1_headings_are_sections_and_the_file_names_the_topic() -> None:
-    # As in Obsidian, where the file's name is the note's title.
-    text = "> summary\n\n# Definition\nA fact.\n## Detail\nMore.\n# Parts\n## One\n1\n"
+    text = "# Definition\nA fact.\n## Detail\nMore.\n# Parts\n## One\n1\n"
     deck, warnings = read(text, name="current.md")
     assert deck.title == "Current"
     assert kinds(deck) == [
@@ -317,8 +324,8 @@ def test_several_h1_headings_are_sections_and_the_file_names_the_topic() -> None
         ("revision", "Detail"),
         ("revision", "One"),
     ]
-    assert [(w.line, "3 '#' headings" in w.message) for w in warnings] == [(7, False)]
-    assert "2 '#' headings" in warnings[0].message
+    # `# Parts` only groups `## One`: no card and no warning of its own.
+    assert [(w.line, "2 '#' headings" in w.message) for w in warnings] == [(5, True)]
     assert deck_of("---\ntitle: T\n---\n# A\nx\n# B\ny\n").title == "T"
 
 

@@ -34,7 +34,7 @@ from ..model import (
     inline_text,
 )
 from . import ReadContext, assign_identities, clean_deck_part, humanise
-from .markdown_blocks import Converter, Draft, block_line, strip_inlines
+from .markdown_blocks import _COMMENT, Converter, Draft, block_line, strip_inlines
 from .markdown_frontmatter import FrontMatter, clean_tags, read_front_matter, split_front_matter
 from .markdown_syntax import MarkdownSyntaxError, parse
 from .markdown_syntax import parse_inline as _inline_tokens
@@ -131,12 +131,14 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
     ]
     first_h2 = next((i for i in headings if tokens[i].tag == "h2"), len(tokens))
     h1s = [i for i in headings if tokens[i].tag == "h1"]
-    # Several `#` headings are sections, as Obsidian and most note apps use them (the file's
-    # name is the title there): taking the first for the title would name every deck
-    # "Definition" and hide that section's text in the introduction.
-    sectioned = len(h1s) > 1
+    # A `#` heading is the title only when the notes start with it. Obsidian and most note
+    # apps use `#` headings as sections under a summary (the file's name is the title there):
+    # taking one for the title would name every deck "Definition", hide that section's text in
+    # the introduction, and give two notes of a folder the same deck.
+    leading = bool(h1s) and _leads(tokens, h1s[0])
+    sectioned = len(h1s) > 1 or not leading
     title_at = None if sectioned else next((i for i in h1s if i < first_h2), None)
-    if sectioned:
+    if len(h1s) > 1 and leading:
         source = "the front matter" if meta.title else "the file name"
         context.warning(
             block_line(tokens[h1s[1]]),
@@ -235,6 +237,15 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
         auto_cloze=False,
         reader="markdown",
         extra=meta.extra,
+    )
+
+
+def _leads(tokens: list[Token], index: int) -> bool:
+    """True when nothing but HTML comments comes before `tokens[index]`."""
+    return all(
+        token.type == "html_block" and not _COMMENT.sub("", token.content).strip()
+        for token in tokens[:index]
+        if token.level == 0
     )
 
 
