@@ -680,6 +680,10 @@ def test_display_math_after_a_line_of_text_and_with_blank_lines_inside() -> None
         MathBlock("\\begin{array}{c}\na}} \\\\\nb\n\\end{array}"),
         Paragraph((Text("So it holds."),), 10),
     )
+    # An unfinished derivation: an empty formula is left out, with a warning.
+    deck, warnings = read("## T\nfact\n\n$$\n\n$$\n")
+    assert facts(deck.cards[0]) == ["fact"]
+    assert [(w.line, "empty" in w.message) for w in warnings] == [(4, True)]
     # A `$$` that is never closed stays text, and does not swallow the rest of the notes.
     (card,) = deck_of("## T\nIt costs $$5.\n\nNext fact.\n").cards
     assert [b.children for b in card.back if isinstance(b, Paragraph)] == [

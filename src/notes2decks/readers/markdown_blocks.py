@@ -162,7 +162,12 @@ class Converter:
             elif kind in ("math_block", "math_block_label"):
                 # Blank lines are a LaTeX error inside a formula: they only spaced out the notes.
                 lines = [line for line in token.content.strip().split("\n") if line.strip()]
-                result.append(MathBlock("\n".join(lines)))
+                if lines:
+                    result.append(MathBlock("\n".join(lines)))
+                else:
+                    self.context.warning(
+                        block_line(token), "this $$ formula is empty; it was left out"
+                    )
             elif kind == "hr":
                 result.append(ThematicBreak())
             elif kind == "html_block":
