@@ -43,8 +43,10 @@ from notes2decks.model import (
 from notes2decks.options import BuildOptions
 
 TREE = FIXTURES / "real_notes"
-SOURCES = sorted(p.relative_to(TREE) for p in TREE.rglob("*") if p.is_file())
+NOTES_SUFFIXES = (".md", ".txt", ".tsv", ".csv")
+SOURCES = sorted(p.relative_to(TREE) for p in TREE.rglob("*") if p.suffix in NOTES_SUFFIXES)
 DECKS = {
+    "Physics/Electricity/current.md": "Physics::Electricity::Current",
     "Physics/Waves/stationary-waves.md": "Physics::Waves::Stationary Waves",
     "Physics/Mechanics/motion.md": "Physics::Mechanics::Motion in a straight line",
     "Computing/algorithms.md": "Computing::Searching and sorting algorithms",
@@ -132,6 +134,15 @@ def expected_fronts(name: str) -> dict[str, list[str]]:
         return {"basic": [as_mathjax(c) for c in cards[header:]]}
     body = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
     sections = re.findall(r"^## (.+)$", body, flags=re.MULTILINE)
+    if not re.sub(r"\A---\n.*?\n---\n", "", body, flags=re.DOTALL).lstrip().startswith("# "):
+        # Notes that do not start with a title (Obsidian's) use `#` headings as sections too;
+        # a section holding only an embedded video makes no card.
+        parts = re.split(r"^#{1,2} (.+)\n", body, flags=re.MULTILINE)
+        sections = [
+            heading
+            for heading, content in zip(parts[1::2], parts[2::2], strict=True)
+            if re.sub(r"<iframe.*?</iframe>", "", content, flags=re.DOTALL).strip()
+        ]
     questions = re.findall(r"^Q: (.+)$", body, flags=re.MULTILINE)
     one_line = re.findall(r"^(\S.*?) :::? \S", body, flags=re.MULTILINE)
     cloze = [p for p in re.split(r"\n\s*\n", body) if re.search(r"\{\{c\d+::", p)]
@@ -288,6 +299,36 @@ def test_flashcard_definition_pairs_make_no_duplicate_glossary_notes(anki: Impor
         if visible(n.fields[0]) == "Speed"
     )
     assert r"\(v = \frac{\Delta s}{\Delta t}\)" in speed.fields[1]
+
+
+def test_obsidian_notes_build_with_links_pictures_and_callouts(
+    built: Built, anki: Imported
+) -> None:
+    name = "Physics/Electricity/current.md"
+    deck = DECKS[name]
+    _, back, *_ = fields_of(anki, deck, "Definition")
+    # Wiki-links show their text; the embedded picture is found in the attachments folder.
+    assert "through a conductor, driven by a Potential Difference." in visible(back)
+    assert "see the proof." in visible(back)
+    assert re.search(r'<img src="[0-9a-f]{24}\.png">', back)
+    assert "<b>Explanation</b>" in back
+    fields = [f for note in anki.notes(deck) for f in note.fields]
+    for leftover in ("[[", "[!", "<iframe", "![", "|300"):
+        assert not any(leftover in f for f in fields), leftover
+    _, drift, *_ = fields_of(anki, deck, "Drift velocity")
+    assert '<a href="https://example.org/drift.png">the drift diagram</a>' in drift
+    assert r"\[I = nAvq\]" in drift
+    warnings = [
+        (w.line, w.message)
+        for w in built.report.warnings
+        if Path(w.file).relative_to(built.notes).as_posix() == name
+    ]
+    assert [line for line, m in warnings if "<iframe>" in m] == [line_of(name, "<iframe")]
+    assert [line for line, m in warnings if "on the web" in m] == [line_of(name, "drift.png")]
+    path = built.out / "Physics" / "Electricity" / "current.pdf"
+    with pdfplumber.open(path) as pdf:
+        assert sum(len(page.images) for page in pdf.pages) == 1
+    assert glossary_rows(built)["current"]["deck"] == deck
 
 
 # --------------------------------------------------------------------------- glossary CSV
