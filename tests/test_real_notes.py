@@ -299,6 +299,10 @@ def test_flashcard_definition_pairs_make_no_duplicate_glossary_notes(anki: Impor
         if visible(n.fields[0]) == "Speed"
     )
     assert r"\(v = \frac{\Delta s}{\Delta t}\)" in speed.fields[1]
+    # A term with a formula in it shows the formula too.
+    glossary = anki.notes(f"{DECKS['Physics/Mechanics/motion.md']}::Glossary", glossary=True)
+    terms = [n.fields[0] for n in glossary]
+    assert r"gravitational field strength (\(g\))" in terms
 
 
 def test_obsidian_notes_build_with_links_pictures_and_callouts(
@@ -356,6 +360,8 @@ def test_glossary_rows_hold_bold_terms_and_flashcard_pairs(built: Built) -> None
     cards = "Computing/definitions.txt"
     assert algorithm["source"].endswith(f"{cards}:{line_of(cards, 'What is an algorithm?')}")
     assert "abstraction" in rows and "variable" in rows
+    field = rows["gravitational field strength ($g$)"]
+    assert field["definition"].startswith("The gravitational field strength ($g$) is the force")
     assert rows["electronegativity"]["deck"] == "Chemistry::Bonding"
     # Questions that do not ask for a definition make no row.
     assert not any("complexity" in term for term in rows)

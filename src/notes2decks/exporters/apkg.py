@@ -393,8 +393,9 @@ def plan_notes(
             note_guid(key, glossary_type.key),
             glossary_type,
             (
-                html.escape(entry.term, quote=False),
-                # Formulas are kept in dollars in definitions: shown as MathJax like the cards'.
+                # Formulas are kept in dollars in terms and definitions ("Work function
+                # ($\Phi$)"): shown as MathJax like the cards'.
+                renderer.inlines(split_math(entry.term), entry.source),
                 renderer.inlines(split_math(entry.definition), entry.source).replace("\n", "<br>"),
                 title,
                 html.escape(source_name, quote=False),
