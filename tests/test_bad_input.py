@@ -631,7 +631,7 @@ CASES = [
         "heading-only-file",
         "case.md",
         text("# Topic\n\n## Lonely heading\n"),
-        1,
+        0,
         "these notes hold no cards",
     ),
     Case(

@@ -24,7 +24,7 @@ from typing import IO
 
 from . import __version__
 from .cache import BuildCache
-from .errors import Diagnostic, NotesError
+from .errors import Diagnostic, NoCardsError, NotesError
 from .model import Deck, GlossaryEntry, Image, SourceRef, walk_inlines
 from .options import BuildOptions
 from .readers import read_notes
@@ -251,6 +251,10 @@ def build_file(
             result.outputs = _move_into_place(staged)
         if save_lock is not None:
             save_lock()
+    except NoCardsError as exc:
+        result.warnings.append(
+            Diagnostic(exc.file or file.display, exc.line, f"{exc.message}; nothing was built")
+        )
     except NotesError as exc:
         result.error = Diagnostic(exc.file or file.display, exc.line, exc.message, "error", exc.col)
     except OSError as exc:

@@ -22,6 +22,14 @@ class NotesError(Exception):
         return f"{location(self.file, self.line, self.col)}{self.message}"
 
 
+class NoCardsError(NotesError):
+    """The notes hold no cards yet (a title, or a stub of headings): nothing to build.
+
+    The build reports it as a warning and skips the file, leaving any earlier outputs alone:
+    a stub note in a notes folder is work in progress, not a failure.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A warning (or an error, in `check`) about a place in the notes."""

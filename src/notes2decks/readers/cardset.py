@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..errors import NoCardsError
 from ..model import Card, CardKind, Deck, Paragraph, SourceRef, Text
 from . import ReadContext, assign_identities, clean_deck_part
 
@@ -209,7 +210,9 @@ def _build_deck(
         drafts.append((front, continued, facts, blocks[0].line))
 
     if not drafts:
-        raise context.error(0, "no cards found; each card is a few paragraphs closed by 'N of M'")
+        raise NoCardsError(
+            "no cards found; each card is a few paragraphs closed by 'N of M'", context.file
+        )
 
     identities = assign_identities(
         [(CardKind.REVISION, front, line) for front, _, _, line in drafts],

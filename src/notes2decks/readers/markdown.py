@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from markdown_it.token import Token
 
+from ..errors import NoCardsError
 from ..model import (
     Block,
     Card,
@@ -204,7 +205,7 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
         drafts.append(Draft(CardKind.REVISION, front, tuple(intro), line))
         intro = []
     if not drafts:
-        raise context.error(0, f"these notes hold no cards: {_WHAT_A_CARD_IS}")
+        raise NoCardsError(f"these notes hold no cards: {_WHAT_A_CARD_IS}", context.file)
 
     deck_path = _deck_path(meta, title, context)
     identities = assign_identities(
