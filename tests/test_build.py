@@ -178,3 +178,16 @@ def test_a_changed_tool_invalidates_the_cache(
     assert all(r.cached for r in build([notes], out, CSV_ONLY).results)
     monkeypatch.setattr(cache, "code_digest", lambda: "an exporter was edited")
     assert not any(r.cached for r in build([notes], out, CSV_ONLY).results)
+
+
+def test_two_files_with_one_deck_are_warned_about(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name in ("a.md", "b.md"):
+        (notes / name).write_text("# Waves\n\n## Definition\n\nA fact.\n", encoding="utf-8")
+    report = build([notes], tmp_path / "out", CSV_ONLY)
+    assert report.ok
+    warned = [w for w in report.warnings if "is also the deck of" in w.message]
+    assert [(w.file, w.message.split(":")[0]) for w in warned] == [
+        (str(notes / "b.md"), "its deck 'Waves' is also the deck of " + str(notes / "a.md"))
+    ]

@@ -444,6 +444,7 @@ def build(
                 progress(report.results[-1], len(report.results), len(files))
 
     report.results.sort(key=lambda r: (r.file.stem.as_posix(), r.file.display))
+    _warn_shared_decks(report)
     if "csv" in options.formats and len(report.results) > 1:
         built = [r.file.stem.as_posix() for r in report.results if r.error is None]
         key = cache.combined_key(built, options, __version__)
@@ -455,6 +456,27 @@ def build(
     cache.save(out)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _warn_shared_decks(report: BuildReport) -> None:
+    """Notes are known to Anki by deck and front, so two files with one deck share their notes."""
+    first: dict[str, FileResult] = {}
+    for result in report.results:
+        if result.error is not None or not result.deck_path:
+            continue
+        key = result.deck_path.casefold()
+        if key not in first:
+            first[key] = result
+            continue
+        result.warnings.append(
+            Diagnostic(
+                result.file.display,
+                0,
+                f"its deck {result.deck_path!r} is also the deck of {first[key].file.display}: "
+                "cards with the same front would replace each other in Anki; give one of them "
+                "a title or a `deck:` of its own",
+            )
+        )
 
 
 def _record(
