@@ -963,3 +963,372 @@ def test_markdown_notes_print_with_math_tables_code_and_images(tmp_path: Path) -
     assert meta is not None and meta["/Author"] == "Mr Okafor"
     with pdfplumber.open(path) as pdf:
         assert len(pdf.pages[1].images) == 1
+
+
+# ----------------------------------------------------------------------------- fast text layout
+#
+# Most card text is set by `TextParagraph` instead of reportlab's Paragraph, for speed. It must
+# set every line, glyph and highlight exactly where Paragraph would.
+
+
+def set_both(
+    inlines: tuple[Any, ...],
+    *,
+    size: float = 10.0,
+    font: str = "",
+    align: str = "left",
+    bullet: str | None = None,
+    left: float = 0.0,
+    front: bool = False,
+) -> tuple[Any, Any]:
+    """The same content as a reportlab Paragraph (from InlineWriter's markup) and as a
+    TextParagraph, in the same style."""
+    from notes2decks.exporters.pdf_content import (
+        FaceContext,
+        InlineWriter,
+        _bullet_hang,
+        paragraph_style,
+        text_paragraph,
+    )
+    from notes2decks.exporters.pdf_fonts import SANS
+
+    hang = _bullet_hang(size, (bullet,)) if bullet else 0.0
+    style = paragraph_style(size, font or SANS, align, left=left, hang=hang)
+    ctx = FaceContext(NOTES, 1, 200, 1000)
+    writer = InlineWriter(ctx, size, front=front, line=1)
+    para = writer.paragraph(writer.markup(inlines), style, bullet)
+    fast = text_paragraph(ctx, inlines, style, front=front, line=1, bullet=bullet)
+    assert fast is not None, "expected the fast path to take this content"
+    return para, fast
+
+
+def paragraph_lines(para: Any) -> list[str]:
+    """The text of each line of a wrapped flowable, either kind."""
+    if hasattr(para, "blPara"):
+        if para.blPara.kind == 0:
+            return [" ".join(words) for _, words in para.blPara.lines]
+        return ["".join(getattr(f, "text", "") for f in line.words) for line in para.blPara.lines]
+    if para.simple:
+        return [" ".join(words) for _, words in para._simple_lines]
+    return ["".join(entry.text for entry in line.entries) for line in para._lines]
+
+
+def drawn(flowable: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Where a flowable puts each glyph and each filled box on a page."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(400, 900))
+    flowable.drawOn(canvas, 20, 880 - flowable.height)
+    canvas.save()
+    with pdfplumber.open(io.BytesIO(buffer.getvalue())) as pdf:
+        page = pdf.pages[0]
+        chars = [
+            (c["text"], c["x0"], c["top"], c["fontname"].split("+")[-1], c["size"])
+            for c in page.chars
+        ]
+        boxes = [
+            (r["x0"], r["top"], r["x1"], r["bottom"], r["non_stroking_color"])
+            for r in page.rects
+            if r["x1"] - r["x0"] > 1e-6
+        ]
+    return chars, boxes
+
+
+def assert_same_places(a: list[tuple[Any, ...]], b: list[tuple[Any, ...]]) -> None:
+    assert len(a) == len(b)
+    for x, y in zip(a, b, strict=True):
+        for u, v in zip(x, y, strict=True):
+            if isinstance(u, float):
+                assert u == pytest.approx(v, abs=0.005), (x, y)
+            else:
+                assert u == v, (x, y)
+
+
+def assert_set_alike(para: Any, fast: Any, width: float, heights: Iterable[float] = ()) -> None:
+    """Same lines, height and drawing; and the same pieces when split at each of `heights`."""
+    assert fast.wrap(width, 1000) == para.wrap(width, 1000)
+    assert paragraph_lines(fast) == paragraph_lines(para)
+    para_chars, para_boxes = drawn(para)
+    fast_chars, fast_boxes = drawn(fast)
+    assert_same_places(fast_chars, para_chars)
+    assert_same_places(fast_boxes, para_boxes)
+    for height in heights:
+        para.wrap(width, height)
+        fast.wrap(width, height)
+        para_parts, fast_parts = para.split(width, height), fast.split(width, height)
+        assert len(fast_parts) == len(para_parts)
+        if len(para_parts) == 2:
+            for p, f in zip(para_parts, fast_parts, strict=True):
+                assert f.wrap(width, height) == p.wrap(width, height)
+                assert paragraph_lines(f) == paragraph_lines(p)
+
+
+LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis"
+SAMPLE_TEXTS: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
+    (
+        "plain fact",
+        (Text("Stalin used the Ban of Faction (1921) against them and expelled them"),),
+        {},
+    ),
+    (
+        "bullet, bold and emphasis",
+        (
+            Text("Light is "),
+            Emphasis((Text("transverse"),)),
+            Text(", sound "),
+            Strong((Text("longitudinal"),)),
+            Text("; both carry energy without carrying matter along with them"),
+        ),
+        {"bullet": "\u2022"},
+    ),
+    (
+        "cloze answer across lines",
+        (
+            Text("In "),
+            Cloze(1, (Text("1924, after Lenin's death and a long struggle"),)),
+            Text(" the troika took power"),
+        ),
+        {"bullet": "\u2022", "size": 12.0},
+    ),
+    (
+        "cloze gap on a front",
+        (Text("Lenin died in "), Cloze(1, (Text("1924"),), "year"), Text(" at Gorki")),
+        {"front": True, "align": "center", "size": 15.0},
+    ),
+    (
+        "inline code keeps its spaces",
+        (Text("Run "), Code("x  =  1 + 2"), Text(" then "), Code("print(x)"), Text(" again")),
+        {},
+    ),
+    (
+        "markup characters are fragments of their own",
+        (Text("AT&T said a<b and c>d; <b>not bold</b> & more words to wrap"),),
+        {"bullet": "12."},
+    ),
+    ("long word split between lines", (Text(f"Then {LONG_WORD * 3} ends here"),), {}),
+    (
+        "long bold word split between lines",
+        (Text("A "), Strong((Text(LONG_WORD * 2),)), Text(" and a tail of words")),
+        {"left": 12.0, "bullet": "\u25e6"},
+    ),
+    (
+        "white space of every kind",
+        (Text("  tabs\tand\u00a0no-break\u2003em  spaces\nand a new line  "),),
+        {"size": 7.0},
+    ),
+    (
+        "centred heading",
+        (Text("Importance of Control of Party Organization"),),
+        {"size": 22.0, "align": "center"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("inlines", "options"),
+    [(inlines, options) for _, inlines, options in SAMPLE_TEXTS],
+    ids=[name for name, _, _ in SAMPLE_TEXTS],
+)
+@pytest.mark.parametrize("width", [70.0, 180.0])
+def test_fast_text_is_set_exactly_like_paragraph(
+    inlines: tuple[Any, ...], options: dict[str, Any], width: float
+) -> None:
+    para, fast = set_both(inlines, **options)
+    assert_set_alike(para, fast, width, heights=(15.0, 40.0))
+
+
+@pytest.mark.parametrize("styled", [False, True], ids=["one fragment", "several"])
+@pytest.mark.parametrize("squeeze", [0.5, 1.5])
+@pytest.mark.parametrize("align", ["left", "center"])
+def test_fast_text_squeezes_a_nearly_fitting_line_like_paragraph(
+    styled: bool, squeeze: float, align: str
+) -> None:
+    """reportlab lets a line overrun its width by 5 % of its spaces, set with negative word
+    spacing: half that overrun stays on the line, one and a half breaks it."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from notes2decks.exporters.pdf_fonts import SANS, SANS_BOLD, register_fonts
+
+    register_fonts()
+    words = ["Trotsky", "was", "outvoted", "by", "the", "troika", "again"]
+    inlines: tuple[Any, ...] = (Text(" ".join(words)),)
+    if styled:
+        inlines = (Text(" ".join(words[:-1]) + " "), Strong((Text(words[-1]),)))
+    size = 10.0
+    space = stringWidth(" ", SANS, size)
+    natural = sum(stringWidth(w, SANS, size) for w in words[:-1]) + len(words[:-1]) * space
+    natural += stringWidth(words[-1], SANS_BOLD if styled else SANS, size)
+    # Both kinds allow 5 % of the spaces already on the line.
+    allowance = 0.05 * space * (len(words) - 1)
+    para, fast = set_both(inlines, size=size, align=align)
+    width = natural - squeeze * allowance
+    assert_set_alike(para, fast, width)
+    assert len(paragraph_lines(fast)) == (1 if squeeze < 1 else 2)
+
+
+WORDS = st.sampled_from(
+    ["the", "Bolshevik", "1924", "a<b", "&", "x\u00a0=\u00a01", "—", "Δλ", "", LONG_WORD, "ü"]
+)
+SPACES = st.sampled_from([" ", " ", " ", "  ", "\t", "\n", "\u00a0"])
+PLAIN = st.lists(st.tuples(WORDS, SPACES), max_size=8).map(lambda ws: "".join(a + b for a, b in ws))
+
+
+def _inlines(children: st.SearchStrategy[tuple[Any, ...]]) -> st.SearchStrategy[Any]:
+    return st.one_of(
+        PLAIN.map(Text),
+        children.map(Emphasis),
+        children.map(Strong),
+        PLAIN.map(Code),
+        st.tuples(children, st.sampled_from(["", "hint"])).map(lambda c: Cloze(1, c[0], c[1])),
+    )
+
+
+INLINES = st.recursive(
+    PLAIN.map(lambda t: (Text(t),)),
+    lambda children: st.lists(_inlines(children), min_size=1, max_size=4).map(tuple),
+    max_leaves=8,
+).filter(lambda inlines: inline_text(inlines).strip())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    inlines=INLINES,
+    size=st.sampled_from([7.0, 9.5, 12.0, 22.0]),
+    width=st.sampled_from([45.0, 120.0, 260.0]),
+    align=st.sampled_from(["left", "center"]),
+    bullet=st.sampled_from([None, "\u2022", "10."]),
+    front=st.booleans(),
+    split_at=st.floats(min_value=5, max_value=120),
+)
+def test_fast_text_matches_paragraph_on_any_content(
+    inlines: tuple[Any, ...],
+    size: float,
+    width: float,
+    align: str,
+    bullet: str | None,
+    front: bool,
+    split_at: float,
+) -> None:
+    para, fast = set_both(inlines, size=size, align=align, bullet=bullet, front=front)
+    assert_set_alike(para, fast, width, heights=(split_at,))
+
+
+def test_content_only_paragraph_can_set_is_left_to_it() -> None:
+    from notes2decks.exporters.pdf_content import FaceContext, paragraph_style, text_paragraph
+    from notes2decks.model import LineBreak, Link
+
+    style = paragraph_style(10)
+    ctx = FaceContext(NOTES, 1, 200, 1000)
+    for inlines in [
+        (Text("period "), Math(r"T = \frac{1}{f}")),
+        (Text("one"), LineBreak(), Text("two")),
+        (Link("https://example.org", (Text("the example"),)),),
+    ]:
+        assert text_paragraph(ctx, inlines, style) is None
+    # A link that prints only its own address is plain text.
+    shown = (Link("https://example.org", (Text("https://example.org"),)),)
+    assert text_paragraph(ctx, shown, style) is not None
+
+
+def test_fast_text_writes_the_same_pdf_text_operators() -> None:
+    """`text_out` writes what reportlab's own `_textOut` writes, new characters and all."""
+    import io
+    import random
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from notes2decks.exporters.pdf_fonts import MONO, SANS, SANS_BOLD, register_fonts
+    from notes2decks.exporters.pdf_text import text_out
+
+    register_fonts()
+    chance = random.Random(7)
+    # Enough distinct characters (Cyrillic) that the fonts need a second subset.
+    alphabet = [*"ab ()\\\u00a0é中", *map(chr, range(0x20, 0x7F)), *map(chr, range(0x400, 0x4FF))]
+    runs = [
+        (chance.choice([SANS, SANS_BOLD, MONO]), "".join(chance.choices(alphabet, k=20)))
+        for _ in range(300)
+    ]
+    streams = []
+    for write in (lambda t, s: t._textOut(s), text_out):
+        canvas = Canvas(io.BytesIO(), invariant=1)
+        text = canvas.beginText(0, 0)
+        for font, run in runs:
+            text.setFont(font, 10)
+            write(text, run)
+        canvas.drawText(text)
+        canvas.showPage()
+        streams.append(canvas.getpdfdata())
+    assert streams[0] == streams[1]
+
+
+def test_cards_set_by_the_fast_path_stay_inside_their_boxes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bold, cloze and code facts, long words, cards that shrink and cards that continue: every
+    glyph sits inside its card's padding and above the card number, and reportlab's Paragraph
+    is not used at all."""
+    from notes2decks.exporters import pdf_content
+
+    made: list[Any] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        made.append(args)
+        return original(*args, **kwargs)
+
+    original = pdf_content.Paragraph
+    monkeypatch.setattr(pdf_content, "Paragraph", counting)
+
+    def fact(i: int) -> tuple[Any, ...]:
+        return (
+            Text(f"Fact {i}: in "),
+            Cloze(1, (Text(f"{1900 + i}"),)),
+            Text(" the "),
+            Strong((Text("Politburo"),)),
+            Text(" met; see "),
+            Code("votes[i]"),
+            Text(" and " + ("Dictatorship" * 4 if i % 7 == 0 else "the minutes") + " again"),
+        )
+
+    cards = [
+        Card(
+            CardKind.REVISION,
+            (Text(f"Card {n} heading"),),
+            tuple(Paragraph(fact(i), line=n * 100 + i) for i in range(count)),
+            SourceRef(NOTES, n * 100),
+            f"c{n}",
+        )
+        for n, count in enumerate([1, 3, 5, 40], start=1)
+    ]
+    path, warnings = build(make_deck(cards), tmp_path, card_size="a7")
+    assert not made, "a card of plain styled text went to reportlab's Paragraph"
+    assert len(warnings) == 1 and "card 4" in warnings[0].message  # the 40 facts continue
+    spec = CARD_SIZES["a7"]
+    with pdfplumber.open(path) as pdf:
+        cells = grid_cells(pdf.pages[0])
+        sizes = set()
+        for page in pdf.pages:
+            for cell in cells:
+                inside = [c for c in page.chars if cell_of(cells, c) == cell]
+                if not inside:
+                    continue
+                x0, top, x1, bottom = cell
+                pad = spec.padding - 0.5
+                for char in inside:
+                    assert x0 + pad <= char["x0"] and char["x1"] <= x1 - pad, char
+                    assert top + pad <= char["top"] and char["bottom"] <= bottom - pad, char
+                meta = [c for c in inside if c["size"] == pytest.approx(spec.meta_size)]
+                body = [c for c in inside if c not in meta and c["text"].strip()]
+                if page.page_number % 2 == 0 and body:
+                    # On the backs: the facts end above the card number.
+                    number_top = min(c["top"] for c in meta)
+                    assert max(c["bottom"] for c in body) <= number_top
+                    sizes.update(round(c["size"], 2) for c in body)
+        assert min(sizes) >= 7 and max(sizes) <= spec.body_size
+        assert len(sizes) > 1, "no card shrank"
+    text = squash(all_text(path))
+    for card in cards:
+        for line in facts(card):
+            assert squash(line) in text

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -332,7 +331,7 @@ def plain_paragraph(text: str, style: Any) -> Any:
     return para if para is not None else Paragraph(escape(text), style)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=512)
 def _styled_text(
     inlines: Inlines, font: str, front: bool
 ) -> tuple[StyledText, tuple[str, ...]] | None:
@@ -763,7 +762,8 @@ def block_items(
     return items
 
 
-def _bullet_hang(size: float, labels: Sequence[str]) -> float:
+@functools.lru_cache(maxsize=1024)
+def _bullet_hang(size: float, labels: tuple[str, ...]) -> float:
     widest = max(string_width(label, SANS, size) for label in labels)
     # reportlab keeps 0.6 em after a bullet; a smaller hang would push the first line right.
     return widest + size * 0.6
@@ -783,7 +783,7 @@ def _block(
         line = block.line or ctx.line
         if options.bullets and level == 0:
             bullet = _BULLETS[0]
-            hang = _bullet_hang(size, [bullet])
+            hang = _bullet_hang(size, (bullet,))
             style = paragraph_style(size, left=left, hang=hang)
             return inline_items(
                 ctx,
@@ -835,7 +835,7 @@ def _list_items(
         labels = [f"{block.start + i}." for i in range(len(block.items))]
     else:
         labels = [_BULLETS[min(level, len(_BULLETS) - 1)]] * len(block.items)
-    hang = _bullet_hang(size, labels)
+    hang = _bullet_hang(size, tuple(labels))
     items: list[Item] = []
     for label, item in zip(labels, block.items, strict=True):
         first = True

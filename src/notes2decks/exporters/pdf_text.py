@@ -26,13 +26,15 @@ quirk, because a card must look the same whichever path set it:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from string import whitespace
 from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscentDescent as _rl_ascent_descent
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.paragraph import lstrip as rl_lstrip
@@ -50,11 +52,14 @@ _SENTINEL = "\x00"
 """Marks where the markup has a tag: control characters never reach the text (`escape`)."""
 _ENTITIES = "&<>"
 """Characters that `escape` writes as entities: reportlab's parser makes each a fragment."""
+_UNCLEAN = re.compile(r"^\s|\s$|\s\s|[^\S \xa0]|\u200b|\xa0\s|\s\xa0")
+"""Text that `cleanBlockQuotedText` would change: white space at either end, in runs, or other
+than single spaces (it splits lines and words on white space, joins them with one space)."""
 
 # --------------------------------------------------------------------------- widths
 
 _WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
-_WIDTHS_LIMIT = 250_000
+_WIDTHS_LIMIT = 100_000
 _widths_count = 0
 
 
@@ -81,6 +86,19 @@ def width_of(text: str, font: str, size: float, table: dict[str, float] | None =
         width = table[text] = stringWidth(text, font, size)
         _widths_count += 1
     return width
+
+
+_EXTENTS: dict[tuple[str, float], tuple[float, float]] = {}
+
+
+def getAscentDescent(font: str, size: float) -> tuple[float, float]:
+    """reportlab's `getAscentDescent`, remembered: it is asked for every word."""
+    key = (font, size)
+    extent = _EXTENTS.get(key)
+    if extent is None:
+        ascent, descent = _rl_ascent_descent(font, size)
+        extent = _EXTENTS[key] = (ascent, descent)
+    return extent
 
 
 # --------------------------------------------------------------------------- styled text
@@ -114,7 +132,7 @@ class Markup:
 
     def text(self, text: str) -> None:
         """Add text, already cleaned of control characters (as `escape` does)."""
-        if any(c in text for c in _ENTITIES):
+        if "&" in text or "<" in text or ">" in text:
             font, back = self._styles[-1]
             for char in text:
                 if char in _ENTITIES:
@@ -135,7 +153,8 @@ class Markup:
         # Paragraph cleans its markup before parsing: each line stripped, runs of white space
         # made one space, empty lines dropped. Tags count as words there, which the sentinels
         # reproduce.
-        cleaned = cleanBlockQuotedText("".join(self._parts))
+        joined = "".join(self._parts)
+        cleaned = cleanBlockQuotedText(joined) if _UNCLEAN.search(joined) else joined
         texts = cleaned.split(_SENTINEL)
         if len(texts) != len(self._styles):
             raise AssertionError("fragment styles out of step with the text")
@@ -243,10 +262,17 @@ class _Word:
 
 def _sized_words(text: StyledText, size: float) -> list[_Word]:
     words: list[_Word] = []
+    tables: dict[str, dict[str, float]] = {}
     for pieces, spaced in text.pieces():
         width = 0.0
         for frag, part in pieces:
-            width += width_of(part, frag.font, size)
+            table = tables.get(frag.font)
+            if table is None:
+                table = tables[frag.font] = _table(frag.font, size)
+            part_width = table.get(part)
+            if part_width is None:
+                part_width = width_of(part, frag.font, size, table)
+            width += part_width
         words.append(_Word(width, pieces, spaced))
     return words
 
@@ -821,25 +847,32 @@ class TextParagraph(Flowable):  # type: ignore[misc]
 
     # ------------------------------------------------------------------ drawing
 
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        # Flowable.drawOn moves the origin to (x, y); this draws at (x, y) instead, which
+        # saves a transformation per paragraph.
+        canvas.saveState()
+        self._draw(canvas, x, y)
+        canvas.restoreState()
+
     def draw(self) -> None:
+        self._draw(self.canv, 0.0, 0.0)
+
+    def _draw(self, canvas: Any, x: float, y: float) -> None:
         if not self._line_count():
             return
-        canvas = self.canv
         style = self.style
-        size = style.fontSize
-        top = size if _TOP_IS_SIZE else self._first_ascent()
-        y = self.height - top
-        canvas.saveState()
-        text = canvas.beginText(style.leftIndent, y)
+        top = style.fontSize if _TOP_IS_SIZE else self._first_ascent()
+        baseline = y + self.height - top
+        pen = _Pen(canvas)
         offset = style.firstLineIndent
         if self.bullet:
-            offset = self._bullet(text, offset, y, self.bullet)
+            offset = self._bullet(pen, offset, x, baseline, self.bullet)
         if self.simple:
-            self._draw_simple(text, offset, y)
+            self._draw_simple(pen, offset, x, baseline)
         else:
-            self._draw_styled(canvas, text, offset, y)
-        canvas.drawText(text)
-        canvas.restoreState()
+            self._draw_styled(canvas, pen, offset, x, baseline)
+        if pen.text is not None:
+            canvas.drawText(pen.text)
 
     def _first_ascent(self) -> float:
         if self.simple:
@@ -847,10 +880,10 @@ class TextParagraph(Flowable):  # type: ignore[misc]
             return ascent
         return self._lines[0].ascent
 
-    def _bullet(self, text: Any, offset: float, y: float, bullet: str) -> float:
+    def _bullet(self, pen: _Pen, offset: float, x: float, y: float, bullet: str) -> float:
         """Draw the bullet and return where the first line starts (reportlab's `_drawBullet`)."""
         style = self.style
-        text.setTextOrigin(style.bulletIndent, y + getattr(style, "bulletOffsetY", 0))
+        text = pen.at(x + style.bulletIndent, y + getattr(style, "bulletOffsetY", 0))
         text.setFont(style.bulletFontName, style.bulletFontSize)
         text.setFillColor(getattr(style, "bulletColor", style.textColor))
         text_out(text, bullet)
@@ -859,15 +892,14 @@ class TextParagraph(Flowable):  # type: ignore[misc]
         start: float = max(offset, end - style.leftIndent)
         return start
 
-    def _draw_simple(self, text: Any, offset: float, y: float) -> None:
+    def _draw_simple(self, pen: _Pen, offset: float, x: float, y: float) -> None:
         style = self.style
         size = style.fontSize
         ascent, descent = getAscentDescent(self._font, size)
         leading = max(style.leading, ascent - descent)
         centre = _centred(style)
-        text.setFont(self._font, size, leading)
-        text.setFillColor(style.textColor)
-        left = style.leftIndent
+        left = x + style.leftIndent
+        text = None
         for i, (extra, words) in enumerate(self._simple_lines):
             start = offset if i == 0 else 0.0
             line = " ".join(words)
@@ -878,7 +910,10 @@ class TextParagraph(Flowable):  # type: ignore[misc]
                     spacing = extra / float(gaps)
             if centre and not spacing:
                 start += 0.5 * extra
-            text.setTextOrigin(left + start, y - i * leading)
+            text = pen.at(left + start, y - i * leading)
+            if i == 0:
+                text.setFont(self._font, size, leading)
+                text.setFillColor(style.textColor)
             if spacing:
                 text.setWordSpace(spacing)
                 text_out(text, line)
@@ -886,7 +921,7 @@ class TextParagraph(Flowable):  # type: ignore[misc]
             else:
                 text_out(text, line)
 
-    def _draw_styled(self, canvas: Any, text: Any, offset: float, y: float) -> None:
+    def _draw_styled(self, canvas: Any, pen: _Pen, offset: float, x0: float, y: float) -> None:
         style = self.style
         size = style.fontSize
         leading = style.leading
@@ -924,8 +959,8 @@ class TextParagraph(Flowable):  # type: ignore[misc]
                     baseline = current = expected
             below = baseline - descent
             previous_step = step
-            x = style.leftIndent + start
-            text.setTextOrigin(x, baseline)
+            x = x0 + style.leftIndent + start
+            text = pen.at(x, baseline)
             if spacing:
                 text.setWordSpace(spacing)
             spaces = 0
@@ -961,10 +996,27 @@ class TextParagraph(Flowable):  # type: ignore[misc]
             if spacing:
                 text.setWordSpace(0)
             current -= box
-        if boxes:
-            for x1, x2, line_y, colour in boxes:
-                canvas.setFillColor(colour)
-                canvas.rect(x1, line_y + size - box, x2 - x1, box, stroke=0, fill=1)
+        # Behind the text, which is drawn when the paragraph's text object is complete.
+        for x1, x2, line_y, colour in boxes:
+            canvas.setFillColor(colour)
+            canvas.rect(x1, line_y + size - box, x2 - x1, box, stroke=0, fill=1)
+
+
+class _Pen:
+    """A paragraph's text object, begun where its first glyph goes."""
+
+    __slots__ = ("canvas", "text")
+
+    def __init__(self, canvas: Any) -> None:
+        self.canvas = canvas
+        self.text: Any = None
+
+    def at(self, x: float, y: float) -> Any:
+        if self.text is None:
+            self.text = self.canvas.beginText(x, y)
+        else:
+            self.text.setTextOrigin(x, y)
+        return self.text
 
 
 def _centred(style: Any) -> bool:
