@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -124,6 +125,35 @@ def tree_kb(pid: int) -> int:
         total += _process_kb(current)
         todo.extend(_children(current))
     return total
+
+
+QUIET_CORES = 0.25
+"""The machine counts as quiet while other processes keep fewer cores than this busy."""
+
+
+def machine_busy(window: float = 1.0) -> float:
+    """How many cores the machine keeps busy, on average over `window` seconds."""
+
+    def busy() -> float:
+        try:
+            with open("/proc/stat") as fh:
+                fields = [int(part) for part in fh.readline().split()[1:]]
+        except (OSError, ValueError):
+            return 0.0
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+    before = busy()
+    time.sleep(window)
+    return (busy() - before) / window
+
+
+def settle(limit: float) -> None:
+    """Wait up to `limit` seconds for the machine to be quiet, so others' work does not land in
+    the next measurement. The wait is best effort: "others' load" reports what was left."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and machine_busy() >= QUIET_CORES:
+        pass
 
 
 def measure(cmd: Sequence[str], log: Path) -> Run:
@@ -311,8 +341,11 @@ def summary_counts(log: Path) -> tuple[int, int]:
 class Bench:
     """Runs the measurements in a scratch folder and collects the results."""
 
-    def __init__(self, corpus: Path, repeat: int, jobs: int | None, log: Path) -> None:
+    def __init__(
+        self, corpus: Path, repeat: int, jobs: int | None, log: Path, settle: float = 0.0
+    ) -> None:
         self.corpus = corpus
+        self.settle = settle
         self.repeat = repeat
         self.jobs = jobs
         self.log = log
@@ -366,6 +399,12 @@ class Bench:
                 f"expected {files} files and at least {result.cards} cards"
             )
 
+    def measure(self, cmd: Sequence[str]) -> Run:
+        """`measure`, once the machine is quiet (or `settle` seconds have passed)."""
+        if self.settle > 0:
+            settle(self.settle)
+        return measure(cmd, self.log)
+
     def rounds(self, result: Result) -> Iterator[int]:
         """Round numbers from 1 up to `repeat`, stopping early after one long run."""
         for number in range(1, self.repeat + 1):
@@ -417,7 +456,7 @@ class Bench:
                 str(out),
                 *self.deck_args(formats, True),
             ]
-            result.add(measure(cmd, self.log))
+            result.add(self.measure(cmd))
         self.check_counts(result, len(self.files) if files is None else files)
         result.sizes = output_sizes(out)
         if "apkg" in formats:
@@ -449,7 +488,7 @@ class Bench:
         if out.exists():
             shutil.rmtree(out)
         base = [*self.make_deck, str(notes), "-o", str(out)]
-        first = measure([*base, *self.deck_args("apkg,pdf,csv", True)], self.log)
+        first = self.measure([*base, *self.deck_args("apkg,pdf,csv", True)])
         if first.returncode != 0:
             self.record(Result("nochange", "no-change rebuild", 0, ok=False, detail="first build"))
             return
@@ -457,7 +496,7 @@ class Bench:
         touched: list[str] = []
         for _ in self.rounds(nochange):
             before = mtimes(out)
-            nochange.add(measure([*base, *self.deck_args("apkg,pdf,csv", False)], self.log))
+            nochange.add(self.measure([*base, *self.deck_args("apkg,pdf,csv", False)]))
             touched += changed_files(before, mtimes(out))
         if touched:
             nochange.detail = f"rewrote {sorted(set(touched))[:5]}"
@@ -480,7 +519,7 @@ class Bench:
             # Edit one fact, as a teacher fixing a typo would.
             victim.write_text(text.replace(".\n", f" (revised {round_}).\n", 1), encoding="utf-8")
             before = mtimes(out)
-            onechange.add(measure([*base, *self.deck_args("apkg,pdf,csv", False)], self.log))
+            onechange.add(self.measure([*base, *self.deck_args("apkg,pdf,csv", False)]))
             changed = set(changed_files(before, mtimes(out)))
             own = {f"{stem}.apkg", f"{stem}.pdf", f"{stem}-glossary.csv"}
             # The combined glossary and the cache belong to the whole build and must follow.
@@ -515,13 +554,13 @@ class Bench:
                 shutil.rmtree(out)
             with contextlib.suppress(FileNotFoundError):
                 (folder / f".{notes.name}.notes2decks.lock").unlink()
-            result.add(measure([*self.make_deck, str(notes), "-o", str(out)], self.log))
+            result.add(self.measure([*self.make_deck, str(notes), "-o", str(out)]))
         self.check_counts(result, 1)
         result.sizes = output_sizes(out)
         self.record(result)
         start = Result("startup", "make-deck --version (start-up only)", 0)
         for _ in self.rounds(start):
-            start.add(measure([*self.make_deck, "--version"], self.log))
+            start.add(self.measure([*self.make_deck, "--version"]))
         self.record(start)
 
     def floor(self) -> None:
@@ -538,7 +577,7 @@ class Bench:
             for _ in self.rounds(result):
                 out = self.fresh(f"floor-{mode}")
                 cmd = [sys.executable, str(HERE / "floor.py"), mode, str(cards_json), str(out)]
-                result.add(measure(cmd, self.log))
+                result.add(self.measure(cmd))
             result.sizes = output_sizes(out)
             if mode == "genanki":
                 result.notes_in_apkg = apkg_notes(out)
@@ -562,7 +601,7 @@ class Bench:
             result = Result(f"peer-{peer.name}", f"{peer.label} {version}", self.cards)
             for _ in self.rounds(result):
                 out = self.fresh(f"peer-out-{peer.name}")
-                result.add(measure(peer.command(inputs, out), self.log))
+                result.add(self.measure(peer.command(inputs, out)))
             result.sizes = output_sizes(out)
             result.notes_in_apkg = apkg_notes(out)
             if result.ok and result.notes_in_apkg != self.cards:
@@ -943,6 +982,13 @@ def main(argv: list[str] | None = None) -> int:
         default="builds,rebuilds,small,floor,peers",
         help="comma-separated steps: builds, rebuilds, small, floor, peers",
     )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="wait up to this long before each measurement for other work to stop (default 30)",
+    )
     parser.add_argument("--profile", action="store_true", help="profile instead of timing")
     args = parser.parse_args(argv)
     files = args.files or (20 if args.quick else 100)
@@ -966,7 +1012,7 @@ def main(argv: list[str] | None = None) -> int:
     # A stopped run still removes its scratch folder (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     steps = [s.strip() for s in args.only.split(",") if s.strip()]
-    bench = Bench(corpus, repeat, args.jobs, log)
+    bench = Bench(corpus, repeat, args.jobs, log, args.settle)
     print(f"corpus {corpus.relative_to(ROOT)}: {make_corpus.describe(corpus)}")
     print(f"make-deck: {' '.join(bench.make_deck)}; log: {log.relative_to(ROOT)}", flush=True)
     runners: dict[str, Callable[[], None]] = {
