@@ -52,6 +52,7 @@ from .model import (
     Table,
     TermKind,
     Text,
+    card_inlines,
     inline_text,
 )
 from .options import BuildOptions
@@ -352,7 +353,7 @@ def check_cloze(deck: Deck, text: str, options: BuildOptions) -> list[Diagnostic
     for card in deck.cards:
         where = card.source.file or deck.source.file
         line = card.source.line
-        nodes = list(_walk_all(card))
+        nodes: list[object] = list(card_inlines(card))
         if card.kind is CardKind.CLOZE:
             found.extend(_cloze_card_problems(card, nodes, where, options))
         for node in nodes:
@@ -429,31 +430,6 @@ def _visible_without_clozes(inlines: Inlines) -> str:
         else:
             parts.append(inline_text((node,)))
     return "".join(parts)
-
-
-def _walk_all(card: Card) -> Iterator[object]:
-    yield from _walk_inlines(card.front)
-    yield from _walk_blocks(card.back)
-
-
-def _walk_blocks(blocks: Blocks) -> Iterator[object]:
-    for block in blocks:
-        if isinstance(block, Paragraph | Heading):
-            yield from _walk_inlines(block.children)
-        elif isinstance(block, BulletList):
-            for item in block.items:
-                yield from _walk_blocks(item.children)
-        elif isinstance(block, Table):
-            for row in (block.header, *block.rows):
-                for cell in row:
-                    yield from _walk_inlines(cell)
-
-
-def _walk_inlines(inlines: Inlines) -> Iterator[object]:
-    for node in inlines:
-        yield node
-        if isinstance(node, Emphasis | Strong | Cloze | Link):
-            yield from _walk_inlines(node.children)
 
 
 def check_fronts(deck: Deck, reported: Sequence[Diagnostic] = ()) -> list[Diagnostic]:
