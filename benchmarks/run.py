@@ -412,12 +412,13 @@ class Bench:
                 return
             yield number
 
-    def record(self, result: Result) -> Result:
+    def record(self, result: Result, uses_source: bool = True) -> Result:
         # The cache keys on the tool's source, so an edit during a measurement makes it rebuild
         # (and a mix of versions is no measurement): flag it rather than report it as if clean.
+        # The floor and the peers do not run the project's code.
         source = source_digest()
-        if source != self.source:
-            self.source = source
+        changed, self.source = source != self.source, source
+        if changed and uses_source:
             self.source_changed.append(result.name)
             result.detail = (result.detail + "; " if result.detail else "") + (
                 "the source under src/ changed during this measurement"
@@ -502,10 +503,8 @@ class Bench:
             nochange.detail = f"rewrote {sorted(set(touched))[:5]}"
         self.record(nochange)
         self.checks.append(
-            Check(
-                "a no-change rebuild writes nothing",
-                not touched if nochange.ok else False,
-                nochange.detail or "no output touched",
+            self.rebuild_check(
+                nochange, "a no-change rebuild writes nothing", not touched, "no output touched"
             )
         )
 
@@ -535,12 +534,20 @@ class Bench:
         onechange.detail = "" if rewrote_own_only else detail
         self.record(onechange)
         self.checks.append(
-            Check(
+            self.rebuild_check(
+                onechange,
                 "a one-change rebuild rewrites only that file's outputs",
-                rewrote_own_only if onechange.ok else False,
+                rewrote_own_only,
                 detail,
             )
         )
+
+    def rebuild_check(self, result: Result, name: str, passed: bool, detail: str) -> Check:
+        if result.name in self.source_changed:
+            return Check(name, None, "the source under src/ changed during it; measure again")
+        if not result.ok:
+            return Check(name, False, result.detail or "make-deck failed")
+        return Check(name, passed, detail if passed else result.detail or detail)
 
     def small(self) -> None:
         print("the sample-like card set (8 cards), start-up included:", flush=True)
@@ -581,7 +588,7 @@ class Bench:
             result.sizes = output_sizes(out)
             if mode == "genanki":
                 result.notes_in_apkg = apkg_notes(out)
-            self.record(result)
+            self.record(result, uses_source=False)
 
     def peers(self, skip: bool) -> None:
         print("the peers, same cards, .apkg only:", flush=True)
@@ -606,7 +613,7 @@ class Bench:
             result.notes_in_apkg = apkg_notes(out)
             if result.ok and result.notes_in_apkg != self.cards:
                 result.detail = f"its .apkg holds {result.notes_in_apkg} notes, not {self.cards}"
-            self.record(result)
+            self.record(result, uses_source=False)
 
     # ----------------------------------------------------------------------- verdicts
 
@@ -648,6 +655,8 @@ class Bench:
                     return f"{name} not run"
                 if not found.ok:
                     return f"{name} failed"
+                if name in self.source_changed:
+                    return f"the source under src/ changed during {name}; measure again"
             return ""
 
         def check(name: str, passed: bool, detail: str, *needed: str) -> None:
