@@ -61,6 +61,7 @@ from .pdf_fit import Fitted, Page, fit
 from .pdf_fonts import SANS, SANS_BOLD, SANS_ITALIC, register_fonts, string_width
 from .pdf_layout import Rect, SheetLayout, sheet_layout
 from .pdf_sheets import draw_calibration, draw_glossary
+from .pdf_text import Pen, TextParagraph
 
 MAX_BACK_OFFSET = 20.0
 """The largest --back-offset in millimetres: printers are off by a few; more is a wrong setting."""
@@ -406,8 +407,17 @@ class _CardPrinter:
 
 
 def _draw_page(canvas: Any, page: Page, box: Rect, offset: float) -> None:
+    # Text paragraphs in a row share one text object. It is written out before anything else
+    # is drawn, so the text keeps its reading order for copying and searching.
+    pen = Pen(canvas)
     for placed in page.placed:
-        placed.flowable.drawOn(canvas, box.x, box.top - offset - placed.top - placed.height)
+        y = box.top - offset - placed.top - placed.height
+        if isinstance(placed.flowable, TextParagraph):
+            placed.flowable.draw_with(pen, box.x, y)
+        else:
+            pen.finish()
+            placed.flowable.drawOn(canvas, box.x, y)
+    pen.finish()
 
 
 def _draw_lines(canvas: Any, layout: SheetLayout) -> None:

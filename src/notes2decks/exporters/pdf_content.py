@@ -339,6 +339,12 @@ def _styled_text(
     glyph warnings it would give; None for content only `Paragraph` sets. The same paragraph
     comes back at every size that fitting tries, so this is worked out once."""
     markup = Markup(tt2ps(*ps2tt(font)))
+    if len(inlines) == 1 and isinstance(inlines[0], Text):
+        # Most facts are plain text.
+        value = inlines[0].text
+        markup.text(_clean(value))
+        message = glyph_warning(value)
+        return markup.styled(), (message,) if message else ()
     notes: dict[str, None] = {}
 
     def text(value: str, code: bool = False) -> None:
@@ -684,6 +690,20 @@ def _segments(inlines: Inlines) -> list[Inlines | Image | Math]:
     return parts
 
 
+@functools.lru_cache(maxsize=512)
+def _whole_text(
+    inlines: Inlines, font: str, front: bool
+) -> tuple[StyledText | None, tuple[str, ...]] | None:
+    """For a paragraph that `TextParagraph` sets whole (no image or display formula on a line
+    of its own, nothing only `Paragraph` sets): its styled text, None when it is blank, and its
+    glyph warnings. None for any other paragraph."""
+    if any(isinstance(n, Image) or (isinstance(n, Math) and n.display) for n in inlines):
+        return None
+    if _blank(inlines):
+        return None, ()
+    return _styled_text(inlines, font, front)
+
+
 def _blank(inlines: Inlines) -> bool:
     return all(
         isinstance(node, LineBreak) or (isinstance(node, Text) and not node.text.strip())
@@ -703,6 +723,15 @@ def inline_items(
     gap: float = 0.0,
 ) -> list[Item]:
     """A paragraph's content: text as paragraphs, images and display formulas between them."""
+    whole = _whole_text(inlines, style.fontName, front)
+    if whole is not None:
+        # The common case, worked out once for all the sizes that fitting tries.
+        text, notes = whole
+        if text is None:
+            return []
+        for message in notes:
+            ctx.note(line, message)
+        return [(gap, TextParagraph(text, style, bullet))]
     items: list[Item] = []
     for part in _segments(inlines):
         if isinstance(part, Image):

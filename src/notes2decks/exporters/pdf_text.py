@@ -32,6 +32,7 @@ from string import whitespace
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getAscentDescent as _rl_ascent_descent
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
@@ -687,9 +688,10 @@ class _Encoding:
                 self.table[ord(char)] = chr(number)
 
 
-def text_out(text_object: Any, text: str) -> None:
-    """`text_object._textOut(text)`: the same PDF operators, written without reportlab's
-    character-by-character subset lookup once every character of `text` has its code."""
+def text_out(text_object: Any, text: str, newline: bool = False) -> None:
+    """`text_object._textOut(text, newline)`: the same PDF operators, written without
+    reportlab's character-by-character subset lookup once every character of `text` has its
+    code."""
     canvas = text_object._canvas
     encodings: dict[str, _Encoding | None] | None = getattr(canvas, "_n2d_encodings", None)
     if encodings is None:
@@ -703,7 +705,7 @@ def text_out(text_object: Any, text: str) -> None:
         encoding = encodings[name] = _Encoding(font) if font._dynamicFont else None
     if encoding is None or not text or not encoding.known.issuperset(text):
         # reportlab gives new characters their codes, in the order they are first drawn.
-        text_object._textOut(text)
+        text_object._textOut(text, newline)
         if encoding is not None:
             encoding.learn(text, canvas._doc)
         return
@@ -715,7 +717,7 @@ def text_out(text_object: Any, text: str) -> None:
         internal = encoding.font.getSubsetInternalName(0, canvas._doc)
         code = f"{internal} {size} Tf {leading} TL {code}"
         text_object._curSubset = 0
-    text_object._code.append(code)
+    text_object._code.append(code + " T*" if newline else code)
 
 
 # --------------------------------------------------------------------------- the flowable
@@ -724,6 +726,14 @@ def text_out(text_object: Any, text: str) -> None:
 class TextParagraph(Flowable):  # type: ignore[misc]
     """A paragraph of styled text that wraps, splits across cards and draws like reportlab's
     `Paragraph` with the same style."""
+
+    # Flowable's defaults, as class attributes: a card face makes thousands of these.
+    wrapped = 0
+    hAlign = "LEFT"
+    vAlign = "BOTTOM"
+    _traceInfo = None
+    _showBoundary = None
+    encoding = None
 
     def __init__(
         self,
@@ -734,7 +744,6 @@ class TextParagraph(Flowable):  # type: ignore[misc]
         words: list[str] | None = None,
         processed: list[_Word] | None = None,
     ) -> None:
-        super().__init__()
         self.text = text
         self.style = style
         self.bullet = bullet
@@ -848,31 +857,31 @@ class TextParagraph(Flowable):  # type: ignore[misc]
     # ------------------------------------------------------------------ drawing
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
-        # Flowable.drawOn moves the origin to (x, y); this draws at (x, y) instead, which
-        # saves a transformation per paragraph.
-        canvas.saveState()
-        self._draw(canvas, x, y)
-        canvas.restoreState()
+        """Draw with the bottom left at (x, y), as Flowable.drawOn does, without moving the
+        origin."""
+        pen = Pen(canvas)
+        self.draw_with(pen, x, y)
+        pen.finish()
 
     def draw(self) -> None:
-        self._draw(self.canv, 0.0, 0.0)
+        pen = Pen(self.canv)
+        self.draw_with(pen, 0.0, 0.0)
+        pen.finish()
 
-    def _draw(self, canvas: Any, x: float, y: float) -> None:
+    def draw_with(self, pen: Pen, x: float, y: float) -> None:
+        """Add the paragraph, its bottom left at (x, y), to `pen`'s text and boxes."""
         if not self._line_count():
             return
         style = self.style
         top = style.fontSize if _TOP_IS_SIZE else self._first_ascent()
         baseline = y + self.height - top
-        pen = _Pen(canvas)
         offset = style.firstLineIndent
         if self.bullet:
             offset = self._bullet(pen, offset, x, baseline, self.bullet)
         if self.simple:
             self._draw_simple(pen, offset, x, baseline)
         else:
-            self._draw_styled(canvas, pen, offset, x, baseline)
-        if pen.text is not None:
-            canvas.drawText(pen.text)
+            self._draw_styled(pen, offset, x, baseline)
 
     def _first_ascent(self) -> float:
         if self.simple:
@@ -880,7 +889,7 @@ class TextParagraph(Flowable):  # type: ignore[misc]
             return ascent
         return self._lines[0].ascent
 
-    def _bullet(self, pen: _Pen, offset: float, x: float, y: float, bullet: str) -> float:
+    def _bullet(self, pen: Pen, offset: float, x: float, y: float, bullet: str) -> float:
         """Draw the bullet and return where the first line starts (reportlab's `_drawBullet`)."""
         style = self.style
         text = pen.at(x + style.bulletIndent, y + getattr(style, "bulletOffsetY", 0))
@@ -892,14 +901,15 @@ class TextParagraph(Flowable):  # type: ignore[misc]
         start: float = max(offset, end - style.leftIndent)
         return start
 
-    def _draw_simple(self, pen: _Pen, offset: float, x: float, y: float) -> None:
+    def _draw_simple(self, pen: Pen, offset: float, x: float, y: float) -> None:
         style = self.style
         size = style.fontSize
         ascent, descent = getAscentDescent(self._font, size)
         leading = max(style.leading, ascent - descent)
         centre = _centred(style)
         left = x + style.leftIndent
-        text = None
+        text: Any = None
+        line_x = 0.0
         for i, (extra, words) in enumerate(self._simple_lines):
             start = offset if i == 0 else 0.0
             line = " ".join(words)
@@ -910,25 +920,30 @@ class TextParagraph(Flowable):  # type: ignore[misc]
                     spacing = extra / float(gaps)
             if centre and not spacing:
                 start += 0.5 * extra
-            text = pen.at(left + start, y - i * leading)
-            if i == 0:
+            if text is None:
+                line_x = left + start
+                text = pen.at(line_x, y)
                 text.setFont(self._font, size, leading)
                 text.setFillColor(style.textColor)
+            elif left + start != line_x:
+                # Each line ends with a step down by the leading to the start of the line
+                # before, as reportlab's; a line that starts elsewhere moves across from there.
+                text.setXPos(left + start - line_x)
+                line_x = left + start
             if spacing:
                 text.setWordSpace(spacing)
-                text_out(text, line)
+                text_out(text, line, newline=True)
                 text.setWordSpace(0)
             else:
-                text_out(text, line)
+                text_out(text, line, newline=True)
 
-    def _draw_styled(self, canvas: Any, pen: _Pen, offset: float, x0: float, y: float) -> None:
+    def _draw_styled(self, pen: Pen, offset: float, x0: float, y: float) -> None:
         style = self.style
         size = style.fontSize
         leading = style.leading
         centre = _centred(style)
         # The highlight boxes are as tall as the leading of the first line's type size.
         box = max(leading, 1.2 * size)
-        boxes: list[tuple[float, float, float, Any]] = []
         font = ""
         coloured = False
         current = y  # reportlab's running baseline, which the highlight boxes follow
@@ -985,43 +1000,57 @@ class TextParagraph(Flowable):  # type: ignore[misc]
                     back, back_x = frag.back, at
                 elif back is not None:
                     # reportlab starts a new box at every run, even of the same colour.
-                    boxes.append((back_x, end, current, back))
+                    pen.box(back_x, end, current + size - box, box, back)
                     back = frag.back or None
                     back_x = at
                 x += width_of(entry.text, font, size)
                 spaces += entry.text.count(" ") + entry.text.count("\xa0")
                 last_text = entry.text
             if back is not None:
-                boxes.append((back_x, x + (spaces - 1) * spacing, current, back))
+                pen.box(back_x, x + (spaces - 1) * spacing, current + size - box, box, back)
             if spacing:
                 text.setWordSpace(0)
             current -= box
-        # Behind the text, which is drawn when the paragraph's text object is complete.
-        for x1, x2, line_y, colour in boxes:
-            canvas.setFillColor(colour)
-            canvas.rect(x1, line_y + size - box, x2 - x1, box, stroke=0, fill=1)
 
 
-class _Pen:
-    """A paragraph's text object, begun where its first glyph goes."""
+class Pen:
+    """The text and highlight boxes of one or more paragraphs, drawn together: the boxes first,
+    then the text in one text object, inside one saved graphics state."""
 
-    __slots__ = ("canvas", "text")
+    __slots__ = ("boxes", "canvas", "text")
 
     def __init__(self, canvas: Any) -> None:
         self.canvas = canvas
         self.text: Any = None
+        self.boxes: list[tuple[float, float, float, float, Any]] = []
 
     def at(self, x: float, y: float) -> Any:
+        """The text object, its next line starting at (x, y)."""
         if self.text is None:
             self.text = self.canvas.beginText(x, y)
         else:
             self.text.setTextOrigin(x, y)
         return self.text
 
+    def box(self, x1: float, x2: float, y: float, height: float, colour: Any) -> None:
+        self.boxes.append((x1, x2, y, height, colour))
+
+    def finish(self) -> None:
+        if self.text is None and not self.boxes:
+            return
+        canvas = self.canvas
+        canvas.saveState()
+        for x1, x2, y, height, colour in self.boxes:
+            canvas.setFillColor(colour)
+            canvas.rect(x1, y, x2 - x1, height, stroke=0, fill=1)
+        if self.text is not None:
+            canvas.drawText(self.text)
+        canvas.restoreState()
+        self.text = None
+        self.boxes = []
+
 
 def _centred(style: Any) -> bool:
-    from reportlab.lib.enums import TA_CENTER, TA_LEFT
-
     if style.alignment not in (TA_LEFT, TA_CENTER):
         raise ValueError("TextParagraph sets left or centred text only")
     return bool(style.alignment == TA_CENTER)
