@@ -1333,6 +1333,9 @@ def test_cards_set_by_the_fast_path_stay_inside_their_boxes(
         assert min(sizes) >= 7 and max(sizes) <= spec.body_size
         assert len(sizes) > 1, "no card shrank"
     text = squash(all_text(path))
+    # pypdf reads text in drawing order, as a viewer's search and copy do.
+    drawn_text = squash("".join(page.extract_text() for page in pypdf.PdfReader(path).pages))
     for card in cards:
         for line in facts(card):
             assert squash(line) in text
+            assert squash(line) in drawn_text
