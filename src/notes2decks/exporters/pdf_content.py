@@ -119,7 +119,7 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\t", "    "))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1024)
 def glyph_warning(text: str) -> str:
     """The warning for characters of `text` that the bundled font cannot draw, or empty."""
     missing = missing_glyphs(text)

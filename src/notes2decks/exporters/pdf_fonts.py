@@ -57,7 +57,7 @@ def _covered(font_name: str) -> frozenset[str]:
     return frozenset(chr(code) for code in face.charToGlyph)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1024)
 def missing_glyphs(text: str, font_name: str = SANS) -> tuple[str, ...]:
     """The distinct characters of `text` that the font cannot draw, in order of appearance.
 

@@ -7,8 +7,8 @@ Nearly every card face is plain text with emphasis, bold, inline code and cloze 
 type size. `TextParagraph` sets exactly that case, with the same line breaks, line positions,
 bullets, hanging indents, split long words, highlight boxes and 5 mm-safe heights as `Paragraph`
 with the styles of `pdf_content.paragraph_style`, from word widths measured once per font and
-size, and draws each paragraph as one text object. Anything else (formulas, images, links that
-print their address, hard line breaks) stays with `Paragraph`.
+size, and draws all the paragraphs of a card face as one text object. Anything else (formulas,
+images, links that print their address, hard line breaks) stays with `Paragraph`.
 
 The rules below are reportlab's own (`reportlab.platypus.paragraph`, 4.x-5.x), kept quirk for
 quirk, because a card must look the same whichever path set it:
@@ -60,7 +60,9 @@ than single spaces (it splits lines and words on white space, joins them with on
 # --------------------------------------------------------------------------- widths
 
 _WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
-_WIDTHS_LIMIT = 100_000
+_WIDTHS_LIMIT = 50_000
+"""About 5 MB of remembered widths: a notes file needs a few thousand, and a worker process
+builds many files, so the memory a build takes stays flat in the number of files."""
 _widths_count = 0
 
 
@@ -80,7 +82,6 @@ def width_of(text: str, font: str, size: float, table: dict[str, float] | None =
     width = table.get(text)
     if width is None:
         if _widths_count >= _WIDTHS_LIMIT:
-            # Notes are read one file per process; a bound keeps a long `watch` session small.
             _WIDTHS.clear()
             _widths_count = 0
             table = _table(font, size)
@@ -92,7 +93,7 @@ def width_of(text: str, font: str, size: float, table: dict[str, float] | None =
 _EXTENTS: dict[tuple[str, float], tuple[float, float]] = {}
 
 
-def getAscentDescent(font: str, size: float) -> tuple[float, float]:
+def ascent_descent(font: str, size: float) -> tuple[float, float]:
     """reportlab's `getAscentDescent`, remembered: it is asked for every word."""
     key = (font, size)
     extent = _EXTENTS.get(key)
@@ -570,7 +571,7 @@ def _break_styled(
         if not entries:
             count = 0
             space = current = 0.0
-            ascent, descent = getAscentDescent(last_font, size)
+            ascent, descent = ascent_descent(last_font, size)
         frag = word.pieces[0][0]
         new = current + space + word.width if word.width > 0 else current
         is_break = word.kind == _BREAK
@@ -600,7 +601,7 @@ def _break_styled(
             text = word.pieces[0][1]
             if text:
                 count += 1
-            a, d = getAscentDescent(frag.font, size)
+            a, d = ascent_descent(frag.font, size)
             ascent, descent = max(ascent, a), min(descent, d)
             if not entries:
                 entry = _Entry(frag, text)
@@ -625,7 +626,7 @@ def _break_styled(
                 if piece:
                     more = True
                 entries.append(entry)
-                a, d = getAscentDescent(piece_frag.font, size)
+                a, d = ascent_descent(piece_frag.font, size)
                 ascent, descent = max(ascent, a), min(descent, d)
             if not text and more:
                 count += 1
@@ -646,11 +647,11 @@ def _break_styled(
             count = 1
             entry = _Entry(frag, word.pieces[0][1])
             entries = [entry]
-            ascent, descent = getAscentDescent(frag.font, size)
+            ascent, descent = ascent_descent(frag.font, size)
             for piece_frag, piece in word.pieces[1:]:
                 entry = _Entry(piece_frag, piece)
                 entries.append(entry)
-                a, d = getAscentDescent(piece_frag.font, size)
+                a, d = ascent_descent(piece_frag.font, size)
                 ascent, descent = max(ascent, a), min(descent, d)
     if entries:
         lines.append(_Line(max_width - current, count, entries, ascent, descent, first_word))
@@ -813,7 +814,7 @@ class TextParagraph(Flowable):  # type: ignore[misc]
     def _height(self) -> float:
         leading: float = self.style.leading
         if self.simple:
-            ascent, descent = getAscentDescent(self._font, self.style.fontSize)
+            ascent, descent = ascent_descent(self._font, self.style.fontSize)
             height: float = len(self._simple_lines) * max(leading, ascent - descent)
             return height
         return sum(max(line.ascent - line.descent, leading) for line in self._lines)
@@ -885,7 +886,7 @@ class TextParagraph(Flowable):  # type: ignore[misc]
 
     def _first_ascent(self) -> float:
         if self.simple:
-            ascent: float = getAscentDescent(self._font, self.style.fontSize)[0]
+            ascent: float = ascent_descent(self._font, self.style.fontSize)[0]
             return ascent
         return self._lines[0].ascent
 
@@ -904,7 +905,7 @@ class TextParagraph(Flowable):  # type: ignore[misc]
     def _draw_simple(self, pen: Pen, offset: float, x: float, y: float) -> None:
         style = self.style
         size = style.fontSize
-        ascent, descent = getAscentDescent(self._font, size)
+        ascent, descent = ascent_descent(self._font, size)
         leading = max(style.leading, ascent - descent)
         centre = _centred(style)
         left = x + style.leftIndent
