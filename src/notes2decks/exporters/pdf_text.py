@@ -564,6 +564,22 @@ def _break_styled(
     ascent = descent = 0.0
     entry: _Entry | None = None
     first_word = 0
+    # The width of a space and the extents of each font at this size, looked up once.
+    space_of: dict[str, float] = {}
+    extents: dict[str, tuple[float, float]] = {}
+
+    def space_width(font: str) -> float:
+        width = space_of.get(font)
+        if width is None:
+            width = space_of[font] = width_of(" ", font, size)
+        return width
+
+    def extent(font: str) -> tuple[float, float]:
+        found = extents.get(font)
+        if found is None:
+            found = extents[font] = ascent_descent(font, size)
+        return found
+
     while stack:
         word = stack.pop()
         processed.append(word)
@@ -571,18 +587,19 @@ def _break_styled(
         if not entries:
             count = 0
             space = current = 0.0
-            ascent, descent = ascent_descent(last_font, size)
+            ascent, descent = extent(last_font)
         frag = word.pieces[0][0]
         new = current + space + word.width if word.width > 0 else current
         is_break = word.kind == _BREAK
         limit = max_width
-        if shrink:
+        if shrink and new > max_width:
+            # Only a line that overruns its width needs the allowance for squeezing its spaces.
             squeeze = space
             for item in entries:
                 if not item.frag.brk:
                     spaces = item.text.count(" ")
                     if spaces:
-                        squeeze += spaces * width_of(" ", item.frag.font, size)
+                        squeeze += spaces * space_width(item.frag.font)
             limit += squeeze * shrink
         if (
             not is_break
@@ -601,7 +618,7 @@ def _break_styled(
             text = word.pieces[0][1]
             if text:
                 count += 1
-            a, d = ascent_descent(frag.font, size)
+            a, d = extent(frag.font)
             ascent, descent = max(ascent, a), min(descent, d)
             if not entries:
                 entry = _Entry(frag, text)
@@ -619,14 +636,14 @@ def _break_styled(
                 entry.text += text if entry.text.endswith(" ") else " " + text
             else:
                 entry.text += text
-            space = width_of(" ", last_font, size) if word.spaced else 0.0
+            space = space_width(last_font) if word.spaced else 0.0
             more = False
             for piece_frag, piece in word.pieces[1:]:
                 entry = _Entry(piece_frag, piece)
                 if piece:
                     more = True
                 entries.append(entry)
-                a, d = ascent_descent(piece_frag.font, size)
+                a, d = extent(piece_frag.font)
                 ascent, descent = max(ascent, a), min(descent, d)
             if not text and more:
                 count += 1
@@ -642,16 +659,16 @@ def _break_styled(
                 entries = []
                 entry = None
                 continue
-            space = width_of(" ", last_font, size) if word.spaced else 0.0
+            space = space_width(last_font) if word.spaced else 0.0
             current = word.width
             count = 1
             entry = _Entry(frag, word.pieces[0][1])
             entries = [entry]
-            ascent, descent = ascent_descent(frag.font, size)
+            ascent, descent = extent(frag.font)
             for piece_frag, piece in word.pieces[1:]:
                 entry = _Entry(piece_frag, piece)
                 entries.append(entry)
-                a, d = ascent_descent(piece_frag.font, size)
+                a, d = extent(piece_frag.font)
                 ascent, descent = max(ascent, a), min(descent, d)
     if entries:
         lines.append(_Line(max_width - current, count, entries, ascent, descent, first_word))
