@@ -203,10 +203,15 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-def card_hash(card: Card, deck: Deck, base: Path) -> str:
-    """A hash of what the card's note shows: changes when the note must update in Anki."""
+def card_hash(card: Card, deck: Deck, base: Path, data: dict[str, Any] | None = None) -> str:
+    """A hash of what the card's note shows: changes when the note must update in Anki.
+
+    `data` is the card's `_card_data`, when the caller has it already.
+    """
     images = _image_digests(card)
-    content = _strip_places(to_data(dataclasses.replace(card, identity=""), base))
+    if data is None:
+        data = _card_data(card, base)
+    content = _strip_places({**data, "identity": ""})
     return _digest([content, deck.title, list(deck.tags), images])
 
 
@@ -426,12 +431,15 @@ def reconcile(
 
     # Pass 1: each card's note and previous state, without handing out times yet.
     plans: list[tuple[Card, str, dict[str, Any] | None, str]] = []
+    # Each card's data is made once, for its hash now and its lock entry in pass 2.
+    card_data: dict[int, dict[str, Any]] = {}
     kept: list[tuple[str, str]] = []
     used_notes: set[str] = set()
     fresh: list[int] = []
     for card in deck.cards:
         key = card.identity
-        digest = card_hash(card, deck, base)
+        data = card_data[id(card)] = _card_data(card, base)
+        digest = card_hash(card, deck, base, data)
         previous: dict[str, Any] | None
         if key in old_cards:
             previous, note = old_cards[key], _note_of(old_cards[key], key)
@@ -480,7 +488,7 @@ def reconcile(
     for card, note, previous, digest in plans:
         time = time_of(previous, digest)
         cards.append(dataclasses.replace(card, identity=note, modified=time))
-        entries[card.identity] = _card_entry(card, note, digest, time, base)
+        entries[card.identity] = _card_entry(card, note, digest, time, card_data[id(card)])
 
     tombstones: dict[str, dict[str, Any]] = {
         key: entry
@@ -651,13 +659,15 @@ def dump_lock(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _card_entry(card: Card, note: str, digest: str, time: int, base: Path) -> dict[str, Any]:
+def _card_entry(
+    card: Card, note: str, digest: str, time: int, data: dict[str, Any]
+) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "kind": card.kind.value,
         "front": model.inline_text(card.front),
         "hash": digest,
         "time": time,
-        "card": _card_data(card, base),
+        "card": data,
     }
     if note != card.identity:
         entry["note"] = note
