@@ -374,10 +374,12 @@ class _CardPrinter:
 
     def _draw_front(self, canvas: Any, card: Rect, piece: _Piece) -> None:
         content = self.content.moved(card.x, card.y)
+        header: list[tuple[Any, float, float]] = []
         if self.title:
-            self.title.drawOn(canvas, content.x, content.top - self.title_height)
+            header.append((self.title, content.x, content.top - self.title_height))
         if self.subject:
-            self.subject.drawOn(canvas, content.x, content.y + self.footer - self.subject_height)
+            header.append((self.subject, content.x, content.y + self.footer - self.subject_height))
+        _draw_flowables(canvas, header)
         self._label(canvas, content, piece.label)
         box = self.front_box.moved(card.x, card.y)
         # The heading sits in the middle of the card, a touch above centre as the eye expects.
@@ -407,16 +409,26 @@ class _CardPrinter:
 
 
 def _draw_page(canvas: Any, page: Page, box: Rect, offset: float) -> None:
-    # Text paragraphs in a row share one text object. It is written out before anything else
-    # is drawn, so the text keeps its reading order for copying and searching.
+    _draw_flowables(
+        canvas,
+        [
+            (placed.flowable, box.x, box.top - offset - placed.top - placed.height)
+            for placed in page.placed
+        ],
+    )
+
+
+def _draw_flowables(canvas: Any, placed: list[tuple[Any, float, float]]) -> None:
+    """Draw flowables, each with its bottom left at the given place. Text paragraphs in a row
+    share one text object. It is written out before anything else is drawn, so the text keeps
+    its reading order for copying and searching."""
     pen = Pen(canvas)
-    for placed in page.placed:
-        y = box.top - offset - placed.top - placed.height
-        if isinstance(placed.flowable, TextParagraph):
-            placed.flowable.draw_with(pen, box.x, y)
+    for flowable, x, y in placed:
+        if isinstance(flowable, TextParagraph):
+            flowable.draw_with(pen, x, y)
         else:
             pen.finish()
-            placed.flowable.drawOn(canvas, box.x, y)
+            flowable.drawOn(canvas, x, y)
     pen.finish()
 
 

@@ -911,8 +911,8 @@ class TextParagraph(Flowable):  # type: ignore[misc]
         """Draw the bullet and return where the first line starts (reportlab's `_drawBullet`)."""
         style = self.style
         text = pen.at(x + style.bulletIndent, y + getattr(style, "bulletOffsetY", 0))
-        text.setFont(style.bulletFontName, style.bulletFontSize)
-        text.setFillColor(getattr(style, "bulletColor", style.textColor))
+        pen.font(style.bulletFontName, style.bulletFontSize)
+        pen.fill(getattr(style, "bulletColor", style.textColor))
         text_out(text, bullet)
         width = width_of(bullet, style.bulletFontName, style.bulletFontSize)
         end = style.bulletIndent + width + style.bulletFontSize * 0.6
@@ -941,8 +941,8 @@ class TextParagraph(Flowable):  # type: ignore[misc]
             if text is None:
                 line_x = left + start
                 text = pen.at(line_x, y)
-                text.setFont(self._font, size, leading)
-                text.setFillColor(style.textColor)
+                pen.font(self._font, size, leading)
+                pen.fill(style.textColor)
             elif left + start != line_x:
                 # Each line ends with a step down by the leading to the start of the line
                 # before, as reportlab's; a line that starts elsewhere moves across from there.
@@ -963,7 +963,6 @@ class TextParagraph(Flowable):  # type: ignore[misc]
         # The highlight boxes are as tall as the leading of the first line's type size.
         box = max(leading, 1.2 * size)
         font = ""
-        coloured = False
         current = y  # reportlab's running baseline, which the highlight boxes follow
         below: float | None = None
         previous_step = 0.0
@@ -1006,12 +1005,9 @@ class TextParagraph(Flowable):  # type: ignore[misc]
                 end = at
                 if j > 0:
                     end = at - _trailing_space(last_text, font, size)
-                if frag.font != font:
-                    font = frag.font
-                    text._setFont(font, size)
-                if not coloured:
-                    text.setFillColor(style.textColor)
-                    coloured = True
+                font = frag.font
+                pen.font(font, size)
+                pen.fill(style.textColor)
                 if entry.text:
                     text_out(text, entry.text)
                 if frag.back and back is None:
@@ -1035,12 +1031,33 @@ class Pen:
     """The text and highlight boxes of one or more paragraphs, drawn together: the boxes first,
     then the text in one text object, inside one saved graphics state."""
 
-    __slots__ = ("boxes", "canvas", "text")
+    __slots__ = ("_fill", "boxes", "canvas", "text")
 
     def __init__(self, canvas: Any) -> None:
         self.canvas = canvas
         self.text: Any = None
         self.boxes: list[tuple[float, float, float, float, Any]] = []
+        self._fill: Any = None
+
+    def font(self, name: str, size: float, leading: float | None = None) -> None:
+        """Set the text's font, and its leading if given, unless they are set already."""
+        text = self.text
+        if (
+            text._fontname == name
+            and text._fontsize == size
+            and (leading is None or text._leading == leading)
+        ):
+            return
+        if leading is None:
+            text._setFont(name, size)
+        else:
+            text.setFont(name, size, leading)
+
+    def fill(self, colour: Any) -> None:
+        """Set the text's colour unless it is set already."""
+        if colour is not self._fill and colour != self._fill:
+            self.text.setFillColor(colour)
+            self._fill = colour
 
     def at(self, x: float, y: float) -> Any:
         """The text object, its next line starting at (x, y)."""
@@ -1066,6 +1083,7 @@ class Pen:
         canvas.restoreState()
         self.text = None
         self.boxes = []
+        self._fill = None
 
 
 def _centred(style: Any) -> bool:
