@@ -865,12 +865,12 @@ def _list_items(
     else:
         labels = [_BULLETS[min(level, len(_BULLETS) - 1)]] * len(block.items)
     hang = _bullet_hang(size, tuple(labels))
+    style = paragraph_style(size, left=left, hang=hang)
     items: list[Item] = []
     for label, item in zip(labels, block.items, strict=True):
         first = True
         for child in item.children:
             if first and isinstance(child, ParagraphBlock):
-                style = paragraph_style(size, left=left, hang=hang)
                 items.extend(
                     inline_items(
                         ctx,
