@@ -10,6 +10,9 @@ hands out cards whose backs sit behind their fronts:
   follow-on cards numbered 3a, 3b, ..., with a warning naming it. Nothing is clipped.
 - Every text is set in the bundled DejaVu Sans (Latin, Greek, Cyrillic), embedded as subsets.
 - The file is byte-identical on every build of the same notes.
+- Most card text (plain text, emphasis, bold, code, cloze) is set by `pdf_text.TextParagraph`,
+  a faster twin of reportlab's Paragraph that places every glyph where Paragraph would; the
+  rest (formulas, images, tables, links that print their address) by Paragraph itself.
 
 `export_calibration` prints a sheet that measures a printer's front-to-back misalignment, to
 pass as `--back-offset`; `overflowing_cards` tells `check` which cards would continue.
