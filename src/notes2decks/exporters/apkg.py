@@ -716,7 +716,7 @@ def package_bytes(collection: bytes, media: dict[str, bytes], dest: Path) -> Non
         entries[str(i)] = media[name]
     with zipfile.ZipFile(dest, "w") as archive:
         for name in sorted(entries):
-            archive.writestr(_zip_entry(name), entries[name], compresslevel=9)
+            archive.writestr(_zip_entry(name), entries[name], compresslevel=6)
 
 
 def export_apkg(
