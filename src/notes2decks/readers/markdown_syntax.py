@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline, escape, image, newline
@@ -62,49 +64,56 @@ class MarkdownSyntaxError(Exception):
 
 
 class _Parser(MarkdownIt):
+    inline_shortcuts: _InlineShortcuts | None = None
+    """Set when the parser takes the inline shortcuts (see `_inline_with_lines`)."""
+
     # Links and images keep their targets as written: image paths are files to find, not URLs
     # to percent-encode, and exporters do their own escaping.
     def normalizeLink(self, url: str) -> str:
         return url
 
 
-_parsers: dict[bool, MarkdownIt] = {}
+_parsers: dict[tuple[bool, bool], _Parser] = {}
 _CLOZE_RULES = ["cloze", "cloze_mark", "cloze_stray"]
 
 
-def parser(*, cloze: bool = True) -> MarkdownIt:
+def parser(*, cloze: bool = True, shortcuts: bool = True) -> MarkdownIt:
     """The shared, configured parser (built on first use; parsing keeps no state in it).
 
     With `cloze` false the cloze rules are off, so `{{c1::x}}`, `==x==` and `}}` are plain text;
-    everything else is parsed exactly as in notes.
+    everything else is parsed exactly as in notes. With `shortcuts` false, markdown-it's own
+    rules read everything (see "shortcuts" below): the tokens are the same, only slower to make.
     """
-    md = _parsers.get(cloze)
+    key = (cloze, shortcuts)
+    md = _parsers.get(key)
     if md is None:
-        md = _build()
+        md = _build(shortcuts=shortcuts)
         if not cloze:
             md.inline.ruler.disable(_CLOZE_RULES)
+        if shortcuts:
+            md.inline_shortcuts = _InlineShortcuts.of(md)
         # Stored only once fully set up, so a reader in another thread never sees it half done.
-        _parsers[cloze] = md
+        _parsers[key] = md
     return md
 
 
-def parse(text: str) -> list[Token]:
+def parse(text: str, *, shortcuts: bool = True) -> list[Token]:
     """The token stream of Markdown text. Raises MarkdownSyntaxError for bad cloze syntax."""
     env: dict[str, Any] = {}
-    tokens: list[Token] = parser().parse(text, env)
+    tokens: list[Token] = parser(shortcuts=shortcuts).parse(text, env)
     return tokens
 
 
-def parse_inline(text: str, *, cloze: bool = True) -> list[Token]:
+def parse_inline(text: str, *, cloze: bool = True, shortcuts: bool = True) -> list[Token]:
     """The inline tokens of one piece of text, read as a paragraph's content: `# x`, `- x` or
     `> x` stay text. Lines in `meta["line"]` count from 1 at the text's first line."""
     env: dict[str, Any] = {}
-    tokens: list[Token] = parser(cloze=cloze).parseInline(text, env)
+    tokens: list[Token] = parser(cloze=cloze, shortcuts=shortcuts).parseInline(text, env)
     children: list[Token] = (tokens[0].children or []) if tokens else []
     return children
 
 
-def _build() -> MarkdownIt:
+def _build(*, shortcuts: bool) -> _Parser:
     md = _Parser("commonmark", {"maxNesting": MAX_NESTING})
     md.enable("table")
     md.use(deflist_plugin)
@@ -136,6 +145,11 @@ def _build() -> MarkdownIt:
     md.core.ruler.at("inline", _inline_with_lines)
     # Escaped characters stay separate tokens, so that `\::` or `Q\:` is never card syntax.
     md.core.ruler.disable("text_join")
+    if shortcuts:
+        md.core.ruler.at("normalize", _normalize)
+        # First, so that the lines it takes skip the rules that cannot match them anyway. It has
+        # no `alt`: whether a line ends a paragraph or a list item is still markdown-it's call.
+        md.block.ruler.before("table", "simple_block", _simple_block)
     return md
 
 
@@ -158,18 +172,211 @@ def _probing(rule: BlockRule) -> BlockRule:
     return probing
 
 
+# --------------------------------------------------------------------------- shortcuts
+#
+# Most of a file of notes is headings over bullet points of plain text, and markdown-it spends
+# most of its time on them: its list rule runs the whole block tokenizer again for every item,
+# trying every rule on each line, and the inline tokenizer tries every inline rule at each
+# character that might start one. The shortcuts below recognise the plainest of these shapes,
+# strictly, and make exactly the tokens that markdown-it makes of them; anything else, however
+# close, is left to markdown-it. tests/test_markdown_shortcuts.py compares the two routes on
+# generated notes.
+
+# A line that markdown-it reads as a top-level bullet item of one line of paragraph text: the
+# marker at the start of the line, one space, then a character that starts no block inside the
+# item. The excluded characters start a heading, quote, fence, formula, rule, list, HTML block,
+# link reference, definition or table; `*` may start the text when it opens emphasis (`**x`),
+# which is neither a rule nor a list, and so may digits that are not a `1.` or `1)` marker.
+_SIMPLE_ITEM = re.compile(r"[-*+] (?:[^\s#>`~$*_+\-<\[:|\d]|\*+[^\s*]|\d+(?![\d.)]))")
+# An ATX heading whose text needs no trimming of a closing `#` sequence.
+_SIMPLE_HEADING = re.compile(r"(#{1,6}) (?=[^ \t])")
+
+
+def _simple_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's block rules, for a top-level ATX heading or a tight bullet list of one-line
+    items, each followed by a blank line or the end of the text.
+
+    The rule runs before all others, so it takes only lines that none of the rules before the
+    heading or list rule would take: no table can start on them, as the line after each is
+    blank or a list item (never a table's delimiter row), and they are no code, formula, fence,
+    quote or thematic break. Anything else is left to markdown-it: nothing is pushed.
+    """
+    if silent or state.level or state.blkIndent or state.parentType != "root":
+        return False
+    if end != state.lineMax or state.tShift[start]:
+        return False
+    first = state.src[state.bMarks[start]]
+    if first == "#":
+        return _simple_heading(state, start, end)
+    if first in "-*+":
+        return _simple_list(state, start, end)
+    return False
+
+
+def _block_token(
+    kind: str,
+    tag: str,
+    nesting: Literal[-1, 0, 1],
+    level: int,
+    lines: list[int] | None = None,
+    markup: str = "",
+    hidden: bool = False,
+) -> Token:
+    """A block token as `StateBlock.push` makes it, in one step."""
+    return Token(kind, tag, nesting, {}, lines, level, None, "", markup, "", {}, True, hidden)
+
+
+def _inline_token(content: str, level: int, line: int) -> Token:
+    """The inline token of a one-line block, as markdown-it's block rules make it."""
+    token = Token("inline", "", 0, {}, [line, line + 1], level, [], content, "", "", {}, True)
+    return token
+
+
+def _simple_heading(state: StateBlock, start: int, end: int) -> bool:
+    src, begin, stop = state.src, state.bMarks[start], state.eMarks[start]
+    match = _SIMPLE_HEADING.match(src, begin, stop)
+    if match is None:
+        return False
+    text_end = state.skipSpacesBack(stop, match.end())
+    if src[text_end - 1] == "#" or (start + 1 < end and not state.isEmpty(start + 1)):
+        return False
+    tag, markup = f"h{len(match.group(1))}", match.group(1)
+    tokens = state.tokens
+    tokens.append(_block_token("heading_open", tag, 1, 0, [start, start + 1], markup))
+    tokens.append(_inline_token(mdTrim(src[match.end() : text_end]), 1, start))
+    tokens.append(_block_token("heading_close", tag, -1, 0, None, markup))
+    state.line = start + 1
+    return True
+
+
+def _simple_list(state: StateBlock, start: int, end: int) -> bool:
+    src, begins, ends, shifts = state.src, state.bMarks, state.eMarks, state.tShift
+    marker = src[begins[start]]
+    match = _SIMPLE_ITEM.match
+    line = start
+    while line < end and not shifts[line] and src[begins[line]] == marker:
+        if match(src, begins[line], ends[line]) is None:
+            return False
+        line += 1
+    last = line
+    if line < end:
+        if not state.isEmpty(line):
+            return False  # a lazy continuation line, or a block that interrupts the list
+        # After the blank lines, a line indented for the last item would continue it, and a
+        # bullet could continue the list.
+        line = state.skipEmptyLines(line)
+        if line < end and (state.sCount[line] >= 2 or src[begins[line] + shifts[line]] in "-*+"):
+            return False
+
+    # The list is tight, so markdown-it hides its paragraphs; an item's lines run to the next
+    # item, the last one's past the blank lines.
+    tokens = state.tokens
+    tokens.append(_block_token("bullet_list_open", "ul", 1, 0, [start, line], marker))
+    for item in range(start, last):
+        after = item + 1 if item + 1 < last else line
+        tokens.append(_block_token("list_item_open", "li", 1, 1, [item, after], marker))
+        tokens.append(_block_token("paragraph_open", "p", 1, 2, [item, item + 1], "", True))
+        tokens.append(_inline_token(mdTrim(src[begins[item] + 2 : ends[item]]), 3, item))
+        tokens.append(_block_token("paragraph_close", "p", -1, 2, None, "", True))
+        tokens.append(_block_token("list_item_close", "li", -1, 1, None, marker))
+    tokens.append(_block_token("bullet_list_close", "ul", -1, 0, None, marker))
+    state.line = line
+    return True
+
+
+def _normalize(state: StateCore) -> None:
+    """markdown-it's core `normalize` rule (CommonMark's line endings to LF, NUL to U+FFFD),
+    without its regular expression that matches, and replaces, every line break."""
+    state.src = state.src.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+
+
+# The characters at which each inline rule can match. (`text` matches anywhere, but only ever
+# adds to the text token.) A rule missing here turns the inline shortcuts off.
+_RULE_CHARACTERS = {
+    "text": "",
+    "newline": "\n",
+    "math_inline": "$",
+    "cloze": "{",
+    "cloze_mark": "=",
+    "cloze_stray": "}",
+    "escape": "\\",
+    "backticks": "`",
+    "emphasis": "*_",
+    "wikilink": "![",
+    "link": "[",
+    "image": "!",
+    "autolink": "<",
+    "html_inline": "<",
+    "entity": "&",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _InlineShortcuts:
+    """Inline source whose tokens are known without running the inline rules."""
+
+    plain: re.Pattern[str]
+    """Text that no inline rule reacts to: one text token."""
+    strong: re.Pattern[str] | None
+    """Plain text with one `**term**` in it: markdown-it's strong emphasis, as the delimiters
+    can only open and close it. Nothing or a space comes before the term, whose first and last
+    characters are letters or digits, and nothing or a space or a punctuation mark after it.
+    None when some other inline rule reacts to `*`."""
+
+    @classmethod
+    def of(cls, md: MarkdownIt) -> _InlineShortcuts | None:
+        """The shortcuts for a parser's inline rules, or None when some rule is not known."""
+        rules = md.inline.ruler.get_active_rules()
+        if "text" not in rules or any(rule not in _RULE_CHARACTERS for rule in rules):
+            return None
+        reactive = {c for rule in rules for c in _RULE_CHARACTERS[rule]}
+        plain = f"[^{re.escape(''.join(sorted(reactive)))}]"
+        strong = None
+        if "emphasis" in rules and [r for r in rules if "*" in _RULE_CHARACTERS[r]] == ["emphasis"]:
+            term = rf"[^\W_](?:{plain}*[^\W_])?"
+            strong = re.compile(rf"((?:{plain}* )?)\*\*({term})\*\*((?:[ :;,.]{plain}*)?)")
+        return cls(re.compile(f"{plain}+"), strong)
+
+    def tokens(self, content: str) -> list[Token] | None:
+        """The inline tokens markdown-it makes of `content`, or None when it is not a shortcut."""
+        if self.plain.fullmatch(content):
+            return [_text_token(content, 0)]
+        match = self.strong.fullmatch(content) if self.strong else None
+        if match is None:
+            return None
+        # The opening delimiter's text token is left behind, emptied (and so is the closing
+        # one's): joined to the text before and after the emphasis, or empty.
+        before, term, after = match.groups()
+        return [
+            _text_token(before, 0),
+            Token("strong_open", "strong", 1, {}, None, 0, None, "", "**"),
+            _text_token(term, 1),
+            Token("strong_close", "strong", -1, {}, None, 0, None, "", "**"),
+            _text_token(after, 0),
+        ]
+
+
+def _text_token(content: str, level: int) -> Token:
+    return Token("text", "", 0, {}, None, level, None, content)
+
+
 # --------------------------------------------------------------------------- line numbers
 
 
 def _inline_with_lines(state: StateCore) -> None:
     """markdown-it's core `inline` rule, which also tells the inline rules where each block
-    starts, so that they can report lines."""
+    starts, so that they can report lines; or the shortcut's tokens, when there is one."""
+    shortcuts: _InlineShortcuts | None = getattr(state.md, "inline_shortcuts", None)
     for token in state.tokens:
         if token.type == "inline":
-            state.env[_LINE] = token.map[0] if token.map else 0
-            state.env[_CURSOR] = {}
             if token.children is None:
                 token.children = []
+            known = shortcuts.tokens(token.content) if shortcuts and token.content else None
+            if known is not None:
+                token.children.extend(known)
+                continue
+            state.env[_LINE] = token.map[0] if token.map else 0
+            state.env[_CURSOR] = {}
             state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
