@@ -64,6 +64,8 @@ _WEB_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"})
 _ALIGN = {"text-align:left": Align.LEFT, "text-align:center": Align.CENTER}
 _ALIGN["text-align:right"] = Align.RIGHT
+# The level of the deepest blocks that markdown-it still parses.
+_DEEP = MAX_NESTING - 1
 
 
 @dataclass(slots=True)
@@ -137,7 +139,7 @@ class Converter:
             token = tokens[index]
             end = self.closes[index]
             kind = token.type
-            if token.nesting == 1 and token.level >= MAX_NESTING - 1:
+            if token.nesting == 1 and token.level >= _DEEP:
                 self._too_deep(token)
             if kind == "paragraph_open":
                 result.extend(self.paragraph(tokens[index + 1], block_line(token), cards=cards))
@@ -180,13 +182,19 @@ class Converter:
         return result
 
     def bullets(self, start: int, stop: int, *, cards: bool) -> BulletList | None:
-        opening = self.tokens[start]
+        tokens = self.tokens
+        opening = tokens[start]
         items: list[ListItem] = []
         index = start + 1
         while index < stop:
             end = self.closes[index]
-            if self.tokens[index].type == "list_item_open":
-                children = self.blocks(index + 1, end, cards=cards)
+            if tokens[index].type == "list_item_open":
+                inner = tokens[index + 1]
+                if end == index + 4 and inner.type == "paragraph_open" and inner.level < _DEEP:
+                    # An item of one paragraph, as `blocks` would read it.
+                    children = self.paragraph(tokens[index + 2], block_line(inner), cards=cards)
+                else:
+                    children = self.blocks(index + 1, end, cards=cards)
                 # An item whose only line was a card leaves the list.
                 if children:
                     items.append(ListItem(tuple(children)))
@@ -388,6 +396,11 @@ class Converter:
         if not cards:
             where = "a glossary definition"
             return [Paragraph(self.inlines(children, where=where), line)]
+        if len(children) == 1 and children[0].type == "text" and ":" not in children[0].content:
+            # Most of a file: one line of plain text. Without a colon it is neither a `Q:` or
+            # `A:` line nor a `::` card, so it is what the loop below would make of it.
+            text = children[0].content.strip()
+            return [Paragraph((Text(text),), line)] if text else []
         lines = _split_lines(children, line)
         result: list[Block] = []
         plain: list[_Line] = []
@@ -721,9 +734,10 @@ def _space_at(token: Token, position: int) -> bool:
 def strip_inlines(inlines: Inlines) -> Inlines:
     """Inlines without white space at either end."""
     items = list(inlines)
-    if items and isinstance(items[0], Text):
+    # (A Text that needs no stripping is kept as it is: the model's nodes are immutable.)
+    if items and isinstance(items[0], Text) and items[0].text[:1].isspace():
         items[0] = Text(items[0].text.lstrip())
-    if items and isinstance(items[-1], Text):
+    if items and isinstance(items[-1], Text) and items[-1].text[-1:].isspace():
         items[-1] = Text(items[-1].text.rstrip())
     return tuple(item for item in items if not (isinstance(item, Text) and not item.text))
 
@@ -731,15 +745,16 @@ def strip_inlines(inlines: Inlines) -> Inlines:
 def _merge(nodes: list[Inline]) -> Inlines:
     """Adjacent texts as one Text (joined once, so a long run costs linear time)."""
     result: list[Inline] = []
-    parts: list[str] = []
+    run: list[Text] = []
     for node in nodes:
         if isinstance(node, Text):
-            parts.append(node.text)
+            if node.text:
+                run.append(node)
             continue
-        if parts:
-            result.append(Text("".join(parts)))
-            parts = []
+        if run:
+            result.append(run[0] if len(run) == 1 else Text("".join(t.text for t in run)))
+            run = []
         result.append(node)
-    if parts:
-        result.append(Text("".join(parts)))
-    return tuple(node for node in result if not (isinstance(node, Text) and not node.text))
+    if run:
+        result.append(run[0] if len(run) == 1 else Text("".join(t.text for t in run)))
+    return tuple(result)
