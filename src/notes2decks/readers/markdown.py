@@ -127,8 +127,8 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
     converter = Converter(tokens, context)
     headings = [
         index
-        for index, token in enumerate(tokens)
-        if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2")
+        for index in _top_level(converter.closes)
+        if tokens[index].type == "heading_open" and tokens[index].tag in ("h1", "h2")
     ]
     first_h2 = next((i for i in headings if tokens[i].tag == "h2"), len(tokens))
     h1s = [i for i in headings if tokens[i].tag == "h1"]
@@ -239,6 +239,14 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
         reader="markdown",
         extra=meta.extra,
     )
+
+
+def _top_level(closes: list[int]) -> Iterator[int]:
+    """The indexes of the top-level tokens, stepping over what each block holds."""
+    index = 0
+    while index < len(closes):
+        yield index
+        index = closes[index] + 1
 
 
 def _leads(tokens: list[Token], index: int) -> bool:
