@@ -60,7 +60,11 @@ def parse_markdown(text: str, context: ReadContext) -> Deck:
     try:
         with _collector_paused():
             tokens = parse(body)
-            return _assemble(tokens, meta, context)
+            deck = _assemble(tokens, meta, context)
+            # Freed now, the tokens are not traversed by the collection that comes once the
+            # collector is back on.
+            del tokens
+        return deck
     except MarkdownSyntaxError as exc:
         raise context.error(exc.line, exc.message) from None
     except RecursionError:
