@@ -14,9 +14,9 @@ What makes a rebuilt deck safe to import again:
 - Deck IDs are hashes of deck names; note and card IDs are derived from the note times and GUIDs.
 
 The package is written without genanki's `Package` (which leaks a temporary SQLite file, stamps
-every note with the wall clock and stores an uncompressed zip): the collection is built in a
-temporary folder that is always removed, and zipped with fixed entry times, sorted entries and
-DEFLATE, so the same input gives the same bytes.
+every note with the wall clock and stores an uncompressed zip): the collection is built in
+memory (before Python 3.11, in a temporary folder that is always removed), and zipped with fixed
+entry times, sorted entries and DEFLATE, so the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ import html
 import json
 import re
 import sqlite3
+import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -264,11 +265,12 @@ def note_guid(identity: str, note_type: str) -> str:
     digest = hashlib.sha256(f"notes2decks\x1f{note_type}\x1f{identity}".encode()).digest()
     number = int.from_bytes(digest[:8], "big")
     alphabet = _BASE91
-    chars: list[str] = []
+    base = len(alphabet)
+    guid = ""
     while number:
-        number, rest = divmod(number, len(alphabet))
-        chars.append(alphabet[rest])
-    return "".join(reversed(chars)) or alphabet[0]
+        number, rest = divmod(number, base)
+        guid = alphabet[rest] + guid
+    return guid or alphabet[0]
 
 
 _BASE91 = (
@@ -284,12 +286,19 @@ def deck_id(name: str) -> int:
 
 def anki_tag(tag: str) -> str:
     """A tag as Anki stores it: no spaces (they separate tags), `::` hierarchy kept."""
-    tag = re.sub(r"\s+", "_", tag.strip())
+    tag = _SPACES.sub("_", tag.strip())
     # A tag cannot start or end a level with a colon run other than the `::` separator.
-    return re.sub(r":{3,}", "::", tag).strip(":")
+    return _COLON_RUN.sub("::", tag).strip(":")
 
 
-def _tags(*groups: Iterable[str]) -> list[str]:
+_SPACES = re.compile(r"\s+")
+_COLON_RUN = re.compile(r":{3,}")
+
+
+# Every card of a deck has the deck's tags and most have no others: each different list is
+# cleaned and sorted once.
+@functools.lru_cache(maxsize=1024)
+def _tags(*groups: tuple[str, ...]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for group in groups:
         for raw in group:
@@ -297,7 +306,7 @@ def _tags(*groups: Iterable[str]) -> list[str]:
             # Anki compares tags without case: keep the first spelling.
             if tag and tag.casefold() not in seen:
                 seen[tag.casefold()] = tag
-    return sorted(seen.values(), key=lambda t: (t.casefold(), t))
+    return tuple(sorted(seen.values(), key=lambda t: (t.casefold(), t)))
 
 
 # --------------------------------------------------------------------------- notes
@@ -334,6 +343,8 @@ def plan_notes(
     fallback_time = source_time(deck)
     source_name = Path(deck.source.file).name if deck.source.file else ""
     title = html.escape(deck.title, quote=False)
+    source_text = html.escape(source_name, quote=False)
+    cloze_source = " · ".join(part for part in (title, html.escape(source_name)) if part)
     notes: list[PlannedNote] = []
 
     # Removed cards are rendered leniently: their images may have been deleted with them.
@@ -353,11 +364,10 @@ def plan_notes(
                     where.file or deck.source.file,
                     where.line,
                 )
-            source = " · ".join(part for part in (title, html.escape(source_name)) if part)
             fields: tuple[str, ...] = (
                 render.inlines(card.front, where, cloze_field=True),
                 render.blocks(card.back, where),
-                source,
+                cloze_source,
             )
             ords = tuple(n - 1 for n in numbers)
         else:
@@ -365,14 +375,14 @@ def plan_notes(
                 render.inlines(card.front, where),
                 render.blocks(card.back, where),
                 title,
-                html.escape(source_name, quote=False),
+                source_text,
             )
             ords = tuple(range(len(note_type.templates)))
         return PlannedNote(
             note_guid(card.identity, note_type.key),
             note_type,
             fields,
-            tuple(_tags(deck.tags, card.tags, extra_tags)),
+            _tags(deck.tags, card.tags, extra_tags),
             deck.deck_path,
             card.modified or fallback_time,
             ords,
@@ -398,9 +408,9 @@ def plan_notes(
                 renderer.inlines(split_math(entry.term), entry.source),
                 renderer.inlines(split_math(entry.definition), entry.source).replace("\n", "<br>"),
                 title,
-                html.escape(source_name, quote=False),
+                source_text,
             ),
-            tuple(_tags(deck.tags, extra_tags)),
+            _tags(deck.tags, extra_tags),
             glossary_deck,
             entry.modified or fallback_time,
             (0, 1),
@@ -416,38 +426,26 @@ def plan_notes(
 
 def _unique_cards(cards: tuple[Card, ...], warn: Callable[[Diagnostic], None]) -> list[Card]:
     # Readers already keep same-front cards apart; this guards cards made later (auto cloze).
-    keys = _unique_keys([(c.identity, _front_text(c), c.source) for c in cards], "front", warn)
-    return [
-        card if key == card.identity else _with_identity(card, key)
-        for key, card in zip(keys, cards, strict=True)
-    ]
-
-
-def _with_identity(card: Card, identity: str) -> Card:
-    return dataclasses.replace(card, identity=identity)
-
-
-def _front_text(card: Card) -> str:
-    return inline_text(card.front)
-
-
-def _unique_keys(
-    items: list[tuple[str, str, SourceRef]], what: str, warn: Callable[[Diagnostic], None]
-) -> list[str]:
     first: dict[str, SourceRef] = {}
-    for key, text, source in items:
-        if key in first:
+    for card in cards:
+        if card.identity in first:
             warn(
                 Diagnostic(
-                    source.file,
-                    source.line,
-                    f"the {what} {text!r} is the same as at line {first[key].line}; "
-                    "both are kept, but consider telling them apart",
+                    card.source.file,
+                    card.source.line,
+                    f"the front {inline_text(card.front)!r} is the same as at line "
+                    f"{first[card.identity].line}; both are kept, but consider telling them apart",
                 )
             )
         else:
-            first[key] = source
-    return disambiguate([key for key, _, _ in items])
+            first[card.identity] = card.source
+    if len(first) == len(cards):
+        return list(cards)
+    keys = disambiguate([card.identity for card in cards])
+    return [
+        card if key == card.identity else dataclasses.replace(card, identity=key)
+        for key, card in zip(keys, cards, strict=True)
+    ]
 
 
 def _warn_repeated_terms(
@@ -492,17 +490,30 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _field_text(html_text: str) -> str:
     """A field's HTML without control characters, safe to join with Anki's field separator."""
-    return _CONTROL.sub(lambda m: " " if m.group().isspace() else "", html_text)
+    # Control characters are never printable, and telling that is quicker than the search.
+    if html_text.isprintable():
+        return html_text
+    return _CONTROL.sub(_control_replacement, html_text)
+
+
+def _control_replacement(match: re.Match[str]) -> str:
+    return " " if match.group().isspace() else ""
+
+
+_IMAGE_TAG = re.compile(r"<img[^>]*src=\"([^\"]*)\"[^>]*>")
+_TAG = re.compile(r"<[^>]+>")
 
 
 def _strip_html(text: str) -> str:
-    text = re.sub(r"<img[^>]*src=\"([^\"]*)\"[^>]*>", r" \1 ", text)
-    text = re.sub(r"<[^>]+>", "", text)
+    # Most fronts are plain text: no tag to look for.
+    if "<" in text:
+        text = _TAG.sub("", _IMAGE_TAG.sub(r" \1 ", text))
     return html.unescape(text).strip()
 
 
-def _field_checksum(text: str) -> int:
-    return int(hashlib.sha1(_strip_html(text).encode("utf-8")).hexdigest()[:8], 16)
+def _checksum(sort_field: str) -> int:
+    """Anki's duplicate check: the first 32 bits of the SHA-1 of the first field's text."""
+    return int.from_bytes(hashlib.sha1(sort_field.encode("utf-8")).digest()[:4], "big")
 
 
 def _unique_id(wanted: int, used: set[int]) -> int:
@@ -588,108 +599,128 @@ def _deck_json(name: str, ident: int, description: str) -> dict[str, Any]:
     }
 
 
-@functools.cache
-def _empty_collection() -> bytes:
-    """An empty legacy (schema 11) collection file: made once per process, copied per package,
-    because running the schema script is a good part of writing a small package."""
-    from genanki.apkg_col import APKG_COL
-    from genanki.apkg_schema import APKG_SCHEMA
+# The SQLite work happens in memory where Python can hand over the database's bytes (3.11's
+# `serialize`): no scratch folder to create, write, read back and remove for each package.
+if sys.version_info >= (3, 11) and hasattr(sqlite3.Connection, "serialize"):
 
+    def _database_bytes(image: bytes, fill: Callable[[sqlite3.Connection], None]) -> bytes:
+        """The bytes of the SQLite database `image` (empty: a new one) after `fill` ran on it."""
+        conn = sqlite3.connect(":memory:")
+        try:
+            if image:
+                conn.deserialize(image)
+            fill(conn)
+            conn.commit()
+            return conn.serialize()
+        finally:
+            conn.close()
+
+else:
+
+    def _database_bytes(image: bytes, fill: Callable[[sqlite3.Connection], None]) -> bytes:
+        """The bytes of the SQLite database `image` (empty: a new one) after `fill` ran on it."""
+        return _database_bytes_via_file(image, fill)
+
+
+def _database_bytes_via_file(image: bytes, fill: Callable[[sqlite3.Connection], None]) -> bytes:
+    """`_database_bytes` through a scratch file, for a Python that cannot serialize a database."""
     with tempfile.TemporaryDirectory(prefix="notes2decks-") as folder:
-        path = Path(folder) / "empty.anki2"
+        path = Path(folder) / "collection.anki2"
+        path.write_bytes(image)
         conn = sqlite3.connect(path)
         try:
-            conn.executescript(APKG_SCHEMA)
-            conn.executescript(APKG_COL)
+            # A scratch file in a temporary folder: no journal, no waiting for the disk.
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            fill(conn)
             conn.commit()
         finally:
             conn.close()
         return path.read_bytes()
 
 
-def write_collection(db_path: Path, notes: list[PlannedNote], deck: Deck) -> None:
-    """Write the notes into a new legacy (schema 11) collection file, which every Anki imports."""
-    db_path.write_bytes(_empty_collection())
+@functools.cache
+def _empty_collection() -> bytes:
+    """An empty legacy (schema 11) collection: made once per process, copied per package,
+    because running the schema script is a good part of writing a small package."""
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    def fill(conn: sqlite3.Connection) -> None:
+        conn.executescript(APKG_SCHEMA)
+        conn.executescript(APKG_COL)
+
+    return _database_bytes(b"", fill)
+
+
+def collection_bytes(notes: list[PlannedNote], deck: Deck) -> bytes:
+    """The notes as a new legacy (schema 11) collection file, which every Anki imports."""
+    return _database_bytes(_empty_collection(), lambda conn: _fill_collection(conn, notes, deck))
+
+
+def _fill_collection(conn: sqlite3.Connection, notes: list[PlannedNote], deck: Deck) -> None:
     deck_names = sorted({note.deck for note in notes} | {deck.deck_path})
     deck_ids = {name: deck_id(name) for name in deck_names}
     used_types = sorted({note.note_type.key for note in notes})
 
-    conn = sqlite3.connect(db_path)
-    try:
-        cursor = conn.cursor()
-        # A scratch file in a temporary folder: no journal, no waiting for the disk.
-        cursor.execute("PRAGMA journal_mode = OFF")
-        cursor.execute("PRAGMA synchronous = OFF")
-        (decks_text,) = cursor.execute("SELECT decks FROM col").fetchone()
-        decks = json.loads(decks_text)
-        if any(name.casefold() == "default" for name in deck_names):
-            # The empty collection holds Anki's "Default" deck; beside a deck of ours of that
-            # name, Anki would import ours renamed to "Default_". Ours is the one to keep, so
-            # that it joins the user's deck of that name like any other.
-            del decks["1"]
-        description = html.escape(deck.title, quote=False)
-        for name in deck_names:
-            decks[str(deck_ids[name])] = _deck_json(name, deck_ids[name], description)
-        models = {
-            str(NOTE_TYPES[key].model_id): _model_json(NOTE_TYPES[key], deck_ids[deck.deck_path])
-            for key in used_types
-        }
-        cursor.execute(
-            "UPDATE col SET decks = ?, models = ?",
-            (json.dumps(decks, sort_keys=True), json.dumps(models, sort_keys=True)),
-        )
+    (decks_text,) = conn.execute("SELECT decks FROM col").fetchone()
+    decks = json.loads(decks_text)
+    if any(name.casefold() == "default" for name in deck_names):
+        # The empty collection holds Anki's "Default" deck; beside a deck of ours of that
+        # name, Anki would import ours renamed to "Default_". Ours is the one to keep, so
+        # that it joins the user's deck of that name like any other.
+        del decks["1"]
+    description = html.escape(deck.title, quote=False)
+    for name in deck_names:
+        decks[str(deck_ids[name])] = _deck_json(name, deck_ids[name], description)
+    models = {
+        str(NOTE_TYPES[key].model_id): _model_json(NOTE_TYPES[key], deck_ids[deck.deck_path])
+        for key in used_types
+    }
+    conn.execute(
+        "UPDATE col SET decks = ?, models = ?",
+        (json.dumps(decks, sort_keys=True), json.dumps(models, sort_keys=True)),
+    )
 
-        note_ids: set[int] = set()
-        card_ids: set[int] = set()
-        for position, note in enumerate(notes, start=1):
-            # IDs are creation times in milliseconds to Anki; deriving them from the note's time
-            # and position keeps them stable and plausible. Anki renumbers any that clash.
-            note_id = _unique_id(note.modified * 1000 + position, note_ids)
-            fields = [_field_text(text) for text in note.fields]
-            cursor.execute(
-                "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    note_id,
-                    note.guid,
-                    note.note_type.model_id,
-                    note.modified,
-                    -1,
-                    f" {' '.join(note.tags)} " if note.tags else "",
-                    "\x1f".join(fields),
-                    _strip_html(fields[0]),
-                    _field_checksum(fields[0]),
-                    0,
-                    "",
-                ),
+    note_rows: list[tuple[int, str, int, int, str, str, str, int]] = []
+    card_rows: list[tuple[int, int, int, int, int, int]] = []
+    note_ids: set[int] = set()
+    card_ids: set[int] = set()
+    for position, note in enumerate(notes, start=1):
+        # IDs are creation times in milliseconds to Anki; deriving them from the note's time
+        # and position keeps them stable and plausible. Anki renumbers any that clash.
+        note_id = _unique_id(note.modified * 1000 + position, note_ids)
+        fields = [_field_text(text) for text in note.fields]
+        sort_field = _strip_html(fields[0])
+        note_rows.append(
+            (
+                note_id,
+                note.guid,
+                note.note_type.model_id,
+                note.modified,
+                f" {' '.join(note.tags)} " if note.tags else "",
+                "\x1f".join(fields),
+                sort_field,
+                _checksum(sort_field),
             )
-            for ord_ in note.card_ords:
-                card_id = _unique_id(note_id + ord_, card_ids)
-                cursor.execute(
-                    "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        card_id,
-                        note_id,
-                        deck_ids[note.deck],
-                        ord_,
-                        note.modified,
-                        -1,
-                        0,
-                        0,
-                        position,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        "",
-                    ),
-                )
-        conn.commit()
-    finally:
-        conn.close()
+        )
+        did = deck_ids[note.deck]
+        for ord_ in note.card_ords:
+            card_id = _unique_id(note_id + ord_, card_ids)
+            # New cards, due in the order of the notes file.
+            card_rows.append((card_id, note_id, did, ord_, note.modified, position))
+    # The columns every new note and card share are constants of the statements.
+    conn.executemany(
+        "INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)"
+        " VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')",
+        note_rows,
+    )
+    conn.executemany(
+        "INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due,"
+        " ivl, factor, reps, lapses, left, odue, odid, flags, data)"
+        " VALUES (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+        card_rows,
+    )
 
 
 # --------------------------------------------------------------------------- package
@@ -727,15 +758,10 @@ def export_apkg(
     notes = plan_notes(deck, renderer, warn)
     if not notes:
         warn(Diagnostic(deck.source.file, 0, "no cards to put in the Anki deck"))
-    with tempfile.TemporaryDirectory(prefix="notes2decks-") as folder:
-        db_path = Path(folder) / "collection.anki2"
-        try:
-            write_collection(db_path, notes, deck)
-        except sqlite3.Error as exc:
-            raise NotesError(
-                f"could not write the Anki collection: {exc}", deck.source.file
-            ) from None
-        collection = db_path.read_bytes()
+    try:
+        collection = collection_bytes(notes, deck)
+    except sqlite3.Error as exc:
+        raise NotesError(f"could not write the Anki collection: {exc}", deck.source.file) from None
     try:
         with atomic_path(Path(dest)) as tmp:
             package_bytes(collection, renderer.media.files, tmp)
