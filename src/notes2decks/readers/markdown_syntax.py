@@ -149,7 +149,9 @@ def _build(*, shortcuts: bool) -> _Parser:
         md.core.ruler.at("normalize", _normalize)
         # First, so that the lines it takes skip the rules that cannot match them anyway. It has
         # no `alt`: whether a line ends a paragraph or a list item is still markdown-it's call.
-        md.block.ruler.before("table", "simple_block", _simple_block)
+        # (Its deepest token is at level 3, where markdown-it still parses.)
+        if MAX_NESTING > 3:
+            md.block.ruler.before("table", "simple_block", _simple_block)
     return md
 
 
@@ -228,11 +230,12 @@ def _block_token(
 
 def _inline_token(content: str, level: int, line: int) -> Token:
     """The inline token of a one-line block, as markdown-it's block rules make it."""
-    token = Token("inline", "", 0, {}, [line, line + 1], level, [], content, "", "", {}, True)
-    return token
+    return Token("inline", "", 0, {}, [line, line + 1], level, [], content, "", "", {}, True)
 
 
 def _simple_heading(state: StateBlock, start: int, end: int) -> bool:
+    """markdown-it's heading rule, for a heading not followed by a line of text (which could be
+    a table's delimiter row) and without a closing `#` sequence to trim."""
     src, begin, stop = state.src, state.bMarks[start], state.eMarks[start]
     match = _SIMPLE_HEADING.match(src, begin, stop)
     if match is None:
@@ -250,6 +253,8 @@ def _simple_heading(state: StateBlock, start: int, end: int) -> bool:
 
 
 def _simple_list(state: StateBlock, start: int, end: int) -> bool:
+    """markdown-it's list rule, for `_SIMPLE_ITEM` lines with one marker, then a blank line or
+    the end of the text, then a line that neither continues the last item nor the list."""
     src, begins, ends, shifts = state.src, state.bMarks, state.eMarks, state.tShift
     marker = src[begins[start]]
     match = _SIMPLE_ITEM.match
