@@ -35,12 +35,15 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import enum
 import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _json_string
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +51,7 @@ from . import model
 from .atomic import write_text
 from .errors import Diagnostic, NotesError
 from .identity import disambiguate, glossary_identity, normalise_front
-from .model import Card, CardKind, Deck, GlossaryEntry, SourceRef, TermKind
+from .model import Card, CardKind, Deck, GlossaryEntry, SourceRef, TermKind, Text
 from .serialize import to_data
 
 LOCK_FORMAT = "notes2decks-lock"
@@ -65,6 +68,16 @@ def lock_path_for(notes_path: Path) -> Path:
     """The lock file of a notes file: hidden, beside it, named after it."""
     notes_path = Path(notes_path)
     return notes_path.with_name(f".{notes_path.name}.notes2decks.lock")
+
+
+@dataclass(frozen=True, slots=True)
+class EntryHead:
+    """How a card's lock entry starts, as this build writes it (see `load_lock`)."""
+
+    text: str
+    """The entry's JSON text up to the members that come from earlier builds (`note`, `time`)."""
+    members: dict[str, Any]
+    """What that text says besides the card's data: its front, hash and kind."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +129,18 @@ def _empty_lock() -> dict[str, Any]:
     }
 
 
-def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) -> dict[str, Any]:
-    """The lock file's data; an empty lock when there is none or it cannot be read."""
+def load_lock(
+    lock_path: Path,
+    file: str,
+    warn: Callable[[Diagnostic], None],
+    known: Mapping[str, EntryHead] | None = None,
+) -> dict[str, Any]:
+    """The lock file's data; an empty lock when there is none or it cannot be read.
+
+    `known` holds, by card key, how the card's entry starts when the card has not changed since
+    the lock was written: such entries are not decoded again, and have no `card` (the caller
+    has the card).
+    """
     lock_path = Path(lock_path)
     try:
         text = lock_path.read_text(encoding="utf-8")
@@ -127,11 +150,14 @@ def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) ->
         reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8"
         warn(_lock_warning(file, lock_path, f"cannot be read ({reason})"))
         return _empty_lock()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        warn(_lock_warning(file, lock_path, f"is damaged (line {exc.lineno})"))
-        return _empty_lock()
+    # Without known entries reading by lines gains nothing over json.loads.
+    data = _read_lines(text, known) if known else None
+    if data is None:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            warn(_lock_warning(file, lock_path, f"is damaged (line {exc.lineno})"))
+            return _empty_lock()
     if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
         warn(_lock_warning(file, lock_path, "is not a notes2decks lock file"))
         return _empty_lock()
@@ -157,6 +183,89 @@ def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) ->
         warn(_lock_warning(file, lock_path, "is damaged"))
         return _empty_lock()
     return lock
+
+
+def _read_lines(text: str, known: Mapping[str, EntryHead]) -> dict[str, Any] | None:
+    """The lock's data, read as `dump_lock` lays it out; None when the text is laid out
+    otherwise or is not valid JSON (json.loads reads it then, and says where).
+
+    Decoding every card again is most of the time a rebuild would spend on its lock. Each value
+    is decoded or checked where it stands, so that what is read is exactly what json.loads
+    would read; but a card entry that starts as its `known` head is taken from the head.
+    """
+    if not text.startswith("{\n") or not text.endswith("\n}\n"):
+        return None
+    data: dict[str, Any] = {}
+    position, stop = 2, len(text) - 2  # the members lie between "{\n" and "}\n"
+    try:
+        while position < stop:
+            key, position = _key(text, position, ' "')
+            if text.startswith("{\n", position):
+                # A section: one member a line, then " }" (with a comma unless it ends the lock).
+                section: dict[str, Any] = {}
+                heads = known if key == "cards" else {}
+                position += 2
+                while not text.startswith(" }", position):
+                    name, position = _key(text, position, '  "')
+                    section[name], position, more = _value(text, position, heads.get(name))
+                    if more == text.startswith(" }", position):
+                        return None
+                data[key] = section
+                more, position = _line_end(text, position + 2)
+            else:
+                data[key], position, more = _value(text, position, None)
+            if more != (position < stop):
+                return None
+    except ValueError:  # json.JSONDecodeError is a ValueError
+        return None
+    return data
+
+
+_DECODER = json.JSONDecoder()
+# The members after an unchanged card's head, as dump_lock writes them, to the end of the line:
+# most often just the time.
+_TIME_TAIL = re.compile(r',"time":(-?(?:0|[1-9][0-9]*))}(,?)\n')
+
+
+def _key(text: str, position: int, indent: str) -> tuple[str, int]:
+    """The key of the member line at `position`, and where its value starts."""
+    if not text.startswith(indent, position):
+        raise ValueError("not a member line")
+    key, end = _DECODER.raw_decode(text, position + len(indent) - 1)
+    if not text.startswith(": ", end):
+        raise ValueError("not a member line")
+    return key, end + 2
+
+
+def _value(text: str, position: int, head: EntryHead | None) -> tuple[Any, int, bool]:
+    """The value at `position`, where the next line starts, and whether more members follow."""
+    if head is not None and text.startswith(head.text, position):
+        # The head is JSON this build wrote, so only the members after it need reading.
+        after = position + len(head.text)
+        time = _TIME_TAIL.match(text, after)
+        if time is not None:
+            return {**head.members, "time": int(time[1])}, time.end(), bool(time[2])
+        if text.startswith(",", after):
+            rest, length = _DECODER.raw_decode("{" + text[after + 1 : text.index("\n", after)])
+            if not isinstance(rest, dict) or not rest:
+                raise ValueError("a comma before the end of an object")
+            value: Any = {**head.members, **rest}
+            end = after + length
+        else:
+            value, end = _DECODER.raw_decode(text, position)
+    else:
+        value, end = _DECODER.raw_decode(text, position)
+    more, start = _line_end(text, end)
+    return value, start, more
+
+
+def _line_end(text: str, position: int) -> tuple[bool, int]:
+    """Whether a comma ends the line at `position`, and where the next line starts."""
+    if text.startswith(",\n", position):
+        return True, position + 2
+    if text.startswith("\n", position):
+        return False, position + 1
+    raise ValueError("not the end of a member")
 
 
 def _lock_warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
@@ -199,20 +308,199 @@ def _image_digests(card: model.Card) -> list[str]:
 
 
 def _digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return _hash_of(_json_spaced(value))
+
+
+def card_hash(card: Card, deck: Deck, base: Path) -> str:
+    """A hash of what the card's note shows: changes when the note must update in Anki."""
+    return _CardWriter(base, deck).write(card).digest
+
+
+def _hash_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-def card_hash(card: Card, deck: Deck, base: Path, data: dict[str, Any] | None = None) -> str:
-    """A hash of what the card's note shows: changes when the note must update in Anki.
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """A card as the lock stores it and hashes it."""
 
-    `data` is the card's `_card_data`, when the caller has it already.
+    data: str
+    """The card's data as the lock stores it: `to_data` without the identity (the entry's key),
+    as compact JSON with sorted keys."""
+    digest: str
+    """The card's hash (`card_hash`)."""
+    front: str
+    """The plain text of the card's front, which the lock entry records."""
+
+    def entry_head(self, kind: str) -> EntryHead:
+        """How the card's lock entry starts."""
+        text = (
+            f'{{"card":{self.data},"front":{_json_string(self.front)},'
+            f'"hash":{_json_string(self.digest)},"kind":{_json_string(kind)}'
+        )
+        return EntryHead(text, {"front": self.front, "hash": self.digest, "kind": kind})
+
+
+class _CardWriter:
+    """Writes a card's JSON as the lock stores it and as its hash sees it, in one walk.
+
+    The stored text is the card's `to_data` without its identity (the entry's key, or its
+    `note`), as json.dumps writes it compactly with sorted keys. The hashed text is the card with
+    a blank identity and without places (`_strip_places`), in a list with the deck's title and
+    tags and the card's image digests, as json.dumps writes it with its default separators.
+
+    Both must be exactly what json.dumps writes, or every lock written so far would see every
+    card as changed: the commonest nodes are written out here, and every other one goes through
+    `to_data` and json.dumps (tests/test_lock_json.py checks both ways against each other).
     """
-    images = _image_digests(card)
-    if data is None:
-        data = _card_data(card, base)
-    content = _strip_places({**data, "identity": ""})
-    return _digest([content, deck.title, list(deck.tags), images])
+
+    def __init__(self, base: Path, deck: Deck) -> None:
+        self.base = base
+        # What the hashed list holds after the card's content: the deck's title and tags.
+        self._deck_part = ", ".join(
+            ["", _json_spaced(deck.title), _json_spaced(list(deck.tags)), ""]
+        )
+        self._stored: list[str] = []
+        self._hashed: list[str] = []
+        self._general = False
+        self._writers: dict[type, Callable[[Any], None]] = {
+            str: self._string,
+            model.Text: self._text,
+            model.Strong: self._strong,
+            model.Emphasis: self._emphasis,
+            model.Math: self._math,
+            model.Paragraph: self._paragraph,
+            model.ListItem: self._list_item,
+            model.BulletList: self._bullet_list,
+        }
+
+    def write(self, card: Card) -> _Written:
+        """The card's stored data and hash."""
+        self._stored = stored = []
+        self._hashed = hashed = []
+        self._general = False
+        # Members in key order; the identity is the entry's key, and blank in the hash.
+        stored.append('{"back":[')
+        hashed.append('[{"back": [')
+        self._nodes(card.back)
+        continued = self._scalar(card.continued)
+        stored.append(f'],"continued":{continued},"front":[')
+        hashed.append(f'], "continued": {continued}, "front": [')
+        self._nodes(card.front)
+        kind = self._scalar(card.kind)
+        source = self._source(card.source)
+        stored.append(f'],"kind":{kind},"source":{source},"tags":[')
+        hashed.append(f'], "identity": "", "kind": {kind}, "tags": [')
+        self._nodes(card.tags)
+        stored.append('],"type":"Card"}')
+        # Images only come through the general way, so a card without one has none.
+        images = _json_spaced(_image_digests(card)) if self._general else "[]"
+        hashed.append(f'], "type": "Card"}}{self._deck_part}{images}]')
+        return _Written("".join(stored), _hash_of("".join(hashed)), model.inline_text(card.front))
+
+    def _nodes(self, nodes: tuple[Any, ...]) -> None:
+        stored, hashed, writers = self._stored, self._hashed, self._writers
+        first = True
+        for node in nodes:
+            if first:
+                first = False
+            else:
+                stored.append(",")
+                hashed.append(", ")
+            # Most nodes are text: written here, without a call.
+            if type(node) is Text and type(node.text) is str:
+                text = _json_string(node.text)
+                stored.append(f'{{"text":{text},"type":"Text"}}')
+                hashed.append(f'{{"text": {text}, "type": "Text"}}')
+            else:
+                (writers.get(type(node)) or self._node)(node)
+
+    def _node(self, node: Any) -> None:
+        self._general = True
+        data = to_data(node, self.base)
+        self._stored.append(json.dumps(data, **_COMPACT))
+        self._hashed.append(_json_spaced(_strip_places(data)))
+
+    def _scalar(self, value: Any) -> str:
+        """The JSON of a value the model types as a scalar: the same in both texts."""
+        if type(value) is str:
+            return _json_string(value)
+        if type(value) is int:
+            return int.__repr__(value)
+        if type(value) is bool:
+            return "true" if value else "false"
+        if isinstance(value, enum.Enum):
+            return self._scalar(value.value)
+        data = to_data(value, self.base)
+        if isinstance(data, list | dict):
+            raise TypeError(f"a {type(value).__name__} where the model has a single value")
+        return json.dumps(data)
+
+    def _source(self, source: SourceRef) -> str:
+        if type(source) is not SourceRef:
+            return json.dumps(to_data(source, self.base), **_COMPACT)
+        file, line = self._scalar(source.file), self._scalar(source.line)
+        return f'{{"file":{file},"line":{line},"type":"SourceRef"}}'
+
+    def _string(self, value: str) -> None:
+        text = _json_string(value)
+        self._stored.append(text)
+        self._hashed.append(text)
+
+    def _text(self, node: model.Text) -> None:
+        text = self._scalar(node.text)
+        self._stored.append(f'{{"text":{text},"type":"Text"}}')
+        self._hashed.append(f'{{"text": {text}, "type": "Text"}}')
+
+    def _strong(self, node: model.Strong) -> None:
+        self._stored.append('{"children":[')
+        self._hashed.append('{"children": [')
+        self._nodes(node.children)
+        self._stored.append('],"type":"Strong"}')
+        self._hashed.append('], "type": "Strong"}')
+
+    def _emphasis(self, node: model.Emphasis) -> None:
+        self._stored.append('{"children":[')
+        self._hashed.append('{"children": [')
+        self._nodes(node.children)
+        self._stored.append('],"type":"Emphasis"}')
+        self._hashed.append('], "type": "Emphasis"}')
+
+    def _math(self, node: model.Math) -> None:
+        # `source` is a place to _strip_places, so a formula is not part of the hash.
+        display, source = self._scalar(node.display), self._scalar(node.source)
+        self._stored.append(f'{{"display":{display},"source":{source},"type":"Math"}}')
+        self._hashed.append(f'{{"display": {display}, "type": "Math"}}')
+
+    def _paragraph(self, node: model.Paragraph) -> None:
+        self._stored.append('{"children":[')
+        self._hashed.append('{"children": [')
+        self._nodes(node.children)
+        line = int.__repr__(node.line) if type(node.line) is int else self._scalar(node.line)
+        self._stored.append(f'],"line":{line},"type":"Paragraph"}}')
+        self._hashed.append('], "type": "Paragraph"}')
+
+    def _list_item(self, node: model.ListItem) -> None:
+        self._stored.append('{"children":[')
+        self._hashed.append('{"children": [')
+        self._nodes(node.children)
+        self._stored.append('],"type":"ListItem"}')
+        self._hashed.append('], "type": "ListItem"}')
+
+    def _bullet_list(self, node: model.BulletList) -> None:
+        self._stored.append('{"items":[')
+        self._hashed.append('{"items": [')
+        self._nodes(node.items)
+        ordered, start = self._scalar(node.ordered), self._scalar(node.start)
+        self._stored.append(f'],"ordered":{ordered},"start":{start},"type":"BulletList"}}')
+        self._hashed.append(f'], "ordered": {ordered}, "start": {start}, "type": "BulletList"}}')
+
+
+_COMPACT: dict[str, Any] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
+
+
+def _json_spaced(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def entry_hash(entry: GlossaryEntry, deck: Deck) -> str:
@@ -412,7 +700,6 @@ def reconcile(
     lock_path = Path(lock_path)
     file = deck.source.file
     base = lock_path.parent.resolve()
-    lock = load_lock(lock_path, file, warn)
     unique = disambiguate([card.identity for card in deck.cards])
     if unique != [card.identity for card in deck.cards]:
         # Readers keep same-front cards apart (and warn); this only guards the lock's keys.
@@ -422,6 +709,12 @@ def reconcile(
                 dataclasses.replace(c, identity=k) for c, k in zip(deck.cards, unique, strict=True)
             ),
         )
+    # Each card is written once, for its hash now and its lock entry in pass 2.
+    writer = _CardWriter(base, deck)
+    written = {id(card): writer.write(card) for card in deck.cards}
+    # An entry that starts as this build would write it needs no reading.
+    known = {card.identity: written[id(card)].entry_head(card.kind.value) for card in deck.cards}
+    lock = load_lock(lock_path, file, warn, known)
     old_cards: dict[str, dict[str, Any]] = lock["cards"]
     old_removed: dict[str, dict[str, Any]] = lock["removed"]
 
@@ -431,15 +724,12 @@ def reconcile(
 
     # Pass 1: each card's note and previous state, without handing out times yet.
     plans: list[tuple[Card, str, dict[str, Any] | None, str]] = []
-    # Each card's data is made once, for its hash now and its lock entry in pass 2.
-    card_data: dict[int, dict[str, Any]] = {}
     kept: list[tuple[str, str]] = []
     used_notes: set[str] = set()
     fresh: list[int] = []
     for card in deck.cards:
         key = card.identity
-        data = card_data[id(card)] = _card_data(card, base)
-        digest = card_hash(card, deck, base, data)
+        digest = written[id(card)].digest
         previous: dict[str, Any] | None
         if key in old_cards:
             previous, note = old_cards[key], _note_of(old_cards[key], key)
@@ -450,7 +740,7 @@ def reconcile(
             old_key = takeovers[key]
             previous = vanished.pop(old_key)
             note = _note_of(previous, old_key)
-            kept.append((str(previous.get("front", old_key)), model.inline_text(card.front)))
+            kept.append((str(previous.get("front", old_key)), written[id(card)].front))
         else:
             fresh.append(len(plans))
             plans.append((card, "", None, digest))
@@ -484,11 +774,11 @@ def reconcile(
 
     # Pass 2: times, entries and tombstones.
     cards: list[Card] = []
-    entries: dict[str, dict[str, Any]] = {}
+    entries: dict[str, _Json] = {}
     for card, note, previous, digest in plans:
         time = time_of(previous, digest)
         cards.append(dataclasses.replace(card, identity=note, modified=time))
-        entries[card.identity] = _card_entry(card, note, digest, time, card_data[id(card)])
+        entries[card.identity] = _card_entry(known[card.identity], card.identity, note, time)
 
     tombstones: dict[str, dict[str, Any]] = {
         key: entry
@@ -635,11 +925,22 @@ def _plan_glossary(
     return plans, gone
 
 
+@dataclass(frozen=True, slots=True)
+class _Json:
+    """A lock value written already, as `dump_lock` writes values: compact, keys sorted."""
+
+    text: str
+
+
 def dump_lock(data: dict[str, Any]) -> str:
     """The lock's JSON text: sorted keys, one line per card or term, so diffs stay readable."""
 
     def compact(value: Any) -> str:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        if isinstance(value, _Json):
+            return value.text
+        if type(value) is str:
+            return _json_string(value)
+        return json.dumps(value, **_COMPACT)
 
     lines = ["{"]
     keys = sorted(data)
@@ -659,26 +960,13 @@ def dump_lock(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _card_entry(
-    card: Card, note: str, digest: str, time: int, data: dict[str, Any]
-) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "kind": card.kind.value,
-        "front": model.inline_text(card.front),
-        "hash": digest,
-        "time": time,
-        "card": data,
-    }
-    if note != card.identity:
-        entry["note"] = note
-    return entry
-
-
-def _card_data(card: Card, base: Path) -> dict[str, Any]:
-    # The identity is the entry's key (or its `note`), and `modified` its `time`.
-    data: dict[str, Any] = to_data(card, base)
-    del data["identity"]
-    return data
+def _card_entry(head: EntryHead, key: str, note: str, time: int) -> _Json:
+    # The entry's members in key order: card, front, hash, kind, note, time.
+    parts = [head.text]
+    if note != key:
+        parts.append(f',"note":{_json_string(note)}')
+    parts.append(f',"time":{time}}}')
+    return _Json("".join(parts))
 
 
 def _rebuild(entry: dict[str, Any], base: Path) -> Card | None:

@@ -1,0 +1,417 @@
+"""The lock file's fast JSON: the same text, hashes and data as the json.dumps/json.loads route.
+
+Lock files written by earlier versions must keep working, and an unchanged card must keep its
+hash, so the card writer is checked against the route it replaces (`to_data`, `_strip_places`
+and json.dumps, spelled out here), and the line reader against json.loads, on random models and
+on damaged lock text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from notes2decks.errors import Diagnostic
+from notes2decks.lockfile import (
+    EntryHead,
+    _card_entry,
+    _CardWriter,
+    _read_lines,
+    card_hash,
+    dump_lock,
+    load_lock,
+    lock_path_for,
+    reconcile,
+)
+from notes2decks.model import (
+    Align,
+    BulletList,
+    Card,
+    CardKind,
+    Cloze,
+    Code,
+    CodeBlock,
+    Deck,
+    Emphasis,
+    GlossaryEntry,
+    Heading,
+    Image,
+    LineBreak,
+    Link,
+    ListItem,
+    Math,
+    MathBlock,
+    Paragraph,
+    SourceRef,
+    Strong,
+    Table,
+    Text,
+    ThematicBreak,
+    card_inlines,
+)
+from notes2decks.serialize import to_data
+
+PROFILE = settings(
+    max_examples=120,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("lock-json")
+    (folder / "img").mkdir()
+    (folder / "img" / "a.png").write_bytes(b"\x89PNG a picture")
+    yield folder.resolve()
+
+
+# --------------------------------------------------------------------------- the old route
+
+
+def old_strip_places(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: old_strip_places(v) for k, v in data.items() if k not in ("line", "source")}
+    if isinstance(data, list):
+        return [old_strip_places(v) for v in data]
+    return data
+
+
+def old_card_data(card: Card, base: Path) -> dict[str, Any]:
+    data: dict[str, Any] = to_data(card, base)
+    del data["identity"]
+    return data
+
+
+def old_card_hash(card: Card, deck: Deck, base: Path) -> str:
+    images = []
+    for node in card_inlines(card):
+        if isinstance(node, Image):
+            try:
+                images.append(hashlib.sha256(node.path.read_bytes()).hexdigest())
+            except OSError:
+                images.append("missing")
+    content = old_strip_places({**old_card_data(card, base), "identity": ""})
+    text = json.dumps(
+        [content, deck.title, list(deck.tags), images], sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def compact(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# --------------------------------------------------------------------------- random models
+
+# Quotes, backslashes, control and separator characters, and text outside the BMP.
+strings = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
+    ['"', "\\", "\n", ",", ":", "\u2028", "\x00", "\U0001f600", '"line":1,', "line", "source"]
+)
+numbers = st.integers(-(2**40), 2**40)
+# Placed in the test's folder by `placed`.
+images = st.builds(
+    lambda name, alt: Image(name, Path(name), alt),
+    st.sampled_from(["img/a.png", "img/missing.png"]),
+    strings,
+)
+
+inlines = st.recursive(
+    st.one_of(
+        st.builds(Text, strings),
+        st.builds(Code, strings),
+        st.builds(Math, strings, st.booleans()),
+        st.builds(LineBreak),
+        images,
+    ),
+    lambda children: st.one_of(
+        st.builds(Emphasis, st.lists(children, max_size=3).map(tuple)),
+        st.builds(Strong, st.lists(children, max_size=3).map(tuple)),
+        st.builds(Link, strings, st.lists(children, max_size=2).map(tuple)),
+        st.builds(Cloze, numbers, st.lists(children, max_size=2).map(tuple), strings),
+    ),
+    max_leaves=8,
+)
+runs = st.lists(inlines, max_size=4).map(tuple)
+blocks = st.recursive(
+    st.one_of(
+        st.builds(Paragraph, runs, numbers),
+        st.builds(Heading, numbers, runs),
+        st.builds(CodeBlock, strings, strings),
+        st.builds(MathBlock, strings),
+        st.builds(ThematicBreak),
+        st.builds(
+            Table,
+            st.lists(runs, max_size=2).map(tuple),
+            st.lists(st.lists(runs, max_size=2).map(tuple), max_size=2).map(tuple),
+            st.lists(st.sampled_from(list(Align)), max_size=2).map(tuple),
+        ),
+    ),
+    lambda children: st.builds(
+        BulletList,
+        st.lists(st.builds(ListItem, st.lists(children, max_size=3).map(tuple)), max_size=3).map(
+            tuple
+        ),
+        st.booleans(),
+        numbers,
+    ),
+    max_leaves=8,
+)
+cards = st.builds(
+    Card,
+    kind=st.sampled_from(list(CardKind)),
+    front=runs,
+    back=st.lists(blocks, max_size=3).map(tuple),
+    source=st.builds(SourceRef, strings, numbers),
+    identity=strings,
+    tags=st.lists(strings, max_size=3).map(tuple),
+    continued=st.booleans(),
+    modified=numbers,
+)
+
+
+def placed(card: Card, base: Path) -> Card:
+    """The card with its images in the test's folder."""
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, Image):
+            return Image(value.src, base / value.src, value.alt)
+        if isinstance(value, tuple):
+            return tuple(fix(v) for v in value)
+        if hasattr(value, "__dataclass_fields__"):
+            return type(value)(*(fix(getattr(value, f)) for f in value.__dataclass_fields__))
+        return value
+
+    fixed: Card = fix(card)
+    return fixed
+
+
+def placed_deck(drawn: list[Card], base: Path) -> Deck:
+    """A deck of the drawn cards with distinct identities, as readers make them."""
+    by_identity = {card.identity: placed(card, base) for card in reversed(drawn)}
+    return deck_of(list(by_identity.values()))
+
+
+def deck_of(cards: list[Card], title: str = "Topic", tags: tuple[str, ...] = ()) -> Deck:
+    return Deck(title, "Subject::Topic", SourceRef("topic.md"), tuple(cards), tags=tags)
+
+
+# --------------------------------------------------------------------------- the card writer
+
+
+@PROFILE
+@given(card=cards, title=strings, tags=st.lists(strings, max_size=3).map(tuple))
+def test_cards_are_written_and_hashed_as_json_dumps_writes_them(
+    card: Card, title: str, tags: tuple[str, ...], base: Path
+) -> None:
+    card = placed(card, base)
+    deck = deck_of([card], title, tags)
+    written = _CardWriter(base, deck).write(card)
+    assert written.data == compact(old_card_data(card, base))
+    assert written.digest == old_card_hash(card, deck, base)
+    assert card_hash(card, deck, base) == written.digest
+
+
+@PROFILE
+@given(card=cards, note=strings, time=numbers)
+def test_entries_are_written_as_json_dumps_writes_them(
+    card: Card, note: str, time: int, base: Path
+) -> None:
+    card = placed(card, base)
+    written = _CardWriter(base, deck_of([card])).write(card)
+    head = written.entry_head(card.kind.value)
+    entry: dict[str, Any] = {
+        "card": old_card_data(card, base),
+        "front": written.front,
+        "hash": written.digest,
+        "kind": card.kind.value,
+        "time": time,
+    }
+    if note != card.identity:
+        entry["note"] = note
+    assert _card_entry(head, card.identity, note, time).text == compact(entry)
+    assert json.loads(head.text + "}") == {**head.members, "card": old_card_data(card, base)}
+
+
+# --------------------------------------------------------------------------- the line reader
+
+
+def heads_of(deck: Deck, base: Path) -> tuple[dict[str, EntryHead], dict[str, str]]:
+    """The deck's entry heads, and each card's data text, by card key."""
+    writer = _CardWriter(base, deck)
+    heads: dict[str, EntryHead] = {}
+    data: dict[str, str] = {}
+    for card in deck.cards:
+        written = writer.write(card)
+        heads[card.identity] = written.entry_head(card.kind.value)
+        data[card.identity] = written.data
+    return heads, data
+
+
+def same_data(read: dict[str, Any], expected: dict[str, Any], data: dict[str, str]) -> None:
+    """`read` is `expected`, but for the card entries read from their heads, which lack the
+    card's data (the caller has the card)."""
+    cards = read.get("cards")
+    if isinstance(cards, dict):
+        for key, entry in cards.items():
+            if isinstance(entry, dict) and "card" not in entry and key in data:
+                assert expected["cards"][key].pop("card") == json.loads(data[key])
+    assert read == expected
+
+
+lock_decks = st.lists(cards, min_size=1, max_size=4)
+
+
+@PROFILE
+@given(drawn=lock_decks, glossary=st.lists(strings, max_size=3))
+def test_a_lock_read_by_lines_is_what_json_reads(
+    drawn: list[Card], glossary: list[str], base: Path
+) -> None:
+    deck = placed_deck(drawn, base)
+    deck = Deck(
+        deck.title,
+        deck.deck_path,
+        deck.source,
+        deck.cards,
+        tuple(GlossaryEntry(term, "a definition", SourceRef("topic.md")) for term in glossary),
+    )
+    _, state = reconcile(deck, base / ".topic.md.notes2decks.lock")
+    heads, data = heads_of(deck, base)
+    read = _read_lines(state.text, heads)
+    assert read is not None
+    # Every card is unchanged, so none is decoded again.
+    assert all("card" not in entry for entry in read["cards"].values())
+    same_data(read, json.loads(state.text), data)
+    assert _read_lines(state.text, {}) == json.loads(state.text)
+
+
+@PROFILE
+@given(
+    drawn=lock_decks,
+    edits=st.lists(
+        st.tuples(st.floats(0, 1), st.integers(0, 2), st.sampled_from(list('{}[]",: \n\\0a-e'))),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_a_damaged_lock_is_read_as_json_reads_it_or_left_to_json(
+    drawn: list[Card], edits: list[tuple[float, int, str]], base: Path
+) -> None:
+    deck = placed_deck(drawn, base)
+    _, state = reconcile(deck, base / ".topic.md.notes2decks.lock")
+    heads, data = heads_of(deck, base)
+    text = state.text
+    for where, how, char in edits:
+        at = int(where * len(text))
+        text = (
+            text[:at] + char + text[at:]
+            if how == 0
+            else text[:at] + text[at + 1 :]
+            if how == 1
+            else text[:at] + char + text[at + 1 :]
+        )
+    read = _read_lines(text, heads)
+    try:
+        expected = json.loads(text)
+    except json.JSONDecodeError:
+        assert read is None
+        return
+    if read is not None:
+        same_data(read, expected, data)
+
+
+def test_locks_laid_out_otherwise_are_read_by_json(base: Path) -> None:
+    card = Card(
+        CardKind.BASIC,
+        (Text("Q"),),
+        (Paragraph((Text("A"),), 3),),
+        SourceRef("topic.md", 2),
+        "subject topic/qa/q",
+    )
+    deck = deck_of([card])
+    lock = base / ".laid-out.md.notes2decks.lock"
+    _, state = reconcile(deck, lock)
+    heads, data = heads_of(deck, base)
+    warnings: list[Diagnostic] = []
+    decoded = json.loads(state.text)
+    for text in (json.dumps(decoded, indent=2), state.text.replace("\n", "\r\n"), " " + state.text):
+        lock.write_bytes(text.encode("utf-8"))
+        read = load_lock(lock, "topic.md", warnings.append, heads)
+        same_data(read, load_lock(lock, "topic.md", warnings.append), data)
+        assert read["cards"][card.identity]["hash"] == heads[card.identity].members["hash"]
+    assert warnings == []
+
+
+def _no_warning(warning: Diagnostic) -> None:
+    raise AssertionError(warning.message)
+
+
+def test_an_unchanged_rebuild_reads_its_cards_from_their_heads(base: Path) -> None:
+    card = Card(
+        CardKind.REVISION,
+        (Text("Causes"),),
+        (BulletList((ListItem((Paragraph((Text("One"), Strong((Text("two"),))), 4),)),)),),
+        SourceRef("topic.md", 3),
+        "subject topic/revision/causes",
+    )
+    moved = Card(card.kind, card.front, (Paragraph((Text("One"),), 9),), card.source, "other")
+    notes = base / "rebuild.md"
+    lock = lock_path_for(notes)
+    first, state = reconcile(deck_of([card, moved]), lock)
+    lock.write_text(state.text, encoding="utf-8")
+    heads, _ = heads_of(deck_of([card, moved]), base)
+    entries = load_lock(lock, "rebuild.md", _no_warning, heads)["cards"]
+    assert entries[card.identity] == {
+        "front": "Causes",
+        "hash": heads[card.identity].members["hash"],
+        "kind": "revision",
+        "time": first.cards[0].modified,
+    }
+    # A card whose line moved is decoded as before.
+    shifted = Card(card.kind, card.front, moved.back, card.source, card.identity)
+    heads, _ = heads_of(deck_of([shifted, moved]), base)
+    assert "card" in load_lock(lock, "rebuild.md", _no_warning, heads)["cards"][card.identity]
+    assert dump_lock(json.loads(state.text)) == state.text
+
+
+def _two_card_lock(base: Path) -> tuple[str, dict[str, EntryHead]]:
+    cards = [
+        Card(CardKind.BASIC, (Text(q),), (Paragraph((Text("A"),), 3),), SourceRef("t.md"), q)
+        for q in ("first", "second")
+    ]
+    deck = Deck("Topic", "Subject::Topic", SourceRef("t.md"), tuple(cards), modified=1)
+    _, state = reconcile(deck, base / ".two.md.notes2decks.lock")
+    return state.text, heads_of(deck, base)[0]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        ('},\n  "second"', '}\n  "second"'),  # a comma missing between entries
+        ('}\n },\n "format"', '},\n },\n "format"'),  # a comma before a section's end
+        ('"time":1}\n', '"time":1,}\n'),  # a comma before an entry's end
+        ('"kind":"basic","time":1}', '"kind":"basic",}'),  # and with nothing before it
+        ('"time":1}\n', '"time":01}\n'),  # a number JSON does not allow
+        ('"version": 1\n', '"version": 1,\n'),  # a comma before the lock's end
+    ],
+)
+def test_damage_between_the_lines_is_left_to_json(
+    damage: tuple[str, str], base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    text, heads = _two_card_lock(base)
+    before, after = damage
+    assert _read_lines(text, heads) is not None
+    damaged = after.join(text.rsplit(before, 1))
+    assert damaged != text
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(damaged)
+    assert _read_lines(damaged, heads) is None
