@@ -8,7 +8,6 @@ those whose writers are gone.
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import sys
 import tempfile
@@ -52,8 +51,22 @@ else:
 
     def _remove_abandoned(dest: Path) -> None:
         """Remove the temporary files of `dest` whose writers were killed."""
-        pattern = f".{glob.escape(dest.name)}.*.part"
-        for leftover in dest.parent.glob(pattern):
+        # Matched by hand rather than with a glob: every write scans its folder, and a glob
+        # pattern per output name costs a regex compilation each time.
+        prefix, suffix = f".{dest.name}.", ".part"
+        try:
+            with os.scandir(dest.parent) as entries:
+                names = [
+                    entry.name
+                    for entry in entries
+                    if entry.name.startswith(prefix)
+                    and entry.name.endswith(suffix)
+                    and len(entry.name) >= len(prefix) + len(suffix)
+                ]
+        except OSError:
+            return
+        for name in names:
+            leftover = dest.parent / name
             try:
                 with open(leftover, "rb") as handle:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,7 +25,13 @@ def card_identity(deck_path: str, kind: str, front: str) -> str:
     Basic and reversed cards share a family, so switching `::` to `:::` keeps the note's key.
     """
     family = "qa" if kind in ("basic", "reversed") else kind
-    return f"{normalise_front(deck_path)}/{family}/{normalise_front(front)}"
+    return f"{_normalised_deck(deck_path)}/{family}/{normalise_front(front)}"
+
+
+# Every card of a deck asks for the same deck path; a deck has few, so a small cache suffices.
+@functools.lru_cache(maxsize=64)
+def _normalised_deck(deck_path: str) -> str:
+    return normalise_front(deck_path)
 
 
 def disambiguate(identities: list[str]) -> list[str]:

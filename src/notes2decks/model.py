@@ -432,34 +432,45 @@ def block_text(blocks: Blocks) -> str:
 
 def walk_inlines(deck: Deck) -> Iterator[Inline]:
     """Every inline node of a deck's cards, depth first, fronts before backs."""
+    nodes: list[Inline] = []
     for card in deck.cards:
-        yield from card_inlines(card)
+        _collect(card.front, nodes)
+        _collect_blocks(card.back, nodes)
+    return iter(nodes)
 
 
 def card_inlines(card: Card) -> Iterator[Inline]:
     """Every inline node of one card, depth first, front before back."""
-    yield from _walk(card.front)
-    yield from _walk_blocks(card.back)
+    nodes: list[Inline] = []
+    _collect(card.front, nodes)
+    _collect_blocks(card.back, nodes)
+    return iter(nodes)
 
 
-def _walk_blocks(blocks: Blocks) -> Iterator[Inline]:
+# Collected into a list rather than yielded: every build walks each card several times (lock
+# hashes, images, glossary), and nested generators cost several times as much as appends.
+_CONTAINERS = (Emphasis, Strong, Cloze, Link)
+_TEXT_BLOCKS = (Paragraph, Heading)
+
+
+def _collect_blocks(blocks: Blocks, nodes: list[Inline]) -> None:
     for block in blocks:
-        if isinstance(block, Paragraph | Heading):
-            yield from _walk(block.children)
+        if isinstance(block, _TEXT_BLOCKS):
+            _collect(block.children, nodes)
         elif isinstance(block, BulletList):
             for item in block.items:
-                yield from _walk_blocks(item.children)
+                _collect_blocks(item.children, nodes)
         elif isinstance(block, Table):
             for row in (block.header, *block.rows):
                 for cell in row:
-                    yield from _walk(cell)
+                    _collect(cell, nodes)
 
 
-def _walk(inlines: Inlines) -> Iterator[Inline]:
+def _collect(inlines: Inlines, nodes: list[Inline]) -> None:
     for node in inlines:
-        yield node
-        if isinstance(node, Emphasis | Strong | Cloze | Link):
-            yield from _walk(node.children)
+        nodes.append(node)
+        if isinstance(node, _CONTAINERS):
+            _collect(node.children, nodes)
 
 
 def facts(card: Card) -> list[str]:

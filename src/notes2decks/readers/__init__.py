@@ -256,11 +256,12 @@ def read_notes_text(
     spec = reader_for(path.suffix, text)
     if spec is None:
         raise NotesError(f"no reader for {path.suffix!r} files", file)
+    resolved = path.resolve()
     try:
-        folders = path.resolve().parent.relative_to(root.resolve()).parts
+        folders = resolved.parent.relative_to(root.resolve()).parts
     except ValueError:
         folders = ()
-    context = make_context(file, path.resolve(), root, tuple(folders), warn, text)
+    context = make_context(file, resolved, root, tuple(folders), warn, text)
     deck: Deck = load(spec.target)(text, context)
     return deck, text
 
