@@ -19,6 +19,8 @@ quirk, because a card must look the same whichever path set it:
   word spacing;
 - a word wider than a line is split between characters, and the split pieces move together
   when the paragraph continues on another card;
+- a paragraph that split a word is broken again at every wrap, from its words as that break
+  left them, the pieces joined up again: not always into the same lines;
 - fragments split where reportlab's parser splits them, at every `&`, `<` and `>`.
 
 `tests/test_pdf.py` sets many texts both ways and compares lines, heights and glyph positions.
@@ -769,12 +771,15 @@ class TextParagraph(Flowable):  # type: ignore[misc]
         self._words = words if words is not None else text.words() if self.simple else []
         """A one-fragment paragraph's words."""
         self._processed = processed
-        """After a split, the processed words of a paragraph of several fragments."""
+        """For a paragraph of several fragments, the processed words its next break starts from:
+        after a split, or after a break that split long words; else None, for its own words."""
         self._font: str = text.frags[0].font if text.frags else style.fontName
         self._simple_lines: list[tuple[float, list[str]]] = []
         self._lines: list[_Line] = []
         self._processed_words: list[_Word] = []
         self._for_width: float | None = None
+        self._rebreak = False
+        """True when the next wrap breaks the lines again whatever its width."""
         self.width = 0.0
         self.height = 0.0
 
@@ -816,14 +821,23 @@ class TextParagraph(Flowable):  # type: ignore[misc]
                 source = _rejoined(self._processed)
             else:
                 source = _sized_words(self.text, size)
-            self._lines, self._processed_words = _break_styled(source, widths, size, shrink, split)
+            self._lines, processed = _break_styled(source, widths, size, shrink, split)
+            self._processed_words = processed
+            # reportlab's Paragraph keeps the words its break processed and breaks again from
+            # them at every wrap, its split pieces joined up again. That is the same as breaking
+            # its own words unless the break split a word (adding pieces and a line break): the
+            # rejoined pieces can then break differently, as when a line narrower than nothing
+            # splits an empty word and the rejoining merges it with the word before it.
+            self._rebreak = len(processed) != len(source)
+            if self._rebreak:
+                self._processed = processed
         self._for_width = avail
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if avail_width < _FUZZ:
             return 0, 0x7FFFFFFF
         self.width = avail_width
-        if self._for_width != avail_width:
+        if self._for_width != avail_width or self._rebreak:
             self._break(avail_width)
         self.height = self._height()
         return self.width, self.height
