@@ -5,6 +5,9 @@ markdown-it's rules (see "shortcuts" there). Here generated notes, mixing those 
 near misses, are parsed by both routes, and the token streams (or the errors) must be equal, down
 to every field of every token. Other tests check that the shortcuts are taken at all, so that
 the comparison is not between two runs of the same route.
+
+Notes made only of plain shapes are read without tokens at all (`plain_outline`): for them the
+reader's models (or errors), and its warnings, are compared with those of markdown-it's route.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -22,9 +26,13 @@ from hypothesis import strategies as st
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
+from notes2decks.errors import NotesError
 from notes2decks.readers import ReadContext
+from notes2decks.readers import markdown as reader
+from notes2decks.readers import markdown_blocks as blocks
 from notes2decks.readers import markdown_syntax as syntax
 from notes2decks.readers.markdown_blocks import Converter
+from notes2decks.serialize import to_data
 
 # Words and inline syntax, plain ones first so that hypothesis shrinks towards them.
 WORDS = [
@@ -98,6 +106,8 @@ WORDS = [
     "\t",
     "  ",
     "\x00",
+    "\x85",
+    "\x1f",
 ]
 
 words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=6)
@@ -311,3 +321,177 @@ def test_a_paragraph_of_one_text_is_read_as_the_general_route_reads_it(
     one = [Token("text", "", 0, content=content)]
     two = [Token("text", "", 0, content=content[:cut]), Token("text", "", 0, content=content[cut:])]
     assert _paragraph_of(one, converter) == _paragraph_of(two, converter)
+
+
+# --------------------------------------------------------------------------- notes without tokens
+
+FOLDER = Path(__file__).parent / "fixtures" / "markdown"
+
+plain_heading = st.builds(
+    lambda hashes, body: f"{hashes} {body}",
+    st.sampled_from(["##", "##", "##", "##", "###", "####", "#"]),
+    st.one_of(
+        simple_text,
+        simple_text,
+        st.sampled_from(["Glossary", "glossary", "Glossary ", "GLOSSARY", "Glossary #tag"]),
+        st.sampled_from(["#tag", "Cell #bio #unit-1", "A ##", "**Glossary**", "x #", "Q: x"]),
+    ),
+)
+# Text that the inline shortcuts mostly take: words without inline syntax, at most one **term**,
+# and card syntax.
+PLAIN_WORDS = ["The", "cell", "(1591)", "'ok'", "is:", "x,", "a.", "1905", "é", "50%", "#tag"]
+plain_words = st.lists(
+    st.sampled_from([*PLAIN_WORDS, "Q:", "A:", "::", ":::", "\u00a0", "\x85", "a\tb", "#"]),
+    max_size=6,
+)
+shortcut_text = st.builds(
+    lambda first, before, term, after: " ".join([first, *before, *term, *after]),
+    st.sampled_from(["The", "cell", "(1591)", "'ok'", "é", "1905", "Q:", "A:", "**Term**", "50%"]),
+    plain_words,
+    st.sampled_from([[], [], ["**Term**"], ["**Two words**"], ["**x**:"]]),
+    plain_words,
+)
+plain_text = st.one_of(shortcut_text, shortcut_text, shortcut_text, simple_text, text)
+# A term and its definition, and their near misses.
+definition = st.builds(
+    lambda term, body: [term, f": {body}", ""], plain_text, plain_text
+) | st.builds(
+    lambda term, mark, body, after: [term, f"{mark}{body}", *after],
+    st.one_of(plain_text, st.sampled_from(["~ x", "## x", "- x", "Q: x", "| a |"])),
+    st.sampled_from([": ", ":", ":  ", ": \t", "~ ", "  : ", ":\t"]),
+    st.one_of(plain_text, st.sampled_from(["- x", "# x", "1. x", "$$", "| a |", "---"])),
+    st.sampled_from([[""], [], ["", ""], ["more text"], ["  more"], [": again"], ["", ": again"]]),
+)
+plain_list = st.builds(
+    lambda mark, bodies: [f"{mark} {body}" for body in bodies] + [""],
+    marker,
+    st.lists(plain_text, min_size=1, max_size=5),
+)
+plain_chunk = st.one_of(
+    st.builds(lambda line: [line, ""], plain_heading),
+    plain_list,
+    plain_list,
+    definition,
+    st.just([""]),
+)
+# Chunks of plain notes only, to be read without tokens (unless some text holds syntax).
+pure_chunk = st.one_of(
+    st.builds(
+        lambda level, head, mark, bodies: [
+            f"{level} {head}",
+            "",
+            *(f"{mark} {b}" for b in bodies),
+            "",
+        ],
+        st.sampled_from(["##", "##", "###"]),
+        st.one_of(shortcut_text, plain_text),
+        marker,
+        st.lists(shortcut_text, min_size=1, max_size=5),
+    ),
+    st.builds(lambda term, body: [term, f": {body}", ""], shortcut_text, shortcut_text),
+    st.just(["## Glossary", ""]),
+)
+front_matter = st.sampled_from(
+    ["", "", "---\ntitle: Cells\n---\n", "---\ndeck: A::B\ntags: [x]\n---\n"]
+)
+# Mostly plain notes, some with a near miss or another block somewhere.
+plain_document = st.builds(
+    lambda front, chunks, end: front + "\n".join(line for lines in chunks for line in lines) + end,
+    front_matter,
+    st.one_of(
+        st.lists(pure_chunk, max_size=12),
+        st.lists(pure_chunk, max_size=12),
+        st.lists(plain_chunk, max_size=12),
+        st.lists(st.one_of(plain_chunk, plain_chunk, plain_chunk, chunk), max_size=10),
+    ),
+    st.sampled_from(["", "\n"]),
+)
+
+
+def read(source: str, *, plain: bool = True) -> object:
+    """The model `parse_markdown` reads from `source` (or its error), and its warnings; with
+    `plain` false, by markdown-it's own route for every file, and with every paragraph read
+    line by line."""
+    warnings: list[str] = []
+    context = ReadContext(
+        "notes.md", FOLDER / "notes.md", FOLDER, (), lambda w: warnings.append(str(w))
+    )
+    one_line = blocks._plain_paragraph if plain else lambda *_: None
+    with (
+        mock.patch.object(
+            reader, "plain_outline", syntax.plain_outline if plain else lambda _: None
+        ),
+        mock.patch.object(blocks, "_plain_paragraph", one_line),
+        mock.patch.object(
+            Converter, "_one_line", Converter._one_line if plain else lambda *_: None
+        ),
+        mock.patch.object(
+            reader, "parse", syntax.parse if plain else partial(syntax.parse, shortcuts=False)
+        ),
+    ):
+        try:
+            result: object = to_data(reader.parse_markdown(source, context))
+        except NotesError as exc:
+            result = ("error", str(exc), exc.line)
+    return result, warnings
+
+
+@contextmanager
+def plain_reads() -> Iterator[Counter[str]]:
+    """Count the notes read without tokens, while the context lasts."""
+    taken: Counter[str] = Counter()
+    assemble = reader._assemble_plain
+
+    def counted(*args: Any) -> Any:
+        taken["plain"] += 1
+        return assemble(*args)
+
+    with mock.patch.object(reader, "_assemble_plain", counted):
+        yield taken
+
+
+@settings(max_examples=500, deadline=None)
+@given(plain_document)
+def test_plain_notes_give_the_model_of_markdown_it(source: str) -> None:
+    with plain_reads() as taken:
+        fast = read(source)
+    event(f"read {'without' if taken['plain'] else 'with'} tokens")
+    assert fast == read(source, plain=False)
+
+
+def test_plain_notes_are_read_without_tokens() -> None:
+    notes = (
+        "---\ntitle: Cells\n---\n\n## Osmosis #bio\n\n"
+        "- Water **moves**: in.\n- Cell ::: the unit\n\n"
+        "### Detail\n\n* a :: b\n\nterm\n: its definition\n\n## Glossary\n\n"
+        "Cell\n: the unit of life\n\n- not a definition\n"
+    )
+    with plain_reads() as taken, mock.patch.object(syntax, "parse") as parse:
+        fast = read(notes)
+    assert taken["plain"] == 1
+    parse.assert_not_called()
+    deck, warnings = fast
+    assert isinstance(deck, dict) and len(warnings) == 1  # (the list in the glossary)
+    assert fast == read(notes, plain=False)
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "# Title\n\n## Card\n\n- fact\n",  # a `#` heading may be the title
+        "## Card\n\n- fact\n\nterm\n:  two spaces\n",
+        "## Card\n\nterm\n: definition\nlazy\n",
+        "## Card\n\nterm\n\n: definition\n",
+        "## Card\n\nterm\n: definition\n\n: another\n",
+        "## Card\n\nterm\n: definition\n\n## Next\n\n~ x\n",
+        "## Card\n\nterm\n: - a list\n",
+        "## Card\n\n- fact\n\n  indented\n",
+        "## Card\n\n- fact with ==cloze==\n",
+        "## Card\n\nA paragraph.\n",
+    ],
+)
+def test_notes_with_other_shapes_are_left_to_markdown_it(notes: str) -> None:
+    with plain_reads() as taken:
+        fast = read(notes)
+    assert taken["plain"] == 0
+    assert fast == read(notes, plain=False)

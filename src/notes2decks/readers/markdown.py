@@ -6,7 +6,9 @@ and `front ::: back` lines are cards of their own, and `{{c1::...}}` or `==...==
 cloze note. A `## Glossary` section lists key terms as a definition list.
 
 The text is parsed by markdown-it-py (see `markdown_syntax`); this module splits the token
-stream into the title, the introduction and the sections, and assembles the deck.
+stream into the title, the introduction and the sections, and assembles the deck. Plain notes
+(`markdown_syntax.plain_outline`: headings, lists of one-line items, definitions) are read
+without tokens, into the deck that their tokens would give.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import contextlib
 import gc
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 
 from markdown_it.token import Token
 
@@ -37,7 +41,14 @@ from ..model import (
 from . import ReadContext, assign_identities, clean_deck_part, humanise
 from .markdown_blocks import _COMMENT, Converter, Draft, block_line, strip_inlines
 from .markdown_frontmatter import FrontMatter, clean_tags, read_front_matter, split_front_matter
-from .markdown_syntax import MarkdownSyntaxError, parse
+from .markdown_syntax import (
+    MarkdownSyntaxError,
+    PlainBlock,
+    PlainHeading,
+    parse,
+    plain_inline,
+    plain_outline,
+)
 from .markdown_syntax import parse_inline as _inline_tokens
 
 GLOSSARY_HEADING = "glossary"
@@ -59,6 +70,9 @@ def parse_markdown(text: str, context: ReadContext) -> Deck:
     meta = read_front_matter(yaml_text, context) if yaml_text is not None else FrontMatter()
     try:
         with _collector_paused():
+            outline = plain_outline(body)
+            if outline is not None and _no_title(outline):
+                return _assemble_plain(outline, meta, context)
             tokens = parse(body)
             deck = _assemble(tokens, meta, context)
             # Freed now, the tokens are not traversed by the collection that comes once the
@@ -128,6 +142,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> Deck:
+    """The deck of the notes' tokens: the title, the introduction, then the sections."""
     converter = Converter(tokens, context)
     headings = [
         index
@@ -154,43 +169,139 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
     intro_end = sections[0] if sections else len(tokens)
 
     title_text = ""
+    title_inlines: Inlines = ()
     if title_at is not None:
         title_inlines = converter.inlines(tokens[title_at + 1].children or [], where="the title")
         title_text = " ".join(inline_text(title_inlines).split())
     title = meta.title or title_text or humanise(context.path.stem)
 
     # The introduction: everything before the first card heading except the title itself.
-    drafts: list[Draft] = []
     if title_at is not None:
         intro = converter.blocks(0, title_at) + converter.blocks(title_at + 3, intro_end)
     else:
         intro = converter.blocks(0, intro_end)
-    drafts.extend(converter.drafts)
 
-    glossary: list[GlossaryEntry] = []
+    parts: list[_Section] = []
     for number, start in enumerate(sections):
         end = sections[number + 1] if number + 1 < len(sections) else len(tokens)
         heading = tokens[start]
-        line = block_line(heading)
-        if heading.tag == "h1" and not sectioned:
-            where = f"line {block_line(tokens[title_at])}" if title_at is not None else "above"
+        parts.append(
+            _Section(
+                block_line(heading),
+                heading.tag == "h1",
+                tokens[start + 1].children or [],
+                partial(converter.blocks, start + 3, end),
+                partial(converter.glossary, start + 3, end),
+            )
+        )
+    if title_at is not None:
+        title_line = block_line(tokens[title_at])
+        lone = (title_inlines or (Text(title),), title_line)
+    else:
+        title_line, lone = None, ((Text(title),), _first_line(tokens))
+    return _deck(
+        converter,
+        meta,
+        title,
+        intro,
+        parts,
+        context,
+        sectioned=sectioned,
+        title_line=title_line,
+        lone=lone,
+    )
+
+
+def _no_title(outline: list[PlainBlock]) -> bool:
+    """True when plain notes have no `#` heading, which may be a title (see `_assemble`)."""
+    return not any(isinstance(block, PlainHeading) and block.level == 1 for block in outline)
+
+
+def _assemble_plain(outline: list[PlainBlock], meta: FrontMatter, context: ReadContext) -> Deck:
+    """The deck of plain notes without a `#` heading, as `_assemble` makes it of their tokens:
+    each `##` heading starts a section, and what comes before them is the introduction."""
+    converter = Converter([], context)
+    sections = [
+        index
+        for index, block in enumerate(outline)
+        if isinstance(block, PlainHeading) and block.level == 2
+    ]
+    title = meta.title or humanise(context.path.stem)
+    intro = converter.plain_blocks(outline[: sections[0] if sections else len(outline)])
+    parts: list[_Section] = []
+    for number, start in enumerate(sections):
+        end = sections[number + 1] if number + 1 < len(sections) else len(outline)
+        heading = outline[start]
+        assert isinstance(heading, PlainHeading)
+        body = outline[start + 1 : end]
+        parts.append(
+            _Section(
+                heading.line,
+                False,
+                plain_inline(heading.content),
+                partial(converter.plain_blocks, body),
+                partial(converter.plain_glossary, body),
+            )
+        )
+    lone = ((Text(title),), outline[0].line if outline else 1)
+    return _deck(
+        converter, meta, title, intro, parts, context, sectioned=True, title_line=None, lone=lone
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    """A card heading (`##`, or `#` in sectioned notes) and how to read what is under it."""
+
+    line: int
+    top: bool
+    """A `#` heading."""
+    heading: list[Token]
+    """The heading's inline tokens."""
+    blocks: Callable[[], list[Block]]
+    glossary: Callable[[], list[GlossaryEntry]]
+
+
+def _deck(
+    converter: Converter,
+    meta: FrontMatter,
+    title: str,
+    intro: list[Block],
+    sections: list[_Section],
+    context: ReadContext,
+    *,
+    sectioned: bool,
+    title_line: int | None,
+    lone: tuple[Inlines, int],
+) -> Deck:
+    """The deck of the notes' sections, read in order, after their introduction.
+
+    `title_line` is the line of the `#` title, if any; `lone` is the front and the line of the
+    one revision card of notes without sections.
+    """
+    drafts: list[Draft] = list(converter.drafts)
+    glossary: list[GlossaryEntry] = []
+    for section in sections:
+        line = section.line
+        if section.top and not sectioned:
+            where = f"line {title_line}" if title_line is not None else "above"
             context.warning(
                 line,
                 f"a second '#' title (the title is {where}); it was read as a card heading. "
                 "Use '##' for card headings",
             )
-        front, tags = _heading(converter, tokens[start + 1], line)
+        front, tags = _heading(converter, section.heading, line)
         if not front:
             raise context.error(line, "this heading is empty: write the card's front after '## '")
         if inline_text(front).strip().casefold() == GLOSSARY_HEADING:
-            glossary.extend(converter.glossary(start + 3, end))
+            glossary.extend(section.glossary())
             continue
         converter.drafts = []
         converter.cloze_context = (Paragraph(front, line),)
-        body = converter.blocks(start + 3, end)
+        body = section.blocks()
         if _has_facts(body):
             drafts.append(Draft(CardKind.REVISION, front, tuple(body), line, tags))
-        elif not converter.drafts and not (sectioned and heading.tag == "h1"):
+        elif not converter.drafts and not (sectioned and section.top):
             # (A bare `#` heading over `##` ones only groups them.)
             context.warning(
                 line,
@@ -204,8 +315,7 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
     if not drafts and _has_facts(intro):
         # Notes without sections (a title and some text, a short Obsidian note) are one
         # revision card: the topic on the front, its text behind.
-        front = title_inlines if title_at is not None and title_inlines else (Text(title),)
-        line = block_line(tokens[title_at]) if title_at is not None else _first_line(tokens)
+        front, line = lone
         drafts.append(Draft(CardKind.REVISION, front, tuple(intro), line))
         intro = []
     if not drafts:
@@ -271,9 +381,11 @@ def _first_line(tokens: list[Token]) -> int:
     return next((block_line(token) for token in tokens if token.map), 1)
 
 
-def _heading(converter: Converter, inline: Token, line: int) -> tuple[Inlines, tuple[str, ...]]:
+def _heading(
+    converter: Converter, inline: list[Token], line: int
+) -> tuple[Inlines, tuple[str, ...]]:
     """A card heading's front, and the tags written at its end (`## Heading #tag #other`)."""
-    children = list(inline.children or [])
+    children = list(inline)
     tags: tuple[str, ...] = ()
     if children and children[-1].type == "text" and "#" in children[-1].content:
         rest, found = _trailing_tags(children[-1].content)

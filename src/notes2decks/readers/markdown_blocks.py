@@ -46,7 +46,14 @@ from ..model import (
     inline_text,
 )
 from . import ReadContext
-from .markdown_syntax import MAX_NESTING
+from .markdown_syntax import (
+    MAX_NESTING,
+    PlainBlock,
+    PlainDefinition,
+    PlainHeading,
+    PlainList,
+    plain_inline,
+)
 
 # `::` or `:::` standing alone between spaces (or at a line's edge): `History::Russia` and
 # `std::vector` are not card separators.
@@ -64,6 +71,8 @@ _WEB_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"})
 _ALIGN = {"text-align:left": Align.LEFT, "text-align:center": Align.CENTER}
 _ALIGN["text-align:right"] = Align.RIGHT
+# Inline tokens that end a line or start a cloze: a paragraph holding one is read line by line.
+_NOT_ONE_PLAIN_LINE = frozenset({"softbreak", "hardbreak", "cloze_open"})
 # The level of the deepest blocks that markdown-it still parses.
 _DEEP = MAX_NESTING - 1
 
@@ -322,15 +331,15 @@ class Converter:
                 entries.extend(self._glossary_list(index, end))
             elif token.type == "html_block":
                 if self.html_block(token):
-                    self._not_glossary(token)
+                    self._not_glossary(block_line(token))
             elif token.type not in ("heading_open", "hr"):
-                self._not_glossary(token)
+                self._not_glossary(block_line(token))
             index = end + 1
         return entries
 
-    def _not_glossary(self, token: Token) -> None:
+    def _not_glossary(self, line: int) -> None:
         self.context.warning(
-            block_line(token),
+            line,
             "the Glossary section holds only terms and definitions (a line 'Term', then a "
             "line ': definition', then a blank line); this text was left out",
         )
@@ -341,21 +350,8 @@ class Converter:
         definitions: list[tuple[str, int]] = []
 
         def flush() -> None:
-            if not terms:
-                return
-            if len(definitions) > 1:
-                self.context.warning(
-                    definitions[1][1],
-                    f"{terms[-1][0]!r} has {len(definitions)} definitions; they were joined. If "
-                    f"line {definitions[1][1] - 1} starts a new term, leave a blank line before "
-                    "it",
-                )
-            text = "; ".join(text for text, _ in definitions if text)
-            for term, line in terms:
-                if not text:
-                    self.context.warning(line, f"the glossary term {term!r} has no definition")
-                elif term:
-                    entries.append(GlossaryEntry(term, text, SourceRef(self.context.file, line)))
+            if terms:
+                entries.extend(self._glossary_entries(terms, definitions))
             terms.clear()
             definitions.clear()
 
@@ -366,17 +362,87 @@ class Converter:
             if token.type == "dt_open":
                 if definitions:
                     flush()
-                inline = self.tokens[index + 1]
-                term = inline_text(self.inlines(inline.children or [], where="a glossary term"))
-                terms.append((" ".join(term.split()), block_line(token)))
+                term = self._glossary_term(self.tokens[index + 1].children or [])
+                terms.append((term, block_line(token)))
             elif token.type == "dd_open":
                 body = self.blocks(index + 1, end, cards=False)
-                # Formulas keep their dollars, so exporters can typeset them again.
-                text = " ".join(block_source(tuple(body)).split())
                 first = next((t for t in self.tokens[index + 1 : end] if t.map), token)
-                definitions.append((text, block_line(first)))
+                definitions.append((_definition_text(body), block_line(first)))
             index = end + 1
         flush()
+        return entries
+
+    def _glossary_entries(
+        self, terms: list[tuple[str, int]], definitions: list[tuple[str, int]]
+    ) -> list[GlossaryEntry]:
+        """The entries of the terms (with their lines) over these definitions."""
+        if len(definitions) > 1:
+            self.context.warning(
+                definitions[1][1],
+                f"{terms[-1][0]!r} has {len(definitions)} definitions; they were joined. If "
+                f"line {definitions[1][1] - 1} starts a new term, leave a blank line before it",
+            )
+        text = "; ".join(text for text, _ in definitions if text)
+        entries: list[GlossaryEntry] = []
+        for term, line in terms:
+            if not text:
+                self.context.warning(line, f"the glossary term {term!r} has no definition")
+            elif term:
+                entries.append(GlossaryEntry(term, text, SourceRef(self.context.file, line)))
+        return entries
+
+    def _glossary_term(self, children: list[Token]) -> str:
+        term = inline_text(self.inlines(children, where="a glossary term"))
+        return " ".join(term.split())
+
+    # ----------------------------------------------------------------------- plain notes
+
+    def plain_blocks(self, blocks: Iterable[PlainBlock]) -> list[Block]:
+        """The blocks of plain notes (see `markdown_syntax.plain_outline`), as `blocks` reads
+        markdown-it's tokens of them."""
+        result: list[Block] = []
+        for block in blocks:
+            if isinstance(block, PlainList):
+                items: list[ListItem] = []
+                for line, content, plain in block.items:
+                    children = _plain_paragraph(content, line) if plain else None
+                    if children is None:
+                        children = self.paragraph_of(plain_inline(content), line, cards=True)
+                    if children:
+                        items.append(ListItem(tuple(children)))
+                if items:
+                    result.append(BulletList(tuple(items)))
+            elif isinstance(block, PlainHeading):
+                inlines = self.inlines(plain_inline(block.content), where="a heading")
+                result.append(Heading(max(3, block.level), inlines))
+            else:
+                result.extend(self._plain_definition(block))
+        return result
+
+    def _plain_definition(self, block: PlainDefinition) -> list[Block]:
+        """A definition outside the glossary, as `definitions` reads it."""
+        inlines = self.inlines(plain_inline(block.term), where="a definition's term")
+        term = Paragraph((Strong(inlines),), block.line)
+        children = plain_inline(block.definition)
+        body = self.paragraph_of(children, block.line + 1, cards=True)
+        if body and isinstance(body[0], Paragraph):
+            body[0] = Paragraph((*term.children, Text(": "), *body[0].children), term.line)
+            return body
+        return [term, *body]
+
+    def plain_glossary(self, blocks: Iterable[PlainBlock]) -> list[GlossaryEntry]:
+        """The entries of a glossary section of plain notes, as `glossary` reads them."""
+        entries: list[GlossaryEntry] = []
+        for block in blocks:
+            if isinstance(block, PlainDefinition):
+                term = self._glossary_term(plain_inline(block.term))
+                where = "a glossary definition"
+                line = block.line + 1
+                body = [Paragraph(self.inlines(plain_inline(block.definition), where=where), line)]
+                definition = (_definition_text(body), line)
+                entries.extend(self._glossary_entries([(term, block.line)], [definition]))
+            elif isinstance(block, PlainList):
+                self._not_glossary(block.line)
         return entries
 
     def _too_deep(self, token: Token) -> None:
@@ -392,15 +458,16 @@ class Converter:
 
     def paragraph(self, inline: Token, line: int, *, cards: bool) -> list[Block]:
         """A paragraph's blocks: none, one, or several when card lines split it."""
-        children = inline.children or []
+        return self.paragraph_of(inline.children or [], line, cards=cards)
+
+    def paragraph_of(self, children: list[Token], line: int, *, cards: bool) -> list[Block]:
+        """The blocks of a paragraph of these inline tokens (see `paragraph`)."""
         if not cards:
             where = "a glossary definition"
             return [Paragraph(self.inlines(children, where=where), line)]
-        if len(children) == 1 and children[0].type == "text" and ":" not in children[0].content:
-            # Most of a file: one line of plain text. Without a colon it is neither a `Q:` or
-            # `A:` line nor a `::` card, so it is what the loop below would make of it.
-            text = children[0].content.strip()
-            return [Paragraph((Text(text),), line)] if text else []
+        one_line = self._one_line(children, line)
+        if one_line is not None:
+            return one_line
         lines = _split_lines(children, line)
         result: list[Block] = []
         plain: list[_Line] = []
@@ -465,6 +532,21 @@ class Converter:
         finish_question()
         flush_plain()
         return result
+
+    def _one_line(self, children: list[Token], line: int) -> list[Block] | None:
+        """The blocks of a paragraph of one line that is no card line, as the general route of
+        `paragraph_of` reads it; None for other paragraphs.
+
+        Most of a file is such lines: without a colon in its text, a line is neither a `Q:` or
+        `A:` line nor a `::` card, and without a cloze it makes no card either.
+        """
+        if len(children) == 1 and children[0].type == "text":
+            return _plain_paragraph(children[0].content, line)
+        for token in children:
+            if token.type in _NOT_ONE_PLAIN_LINE or (token.type == "text" and ":" in token.content):
+                return None
+        inlines = strip_inlines(self.inlines(children))
+        return [Paragraph(inlines, line)] if inlines else []
 
     def _plain(self, lines: list[_Line]) -> Paragraph | None:
         """Plain lines as one paragraph; when they hold a cloze, also a cloze draft."""
@@ -649,6 +731,23 @@ class Converter:
 
 
 # --------------------------------------------------------------------------- line helpers
+
+
+def _plain_paragraph(content: str, line: int) -> list[Block] | None:
+    """The blocks of a paragraph of one text token, or None when it is a card line.
+
+    One line of text that is neither a `Q:` or `A:` line nor a `::` card is a paragraph of its
+    text (or nothing, when it is blank): what the general route of `paragraph_of` makes of it.
+    """
+    if ":" in content and (_LABEL.match(content) or _SEPARATOR.search(content)):
+        return None
+    text = content.strip()
+    return [Paragraph((Text(text),), line)] if text else []
+
+
+def _definition_text(body: Iterable[Block]) -> str:
+    # Formulas keep their dollars, so exporters can typeset them again.
+    return " ".join(block_source(tuple(body)).split())
 
 
 def _split_lines(children: list[Token], first: int) -> list[_Line]:

@@ -84,6 +84,10 @@ def parser(*, cloze: bool = True, shortcuts: bool = True) -> MarkdownIt:
     everything else is parsed exactly as in notes. With `shortcuts` false, markdown-it's own
     rules read everything (see "shortcuts" below): the tokens are the same, only slower to make.
     """
+    return _parser(cloze=cloze, shortcuts=shortcuts)
+
+
+def _parser(*, cloze: bool = True, shortcuts: bool = True) -> _Parser:
     key = (cloze, shortcuts)
     md = _parsers.get(key)
     if md is None:
@@ -189,7 +193,8 @@ def _probing(rule: BlockRule) -> BlockRule:
 # item. The excluded characters start a heading, quote, fence, formula, rule, list, HTML block,
 # link reference, definition or table; `*` may start the text when it opens emphasis (`**x`),
 # which is neither a rule nor a list, and so may digits that are not a `1.` or `1)` marker.
-_SIMPLE_ITEM = re.compile(r"[-*+] (?:[^\s#>`~$*_+\-<\[:|\d]|\*+[^\s*]|\d+(?![\d.)]))")
+_STARTS_NO_BLOCK = r"(?:[^\s#>`~$*_+\-<\[:|\d]|\*+[^\s*]|\d+(?![\d.)]))"
+_SIMPLE_ITEM = re.compile(rf"[-*+] {_STARTS_NO_BLOCK}")
 # An ATX heading whose text needs no trimming of a closing `#` sequence.
 _SIMPLE_HEADING = re.compile(r"(#{1,6}) (?=[^ \t])")
 
@@ -289,6 +294,169 @@ def _simple_list(state: StateBlock, start: int, end: int) -> bool:
     return True
 
 
+# ----------------------------------------------------------------- notes without tokens
+#
+# A file made only of the shapes above (plain headings, tight lists of one-line items), of
+# one-line definitions and of blank lines, with inline text that takes the inline shortcuts,
+# is read without tokens at all: `plain_outline` lists its blocks, and the converter turns them
+# into the model as it would turn markdown-it's tokens of them. Anything else in the file, and
+# the whole file goes to markdown-it.
+
+
+@dataclass(frozen=True, slots=True)
+class PlainHeading:
+    """An ATX heading as `_simple_heading` takes it: its 1-based line, level and inline text."""
+
+    line: int
+    level: int
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlainList:
+    """A bullet list as `_simple_list` takes it: its 1-based line, and for each item its line,
+    its inline text, and whether that text is a single text token (`_InlineShortcuts.plain`)."""
+
+    line: int
+    items: tuple[tuple[int, str, bool], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlainDefinition:
+    """A term line (its 1-based line) and the `: definition` line under it, then a blank line
+    or the end: a definition list of one term and one definition."""
+
+    line: int
+    term: str
+    definition: str
+
+
+PlainBlock = PlainHeading | PlainList | PlainDefinition
+
+# A line of paragraph text that starts no block, at the top level or after a `: ` marker (where
+# `:` and `~` would also start a definition).
+_SIMPLE_TEXT = re.compile(_STARTS_NO_BLOCK)
+
+
+def plain_outline(text: str) -> list[PlainBlock] | None:
+    """The blocks of Markdown text (with LF line breaks) made only of plain shapes, or None when
+    it holds anything else (or text that the inline shortcuts do not take).
+
+    It accepts exactly the documents whose every block `_simple_block` takes, or that are
+    definitions as above, with text that `_InlineShortcuts.tokens` takes: markdown-it's tokens
+    of them are then known, and so is what the converter makes of them.
+    """
+    shortcuts = _parser().inline_shortcuts
+    if shortcuts is None or "\0" in text or "\r" in text:
+        return None
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()  # markdown-it has no line after the last line break
+    count = len(lines)
+    takes = shortcuts.takes
+    blocks: list[PlainBlock] = []
+    index = 0
+    while index < count:
+        line = lines[index]
+        if not line.strip(" \t"):
+            index += 1
+            continue
+        first = line[0]
+        if first in " \t":
+            return None  # indented: code, or continued text
+        if first == "#":
+            heading = _plain_heading(lines, index)
+            if heading is None or not takes(heading.content):
+                return None
+            blocks.append(heading)
+            index += 1
+        elif first in "-*+":
+            listed = _plain_list(lines, index, shortcuts)
+            if listed is None:
+                return None
+            blocks.append(listed)
+            index += len(listed.items)
+        else:
+            definition = _plain_definition(lines, index)
+            if definition is None or not (takes(definition.term) and takes(definition.definition)):
+                return None
+            blocks.append(definition)
+            index += 2
+    return blocks
+
+
+def plain_inline(content: str) -> list[Token]:
+    """The inline tokens of a text of `plain_outline`'s blocks."""
+    shortcuts = _parser().inline_shortcuts
+    tokens = shortcuts.tokens(content) if shortcuts is not None else None
+    if tokens is None:
+        raise ValueError(f"not a text of plain notes: {content!r}")
+    return tokens
+
+
+def _plain_heading(lines: list[str], index: int) -> PlainHeading | None:
+    """The heading `_simple_heading` makes of `lines[index]`, or None when it declines."""
+    line = lines[index]
+    match = _SIMPLE_HEADING.match(line)
+    if match is None:
+        return None
+    text_end = max(len(line.rstrip(" \t")), match.end())
+    if line[text_end - 1] == "#" or (index + 1 < len(lines) and lines[index + 1].strip(" \t")):
+        return None
+    content = mdTrim(line[match.end() : text_end])
+    return PlainHeading(index + 1, len(match.group(1)), content)
+
+
+def _plain_list(lines: list[str], start: int, shortcuts: _InlineShortcuts) -> PlainList | None:
+    """The list `_simple_list` makes from `lines[start]` on, or None when it declines (or when
+    the inline shortcuts do not take an item's text)."""
+    marker = lines[start][0]
+    count = len(lines)
+    plain, takes = shortcuts.plain.fullmatch, shortcuts.takes
+    items: list[tuple[int, str, bool]] = []
+    index = start
+    while index < count and lines[index][:1] == marker:
+        line = lines[index]
+        if _SIMPLE_ITEM.match(line) is None:
+            return None
+        content = mdTrim(line[2:])
+        is_plain = plain(content) is not None
+        if not is_plain and not takes(content):
+            return None
+        items.append((index + 1, content, is_plain))
+        index += 1
+    if index < count:
+        if lines[index].strip(" \t"):
+            return None
+        while index < count and not lines[index].strip(" \t"):
+            index += 1
+        # A line indented for the last item would continue it, a bullet the list; lines that
+        # start with white space are no plain notes anyway.
+        if index < count and lines[index][0] in "-*+ \t":
+            return None
+    return PlainList(start + 1, tuple(items))
+
+
+def _plain_definition(lines: list[str], index: int) -> PlainDefinition | None:
+    """`lines[index]` as a term and the next line as its definition, when they are nothing else.
+
+    The term starts no block, so no rule before the definition list's takes it, and neither does
+    the definition's text after `: `, so it is one paragraph; then a blank line or the end. The
+    definition list may go on with the next term: it reads it as this function does. (A line
+    starting with a `:` or `~` marker elsewhere is no plain notes: `plain_outline` declines it.)
+    """
+    if index + 1 >= len(lines) or not _SIMPLE_TEXT.match(lines[index]):
+        return None
+    definition = lines[index + 1]
+    if not definition.startswith(": ") or not _SIMPLE_TEXT.match(definition, 2):
+        return None
+    if index + 2 < len(lines) and lines[index + 2].strip(" \t"):
+        return None
+    # (The definition list strips its term as Python does, the paragraph rule its text as
+    # CommonMark does.)
+    return PlainDefinition(index + 1, lines[index].strip(), mdTrim(definition[2:]))
+
+
 def _normalize(state: StateCore) -> None:
     """markdown-it's core `normalize` rule (CommonMark's line endings to LF, NUL to U+FFFD),
     without its regular expression that matches, and replaces, every line break."""
@@ -341,6 +509,12 @@ class _InlineShortcuts:
             term = rf"[^\W_](?:{plain}*[^\W_])?"
             strong = re.compile(rf"((?:{plain}* )?)\*\*({term})\*\*((?:[ :;,.]{plain}*)?)")
         return cls(re.compile(f"{plain}+"), strong)
+
+    def takes(self, content: str) -> bool:
+        """Whether `tokens` knows the tokens of `content`."""
+        if self.plain.fullmatch(content):
+            return True
+        return self.strong is not None and self.strong.fullmatch(content) is not None
 
     def tokens(self, content: str) -> list[Token] | None:
         """The inline tokens markdown-it makes of `content`, or None when it is not a shortcut."""
