@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from anki_support import (
+    fresh_collection,
+    import_package,
+    notes_by_front,
+    review_everything,
+    schedule_snapshot,
+)
+from conftest import FIXTURES
+from notes2decks.build import build, prepare_deck
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.identity import card_identity
 from notes2decks.lockfile import (
@@ -44,7 +55,10 @@ from notes2decks.model import (
     Table,
     Text,
     ThematicBreak,
+    inline_text,
 )
+from notes2decks.options import BuildOptions
+from notes2decks.readers import read_notes
 from notes2decks.serialize import to_data
 
 DECK_PATH = "History::Russia"
@@ -347,3 +361,192 @@ def test_repeated_identities_get_separate_lock_entries(tmp_path: Path) -> None:
     result = builds.run(deck(*twice))
     assert [c.identity for c in result.cards] == [twice[0].identity, twice[0].identity + "#2"]
     assert len(json.loads(builds.lock.read_text())["cards"]) == 2
+
+
+# --------------------------------------------------------------------------- formulas
+
+LOCK_FIXTURES = FIXTURES / "lockfile"
+
+
+def physics_notes(folder: Path) -> tuple[Path, str]:
+    """The Markdown notes with formulas of tests/fixtures/lockfile, copied into `folder`.
+
+    The fixture is not named .md, so that tools walking the fixtures for notes pass it by.
+    """
+    notes = folder / "notes"
+    shutil.copytree(LOCK_FIXTURES / "img", notes / "img")
+    text = (LOCK_FIXTURES / "waves.notes").read_text(encoding="utf-8")
+    notes_file = notes / "waves.md"
+    notes_file.write_text(text, encoding="utf-8")
+    return notes_file, text
+
+
+def test_a_corrected_formula_reaches_anki_and_keeps_the_review_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes_file, text = physics_notes(tmp_path)
+    out = tmp_path / "out"
+    options = BuildOptions(formats=("apkg",), jobs=1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
+    assert build([notes_file.parent], out, options).ok
+    col = fresh_collection(tmp_path / "anki")
+    assert import_package(col, out / "waves.apkg").counts["new"] == 7
+    review_everything(col)
+    before = schedule_snapshot(col)
+    notes_before = notes_by_front(col)
+
+    # Only formulas change: one inline, one on its own line.
+    fixed = text.replace("$E=mc^3$", "$E=mc^2$").replace("\\frac{1}{2}mv^2", "\\frac{1}{2}mv^{2}")
+    assert fixed.count("mc^2") == fixed.count("mv^{2}") == 1
+    notes_file.write_text(fixed, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0 + 100))
+    assert build([notes_file.parent], out, options).ok
+    second = import_package(col, out / "waves.apkg")
+
+    notes_after = notes_by_front(col)
+    mass, kinetic = notes_after["Mass-energy equivalence"], notes_after["Kinetic energy"]
+    assert "\\(E=mc^2\\)" in mass["Back"] and "mc^3" not in mass["Back"]
+    assert "mv^{2}" in kinetic["Back"]
+    assert sorted(second.notes["updated"]) == sorted([mass.id, kinetic.id])
+    assert second.counts["new"] == second.counts["conflicting"] == 0
+    assert {front: note.id for front, note in notes_after.items()} == {
+        front: note.id for front, note in notes_before.items()
+    }
+    assert schedule_snapshot(col) == before
+    col.close()
+
+
+# --------------------------------------------------------------------------- lock version 1
+
+# Written by notes2decks at 38d7e7c, the last to write lock version 1, whose hashes left out the
+# formulas: built from waves.notes with the heading "Mass-energy equivalance" and one more card,
+# "Longitudinal waves", at SOURCE_DATE_EPOCH=1700000000, then from waves.notes as it is at
+# 1700000060. So the lock keeps a corrected heading's note and ships a removed card.
+V1_LOCK = LOCK_FIXTURES / "waves.md.v1.lock"
+LATER = T0 + 500
+
+
+def prepare(notes_file: Path, warnings: list[Diagnostic]) -> tuple[Deck, Callable[[], None]]:
+    """The deck as the build gives it to the exporters, and the step that saves its lock."""
+    read = read_notes(notes_file, warn=warnings.append)
+    deck, save = prepare_deck(read, notes_file, BuildOptions(formats=("apkg",)), warnings.append)
+    assert save is not None
+    return deck, save
+
+
+def test_a_version_1_lock_keeps_every_unchanged_note_and_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes_file, _ = physics_notes(tmp_path)
+    lock = lock_path_for(notes_file)
+    shutil.copy(V1_LOCK, lock)
+    old = json.loads(lock.read_text(encoding="utf-8"))
+    assert old["version"] == 1 < LOCK_VERSION
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(LATER))
+    warnings: list[Diagnostic] = []
+    read = read_notes(notes_file)
+    with_math = {c.identity for c in read.cards if '"Math' in json.dumps(to_data(c))}
+    assert len(with_math) == 5 < len(read.cards)
+
+    deck, save = prepare(notes_file, warnings)
+    entries = [old["cards"][c.identity] for c in read.cards]
+    assert [(c.identity, c.modified) for c in deck.cards] == [
+        (entry.get("note", c.identity), entry["time"])
+        for c, entry in zip(read.cards, entries, strict=True)
+    ]
+    assert deck.cards[0].identity == "physics waves/revision/mass energy equivalance"
+    # The change of the last build is not over: its removed card is still shipped.
+    assert [(c.identity, c.modified) for c in deck.removed] == [
+        ("physics waves/revision/longitudinal waves", T0 + 60)
+    ]
+    assert [e.modified for e in deck.glossary] == [T0]
+    assert warnings == []
+
+    save()
+    new = json.loads(lock.read_text(encoding="utf-8"))
+    assert new["version"] == LOCK_VERSION
+    assert (new["generation"], new["time"], new["removed"]) == (2, T0 + 60, old["removed"])
+    assert new["glossary"] == old["glossary"]
+    for key, entry in old["cards"].items():
+        rewritten = new["cards"][key]
+        # The card's place names the notes file as that build was given it.
+        assert rewritten["card"].pop("source")["line"] == entry["card"].pop("source")["line"]
+        assert {**rewritten, "hash": entry["hash"]} == entry
+        # Only the hashes of cards with formulas change with the version.
+        assert (rewritten["hash"] != entry["hash"]) == (key in with_math)
+
+    # The lock now written is read back as it was written.
+    text = lock.read_text(encoding="utf-8")
+    again, save = prepare(notes_file, warnings)
+    assert again == deck
+    save()
+    assert lock.read_text(encoding="utf-8") == text
+    assert warnings == []
+
+
+def edit_notes(old: str, new: str) -> Callable[[Path], None]:
+    def edit(notes_file: Path) -> None:
+        text = notes_file.read_text(encoding="utf-8")
+        assert text.count(old) == 1
+        notes_file.write_text(text.replace(old, new), encoding="utf-8")
+
+    return edit
+
+
+def repaint_image(notes_file: Path) -> None:
+    shutil.copy(
+        FIXTURES / "markdown" / "images" / "dot.png", notes_file.parent / "img" / "diagram.png"
+    )
+
+
+@pytest.mark.parametrize("lock_version", [1, LOCK_VERSION])
+@pytest.mark.parametrize(
+    ("edit", "changed"),
+    [
+        (edit_notes("$E=mc^3$", "$E=mc^2$"), {"Mass-energy equivalence"}),
+        (edit_notes("mv^2$$", "mv^{2}$$"), {"Kinetic energy"}),
+        (edit_notes("$v = f\\lambda$", "$v = f \\lambda$"), {"How are speed"}),
+        (edit_notes("{{c1::$E = hf$}}", "{{c1::$E = h\\nu$}}"), {"Photons", "The energy of"}),
+        (edit_notes(" $h$.", " $\\hbar$."), {"Photons", "The energy of"}),
+        (edit_notes("are transverse", "are transverse waves"), {"Transverse waves"}),
+        (repaint_image, {"Kinetic energy"}),
+        (edit_notes("deck: Physics::Waves", "deck: Physics::Wave motion"), set()),
+    ],
+    ids=[
+        "inline formula",
+        "display formula",
+        "formula spacing",
+        "formula in a cloze",
+        "formula beside a cloze",
+        "text",
+        "image",
+        "deck moved",
+    ],
+)
+def test_only_cards_whose_content_changed_get_a_new_time(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lock_version: int,
+    edit: Callable[[Path], None],
+    changed: set[str],
+) -> None:
+    notes_file, _ = physics_notes(tmp_path)
+    warnings: list[Diagnostic] = []
+    if lock_version == 1:
+        shutil.copy(V1_LOCK, lock_path_for(notes_file))
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
+        prepare(notes_file, warnings)[1]()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(LATER))
+    before, _ = prepare(notes_file, warnings)  # the lock is not saved: it stays as it was
+    assert all(c.modified < LATER for c in before.cards)
+
+    edit(notes_file)
+    after, _ = prepare(notes_file, warnings)
+    assert [c.identity for c in after.cards] == [c.identity for c in before.cards]
+    expected = [
+        LATER if any(inline_text(c.front).startswith(name) for name in changed) else c.modified
+        for c in before.cards
+    ]
+    assert [c.modified for c in after.cards] == expected
+    assert expected.count(LATER) == len(changed)

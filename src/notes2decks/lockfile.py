@@ -13,10 +13,11 @@ What it records, per card (keyed by the identity the reader gives the card today
   identity is new, but whose front is a small edit of a card that vanished in the same build and
   whose back is the same or nearly so, takes over the vanished card's note: fixing a typo in a
   heading keeps the note and its review history.
-- `hash`: a hash of everything the note shows (front, back, tags, deck title, image bytes),
-  and `time`: when that last changed. Anki applies an update only from a note that is newer than
-  its own copy, so notes whose content did not change keep their time and never overwrite edits
-  made in Anki, while changed notes get a time later than any the lock has handed out.
+- `hash`: a hash of everything the note shows (front, back and their formulas, tags, deck
+  title, image bytes), and `time`: when that last changed. Anki applies an update only from a
+  note that is newer than its own copy, so notes whose content did not change keep their time
+  and never overwrite edits made in Anki, while changed notes get a time later than any the
+  lock has handed out.
 - `card`: the card itself (as `notes2decks.serialize` data), so that a card deleted from the
   notes can be rebuilt as it was: the next build ships it tagged `notes2decks::removed`, so that
   the user can find and delete it in Anki, and reports it.
@@ -27,6 +28,10 @@ so that a card which comes back later continues its old note. Glossary notes are
 same way, by term (a changed term makes a new note; the old one is shipped as removed).
 
 `generation` counts the builds that changed something; `time` is the latest time handed out.
+`version` says how the lock was written: version 1 left formulas out of the hashes, so a card
+checked against a version 1 hash is compared as version 1 saw it, and its formulas besides (see
+`_unchanged_since_v1`); the lock is then written again in the current version. A notes2decks that
+finds a version newer than its own refuses to build rather than misread the hashes.
 SOURCE_DATE_EPOCH, when set, stands in for the notes file's time. The file is written with
 sorted keys, only after every output of the build succeeded, and only when its content changed.
 """
@@ -55,7 +60,10 @@ from .model import Card, CardKind, Deck, GlossaryEntry, SourceRef, TermKind, Tex
 from .serialize import to_data
 
 LOCK_FORMAT = "notes2decks-lock"
-LOCK_VERSION = 1
+LOCK_VERSION = 2
+# The first version whose card hashes hold the formulas: version 1 dropped every `source` key
+# from the hashed card, the formulas' with the card's place.
+_FORMULAS_HASHED = 2
 
 # A vanished card's note is taken over when the fronts differ by at most this share of their
 # length (at least one edit, at most _MAX_EDITS), and the backs are at least this similar.
@@ -169,6 +177,7 @@ def load_lock(
             file,
         )
     lock = _empty_lock()
+    lock["version"] = version
     try:
         for key in ("generation", "time"):
             lock[key] = int(data.get(key, 0))
@@ -280,12 +289,31 @@ def _lock_warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
 # --------------------------------------------------------------------------- card data
 
 
+# Where a card and its paragraphs are in the notes: they move whenever a card is added above,
+# and are not part of what a note shows. Places are named by node type, since other nodes use
+# the same field names for content (`Math.source` is the formula).
+_PLACES: dict[str, frozenset[str]] = {
+    "Card": frozenset({"source"}),
+    "Paragraph": frozenset({"line"}),
+}
+_NO_PLACES: frozenset[str] = frozenset()
+
+
 def _strip_places(data: Any) -> Any:
-    # Line numbers move whenever a card is added above; they are not part of what a note shows.
     if isinstance(data, dict):
-        return {k: _strip_places(v) for k, v in data.items() if k not in ("line", "source")}
+        places = _PLACES.get(data.get("type", ""), _NO_PLACES)
+        return {k: _strip_places(v) for k, v in data.items() if k not in places}
     if isinstance(data, list):
         return [_strip_places(v) for v in data]
+    return data
+
+
+def _strip_places_v1(data: Any) -> Any:
+    # As lock version 1 stripped places: every `line` and `source` key, formulas included.
+    if isinstance(data, dict):
+        return {k: _strip_places_v1(v) for k, v in data.items() if k not in ("line", "source")}
+    if isinstance(data, list):
+        return [_strip_places_v1(v) for v in data]
     return data
 
 
@@ -314,6 +342,13 @@ def _digest(value: Any) -> str:
 def card_hash(card: Card, deck: Deck, base: Path) -> str:
     """A hash of what the card's note shows: changes when the note must update in Anki."""
     return _CardWriter(base, deck).write(card).digest
+
+
+def _card_hash_v1(card: Card, deck: Deck, base: Path) -> str:
+    """The card's hash as lock version 1 wrote it: without its formulas."""
+    data = to_data(card, base)
+    data["identity"] = ""
+    return _digest([_strip_places_v1(data), deck.title, list(deck.tags), _image_digests(card)])
 
 
 def _hash_of(text: str) -> str:
@@ -467,10 +502,9 @@ class _CardWriter:
         self._hashed.append('], "type": "Emphasis"}')
 
     def _math(self, node: model.Math) -> None:
-        # `source` is a place to _strip_places, so a formula is not part of the hash.
         display, source = self._scalar(node.display), self._scalar(node.source)
         self._stored.append(f'{{"display":{display},"source":{source},"type":"Math"}}')
-        self._hashed.append(f'{{"display": {display}, "type": "Math"}}')
+        self._hashed.append(f'{{"display": {display}, "source": {source}, "type": "Math"}}')
 
     def _paragraph(self, node: model.Paragraph) -> None:
         self._stored.append('{"children":[')
@@ -721,15 +755,21 @@ def reconcile(
     current = {card.identity for card in deck.cards}
     vanished = {key: entry for key, entry in old_cards.items() if key not in current}
     takeovers = _takeovers(deck, old_cards, old_removed, vanished, base)
+    formulas_hashed = lock["version"] >= _FORMULAS_HASHED
 
-    # Pass 1: each card's note and previous state, without handing out times yet.
-    plans: list[tuple[Card, str, dict[str, Any] | None, str]] = []
+    def unchanged(card: Card, previous: dict[str, Any]) -> bool:
+        card_written = written[id(card)]
+        if previous.get("hash") == card_written.digest:
+            return True
+        return not formulas_hashed and _unchanged_since_v1(card, card_written, previous, deck, base)
+
+    # Pass 1: each card's note and whether it changed, without handing out times yet.
+    plans: list[tuple[Card, str, dict[str, Any] | None, bool]] = []
     kept: list[tuple[str, str]] = []
     used_notes: set[str] = set()
     fresh: list[int] = []
     for card in deck.cards:
         key = card.identity
-        digest = written[id(card)].digest
         previous: dict[str, Any] | None
         if key in old_cards:
             previous, note = old_cards[key], _note_of(old_cards[key], key)
@@ -743,16 +783,16 @@ def reconcile(
             kept.append((str(previous.get("front", old_key)), written[id(card)].front))
         else:
             fresh.append(len(plans))
-            plans.append((card, "", None, digest))
+            plans.append((card, "", None, False))
             continue
         used_notes.add(note)
-        plans.append((card, note, previous, digest))
+        plans.append((card, note, previous, previous is not None and unchanged(card, previous)))
 
     # Brand-new cards take their own identity as their note's, unless a kept note already has it.
     names = disambiguate([*sorted(used_notes), *(plans[i][0].identity for i in fresh)])
     for i, note in zip(fresh, names[len(used_notes) :], strict=True):
-        card, _, _, digest = plans[i]
-        plans[i] = (card, note, None, digest)
+        card = plans[i][0]
+        plans[i] = (card, note, None, False)
         used_notes.add(note)
 
     gone = {k: v for k, v in vanished.items() if _note_of(v, k) not in used_notes}
@@ -761,22 +801,20 @@ def reconcile(
     changed = (
         bool(gone)
         or bool(gone_terms)
-        or any(prev is None or prev.get("hash") != digest for _, _, prev, digest in plans)
+        or not all(same for _, _, _, same in plans)
         or any(prev is None or prev.get("hash") != digest for _, _, prev, digest in glossary_plans)
     )
     generation = int(lock["generation"]) + (1 if changed else 0)
     stamp = max(source_time(deck), int(lock["time"]) + 1) if changed else int(lock["time"])
 
-    def time_of(previous: dict[str, Any] | None, digest: str) -> int:
-        if previous is not None and previous.get("hash") == digest:
-            return int(previous.get("time", 0))
-        return stamp
+    def time_of(previous: dict[str, Any] | None, same: bool) -> int:
+        return int(previous.get("time", 0)) if previous is not None and same else stamp
 
     # Pass 2: times, entries and tombstones.
     cards: list[Card] = []
     entries: dict[str, _Json] = {}
-    for card, note, previous, digest in plans:
-        time = time_of(previous, digest)
+    for card, note, previous, same in plans:
+        time = time_of(previous, same)
         cards.append(dataclasses.replace(card, identity=note, modified=time))
         entries[card.identity] = _card_entry(known[card.identity], card.identity, note, time)
 
@@ -802,7 +840,7 @@ def reconcile(
     glossary_times: dict[int, int] = {}
     glossary_entries: dict[str, dict[str, Any]] = {}
     for key, term, previous, digest in glossary_plans:
-        time = time_of(previous, digest)
+        time = time_of(previous, previous is not None and previous.get("hash") == digest)
         glossary_times[id(term)] = time
         glossary_entries[key] = {
             "term": term.term,
@@ -884,6 +922,23 @@ def reconcile(
 
 
 _TOMBSTONE_KEYS = frozenset({"note", "kind", "front", "term", "time", "generation"})
+
+
+def _unchanged_since_v1(
+    card: Card, written: _Written, previous: dict[str, Any], deck: Deck, base: Path
+) -> bool:
+    """Whether a card shows what it showed when a version 1 lock wrote `previous`.
+
+    Version 1 hashed everything but the formulas: they are compared in the card data the entry
+    keeps. Comparing the hashes alone would give every card with a formula a new time (and so
+    overwrite edits made to it in Anki); comparing the data alone would miss changed images.
+    """
+    stored = previous.get("card")
+    return (
+        isinstance(stored, dict)
+        and previous.get("hash") == _card_hash_v1(card, deck, base)
+        and _strip_places(stored) == _strip_places(json.loads(written.data))
+    )
 
 
 def _note_of(entry: dict[str, Any], key: str) -> str:
