@@ -13,6 +13,7 @@ import html
 import re
 import sqlite3
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,92 @@ def test_decks_keep_their_own_tags(tmp_path: Path) -> None:
         assert rows
         for row in rows:
             assert set(str(row[5]).split()) == expected
+
+
+# ------------------------------------------------------------------ the cached empty collection
+
+
+def _fresh_collection() -> bytes:
+    """The empty collection made the plain way, from genanki's schema, with no cache involved."""
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    def fill(conn: sqlite3.Connection) -> None:
+        conn.executescript(APKG_SCHEMA)
+        conn.executescript(APKG_COL)
+
+    return apkg._database_bytes(b"", fill)
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    apkg._empty_collection.cache_clear()
+    yield home / "notes2decks"
+    apkg._empty_collection.cache_clear()
+
+
+def test_the_empty_collection_is_cached_and_read_back_without_genanki(cache_home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    made = apkg._empty_collection()
+    assert made == _fresh_collection()
+    (cached,) = cache_home.glob("empty-collection-*.anki2")
+    assert cached.read_bytes() == made
+
+    # A new process finds it, and so never imports genanki (and asyncio with it).
+    probe = (
+        "import sys, hashlib\n"
+        "from notes2decks.exporters import apkg\n"
+        "data = apkg._empty_collection()\n"
+        "print('genanki' in sys.modules, hashlib.sha256(data).hexdigest())\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home.parent)}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    import hashlib
+
+    assert out == ["False", hashlib.sha256(made).hexdigest()]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["garbage", "truncated", "a collection with a note"],
+)
+def test_a_damaged_cached_collection_is_made_again(cache_home: Path, damage: str) -> None:
+    good = apkg._empty_collection()
+    (cached,) = cache_home.glob("empty-collection-*.anki2")
+    if damage == "garbage":
+        cached.write_bytes(b"not a database at all")
+    elif damage == "truncated":
+        cached.write_bytes(good[: len(good) // 3])
+    else:
+
+        def add_note(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO notes VALUES (1, 'g', 1, 1, -1, '', 'f', 'f', 1, 0, '')")
+
+        cached.write_bytes(apkg._database_bytes(good, add_note))
+    apkg._empty_collection.cache_clear()
+    assert apkg._empty_collection() == good
+    assert cached.read_bytes() == good
+
+
+def test_packages_build_when_the_cache_folder_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    apkg._empty_collection.cache_clear()
+    try:
+        dest = tmp_path / "deck.apkg"
+        export_apkg(rich_deck(tmp_path / "img"), dest, BuildOptions(), lambda _: None)
+        with zipfile.ZipFile(dest) as package:
+            assert tables(package.read("collection.anki2"), tmp_path)["notes"]
+        assert apkg._empty_collection() == _fresh_collection()
+    finally:
+        apkg._empty_collection.cache_clear()

@@ -17,12 +17,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
-import os
 import pickle
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from .usercache import read_cached, write_cached
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -435,23 +434,15 @@ def english_frequencies() -> Mapping[str, int]:
     """
     from importlib.metadata import version
 
-    cache = _cache_folder() / f"en-frequencies-{version('pyspellchecker')}.pickle"
-    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError):
-        loaded = pickle.loads(cache.read_bytes())
-        if isinstance(loaded, dict) and loaded:
-            return loaded
+    name = f"en-frequencies-{version('pyspellchecker')}.pickle"
+    cached = read_cached(name)
+    if cached is not None:
+        with contextlib.suppress(pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            loaded = pickle.loads(cached)
+            if isinstance(loaded, dict) and loaded:
+                return loaded
     from spellchecker import SpellChecker
 
     words: dict[str, int] = dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
-    with contextlib.suppress(OSError):
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".part")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(words, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
+    write_cached(name, pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL))
     return words
-
-
-def _cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "notes2decks"

@@ -25,6 +25,7 @@ import dataclasses
 import functools
 import hashlib
 import html
+import importlib.util
 import json
 import re
 import sqlite3
@@ -55,6 +56,7 @@ from ..model import (
     split_math,
 )
 from ..options import BuildOptions
+from ..usercache import read_cached, write_cached
 from .html import Renderer
 
 AUTO_TAG = "notes2decks::auto"
@@ -641,8 +643,24 @@ def _database_bytes_via_file(image: bytes, fill: Callable[[sqlite3.Connection], 
 
 @functools.cache
 def _empty_collection() -> bytes:
-    """An empty legacy (schema 11) collection: made once per process, copied per package,
-    because running the schema script is a good part of writing a small package."""
+    """An empty legacy (schema 11) collection, made from genanki's schema: once per process,
+    copied per package, because running the schema script is a good part of a small package.
+
+    It is also kept in the user's cache folder, keyed by the schema's text and SQLite's
+    version: importing genanki (which pulls in asyncio) takes longer than writing a whole
+    100-card package, and every worker process of a build would pay it.
+    """
+    sources = _schema_sources()
+    name = None
+    if sources is not None:
+        digest = hashlib.sha256(sqlite3.sqlite_version.encode())
+        for source in sources:
+            digest.update(source)
+        name = f"empty-collection-{digest.hexdigest()[:20]}.anki2"
+        cached = read_cached(name)
+        if cached is not None and _is_empty_collection(cached):
+            return cached
+
     from genanki.apkg_col import APKG_COL
     from genanki.apkg_schema import APKG_SCHEMA
 
@@ -650,7 +668,44 @@ def _empty_collection() -> bytes:
         conn.executescript(APKG_SCHEMA)
         conn.executescript(APKG_COL)
 
-    return _database_bytes(b"", fill)
+    made = _database_bytes(b"", fill)
+    if name is not None:
+        write_cached(name, made)
+    return made
+
+
+def _schema_sources() -> list[bytes] | None:
+    """The text of genanki's two schema modules, read without importing genanki (None if they
+    cannot be found, and then nothing is cached)."""
+    try:
+        spec = importlib.util.find_spec("genanki")
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        return [(folder / f"{module}.py").read_bytes() for module in ("apkg_schema", "apkg_col")]
+    except (ImportError, ValueError, OSError, StopIteration):
+        return None
+
+
+def _is_empty_collection(data: bytes) -> bool:
+    """True when `data` is a sound SQLite database holding one collection and no notes: a
+    damaged or foreign cache file is made again rather than copied into every package."""
+    if not data.startswith(b"SQLite format 3\x00"):
+        return False
+    sound: list[bool] = []
+
+    def probe(conn: sqlite3.Connection) -> None:
+        (check,) = conn.execute("PRAGMA quick_check").fetchone()
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM col), (SELECT count(*) FROM notes)"
+        ).fetchone()
+        sound.append(check == "ok" and tuple(counts) == (1, 0))
+
+    try:
+        _database_bytes(data, probe)
+    except sqlite3.Error:
+        return False
+    return sound == [True]
 
 
 def collection_bytes(notes: list[PlannedNote], deck: Deck) -> bytes:
