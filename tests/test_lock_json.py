@@ -1,10 +1,9 @@
-"""The lock file's fast JSON: the same text, hashes and data as the json.dumps/json.loads route.
+"""The lock file's fast JSON: the same text and hashes as the json.dumps route.
 
 Lock files written by earlier versions must keep working, and an unchanged card must keep its
 hash, so the card writer is checked against the route it replaces (`to_data`, `_strip_places`
-and json.dumps, spelled out here), and the line reader against json.loads, on random models and
-on damaged lock text. Lock version 1 hashed cards without their formulas: its route is spelled
-out too, for the hashes that version 1 locks hold.
+and json.dumps, spelled out here) on random models. Lock version 1 hashed cards without their
+formulas: its route is spelled out too, for the hashes that version 1 locks hold.
 """
 
 from __future__ import annotations
@@ -21,12 +20,9 @@ from hypothesis import strategies as st
 
 from notes2decks.errors import Diagnostic
 from notes2decks.lockfile import (
-    LOCK_VERSION,
-    EntryHead,
     _card_entry,
     _card_hash_v1,
     _CardWriter,
-    _read_lines,
     card_hash,
     dump_lock,
     load_lock,
@@ -43,7 +39,6 @@ from notes2decks.model import (
     CodeBlock,
     Deck,
     Emphasis,
-    GlossaryEntry,
     Heading,
     Image,
     LineBreak,
@@ -268,121 +263,7 @@ def test_entries_are_written_as_json_dumps_writes_them(
 # --------------------------------------------------------------------------- the line reader
 
 
-def heads_of(deck: Deck, base: Path) -> tuple[dict[str, EntryHead], dict[str, str]]:
-    """The deck's entry heads, and each card's data text, by card key."""
-    writer = _CardWriter(base, deck)
-    heads: dict[str, EntryHead] = {}
-    data: dict[str, str] = {}
-    for card in deck.cards:
-        written = writer.write(card)
-        heads[card.identity] = written.entry_head(card.kind.value)
-        data[card.identity] = written.data
-    return heads, data
-
-
-def same_data(read: dict[str, Any], expected: dict[str, Any], data: dict[str, str]) -> None:
-    """`read` is `expected`, but for the card entries read from their heads, which lack the
-    card's data (the caller has the card)."""
-    cards = read.get("cards")
-    if isinstance(cards, dict):
-        for key, entry in cards.items():
-            written = expected["cards"].get(key)
-            # Damage may rename an entry's "card" (to "{card", say) and leave valid JSON: then
-            # neither has a card, and the entries are compared as they are.
-            from_head = isinstance(entry, dict) and "card" not in entry and key in data
-            if from_head and isinstance(written, dict) and "card" in written:
-                assert written.pop("card") == json.loads(data[key])
-    assert read == expected
-
-
-lock_decks = st.lists(cards, min_size=1, max_size=4)
-
-
-@PROFILE
-@given(drawn=lock_decks, glossary=st.lists(strings, max_size=3))
-def test_a_lock_read_by_lines_is_what_json_reads(
-    drawn: list[Card], glossary: list[str], base: Path
-) -> None:
-    deck = placed_deck(drawn, base)
-    deck = Deck(
-        deck.title,
-        deck.deck_path,
-        deck.source,
-        deck.cards,
-        tuple(GlossaryEntry(term, "a definition", SourceRef("topic.md")) for term in glossary),
-    )
-    _, state = reconcile(deck, base / ".topic.md.notes2decks.lock")
-    heads, data = heads_of(deck, base)
-    read = _read_lines(state.text, heads)
-    assert read is not None
-    # Every card is unchanged, so none is decoded again.
-    assert all("card" not in entry for entry in read["cards"].values())
-    same_data(read, json.loads(state.text), data)
-    assert _read_lines(state.text, {}) == json.loads(state.text)
-
-
-@PROFILE
-@given(
-    drawn=lock_decks,
-    edits=st.lists(
-        st.tuples(st.floats(0, 1), st.integers(0, 2), st.sampled_from(list('{}[]",: \n\\0a-e'))),
-        min_size=1,
-        max_size=3,
-    ),
-)
-def test_a_damaged_lock_is_read_as_json_reads_it_or_left_to_json(
-    drawn: list[Card], edits: list[tuple[float, int, str]], base: Path
-) -> None:
-    deck = placed_deck(drawn, base)
-    _, state = reconcile(deck, base / ".topic.md.notes2decks.lock")
-    heads, data = heads_of(deck, base)
-    text = state.text
-    for where, how, char in edits:
-        at = int(where * len(text))
-        text = (
-            text[:at] + char + text[at:]
-            if how == 0
-            else text[:at] + text[at + 1 :]
-            if how == 1
-            else text[:at] + char + text[at + 1 :]
-        )
-    read = _read_lines(text, heads)
-    try:
-        expected = json.loads(text)
-    except json.JSONDecodeError:
-        assert read is None
-        return
-    if read is not None:
-        same_data(read, expected, data)
-
-
-def test_locks_laid_out_otherwise_are_read_by_json(base: Path) -> None:
-    card = Card(
-        CardKind.BASIC,
-        (Text("Q"),),
-        (Paragraph((Text("A"),), 3),),
-        SourceRef("topic.md", 2),
-        "subject topic/qa/q",
-    )
-    deck = deck_of([card])
-    lock = base / ".laid-out.md.notes2decks.lock"
-    _, state = reconcile(deck, lock)
-    heads, data = heads_of(deck, base)
-    warnings: list[Diagnostic] = []
-    decoded = json.loads(state.text)
-    for text in (json.dumps(decoded, indent=2), state.text.replace("\n", "\r\n"), " " + state.text):
-        lock.write_bytes(text.encode("utf-8"))
-        read = load_lock(lock, "topic.md", warnings.append, heads)
-        same_data(read, load_lock(lock, "topic.md", warnings.append), data)
-        assert read["cards"][card.identity]["hash"] == heads[card.identity].members["hash"]
-    assert warnings == []
-
-
-def _no_warning(warning: Diagnostic) -> None:
-    raise AssertionError(warning.message)
-
-
-def test_an_unchanged_rebuild_reads_its_cards_from_their_heads(base: Path) -> None:
+def test_a_lock_is_laid_out_as_dump_lock_lays_out_what_json_reads(base: Path) -> None:
     card = Card(
         CardKind.REVISION,
         (Text("Causes"),),
@@ -390,56 +271,15 @@ def test_an_unchanged_rebuild_reads_its_cards_from_their_heads(base: Path) -> No
         SourceRef("topic.md", 3),
         "subject topic/revision/causes",
     )
-    moved = Card(card.kind, card.front, (Paragraph((Text("One"),), 9),), card.source, "other")
     notes = base / "rebuild.md"
     lock = lock_path_for(notes)
-    first, state = reconcile(deck_of([card, moved]), lock)
-    lock.write_text(state.text, encoding="utf-8")
-    heads, _ = heads_of(deck_of([card, moved]), base)
-    entries = load_lock(lock, "rebuild.md", _no_warning, heads)["cards"]
-    assert entries[card.identity] == {
-        "front": "Causes",
-        "hash": heads[card.identity].members["hash"],
-        "kind": "revision",
-        "time": first.cards[0].modified,
-    }
-    # A card whose line moved is decoded as before.
-    shifted = Card(card.kind, card.front, moved.back, card.source, card.identity)
-    heads, _ = heads_of(deck_of([shifted, moved]), base)
-    assert "card" in load_lock(lock, "rebuild.md", _no_warning, heads)["cards"][card.identity]
+    first, state = reconcile(deck_of([card]), lock)
     assert dump_lock(json.loads(state.text)) == state.text
+    lock.write_text(state.text, encoding="utf-8")
+    entry = load_lock(lock, "rebuild.md", _no_warning)["cards"][card.identity]
+    assert entry["time"] == first.cards[0].modified
+    assert entry["hash"] == card_hash(card, deck_of([card]), base)
 
 
-def _two_card_lock(base: Path) -> tuple[str, dict[str, EntryHead]]:
-    cards = [
-        Card(CardKind.BASIC, (Text(q),), (Paragraph((Text("A"),), 3),), SourceRef("t.md"), q)
-        for q in ("first", "second")
-    ]
-    deck = Deck("Topic", "Subject::Topic", SourceRef("t.md"), tuple(cards), modified=1)
-    _, state = reconcile(deck, base / ".two.md.notes2decks.lock")
-    return state.text, heads_of(deck, base)[0]
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [
-        ('},\n  "second"', '}\n  "second"'),  # a comma missing between entries
-        ('}\n },\n "format"', '},\n },\n "format"'),  # a comma before a section's end
-        ('"time":1}\n', '"time":1,}\n'),  # a comma before an entry's end
-        ('"kind":"basic","time":1}', '"kind":"basic",}'),  # and with nothing before it
-        ('"time":1}\n', '"time":01}\n'),  # a number JSON does not allow
-        (f'"version": {LOCK_VERSION}\n', f'"version": {LOCK_VERSION},\n'),  # a comma at the end
-    ],
-)
-def test_damage_between_the_lines_is_left_to_json(
-    damage: tuple[str, str], base: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    text, heads = _two_card_lock(base)
-    before, after = damage
-    assert _read_lines(text, heads) is not None
-    damaged = after.join(text.rsplit(before, 1))
-    assert damaged != text
-    with pytest.raises(json.JSONDecodeError):
-        json.loads(damaged)
-    assert _read_lines(damaged, heads) is None
+def _no_warning(warning: Diagnostic) -> None:
+    raise AssertionError(warning.message)

@@ -45,8 +45,7 @@ import functools
 import hashlib
 import json
 import os
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_string
 from pathlib import Path
@@ -80,7 +79,7 @@ def lock_path_for(notes_path: Path) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class EntryHead:
-    """How a card's lock entry starts, as this build writes it (see `load_lock`)."""
+    """How a card's lock entry starts, as this build writes it."""
 
     text: str
     """The entry's JSON text up to the members that come from earlier builds (`note`, `time`)."""
@@ -141,14 +140,8 @@ def load_lock(
     lock_path: Path,
     file: str,
     warn: Callable[[Diagnostic], None],
-    known: Mapping[str, EntryHead] | None = None,
 ) -> dict[str, Any]:
-    """The lock file's data; an empty lock when there is none or it cannot be read.
-
-    `known` holds, by card key, how the card's entry starts when the card has not changed since
-    the lock was written: such entries are not decoded again, and have no `card` (the caller
-    has the card).
-    """
+    """The lock file's data; an empty lock when there is none or it cannot be read."""
     lock_path = Path(lock_path)
     try:
         text = lock_path.read_text(encoding="utf-8")
@@ -158,14 +151,11 @@ def load_lock(
         reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8"
         warn(_lock_warning(file, lock_path, f"cannot be read ({reason})"))
         return _empty_lock()
-    # Without known entries reading by lines gains nothing over json.loads.
-    data = _read_lines(text, known) if known else None
-    if data is None:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            warn(_lock_warning(file, lock_path, f"is damaged (line {exc.lineno})"))
-            return _empty_lock()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        warn(_lock_warning(file, lock_path, f"is damaged (line {exc.lineno})"))
+        return _empty_lock()
     if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
         warn(_lock_warning(file, lock_path, "is not a notes2decks lock file"))
         return _empty_lock()
@@ -192,89 +182,6 @@ def load_lock(
         warn(_lock_warning(file, lock_path, "is damaged"))
         return _empty_lock()
     return lock
-
-
-def _read_lines(text: str, known: Mapping[str, EntryHead]) -> dict[str, Any] | None:
-    """The lock's data, read as `dump_lock` lays it out; None when the text is laid out
-    otherwise or is not valid JSON (json.loads reads it then, and says where).
-
-    Decoding every card again is most of the time a rebuild would spend on its lock. Each value
-    is decoded or checked where it stands, so that what is read is exactly what json.loads
-    would read; but a card entry that starts as its `known` head is taken from the head.
-    """
-    if not text.startswith("{\n") or not text.endswith("\n}\n"):
-        return None
-    data: dict[str, Any] = {}
-    position, stop = 2, len(text) - 2  # the members lie between "{\n" and "}\n"
-    try:
-        while position < stop:
-            key, position = _key(text, position, ' "')
-            if text.startswith("{\n", position):
-                # A section: one member a line, then " }" (with a comma unless it ends the lock).
-                section: dict[str, Any] = {}
-                heads = known if key == "cards" else {}
-                position += 2
-                while not text.startswith(" }", position):
-                    name, position = _key(text, position, '  "')
-                    section[name], position, more = _value(text, position, heads.get(name))
-                    if more == text.startswith(" }", position):
-                        return None
-                data[key] = section
-                more, position = _line_end(text, position + 2)
-            else:
-                data[key], position, more = _value(text, position, None)
-            if more != (position < stop):
-                return None
-    except ValueError:  # json.JSONDecodeError is a ValueError
-        return None
-    return data
-
-
-_DECODER = json.JSONDecoder()
-# The members after an unchanged card's head, as dump_lock writes them, to the end of the line:
-# most often just the time.
-_TIME_TAIL = re.compile(r',"time":(-?(?:0|[1-9][0-9]*))}(,?)\n')
-
-
-def _key(text: str, position: int, indent: str) -> tuple[str, int]:
-    """The key of the member line at `position`, and where its value starts."""
-    if not text.startswith(indent, position):
-        raise ValueError("not a member line")
-    key, end = _DECODER.raw_decode(text, position + len(indent) - 1)
-    if not text.startswith(": ", end):
-        raise ValueError("not a member line")
-    return key, end + 2
-
-
-def _value(text: str, position: int, head: EntryHead | None) -> tuple[Any, int, bool]:
-    """The value at `position`, where the next line starts, and whether more members follow."""
-    if head is not None and text.startswith(head.text, position):
-        # The head is JSON this build wrote, so only the members after it need reading.
-        after = position + len(head.text)
-        time = _TIME_TAIL.match(text, after)
-        if time is not None:
-            return {**head.members, "time": int(time[1])}, time.end(), bool(time[2])
-        if text.startswith(",", after):
-            rest, length = _DECODER.raw_decode("{" + text[after + 1 : text.index("\n", after)])
-            if not isinstance(rest, dict) or not rest:
-                raise ValueError("a comma before the end of an object")
-            value: Any = {**head.members, **rest}
-            end = after + length
-        else:
-            value, end = _DECODER.raw_decode(text, position)
-    else:
-        value, end = _DECODER.raw_decode(text, position)
-    more, start = _line_end(text, end)
-    return value, start, more
-
-
-def _line_end(text: str, position: int) -> tuple[bool, int]:
-    """Whether a comma ends the line at `position`, and where the next line starts."""
-    if text.startswith(",\n", position):
-        return True, position + 2
-    if text.startswith("\n", position):
-        return False, position + 1
-    raise ValueError("not the end of a member")
 
 
 def _lock_warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
@@ -746,9 +653,7 @@ def reconcile(
     # Each card is written once, for its hash now and its lock entry in pass 2.
     writer = _CardWriter(base, deck)
     written = {id(card): writer.write(card) for card in deck.cards}
-    # An entry that starts as this build would write it needs no reading.
-    known = {card.identity: written[id(card)].entry_head(card.kind.value) for card in deck.cards}
-    lock = load_lock(lock_path, file, warn, known)
+    lock = load_lock(lock_path, file, warn)
     old_cards: dict[str, dict[str, Any]] = lock["cards"]
     old_removed: dict[str, dict[str, Any]] = lock["removed"]
 
@@ -816,7 +721,8 @@ def reconcile(
     for card, note, previous, same in plans:
         time = time_of(previous, same)
         cards.append(dataclasses.replace(card, identity=note, modified=time))
-        entries[card.identity] = _card_entry(known[card.identity], card.identity, note, time)
+        head = written[id(card)].entry_head(card.kind.value)
+        entries[card.identity] = _card_entry(head, card.identity, note, time)
 
     tombstones: dict[str, dict[str, Any]] = {
         key: entry
