@@ -61,6 +61,12 @@ def code_digest() -> str:
 
 def options_key(options: BuildOptions, version: str) -> str:
     """A hash of everything besides the notes that changes the outputs."""
+    return _options_key(options, version, os.environ.get("SOURCE_DATE_EPOCH", ""))
+
+
+# Asked for every file of a build, with the same answer each time.
+@functools.lru_cache(maxsize=8)
+def _options_key(options: BuildOptions, version: str, source_date_epoch: str) -> str:
     data = {
         f.name: getattr(options, f.name)
         for f in dataclasses.fields(options)
@@ -69,7 +75,7 @@ def options_key(options: BuildOptions, version: str) -> str:
     data["print_kinds"] = sorted(kind.value for kind in options.print_kinds)
     data["version"] = version
     data["code"] = code_digest()
-    data["source_date_epoch"] = os.environ.get("SOURCE_DATE_EPOCH", "")
+    data["source_date_epoch"] = source_date_epoch
     text = json.dumps(data, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -105,7 +111,8 @@ class BuildCache:
         if not self.changed:
             return
         data = {"format": _FORMAT, "files": self.entries, "combined": self.combined}
-        write_text(out / CACHE_NAME, json.dumps(data, sort_keys=True, indent=1))
+        # Compact: json.dumps only uses its C encoder without `indent`, and nobody reads this.
+        write_text(out / CACHE_NAME, json.dumps(data, sort_keys=True, separators=(",", ":")))
 
     def lookup(
         self, file: NotesFile, out: Path, options: BuildOptions, version: str
