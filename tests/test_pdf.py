@@ -424,6 +424,25 @@ def test_rebuild_is_byte_identical_across_processes(tmp_path: Path) -> None:
         assert other.read_bytes() == here.read_bytes()
 
 
+def test_the_notes_folder_changes_no_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # reportlab names an image drawn from a file name after that name, which would put the
+    # notes' folder into the PDF.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    built = []
+    for folder in (tmp_path / "here", tmp_path / "somewhere" / "else"):
+        folder.mkdir(parents=True)
+        for name in ("optics.md", "wave.png", "arrow.svg"):
+            (folder / name).write_bytes((FIXTURES / name).read_bytes())
+        with (folder / "optics.md").open("a", encoding="utf-8") as notes:
+            notes.write("\n## Arrow\n\n![An arrow](arrow.svg)\n")
+        path, warnings = build(read_notes(folder / "optics.md"), folder)
+        assert not warnings
+        with pdfplumber.open(path) as pdf:
+            assert sum(len(page.images) for page in pdf.pages) == 1
+        built.append(path.read_bytes())
+    assert built[0] == built[1]
+
+
 def test_dates_come_from_source_date_epoch_or_the_notes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -477,7 +477,12 @@ class PictureFlowable(_Box):
             renderPDF.draw(self.picture.drawing, canvas, 0, 0)
             canvas.restoreState()
         else:
-            self.canv.drawImage(str(self.picture.path), x, 0, width, height, mask="auto")
+            from reportlab.lib.utils import ImageReader
+
+            # reportlab names an image given as a file name after that name, and one given as a
+            # reader after its pixels: the notes' folder must not change the PDF's bytes.
+            image = ImageReader(str(self.picture.path))
+            self.canv.drawImage(image, x, 0, width, height, mask="auto")
 
 
 class CodeFlowable(Flowable):  # type: ignore[misc]
