@@ -14,6 +14,7 @@ import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any
+from xml.etree import ElementTree
 
 from .pdf_fonts import SANS
 
@@ -21,11 +22,42 @@ _REFERENCE_SIZE = 10.0
 # ziamath's STIX Two Math has a smaller x-height than DejaVu Sans: enlarge formulas a little so
 # that `x` in a formula matches `x` in the surrounding text.
 _MATCH_DEJAVU = 1.12
+_FONT_SIZE = _REFERENCE_SIZE * _MATCH_DEJAVU
+"""ziamath's font size, in its units, which are the drawing's points."""
 
 # latex2mathml passes commands it does not know through as text, such as `<mi>\foo</mi>`;
 # printed, that would be LaTeX source in the middle of a formula.
 _UNKNOWN_COMMAND = re.compile(r">\s*(\\[A-Za-z]+)\s*<")
 _VIEWBOX = re.compile(r'viewBox="([^"]+)"')
+
+# TeX's absolute units in points (MathJax's px is CSS's: 96 to the inch).
+_POINTS = {
+    "pt": 1.0,
+    "pc": 12.0,
+    "in": 72.27,
+    "bp": 72.27 / 72,
+    "cm": 72.27 / 2.54,
+    "mm": 72.27 / 25.4,
+    "dd": 1238 / 1157,
+    "cc": 12 * 1238 / 1157,
+    "sp": 1 / 65536,
+    "px": 72.27 / 96,
+}
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
+_UNIT = "|".join([*_POINTS, "em", "ex", "mu"])
+
+# A row break `\\`, perhaps starred (no page break: meaningless on a card) and perhaps with extra
+# space below the row (`\\[5pt]`); or any other escape, matched so that scanning stays in step
+# with LaTeX's tokens: `\\[` is a row break and a bracket, `\[` a display delimiter, `\\\[` a row
+# break and a display delimiter. latex2mathml knows neither the star nor the bracket and prints
+# them, so they are taken out here. As in amsmath and MathJax, the bracket must follow at once.
+_ROW_BREAK = re.compile(
+    r"\\\\\*?"
+    rf"(?:\[\s*(?P<value>{_NUMBER})\s*(?P<unit>{_UNIT})\s*\])?"
+    r"|\\.",
+    re.DOTALL,
+)
+_MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
 # ziafont's SVG 2 output uses <symbol>/<use>, which svglib scales wrongly; its SVG 1.1 output is
 # plain paths. The switch is global to ziafont, so it is flipped under a lock and put back.
@@ -78,7 +110,9 @@ def _typeset_cached(source: str, display: bool) -> MathArt | str:
             saved = ziafont_config.svg2
             ziafont_config.svg2 = False
             try:
-                latex = Latex(source, size=_REFERENCE_SIZE * _MATCH_DEJAVU, inline=not display)
+                plain, spaces = _row_spaces(source)
+                latex = Latex(plain, size=_FONT_SIZE, inline=not display)
+                latex = _spaced(latex, spaces, inline=not display)
                 mathml = latex.mathmlstr()
                 svg = latex.svg()
             finally:
@@ -105,6 +139,104 @@ def _typeset_cached(source: str, display: bool) -> MathArt | str:
     # The SVG's y axis points down from the formula's baseline at y = 0.
     depth = max(0.0, top + vb_height)
     return MathArt(drawing, vb_width, vb_height, depth)
+
+
+def _row_spaces(source: str) -> tuple[str, list[float]]:
+    """The formula without the stars and spacings of its row breaks, and the extra space after
+    each row break in order (0 where it has none), in ziamath's units."""
+    spaces: list[float] = []
+
+    def plain(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if not token.startswith("\\\\"):
+            return token
+        value, unit = match.group("value"), match.group("unit")
+        spaces.append(_space_units(float(value), unit) if value is not None else 0.0)
+        return "\\\\"
+
+    result = _ROW_BREAK.sub(plain, source)
+    return result, spaces
+
+
+def _space_units(value: float, unit: str) -> float:
+    """A TeX length in ziamath's units. A formula is set as if in a 10 pt document (1 pt is a
+    tenth of its em), since it is scaled to the text around it."""
+    if unit == "em":
+        return value * _FONT_SIZE
+    if unit == "ex":
+        return value * _FONT_SIZE * 0.43  # Computer Modern's x-height, as MathJax takes it
+    if unit == "mu":
+        return value * _FONT_SIZE / 18
+    return value * _POINTS[unit] * _FONT_SIZE / 10
+
+
+def _spaced(latex: Any, spaces: list[float], inline: bool) -> Any:
+    """The ziamath formula, typeset again with extra space after the rows that asked for it.
+
+    Each `\\\\` becomes a new <mtr> of an <mtable> (environments such as align*, cases, matrix,
+    array) or a <mspace linebreak> (gathered, gather*, multline, a bare `\\\\`); in document order,
+    these match the row breaks in source order. ziamath spaces a table's rows by the table's
+    `rowspacing` list, so that is where the extra space goes. ziamath has no way to space the
+    lines of a <mspace linebreak> group, and when the breaks do not match (a trailing `\\\\`,
+    say, which makes no row), the extra space is left out: the rows print at their usual spacing.
+    """
+    if not any(spaces):
+        return latex
+    from ziamath.tex import tex2mml
+    from ziamath.zmath import Math
+
+    root = ElementTree.fromstring(tex2mml(latex.latex, inline=inline))
+    breaks = _row_ends(root)
+    if len(breaks) != len(spaces):
+        return latex
+    rows_below: dict[ElementTree.Element, list[float]] = {}
+    for found, space in zip(breaks, spaces, strict=True):
+        if found is None or not space:
+            continue
+        table, row = found
+        if table not in rows_below:
+            rows_below[table] = [0.0] * sum(1 for child in table if child.tag == f"{_MATHML}mtr")
+        rows_below[table][row] += space
+    if not rows_below:
+        return latex
+    for table, extra in rows_below.items():
+        usual = table.get("rowspacing", "0.3em").split() or ["0.3em"]
+        table.set(
+            "rowspacing",
+            " ".join(_lengthened(usual[i % len(usual)], more) for i, more in enumerate(extra)),
+        )
+    return Math(root, size=_FONT_SIZE, number=latex.eqnumber)
+
+
+def _row_ends(element: ElementTree.Element) -> list[tuple[ElementTree.Element, int] | None]:
+    """Where each row break of the MathML falls, in document order: (table, row above the
+    break) in an <mtable>, None at a <mspace linebreak>."""
+    found: list[tuple[ElementTree.Element, int] | None] = []
+    row = 0
+    for child in element:
+        if child.tag == f"{_MATHML}mtr" and element.tag == f"{_MATHML}mtable":
+            if row:
+                found.append((element, row - 1))
+            row += 1
+        elif child.tag == f"{_MATHML}mspace" and child.get("linebreak") == "newline":
+            found.append(None)
+        found.extend(_row_ends(child))
+    return found
+
+
+def _lengthened(length: str, extra: float) -> str:
+    """A MathML length from latex2mathml plus `extra` of ziamath's units at the formula's size,
+    in the length's own unit: ziamath reads em and ex at the size of the table's glyphs, so a
+    table in a subscript keeps its usual spacing. (ziamath reads 1 pt as 1.333 units, a CSS
+    pixel's worth, and 1 em as 1.333 times the font size, unlike _space_units.)"""
+    match = re.fullmatch(rf"({_NUMBER})\s*(pt|em|ex|px)?", length.strip())
+    if match is None:
+        return f"{extra:.3f}"
+    value, unit = float(match.group(1)), match.group(2) or ""
+    per_unit = {"": 1.0, "px": 1.0, "pt": 1.333, "em": 1.333 * 10.00002, "ex": 1.333 * 4.30554}
+    if unit in ("em", "ex"):
+        per_unit[unit] *= _FONT_SIZE / 10
+    return f"{value + extra / per_unit[unit]:.4f}{unit}"
 
 
 _EXPLANATIONS = {

@@ -1,0 +1,136 @@
+"""Formulas typeset for the printed cards, checked on what reaches the PDF (the formula's vector
+paths, read back with pdfplumber) and on the sizes that `pdf_math` reports to the line layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+
+from notes2decks.errors import Diagnostic
+from notes2decks.exporters.pdf import export_pdf
+from notes2decks.exporters.pdf_math import typeset
+from notes2decks.model import Card, CardKind, Deck, Math, MathBlock, Paragraph, SourceRef, Text
+from notes2decks.options import BuildOptions
+
+NOTES = "notes/test.md"
+ALIGN = (
+    r"\begin{align*} v &= u + at \\%s s &= ut + \tfrac{1}{2}at^2 \\ v^2 &= u^2 + 2as \end{align*}"
+)
+
+
+def build(tmp_path: Path, *back: Any) -> Path:
+    card = Card(CardKind.REVISION, (Text("Front"),), tuple(back), SourceRef(NOTES, 1), "m")
+    deck = Deck("Maths", "Maths::Test", SourceRef(NOTES), (card,), subject="Maths")
+    warnings: list[Diagnostic] = []
+    dest = tmp_path / "cards.pdf"
+    export_pdf(deck, dest, BuildOptions(), warnings.append)
+    assert not warnings
+    return dest
+
+
+def ink(path: Path) -> tuple[int, float]:
+    """How many paths the back of the card draws, and how tall they stand together."""
+    with pdfplumber.open(path) as pdf:
+        paths = pdf.pages[1].curves
+        assert paths, "no formula drawn"
+        return len(paths), max(p["bottom"] for p in paths) - min(p["top"] for p in paths)
+
+
+@pytest.mark.parametrize("space", ["[5pt]", "[2mm]", "[1em]", "[ 0.4 em ]"])
+def test_row_break_spacing_adds_space_and_prints_nothing(tmp_path: Path, space: str) -> None:
+    plain = ink(build(tmp_path, MathBlock(ALIGN % "")))
+    spaced = ink(build(tmp_path, MathBlock(ALIGN % space)))
+    # The same glyphs, so no "[5pt]" among them; the rows further apart.
+    assert spaced[0] == plain[0]
+    assert spaced[1] > plain[1] + 2
+
+
+def test_row_break_spacing_is_the_length_asked_for() -> None:
+    def extra(space: str) -> float:
+        return typeset(ALIGN % space, display=True).height - typeset(ALIGN % "", True).height
+
+    def same(a: float, b: float) -> bool:
+        return a == pytest.approx(b, abs=0.01)  # ziamath rounds its drawing to 0.001
+
+    assert same(extra("[0pt]"), 0)
+    assert same(extra("[1em]"), 2 * extra("[0.5em]"))
+    assert same(extra("[1em]"), extra("[10pt]"))  # a 10 pt document's em
+    assert same(extra("[2mm]"), extra("[1pt]") * 72.27 / 25.4 * 2)
+    assert same(extra("[-2pt]"), -extra("[2pt]"))
+    # Only the row that asks for space gets it.
+    both = typeset(ALIGN.replace(r"\\ v^2", r"\\[3pt] v^2") % "[5pt]", True).height
+    assert same(both - typeset(ALIGN % "", True).height, extra("[5pt]") * 8 / 5)
+
+
+@pytest.mark.parametrize(
+    "environment",
+    ["aligned", "align", "split", "cases", "matrix", "pmatrix", "bmatrix", "array}{c"],
+)
+def test_every_table_environment_takes_the_spacing(environment: str) -> None:
+    end = environment.split("}")[0]
+    source = rf"\begin{{{environment}}} a \\%s b \\ c \end{{{end}}}"
+    plain = typeset(source % "", display=True)
+    spaced = typeset(source % "[8pt]", display=True)
+    assert spaced.height > plain.height + 4
+    assert spaced.width < plain.width + 2  # a taller brace is a little wider; "[8pt]" is more
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        r"\begin{gathered} a \\%s b \end{gathered}",  # ziamath sets these rows as lines,
+        r"a \\%s b",  # whose spacing it cannot change
+        r"\begin{align*} a \\ b \\%s \end{align*}",  # a last row break makes no row
+    ],
+)
+def test_spacing_that_cannot_be_honoured_is_left_out(source: str) -> None:
+    plain = typeset(source % "", display=True)
+    spaced = typeset(source % "[5pt]", display=True)
+    assert (spaced.width, spaced.height) == pytest.approx((plain.width, plain.height))
+
+
+def test_a_starred_row_break_prints_no_star() -> None:
+    plain = typeset(ALIGN % "", display=True)
+    starred = typeset(ALIGN % "*", display=True)
+    assert (starred.width, starred.height) == pytest.approx((plain.width, plain.height))
+    spaced = typeset(ALIGN % "*[5pt]", display=True)
+    assert spaced.height == pytest.approx(typeset(ALIGN % "[5pt]", display=True).height)
+
+
+def test_brackets_after_a_space_or_an_escape_are_content() -> None:
+    # amsmath and MathJax only take a bracket right after `\\` as its spacing.
+    content = r"\begin{matrix} a \\%s \end{matrix}"
+    bracket = typeset(content % " [5pt] b", display=True)
+    assert bracket.width > typeset(content % " b", display=True).width + 10
+    # Two row breaks in a row: an empty row, then the spacing after it.
+    empty = typeset(content % r"\\ b", display=True)
+    spaced = typeset(content % r"\\[5pt] b", display=True)
+    assert spaced.width == pytest.approx(empty.width)
+    assert spaced.height > empty.height + 4
+
+
+def test_inline_formula_reports_the_size_it_draws(tmp_path: Path) -> None:
+    """The line layout places an inline formula by its height and depth: they must bound the
+    formula's ink, or the formula overprints the lines around it."""
+    source = r"\displaystyle\sum_{i=1}^{n} \frac{a_i}{b_i}"
+    art = typeset(source, display=False)
+    words = "before the sum and more words so that it sits mid-paragraph "
+    path = build(tmp_path, Paragraph((Text("ab " + words), Math(source), Text(" " + words * 3))))
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[1]
+        paths = page.curves
+        top, bottom = min(p["top"] for p in paths), max(p["bottom"] for p in paths)
+        baselines = {round(page.height - c["matrix"][5], 2) for c in page.chars}
+        line = [b for b in baselines if top < b < bottom]
+        assert len(line) == 1, "no text beside the formula"
+        baseline = line[0]
+        scale = max(c["size"] for c in page.chars) / 10
+        assert top >= baseline - (art.height - art.depth) * scale - 0.5
+        assert bottom <= baseline + art.depth * scale + 0.5
+        assert bottom > baseline + art.depth * scale - 2.5  # and the depth is not overstated
+        # The next line starts below the formula's depth.
+        below = [c for c in page.chars if c["top"] > baseline + 1]
+        assert min(c["top"] for c in below) >= bottom - 0.5
