@@ -134,3 +134,22 @@ def test_inline_formula_reports_the_size_it_draws(tmp_path: Path) -> None:
         # The next line starts below the formula's depth.
         below = [c for c in page.chars if c["top"] > baseline + 1]
         assert min(c["top"] for c in below) >= bottom - 0.5
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="line layout, not pdf_math: reportlab sets a paragraph's first baseline one font size "
+    "below its top (paraFontSizeHeightOffset), however tall the line; CardParagraph should move "
+    "the paragraph down by lines[0].ascent - fontSize when that is positive",
+)
+def test_tall_formula_on_a_first_line_stays_below_the_line_above(tmp_path: Path) -> None:
+    source = r"\displaystyle\int_{0}^{\infty} \frac{\dfrac{a}{b}}{\dfrac{c}{d}}\,dx"
+    above = Paragraph((Text("gjpqy"),))  # one line of descenders
+    tall = Paragraph((Text("ab "), Math(source), Text(" and words after it")))
+    path = build(tmp_path, above, tall)
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[1]
+        top = min(p["top"] for p in page.curves)
+        descenders = [c for c in page.chars if c["text"] in "gjpqy"]
+        assert descenders
+        assert top >= max(c["bottom"] for c in descenders)
