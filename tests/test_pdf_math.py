@@ -136,6 +136,19 @@ def test_inline_formula_reports_the_size_it_draws(tmp_path: Path) -> None:
         assert min(c["top"] for c in below) >= bottom - 0.5
 
 
+@pytest.mark.parametrize("source", [r"\int_0^1 x^2\,dx", r"\oint_C \vec{E} \cdot d\vec{A}"])
+def test_inline_integral_is_text_sized_and_a_displayed_one_large(
+    tmp_path: Path, source: str
+) -> None:
+    inline = ink(build(tmp_path, Paragraph((Text("The area "), Math(source)))))
+    display = ink(build(tmp_path, MathBlock(source)))
+    assert inline[0] == display[0]
+    assert inline[1] < display[1] * 0.7
+    # Asked for, a displaystyle integral is large in running text too.
+    tall = typeset(rf"\displaystyle{source}", display=False)
+    assert tall.height == pytest.approx(typeset(source, display=True).height, abs=0.5)
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="line layout, not pdf_math: reportlab sets a paragraph's first baseline one font size "

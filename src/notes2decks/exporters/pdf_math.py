@@ -112,7 +112,7 @@ def _typeset_cached(source: str, display: bool) -> MathArt | str:
             try:
                 plain, spaces = _row_spaces(source)
                 latex = Latex(plain, size=_FONT_SIZE, inline=not display)
-                latex = _spaced(latex, spaces, inline=not display)
+                latex = _mended(latex, spaces, inline=not display)
                 mathml = latex.mathmlstr()
                 svg = latex.svg()
             finally:
@@ -170,8 +170,32 @@ def _space_units(value: float, unit: str) -> float:
     return value * _POINTS[unit] * _FONT_SIZE / 10
 
 
-def _spaced(latex: Any, spaces: list[float], inline: bool) -> Any:
-    """The ziamath formula, typeset again with extra space after the rows that asked for it.
+def _mended(latex: Any, spaces: list[float], inline: bool) -> Any:
+    """The ziamath formula, typeset again from mended MathML where ziamath would print it
+    unlike MathJax: rows without the extra space asked for, or an inline integral set as large
+    as a displayed one."""
+    from ziamath.operators import integrals
+
+    large = inline and any(node.text in integrals for node in latex.mathml.iter("mo"))
+    if not large and not any(spaces):
+        return latex
+    from ziamath.tex import tex2mml
+    from ziamath.zmath import Math
+
+    root = ElementTree.fromstring(tex2mml(latex.latex, inline=inline))
+    mended = _space_rows(root, spaces)
+    if large:
+        # ziamath stretches an integral over its limits, as tall as in a display; MathJax and
+        # LaTeX keep it text-sized in running text. A displaystyle one stays large regardless.
+        for node in root.iter(f"{_MATHML}mo"):
+            if node.text in integrals and "stretchy" not in node.attrib:
+                node.set("stretchy", "false")
+                mended = True
+    return Math(root, size=_FONT_SIZE, number=latex.eqnumber) if mended else latex
+
+
+def _space_rows(root: ElementTree.Element, spaces: list[float]) -> bool:
+    """Add the extra space after the rows that ask for it; False when there is none to add.
 
     Each `\\\\` becomes a new <mtr> of an <mtable> (environments such as align*, cases, matrix,
     array) or a <mspace linebreak> (gathered, gather*, multline, a bare `\\\\`); in document order,
@@ -181,14 +205,10 @@ def _spaced(latex: Any, spaces: list[float], inline: bool) -> Any:
     say, which makes no row), the extra space is left out: the rows print at their usual spacing.
     """
     if not any(spaces):
-        return latex
-    from ziamath.tex import tex2mml
-    from ziamath.zmath import Math
-
-    root = ElementTree.fromstring(tex2mml(latex.latex, inline=inline))
+        return False
     breaks = _row_ends(root)
     if len(breaks) != len(spaces):
-        return latex
+        return False
     rows_below: dict[ElementTree.Element, list[float]] = {}
     for found, space in zip(breaks, spaces, strict=True):
         if found is None or not space:
@@ -197,15 +217,13 @@ def _spaced(latex: Any, spaces: list[float], inline: bool) -> Any:
         if table not in rows_below:
             rows_below[table] = [0.0] * sum(1 for child in table if child.tag == f"{_MATHML}mtr")
         rows_below[table][row] += space
-    if not rows_below:
-        return latex
     for table, extra in rows_below.items():
         usual = table.get("rowspacing", "0.3em").split() or ["0.3em"]
         table.set(
             "rowspacing",
             " ".join(_lengthened(usual[i % len(usual)], more) for i, more in enumerate(extra)),
         )
-    return Math(root, size=_FONT_SIZE, number=latex.eqnumber)
+    return bool(rows_below)
 
 
 def _row_ends(element: ElementTree.Element) -> list[tuple[ElementTree.Element, int] | None]:
