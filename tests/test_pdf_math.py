@@ -3,6 +3,7 @@ paths, read back with pdfplumber) and on the sizes that `pdf_math` reports to th
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,26 @@ def test_inline_integral_is_text_sized_and_a_displayed_one_large(
     # Asked for, a displaystyle integral is large in running text too.
     tall = typeset(rf"\displaystyle{source}", display=False)
     assert tall.height == pytest.approx(typeset(source, display=True).height, abs=0.5)
+
+
+@pytest.mark.parametrize(
+    ("unknown", "known"),
+    [
+        (r"\begin{alignat*}{2} x &= 1 & y &= 2 \\ z &= 3 & w &= 4 \end{alignat*}", "align*"),
+        (r"\begin{alignedat}{2} x &= 1 & y &= 2 \end{alignedat}", "aligned"),
+        (r"f(x) = \begin{dcases} x & x > 0 \\ -x & x \le 0 \end{dcases}", "cases"),
+    ],
+)
+def test_environments_latex2mathml_lacks_print_as_their_nearest(
+    tmp_path: Path, unknown: str, known: str
+) -> None:
+    """alignat printed as its source with a warning, and dcases lost its brace."""
+    name = re.search(r"begin\{(\w+\*?)\}(\{2\})?", unknown)
+    assert name
+    nearest = unknown.replace(name.group(0), f"begin{{{known}}}").replace(
+        f"end{{{name.group(1)}}}", f"end{{{known}}}"
+    )
+    assert ink(build(tmp_path, MathBlock(unknown))) == ink(build(tmp_path, MathBlock(nearest)))
 
 
 @pytest.mark.xfail(

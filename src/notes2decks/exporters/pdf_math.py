@@ -59,6 +59,21 @@ _ROW_BREAK = re.compile(
 )
 _MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
+# Environments latex2mathml does not know, which it prints as their source or without their
+# brace, set as the nearest it does know: alignat's pairs of columns get align's spacing between
+# them (its column count goes), and dcases' rows are set in text style, as in cases.
+_KNOWN_AS = {
+    "alignat": "align",
+    "alignat*": "align*",
+    "alignedat": "aligned",
+    "dcases": "cases",
+    "dcases*": "cases",
+}
+_UNKNOWN_ENVIRONMENT = re.compile(
+    r"\\(?P<edge>begin|end)\{(?P<name>alignat\*?|alignedat|dcases\*?)\}"
+    r"(?P<columns>\s*\{\s*\d+\s*\})?"
+)
+
 # ziafont's SVG 2 output uses <symbol>/<use>, which svglib scales wrongly; its SVG 1.1 output is
 # plain paths. The switch is global to ziafont, so it is flipped under a lock and put back.
 _SVG_LOCK = threading.Lock()
@@ -110,7 +125,7 @@ def _typeset_cached(source: str, display: bool) -> MathArt | str:
             saved = ziafont_config.svg2
             ziafont_config.svg2 = False
             try:
-                plain, spaces = _row_spaces(source)
+                plain, spaces = _row_spaces(_UNKNOWN_ENVIRONMENT.sub(_known_as, source))
                 latex = Latex(plain, size=_FONT_SIZE, inline=not display)
                 latex = _mended(latex, spaces, inline=not display)
                 mathml = latex.mathmlstr()
@@ -139,6 +154,15 @@ def _typeset_cached(source: str, display: bool) -> MathArt | str:
     # The SVG's y axis points down from the formula's baseline at y = 0.
     depth = max(0.0, top + vb_height)
     return MathArt(drawing, vb_width, vb_height, depth)
+
+
+def _known_as(match: re.Match[str]) -> str:
+    """The \\begin or \\end of the environment latex2mathml knows in place of the one matched."""
+    begin = match.group("edge") == "begin"
+    columns = match.group("columns") or ""
+    # Only \begin{alignat} takes a column count; a brace after \end is the formula's.
+    after = "" if begin and match.group("name").startswith("align") else columns
+    return f"\\{match.group('edge')}{{{_KNOWN_AS[match.group('name')]}}}{after}"
 
 
 def _row_spaces(source: str) -> tuple[str, list[float]]:
