@@ -45,6 +45,8 @@ from notes2decks.model import (
     GlossaryEntry,
     Heading,
     Image,
+    LineBreak,
+    Link,
     ListItem,
     Math,
     MathBlock,
@@ -705,6 +707,80 @@ def test_table_fits_the_card_and_continues_when_long(tmp_path: Path) -> None:
                 cell_of(cells, char)
 
 
+def lines_with_breaks(prefix: str, count: int, *, leading: bool = False) -> tuple[Any, ...]:
+    """Numbered lines of a cell, separated (and, if `leading`, preceded) by hard line breaks."""
+    inlines: list[Any] = [LineBreak()] if leading else []
+    for k in range(count):
+        inlines.extend([LineBreak(), Text(f"{prefix} {k}")] if k else [Text(f"{prefix} {k}")])
+    return tuple(inlines)
+
+
+@pytest.mark.parametrize(("facts", "leading"), [(0, False), (4, True)])
+def test_table_with_line_breaks_in_a_list_item_continues_on_business_cards(
+    tmp_path: Path, facts: int, leading: bool
+) -> None:
+    header = (
+        (Text("Symbol"),),
+        (Link("https://en.wikipedia.org/wiki/SI_unit", (Text("Unit"),)),),
+        (Text("Meaning"),),
+    )
+    rows = (
+        (
+            (Text("λ"),),
+            lines_with_breaks("metre", 2),
+            lines_with_breaks("line", 40, leading=leading),
+        ),
+        ((Text("f"),), lines_with_breaks("hertz", 2), lines_with_breaks("row", 3)),
+    )
+    table_item = ListItem((Paragraph((Text("Quantities:"),)), Table(header, rows)))
+    items = tuple(ListItem((Paragraph((Text(f"Fact {k}"),)),)) for k in range(facts))
+    back = (BulletList((*items, table_item)),)
+    card = Card(CardKind.REVISION, (Text("Units"),), back, SourceRef(NOTES, 1), "u")
+    path, warnings = build(make_deck([card]), tmp_path, card_size="business")
+    assert len(warnings) == 1 and "continues" in warnings[0].message
+    text = all_text(path)
+    for k in range(40):
+        assert len(re.findall(rf"\bline {k}\b", text)) == 1
+    assert "row 2" in text and "hertz 1" in text
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "one two three<br/>four five<br/>six<br/>seven",
+        "one<br/><br/><br/>two three<br/>four",
+        "<br/>one two<br/>three<br/><br/>",
+        "a <b>bold</b> " + "x" * 120 + " b " + "y" * 90,
+        "<i>a</i> " + "x" * 160 + "<br/>z",
+    ],
+)
+def test_paragraph_split_twice_keeps_every_line(markup: str) -> None:
+    """A paragraph split after a hard break continues on its next line, not on a blank one, and
+    its second part splits again anywhere."""
+    from notes2decks.exporters.pdf_content import CardParagraph, paragraph_style
+
+    style = paragraph_style(10)
+    width, leading = 100.0, style.leading
+
+    def lines(para: Any) -> list[str]:
+        para.wrap(width, 1e6)
+        if para.blPara.kind == 0:
+            return [" ".join(words) for _, words in para.blPara.lines]
+        return [" ".join(w.text.strip() for w in line.words).strip() for line in para.blPara.lines]
+
+    whole = lines(CardParagraph(markup, style))
+    assert len(whole) >= 3
+    for cut in range(1, len(whole)):
+        para = CardParagraph(markup, style)
+        para.wrap(width, 1e6)
+        head, tail = para.split(width, leading * cut + 0.5)
+        assert lines(head) == whole[:cut]
+        assert lines(tail) == whole[cut:]
+        for again in range(1, len(whole) - cut):
+            parts = tail.split(width, leading * again + 0.5)
+            assert [line for part in parts for line in lines(part)] == whole[cut:]
+
+
 def test_images_are_scaled_into_the_card(tmp_path: Path) -> None:
     back = (
         Paragraph((Image("wave.png", FIXTURES / "wave.png", "A sine wave"),)),
@@ -1301,7 +1377,6 @@ def test_fast_text_matches_paragraph_on_any_content(
 
 def test_content_only_paragraph_can_set_is_left_to_it() -> None:
     from notes2decks.exporters.pdf_content import FaceContext, paragraph_style, text_paragraph
-    from notes2decks.model import LineBreak, Link
 
     style = paragraph_style(10)
     ctx = FaceContext(NOTES, 1, 200, 1000)

@@ -20,6 +20,7 @@ from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus.paragraph import _FK_BREAK
 
 from ..model import (
     Align,
@@ -174,6 +175,32 @@ def paragraph_style(
 # --------------------------------------------------------------------------- inlines
 
 
+class CardParagraph(Paragraph):  # type: ignore[misc]
+    """reportlab's paragraph, mended to split after a line that ends in a break.
+
+    reportlab records where each line starts among the paragraph's words (`sFW`) as the word
+    that ended the line before. After a hard break (`<br/>`, or a long word cut in two) that
+    word is the break, which belongs to the line before: the second part of a split then began
+    with a blank line, and splitting it again where only that blank line fitted gave a first
+    part without a word, on which reportlab fails with an IndexError (a table cell continued
+    over three cards, say).
+    """
+
+    def breakLines(self, width: Any) -> Any:
+        para = super().breakLines(width)
+        words = self.frags
+        for line in para.lines[1:]:
+            start = getattr(line, "sFW", None)
+            if start is not None and start < len(words) and _is_break(words[start]):
+                line.sFW = start + 1
+        return para
+
+
+def _is_break(word: Any) -> bool:
+    """True for a laid-out word (`[width, (fragment, text), ...]`) that is a line break."""
+    return isinstance(word, list) and len(word) > 1 and word[1][0]._fkind == _FK_BREAK
+
+
 class _MathImage:
     """Stands in for an ImageReader inside a paragraph; `CardCanvas` draws it as vectors."""
 
@@ -290,7 +317,7 @@ class InlineWriter:
         return f'<onDraw name="{_ON_DRAW_MATH}" label="{len(self.maths) - 1}"/>'
 
     def paragraph(self, markup: str, style: Any, bullet: str | None = None) -> Any:
-        para = Paragraph(markup, style, bulletText=escape(bullet) if bullet else None)
+        para = CardParagraph(markup, style, bulletText=escape(bullet) if bullet else None)
         if self.maths:
             _place_maths(para, self.maths)
         return para
@@ -328,7 +355,7 @@ def text_paragraph(
 def plain_paragraph(text: str, style: Any) -> Any:
     """A paragraph of plain text in one style."""
     para = text_paragraph(None, (Text(text),), style)
-    return para if para is not None else Paragraph(escape(text), style)
+    return para if para is not None else CardParagraph(escape(text), style)
 
 
 @functools.lru_cache(maxsize=512)
@@ -665,12 +692,14 @@ def picture_items(ctx: FaceContext, image: Image, size: float, line: int) -> lis
     if isinstance(loaded, str):
         ctx.note(line, f"cannot print image {image.src!r}: {loaded}; its description is printed")
         text = escape(f"[image: {image.alt or image.src}]")
-        return [(size * 0.3, Paragraph(text, paragraph_style(small, SANS_ITALIC, "center")))]
+        style = paragraph_style(small, SANS_ITALIC, "center")
+        return [(size * 0.3, CardParagraph(text, style))]
     # Images give up room along with the type when a card is crowded.
     share = _IMAGE_SHARE * min(1.0, size / ctx.base_size)
     items: list[Item] = [(size * 0.4, PictureFlowable(loaded, ctx.height * share))]
     if image.alt.strip():
-        caption = Paragraph(escape(image.alt), paragraph_style(small, SANS_ITALIC, "center"))
+        style = paragraph_style(small, SANS_ITALIC, "center")
+        caption = CardParagraph(escape(image.alt), style)
         items.append((size * 0.2, caption))
     return items
 
