@@ -926,6 +926,35 @@ def test_glossary_sheet(tmp_path: Path) -> None:
     }
 
 
+def test_glossary_sheet_typesets_math_like_the_cards(tmp_path: Path) -> None:
+    # Definitions keep their formulas in dollars, and a literal dollar is written \$.
+    entries = (
+        GlossaryEntry(
+            "Wave speed $v$", r"Equal to $f\lambda$; costs \$x or $5", SourceRef(NOTES, 2)
+        ),
+        GlossaryEntry(
+            "Kinetic energy", r"Work done: $\frac{1}{2}mv^2$ in joules", SourceRef(NOTES, 3)
+        ),
+    )
+    deck = make_deck([revision(1, "Heading", ["fact"])], glossary=entries)
+    path, warnings = build(deck, tmp_path, print_glossary=True, print_glossary_cards=True)
+    assert not warnings
+    with pdfplumber.open(path) as pdf:
+        cards = "\n".join(cards_text(page, grid_cells(pdf.pages[0])) for page in pdf.pages[:-1])
+        sheet = pdf.pages[-1]
+        text = sheet.extract_text()
+        assert "Glossary" in text
+        for printed in (text, cards):
+            assert "\\" not in printed and "$v" not in printed and "$f" not in printed
+            assert "Wave speed" in printed and "Kinetic energy" in printed
+            assert "costs $x or $5" in printed and "in joules" in printed
+        # The term's formula is drawn after its words, inside the term's cell.
+        term = find(sheet, "Wave speed")
+        column = find(sheet, "Equal to")["x0"]
+        drawn = [c for c in sheet.curves if abs(c["top"] - term["top"]) < 12 and c["x0"] < column]
+        assert drawn and all(c["x0"] > term["x1"] for c in drawn)
+
+
 def test_glossary_sheet_without_terms_warns(tmp_path: Path) -> None:
     path, warnings = build(
         make_deck([revision(1, "Heading", ["fact"])]), tmp_path, print_glossary=True

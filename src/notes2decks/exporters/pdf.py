@@ -42,9 +42,9 @@ from ..model import (
     Deck,
     Inlines,
     Paragraph,
-    Text,
     ThematicBreak,
     inline_text,
+    split_math,
 )
 from ..options import BuildOptions
 from .pdf_content import (
@@ -58,7 +58,6 @@ from .pdf_content import (
     inline_items,
     paragraph_style,
     plain_paragraph,
-    text_with_math,
 )
 from .pdf_fit import Fitted, Page, fit
 from .pdf_fonts import SANS, SANS_BOLD, SANS_ITALIC, register_fonts, string_width
@@ -195,8 +194,8 @@ def printable_cards(deck: Deck, options: BuildOptions) -> list[PrintCard]:
                 continue  # that card already asks it
             card = Card(
                 kind=CardKind.BASIC,
-                front=(Text(entry.term),),
-                back=(Paragraph(text_with_math(entry.definition), entry.source.line),),
+                front=split_math(entry.term),
+                back=(Paragraph(split_math(entry.definition), entry.source.line),),
                 source=entry.source,
                 identity=f"glossary/{normalise_front(entry.term)}",
             )

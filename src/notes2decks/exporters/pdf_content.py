@@ -957,7 +957,7 @@ def _column_widths(natural: list[float], minimum: list[float], avail: float) -> 
     return widths
 
 
-def _cell_extent(inlines: Inlines, font: str, size: float) -> tuple[float, float]:
+def cell_extent(inlines: Inlines, font: str, size: float) -> tuple[float, float]:
     """A cell's width on one line and its widest unbreakable word, in points."""
     lines: list[float] = [0.0]
     longest = 0.0
@@ -997,6 +997,15 @@ def _cell_extent(inlines: Inlines, font: str, size: float) -> tuple[float, float
     return max(lines), longest
 
 
+def cell_paragraph(
+    ctx: FaceContext, inlines: Inlines, size: float, style: Any, *, front: bool, line: int
+) -> Any:
+    """A table cell's content as one paragraph: formulas inside its lines, images by their
+    description."""
+    writer = InlineWriter(ctx, size, front=front, line=line)
+    return writer.paragraph(writer.markup(inlines), style)
+
+
 def table_flowable(
     ctx: FaceContext, block: TableBlock, size: float, avail: float, front: bool, line: int
 ) -> Any:
@@ -1022,15 +1031,14 @@ def table_flowable(
         cells: list[Any] = []
         for c in range(columns):
             inlines = row[c] if c < len(row) else ()
-            width, word = _cell_extent(inlines, font, cell_size)
+            width, word = cell_extent(inlines, font, cell_size)
             # A point to spare: reportlab wraps a line that is exactly as wide as its cell.
             minimum[c] = max(minimum[c], word + 2 * pad + 1)
             if r or not block.rows:
                 # A header may wrap between its words sooner than the body does.
                 natural[c] = max(natural[c], width + 2 * pad + 1)
-            writer = InlineWriter(ctx, cell_size, front=front, line=line)
             style = paragraph_style(cell_size, font, aligns[c])
-            cells.append(writer.paragraph(writer.markup(inlines), style))
+            cells.append(cell_paragraph(ctx, inlines, cell_size, style, front=front, line=line))
         data.append(cells)
     natural = [max(n, m) for n, m in zip(natural, minimum, strict=True)]
     widths = _column_widths(natural, minimum, avail)
@@ -1058,27 +1066,3 @@ def table_flowable(
         )
     )
     return table
-
-
-# --------------------------------------------------------------------------- plain text
-
-
-_DOLLAR_MATH = re.compile(r"(?<![\\$])\$(?=\S)([^$\n]*?\S)\$(?!\d)")
-
-
-def text_with_math(text: str) -> Inlines:
-    """Plain text with `$...$` formulas, as in glossary definitions, split into inlines.
-
-    Follows pandoc's rule so that prices stay text: the opening `$` is followed by a non-space,
-    the closing one preceded by a non-space and not followed by a digit.
-    """
-    parts: list[Inline] = []
-    pos = 0
-    for match in _DOLLAR_MATH.finditer(text):
-        if match.start() > pos:
-            parts.append(Text(text[pos : match.start()]))
-        parts.append(Math(match.group(1)))
-        pos = match.end()
-    if pos < len(text):
-        parts.append(Text(text[pos:]))
-    return tuple(parts)

@@ -10,19 +10,19 @@ from reportlab.lib import colors
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from ..errors import Diagnostic
-from ..model import Deck, GlossaryEntry
+from ..model import Deck, GlossaryEntry, split_math
 from .pdf_content import (
     CODE_BACKGROUND,
     MUTED,
     RULE,
     FaceContext,
-    InlineWriter,
+    cell_extent,
+    cell_paragraph,
     escape,
     paragraph_style,
-    text_with_math,
 )
 from .pdf_fit import paginate
-from .pdf_fonts import SANS, SANS_BOLD, SANS_ITALIC, string_width
+from .pdf_fonts import SANS, SANS_BOLD, SANS_ITALIC
 from .pdf_layout import MM, SheetLayout
 
 _SHEET_MARGIN = 15 * MM
@@ -54,7 +54,9 @@ def draw_glossary(
     entries = glossary_order(deck.glossary)
 
     pad = size * 0.35
-    longest = max(string_width(entry.term, SANS_BOLD, size) for entry in entries)
+    # Terms and definitions keep their formulas in dollars; they are typeset as on the cards.
+    terms = [split_math(entry.term) for entry in entries]
+    longest = max(cell_extent(term, SANS_BOLD, size)[0] for term in terms)
     term_width = min(width * 0.34, max(width * 0.18, longest + 2 * pad + 2))
     term_style = paragraph_style(size, SANS_BOLD)
     text_style = paragraph_style(size)
@@ -62,10 +64,16 @@ def draw_glossary(
     rows: list[list[Any]] = [
         [Paragraph("Term", header_style), Paragraph("Definition", header_style)]
     ]
-    for entry in entries:
-        writer = InlineWriter(ctx, size, front=False, line=entry.source.line)
-        definition = writer.paragraph(writer.markup(text_with_math(entry.definition)), text_style)
-        rows.append([Paragraph(escape(entry.term), term_style), definition])
+    for entry, term in zip(entries, terms, strict=True):
+        line = entry.source.line
+        rows.append(
+            [
+                cell_paragraph(ctx, term, size, term_style, front=False, line=line),
+                cell_paragraph(
+                    ctx, split_math(entry.definition), size, text_style, front=False, line=line
+                ),
+            ]
+        )
     table = Table(
         rows,
         colWidths=[term_width, width - term_width],
