@@ -3,6 +3,7 @@ paths, read back with pdfplumber) and on the sizes that `pdf_math` reports to th
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,30 @@ def test_environments_latex2mathml_lacks_print_as_their_nearest(
         f"end{{{name.group(1)}}}", f"end{{{known}}}"
     )
     assert ink(build(tmp_path, MathBlock(unknown))) == ink(build(tmp_path, MathBlock(nearest)))
+
+
+def gaps(path: Path) -> list[float]:
+    """The spaces between the glyphs the back of the card draws, left to right."""
+    with pdfplumber.open(path) as pdf:
+        paths = sorted(pdf.pages[1].curves, key=lambda p: p["x0"])
+        return [b["x0"] - a["x1"] for a, b in itertools.pairwise(paths)]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        r"\begin{matrix} 1 & 2 \end{matrix}",
+        r"\begin{pmatrix} 1 & 2 \end{pmatrix}",
+        r"\begin{array}{cc} 1 & 2 \end{array}",
+        r"\begin{cases} 1 & 2 \end{cases}",
+    ],
+)
+def test_table_columns_are_a_quad_apart_as_in_latex(tmp_path: Path, table: str) -> None:
+    (touching,) = gaps(build(tmp_path, MathBlock("12")))  # the glyphs' own side bearings
+    (quad,) = gaps(build(tmp_path, MathBlock(r"1 \quad 2")))
+    column = max(gaps(build(tmp_path, MathBlock(table)))) - touching
+    # ziamath's \quad is 4/3 of an em of its font; LaTeX's columns are one em apart.
+    assert column == pytest.approx((quad - touching) * 3 / 4, abs=0.3)
 
 
 @pytest.mark.xfail(

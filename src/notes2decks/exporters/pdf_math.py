@@ -196,12 +196,13 @@ def _space_units(value: float, unit: str) -> float:
 
 def _mended(latex: Any, spaces: list[float], inline: bool) -> Any:
     """The ziamath formula, typeset again from mended MathML where ziamath would print it
-    unlike MathJax: rows without the extra space asked for, or an inline integral set as large
-    as a displayed one."""
+    unlike MathJax: rows without the extra space asked for, an inline integral set as large
+    as a displayed one, or the columns of a matrix nearly touching."""
     from ziamath.operators import integrals
 
     large = inline and any(node.text in integrals for node in latex.mathml.iter("mo"))
-    if not large and not any(spaces):
+    tables = any("columnspacing" not in table.attrib for table in latex.mathml.iter("mtable"))
+    if not large and not tables and not any(spaces):
         return latex
     from ziamath.tex import tex2mml
     from ziamath.zmath import Math
@@ -215,7 +216,21 @@ def _mended(latex: Any, spaces: list[float], inline: bool) -> Any:
             if node.text in integrals and "stretchy" not in node.attrib:
                 node.set("stretchy", "false")
                 mended = True
+    if tables:
+        mended = _space_columns(root) or mended
     return Math(root, size=_FONT_SIZE, number=latex.eqnumber) if mended else latex
+
+
+def _space_columns(root: ElementTree.Element) -> bool:
+    """Put LaTeX's 1 em (twice \\arraycolsep) between the columns of a matrix, an array or cases,
+    as MathJax does, where ziamath would put 0.3 em; False when there is no such table.
+    latex2mathml sets the spacing of align and split itself."""
+    found = False
+    for table in root.iter(f"{_MATHML}mtable"):
+        if "columnspacing" not in table.attrib:
+            table.set("columnspacing", "0.75em")  # ziamath reads 1 em as 4/3 of the font size
+            found = True
+    return found
 
 
 def _space_rows(root: ElementTree.Element, spaces: list[float]) -> bool:
