@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
@@ -742,6 +743,27 @@ def test_table_with_line_breaks_in_a_list_item_continues_on_business_cards(
     for k in range(40):
         assert len(re.findall(rf"\bline {k}\b", text)) == 1
     assert "row 2" in text and "hertz 1" in text
+
+
+@pytest.mark.parametrize("card_size", ["business", "3x5"])
+def test_table_of_long_words_narrower_than_the_card_splits_them(
+    tmp_path: Path, card_size: str
+) -> None:
+    # Long addresses in three columns leave the fourth, empty, column next to no room.
+    url = "https://example.org/a/very/long/path/indeed"
+    header = ((Text(f"wave {url}"),), (Text(f"{url} wavelength"),), (), (Text(f"speed {url}"),))
+    rows = (((Text("a"),), (Text("b"),), (Text("c"),), (Text("d"),)),)
+    back = (BulletList((ListItem((Paragraph((Text("Links:"),)), Table(header, rows))),)),)
+    card = Card(CardKind.REVISION, (Text("Links"),), back, SourceRef(NOTES, 1), "l")
+    path, _ = build(make_deck([card]), tmp_path, card_size=card_size)
+    text = squash(all_text(path))
+    assert "abcd" in text
+    # The addresses wrap inside their columns, so their lines interleave in the text.
+    assert not Counter(squash(url) * 3 + "wavewavelengthspeed") - Counter(text)
+    with pdfplumber.open(path) as pdf:
+        cells = grid_cells(pdf.pages[0])
+        for char in pdf.pages[1].chars:
+            cell_of(cells, char)
 
 
 @pytest.mark.parametrize(

@@ -927,19 +927,30 @@ def _list_items(
 # --------------------------------------------------------------------------- tables
 
 
-def _column_widths(natural: list[float], minimum: list[float], avail: float) -> list[float]:
+def _column_widths(
+    natural: list[float], minimum: list[float], avail: float, least: float
+) -> list[float]:
     """Column widths that fill `avail`, in the spirit of HTML's automatic table layout.
 
     Every column gets at least its longest word if the table can afford it, so words are not
     split; the room left goes first to the columns that need little more to fit their content
     on one line (names, units, numbers), then to the wide columns in proportion to their need.
+    No column is narrower than `least`, its paddings and a character, unless the card cannot
+    give every column that much.
     """
     total = sum(natural)
     if total <= avail:
         return [w * avail / total for w in natural]
     floor = [min(m, n) for m, n in zip(minimum, natural, strict=True)]
     if sum(floor) >= avail:
-        return [w * avail / sum(floor) for w in floor]
+        # Long words are split; the columns share what is left above the least width by how
+        # far their longest words go past it. Shrinking whole widths instead squeezed a column
+        # of short words below its own paddings, which reportlab refuses.
+        spare = avail - least * len(floor)
+        extra = [w - least for w in floor]
+        if spare <= 0 or sum(extra) <= 0:
+            return [avail / len(floor)] * len(floor)
+        return [least + e * spare / sum(extra) for e in extra]
     widths = list(floor)
     need = {c: natural[c] - floor[c] for c in range(len(natural)) if natural[c] > floor[c]}
     remaining = avail - sum(floor)
@@ -1041,7 +1052,7 @@ def table_flowable(
             cells.append(cell_paragraph(ctx, inlines, cell_size, style, front=front, line=line))
         data.append(cells)
     natural = [max(n, m) for n, m in zip(natural, minimum, strict=True)]
-    widths = _column_widths(natural, minimum, avail)
+    widths = _column_widths(natural, minimum, avail, 2 * pad + cell_size)
     table = Table(
         data,
         colWidths=widths,
