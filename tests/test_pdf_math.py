@@ -195,12 +195,6 @@ def test_table_columns_are_a_quad_apart_as_in_latex(tmp_path: Path, table: str) 
     assert column == pytest.approx((quad - touching) * 3 / 4, abs=0.3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="line layout, not pdf_math: reportlab sets a paragraph's first baseline one font size "
-    "below its top (paraFontSizeHeightOffset), however tall the line; CardParagraph should move "
-    "the paragraph down by lines[0].ascent - fontSize when that is positive",
-)
 def test_tall_formula_on_a_first_line_stays_below_the_line_above(tmp_path: Path) -> None:
     source = r"\displaystyle\int_{0}^{\infty} \frac{\dfrac{a}{b}}{\dfrac{c}{d}}\,dx"
     above = Paragraph((Text("gjpqy"),))  # one line of descenders

@@ -27,15 +27,14 @@ EPOCH = 1_700_000_000
 LATER = 1_800_000_000
 
 
-def make_notes(folder: Path, markdown: bool = True) -> Path:
+def make_notes(folder: Path) -> Path:
     """Every reader and every feature that dates or orders things: a Markdown file with an image,
     math, cloze and a glossary; a card set (auto cloze, extracted glossary); flashcards."""
     notes = folder / "notes"
     history = notes / "history"
     history.mkdir(parents=True)
-    if markdown:
-        shutil.copy(FIXTURES / "apkg" / "russia.md", history / "russia.md")
-        shutil.copytree(FIXTURES / "apkg" / "img", history / "img")
+    shutil.copy(FIXTURES / "apkg" / "russia.md", history / "russia.md")
+    shutil.copytree(FIXTURES / "apkg" / "img", history / "img")
     shutil.copy(FIXTURES / "cardset" / "cold-war-origins.txt", history / "cold-war.txt")
     (notes / "biology").mkdir()
     shutil.copy(FIXTURES / "delimited" / "biology" / "cells.txt", notes / "biology" / "cells.txt")
@@ -125,10 +124,9 @@ def test_hash_seed_clock_time_zone_and_workers_change_no_byte(tmp_path: Path) ->
 
 
 def test_the_build_folder_changes_no_byte(tmp_path: Path) -> None:
-    # Without the Markdown notes, whose image reportlab names after the image file's path.
     here, there = tmp_path / "here", tmp_path / "elsewhere" / "deeper"
     for folder in (here, there):
-        make_notes(folder, markdown=False)
+        make_notes(folder)
         make_deck(folder, "-j", "1", SOURCE_DATE_EPOCH=str(EPOCH))
     assert snapshot(here) == snapshot(there)
 

@@ -176,7 +176,8 @@ def paragraph_style(
 
 
 class CardParagraph(Paragraph):  # type: ignore[misc]
-    """reportlab's paragraph, mended to split after a line that ends in a break.
+    """reportlab's paragraph, mended to split after a line that ends in a break, and to give a
+    tall first line its room above the baseline.
 
     reportlab records where each line starts among the paragraph's words (`sFW`) as the word
     that ended the line before. After a hard break (`<br/>`, or a long word cut in two) that
@@ -194,6 +195,17 @@ class CardParagraph(Paragraph):  # type: ignore[misc]
             if start is not None and start < len(words) and _is_break(words[start]):
                 line.sFW = start + 1
         return para
+
+    def draw(self) -> None:
+        # reportlab sets the first baseline one font size below the paragraph's top however
+        # tall that line is, while autoLeading="max" reserved the line's full ascent: a tall
+        # formula on a first line would overprint the line above and leave a gap below.
+        para = self.blPara
+        if para.kind == 1 and para.lines:
+            rise = para.lines[0].ascent - self.style.fontSize
+            if rise > 0:
+                self.canv.translate(0, -rise)
+        super().draw()
 
 
 def _is_break(word: Any) -> bool:
