@@ -261,3 +261,45 @@ def test_only_the_staging_folders_of_dead_builds_are_removed(tmp_path: Path) -> 
     finally:
         live.kill()
         live.wait()
+
+
+def test_only_durable_writes_wait_for_the_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushed: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (flushed.append(fd), real_fsync(fd)))
+    write_bytes(tmp_path / "lock", b"state")
+    assert len(flushed) == 1
+    write_bytes(tmp_path / "deck.apkg", b"output", durable=False)
+    assert len(flushed) == 1
+    assert (tmp_path / "deck.apkg").read_bytes() == b"output"
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names open files from /proc")
+def test_a_build_flushes_only_its_lock_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from notes2decks.build import build
+    from notes2decks.options import BuildOptions
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name in ("waves", "cells"):
+        (notes / f"{name}.md").write_text(f"# {name}\n\n## A card\n\n- A fact.\n", "utf-8")
+    flushed: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    report = build([notes], tmp_path / "out", BuildOptions(jobs=1))
+    written = [path for result in report.results for path in result.outputs]
+    assert report.ok and len(written) == 6  # an .apkg, a .pdf and a .csv per file
+    # Each lock file's temporary, `.<lock name>.<random>.part`, and nothing else.
+    assert sorted(Path(name).name.split(".notes2decks.lock.")[0] for name in flushed) == [
+        "..cells.md",
+        "..waves.md",
+    ]

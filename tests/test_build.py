@@ -191,3 +191,18 @@ def test_two_files_with_one_deck_are_warned_about(tmp_path: Path) -> None:
     assert [(w.file, w.message.split(":")[0]) for w in warned] == [
         (str(notes / "b.md"), "its deck 'Waves' is also the deck of " + str(notes / "a.md"))
     ]
+
+
+def test_an_output_that_lost_its_content_is_built_again(tmp_path: Path) -> None:
+    # Outputs are not flushed to the disk before their rename: after a power cut one may be
+    # left empty, with notes and cache unchanged. The cache knows the size it had.
+    notes = make_notes(tmp_path)
+    out = tmp_path / "out"
+    build([notes], out, CSV_ONLY)
+    emptied = sorted(out.rglob("*-glossary.csv"))[0]
+    size = emptied.stat().st_size
+    emptied.write_bytes(b"")
+    results = build([notes], out, CSV_ONLY).results
+    rebuilt = [r for r in results if not r.cached]
+    assert [r.file.stem.name + "-glossary.csv" for r in rebuilt] == [emptied.name]
+    assert emptied.stat().st_size == size

@@ -76,11 +76,16 @@ else:
 
 
 @contextlib.contextmanager
-def atomic_path(dest: Path) -> Iterator[Path]:
+def atomic_path(dest: Path, *, durable: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside `dest`; when the block succeeds, rename it onto `dest`.
 
     The temporary file lives in the same folder so that the rename is atomic. On any error the
     temporary file is removed and `dest` keeps its previous content.
+
+    `durable` also flushes the file to the disk before the rename, so that even a power cut
+    leaves the old content or the new. Build outputs skip it, as build tools do: they are made
+    again from the notes, and the build cache notices one that a power cut emptied (it checks
+    sizes). A flush per output was a tenth of a 100-file .apkg build here.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(dest)
@@ -90,8 +95,9 @@ def atomic_path(dest: Path) -> Iterator[Path]:
         _claim(fd)
         os.chmod(tmp, _FILE_MODE)
         yield tmp
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
+        if durable:
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -101,12 +107,12 @@ def atomic_path(dest: Path) -> Iterator[Path]:
         _release(fd)
 
 
-def write_bytes(dest: Path, data: bytes) -> None:
-    """Write `data` to `dest` atomically."""
-    with atomic_path(dest) as tmp:
+def write_bytes(dest: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write `data` to `dest` atomically (see `atomic_path` for `durable`)."""
+    with atomic_path(dest, durable=durable) as tmp:
         tmp.write_bytes(data)
 
 
-def write_text(dest: Path, text: str, encoding: str = "utf-8") -> None:
+def write_text(dest: Path, text: str, encoding: str = "utf-8", *, durable: bool = True) -> None:
     """Write `text` to `dest` atomically, with the newlines exactly as given."""
-    write_bytes(dest, text.encode(encoding))
+    write_bytes(dest, text.encode(encoding), durable=durable)

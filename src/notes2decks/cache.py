@@ -8,11 +8,13 @@ content hash only when they differ, so a no-change rebuild reads no notes.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,19 +32,19 @@ _FORMAT = 1
 
 def file_fingerprint(path: Path) -> dict[str, Any]:
     """Size, modification time and content hash of a file."""
-    stat = path.stat()
+    info = path.stat()
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns, "sha256": digest}
 
 
 def _unchanged(path: Path, recorded: dict[str, Any]) -> bool:
     try:
-        stat = path.stat()
+        info = path.stat()
     except OSError:
         return False
-    if stat.st_size != recorded.get("size"):
+    if info.st_size != recorded.get("size"):
         return False
-    if stat.st_mtime_ns == recorded.get("mtime_ns"):
+    if info.st_mtime_ns == recorded.get("mtime_ns"):
         return True
     return hashlib.sha256(path.read_bytes()).hexdigest() == recorded.get("sha256")
 
@@ -80,6 +82,14 @@ def _options_key(options: BuildOptions, version: str, code: str, source_date_epo
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _output_sizes(outputs: list[Path]) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for path in outputs:
+        with contextlib.suppress(OSError):
+            sizes[path.name] = path.stat().st_size
+    return sizes
+
+
 def _entry_key(file: NotesFile) -> str:
     return file.stem.as_posix()
 
@@ -112,7 +122,11 @@ class BuildCache:
             return
         data = {"format": _FORMAT, "files": self.entries, "combined": self.combined}
         # Compact: json.dumps only uses its C encoder without `indent`, and nobody reads this.
-        write_text(out / CACHE_NAME, json.dumps(data, sort_keys=True, separators=(",", ":")))
+        write_text(
+            out / CACHE_NAME,
+            json.dumps(data, sort_keys=True, separators=(",", ":")),
+            durable=False,
+        )
 
     def lookup(
         self, file: NotesFile, out: Path, options: BuildOptions, version: str
@@ -129,8 +143,17 @@ class BuildCache:
             if not _unchanged(Path(name), recorded):
                 return None
         outputs = list(output_paths(file, out, options.formats).values())
-        if not all(path.is_file() for path in outputs):
-            return None
+        sizes = entry.get("outputs", {})
+        for path in outputs:
+            # Outputs are written without flushing them to the disk (see atomic_path): one that
+            # a power cut left short or empty no longer has the size this build gave it.
+            recorded = sizes.get(path.name) if isinstance(sizes, dict) else None
+            try:
+                info = path.stat()
+            except OSError:
+                return None
+            if not stat.S_ISREG(info.st_mode) or recorded not in (None, info.st_size):
+                return None
         return FileResult(
             file=file,
             outputs=outputs,
@@ -148,6 +171,7 @@ class BuildCache:
             "options": options_key(options, version),
             "notes": file_fingerprint(result.file.path),
             "inputs": {str(path): file_fingerprint(path) for path in result.inputs},
+            "outputs": _output_sizes(result.outputs),
             "cards": result.cards,
             "deck_path": result.deck_path,
             "glossary": [_entry_to_data(entry) for entry in result.glossary],

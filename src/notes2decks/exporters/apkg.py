@@ -824,7 +824,7 @@ def export_apkg(
     except sqlite3.Error as exc:
         raise NotesError(f"could not write the Anki collection: {exc}", deck.source.file) from None
     try:
-        with atomic_path(Path(dest)) as tmp:
+        with atomic_path(Path(dest), durable=False) as tmp:
             package_bytes(collection, renderer.media.files, tmp)
     except OSError as exc:
         raise NotesError(f"cannot write {dest}: {exc.strerror}", deck.source.file) from None

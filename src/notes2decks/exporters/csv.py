@@ -145,7 +145,7 @@ def export_csv(
         )
     rows = merge_rows((entry, deck.deck_path) for entry in deck.glossary)
     text = render(rows, options.csv_anki, deck.deck_path)
-    write_bytes(dest, text.encode("utf-8"))
+    write_bytes(dest, text.encode("utf-8"), durable=False)
 
 
 def write_glossary_csv(entries_by_deck: Sequence[Deck], dest: Path, options: BuildOptions) -> None:
@@ -158,4 +158,4 @@ def write_glossary_csv(entries_by_deck: Sequence[Deck], dest: Path, options: Bui
     if not rows and entries_by_deck:
         anki_deck = entries_by_deck[0].deck_path
     text = render(rows, options.csv_anki, anki_deck)
-    write_bytes(dest, text.encode("utf-8"))
+    write_bytes(dest, text.encode("utf-8"), durable=False)

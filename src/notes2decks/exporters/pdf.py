@@ -82,7 +82,7 @@ Warn = Callable[[Diagnostic], None]
 
 def export_pdf(deck: Deck, dest: Path, options: BuildOptions, warn: Warn) -> None:
     """Write the deck's printable cards (and, if asked, its glossary sheet) to `dest`."""
-    write_bytes(dest, render_pdf(deck, options, warn))
+    write_bytes(dest, render_pdf(deck, options, warn), durable=False)
 
 
 def render_pdf(deck: Deck, options: BuildOptions, warn: Warn) -> bytes:
@@ -153,7 +153,7 @@ def export_calibration(dest: Path, options: BuildOptions) -> None:
         canvas = _new_canvas(layout, options.duplex, None)
         draw_calibration(canvas, layout, options.duplex, options.back_offset)
         data = _finish(canvas)
-    write_bytes(dest, data)
+    write_bytes(dest, data, durable=False)
 
 
 # --------------------------------------------------------------------------- which cards
