@@ -257,10 +257,15 @@ def test_entries_are_written_as_json_dumps_writes_them(
     if note != card.identity:
         entry["note"] = note
     assert _card_entry(head, card.identity, note, time).text == compact(entry)
-    assert json.loads(head.text + "}") == {**head.members, "card": old_card_data(card, base)}
+    assert json.loads(head + "}") == {
+        "card": old_card_data(card, base),
+        "front": written.front,
+        "hash": written.digest,
+        "kind": card.kind.value,
+    }
 
 
-# --------------------------------------------------------------------------- the line reader
+# --------------------------------------------------------------------------- reading it back
 
 
 def test_a_lock_is_laid_out_as_dump_lock_lays_out_what_json_reads(base: Path) -> None:

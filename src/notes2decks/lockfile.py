@@ -78,16 +78,6 @@ def lock_path_for(notes_path: Path) -> Path:
 
 
 @dataclass(frozen=True, slots=True)
-class EntryHead:
-    """How a card's lock entry starts, as this build writes it."""
-
-    text: str
-    """The entry's JSON text up to the members that come from earlier builds (`note`, `time`)."""
-    members: dict[str, Any]
-    """What that text says besides the card's data: its front, hash and kind."""
-
-
-@dataclass(frozen=True, slots=True)
 class LockState:
     """What `save_lock` writes: the lock file's new content."""
 
@@ -274,13 +264,13 @@ class _Written:
     front: str
     """The plain text of the card's front, which the lock entry records."""
 
-    def entry_head(self, kind: str) -> EntryHead:
-        """How the card's lock entry starts."""
-        text = (
+    def entry_head(self, kind: str) -> str:
+        """The JSON text that starts the card's lock entry: all but the members that come from
+        earlier builds (`note`, `time`)."""
+        return (
             f'{{"card":{self.data},"front":{_json_string(self.front)},'
             f'"hash":{_json_string(self.digest)},"kind":{_json_string(kind)}'
         )
-        return EntryHead(text, {"front": self.front, "hash": self.digest, "kind": kind})
 
 
 class _CardWriter:
@@ -921,9 +911,9 @@ def dump_lock(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _card_entry(head: EntryHead, key: str, note: str, time: int) -> _Json:
+def _card_entry(head: str, key: str, note: str, time: int) -> _Json:
     # The entry's members in key order: card, front, hash, kind, note, time.
-    parts = [head.text]
+    parts = [head]
     if note != key:
         parts.append(f',"note":{_json_string(note)}')
     parts.append(f',"time":{time}}}')
