@@ -54,6 +54,7 @@ sys.path.insert(0, str(HERE))
 
 import make_corpus  # noqa: E402
 import peers  # noqa: E402
+from launch import busy_seconds  # noqa: E402
 
 CORPUS = HERE / "corpus"
 RESULTS = HERE / "results"
@@ -136,19 +137,9 @@ QUIET_CORES = 0.25
 
 def machine_busy(window: float = 1.0) -> float:
     """How many cores the machine keeps busy, on average over `window` seconds."""
-
-    def busy() -> float:
-        try:
-            with open("/proc/stat") as fh:
-                fields = [int(part) for part in fh.readline().split()[1:]]
-        except (OSError, ValueError):
-            return 0.0
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-        return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-    before = busy()
+    before = busy_seconds()
     time.sleep(window)
-    return (busy() - before) / window
+    return (busy_seconds() - before) / window
 
 
 def settle(limit: float) -> None:
