@@ -20,14 +20,19 @@ from hypothesis import strategies as st
 
 from notes2decks.errors import Diagnostic
 from notes2decks.lockfile import (
+    _card_data,
     _card_entry,
     _card_hash_v1,
     _CardWriter,
+    _decoded,
+    _Json,
+    _read_laid_out,
     card_hash,
     dump_lock,
     load_lock,
     lock_path_for,
     reconcile,
+    save_lock,
 )
 from notes2decks.model import (
     Align,
@@ -39,6 +44,7 @@ from notes2decks.model import (
     CodeBlock,
     Deck,
     Emphasis,
+    GlossaryEntry,
     Heading,
     Image,
     LineBreak,
@@ -288,3 +294,97 @@ def test_a_lock_is_laid_out_as_dump_lock_lays_out_what_json_reads(base: Path) ->
 
 def _no_warning(warning: Diagnostic) -> None:
     raise AssertionError(warning.message)
+
+
+# --------------------------------------------------------------------------- the lazy reader
+
+
+def decoded(data: Any) -> Any:
+    """The lock data with its cards' data decoded, as json.loads reads it."""
+    if isinstance(data, dict) and isinstance(data.get("cards"), dict):
+        cards = {k: _decoded(v) if isinstance(v, dict) else v for k, v in data["cards"].items()}
+        return {**data, "cards": cards}
+    return data
+
+
+def undecodable(data: dict[str, Any]) -> list[str]:
+    """The keys of the card entries whose card data cannot be decoded."""
+    return [
+        key
+        for key, entry in data.get("cards", {}).items()
+        if isinstance(entry, dict)
+        and isinstance(entry.get("card"), _Json)
+        and _card_data(entry) is None
+    ]
+
+
+def lock_texts(drawn: list[Card], kept: list[bool], terms: list[str], base: Path) -> list[str]:
+    """The lock of a deck's first build, and of a second build without some of its cards (so
+    with removed cards and tombstones)."""
+    deck = placed_deck(drawn, base)
+    glossary = tuple(GlossaryEntry(term, "a definition", SourceRef("topic.md")) for term in terms)
+    deck = Deck(deck.title, deck.deck_path, deck.source, deck.cards, glossary)
+    lock = base / ".lazy.md.notes2decks.lock"
+    lock.unlink(missing_ok=True)
+    _, first = reconcile(deck, lock)
+    save_lock(lock, first)
+    keep = kept[: len(deck.cards)] + [True] * (len(deck.cards) - len(kept))
+    fewer = [card for card, kept_card in zip(deck.cards, keep, strict=True) if kept_card]
+    _, second = reconcile(Deck(deck.title, deck.deck_path, deck.source, tuple(fewer)), lock)
+    lock.unlink()
+    return [first.text, second.text]
+
+
+lock_decks = st.lists(cards, min_size=1, max_size=4)
+
+
+@PROFILE
+@given(
+    drawn=lock_decks, kept=st.lists(st.booleans(), max_size=4), terms=st.lists(strings, max_size=3)
+)
+def test_the_lazy_reader_reads_what_json_reads(
+    drawn: list[Card], kept: list[bool], terms: list[str], base: Path
+) -> None:
+    for text in lock_texts(drawn, kept, terms, base):
+        read = _read_laid_out(text)
+        assert read is not None
+        # No card's data is decoded until it is asked for.
+        entries = [e for e in read["cards"].values() if "card" in e]
+        assert all(isinstance(entry["card"], _Json) for entry in entries)
+        assert decoded(read) == json.loads(text)
+
+
+@PROFILE
+@given(
+    drawn=lock_decks,
+    kept=st.lists(st.booleans(), max_size=4),
+    edits=st.lists(
+        st.tuples(st.floats(0, 1), st.integers(0, 2), st.sampled_from(list('{}[]",: \n\\0a-e'))),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_a_damaged_lock_is_read_as_json_reads_it_or_left_to_json(
+    drawn: list[Card], kept: list[bool], edits: list[tuple[float, int, str]], base: Path
+) -> None:
+    text = lock_texts(drawn, kept, [], base)[-1]
+    for where, how, char in edits:
+        at = int(where * len(text))
+        text = (
+            text[:at] + char + text[at:]
+            if how == 0
+            else text[:at] + text[at + 1 :]
+            if how == 1
+            else text[:at] + char + text[at + 1 :]
+        )
+    read = _read_laid_out(text)
+    if read is None:
+        return  # json.loads reads it, and says where it is damaged
+    try:
+        expected = json.loads(text)
+    except json.JSONDecodeError:
+        # Damage inside a card's data, found only when the card is needed.
+        assert undecodable(read)
+        return
+    assert not undecodable(read)
+    assert decoded(read) == expected

@@ -272,6 +272,27 @@ def test_removed_cards_are_reported_rebuilt_and_shipped_until_the_next_change(
     assert gone.identity not in json.loads(builds.lock.read_text())["removed"]
 
 
+def test_damage_inside_a_cards_data_costs_only_that_card(tmp_path: Path) -> None:
+    # Card data is decoded only when its card has vanished: damage there is found then.
+    builds = Builds(tmp_path)
+    first = builds.run(deck(*base_cards()))
+    text = builds.lock.read_text()
+    builds.lock.write_text(text.replace('"text":"January 1924"', '"text":"January 1924'))
+    unchanged = builds.run(deck(*base_cards()))
+    assert builds.warnings == []
+    assert [c.modified for c in unchanged.cards] == [c.modified for c in first.cards]
+    # The damaged entry is written again from the card.
+    assert builds.lock.read_text() == text
+
+    builds.lock.write_text(text.replace('"text":"January 1924"', '"text":"January 1924'))
+    second = builds.run(deck(*base_cards()[:2], modified=T0 + 30))
+    # Its removal is reported and tracked, but it cannot be shipped as it was.
+    assert "'When did Lenin die?' is no longer in the notes" in builds.messages()
+    assert second.removed == ()
+    tombstone = json.loads(builds.lock.read_text())["removed"][first.cards[2].identity]
+    assert "card" not in tombstone and tombstone["front"] == "When did Lenin die?"
+
+
 def test_glossary_notes_are_timed_and_removed_like_cards(tmp_path: Path) -> None:
     builds = Builds(tmp_path)
     terms = (term("Politburo", "Ruling committee"), term("NEP", "New Economic Policy"))

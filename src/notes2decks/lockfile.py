@@ -34,6 +34,8 @@ checked against a version 1 hash is compared as version 1 saw it, and its formul
 finds a version newer than its own refuses to build rather than misread the hashes.
 SOURCE_DATE_EPOCH, when set, stands in for the notes file's time. The file is written with
 sorted keys, only after every output of the build succeeded, and only when its content changed.
+A build reads a card's data (most of the file) only when the card has vanished: see
+`_read_laid_out`.
 """
 
 from __future__ import annotations
@@ -131,7 +133,11 @@ def load_lock(
     file: str,
     warn: Callable[[Diagnostic], None],
 ) -> dict[str, Any]:
-    """The lock file's data; an empty lock when there is none or it cannot be read."""
+    """The lock file's data; an empty lock when there is none or it cannot be read.
+
+    The data of the cards in its `cards` section may be left undecoded: read it with
+    `_card_data`.
+    """
     lock_path = Path(lock_path)
     try:
         text = lock_path.read_text(encoding="utf-8")
@@ -141,11 +147,13 @@ def load_lock(
         reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8"
         warn(_lock_warning(file, lock_path, f"cannot be read ({reason})"))
         return _empty_lock()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        warn(_lock_warning(file, lock_path, f"is damaged (line {exc.lineno})"))
-        return _empty_lock()
+    data = _read_laid_out(text)
+    if data is None:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            warn(_lock_warning(file, lock_path, f"is damaged (line {exc.lineno})"))
+            return _empty_lock()
     if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
         warn(_lock_warning(file, lock_path, "is not a notes2decks lock file"))
         return _empty_lock()
@@ -172,6 +180,94 @@ def load_lock(
         warn(_lock_warning(file, lock_path, "is damaged"))
         return _empty_lock()
     return lock
+
+
+_DECODER = json.JSONDecoder()
+# How a card's entry starts as `_card_entry` writes it, and where its members after the card's
+# data start: the front is a string, while the card data's own `front` is a list.
+_ENTRY_START = '{"card":'
+_AFTER_CARD = ',"front":"'
+
+
+def _read_laid_out(text: str) -> dict[str, Any] | None:
+    """The lock's data as `dump_lock` lays it out, with each card's data in the `cards` section
+    left as its JSON text (a `_Json`); None when the text is laid out otherwise (json.loads
+    reads it then, and says where it is damaged).
+
+    A rebuild reads only the small members of an entry (hash, time, note) unless its card has
+    vanished, and decoding every card's data was most of the time it spent on the lock. All
+    else is decoded where it stands, so that it is what json.loads would read.
+    """
+    if not (text.startswith("{\n") and text.endswith("\n}\n")):
+        return None
+    data: dict[str, Any] = {}
+    section: dict[str, Any] | None = None
+    cards = False
+    more = True  # whether the member before ended with a comma
+    try:
+        for line in text[2:-3].split("\n"):
+            if section is not None and line in (" }", " },"):
+                if more:
+                    return None  # a comma before the section's end, or an empty section
+                section, more = None, line == " },"
+                continue
+            indent = '  "' if section is not None else ' "'
+            if not more or not line.startswith(indent):
+                return None
+            # At the key's opening quote, so raw_decode reads a string.
+            key, end = _DECODER.raw_decode(line, len(indent) - 1)
+            if not line.startswith(": ", end):
+                return None
+            more = line.endswith(",")
+            value = line[end + 2 : -1] if more else line[end + 2 :]
+            if section is None and value == "{" and more is False:
+                # A section's opening line: its members follow, one a line.
+                section, cards, more = {}, key == "cards", True
+                data[key] = section
+            elif section is None:
+                data[key] = json.loads(value)
+            else:
+                section[key] = _card_entry_read(value) if cards else json.loads(value)
+    except ValueError:  # json.JSONDecodeError is a ValueError
+        return None
+    return data if section is None and not more else None
+
+
+def _card_entry_read(value: str) -> Any:
+    """A card's entry, its card data left as its text when it is laid out as `_card_entry`
+    writes it."""
+    at = value.rfind(_AFTER_CARD)
+    if not value.startswith(_ENTRY_START) or at < 0:
+        return json.loads(value)
+    members = json.loads("{" + value[at + 1 :])
+    card = value[len(_ENTRY_START) : at]
+    if not isinstance(members, dict) or not (card.startswith("{") and card.endswith("}")):
+        raise ValueError("not a card entry")
+    return {"card": _Json(card), **members}
+
+
+def _card_data(entry: dict[str, Any]) -> Any:
+    """The card data of a lock entry, decoded; None when it cannot be.
+
+    Damage inside a card's data is found only here, when the card is needed (it vanished): it
+    costs that card its entry's content, not the whole lock.
+    """
+    data = entry.get("card")
+    if isinstance(data, _Json):
+        try:
+            return json.loads(data.text)
+        except json.JSONDecodeError:
+            return None
+    return data
+
+
+def _decoded(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry with its card data decoded (without it, when it cannot be)."""
+    if not isinstance(entry.get("card"), _Json):
+        return entry
+    rest = {k: v for k, v in entry.items() if k != "card"}
+    data = _card_data(entry)
+    return rest if data is None else {**rest, "card": data}
 
 
 def _lock_warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
@@ -648,7 +744,8 @@ def reconcile(
     old_removed: dict[str, dict[str, Any]] = lock["removed"]
 
     current = {card.identity for card in deck.cards}
-    vanished = {key: entry for key, entry in old_cards.items() if key not in current}
+    # Only vanished cards are needed whole: to ship them as removed, or for a takeover.
+    vanished = {key: _decoded(entry) for key, entry in old_cards.items() if key not in current}
     takeovers = _takeovers(deck, old_cards, old_removed, vanished, base)
     formulas_hashed = lock["version"] >= _FORMULAS_HASHED
 
@@ -829,7 +926,7 @@ def _unchanged_since_v1(
     keeps. Comparing the hashes alone would give every card with a formula a new time (and so
     overwrite edits made to it in Anki); comparing the data alone would miss changed images.
     """
-    stored = previous.get("card")
+    stored = _card_data(previous)
     return (
         isinstance(stored, dict)
         and previous.get("hash") == _card_hash_v1(card, deck, base)
@@ -921,7 +1018,7 @@ def _card_entry(head: str, key: str, note: str, time: int) -> _Json:
 
 
 def _rebuild(entry: dict[str, Any], base: Path) -> Card | None:
-    data = entry.get("card")
+    data = _card_data(entry)
     if not isinstance(data, dict):
         return None
     try:
