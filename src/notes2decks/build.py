@@ -223,7 +223,11 @@ def _extract_glossary(deck: Deck) -> tuple[GlossaryEntry, ...]:
 def build_file(
     file: NotesFile, out: Path, options: BuildOptions, staging: Path | None = None
 ) -> FileResult:
-    """Build one notes file's outputs. Never raises for bad notes: the result says what failed."""
+    """Build one notes file's outputs. Never raises for bad notes: the result says what failed.
+
+    The outputs are staged in a folder of their own, inside `staging` (the build's staging
+    folder) when given, and moved into place together once all are written.
+    """
     result = FileResult(file)
     try:
         deck = read_notes(file.path, root=file.root, file=file.display, warn=result.warnings.append)
@@ -296,8 +300,16 @@ def _move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:
 
 @contextlib.contextmanager
 def _staging_folder(out: Path, given: Path | None) -> Iterator[Path]:
+    """A folder of its own for one notes file's outputs: inside the build's staging folder
+    when given (see `build`), else a staging folder in `out`, owned while it lives."""
     if given is not None:
-        yield given
+        # The build's folder is owned already: a file's own folder costs one mkdir, not a
+        # folder, an owner file and its lock per file.
+        folder = Path(tempfile.mkdtemp(dir=given))
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
         return
     out.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
@@ -385,7 +397,7 @@ def remove_abandoned_staging(out: Path) -> list[Path]:
     return removed
 
 
-def _build_one(args: tuple[NotesFile, Path, BuildOptions]) -> FileResult:
+def _build_one(args: tuple[NotesFile, Path, BuildOptions, Path | None]) -> FileResult:
     return build_file(*args)
 
 
@@ -431,17 +443,28 @@ def build(
 
     jobs = options.jobs or (os.cpu_count() or 1)
     jobs = max(1, min(jobs, len(todo)))
-    if jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(_build_one, [(f, out, options) for f in todo]):
+    with contextlib.ExitStack() as stack:
+        # One staging folder for the build, made only when something is built, so that a
+        # rebuild with nothing to do writes nothing.
+        try:
+            staging = stack.enter_context(_staging_folder(out, None)) if todo else None
+        except OSError as exc:
+            raise NotesError(
+                f"cannot write in the output folder ({exc.strerror or exc}); "
+                "choose another with -o",
+                str(out),
+            ) from None
+        if jobs > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            for result in pool.map(_build_one, [(f, out, options, staging) for f in todo]):
                 _record(report, cache, result, options)
                 if progress:
                     progress(result, len(report.results), len(files))
-    else:
-        for file in todo:
-            _record(report, cache, build_file(file, out, options), options)
-            if progress:
-                progress(report.results[-1], len(report.results), len(files))
+        else:
+            for file in todo:
+                _record(report, cache, build_file(file, out, options, staging), options)
+                if progress:
+                    progress(report.results[-1], len(report.results), len(files))
 
     report.results.sort(key=lambda r: (r.file.stem.as_posix(), r.file.display))
     _warn_shared_decks(report)
