@@ -1,20 +1,17 @@
 """YAML front matter of Markdown notes: the block between a first line `---` and the next `---`.
 
-The YAML is loaded with PyYAML's safe loader (never building Python objects or running code)
-and, on top of that, with aliases refused, so that a few lines cannot expand into gigabytes.
-Known keys are checked for their type; wrong types are either read the obvious way with a
-warning or refused with an error at the offending line.
+Most front matter is a few `key: value` lines: known keys, each once, with plain or quoted text
+and a list of tags. Such lines are read here, without PyYAML: loading it took longer than
+reading a 100-card file's Markdown, and importing it as long again in every worker. Whatever else
+the front matter holds goes to `markdown_yaml`, which loads it with PyYAML's safe loader and
+checks every key. Both give the same result for what is read here (tests/test_front_matter.py
+compares them); only YAML's route warns.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import ReadContext
 
@@ -23,8 +20,8 @@ KNOWN_KEYS = ("title", "deck", "subject", "tags", "author", "glossary")
 _OPENING = re.compile(r"---[ \t]*(?:\n|\Z)")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
-_AUTO = frozenset({"auto", "yes", "true", "on"})
-_NOT_AUTO = frozenset({"explicit", "no", "false", "off", "none", ""})
+GLOSSARY_AUTO = frozenset({"auto", "yes", "true", "on"})
+GLOSSARY_NOT_AUTO = frozenset({"explicit", "no", "false", "off", "none", ""})
 
 
 @dataclass(slots=True)
@@ -65,187 +62,93 @@ _UNCLOSED = (
 )
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader, refusing aliases: front matter never needs them, and nested aliases
-    are the "billion laughs" that would expand into an enormous value."""
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                "aliases (*name) are not allowed in front matter; write the value out",
-                event.start_mark,
-            )
-        node: Node | None = super().compose_node(parent, index)
-        return node
-
-
 def read_front_matter(source: str, context: ReadContext) -> FrontMatter:
-    """Load and check front matter YAML that starts on line 2 of the file."""
-    loader = _Loader(source)
-    try:
-        try:
-            root = loader.get_single_node()
-            if root is None:
-                return FrontMatter()
-            if not isinstance(root, MappingNode):
-                raise context.error(
-                    _line(root),
-                    "the front matter must be 'key: value' lines, such as 'title: My topic'",
-                )
-            return _read_mapping(loader, root, context)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 2 if mark is not None else 1
-            problem = exc.problem or exc.context or "it is not valid YAML"
-            if "mapping values are not allowed" in problem:
-                problem = (
-                    "a value that holds ': ' must be in quotes, such as "
-                    'title: "Stalin: the rise to power"'
-                )
-            elif "constructor for the tag" in problem:
-                problem = (
-                    "it uses a YAML tag that notes may not use (such as !!python/object); "
-                    "write plain text, numbers and lists"
-                )
-            raise context.error(line, f"front matter: {problem}") from None
-        except yaml.YAMLError as exc:
-            raise context.error(1, f"front matter is not valid YAML: {exc}") from None
-        except RecursionError:
-            raise context.error(1, "front matter is nested too deeply") from None
-    finally:
-        loader.dispose()
+    """Read and check front matter YAML that starts on line 2 of the file."""
+    simple = read_simple_front_matter(source)
+    if simple is not None:
+        return simple
+    from .markdown_yaml import read_yaml_front_matter
+
+    return read_yaml_front_matter(source, context)
 
 
-def _line(node: Node) -> int:
-    return int(node.start_mark.line) + 2
+# What is read without YAML, and means in YAML what it means here: a known key, once, at the
+# start of its line, then ": " and one of
+# - plain text that starts with a letter and holds no character YAML reacts to (a hash,
+#   brackets, quotes ..., a colon only within a word, as in History::Russia), and is not one
+#   of the words YAML reads as true, false or null;
+# - text in double quotes without backslashes, or in single quotes, without control characters;
+# - for tags, a [list, of, such, words] (without commas, which separate them).
+_SIMPLE_LINE = re.compile(r"(title|deck|subject|author|tags|glossary): +(.+)")
+_PLAIN = re.compile(r"[^\W\d_](?:[\w .,'()/+&?!-]|:(?=[^ ]))*")
+_FLOW_PLAIN = re.compile(r"[^\W\d_][\w .'()/+-]*")
+_QUOTED = re.compile(r'"([^"\\]*)"|\'([^\']*)\'')
+_YAML_WORDS = frozenset(
+    word
+    for base in ("yes", "no", "true", "false", "on", "off", "null")
+    for word in (base, base.capitalize(), base.upper())
+)
 
 
-def _read_mapping(loader: _Loader, root: MappingNode, context: ReadContext) -> FrontMatter:
+def read_simple_front_matter(source: str) -> FrontMatter | None:
+    """The front matter, when it is only the lines described above; else None (YAML reads it)."""
     result = FrontMatter()
-    seen: dict[str, int] = {}
-    for key_node, value_node in root.value:
-        if not isinstance(key_node, ScalarNode):
-            raise context.error(_line(key_node), "a front matter key must be a plain name")
-        _construct(loader, key_node, context)
-        name = str(key_node.value).strip()
-        key = name.casefold()
-        line = _line(key_node)
-        value = _construct(loader, value_node, context)
-        if key in seen:
-            context.warning(
-                line,
-                f"front matter: {name!r} is given twice (lines {seen[key]} and {line}); "
-                "the last one is used",
-            )
-        seen[key] = line
-        if key in ("title", "deck", "subject"):
-            setattr(result, key, _text(name, value_node, value, context, lists=False))
-        elif key == "author":
-            result.author = _text(name, value_node, value, context, lists=True)
-        elif key == "tags":
-            result.tags = _tags(value_node, value, context)
+    seen: set[str] = set()
+    for line in source.split("\n"):
+        line = line.rstrip(" ")
+        if not line:
+            continue
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None or match[1] in seen:
+            return None
+        key, value = match[1], match[2]
+        seen.add(key)
+        if key == "tags" and value.startswith("["):
+            items = _simple_items(value)
+            if items is None:
+                return None
+            result.tags = clean_tags(items)
+            continue
+        text = _simple_text(value)
+        if text is None:
+            return None
+        if key == "tags":
+            result.tags = clean_tags(text.split(",") if "," in text else text.split())
         elif key == "glossary":
-            result.auto_glossary = _glossary(value_node, value, context)
+            folded = text.strip().casefold()
+            if folded not in GLOSSARY_AUTO and folded not in GLOSSARY_NOT_AUTO:
+                return None  # YAML's route says what is wrong with it
+            result.auto_glossary = folded in GLOSSARY_AUTO
         else:
-            hint = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
-            context.warning(
-                line,
-                f"front matter: unknown key {name!r}"
-                + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                + f"; the known keys are {', '.join(KNOWN_KEYS)}. It is kept as extra data",
-            )
-            result.extra[name] = _as_string(value_node, value)
+            setattr(result, key, collapse(text))
     return result
 
 
-def _construct(loader: _Loader, node: Node, context: ReadContext) -> Any:
-    """Build the value of a node with the safe constructors, as yaml.safe_load would."""
-    try:
-        return loader.construct_object(node, deep=True)
-    except (ValueError, TypeError, OverflowError) as exc:
-        # A well-formed but impossible value, such as the date 2024-02-30.
-        raise context.error(_line(node), f"front matter: cannot read this value: {exc}") from None
+def _simple_text(value: str) -> str | None:
+    if value[0] in "\"'":
+        quoted = _QUOTED.fullmatch(value)
+        if quoted is None:
+            return None
+        text = quoted[1] if quoted[1] is not None else quoted[2]
+        return text if text.isprintable() else None
+    return value if _PLAIN.fullmatch(value) and value not in _YAML_WORDS else None
 
 
-def _collapse(text: str) -> str:
+def _simple_items(value: str) -> list[str] | None:
+    if not value.endswith("]"):
+        return None
+    inner = value[1:-1].strip(" ")
+    if not inner:
+        return []
+    items = [item.strip(" ") for item in inner.split(",")]
+    if all(_FLOW_PLAIN.fullmatch(item) and item not in _YAML_WORDS for item in items):
+        return items
+    return None
+
+
+def collapse(text: str) -> str:
+    """The text on one line, its runs of whitespace made single spaces."""
     return " ".join(text.split())
-
-
-def _text(name: str, node: Node, value: Any, context: ReadContext, *, lists: bool) -> str:
-    """A one-line text value; scalars are read as written (`title: 1984` is "1984")."""
-    if value is None:
-        context.warning(_line(node), f"front matter: {name!r} is empty and was ignored")
-        return ""
-    if isinstance(node, ScalarNode):
-        return _collapse(str(node.value))
-    if (
-        lists
-        and isinstance(node, SequenceNode)
-        and all(isinstance(item, ScalarNode) for item in node.value)
-    ):
-        return ", ".join(_collapse(str(item.value)) for item in node.value if item.value)
-    kind = "a list" if isinstance(node, SequenceNode) else "a set of keys"
-    raise context.error(
-        _line(node),
-        f"front matter: {name!r} must be one line of text, not {kind}: write '{name}: ...'",
-    )
-
-
-def _tags(node: Node, value: Any, context: ReadContext) -> tuple[str, ...]:
-    """Tags: a YAML list, or one text with the tags separated by commas (or else spaces)."""
-    if value is None:
-        return ()
-    if isinstance(node, ScalarNode):
-        written = str(node.value)
-        if not isinstance(value, str):
-            context.warning(
-                _line(node),
-                f"front matter: tags should be a list such as 'tags: [russia, stalin]'; "
-                f"{written!r} was read as one tag",
-            )
-            return clean_tags([written])
-        parts = written.split(",") if "," in written else written.split()
-        return clean_tags(parts)
-    if isinstance(node, SequenceNode):
-        words: list[str] = []
-        for item in node.value:
-            if not isinstance(item, ScalarNode):
-                raise context.error(
-                    _line(item), "front matter: each tag must be a word or phrase, not a list"
-                )
-            words.append(str(item.value))
-        return clean_tags(words)
-    raise context.error(
-        _line(node), "front matter: tags must be a list such as 'tags: [russia, stalin]'"
-    )
-
-
-def _glossary(node: Node, value: Any, context: ReadContext) -> bool:
-    if value is True or (isinstance(value, str) and value.strip().casefold() in _AUTO):
-        return True
-    if value is None or value is False:
-        return False
-    if isinstance(value, str) and value.strip().casefold() in _NOT_AUTO:
-        return False
-    context.warning(
-        _line(node),
-        "front matter: 'glossary' takes 'auto' (extract key terms from the text); "
-        f"{_as_string(node, value)!r} was ignored",
-    )
-    return False
-
-
-def _as_string(node: Node, value: Any) -> str:
-    """Any value as text: scalars as written, lists and mappings in YAML's one-line form."""
-    if isinstance(node, ScalarNode):
-        return "" if value is None else str(node.value)
-    dumped: str = yaml.safe_dump(
-        value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=2**31
-    )
-    return dumped.strip()
 
 
 def clean_tag(raw: str) -> str:
