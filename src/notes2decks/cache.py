@@ -106,7 +106,7 @@ class BuildCache:
     def load(cls, out: Path) -> BuildCache:
         """The cache in `out`, or an empty one when it is missing or unreadable."""
         try:
-            data = json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))
+            data = json.loads((out / CACHE_NAME).read_bytes())
         except (OSError, ValueError):
             return cls({})
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
