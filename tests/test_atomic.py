@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from notes2decks.atomic import atomic_path, write_bytes
+from notes2decks.atomic import atomic_path, private_folder, write_bytes
 from notes2decks.build import STAGING_PREFIX, remove_abandoned_staging
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="kills process groups (POSIX)")
@@ -303,3 +303,26 @@ def test_a_build_flushes_only_its_lock_files(
         "..cells.md",
         "..waves.md",
     ]
+
+
+def test_writes_into_a_private_folder_go_straight_to_their_names(tmp_path: Path) -> None:
+    private, shared = tmp_path / "staging", tmp_path / "out"
+    private.mkdir()
+    shared.mkdir()
+    with private_folder(private):
+        with atomic_path(private / "deck.apkg") as path:
+            assert path == private / "deck.apkg"
+            path.write_bytes(b"deck")
+        with pytest.raises(RuntimeError), atomic_path(private / "cards.pdf") as path:
+            path.write_bytes(b"half a PDF")
+            raise RuntimeError("the exporter failed")
+        # Elsewhere, even within the block, writes still go through a temporary file.
+        with atomic_path(shared / "glossary.csv") as path:
+            assert path.parent == shared and path.name != "glossary.csv"
+            path.write_bytes(b"term,definition\n")
+    assert sorted(p.name for p in private.iterdir()) == ["deck.apkg"]
+    assert (shared / "glossary.csv").read_bytes() == b"term,definition\n"
+    with atomic_path(private / "deck.apkg") as path:
+        assert path != private / "deck.apkg"
+        path.write_bytes(b"new deck")
+    assert (private / "deck.apkg").read_bytes() == b"new deck"

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from . import __version__
+from .atomic import private_folder
 from .cache import BuildCache
 from .errors import Diagnostic, NoCardsError, NotesError
 from .model import Deck, GlossaryEntry, Image, SourceRef, walk_inlines
@@ -244,7 +245,8 @@ def build_file(
                 # Staged under its own name, so that exporters' messages name the real file.
                 temp = folder / dest.name
                 try:
-                    load(EXPORTERS[fmt].target)(deck, temp, options, result.warnings.append)
+                    with private_folder(folder):
+                        load(EXPORTERS[fmt].target)(deck, temp, options, result.warnings.append)
                 except OSError as exc:
                     raise NotesError(f"cannot write {dest}: {exc.strerror or exc}") from None
                 except NotesError as exc:
