@@ -6,9 +6,11 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import notes2decks.build as build_module
 from conftest import FIXTURES
 from notes2decks.build import build, find_notes
 from notes2decks.errors import NotesError
@@ -206,3 +208,27 @@ def test_an_output_that_lost_its_content_is_built_again(tmp_path: Path) -> None:
     rebuilt = [r for r in results if not r.cached]
     assert [r.file.stem.name + "-glossary.csv" for r in rebuilt] == [emptied.name]
     assert emptied.stat().st_size == size
+
+
+def test_notes_saved_during_a_build_are_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As a --watch build would see it: the notes are saved again while they are being built.
+    notes = make_notes(tmp_path)
+    cards = notes / "cards.txt"
+    out = tmp_path / "out"
+    read = build_module.read_notes
+
+    def saved_while_read(path: Path, **kwargs: Any) -> Any:
+        deck = read(path, **kwargs)
+        if Path(path) == cards:
+            cards.write_text("q1 | a1\nq2 | saved during the build\n", encoding="utf-8")
+        return deck
+
+    monkeypatch.setattr(build_module, "read_notes", saved_while_read)
+    first = build([notes], out, CSV_ONLY)
+    assert first.ok
+    monkeypatch.setattr(build_module, "read_notes", read)
+    again = build([notes], out, CSV_ONLY)
+    assert [r.cached for r in again.results] == [False, True]
+    assert [r.cached for r in build([notes], out, CSV_ONLY).results] == [True, True]

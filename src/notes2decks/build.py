@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from . import __version__
 from .atomic import private_folder
-from .cache import BuildCache
+from .cache import BuildCache, file_fingerprint
 from .errors import Diagnostic, NoCardsError, NotesError
 from .model import Deck, GlossaryEntry, Image, SourceRef, walk_inlines
 from .options import BuildOptions
@@ -74,6 +74,9 @@ class FileResult:
     """True when nothing had changed and the outputs were kept."""
     inputs: list[Path] = field(default_factory=list)
     """Files besides the notes that the outputs depend on (images)."""
+    fingerprints: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Size, time and hash of the notes file and of each input, by path, taken before they
+    were read: the build cache records them (see `cache.file_fingerprint`)."""
 
 
 @dataclass(slots=True)
@@ -231,13 +234,18 @@ def build_file(
     """
     result = FileResult(file)
     try:
+        # Taken before the notes are read: were they saved again during the build, the cache
+        # would hold what they were before, and the next build would build them again.
+        _fingerprint(result, file.path)
         deck = read_notes(file.path, root=file.root, file=file.display, warn=result.warnings.append)
+        result.inputs = sorted({n.path for n in walk_inlines(deck) if isinstance(n, Image)})
+        for path in result.inputs:
+            _fingerprint(result, path)
         lock_dir = out / LOCKS / file.stem.parent
         deck, save_lock = prepare_deck(deck, file.path, options, result.warnings.append, lock_dir)
         result.cards = len(deck.cards)
         result.glossary = deck.glossary
         result.deck_path = deck.deck_path
-        result.inputs = sorted({n.path for n in walk_inlines(deck) if isinstance(n, Image)})
         destinations = output_paths(file, out, options.formats)
         with _staging_folder(out, staging) as folder:
             staged: list[tuple[Path, Path]] = []
@@ -275,6 +283,12 @@ def build_file(
             "error",
         )
     return result
+
+
+def _fingerprint(result: FileResult, path: Path) -> None:
+    # What cannot be read is reported by the reader; the cache then fingerprints it itself.
+    with contextlib.suppress(OSError):
+        result.fingerprints[str(path)] = file_fingerprint(path)
 
 
 def _move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:

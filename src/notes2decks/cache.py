@@ -169,8 +169,8 @@ class BuildCache:
         self.entries[_entry_key(result.file)] = {
             "source": result.file.display,
             "options": options_key(options, version),
-            "notes": file_fingerprint(result.file.path),
-            "inputs": {str(path): file_fingerprint(path) for path in result.inputs},
+            "notes": _fingerprint_of(result, result.file.path),
+            "inputs": {str(path): _fingerprint_of(result, path) for path in result.inputs},
             "outputs": _output_sizes(result.outputs),
             "cards": result.cards,
             "deck_path": result.deck_path,
@@ -188,6 +188,12 @@ class BuildCache:
         """Drop what is remembered of a file that failed."""
         if self.entries.pop(_entry_key(file), None) is not None:
             self.changed = True
+
+
+def _fingerprint_of(result: FileResult, path: Path) -> dict[str, Any]:
+    """The fingerprint the build took of `path` before reading it, else one taken now."""
+    taken = result.fingerprints.get(str(path))
+    return taken if taken is not None else file_fingerprint(path)
 
 
 def _entry_to_data(entry: GlossaryEntry) -> dict[str, Any]:
