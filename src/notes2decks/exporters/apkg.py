@@ -32,12 +32,11 @@ import sqlite3
 import struct
 import sys
 import tempfile
-import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..atomic import atomic_path
 from ..errors import Diagnostic, NotesError
@@ -60,6 +59,9 @@ from ..model import (
 from ..options import BuildOptions
 from ..usercache import read_cached, write_cached
 from .html import Renderer
+
+if TYPE_CHECKING:
+    import zipfile
 
 AUTO_TAG = "notes2decks::auto"
 """The tag of cloze notes made automatically from dated or quoted facts."""
@@ -807,6 +809,8 @@ def _deflate(data: bytes) -> bytes:
 
 
 def _zip_entry(name: str) -> zipfile.ZipInfo:
+    import zipfile  # only for the archives that `zip_bytes` leaves to zipfile
+
     info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.create_system = 3
@@ -899,6 +903,8 @@ def zip_bytes(entries: list[tuple[str, bytes]], deflate: Callable[[bytes], bytes
 
 def zip_with_zipfile(entries: list[tuple[str, bytes]], dest: Path) -> None:
     """The archive of `zip_bytes`, written by zipfile with zlib (and ZIP64 where needed)."""
+    import zipfile
+
     with zipfile.ZipFile(dest, "w") as archive:
         for name, data in entries:
             archive.writestr(_zip_entry(name), data, compresslevel=1)
