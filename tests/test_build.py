@@ -44,6 +44,15 @@ def test_symlink_loops_do_not_trap_the_walk(tmp_path: Path) -> None:
     assert len(find_notes([notes])) == 2
 
 
+def test_a_file_named_twice_is_found_once(tmp_path: Path) -> None:
+    # By a link beside it, by the folder and the file both given, and through a linked folder.
+    notes = make_notes(tmp_path)
+    (notes / "same-cards.txt").symlink_to("cards.txt")
+    (tmp_path / "linked").symlink_to(notes, target_is_directory=True)
+    found = find_notes([notes, notes / "cards.txt", tmp_path / "linked"])
+    assert [f.stem.as_posix() for f in found] == ["cards", "history/europe/cold-war"]
+
+
 def test_missing_path_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(NotesError, match="no such file or folder"):
         find_notes([tmp_path / "missing"])

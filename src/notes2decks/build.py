@@ -142,23 +142,34 @@ def find_notes(paths: Sequence[Path]) -> list[NotesFile]:
             continue
         for folder, dirs, files in os.walk(given, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            # Resolved once per folder: resolving each file walks every folder of its path.
+            real_folder = _resolved(Path(folder))
             for name in sorted(files):
                 path = Path(folder) / name
                 if name.startswith(".") or path.suffix.lower() not in suffixes:
                     continue
                 stem = path.relative_to(given).with_suffix("")
-                _add(found, path, given, stem)
+                real = None if os.path.islink(path) else real_folder / name
+                _add(found, path, given, stem, real)
     return sorted(found.values(), key=lambda f: (f.stem.as_posix(), f.display))
 
 
-def _add(found: dict[Path, NotesFile], path: Path, root: Path, stem: Path) -> None:
-    try:
-        resolved = path.resolve()
-    except (OSError, RuntimeError):
-        # A symbolic link loop (RuntimeError before Python 3.13): reading it reports the error.
-        resolved = path.absolute()
+def _add(
+    found: dict[Path, NotesFile], path: Path, root: Path, stem: Path, real: Path | None = None
+) -> None:
+    """Add a notes file unless it was found already (by its real path, which `real` is when
+    the caller knows it)."""
+    resolved = real if real is not None else _resolved(path)
     if resolved not in found:
         found[resolved] = NotesFile(path, root, str(path), stem)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        # A symbolic link loop (RuntimeError before Python 3.13): reading it reports the error.
+        return path.absolute()
 
 
 def output_paths(file: NotesFile, out: Path, formats: Sequence[str]) -> dict[str, Path]:
