@@ -29,7 +29,6 @@ The choices this suite pins down, as `readers.decode` and `build` implement them
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import html
 import io
@@ -38,6 +37,7 @@ import re
 import sqlite3
 import tempfile
 import threading
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -174,18 +174,28 @@ def replace_with(make: Callable[[Path], None]) -> Sabotage:
     return sabotage
 
 
+# The named pipes that a build opened to read (see `fifo`).
+OPENED_PIPES: list[Path] = []
+
+
 def fifo(target: Path) -> None:
     os.mkfifo(target)
 
-    def unblock() -> None:
-        # Should a build ever open the pipe to read it, a writer arriving ends its wait, so the
-        # test fails instead of hanging.
-        with contextlib.suppress(OSError), open(target, "wb"):
-            pass
+    def watch() -> None:
+        # Should a build ever open the pipe to read it, a writer arrives at once and ends its
+        # wait (opening for writing without waiting succeeds only once a reader waits), and the
+        # pipe is recorded, so that the test fails instead of hanging.
+        for _ in range(600):
+            try:
+                fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                time.sleep(0.05)
+                continue
+            OPENED_PIPES.append(target)
+            os.close(fd)
+            return
 
-    timer = threading.Timer(30, unblock)
-    timer.daemon = True
-    timer.start()
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def ten_megabytes(target: Path, out: Path) -> None:
@@ -863,6 +873,7 @@ def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     result = build(notes, out, case.formats)
 
     assert result.exit_code == case.status, result.output
+    assert target not in OPENED_PIPES, "the build opened a named pipe to read it"
     named = notes / (case.names or case.name)
     where = f"{named}:{case.line}" if case.line else str(named)
     severity = "error" if case.status else "warning"

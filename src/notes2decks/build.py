@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -24,11 +25,11 @@ from typing import IO, Any
 
 from . import __version__
 from .atomic import private_folder
-from .cache import BuildCache, file_fingerprint
+from .cache import BuildCache, fingerprint_of
 from .errors import Diagnostic, NoCardsError, NotesError
 from .model import Deck, GlossaryEntry, Image, SourceRef, walk_inlines
 from .options import BuildOptions
-from .readers import read_notes
+from .readers import MAX_FILE_BYTES, read_notes
 from .registry import EXPORTERS, load, notes_suffixes
 
 COMBINED_GLOSSARY = "glossary.csv"
@@ -297,9 +298,18 @@ def build_file(
 
 
 def _fingerprint(result: FileResult, path: Path) -> None:
-    # What cannot be read is reported by the reader; the cache then fingerprints it itself.
-    with contextlib.suppress(OSError):
-        result.fingerprints[str(path)] = file_fingerprint(path)
+    """Fingerprint `path` for the cache, if it is a file the reader would read: an ordinary
+    file within the size limit, opened without waiting (a named pipe would wait for a writer).
+    The reader reports the others; the cache fingerprints what is left itself."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        with os.fdopen(os.open(path, flags), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES:
+                data = handle.read(MAX_FILE_BYTES + 1)
+                result.fingerprints[str(path)] = fingerprint_of(info, data)
+    except OSError:
+        pass
 
 
 def _move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:

@@ -32,8 +32,12 @@ _FORMAT = 1
 
 def file_fingerprint(path: Path) -> dict[str, Any]:
     """Size, modification time and content hash of a file."""
-    info = path.stat()
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return fingerprint_of(path.stat(), path.read_bytes())
+
+
+def fingerprint_of(info: os.stat_result, data: bytes) -> dict[str, Any]:
+    """The fingerprint of a file whose status is `info` and content `data`."""
+    digest = hashlib.sha256(data).hexdigest()
     return {"size": info.st_size, "mtime_ns": info.st_mtime_ns, "sha256": digest}
 
 
