@@ -226,18 +226,51 @@ def test_notes_saved_during_a_build_are_built_again(
     notes = make_notes(tmp_path)
     cards = notes / "cards.txt"
     out = tmp_path / "out"
-    read = build_module.read_notes
+    read = build_module.read_notes_text
 
     def saved_while_read(path: Path, **kwargs: Any) -> Any:
-        deck = read(path, **kwargs)
+        read_back = read(path, **kwargs)
         if Path(path) == cards:
             cards.write_text("q1 | a1\nq2 | saved during the build\n", encoding="utf-8")
-        return deck
+        return read_back
 
-    monkeypatch.setattr(build_module, "read_notes", saved_while_read)
+    monkeypatch.setattr(build_module, "read_notes_text", saved_while_read)
     first = build([notes], out, CSV_ONLY)
     assert first.ok
-    monkeypatch.setattr(build_module, "read_notes", read)
+    monkeypatch.setattr(build_module, "read_notes_text", read)
     again = build([notes], out, CSV_ONLY)
     assert [r.cached for r in again.results] == [False, True]
     assert [r.cached for r in build([notes], out, CSV_ONLY).results] == [True, True]
+
+
+def test_a_forced_rebuild_of_unchanged_notes_takes_their_cards_from_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from notes2decks.lockfile import _CardWriter, lock_path_for
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    topic = notes / "topic.md"
+    topic.write_text("## One\n\n- a fact\n\n## Two\n\n- another fact\n", encoding="utf-8")
+    out = tmp_path / "out"
+    forced = BuildOptions(formats=("apkg",), jobs=1, force=True)
+    written: list[str] = []
+    write = _CardWriter.write
+
+    def counted(writer: _CardWriter, card: Any) -> Any:
+        written.append(card.identity)
+        return write(writer, card)
+
+    monkeypatch.setattr(_CardWriter, "write", counted)
+    build([notes], out, forced)
+    assert len(written) == 2
+    lock = lock_path_for(topic).read_bytes()
+    apkg = (out / "topic.apkg").read_bytes()
+    written.clear()
+    build([notes], out, forced)
+    assert written == []
+    assert lock_path_for(topic).read_bytes() == lock
+    assert (out / "topic.apkg").read_bytes() == apkg
+    topic.write_text("## One\n\n- a fact\n\n## Two\n\n- another fact, edited\n", encoding="utf-8")
+    build([notes], out, forced)
+    assert len(written) == 2

@@ -8,6 +8,7 @@ formulas: its route is spelled out too, for the hashes that version 1 locks hold
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 from notes2decks.errors import Diagnostic
 from notes2decks.lockfile import (
+    LOCK_VERSION,
     _card_data,
     _card_entry,
     _card_hash_v1,
@@ -388,3 +390,90 @@ def test_a_damaged_lock_is_read_as_json_reads_it_or_left_to_json(
         return
     assert not undecodable(read)
     assert decoded(read) == expected
+
+
+# --------------------------------------------------------------------------- the same inputs
+
+
+class Writes:
+    """Counts the cards written by `_CardWriter.write` while it is in use."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        write = _CardWriter.write
+
+        def counted(writer: _CardWriter, card: Card) -> Any:
+            self.count += 1
+            return write(writer, card)
+
+        monkeypatch.setattr(_CardWriter, "write", counted)
+
+
+def without_images(card: Card) -> bool:
+    return not any(isinstance(node, Image) for node in card_inlines(card))
+
+
+@PROFILE
+@given(drawn=lock_decks, kept=st.lists(st.booleans(), max_size=4))
+def test_cards_from_the_same_inputs_are_taken_from_the_lock_as_they_would_be_written(
+    drawn: list[Card], kept: list[bool], base: Path
+) -> None:
+    deck = placed_deck([card for card in drawn if without_images(card)] or [drawn[0]], base)
+    if not all(without_images(card) for card in deck.cards):
+        return
+    lock = base / ".same.md.notes2decks.lock"
+    lock.unlink(missing_ok=True)
+    _, first = reconcile(deck, lock, inputs="notes v1")
+    save_lock(lock, first)
+    keep = kept[: len(deck.cards)] + [True] * (len(deck.cards) - len(kept))
+    again = Deck(
+        deck.title,
+        deck.deck_path,
+        deck.source,
+        tuple(card for card, kept_card in zip(deck.cards, keep, strict=True) if kept_card),
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        writes = Writes(patch)
+        taken, taken_state = reconcile(again, lock, inputs="notes v1")
+        assert writes.count == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("notes2decks.lockfile._as_written", lambda entry, card: None)
+        writes = Writes(patch)
+        written, written_state = reconcile(again, lock, inputs="notes v1")
+        assert writes.count == len(again.cards)
+    assert taken == written
+    assert taken_state == written_state
+    lock.unlink()
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["inputs", "title", "tags", "deck path", "file", "no inputs", "an older lock"],
+)
+def test_cards_are_written_again_when_anything_they_are_made_of_changed(
+    change: str, base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards = [
+        Card(CardKind.BASIC, (Text(q),), (Paragraph((Text("A"),), 3),), SourceRef("t.md", 2), q)
+        for q in ("first", "second")
+    ]
+    deck = Deck("Topic", "Subject::Topic", SourceRef("t.md"), tuple(cards), tags=("x",))
+    lock = base / f".{change}.md.notes2decks.lock"
+    _, state = reconcile(deck, lock, inputs="v1")
+    text = state.text
+    if change == "an older lock":
+        text = text.replace(f'"version": {LOCK_VERSION}', '"version": 1')
+    lock.write_text(text, encoding="utf-8")
+    inputs: str | None = "v2" if change == "inputs" else None if change == "no inputs" else "v1"
+    changed = {
+        "title": dataclasses.replace(deck, title="Topic 2"),
+        "tags": dataclasses.replace(deck, tags=("y",)),
+        "deck path": dataclasses.replace(deck, deck_path="Subject::Other"),
+        "file": dataclasses.replace(deck, source=SourceRef("notes/t.md")),
+    }.get(change, deck)
+    writes = Writes(monkeypatch)
+    reconcile(changed, lock, inputs=inputs)
+    assert writes.count == len(cards)
+    writes.count = 0
+    reconcile(deck, lock, inputs="v1")
+    assert writes.count == (len(cards) if change == "an older lock" else 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import os
 import shutil
 import stat
@@ -25,12 +26,12 @@ from typing import IO, Any
 
 from . import __version__
 from .atomic import private_folder
-from .cache import BuildCache, fingerprint_of
+from .cache import BuildCache, code_digest, fingerprint_of
 from .errors import Diagnostic, NoCardsError, NotesError
 from .model import Deck, GlossaryEntry, Image, SourceRef, walk_inlines
 from .options import BuildOptions
-from .readers import MAX_FILE_BYTES, read_notes
-from .registry import EXPORTERS, load, notes_suffixes
+from .readers import MAX_FILE_BYTES, read_notes_text
+from .registry import EXPORTERS, load, notes_suffixes, reader_for
 
 COMBINED_GLOSSARY = "glossary.csv"
 # Where lock files go when the notes' own folder is read-only.
@@ -192,12 +193,14 @@ def prepare_deck(
     options: BuildOptions,
     warn: Callable[[Diagnostic], None] | None = None,
     lock_dir: Path | None = None,
+    inputs: str | None = None,
 ) -> tuple[Deck, Callable[[], None] | None]:
     """The deck as the exporters get it: dated, its glossary extracted, auto cloze added, and its
     identities reconciled with the lock file. Also returns the step that saves the lock file,
     to run once every output is written.
 
     The lock file lives beside the notes; when their folder is read-only, in `lock_dir` instead.
+    `inputs` is what the cards were made of (`cards_inputs`), for the lock file.
     """
     deck = dataclasses.replace(deck, modified=source_date(path.stat().st_mtime))
     deck = dataclasses.replace(deck, glossary=_extract_glossary(deck))
@@ -212,8 +215,35 @@ def prepare_deck(
     lock_path = lock_path_for(path)
     if lock_dir is not None and not writable_folder(path.parent):
         lock_path = lock_dir / lock_path.name
-    deck, state = reconcile(deck, lock_path, warn) if warn else reconcile(deck, lock_path)
+    deck, state = reconcile(deck, lock_path, warn or _ignore, inputs)
     return deck, lambda: save_lock(lock_path, state)
+
+
+def _ignore(_: Diagnostic) -> None:
+    pass
+
+
+def cards_inputs(path: Path, text: str, images: list[Path], options: BuildOptions) -> str | None:
+    """A digest of what a notes file's cards are made of, besides the deck's title, tags and
+    path: the notes' text as read, the options that add cards, and the code that reads them
+    (notes2decks' own, and markdown-it's where the reader uses it). None for notes with
+    images, whose cards also hold the images' content and their paths from the lock file.
+
+    The lock file records it (see `lockfile.reconcile`): a rebuild from the same inputs takes
+    the cards' data and hashes from the lock instead of writing every card again.
+    """
+    if images:
+        return None
+    parts = [__version__, code_digest(), str(options.auto_cloze), text]
+    spec = reader_for(path.suffix, text)
+    parts.append(spec.name if spec is not None else "")
+    if spec is not None and spec.name != "cardset":
+        # Card sets are read without markdown-it; everything else with it.
+        import markdown_it
+        import mdit_py_plugins
+
+        parts += [markdown_it.__version__, mdit_py_plugins.__version__]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def writable_folder(folder: Path) -> bool:
@@ -249,12 +279,17 @@ def build_file(
         # Taken before the notes are read: were they saved again during the build, the cache
         # would hold what they were before, and the next build would build them again.
         _fingerprint(result, file.path)
-        deck = read_notes(file.path, root=file.root, file=file.display, warn=result.warnings.append)
+        deck, text = read_notes_text(
+            file.path, root=file.root, file=file.display, warn=result.warnings.append
+        )
         result.inputs = sorted({n.path for n in walk_inlines(deck) if isinstance(n, Image)})
         for path in result.inputs:
             _fingerprint(result, path)
         lock_dir = out / LOCKS / file.stem.parent
-        deck, save_lock = prepare_deck(deck, file.path, options, result.warnings.append, lock_dir)
+        inputs = cards_inputs(file.path, text, result.inputs, options)
+        deck, save_lock = prepare_deck(
+            deck, file.path, options, result.warnings.append, lock_dir, inputs
+        )
         result.cards = len(deck.cards)
         result.glossary = deck.glossary
         result.deck_path = deck.deck_path
@@ -480,6 +515,8 @@ def build(
 
     jobs = options.jobs or (os.cpu_count() or 1)
     jobs = max(1, min(jobs, len(todo)))
+    if todo:
+        code_digest()  # once, here, rather than in every worker (see `cards_inputs`)
     with contextlib.ExitStack() as stack:
         # One staging folder for the build, made only when something is built, so that a
         # rebuild with nothing to do writes nothing.

@@ -126,6 +126,7 @@ def _empty_lock() -> dict[str, Any]:
         "removed": {},
         "glossary": {},
         "removed_glossary": {},
+        "inputs": None,
     }
 
 
@@ -168,6 +169,8 @@ def load_lock(
         )
     lock = _empty_lock()
     lock["version"] = version
+    if isinstance(data.get("inputs"), str):
+        lock["inputs"] = data["inputs"]
     try:
         for key in ("generation", "time"):
             lock[key] = int(data.get(key, 0))
@@ -717,7 +720,10 @@ def _silent(_: Diagnostic) -> None:
 
 
 def reconcile(
-    deck: Deck, lock_path: Path, warn: Callable[[Diagnostic], None] = _silent
+    deck: Deck,
+    lock_path: Path,
+    warn: Callable[[Diagnostic], None] = _silent,
+    inputs: str | None = None,
 ) -> tuple[Deck, LockState]:
     """Keep note identities across edits, and time and collect changes, using the lock file.
 
@@ -725,6 +731,11 @@ def reconcile(
     set, the cards and glossary entries removed since the last build in `Deck.removed` and
     `Deck.removed_glossary`, and the lock's new content for `save_lock`. `warn` hears which
     cards were removed and which kept their note across an edit: pass the build's warnings.
+
+    `inputs`, when given, is a digest of everything the deck's cards were made of besides the
+    deck's title, tags and path (see `build.cards_inputs`): the notes' text, the options and the
+    code that read them. When the lock was written from the same inputs, its entries hold
+    exactly what writing the cards again would give, and are taken as they are.
     """
     lock_path = Path(lock_path)
     file = deck.source.file
@@ -738,12 +749,20 @@ def reconcile(
                 dataclasses.replace(c, identity=k) for c, k in zip(deck.cards, unique, strict=True)
             ),
         )
-    # Each card is written once, for its hash now and its lock entry in pass 2.
-    writer = _CardWriter(base, deck)
-    written = {id(card): writer.write(card) for card in deck.cards}
     lock = load_lock(lock_path, file, warn)
     old_cards: dict[str, dict[str, Any]] = lock["cards"]
     old_removed: dict[str, dict[str, Any]] = lock["removed"]
+    record = _inputs_record(inputs, deck)
+    same_inputs = record is not None and lock["version"] == LOCK_VERSION
+    same_inputs = same_inputs and lock["inputs"] == record
+    # Each card is written once, for its hash now and its lock entry in pass 2; from the same
+    # inputs, as the lock holds it already.
+    writer = _CardWriter(base, deck)
+    written = {
+        id(card): (same_inputs and _as_written(old_cards.get(card.identity), card))
+        or writer.write(card)
+        for card in deck.cards
+    }
 
     current = {card.identity for card in deck.cards}
     # Only vanished cards are needed whole: to ship them as removed, or for a takeover.
@@ -905,6 +924,8 @@ def reconcile(
         "glossary": glossary_entries,
         "removed_glossary": term_tombstones,
     }
+    if record is not None:
+        data["inputs"] = record
     text = dump_lock(data)
     result = dataclasses.replace(
         deck,
@@ -917,6 +938,26 @@ def reconcile(
 
 
 _TOMBSTONE_KEYS = frozenset({"note", "kind", "front", "term", "time", "generation"})
+
+
+def _inputs_record(inputs: str | None, deck: Deck) -> str | None:
+    """What the lock records of the inputs its cards were written from: `inputs`, with what
+    else the card writer reads (the deck's title and tags, the name the cards give their file)
+    and what the cards' keys hold (the deck's path)."""
+    if inputs is None:
+        return None
+    parts = [inputs, deck.title, list(deck.tags), deck.deck_path, deck.source.file]
+    return _hash_of(json.dumps(parts, ensure_ascii=False))
+
+
+def _as_written(entry: dict[str, Any] | None, card: Card) -> _Written | None:
+    """A card as its lock entry holds it, when the entry was written from the same inputs."""
+    if entry is None or entry.get("kind") != card.kind.value:
+        return None
+    data, digest, front = entry.get("card"), entry.get("hash"), entry.get("front")
+    if isinstance(data, _Json) and isinstance(digest, str) and isinstance(front, str):
+        return _Written(data.text, digest, front)
+    return None
 
 
 def _unchanged_since_v1(
