@@ -35,7 +35,9 @@ finds a version newer than its own refuses to build rather than misread the hash
 SOURCE_DATE_EPOCH, when set, stands in for the notes file's time. The file is written with
 sorted keys, only after every output of the build succeeded, and only when its content changed.
 A build reads a card's data (most of the file) only when the card has vanished: see
-`_read_laid_out`.
+`_read_laid_out`. `inputs` is a digest of what the cards were made of; a build from the same
+inputs takes each card's data and hash from the lock rather than writing the card again (see
+`reconcile`).
 """
 
 from __future__ import annotations
