@@ -276,11 +276,11 @@ def build_file(
     """
     result = FileResult(file)
     try:
-        # Taken before the notes are read: were they saved again during the build, the cache
-        # would hold what they were before, and the next build would build them again.
-        _fingerprint(result, file.path)
+        # The cache records the bytes that were read: were the notes saved again during the
+        # build, the next build sees the change and builds them again.
+        data = _fingerprint(result, file.path)
         deck, text = read_notes_text(
-            file.path, root=file.root, file=file.display, warn=result.warnings.append
+            file.path, root=file.root, file=file.display, warn=result.warnings.append, data=data
         )
         result.inputs = sorted({n.path for n in walk_inlines(deck) if isinstance(n, Image)})
         for path in result.inputs:
@@ -332,19 +332,24 @@ def build_file(
     return result
 
 
-def _fingerprint(result: FileResult, path: Path) -> None:
-    """Fingerprint `path` for the cache, if it is a file the reader would read: an ordinary
-    file within the size limit, opened without waiting (a named pipe would wait for a writer).
-    The reader reports the others; the cache fingerprints what is left itself."""
+def _fingerprint(result: FileResult, path: Path) -> bytes | None:
+    """Read `path` and fingerprint it for the cache, if it is a file the reader would read: an
+    ordinary file within the size limit, opened without waiting (a named pipe would wait for a
+    writer). Returns what was read, or None: the reader reads and reports the others, and the
+    cache fingerprints what is left itself."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         with os.fdopen(os.open(path, flags), "rb") as handle:
             info = os.fstat(handle.fileno())
-            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES:
-                data = handle.read(MAX_FILE_BYTES + 1)
-                result.fingerprints[str(path)] = fingerprint_of(info, data)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                return None
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError:
-        pass
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        return None  # it grew while read: the reader refuses it
+    result.fingerprints[str(path)] = fingerprint_of(info, data)
+    return data
 
 
 def _move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:

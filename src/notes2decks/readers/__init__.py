@@ -246,13 +246,16 @@ def read_notes_text(
     file: str | None = None,
     warn: Callable[[Diagnostic], None] = _silent,
     make_context: ContextFactory = _plain_context,
+    data: bytes | None = None,
 ) -> tuple[Deck, str]:
     """`read_notes`, also returning the decoded text; `make_context(file, path, root, folders,
-    warn, text)` lets a caller such as `check` give the reader a context of its own."""
+    warn, text)` lets a caller such as `check` give the reader a context of its own. `data` is
+    the file's content when the caller has read it already (an ordinary file, within the size
+    limit)."""
     path = Path(path)
     file = file or str(path)
     root = Path(root) if root is not None else path.parent
-    text = decode(read_notes_bytes(path, file), file, warn)
+    text = decode(read_notes_bytes(path, file) if data is None else data, file, warn)
     spec = reader_for(path.suffix, text)
     if spec is None:
         raise NotesError(f"no reader for {path.suffix!r} files", file)
