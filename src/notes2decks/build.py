@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import os
 import shutil
-import stat
 import sys
 import tempfile
 import time
@@ -30,7 +29,7 @@ from .cache import BuildCache, code_digest, fingerprint_of
 from .errors import Diagnostic, NoCardsError, NotesError
 from .model import Deck, GlossaryEntry, Image, SourceRef, walk_inlines
 from .options import BuildOptions
-from .readers import MAX_FILE_BYTES, read_notes_text
+from .readers import read_notes_bytes, read_notes_text
 from .registry import EXPORTERS, load, notes_suffixes, reader_for
 
 COMBINED_GLOSSARY = "glossary.csv"
@@ -278,7 +277,8 @@ def build_file(
     try:
         # The cache records the bytes that were read: were the notes saved again during the
         # build, the next build sees the change and builds them again.
-        data = _fingerprint(result, file.path)
+        data, info = read_notes_bytes(file.path, file.display)
+        result.fingerprints[str(file.path)] = fingerprint_of(info, data)
         deck, text = read_notes_text(
             file.path, root=file.root, file=file.display, warn=result.warnings.append, data=data
         )
@@ -332,24 +332,13 @@ def build_file(
     return result
 
 
-def _fingerprint(result: FileResult, path: Path) -> bytes | None:
-    """Read `path` and fingerprint it for the cache, if it is a file the reader would read: an
-    ordinary file within the size limit, opened without waiting (a named pipe would wait for a
-    writer). Returns what was read, or None: the reader reads and reports the others, and the
-    cache fingerprints what is left itself."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        with os.fdopen(os.open(path, flags), "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-                return None
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError:
-        return None
-    if len(data) > MAX_FILE_BYTES:
-        return None  # it grew while read: the reader refuses it
-    result.fingerprints[str(path)] = fingerprint_of(info, data)
-    return data
+def _fingerprint(result: FileResult, path: Path) -> None:
+    """Fingerprint an image for the cache, read as notes are read: an ordinary file within the
+    size limit, opened without waiting (a named pipe would wait for a writer). The cache
+    fingerprints any other itself."""
+    with contextlib.suppress(NotesError):
+        data, info = read_notes_bytes(path, str(path))
+        result.fingerprints[str(path)] = fingerprint_of(info, data)
 
 
 def _move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:

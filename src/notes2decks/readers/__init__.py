@@ -174,8 +174,9 @@ def _too_large(size: int) -> str:
     )
 
 
-def read_notes_bytes(path: Path, file: str) -> bytes:
-    """The bytes of a notes file, refused with a NotesError when it cannot be notes.
+def read_notes_bytes(path: Path, file: str) -> tuple[bytes, os.stat_result]:
+    """The bytes of a notes file and its status as it was opened, refused with a NotesError
+    when it cannot be notes.
 
     Pipes, devices and sockets are refused without reading them (a pipe would wait for a writer
     forever, a device might never end), and so is a file over the size limit, before its bytes
@@ -196,7 +197,7 @@ def read_notes_bytes(path: Path, file: str) -> bytes:
                 )
             if info.st_size > MAX_FILE_BYTES:
                 raise NotesError(_too_large(info.st_size), file)
-            return handle.read(MAX_FILE_BYTES + 1)
+            return handle.read(MAX_FILE_BYTES + 1), info
     except FileNotFoundError:
         if Path(path).is_symlink():
             target = os.readlink(path)
@@ -250,12 +251,11 @@ def read_notes_text(
 ) -> tuple[Deck, str]:
     """`read_notes`, also returning the decoded text; `make_context(file, path, root, folders,
     warn, text)` lets a caller such as `check` give the reader a context of its own. `data` is
-    the file's content when the caller has read it already (an ordinary file, within the size
-    limit)."""
+    the file's content when the caller has read it already, with `read_notes_bytes`."""
     path = Path(path)
     file = file or str(path)
     root = Path(root) if root is not None else path.parent
-    text = decode(read_notes_bytes(path, file) if data is None else data, file, warn)
+    text = decode(read_notes_bytes(path, file)[0] if data is None else data, file, warn)
     spec = reader_for(path.suffix, text)
     if spec is None:
         raise NotesError(f"no reader for {path.suffix!r} files", file)
