@@ -76,8 +76,8 @@ class FileResult:
     inputs: list[Path] = field(default_factory=list)
     """Files besides the notes that the outputs depend on (images)."""
     fingerprints: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Size, time and hash of the notes file and of each input, by path, taken before they
-    were read: the build cache records them (see `cache.file_fingerprint`)."""
+    """Size, time and hash of the notes file and of each input, by path, of the bytes the build
+    read: the build cache records them (see `cache.fingerprint_of`)."""
 
 
 @dataclass(slots=True)

@@ -173,8 +173,8 @@ class BuildCache:
         self.entries[_entry_key(result.file)] = {
             "source": result.file.display,
             "options": options_key(options, version),
-            "notes": _fingerprint_of(result, result.file.path),
-            "inputs": {str(path): _fingerprint_of(result, path) for path in result.inputs},
+            "notes": _recorded_fingerprint(result, result.file.path),
+            "inputs": {str(path): _recorded_fingerprint(result, path) for path in result.inputs},
             "outputs": _output_sizes(result.outputs),
             "cards": result.cards,
             "deck_path": result.deck_path,
@@ -194,8 +194,8 @@ class BuildCache:
             self.changed = True
 
 
-def _fingerprint_of(result: FileResult, path: Path) -> dict[str, Any]:
-    """The fingerprint the build took of `path` before reading it, else one taken now."""
+def _recorded_fingerprint(result: FileResult, path: Path) -> dict[str, Any]:
+    """The fingerprint the build took of the bytes it read of `path`, else one taken now."""
     taken = result.fingerprints.get(str(path))
     return taken if taken is not None else file_fingerprint(path)
 
