@@ -813,8 +813,8 @@ def _zip_entry(name: str) -> zipfile.ZipInfo:
 
     info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 3
-    info.external_attr = 0o644 << 16
+    info.create_system = _UNIX
+    info.external_attr = _MODE
     return info
 
 
@@ -865,8 +865,8 @@ def zip_bytes(entries: list[tuple[str, bytes]], deflate: Callable[[bytes], bytes
     for name, data in entries:
         packed = deflate(data)
         crc = zlib.crc32(data)
-        encoded = name.encode("ascii") if name.isascii() else name.encode("utf-8")
-        flags = 0 if name.isascii() else 0x800
+        encoded = name.encode("utf-8")
+        flags = 0 if name.isascii() else 0x800  # the UTF-8 flag, as zipfile sets it
         if max(len(data), len(packed), offset) >= _MAX_OFFSET:
             return None
         sizes = (crc, len(packed), len(data), len(encoded))
