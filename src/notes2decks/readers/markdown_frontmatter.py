@@ -79,7 +79,7 @@ def read_front_matter(source: str, context: ReadContext) -> FrontMatter:
 #   of the words YAML reads as true, false or null;
 # - text in double quotes without backslashes, or in single quotes, without control characters;
 # - for tags, a [list, of, such, words] (without commas, which separate them).
-_SIMPLE_LINE = re.compile(r"(title|deck|subject|author|tags|glossary): +(.+)")
+_SIMPLE_LINE = re.compile(f"({'|'.join(KNOWN_KEYS)}): +(.+)")
 _PLAIN = re.compile(r"[^\W\d_](?:[\w .,'()/+&?!-]|:(?=[^ ]))*")
 _FLOW_PLAIN = re.compile(r"[^\W\d_][\w .'()/+-]*")
 _QUOTED = re.compile(r'"([^"\\]*)"|\'([^\']*)\'')
@@ -113,7 +113,7 @@ def read_simple_front_matter(source: str) -> FrontMatter | None:
         if text is None:
             return None
         if key == "tags":
-            result.tags = clean_tags(text.split(",") if "," in text else text.split())
+            result.tags = tags_of_text(text)
         elif key == "glossary":
             folded = text.strip().casefold()
             if folded not in GLOSSARY_AUTO and folded not in GLOSSARY_NOT_AUTO:
@@ -155,6 +155,11 @@ def clean_tag(raw: str) -> str:
     """A tag as Anki wants it: no spaces (they become `_`), `::` kept for hierarchy."""
     tag = raw.strip().lstrip("#").strip()
     return re.sub(r"\s+", "_", tag.replace('"', ""))
+
+
+def tags_of_text(text: str) -> tuple[str, ...]:
+    """The tags of one text: separated by commas, or else by spaces."""
+    return clean_tags(text.split(",") if "," in text else text.split())
 
 
 def clean_tags(raws: list[str]) -> tuple[str, ...]:

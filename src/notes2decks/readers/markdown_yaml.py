@@ -22,6 +22,7 @@ from .markdown_frontmatter import (
     FrontMatter,
     clean_tags,
     collapse,
+    tags_of_text,
 )
 
 
@@ -163,8 +164,7 @@ def _tags(node: Node, value: Any, context: ReadContext) -> tuple[str, ...]:
                 f"{written!r} was read as one tag",
             )
             return clean_tags([written])
-        parts = written.split(",") if "," in written else written.split()
-        return clean_tags(parts)
+        return tags_of_text(written)
     if isinstance(node, SequenceNode):
         words: list[str] = []
         for item in node.value:
