@@ -23,6 +23,7 @@ from anki_support import (
     schedule_snapshot,
     visible_text,
 )
+from helpers import DECK_PATH, FIXTURES, NOTES, PNG_A, PNG_B, card, make_deck, para, rich_deck
 from notes2decks.autocloze import add_auto_cloze
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.exporters import apkg
@@ -39,135 +40,19 @@ from notes2decks.exporters.apkg import (
 from notes2decks.identity import card_identity
 from notes2decks.lockfile import lock_path_for, reconcile, save_lock
 from notes2decks.model import (
-    Align,
-    BulletList,
-    Card,
     CardKind,
     Cloze,
-    Code,
-    CodeBlock,
     Deck,
-    Emphasis,
     GlossaryEntry,
-    Heading,
     Image,
-    LineBreak,
-    Link,
-    ListItem,
     Math,
-    MathBlock,
-    Paragraph,
     SourceRef,
-    Strong,
-    Table,
     Text,
-    ThematicBreak,
-    inline_text,
 )
 from notes2decks.options import BuildOptions
 from notes2decks.readers import read_notes
 
-FIXTURES = Path(__file__).parent / "fixtures" / "apkg"
-NOTES = "notes/russia.md"
-DECK_PATH = "History::Russia"
-
-# Two valid one-pixel PNGs of different colours.
-PNG_A = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
-    "0000000c4944415478da63d0885a000001d0012322ef65800000000049454e44ae426082"
-)
-PNG_B = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
-    "0000000c4944415478da633861a3010002fc012dc17ee9fb0000000049454e44ae426082"
-)
-
-
-def para(*inlines: object, line: int = 0) -> Paragraph:
-    return Paragraph(tuple(Text(i) if isinstance(i, str) else i for i in inlines), line)  # type: ignore[misc]
-
-
-def card(
-    kind: CardKind,
-    front: str | tuple[object, ...],
-    *back: Paragraph | object,
-    line: int = 1,
-    tags: tuple[str, ...] = (),
-) -> Card:
-    inlines = (Text(front),) if isinstance(front, str) else front
-    return Card(
-        kind,
-        inlines,  # type: ignore[arg-type]
-        tuple(back),  # type: ignore[arg-type]
-        SourceRef(NOTES, line),
-        card_identity(DECK_PATH, kind.value, inline_text(inlines)),  # type: ignore[arg-type]
-        tags,
-    )
-
-
-def make_deck(*cards: Card, glossary: tuple[GlossaryEntry, ...] = (), **extra: object) -> Deck:
-    fields: dict[str, object] = {
-        "title": "Power struggle",
-        "deck_path": DECK_PATH,
-        "source": SourceRef(NOTES),
-        "cards": cards,
-        "glossary": glossary,
-        "tags": ("year 12", "russia::power struggle"),
-        "modified": 1_700_000_000,
-    }
-    fields.update(extra)
-    return Deck(**fields)  # type: ignore[arg-type]
-
-
-def rich_deck(image_dir: Path) -> Deck:
-    image_dir.mkdir(parents=True, exist_ok=True)
-    (image_dir / "diagram.png").write_bytes(PNG_A)
-    image = Image("img/diagram.png", image_dir / "diagram.png", "Party structure")
-    return make_deck(
-        card(
-            CardKind.REVISION,
-            "Stalin's rise",
-            para("Lenin died in 1924", line=3),
-            BulletList(
-                (
-                    ListItem((para(Strong((Text("General Secretary"),)), " from 1922"),)),
-                    ListItem((para(Emphasis((Text("Triumvirate"),)), " with ", Code("Z & K")),)),
-                )
-            ),
-            para("x < y & z <script>alert(1)</script>", line=5),
-            para(image, LineBreak(), Link("https://example.org/a?b=1&c=2", (Text("more"),))),
-            Heading(3, (Text("Aftermath"),)),
-            Table(
-                ((Text("Year"),), (Text("Event"),)),
-                (((Text("1927"),), (Text("Trotsky expelled"),)),),
-                (Align.RIGHT, Align.NONE),
-            ),
-            CodeBlock("if a < b:\n    print('{{c1::x}}')\n", "python"),
-            MathBlock(r"\sum_{i=1}^{n} i"),
-            ThematicBreak(),
-            line=2,
-            tags=("key dates", "people::stalin"),
-        ),
-        card(CardKind.BASIC, "Who led the Left Opposition?", para("Trotsky"), line=10),
-        card(CardKind.REVERSED, "NEP", para("New Economic Policy"), line=12),
-        card(
-            CardKind.CLOZE,
-            (
-                Text("In "),
-                Cloze(1, (Text("1926"),)),
-                Text(" the "),
-                Cloze(2, (Text("United Opposition"),), hint="group"),
-                Text(" formed; "),
-                Cloze(3, (Math("x^{a^{b}}"),)),
-                Text(" and {{not a cloze}} :: here"),
-            ),
-            para("Zinoviev, Kamenev and Trotsky"),
-            line=14,
-        ),
-        glossary=(
-            GlossaryEntry("Politburo", "The party's <ruling> committee", SourceRef(NOTES, 20)),
-            GlossaryEntry("NEP", "New Economic Policy", SourceRef(NOTES, 21), card="already"),
-        ),
-    )
+APKG_FIXTURES = FIXTURES / "apkg"
 
 
 def build(deck: Deck, dest: Path) -> list[Diagnostic]:
@@ -652,7 +537,7 @@ def _build_notes_file(notes_file: Path, dest: Path, mtime: int) -> list[Diagnost
 def test_card_set_notes_rebuilt_after_edits_update_in_place(tmp_path: Path) -> None:
     notes_file = tmp_path / "notes" / "power.txt"
     notes_file.parent.mkdir()
-    notes_file.write_bytes((FIXTURES / "power-v1.txt").read_bytes())
+    notes_file.write_bytes((APKG_FIXTURES / "power-v1.txt").read_bytes())
     assert _build_notes_file(notes_file, tmp_path / "v1.apkg", 1_700_000_000) == []
     col = fresh_collection(tmp_path / "anki")
     first = import_package(col, tmp_path / "v1.apkg")
@@ -672,7 +557,7 @@ def test_card_set_notes_rebuilt_after_edits_update_in_place(tmp_path: Path) -> N
     review_everything(col)
     before = schedule_snapshot(col)
 
-    notes_file.write_bytes((FIXTURES / "power-v2.txt").read_bytes())
+    notes_file.write_bytes((APKG_FIXTURES / "power-v2.txt").read_bytes())
     _build_notes_file(notes_file, tmp_path / "v2.apkg", 1_700_003_600)
     second = import_package(col, tmp_path / "v2.apkg")
     assert second.counts["conflicting"] == 0
@@ -698,9 +583,11 @@ def test_markdown_notes_import_with_media_math_glossary_and_update_in_place(
     pytest.importorskip("notes2decks.readers.markdown", reason="the Markdown reader")
     notes = tmp_path / "notes"
     (notes / "img").mkdir(parents=True)
-    (notes / "img" / "diagram.png").write_bytes((FIXTURES / "img" / "diagram.png").read_bytes())
+    (notes / "img" / "diagram.png").write_bytes(
+        (APKG_FIXTURES / "img" / "diagram.png").read_bytes()
+    )
     notes_file = notes / "russia.md"
-    original = (FIXTURES / "russia.md").read_text(encoding="utf-8")
+    original = (APKG_FIXTURES / "russia.md").read_text(encoding="utf-8")
     notes_file.write_text(original, encoding="utf-8")
     _build_notes_file(notes_file, tmp_path / "v1.apkg", 1_700_000_000)
     col = fresh_collection(tmp_path / "anki")

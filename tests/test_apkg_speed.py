@@ -21,13 +21,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import card, make_deck, para, rich_deck
 from notes2decks.exporters import apkg
 from notes2decks.exporters import html as html_export
 from notes2decks.exporters.apkg import export_apkg, plan_notes
 from notes2decks.exporters.html import Renderer
 from notes2decks.model import CardKind
 from notes2decks.options import BuildOptions
-from test_apkg import card, make_deck, para, rich_deck
 
 # Markup, entities, cloze syntax and every control character, among ordinary text.
 TEXT = st.lists(

@@ -48,7 +48,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from anki_support import fresh_collection, import_package, visible_text
-from conftest import FIXTURES
+from helpers import FIXTURES
 from notes2decks.cli import make_deck
 
 EPOCH = "1700000000"

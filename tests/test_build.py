@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import notes2decks.build as build_module
-from conftest import FIXTURES
+from helpers import FIXTURES
 from notes2decks.build import build, find_notes
 from notes2decks.errors import NotesError
 from notes2decks.options import BuildOptions

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, check_golden
+from helpers import FIXTURES, check_golden
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.model import CardKind, facts, inline_text
 from notes2decks.readers import read_notes

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
+from helpers import FIXTURES
 from notes2decks.check import check_cloze, check_file, check_fronts, check_paths
 from notes2decks.cli import main
 from notes2decks.errors import Diagnostic

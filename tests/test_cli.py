@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES
+from helpers import FIXTURES
 from notes2decks.cli import main, make_deck
 
 COLD_WAR = FIXTURES / "cardset" / "cold-war-origins.txt"

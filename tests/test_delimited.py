@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, check_golden
+from helpers import FIXTURES, check_golden
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.model import (
     Card,

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from anki_support import (
     fresh_collection,
@@ -19,13 +17,12 @@ from anki_support import (
     review_everything,
     schedule_snapshot,
 )
-from conftest import FIXTURES
+from helpers import FIXTURES
 from notes2decks.build import build, prepare_deck
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.identity import card_identity
 from notes2decks.lockfile import (
     LOCK_VERSION,
-    _edit_distance,
     from_data,
     lock_path_for,
     reconcile,
@@ -355,25 +352,6 @@ def test_card_data_round_trips_through_the_lock(tmp_path: Path) -> None:
         continued=True,
     )
     assert from_data(to_data(rich, tmp_path), tmp_path) == rich
-
-
-def _levenshtein(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, char in enumerate(a, start=1):
-        current = [i]
-        for j, other in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
-            )
-        previous = current
-    return previous[-1]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text("abc ", max_size=12), st.text("abc ", max_size=12), st.integers(0, 5))
-def test_the_banded_edit_distance_is_exact_within_its_limit(a: str, b: str, limit: int) -> None:
-    expected = _levenshtein(a, b)
-    assert _edit_distance(a, b, limit) == (expected if expected <= limit else limit + 1)
 
 
 def test_repeated_identities_get_separate_lock_entries(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, check_golden
+from helpers import FIXTURES, check_golden
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.model import (
     Align,

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from anki_support import fresh_collection, import_package
-from conftest import FIXTURES
+from helpers import FIXTURES
 from notes2decks.build import build
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.exporters.apkg import NOTE_TYPES, export_apkg

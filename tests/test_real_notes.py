@@ -26,7 +26,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from anki_support import fresh_collection, import_package, visible_text
-from conftest import FIXTURES
+from helpers import FIXTURES
 from notes2decks.build import BuildReport, build
 from notes2decks.model import (
     Code,

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pypdf
 
-from conftest import FIXTURES
+from helpers import FIXTURES
 
 EPOCH = 1_700_000_000
 LATER = 1_800_000_000

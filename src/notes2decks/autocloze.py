@@ -21,6 +21,7 @@ import re
 
 from .identity import card_identity, disambiguate
 from .model import (
+    AUTO_TAG,
     BulletList,
     Card,
     CardKind,
@@ -37,7 +38,6 @@ from .model import (
     inline_text,
 )
 
-AUTO_TAG = "notes2decks::auto"
 """The tag of every card this module makes."""
 
 _MONTH = (

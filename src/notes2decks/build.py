@@ -26,6 +26,7 @@ from typing import IO, Any
 from . import __version__
 from .atomic import private_folder
 from .cache import BuildCache, code_digest, fingerprint_of
+from .dates import source_date
 from .errors import Diagnostic, NoCardsError, NotesError
 from .model import Deck, GlossaryEntry, Image, SourceRef, walk_inlines
 from .options import BuildOptions
@@ -176,14 +177,6 @@ def _resolved(path: Path) -> Path:
 def output_paths(file: NotesFile, out: Path, formats: Sequence[str]) -> dict[str, Path]:
     """Where each format's output of `file` goes."""
     return {fmt: out / (file.stem.as_posix() + EXPORTERS[fmt].suffix) for fmt in formats}
-
-
-def source_date(default: float) -> int:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else `default`."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return int(value)
-    return int(default)
 
 
 def prepare_deck(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .atomic import write_text
+from .dates import source_date_epoch
 from .errors import Diagnostic
 from .model import GlossaryEntry, SourceRef, TermKind
 from .options import BuildOptions
@@ -67,12 +68,12 @@ def code_digest() -> str:
 
 def options_key(options: BuildOptions, version: str) -> str:
     """A hash of everything besides the notes that changes the outputs."""
-    return _options_key(options, version, code_digest(), os.environ.get("SOURCE_DATE_EPOCH", ""))
+    return _options_key(options, version, code_digest(), source_date_epoch())
 
 
 # Asked for every file of a build, with the same answer each time.
 @functools.lru_cache(maxsize=8)
-def _options_key(options: BuildOptions, version: str, code: str, source_date_epoch: str) -> str:
+def _options_key(options: BuildOptions, version: str, code: str, epoch: int | None) -> str:
     data = {
         f.name: getattr(options, f.name)
         for f in dataclasses.fields(options)
@@ -81,7 +82,7 @@ def _options_key(options: BuildOptions, version: str, code: str, source_date_epo
     data["print_kinds"] = sorted(kind.value for kind in options.print_kinds)
     data["version"] = version
     data["code"] = code
-    data["source_date_epoch"] = source_date_epoch
+    data["source_date_epoch"] = epoch
     text = json.dumps(data, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -19,16 +19,13 @@ import click
 from . import __version__
 from .errors import Diagnostic, NotesError
 from .model import CardKind
-from .options import BuildOptions
+from .options import CARD_SIZES, DUPLEX_MODES, PAPERS, BuildOptions
 from .registry import EXPORTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_NOTES = Path("notes")
 DEFAULT_OUT = Path("out")
-PAPERS = ("a4", "letter")
-CARD_SIZES = ("a6", "a7", "3x5", "4x6", "business")
-DUPLEX = ("long", "short", "fold")
 PRINT_KINDS = {kind.value: kind for kind in CardKind}
 GLOSSARY_CARDS = "glossary"
 
@@ -92,7 +89,7 @@ def build_options(command: F) -> F:
         ),
         click.option(
             "--duplex",
-            type=click.Choice(DUPLEX),
+            type=click.Choice(DUPLEX_MODES),
             default="long",
             show_default=True,
             help="long/short: backs on the next page, for flipping on that edge; "

@@ -40,6 +40,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .edits import edit_distance
 from .model import (
     BulletList,
     CardKind,
@@ -322,22 +323,6 @@ def _correction(word: str) -> str:
     return known[0] if known else word
 
 
-def _distance(a: str, b: str) -> int:
-    """The optimal string alignment distance (edits, with swaps of neighbours counting one)."""
-    if a == b:
-        return 0
-    rows = [list(range(len(b) + 1))]
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            row[j] = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _typo_of(a: str, b: str) -> bool:
     """True when `a` and `b` (folded, singular) are one word, one of them misspelt.
@@ -351,7 +336,7 @@ def _typo_of(a: str, b: str) -> bool:
         return False
     shortest = min(len(a), len(b))
     allowed = 2 if shortest >= 8 else 1 if shortest >= 5 else 0
-    return allowed > 0 and _distance(a, b) <= allowed
+    return allowed > 0 and edit_distance(a, b, allowed) <= allowed
 
 
 def _title_case(words: Sequence[str]) -> str:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Deck, GlossaryEntry
 
 _PUNCT_OR_SPACE = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -51,3 +55,13 @@ def glossary_identity(deck_path: str, term: str) -> str:
     Exporters and the lock file both key glossary notes by it, so they must agree.
     """
     return card_identity(deck_path, "glossary", term)
+
+
+def glossary_notes(deck: Deck) -> list[tuple[str, GlossaryEntry]]:
+    """The glossary entries that become notes, with their identities, as the exporters key them.
+
+    Entries taken from a card that already asks them make no note of their own.
+    """
+    entries = [entry for entry in deck.glossary if not entry.card]
+    keys = disambiguate([glossary_identity(deck.deck_path, e.term) for e in entries])
+    return list(zip(keys, entries, strict=True))

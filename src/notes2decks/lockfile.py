@@ -48,7 +48,6 @@ import enum
 import functools
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_string
@@ -57,8 +56,10 @@ from typing import Any
 
 from . import model
 from .atomic import write_text
+from .dates import deck_time
+from .edits import edit_distance
 from .errors import Diagnostic, NotesError
-from .identity import disambiguate, glossary_identity, normalise_front
+from .identity import disambiguate, glossary_notes, normalise_front
 from .model import Card, CardKind, Deck, GlossaryEntry, SourceRef, TermKind, Text
 from .serialize import to_data
 
@@ -579,34 +580,6 @@ def from_data(data: Any, base: Path) -> Any:
 # --------------------------------------------------------------------------- matching
 
 
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, or `limit + 1` as soon as it is known to exceed `limit`.
-
-    Only the diagonal band of width `2 * limit + 1` can hold a distance within the limit, so
-    only that band is computed.
-    """
-    if len(a) > len(b):
-        a, b = b, a
-    over = limit + 1
-    if len(b) - len(a) > limit:
-        return over
-    previous = [j if j <= limit else over for j in range(len(b) + 1)]
-    for i in range(1, len(a) + 1):
-        low, high = max(1, i - limit), min(len(b), i + limit)
-        current = [over] * (len(b) + 1)
-        current[0] = i if i <= limit else over
-        char = a[i - 1]
-        best = current[0]
-        for j in range(low, high + 1):
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != b[j - 1]))
-            current[j] = value if value <= limit else over
-            best = min(best, current[j])
-        if best > limit:
-            return over
-        previous = current
-    return previous[-1]
-
-
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     key: str
@@ -644,7 +617,7 @@ def _similar(new: _Candidate, old: _Candidate) -> tuple[int, float] | None:
     shared = len(new.grams & old.grams)
     if shared < max(len(new.grams), len(old.grams)) - limit * _GRAM:
         return None
-    edits = _edit_distance(new.norm, old.norm, limit)
+    edits = edit_distance(new.norm, old.norm, limit)
     if edits > limit:
         return None
     back = _back_similarity(new, old)
@@ -694,27 +667,6 @@ def _match(new: list[_Candidate], old: list[_Candidate]) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- reconciling
-
-
-def source_time(deck: Deck) -> int:
-    """The notes' time: SOURCE_DATE_EPOCH when set, else the notes file's modification time."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return int(epoch)
-        except ValueError:
-            pass
-    return deck.modified
-
-
-def glossary_notes(deck: Deck) -> list[tuple[str, GlossaryEntry]]:
-    """The glossary entries that become notes, with their identities, as the exporters key them.
-
-    Entries taken from a card that already asks them make no note of their own.
-    """
-    entries = [entry for entry in deck.glossary if not entry.card]
-    keys = disambiguate([glossary_identity(deck.deck_path, e.term) for e in entries])
-    return list(zip(keys, entries, strict=True))
 
 
 def _silent(_: Diagnostic) -> None:
@@ -820,7 +772,7 @@ def reconcile(
         or any(prev is None or prev.get("hash") != digest for _, _, prev, digest in glossary_plans)
     )
     generation = int(lock["generation"]) + (1 if changed else 0)
-    stamp = max(source_time(deck), int(lock["time"]) + 1) if changed else int(lock["time"])
+    stamp = max(deck_time(deck), int(lock["time"]) + 1) if changed else int(lock["time"])
 
     def time_of(previous: dict[str, Any] | None, same: bool) -> int:
         return int(previous.get("time", 0)) if previous is not None and same else stamp

@@ -192,6 +192,11 @@ Blocks = tuple[Block, ...]
 
 # --------------------------------------------------------------------------- cards and decks
 
+AUTO_TAG = "notes2decks::auto"
+"""The tag of cloze notes made automatically from dated or quoted facts."""
+REMOVED_TAG = "notes2decks::removed"
+"""The tag of notes that the notes file no longer has, so users can find and delete them."""
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class SourceRef:

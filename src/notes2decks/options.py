@@ -6,6 +6,13 @@ from dataclasses import dataclass
 
 from .model import CardKind
 
+PAPERS = ("a4", "letter")
+"""The paper sizes the PDF is laid out on, as `--paper` names them."""
+CARD_SIZES = ("a6", "a7", "3x5", "4x6", "business")
+"""The printed card sizes, as `--card-size` names them."""
+DUPLEX_MODES = ("long", "short", "fold")
+"""How backs are laid out, as `--duplex` names them."""
+
 DEFAULT_PRINT_KINDS = frozenset({CardKind.REVISION, CardKind.BASIC, CardKind.REVERSED})
 
 

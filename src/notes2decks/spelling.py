@@ -21,6 +21,7 @@ import pickle
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from .edits import edit_distance
 from .usercache import read_cached, write_cached
 
 
@@ -186,25 +187,6 @@ def within_one_edit(a: str, b: str) -> bool:
     if a[i + 1 :] == b[i + 1 :]:
         return True
     return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
-
-
-def edit_distance(a: str, b: str) -> int:
-    """The optimal-string-alignment distance: insertions, deletions, substitutions and swaps of
-    neighbouring letters each count 1."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            current[j] = min(
-                previous[j] + 1,
-                current[j - 1] + 1,
-                previous[j - 1] + (a[i - 1] != b[j - 1]),
-            )
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 def is_typo_of(typo: str, word: str) -> bool:

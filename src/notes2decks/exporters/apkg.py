@@ -39,10 +39,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..atomic import atomic_path
+from ..dates import deck_time
 from ..errors import Diagnostic, NotesError
-from ..identity import disambiguate, glossary_identity
-from ..lockfile import glossary_notes, source_time
+from ..identity import disambiguate, glossary_identity, glossary_notes
 from ..model import (
+    REMOVED_TAG,
     Card,
     CardKind,
     Cloze,
@@ -63,10 +64,6 @@ from .html import Renderer
 if TYPE_CHECKING:
     import zipfile
 
-AUTO_TAG = "notes2decks::auto"
-"""The tag of cloze notes made automatically from dated or quoted facts."""
-REMOVED_TAG = "notes2decks::removed"
-"""The tag of notes that the notes file no longer has, so users can find and delete them."""
 GLOSSARY_SUBDECK = "Glossary"
 """The subdeck of the deck that holds the glossary notes."""
 
@@ -346,7 +343,7 @@ def plan_notes(
     deck: Deck, renderer: Renderer, warn: Callable[[Diagnostic], None]
 ) -> list[PlannedNote]:
     """The notes of a deck, in the order of the notes file, then removed ones, then the glossary."""
-    fallback_time = source_time(deck)
+    fallback_time = deck_time(deck)
     source_name = Path(deck.source.file).name if deck.source.file else ""
     title = html.escape(deck.title, quote=False)
     source_text = html.escape(source_name, quote=False)

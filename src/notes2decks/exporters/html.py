@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import NotesError
+from ..images import HEAD_BYTES, SUFFIXES, image_kind
 from ..model import (
     Align,
     Blocks,
@@ -44,27 +45,8 @@ from ..model import (
     ThematicBreak,
 )
 
-# The first bytes of the image formats Anki shows everywhere (desktop, AnkiDroid, AnkiMobile).
-_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", ".png"),
-    (b"\xff\xd8\xff", ".jpg"),
-    (b"GIF87a", ".gif"),
-    (b"GIF89a", ".gif"),
-)
-
 # Link targets that cannot run code or reach the collection: anything else is shown as text.
 _SAFE_HREF = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
-
-
-def image_suffix(head: bytes) -> str:
-    """The file suffix for an image from its first bytes, or empty when it is not an image."""
-    for magic, suffix in _IMAGE_MAGIC:
-        if head.startswith(magic):
-            return suffix
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in head):
-        return ".svg"
-    return ""
 
 
 @dataclass
@@ -97,7 +79,7 @@ class Media:
             raise NotesError(
                 f"cannot read image {image.src!r}: {exc.strerror}", where.file, where.line
             ) from None
-        suffix = image_suffix(data[:512])
+        suffix = SUFFIXES.get(image_kind(data[:HEAD_BYTES]), "")
         if not suffix:
             raise NotesError(
                 f"{image.src!r} is not a PNG, JPEG, GIF or SVG image; "

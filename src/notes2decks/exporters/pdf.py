@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, P
 
 from .. import __version__
 from ..atomic import write_bytes
+from ..dates import source_date_epoch
 from ..errors import Diagnostic, NotesError
 from ..identity import normalise_front
 from ..model import (
@@ -546,7 +546,7 @@ def _new_canvas(layout: SheetLayout, duplex: str, deck: Deck | None) -> Any:
     canvas._n2d_buffer = buffer
     doc = canvas._doc
     doc.info = _Info()
-    if deck is not None and deck.modified and not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+    if deck is not None and deck.modified and source_date_epoch() is None:
         # The notes' own date (the reader lets SOURCE_DATE_EPOCH win) rather than the build's.
         doc._timeStamp = _timestamp(deck.modified)
     canvas.setCreator(f"notes2decks {__version__}")

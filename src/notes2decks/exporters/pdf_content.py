@@ -22,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.paragraph import _FK_BREAK
 
+from ..images import HEAD_BYTES, image_kind
 from ..model import (
     Align,
     Block,
@@ -668,11 +669,9 @@ def _load_picture(path: Path) -> _Picture | str:
 def _load_picture_version(path: Path, mtime: int, size: int) -> _Picture | str:
     try:
         with open(path, "rb") as handle:
-            head = handle.read(512)
+            head = handle.read(HEAD_BYTES)
     except OSError as exc:
         return f"cannot read it ({exc.strerror})"
-    from ..readers import image_kind
-
     kind = image_kind(head)
     if kind == "svg":
         from svglib.svglib import svg2rlg

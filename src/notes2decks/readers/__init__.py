@@ -14,17 +14,9 @@ from pathlib import Path
 
 from ..errors import Diagnostic, NotesError
 from ..identity import card_identity, disambiguate
+from ..images import HEAD_BYTES, image_kind
 from ..model import CardKind, Deck
 from ..registry import load, reader_for
-
-# Files whose first bytes say they are images; anything else named as an image is refused.
-_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-)
-
 
 # Revision notes are a few kilobytes; anything this large is almost surely not notes (a pasted
 # export, a log, a data dump) and would make a PDF of thousands of pages. Refuse it clearly.
@@ -81,7 +73,7 @@ class ReadContext:
             if not candidate.is_file():
                 raise self.error(line, f"image {name} not found (looked for {candidate})")
             with open(candidate, "rb") as handle:
-                head = handle.read(512)
+                head = handle.read(HEAD_BYTES)
         except (OSError, ValueError) as exc:
             # A name too long for the file system, a NUL byte, a loop of links: not an image.
             reason = getattr(exc, "strerror", None) or str(exc)
@@ -89,17 +81,6 @@ class ReadContext:
         if not image_kind(head):
             raise self.error(line, f"{name} is not a PNG, JPEG, GIF or SVG image")
         return candidate
-
-
-def image_kind(head: bytes) -> str:
-    """`png`, `jpeg`, `gif` or `svg` from a file's first bytes, or empty when it is none of them."""
-    for magic, kind in _IMAGE_MAGIC:
-        if head.startswith(magic):
-            return kind
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in head):
-        return "svg"
-    return ""
 
 
 def humanise(name: str) -> str:

@@ -1,0 +1,35 @@
+"""What kind of image a file holds, from its first bytes: the one list of formats we accept.
+
+PNG, JPEG and GIF are the bitmaps Anki shows everywhere (desktop, AnkiDroid, AnkiMobile) and
+reportlab prints; SVG is drawn by both. Anything else named as an image is refused.
+"""
+
+from __future__ import annotations
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+)
+
+SUFFIXES = {"png": ".png", "jpeg": ".jpg", "gif": ".gif", "svg": ".svg"}
+"""The file suffix each kind is saved with."""
+
+HEAD_BYTES = 512
+"""How many first bytes `image_kind` needs to see."""
+
+
+def image_kind(head: bytes) -> str:
+    """`png`, `jpeg`, `gif` or `svg` from a file's first bytes, or empty when it is none of them.
+
+    Example:
+        image_kind(path.read_bytes()[:HEAD_BYTES]) == "png"
+    """
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in head):
+        return "svg"
+    return ""
