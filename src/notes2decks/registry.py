@@ -24,6 +24,9 @@ class ReaderSpec:
     """`module:function` of `parse(text: str, context: ReadContext) -> Deck`."""
     sniff: str = ""
     """`module:function` of `accepts(text: str) -> bool` when the suffix alone cannot decide."""
+    libraries: tuple[str, ...] = ()
+    """Importable names of the libraries whose version changes what it reads: a rebuild after
+    one of them changed writes every card again instead of trusting the lock file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,27 +39,55 @@ class ExporterSpec:
     """What is appended to the notes file's stem to name the output, such as `-glossary.csv`."""
     target: str
     """`module:function` of `export(deck, dest, options, warn) -> None`."""
+    needs_lock: bool = False
+    """True when its output keeps notes' identities across builds, through the lock file."""
+    makes_notes: bool = False
+    """True when each card becomes a study note, so a cloze card that hides nothing is an error
+    rather than a warning."""
+    prints: bool = False
+    """True when its cards are printed, so a card too long for the card size matters."""
+    combined: str = ""
+    """`module:function` of `export_combined(decks, dest, options) -> None`, which writes one
+    output for the whole build from every deck's output of this format, or empty."""
+    combined_name: str = ""
+    """The combined output's file name in the output folder, such as `glossary.csv`."""
 
 
 # Order matters: for one suffix, a reader with a sniff that accepts the text wins, and otherwise
 # the first reader without a sniff.
 READERS: dict[str, ReaderSpec] = {
     "markdown": ReaderSpec(
-        "markdown", (".md", ".markdown"), "notes2decks.readers.markdown:parse_markdown"
+        "markdown",
+        (".md", ".markdown"),
+        "notes2decks.readers.markdown:parse_markdown",
+        libraries=("markdown_it", "mdit_py_plugins"),
     ),
     "delimited": ReaderSpec(
         "delimited",
         (".txt", ".tsv", ".csv"),
         "notes2decks.readers.delimited:parse_delimited",
         sniff="notes2decks.readers.delimited:looks_delimited",
+        libraries=("markdown_it", "mdit_py_plugins"),
     ),
     "cardset": ReaderSpec("cardset", (".txt",), "notes2decks.readers.cardset:parse_cardset"),
 }
 
 EXPORTERS: dict[str, ExporterSpec] = {
-    "apkg": ExporterSpec("apkg", ".apkg", "notes2decks.exporters.apkg:export_apkg"),
-    "pdf": ExporterSpec("pdf", ".pdf", "notes2decks.exporters.pdf:export_pdf"),
-    "csv": ExporterSpec("csv", "-glossary.csv", "notes2decks.exporters.csv:export_csv"),
+    "apkg": ExporterSpec(
+        "apkg",
+        ".apkg",
+        "notes2decks.exporters.apkg:export_apkg",
+        needs_lock=True,
+        makes_notes=True,
+    ),
+    "pdf": ExporterSpec("pdf", ".pdf", "notes2decks.exporters.pdf:export_pdf", prints=True),
+    "csv": ExporterSpec(
+        "csv",
+        "-glossary.csv",
+        "notes2decks.exporters.csv:export_csv",
+        combined="notes2decks.exporters.csv:export_combined_csv",
+        combined_name="glossary.csv",
+    ),
 }
 
 
@@ -82,3 +113,8 @@ def reader_for(suffix: str, text: str) -> ReaderSpec | None:
     if plain:
         return plain[0]
     return candidates[-1] if candidates else None
+
+
+def exporters(formats: tuple[str, ...]) -> list[ExporterSpec]:
+    """The exporters of these formats, in the order given."""
+    return [EXPORTERS[name] for name in formats]
