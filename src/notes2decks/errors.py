@@ -21,6 +21,10 @@ class NotesError(Exception):
     def __str__(self) -> str:
         return f"{location(self.file, self.line, self.col)}{self.message}"
 
+    def diagnostic(self, file: str, severity: str = "error") -> Diagnostic:
+        """The error as a diagnostic, placed in `file` unless it names a file of its own."""
+        return Diagnostic(self.file or file, self.line, self.message, severity, self.col)
+
 
 class NoCardsError(NotesError):
     """The notes hold no cards yet (a title, or a stub of headings): nothing to build.
