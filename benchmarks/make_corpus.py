@@ -1,15 +1,22 @@
 """Generate a synthetic notes corpus for the benchmark: N files of M revision cards each.
 
-    python benchmarks/make_corpus.py --files 100 --cards 100 --format both benchmarks/corpus/x
+    python benchmarks/make_corpus.py --files 100 --cards 100 --format all benchmarks/corpus/x
 
-writes, under OUT_DIR:
+writes, under OUT_DIR, the same cards in three layouts:
 
-- `md/NNN-slug.md`: the Markdown authoring format (front matter, one `## heading` per card, the
-  facts as a bullet list, a few `**bold**` key terms, a `## Glossary` defining some of them);
-- `txt/NNN-slug.txt`: the same cards as card-set text copied from a revision website (title
-  line, a heading paragraph, one fact per paragraph, `N of M` after each card, sometimes the
-  website's footer);
-- `cards.json`: the same cards and glossary, format-neutral, for the floor and the peers.
+- `real/`: the corpus shaped like real notes folders, the one most rows measure. Of every 20
+  files, 5 are Markdown with a `## Glossary` section, 8 Markdown without one (the glossary is
+  then extracted from the text, as for most real notes), 4 card-set text files copied from a
+  revision website, and 3 flashcard files (tab-separated `.tsv` as Anki and Quizlet export them,
+  or `front | back` lines in a `.txt`). `real-cards.json` describes it.
+- `md/NNN-slug.md`: every file in the Markdown authoring format with a `## Glossary` (front
+  matter, one `## heading` per card, the facts as a bullet list, a few `**bold**` key terms):
+  the corpus the benchmark measured before, kept as one row so that its history stays
+  comparable;
+- `txt/NNN-slug.txt`: every file as card-set text (title line, a heading paragraph, one fact per
+  paragraph, `N of M` after each card, sometimes the website's footer);
+- `cards.json`: the cards and glossaries of `md/` and `txt/`, format-neutral, for the floor and
+  the peers.
 
 The sizes follow real card sets such as the sample notes: headings of 3-8 words, 3-6 facts of
 10-35 words, years and quoted terms in about a third of the facts, now and then a card with no
@@ -22,6 +29,7 @@ changes another.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import re
@@ -30,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 """Bump when the output changes, so that run.py regenerates cached corpora."""
 
 # --------------------------------------------------------------------------- word banks
@@ -435,23 +443,71 @@ def to_json(corpus: list[SynthFile], files: int, cards: int, seed: int) -> dict[
     }
 
 
-def write_corpus(out: Path, files: int, cards: int, fmt: str = "both", seed: int = 1) -> None:
-    """Write the corpus under `out` (see the module's description)."""
+# Of every 20 files of the real-shaped corpus: what each is (see the module's description).
+REAL_SHAPES = ("md-glossary",) * 5 + ("md",) * 8 + ("cardset",) * 4 + ("flashcards",) * 3
+
+
+def real_shape(index: int) -> str:
+    """The kind of notes file number `index` is in the real-shaped corpus."""
+    return REAL_SHAPES[index % len(REAL_SHAPES)]
+
+
+def to_flashcards(synth: SynthFile, index: int) -> tuple[str, str]:
+    """The file as flashcards, one card a line, and its suffix: a tab-separated export (as Anki's
+    "Notes in Plain Text" and Quizlet write them) or `front | back` lines in a `.txt`."""
+    if index % 2:
+        lines = ["#separator:tab", "#html:false", f"#deck:{synth.deck}"]
+        lines += [f"{card.front}\t{'; '.join(map(plain, card.facts))}" for card in synth.cards]
+        return "\n".join(lines) + "\n", ".tsv"
+    lines = [f"{card.front} | {'; '.join(map(plain, card.facts))}" for card in synth.cards]
+    return "\n".join(lines) + "\n", ".txt"
+
+
+def real_file(synth: SynthFile, index: int) -> tuple[SynthFile, str, str]:
+    """File number `index` of the real-shaped corpus: its cards (without the glossary it does
+    not write), its text and its suffix."""
+    shape = real_shape(index)
+    if shape == "md-glossary":
+        return synth, to_markdown(synth), ".md"
+    bare = dataclasses.replace(synth, glossary=[])
+    if shape == "md":
+        return bare, to_markdown(bare), ".md"
+    if shape == "cardset":
+        return bare, to_cardset(bare), ".txt"
+    text, suffix = to_flashcards(bare, index)
+    return bare, text, suffix
+
+
+def write_corpus(out: Path, files: int, cards: int, fmt: str = "all", seed: int = 1) -> None:
+    """Write the corpus under `out` (see the module's description); `fmt` is `real`, `md`,
+    `txt`, `both` (md and txt) or `all`."""
     corpus = generate(files, cards, seed)
-    formats = ("md", "txt") if fmt == "both" else (fmt,)
+    formats = {"both": ("md", "txt"), "all": ("real", "md", "txt")}.get(fmt, (fmt,))
     for name in formats:
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
+        if name == "real":
+            real = []
+            for index, synth in enumerate(corpus):
+                kept, text, suffix = real_file(synth, index)
+                (folder / f"{synth.stem}{suffix}").write_text(text, encoding="utf-8")
+                real.append(kept)
+            data = to_json(real, files, cards, seed)
+            (out / "real-cards.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+            continue
         render = to_markdown if name == "md" else to_cardset
         for synth in corpus:
             (folder / f"{synth.stem}.{name}").write_text(render(synth), encoding="utf-8")
-    data = to_json(corpus, files, cards, seed)
-    (out / "cards.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+    if {"md", "txt"} & set(formats):
+        data = to_json(corpus, files, cards, seed)
+        (out / "cards.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
-def describe(out: Path) -> str:
+def describe(out: Path, name: str = "") -> str:
     """A line about the corpus: files, cards, facts and words, to check the sizes are realistic."""
-    data = json.loads((out / "cards.json").read_text(encoding="utf-8"))
+    if not name:
+        name = "real-cards.json" if (out / "real-cards.json").exists() else "cards.json"
+    data = json.loads((out / name).read_text(encoding="utf-8"))
     cards = [card for item in data["files"] for card in item["cards"]]
     facts = [fact for card in cards for fact in card["facts"]]
     words = sum(_words(plain(fact)) for fact in facts)
@@ -467,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, metavar="OUT_DIR")
     parser.add_argument("--files", type=int, default=100, help="notes files (default 100)")
     parser.add_argument("--cards", type=int, default=100, help="cards per file (default 100)")
-    parser.add_argument("--format", choices=("md", "txt", "both"), default="both")
+    parser.add_argument("--format", choices=("real", "md", "txt", "both", "all"), default="all")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     if args.files < 1 or args.cards < 1:
