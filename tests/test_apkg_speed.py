@@ -13,7 +13,6 @@ import html
 import re
 import sqlite3
 import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -247,65 +246,3 @@ def test_packages_build_when_the_cache_folder_cannot_be_written(
         assert apkg._empty_collection() == _fresh_collection()
     finally:
         apkg._empty_collection.cache_clear()
-
-
-# --------------------------------------------------------------------------- the ZIP archive
-
-
-def zlib_fastest(data: bytes) -> bytes:
-    compressor = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(data) + compressor.flush()
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    files=st.dictionaries(
-        st.one_of(
-            st.sampled_from(["collection.anki2", "media", "0", "12"]),
-            # Names as packages have them: zipfile cuts a name at a NUL and turns a Windows
-            # separator into "/".
-            st.text(
-                st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\\"),
-                min_size=1,
-            ),
-        ),
-        st.binary(max_size=3000)
-        | st.builds(lambda b, n: b * n, st.binary(max_size=8), st.integers(0, 900)),
-        max_size=5,
-    )
-)
-def test_packages_are_laid_out_as_zipfile_lays_them_out(
-    files: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    # The same compressed data in the same layout: zipfile's bytes, whatever the names.
-    entries = sorted(files.items())
-    dest = tmp_path_factory.mktemp("zip") / "by-zipfile.zip"
-    apkg.zip_with_zipfile(entries, dest)
-    assert apkg.zip_bytes(entries, zlib_fastest) == dest.read_bytes()
-
-
-def test_packages_hold_their_entries_whichever_encoder_deflates_them(tmp_path: Path) -> None:
-    collection = b"SQLite format 3\x00" + bytes(range(256)) * 700
-    dest = tmp_path / "deck.apkg"
-    apkg.package_bytes(collection, {"a.png": b"\x89PNG" + b"x" * 5000}, dest)
-    with zipfile.ZipFile(dest) as archive:
-        assert archive.testzip() is None
-        assert archive.read("collection.anki2") == collection
-        assert archive.read("0") == b"\x89PNG" + b"x" * 5000
-        assert [i.compress_type for i in archive.infolist()] == [zipfile.ZIP_DEFLATED] * 3
-    # Compressed about as well as zlib's fastest level does.
-    assert dest.stat().st_size < 1.1 * len(apkg.zip_bytes([("c", collection)], zlib_fastest) or b"")
-
-
-def test_archives_that_need_zip64_are_left_to_zipfile(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(apkg, "_MAX_OFFSET", 1000)
-    entries = [("collection.anki2", b"a" * 1500), ("media", b"{}")]
-    assert apkg.zip_bytes(entries, zlib_fastest) is None
-    dest = tmp_path / "big.apkg"
-    apkg.package_bytes(b"a" * 1500, {}, dest)
-    with zipfile.ZipFile(dest) as archive:
-        assert archive.read("collection.anki2") == b"a" * 1500
-    monkeypatch.setattr(apkg, "_MAX_ENTRIES", 2)
-    assert apkg.zip_bytes(entries, zlib_fastest) is None

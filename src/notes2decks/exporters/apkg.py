@@ -29,14 +29,13 @@ import importlib.util
 import json
 import re
 import sqlite3
-import struct
 import sys
 import tempfile
-import zlib
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..atomic import atomic_path
 from ..dates import deck_time
@@ -60,9 +59,6 @@ from ..model import (
 from ..options import BuildOptions
 from ..usercache import read_cached, write_cached
 from .html import Renderer
-
-if TYPE_CHECKING:
-    import zipfile
 
 GLOSSARY_SUBDECK = "Glossary"
 """The subdeck of the deck that holds the glossary notes."""
@@ -783,36 +779,10 @@ def _fill_collection(conn: sqlite3.Connection, notes: list[PlannedNote], deck: D
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
-# DEFLATE, at the speed of a deck built at every edit and downloaded rarely. Intel's ISA-L
-# (python-isal) at its level 2 gives what zlib gives at its fastest level, in a fifth of the
-# time: on the 100-card files of benchmarks/ (a 195 kB collection each) 0.14 ms and 38.0 kB,
-# against zlib's 0.72 ms and 38.0 kB (zlib's default level: 2.2 ms and 31.2 kB). Without ISA-L
-# (a platform it has no wheel for), zlib's fastest level.
-try:
-    from isal.isal_zlib import compressobj as _compressobj
-
-    _DEFLATE_LEVEL = 2
-except ImportError:  # pragma: no cover - isal is installed wherever it has a wheel
-    from zlib import compressobj as _compressobj  # type: ignore[assignment,unused-ignore]
-
-    _DEFLATE_LEVEL = 1
-
-
-def _deflate(data: bytes) -> bytes:
-    """Raw DEFLATE data, as a ZIP entry holds it."""
-    compressor = _compressobj(_DEFLATE_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-    packed: bytes = compressor.compress(data) + compressor.flush()
-    return packed
-
-
-def _zip_entry(name: str) -> zipfile.ZipInfo:
-    import zipfile  # only for the archives that `zip_bytes` leaves to zipfile
-
-    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = _UNIX
-    info.external_attr = _MODE
-    return info
+# A package is built at every edit and downloaded rarely: zlib's level 2 costs a build no more
+# than its fastest level and packs a little tighter, while its default level slows builds down
+# noticeably for packages a sixth smaller.
+_DEFLATE_LEVEL = 2
 
 
 def package_bytes(collection: bytes, media: dict[str, bytes], dest: Path) -> None:
@@ -824,87 +794,18 @@ def package_bytes(collection: bytes, media: dict[str, bytes], dest: Path) -> Non
     }
     for i, name in enumerate(names):
         entries[str(i)] = media[name]
-    ordered = [(name, entries[name]) for name in sorted(entries)]
-    archive = zip_bytes(ordered, _deflate)
-    if archive is None:
-        zip_with_zipfile(ordered, dest)
-    else:
-        dest.write_bytes(archive)
-
-
-# Entries as zipfile writes them for `_zip_entry` (DEFLATE, version 2.0, made on Unix, dated
-# 1980-01-01, mode 0644): a local header before each entry's data, then the central directory.
-_LOCAL = struct.Struct("<4s2H3H3L2H")
-_CENTRAL = struct.Struct("<4s4B4H3L5H2L")
-_END = struct.Struct("<4s4H2LH")
-_DOS_DATE = (_ZIP_TIME[0] - 1980) << 9 | _ZIP_TIME[1] << 5 | _ZIP_TIME[2]
-_VERSION = 20
-_UNIX = 3
-_DEFLATED = 8
-_MODE = 0o644 << 16
-# Past these, ZIP needs its 64-bit extensions: zipfile writes those archives.
-_MAX_ENTRIES = 0xFFFF
-_MAX_OFFSET = 0xFFFFFFFF
-
-
-def zip_bytes(entries: list[tuple[str, bytes]], deflate: Callable[[bytes], bytes]) -> bytes | None:
-    """A ZIP archive of `entries`, each compressed by `deflate`, laid out byte for byte as
-    zipfile lays out `_zip_entry` entries; None when it would need ZIP64.
-
-    zipfile compresses with zlib only; this lets a faster DEFLATE encoder fill the same archive
-    (tests/test_apkg_speed.py checks the layout against zipfile's).
-    """
-    if len(entries) >= _MAX_ENTRIES:
-        return None
-    parts: list[bytes] = []
-    central: list[bytes] = []
-    offset = 0
-    for name, data in entries:
-        packed = deflate(data)
-        crc = zlib.crc32(data)
-        encoded = name.encode("utf-8")
-        flags = 0 if name.isascii() else 0x800  # the UTF-8 flag, as zipfile sets it
-        if max(len(data), len(packed), offset) >= _MAX_OFFSET:
-            return None
-        sizes = (crc, len(packed), len(data), len(encoded))
-        header = _LOCAL.pack(b"PK\x03\x04", _VERSION, flags, _DEFLATED, 0, _DOS_DATE, *sizes, 0)
-        central.append(
-            _CENTRAL.pack(
-                b"PK\x01\x02",
-                _VERSION,
-                _UNIX,
-                _VERSION,
-                0,
-                flags,
-                _DEFLATED,
-                0,
-                _DOS_DATE,
-                *sizes,
-                0,
-                0,
-                0,
-                0,
-                _MODE,
-                offset,
-            )
-            + encoded
-        )
-        parts += (header, encoded, packed)
-        offset += len(header) + len(encoded) + len(packed)
-    directory = b"".join(central)
-    if offset + len(directory) >= _MAX_OFFSET:
-        return None
-    end = _END.pack(b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), offset, 0)
-    return b"".join([*parts, directory, end])
-
-
-def zip_with_zipfile(entries: list[tuple[str, bytes]], dest: Path) -> None:
-    """The archive of `zip_bytes`, written by zipfile with zlib (and ZIP64 where needed)."""
-    import zipfile
-
     with zipfile.ZipFile(dest, "w") as archive:
-        for name, data in entries:
-            archive.writestr(_zip_entry(name), data, compresslevel=1)
+        for name in sorted(entries):
+            # Fixed time, system and mode: the same package on every machine and every day.
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.create_system = 3  # Unix
+            info.external_attr = 0o644 << 16
+            archive.writestr(
+                info,
+                entries[name],
+                compress_type=zipfile.ZIP_DEFLATED,
+                compresslevel=_DEFLATE_LEVEL,
+            )
 
 
 def export_apkg(
