@@ -17,10 +17,14 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from typing_extensions import assert_never
+if sys.version_info >= (3, 11):
+    from typing import assert_never
+else:
+    from typing_extensions import assert_never
 
 from ...errors import NotesError
 from ...images import HEAD_BYTES, SUFFIXES, image_kind

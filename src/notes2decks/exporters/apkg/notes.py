@@ -18,11 +18,15 @@ import functools
 import hashlib
 import html
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from typing_extensions import assert_never
+if sys.version_info >= (3, 11):
+    from typing import assert_never
+else:
+    from typing_extensions import assert_never
 
 from ...dates import deck_time
 from ...errors import Diagnostic, NotesError

@@ -10,12 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
-CSS = (
-    resources.files("notes2decks.exporters.apkg").joinpath("style.css").read_text(encoding="utf-8")
-)
+CSS = (Path(__file__).parent / "style.css").read_text(encoding="utf-8")
 """The style sheet of every note type (`style.css` beside this module)."""
 
 STYLE_MODIFIED = 1764201600
