@@ -26,20 +26,14 @@ from anki_support import (
 from helpers import DECK_PATH, FIXTURES, NOTES, PNG_A, PNG_B, card, make_deck, para, rich_deck
 from notes2decks.autocloze import add_auto_cloze
 from notes2decks.errors import Diagnostic, NotesError
-from notes2decks.exporters import apkg
-from notes2decks.exporters.apkg import (
-    NOTE_TYPES,
-    REMOVED_TAG,
-    STYLE_FINGERPRINT,
-    anki_tag,
-    deck_id,
-    export_apkg,
-    note_guid,
-    style_fingerprint,
-)
+from notes2decks.exporters.apkg import export_apkg, notetypes
+from notes2decks.exporters.apkg.collection import deck_id
+from notes2decks.exporters.apkg.notes import anki_tag, note_guid
+from notes2decks.exporters.apkg.notetypes import NOTE_TYPES, STYLE_FINGERPRINT, style_fingerprint
 from notes2decks.identity import card_identity
 from notes2decks.lockfile import lock_path_for, reconcile, save_lock
 from notes2decks.model import (
+    REMOVED_TAG,
     CardKind,
     Cloze,
     Deck,
@@ -269,7 +263,9 @@ def test_same_front_twice_warns_and_keeps_both(tmp_path: Path) -> None:
 def _build_in_subprocess(image_dir: Path, dest: Path, seed: str, epoch: str) -> bytes:
     script = (
         "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[3]);"
-        "import test_apkg as t; t.build(t.rich_deck(Path(sys.argv[1])), Path(sys.argv[2]))"
+        "from helpers import rich_deck; from notes2decks.exporters.apkg import export_apkg;"
+        "from notes2decks.options import BuildOptions;"
+        "export_apkg(rich_deck(Path(sys.argv[1])), Path(sys.argv[2]), BuildOptions(), print)"
     )
     env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": epoch}
     subprocess.run(
@@ -379,8 +375,8 @@ def test_template_and_css_changes_reach_anki_without_a_new_note_type(
     build(deck, tmp_path / "a.apkg")
     col = fresh_collection(tmp_path / "anki")
     import_package(col, tmp_path / "a.apkg")
-    monkeypatch.setattr(apkg, "CSS", apkg.CSS + "\n.n2d-extra { color: red; }\n")
-    monkeypatch.setattr(apkg, "STYLE_MODIFIED", apkg.STYLE_MODIFIED + 1)
+    monkeypatch.setattr(notetypes, "CSS", notetypes.CSS + "\n.n2d-extra { color: red; }\n")
+    monkeypatch.setattr(notetypes, "STYLE_MODIFIED", notetypes.STYLE_MODIFIED + 1)
     build(deck, tmp_path / "b.apkg")
     log = import_package(col, tmp_path / "b.apkg")
     assert log.counts["conflicting"] == 0

@@ -28,7 +28,8 @@ from anki_support import fresh_collection, import_package
 from helpers import FIXTURES
 from notes2decks.build import build
 from notes2decks.errors import Diagnostic, NotesError
-from notes2decks.exporters.apkg import NOTE_TYPES, export_apkg
+from notes2decks.exporters.apkg import export_apkg
+from notes2decks.exporters.apkg.notetypes import NOTE_TYPES
 from notes2decks.exporters.csv import COLUMNS, export_csv, merge_rows
 from notes2decks.exporters.pdf import export_pdf
 from notes2decks.model import (

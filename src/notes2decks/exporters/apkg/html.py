@@ -17,13 +17,20 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import NotesError
-from ..images import HEAD_BYTES, SUFFIXES, image_kind
-from ..model import (
+if sys.version_info >= (3, 11):
+    from typing import assert_never
+else:
+    from typing_extensions import assert_never
+
+from ...errors import NotesError
+from ...images import HEAD_BYTES, SUFFIXES, image_kind
+from ...model import (
     Align,
+    Block,
     Blocks,
     BulletList,
     Cloze,
@@ -32,6 +39,7 @@ from ..model import (
     Emphasis,
     Heading,
     Image,
+    Inline,
     Inlines,
     LineBreak,
     Link,
@@ -60,6 +68,7 @@ class Media:
     files: dict[str, bytes] = field(default_factory=dict)
     """Media name to file content."""
     _names: dict[Path, str] = field(default_factory=dict)
+    """The media name of each image file read so far."""
 
     def add(self, image: Image, where: SourceRef) -> str:
         """The media name for an image, reading and checking the file the first time."""
@@ -98,6 +107,7 @@ class Renderer:
     """Renders the blocks and inlines of one deck, collecting the images they show."""
 
     media: Media = field(default_factory=Media)
+    """The images the rendered HTML shows."""
     strict: bool = True
     """False to show an image that cannot be stored as its alternative text instead of failing:
     for cards that are no longer in the notes, whose images may be gone too."""
@@ -118,40 +128,45 @@ class Renderer:
             return _escape_text(nodes[0].text, cloze_field)
         return "".join([self._inline(node, where, cloze_field) for node in nodes])
 
-    def _inline(self, node: object, where: SourceRef, cloze_field: bool) -> str:
-        if isinstance(node, Text):
-            return _escape_text(node.text, cloze_field)
-        if isinstance(node, Emphasis):
-            return f"<i>{self._inlines(node.children, where, cloze_field)}</i>"
-        if isinstance(node, Strong):
-            return f"<b>{self._inlines(node.children, where, cloze_field)}</b>"
-        if isinstance(node, Code):
-            return f"<code>{_escape_text(node.text, cloze_field)}</code>"
-        if isinstance(node, Math):
-            return math_html(node.source, node.display, cloze_field)
-        if isinstance(node, Cloze):
-            content = self._inlines(node.children, where, cloze_field)
-            if not cloze_field:
-                return content
-            hint = f"::{_escape_text(node.hint, True)}" if node.hint else ""
-            return f"{{{{c{node.number}::{content}{hint}}}}}"
-        if isinstance(node, Image):
-            try:
-                name = self.media.add(node, where)
-            except NotesError:
-                if self.strict:
-                    raise
-                return _escape_text(f"[{node.alt or node.src}]", cloze_field)
-            alt = f' alt="{_escape_attr(node.alt, cloze_field)}"' if node.alt else ""
-            return f'<img src="{name}"{alt}>'
-        if isinstance(node, Link):
-            label = self._inlines(node.children, where, cloze_field)
-            if not _SAFE_HREF.match(node.href):
-                return label
-            return f'<a href="{_escape_attr(node.href, cloze_field)}">{label}</a>'
-        if isinstance(node, LineBreak):
-            return "<br>"
-        raise TypeError(f"not an inline node: {node!r}")
+    def _inline(self, node: Inline, where: SourceRef, cloze_field: bool) -> str:
+        match node:
+            case Text():
+                return _escape_text(node.text, cloze_field)
+            case Emphasis():
+                return f"<i>{self._inlines(node.children, where, cloze_field)}</i>"
+            case Strong():
+                return f"<b>{self._inlines(node.children, where, cloze_field)}</b>"
+            case Code():
+                return f"<code>{_escape_text(node.text, cloze_field)}</code>"
+            case Math():
+                return math_html(node.source, node.display, cloze_field)
+            case Cloze():
+                content = self._inlines(node.children, where, cloze_field)
+                if not cloze_field:
+                    return content
+                hint = f"::{_escape_text(node.hint, True)}" if node.hint else ""
+                return f"{{{{c{node.number}::{content}{hint}}}}}"
+            case Image():
+                return self._image(node, where, cloze_field)
+            case Link():
+                label = self._inlines(node.children, where, cloze_field)
+                if not _SAFE_HREF.match(node.href):
+                    return label
+                return f'<a href="{_escape_attr(node.href, cloze_field)}">{label}</a>'
+            case LineBreak():
+                return "<br>"
+            case _:
+                assert_never(node)
+
+    def _image(self, image: Image, where: SourceRef, cloze_field: bool) -> str:
+        try:
+            name = self.media.add(image, where)
+        except NotesError:
+            if self.strict:
+                raise
+            return _escape_text(f"[{image.alt or image.src}]", cloze_field)
+        alt = f' alt="{_escape_attr(image.alt, cloze_field)}"' if image.alt else ""
+        return f'<img src="{name}"{alt}>'
 
     # ----------------------------------------------------------------- blocks
 
@@ -159,36 +174,38 @@ class Renderer:
         """Block content as HTML, one block after another without blank lines."""
         return "".join([self._block(node, where, cloze_field) for node in nodes])
 
-    def _block(self, node: object, where: SourceRef, cloze_field: bool) -> str:
-        if isinstance(node, Paragraph):
-            here = SourceRef(where.file, node.line) if node.line else where
-            return f"<p>{self._inlines(node.children, here, cloze_field)}</p>"
-        if isinstance(node, BulletList):
-            tag = "ol" if node.ordered else "ul"
-            start = f' start="{node.start}"' if node.ordered and node.start != 1 else ""
-            items = "".join(
-                [self._list_item(item.children, where, cloze_field) for item in node.items]
-            )
-            return f"<{tag}{start}>{items}</{tag}>"
-        if isinstance(node, Heading):
-            level = min(max(node.level, 3), 6)
-            inner = self._inlines(node.children, where, cloze_field)
-            return f"<h{level}>{inner}</h{level}>"
-        if isinstance(node, CodeBlock):
-            lang = (
-                f' class="language-{_escape_attr(node.language, cloze_field)}"'
-                if node.language
-                else ""
-            )
-            code = _escape_text(node.code.rstrip("\n"), cloze_field)
-            return f"<pre><code{lang}>{code}</code></pre>"
-        if isinstance(node, MathBlock):
-            return f'<div class="math">{math_html(node.source, True, cloze_field)}</div>'
-        if isinstance(node, Table):
-            return self._table(node, where, cloze_field)
-        if isinstance(node, ThematicBreak):
-            return "<hr>"
-        raise TypeError(f"not a block node: {node!r}")
+    def _block(self, node: Block, where: SourceRef, cloze_field: bool) -> str:
+        match node:
+            case Paragraph():
+                here = SourceRef(where.file, node.line) if node.line else where
+                return f"<p>{self._inlines(node.children, here, cloze_field)}</p>"
+            case BulletList():
+                tag = "ol" if node.ordered else "ul"
+                start = f' start="{node.start}"' if node.ordered and node.start != 1 else ""
+                items = "".join(
+                    [self._list_item(item.children, where, cloze_field) for item in node.items]
+                )
+                return f"<{tag}{start}>{items}</{tag}>"
+            case Heading():
+                level = min(max(node.level, 3), 6)
+                inner = self._inlines(node.children, where, cloze_field)
+                return f"<h{level}>{inner}</h{level}>"
+            case CodeBlock():
+                lang = (
+                    f' class="language-{_escape_attr(node.language, cloze_field)}"'
+                    if node.language
+                    else ""
+                )
+                code = _escape_text(node.code.rstrip("\n"), cloze_field)
+                return f"<pre><code{lang}>{code}</code></pre>"
+            case MathBlock():
+                return f'<div class="math">{math_html(node.source, True, cloze_field)}</div>'
+            case Table():
+                return self._table(node, where, cloze_field)
+            case ThematicBreak():
+                return "<hr>"
+            case _:
+                assert_never(node)
 
     def _list_item(self, blocks: Blocks, where: SourceRef, cloze_field: bool) -> str:
         # A one-paragraph item is written without <p>, so lists stay tight as in the notes.

@@ -1,0 +1,50 @@
+"""Anki packages (.apkg) that update the notes already in a collection instead of duplicating them.
+
+The steps, one module each:
+
+- `notes`: the deck's cards and glossary as notes, with GUIDs that survive edits (the fields'
+  HTML comes from `html`);
+- `notetypes`: the note types, with fixed IDs per field layout, their templates and style;
+- `collection`: the notes as an Anki collection, a SQLite database;
+- `package`: the collection and the images zipped into the .apkg file.
+
+Packages are written without genanki's `Package` (which leaks a temporary SQLite file, stamps
+every note with the wall clock and stores an uncompressed zip): the same notes give the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from ...atomic import atomic_path
+from ...errors import Diagnostic, NotesError
+from ...model import Deck
+from ...options import BuildOptions
+from .collection import collection_bytes
+from .html import Renderer
+from .notes import plan_notes
+from .package import write_package
+
+__all__ = ["export_apkg"]
+
+
+def export_apkg(
+    deck: Deck, dest: Path, options: BuildOptions, warn: Callable[[Diagnostic], None]
+) -> None:
+    """Write the deck as an Anki package at `dest`, atomically."""
+    renderer = Renderer()
+    notes = plan_notes(deck, renderer, warn)
+    if not notes:
+        warn(Diagnostic(deck.source.file, 0, "no cards to put in the Anki deck"))
+    try:
+        collection = collection_bytes(notes, deck)
+    except sqlite3.Error as exc:
+        raise NotesError(f"could not write the Anki collection: {exc}", deck.source.file) from None
+    try:
+        with atomic_path(Path(dest), durable=False) as tmp:
+            write_package(collection, renderer.media.files, tmp)
+    except OSError as exc:
+        raise NotesError(f"cannot write {dest}: {exc.strerror}", deck.source.file) from None

@@ -1,0 +1,304 @@
+"""The notes of a deck as they go into a package: GUIDs, note types, fields, tags and times.
+
+- A note's GUID comes from the card's identity (its deck path and normalised front, kept across
+  heading edits by the lock file) and its note type, never from its fields, so an edited back
+  updates the note that is already there, with its review history.
+- Note modification times come from `Card.modified` (set by the lock file: the time the card's
+  content last changed), else from the notes file's time, with SOURCE_DATE_EPOCH winning. Anki
+  updates a note only when the package's note is newer, so unchanged notes never overwrite edits
+  made in Anki.
+- Cards that the notes no longer have, and glossary terms they no longer define, still ship,
+  tagged `REMOVED_TAG`, so that users can find them in Anki and delete them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import html
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    from typing import assert_never
+else:
+    from typing_extensions import assert_never
+
+from ...dates import deck_time
+from ...errors import Diagnostic, NotesError
+from ...identity import disambiguate, glossary_identity, glossary_notes
+from ...model import (
+    REMOVED_TAG,
+    Card,
+    CardKind,
+    Cloze,
+    Code,
+    Deck,
+    Emphasis,
+    GlossaryEntry,
+    Image,
+    Inlines,
+    LineBreak,
+    Link,
+    Math,
+    SourceRef,
+    Strong,
+    Text,
+    inline_text,
+    split_math,
+)
+from .html import Renderer
+from .notetypes import NOTE_TYPES, NoteType
+
+GLOSSARY_SUBDECK = "Glossary"
+"""The subdeck of the deck that holds the glossary notes."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedNote:
+    """One note as it goes into the package."""
+
+    guid: str
+    """Anki's note GUID, from the card's identity and note type (`note_guid`)."""
+    note_type: NoteType
+    """The note type."""
+    fields: tuple[str, ...]
+    """The fields' HTML, in the note type's order, without control characters."""
+    tags: tuple[str, ...]
+    """The tags as Anki stores them (`anki_tag`), sorted, without repeats in any case."""
+    deck: str
+    """The deck path of the note's cards."""
+    modified: int
+    """When the note last changed, in seconds since the epoch."""
+    card_ords: tuple[int, ...]
+    """The template (or, for a cloze note, the cloze number less one) of each card."""
+
+
+def note_guid(identity: str, note_type: str) -> str:
+    """A note's GUID: a hash of its identity and note type, in Anki's base-91 alphabet.
+
+    The note type is part of it because Anki refuses to update a note into another note type:
+    a card that turns from basic into reversed becomes a new note, and the old one is reported
+    as removed.
+    """
+    digest = hashlib.sha256(f"notes2decks\x1f{note_type}\x1f{identity}".encode()).digest()
+    number = int.from_bytes(digest[:8], "big")
+    base = len(_BASE91)
+    guid = ""
+    while number:
+        number, rest = divmod(number, base)
+        guid = _BASE91[rest] + guid
+    return guid or _BASE91[0]
+
+
+_BASE91 = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+)
+
+
+def anki_tag(tag: str) -> str:
+    """A tag as Anki stores it: no spaces (they separate tags), `::` hierarchy kept."""
+    tag = _SPACES.sub("_", tag.strip())
+    # A tag cannot start or end a level with a colon run other than the `::` separator.
+    return _COLON_RUN.sub("::", tag).strip(":")
+
+
+_SPACES = re.compile(r"\s+")
+_COLON_RUN = re.compile(r":{3,}")
+
+
+# Every card of a deck has the deck's tags and most have no others: each different list is
+# cleaned and sorted once.
+@functools.lru_cache(maxsize=1024)
+def _tags(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for group in groups:
+        for raw in group:
+            tag = anki_tag(raw)
+            # Anki compares tags without case: keep the first spelling.
+            if tag and tag.casefold() not in seen:
+                seen[tag.casefold()] = tag
+    return tuple(sorted(seen.values(), key=lambda t: (t.casefold(), t)))
+
+
+# Anki separates a note's fields with U+001F, so one inside a field would split it in two and
+# Anki would refuse the whole package; the other control characters are invisible debris of
+# copy and paste, and not allowed in HTML. The ones Python counts as spaces become spaces.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _field(html_text: str) -> str:
+    # Control characters are never printable, and telling that is quicker than the search.
+    if html_text.isprintable():
+        return html_text
+    return _CONTROL.sub(_control_replacement, html_text)
+
+
+def _control_replacement(match: re.Match[str]) -> str:
+    return " " if match.group().isspace() else ""
+
+
+def _cloze_numbers(inlines: Inlines) -> set[int]:
+    numbers: set[int] = set()
+    for node in inlines:
+        match node:
+            case Cloze():
+                numbers.add(node.number)
+                numbers |= _cloze_numbers(node.children)
+            case Emphasis() | Strong() | Link():
+                numbers |= _cloze_numbers(node.children)
+            case Text() | Code() | Math() | Image() | LineBreak():
+                pass
+            case _:
+                assert_never(node)
+    return numbers
+
+
+def plan_notes(
+    deck: Deck, renderer: Renderer, warn: Callable[[Diagnostic], None]
+) -> list[PlannedNote]:
+    """The notes of a deck, in the order of the notes file, then removed ones, then the glossary.
+
+    Images that the notes show are collected in `renderer.media`.
+    """
+    fallback_time = deck_time(deck)
+    source_name = Path(deck.source.file).name if deck.source.file else ""
+    title = html.escape(deck.title, quote=False)
+    source_text = html.escape(source_name, quote=False)
+    cloze_source = " · ".join(part for part in (title, html.escape(source_name)) if part)
+    notes: list[PlannedNote] = []
+
+    # Removed cards are rendered leniently: their images may have been deleted with them.
+    lenient = dataclasses.replace(renderer, strict=False)
+
+    def card_note(card: Card, removed: bool) -> PlannedNote:
+        render = lenient if removed else renderer
+        extra_tags = (REMOVED_TAG,) if removed else ()
+        note_type = NOTE_TYPES[card.kind.value]
+        where = card.source
+        if card.kind is CardKind.CLOZE:
+            numbers = sorted(n for n in _cloze_numbers(card.front) if n > 0)
+            if not numbers:
+                raise NotesError(
+                    "this cloze card hides nothing; mark a span like {{c1::1924}} "
+                    "or make it a basic card",
+                    where.file or deck.source.file,
+                    where.line,
+                )
+            fields: tuple[str, ...] = (
+                render.inlines(card.front, where, cloze_field=True),
+                render.blocks(card.back, where),
+                cloze_source,
+            )
+            ords = tuple(n - 1 for n in numbers)
+        else:
+            fields = (
+                render.inlines(card.front, where),
+                render.blocks(card.back, where),
+                title,
+                source_text,
+            )
+            ords = tuple(range(len(note_type.templates)))
+        return PlannedNote(
+            note_guid(card.identity, note_type.key),
+            note_type,
+            tuple(_field(text) for text in fields),
+            _tags(deck.tags, card.tags, extra_tags),
+            deck.deck_path,
+            card.modified or fallback_time,
+            ords,
+        )
+
+    for card in _unique_cards(deck.cards, warn):
+        notes.append(card_note(card, removed=False))
+    for card in deck.removed:
+        notes.append(card_note(card, removed=True))
+
+    glossary_deck = f"{deck.deck_path}::{GLOSSARY_SUBDECK}"
+    glossary_type = NOTE_TYPES["glossary"]
+    glossary = glossary_notes(deck)
+    _warn_repeated_terms(glossary, warn)
+
+    def glossary_note(key: str, entry: GlossaryEntry, extra_tags: tuple[str, ...]) -> PlannedNote:
+        # Formulas are kept in dollars in terms and definitions ("Work function ($\Phi$)"):
+        # shown as MathJax like the cards'.
+        term = renderer.inlines(split_math(entry.term), entry.source)
+        definition = renderer.inlines(split_math(entry.definition), entry.source)
+        return PlannedNote(
+            note_guid(key, glossary_type.key),
+            glossary_type,
+            tuple(
+                _field(text)
+                for text in (term, definition.replace("\n", "<br>"), title, source_text)
+            ),
+            _tags(deck.tags, extra_tags),
+            glossary_deck,
+            entry.modified or fallback_time,
+            (0, 1),
+        )
+
+    for key, entry in glossary:
+        notes.append(glossary_note(key, entry, ()))
+    for entry in deck.removed_glossary:
+        key = glossary_identity(deck.deck_path, entry.term)
+        notes.append(glossary_note(key, entry, (REMOVED_TAG,)))
+    return _drop_repeated_guids(notes)
+
+
+def _unique_cards(cards: tuple[Card, ...], warn: Callable[[Diagnostic], None]) -> list[Card]:
+    # Readers already keep same-front cards apart; this guards cards made later (auto cloze).
+    first: dict[str, SourceRef] = {}
+    for card in cards:
+        if card.identity in first:
+            warn(
+                Diagnostic(
+                    card.source.file,
+                    card.source.line,
+                    f"the front {inline_text(card.front)!r} is the same as at line "
+                    f"{first[card.identity].line}; both are kept, but consider telling them apart",
+                )
+            )
+        else:
+            first[card.identity] = card.source
+    if len(first) == len(cards):
+        return list(cards)
+    keys = disambiguate([card.identity for card in cards])
+    return [
+        card if key == card.identity else dataclasses.replace(card, identity=key)
+        for key, card in zip(keys, cards, strict=True)
+    ]
+
+
+def _warn_repeated_terms(
+    glossary: list[tuple[str, GlossaryEntry]], warn: Callable[[Diagnostic], None]
+) -> None:
+    first: dict[str, SourceRef] = {}
+    for key, entry in glossary:
+        base_key = key.rsplit("#", 1)[0] if "#" in key else key
+        if base_key in first:
+            warn(
+                Diagnostic(
+                    entry.source.file,
+                    entry.source.line,
+                    f"the glossary term {entry.term!r} is also defined at line "
+                    f"{first[base_key].line}; both are kept, but consider merging them",
+                )
+            )
+        else:
+            first[base_key] = entry.source
+
+
+def _drop_repeated_guids(notes: list[PlannedNote]) -> list[PlannedNote]:
+    # A removed card that comes back under a new front can share a GUID with a current note;
+    # the current note wins.
+    seen: set[str] = set()
+    kept: list[PlannedNote] = []
+    for note in notes:
+        if note.guid not in seen:
+            seen.add(note.guid)
+            kept.append(note)
+    return kept

@@ -1,0 +1,41 @@
+"""The .apkg file: a ZIP archive of the collection, the media list and the media files.
+
+The same collection and media give the same bytes: entries are sorted and carry a fixed time,
+system and mode.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+# A package is built at every edit and downloaded rarely: zlib's level 2 costs a build no more
+# than its fastest level and packs a little tighter, while its default level slows builds down
+# noticeably for packages a sixth smaller.
+_DEFLATE_LEVEL = 2
+
+
+def write_package(collection: bytes, media: dict[str, bytes], dest: Path) -> None:
+    """Zip a collection and its media (file name to content) into `dest`."""
+    names = sorted(media)
+    # Anki finds a media file by its number in the archive and its name in the `media` list.
+    entries: dict[str, bytes] = {
+        "collection.anki2": collection,
+        "media": json.dumps({str(i): name for i, name in enumerate(names)}).encode(),
+    }
+    for i, name in enumerate(names):
+        entries[str(i)] = media[name]
+    with zipfile.ZipFile(dest, "w") as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.create_system = 3  # Unix, wherever the package is built
+            info.external_attr = 0o644 << 16
+            archive.writestr(
+                info,
+                entries[name],
+                compress_type=zipfile.ZIP_DEFLATED,
+                compresslevel=_DEFLATE_LEVEL,
+            )
