@@ -181,7 +181,7 @@ def test_writable_notes_keep_their_lock_file_beside_them(tmp_path: Path) -> None
 def test_a_changed_tool_invalidates_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from notes2decks import cache
+    from notes2decks.build import cache
 
     notes = make_notes(tmp_path)
     out = tmp_path / "out"

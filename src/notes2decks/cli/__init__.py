@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
-from .errors import Diagnostic, NotesError
-from .model import CardKind
-from .options import CARD_SIZES, DUPLEX_MODES, PAPERS, BuildOptions
-from .registry import EXPORTERS
+from .. import __version__
+from ..errors import Diagnostic, NotesError
+from ..model import CardKind
+from ..options import CARD_SIZES, DUPLEX_MODES, PAPERS, BuildOptions
+from ..registry import EXPORTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -204,7 +204,7 @@ def run_build(
             click.secho(f"{path}: no such file or folder{hint}", fg="red", err=True)
         sys.exit(2)
     if watch:
-        from .watch import watch_and_build
+        from ..watch import watch_and_build
 
         watch_and_build(paths, out, options, lambda: _build_once(paths, out, options, quiet))
         return
@@ -212,8 +212,8 @@ def run_build(
 
 
 def _build_once(paths: list[Path], out: Path, options: BuildOptions, quiet: bool) -> int:
-    from .build import build
-    from .progress import Progress
+    from ..build import build
+    from ..progress import Progress
 
     with Progress(enabled=not quiet) as progress:
         try:
@@ -237,7 +237,7 @@ def _build_once(paths: list[Path], out: Path, options: BuildOptions, quiet: bool
 
 
 def _calibration(out: Path, options: BuildOptions, quiet: bool) -> None:
-    from .exporters.pdf import export_calibration
+    from ..exporters.pdf import export_calibration
 
     dest = out / "calibration.pdf"
     try:
@@ -302,7 +302,7 @@ def show(file: Path, as_json: bool, auto_cloze: bool) -> None:
 
         notes2decks show notes/power-struggle-after-lenin.md --json
     """
-    from .show import show_deck
+    from ..show import show_deck
 
     if not file.exists():
         click.secho(f"{file}: no such file", fg="red", err=True)
@@ -342,7 +342,7 @@ def check_command(notes: tuple[Path, ...], strict: bool, card_size: str, paper: 
 
         notes2decks check notes/history --strict
     """
-    from .check import check_paths
+    from ..check import check_paths
 
     paths = list(notes) or [DEFAULT_NOTES]
     missing = [path for path in paths if not path.exists()]

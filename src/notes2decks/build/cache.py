@@ -12,20 +12,22 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import importlib
 import json
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .atomic import write_text
-from .dates import source_date_epoch
-from .errors import Diagnostic
-from .model import GlossaryEntry, SourceRef, TermKind
-from .options import BuildOptions
-
-if TYPE_CHECKING:
-    from .build import FileResult, NotesFile
+from .. import __version__
+from ..atomic import write_text
+from ..dates import source_date_epoch
+from ..errors import Diagnostic
+from ..model import GlossaryEntry, SourceRef, TermKind
+from ..options import BuildOptions
+from ..registry import reader_for
+from .files import NotesFile, output_paths
+from .report import FileResult
 
 CACHE_NAME = ".notes2decks-cache.json"
 _FORMAT = 1
@@ -58,12 +60,31 @@ def _unchanged(path: Path, recorded: dict[str, Any]) -> bool:
 def code_digest() -> str:
     """A hash of the package's own source, so that a changed exporter invalidates the cache even
     where the version number did not move (a development install)."""
-    package = Path(__file__).parent
+    package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for source in sorted(package.rglob("*.py")):
         digest.update(source.relative_to(package).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()
+
+
+def cards_inputs(path: Path, text: str, images: list[Path], options: BuildOptions) -> str | None:
+    """A digest of what a notes file's cards are made of, besides the deck's title, tags and
+    path: the notes' text as read, the options that add cards, and the code that reads them
+    (notes2decks' own, and the versions of the libraries its reader uses). None for notes with
+    images, whose cards also hold the images' content and their paths from the lock file.
+
+    The lock file records it (see `lockfile.reconcile`): a rebuild from the same inputs takes
+    the cards' data and hashes from the lock instead of writing every card again.
+    """
+    if images:
+        return None
+    parts = [__version__, code_digest(), str(options.auto_cloze), text]
+    spec = reader_for(path.suffix, text)
+    parts.append(spec.name if spec is not None else "")
+    for library in spec.libraries if spec is not None else ():
+        parts.append(str(getattr(importlib.import_module(library), "__version__", "")))
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def options_key(options: BuildOptions, version: str) -> str:
@@ -137,8 +158,6 @@ class BuildCache:
         self, file: NotesFile, out: Path, options: BuildOptions, version: str
     ) -> FileResult | None:
         """The remembered result of `file`, when nothing it depends on has changed."""
-        from .build import FileResult, output_paths
-
         entry = self.entries.get(_entry_key(file))
         if not entry or entry.get("options") != options_key(options, version):
             return None
