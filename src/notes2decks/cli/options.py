@@ -3,7 +3,6 @@ results and failures are shown."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -177,15 +176,16 @@ def build_options(command: F) -> F:
 
 
 def options_from(values: Mapping[str, Any]) -> BuildOptions:
-    """The `BuildOptions` of a command's option values (named as `BuildOptions` names them,
-    with `print_kinds` as the `--print` names)."""
-    fields = {field.name for field in dataclasses.fields(BuildOptions)}
-    given = {name: value for name, value in values.items() if name in fields}
-    if "print_kinds" in values:
-        kinds = values["print_kinds"]
-        given["print_kinds"] = frozenset(PRINT_KINDS[k] for k in kinds if k in PRINT_KINDS)
-        given["print_glossary_cards"] = GLOSSARY_CARDS in kinds
-    return BuildOptions(**given)
+    """The `BuildOptions` of `build_options`' option values, which are named as `BuildOptions`
+    names its fields, but for `print_kinds`: the `--print` names, glossary cards included."""
+    kinds = values["print_kinds"]
+    return BuildOptions(
+        **{
+            **values,
+            "print_kinds": frozenset(PRINT_KINDS[k] for k in kinds if k in PRINT_KINDS),
+            "print_glossary_cards": GLOSSARY_CARDS in kinds,
+        }
+    )
 
 
 def notes_paths(notes: Sequence[Path], command: str) -> list[Path]:
