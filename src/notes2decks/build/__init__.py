@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .. import __version__
 from ..atomic import private_folder
 from ..enrich import enrich_deck
 from ..errors import Diagnostic, NoCardsError, NotesError
@@ -63,7 +62,7 @@ def build(
     cache = BuildCache.load(out)
     todo: list[NotesFile] = []
     for file in files:
-        hit = None if options.force else cache.lookup(file, out, options, __version__)
+        hit = None if options.force else cache.lookup(file, out, options)
         if hit is not None:
             report.results.append(hit)
             if progress:
@@ -94,7 +93,7 @@ def build(
         for result in results:
             report.results.append(result)
             if result.error is None:
-                cache.store(result, options, __version__)
+                cache.store(result, options)
             else:
                 cache.forget(result.file)
             if progress:
@@ -269,7 +268,7 @@ def _write_combined(
     if not combined or len(report.results) < 2:
         return
     built = [r for r in report.results if r.error is None]
-    key = cache.combined_key([r.file.stem.as_posix() for r in built], options, __version__)
+    key = cache.combined_key([r.file.stem.as_posix() for r in built], options)
     unchanged = all(r.cached for r in report.results) and key == cache.combined
     if unchanged and all((out / spec.combined_name).is_file() for spec in combined):
         return

@@ -87,9 +87,9 @@ def cards_inputs(path: Path, text: str, images: list[Path], options: BuildOption
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def options_key(options: BuildOptions, version: str) -> str:
+def options_key(options: BuildOptions) -> str:
     """A hash of everything besides the notes that changes the outputs."""
-    return _options_key(options, version, code_digest(), source_date_epoch())
+    return _options_key(options, __version__, code_digest(), source_date_epoch())
 
 
 # Asked for every file of a build, with the same answer each time.
@@ -154,12 +154,10 @@ class BuildCache:
             durable=False,
         )
 
-    def lookup(
-        self, file: NotesFile, out: Path, options: BuildOptions, version: str
-    ) -> FileResult | None:
+    def lookup(self, file: NotesFile, out: Path, options: BuildOptions) -> FileResult | None:
         """The remembered result of `file`, when nothing it depends on has changed."""
         entry = self.entries.get(_entry_key(file))
-        if not entry or entry.get("options") != options_key(options, version):
+        if not entry or entry.get("options") != options_key(options):
             return None
         if entry.get("source") != file.display or not _unchanged(file.path, entry["notes"]):
             return None
@@ -188,11 +186,11 @@ class BuildCache:
             cached=True,
         )
 
-    def store(self, result: FileResult, options: BuildOptions, version: str) -> None:
+    def store(self, result: FileResult, options: BuildOptions) -> None:
         """Remember a successful result."""
         self.entries[_entry_key(result.file)] = {
             "source": result.file.display,
-            "options": options_key(options, version),
+            "options": options_key(options),
             "notes": _recorded_fingerprint(result, result.file.path),
             "inputs": {str(path): _recorded_fingerprint(result, path) for path in result.inputs},
             "outputs": _output_sizes(result.outputs),
@@ -203,9 +201,9 @@ class BuildCache:
         }
         self.changed = True
 
-    def combined_key(self, stems: list[str], options: BuildOptions, version: str) -> str:
+    def combined_key(self, stems: list[str], options: BuildOptions) -> str:
         """What the build's combined outputs depend on besides each file: which files built."""
-        text = json.dumps([sorted(stems), options_key(options, version)])
+        text = json.dumps([sorted(stems), options_key(options)])
         return hashlib.sha256(text.encode()).hexdigest()
 
     def forget(self, file: NotesFile) -> None:
