@@ -8,6 +8,7 @@ tests kill real `make-deck` processes with SIGKILL, which no clean-up code can c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from notes2decks.atomic import atomic_path, private_folder, write_bytes
-from notes2decks.build import STAGING_PREFIX, remove_abandoned_staging
+from notes2decks.build.staging import STAGING_PREFIX, remove_abandoned_staging
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="kills process groups (POSIX)")
 
@@ -84,12 +85,21 @@ def leftovers(out: Path) -> list[str]:
     return sorted(found)
 
 
-def full_build(folder: Path) -> float:
-    started = time.perf_counter()
+def full_build(folder: Path) -> None:
     subprocess.run([*COMMAND, "-j", "2"], cwd=folder, env=environment(), check=True, timeout=300)
-    return time.perf_counter() - started
 
 
+def replaced(out: Path, names: list[str], before: dict[str, int]) -> int:
+    """How many of the outputs `names` were moved into place since `before` (their inodes):
+    a rename puts a new file at the name."""
+    count = 0
+    for name in names:
+        with contextlib.suppress(FileNotFoundError):
+            count += (out / name).stat().st_ino != before[name]
+    return count
+
+
+@pytest.mark.slow
 def test_killing_a_build_leaves_each_output_old_or_new(tmp_path: Path) -> None:
     # The state before the build: version 1 built, version 2 written over its notes.
     before = tmp_path / "before"
@@ -101,22 +111,26 @@ def test_killing_a_build_leaves_each_output_old_or_new(tmp_path: Path) -> None:
     # The complete new outputs, from an uninterrupted build of the same state.
     reference = tmp_path / "reference"
     shutil.copytree(before, reference, symlinks=True)
-    duration = full_build(reference)
+    full_build(reference)
     new = outputs(reference / "out")
     assert set(new) == set(old) and len(new) == 24 * 3 + 1
     changed = [name for name in new if new[name] != old[name]]
     assert {name.rsplit(".", 1)[-1] for name in changed} == {"apkg", "pdf", "csv"}
 
-    # Kill builds of the same state at moments spread over a build's length. Each build starts
-    # where the killed one left off, as a user's next attempt would.
+    # Kill builds of the same state at moments spread over the work: once a tenth, three
+    # tenths, ... of the changed outputs have been moved into place. Each build starts where
+    # the killed one left off, as a user's next attempt would.
     work = tmp_path / "work"
     shutil.copytree(before, work, symlinks=True)
+    inodes = {name: (work / "out" / name).stat().st_ino for name in changed}
     mixed = 0
     for fraction in (0.1, 0.3, 0.5, 0.7, 0.9):
         process = subprocess.Popen(
             [*COMMAND, "-j", "2"], cwd=work, env=environment(), start_new_session=True
         )
-        time.sleep(duration * fraction)
+        goal = max(1, int(len(changed) * fraction))
+        while process.poll() is None and replaced(work / "out", changed, inodes) < goal:
+            time.sleep(0.002)
         # The whole group: the workers of -j 2 must die with the build.
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
@@ -208,8 +222,8 @@ def test_a_failed_write_keeps_the_previous_file_and_no_temporary(tmp_path: Path)
 _HOLDER = """
 import sys, time
 from pathlib import Path
-from notes2decks.build import _staging_folder
-with _staging_folder(Path(sys.argv[1]), None) as folder:
+from notes2decks.build.staging import staging_folder
+with staging_folder(Path(sys.argv[1])) as folder:
     (folder / "deck.apkg").write_bytes(b"staged")
     print(folder.name, flush=True)
     time.sleep(60)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -181,7 +182,7 @@ def test_writable_notes_keep_their_lock_file_beside_them(tmp_path: Path) -> None
 def test_a_changed_tool_invalidates_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from notes2decks import cache
+    from notes2decks.build import cache
 
     notes = make_notes(tmp_path)
     out = tmp_path / "out"
@@ -244,9 +245,12 @@ def test_notes_saved_during_a_build_are_built_again(
 
 
 def test_a_forced_rebuild_of_unchanged_notes_takes_their_cards_from_the_lock(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    from notes2decks.lockfile import _CardWriter, lock_path_for
+    # From the same inputs, a rebuild takes each card's entry as the lock holds it instead of
+    # writing the card again. A hash marked in the lock shows which happened: an entry taken
+    # as it is keeps the mark; a card written again replaces it with the card's own hash.
+    from notes2decks.lockfile import lock_path_for
 
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -254,23 +258,21 @@ def test_a_forced_rebuild_of_unchanged_notes_takes_their_cards_from_the_lock(
     topic.write_text("## One\n\n- a fact\n\n## Two\n\n- another fact\n", encoding="utf-8")
     out = tmp_path / "out"
     forced = BuildOptions(formats=("apkg",), jobs=1, force=True)
-    written: list[str] = []
-    write = _CardWriter.write
-
-    def counted(writer: _CardWriter, card: Any) -> Any:
-        written.append(card.identity)
-        return write(writer, card)
-
-    monkeypatch.setattr(_CardWriter, "write", counted)
     build([notes], out, forced)
-    assert len(written) == 2
-    lock = lock_path_for(topic).read_bytes()
+    lock = lock_path_for(topic)
+    text = lock.read_text(encoding="utf-8")
+    real = next(iter(json.loads(text)["cards"].values()))["hash"]
+    mark = "0" * len(real)
+    marked = text.replace(f'"hash":"{real}"', f'"hash":"{mark}"')
+    assert marked != text
+    lock.write_text(marked, encoding="utf-8")
     apkg = (out / "topic.apkg").read_bytes()
-    written.clear()
+
     build([notes], out, forced)
-    assert written == []
-    assert lock_path_for(topic).read_bytes() == lock
+    assert lock.read_text(encoding="utf-8") == marked
     assert (out / "topic.apkg").read_bytes() == apkg
+
     topic.write_text("## One\n\n- a fact\n\n## Two\n\n- another fact, edited\n", encoding="utf-8")
     build([notes], out, forced)
-    assert len(written) == 2
+    rewritten = lock.read_text(encoding="utf-8")
+    assert f'"hash":"{mark}"' not in rewritten and f'"hash":"{real}"' in rewritten

@@ -15,10 +15,10 @@ from notes2decks.errors import Diagnostic
 from notes2decks.exporters.csv import (
     BOM,
     COLUMNS,
+    export_combined_csv,
     export_csv,
     glossary_deck,
     neutralise,
-    write_glossary_csv,
 )
 from notes2decks.glossary import extract_glossary
 from notes2decks.model import Deck, GlossaryEntry, SourceRef, TermKind
@@ -124,7 +124,7 @@ def test_duplicates_merge_and_explicit_wins(tmp_path: Path) -> None:
         make_deck((later,), path="History::Later"),
     ]
     dest = tmp_path / "glossary.csv"
-    write_glossary_csv(decks, dest, BuildOptions())
+    export_combined_csv(decks, dest, BuildOptions())
     rows = read_rows(dest)[1:]
     assert rows == [
         ["Stalin", "Led the party.", "person", "History::Russia", "a.txt:5"],
@@ -212,7 +212,7 @@ def test_combined_csv_anki_puts_each_deck_in_its_own_glossary(tmp_path: Path) ->
         make_deck(ENTRIES[2:], path="Languages::French"),
     ]
     dest = tmp_path / "glossary.csv"
-    write_glossary_csv(decks, dest, BuildOptions(csv_anki=True))
+    export_combined_csv(decks, dest, BuildOptions(csv_anki=True))
     assert "#deck column:4" in dest.read_text(encoding="utf-8-sig").splitlines()
     notes = anki_import(tmp_path, dest)
     decks_by_front = {front: deck for _, deck, front, _, _ in notes}

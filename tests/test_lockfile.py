@@ -18,7 +18,8 @@ from anki_support import (
     schedule_snapshot,
 )
 from helpers import FIXTURES
-from notes2decks.build import build, prepare_deck
+from notes2decks.build import build
+from notes2decks.enrich import enrich_deck as prepare_deck
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.identity import card_identity
 from notes2decks.lockfile import (

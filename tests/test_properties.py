@@ -137,6 +137,7 @@ lines = st.one_of(st.sampled_from(SYNTAX), st.text(max_size=40))
 notes_text = st.lists(st.one_of(lines, st.just("")), max_size=30).map("\n".join)
 
 
+@pytest.mark.slow
 @settings(PROFILE, max_examples=250)
 @given(text=notes_text, suffix=st.sampled_from([".md", ".txt", ".csv", ".tsv", ".markdown"]))
 def test_any_text_reads_to_a_deck_or_a_notes_error(text: str, suffix: str, workdir: Path) -> None:
@@ -337,6 +338,7 @@ EXPORTS = {
 }
 
 
+@pytest.mark.slow
 @settings(PROFILE, max_examples=60)
 @given(
     deck=decks,
@@ -440,6 +442,7 @@ def built_outputs(
     )
 
 
+@pytest.mark.slow
 @settings(PROFILE, max_examples=25)
 @given(card_set=card_sets())
 def test_no_fact_of_a_card_set_is_lost(

@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pypdf
+import pytest
 
 from helpers import FIXTURES
 
@@ -101,6 +102,7 @@ def note_times(package: Path) -> set[int]:
             con.close()
 
 
+@pytest.mark.slow
 def test_hash_seed_clock_time_zone_and_workers_change_no_byte(tmp_path: Path) -> None:
     work = fresh(tmp_path, "first")
     epoch = str(EPOCH)
@@ -123,6 +125,7 @@ def test_hash_seed_clock_time_zone_and_workers_change_no_byte(tmp_path: Path) ->
     assert snapshot(work) == built
 
 
+@pytest.mark.slow
 def test_the_build_folder_changes_no_byte(tmp_path: Path) -> None:
     here, there = tmp_path / "here", tmp_path / "elsewhere" / "deeper"
     for folder in (here, there):
@@ -131,6 +134,7 @@ def test_the_build_folder_changes_no_byte(tmp_path: Path) -> None:
     assert snapshot(here) == snapshot(there)
 
 
+@pytest.mark.slow
 def test_source_date_epoch_dates_the_outputs(tmp_path: Path) -> None:
     built: dict[int, Path] = {}
     for epoch in (EPOCH, LATER):
@@ -150,6 +154,7 @@ def test_source_date_epoch_dates_the_outputs(tmp_path: Path) -> None:
         assert (early / f"{name}.pdf").read_bytes() != (late / f"{name}.pdf").read_bytes()
 
 
+@pytest.mark.slow
 def test_without_source_date_epoch_the_notes_date_their_outputs(tmp_path: Path) -> None:
     stamps = {"history/russia.md": EPOCH, "history/cold-war.txt": EPOCH + 86_400}
     stamps["biology/cells.txt"] = EPOCH + 2 * 86_400

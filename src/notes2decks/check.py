@@ -140,7 +140,7 @@ def check_paths(paths: Sequence[Path], options: BuildOptions | None = None) -> C
         for diagnostic in report.diagnostics:
             print(diagnostic)
     """
-    from .build import find_notes
+    from .build.files import find_notes
 
     options = options or BuildOptions()
     started = time.perf_counter()
@@ -322,7 +322,7 @@ def check_deck(
 
 def _prepare(deck: Deck, path: Path, options: BuildOptions) -> tuple[Deck, Diagnostic | None]:
     """The deck as the build gives it to the exporters, without the lock file."""
-    from .build import prepare_deck
+    from .enrich import enrich_deck as prepare_deck
 
     try:
         prepared, _ = prepare_deck(deck, path, dataclasses.replace(options, lock=False))

@@ -8,7 +8,7 @@ from types import TracebackType
 
 import click
 
-from .build import FileResult
+from .build.report import FileResult
 
 # Builds quicker than this show no bar at all: a flash of a bar is noise.
 _DELAY_SECONDS = 1.0

@@ -98,9 +98,9 @@ def load(target: str) -> Callable[..., Any]:
     return function
 
 
-def notes_suffixes() -> frozenset[str]:
-    """Every suffix some reader accepts."""
-    return frozenset(s for spec in READERS.values() for s in spec.suffixes)
+def notes_suffixes() -> tuple[str, ...]:
+    """Every suffix some reader accepts, once each, in the readers' order."""
+    return tuple(dict.fromkeys(s for spec in READERS.values() for s in spec.suffixes))
 
 
 def reader_for(suffix: str, text: str) -> ReaderSpec | None:

@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from .enrich import enrich_deck
 from .errors import Diagnostic
 from .model import Card, Deck, block_lines, inline_text
 from .options import BuildOptions
@@ -17,11 +18,9 @@ def load_deck(
     path: Path, *, auto_cloze: bool = True, warn: Callable[[Diagnostic], None] | None = None
 ) -> Deck:
     """The deck as the build hands it to exporters, less the lock file's identity mapping."""
-    from .build import prepare_deck
-
     deck = read_notes(path, root=path.parent, file=str(path), warn=warn or (lambda _: None))
     options = BuildOptions(auto_cloze=auto_cloze, lock=False)
-    deck, _ = prepare_deck(deck, path, options)
+    deck, _ = enrich_deck(deck, path, options)
     return deck
 
 

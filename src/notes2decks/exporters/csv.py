@@ -148,14 +148,12 @@ def export_csv(
     write_bytes(dest, text.encode("utf-8"), durable=False)
 
 
-def write_glossary_csv(entries_by_deck: Sequence[Deck], dest: Path, options: BuildOptions) -> None:
+def export_combined_csv(decks: Sequence[Deck], dest: Path, options: BuildOptions) -> None:
     """Write the combined glossary of a build's decks to `dest` (`OUT/glossary.csv`)."""
-    rows = merge_rows(
-        (entry, deck.deck_path) for deck in entries_by_deck for entry in deck.glossary
-    )
-    decks = sorted({deck for _, deck in rows})
-    anki_deck = decks[0] if len(decks) == 1 else None
-    if not rows and entries_by_deck:
-        anki_deck = entries_by_deck[0].deck_path
+    rows = merge_rows((entry, deck.deck_path) for deck in decks for entry in deck.glossary)
+    deck_paths = sorted({deck_path for _, deck_path in rows})
+    anki_deck = deck_paths[0] if len(deck_paths) == 1 else None
+    if not rows and decks:
+        anki_deck = decks[0].deck_path
     text = render(rows, options.csv_anki, anki_deck)
     write_bytes(dest, text.encode("utf-8"), durable=False)

@@ -12,20 +12,22 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import importlib
 import json
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .atomic import write_text
-from .dates import source_date_epoch
-from .errors import Diagnostic
-from .model import GlossaryEntry, SourceRef, TermKind
-from .options import BuildOptions
-
-if TYPE_CHECKING:
-    from .build import FileResult, NotesFile
+from .. import __version__
+from ..atomic import write_text
+from ..dates import source_date_epoch
+from ..errors import Diagnostic
+from ..model import GlossaryEntry, SourceRef, TermKind
+from ..options import BuildOptions
+from ..registry import reader_for
+from .files import NotesFile, output_paths
+from .report import FileResult
 
 CACHE_NAME = ".notes2decks-cache.json"
 _FORMAT = 1
@@ -58,7 +60,7 @@ def _unchanged(path: Path, recorded: dict[str, Any]) -> bool:
 def code_digest() -> str:
     """A hash of the package's own source, so that a changed exporter invalidates the cache even
     where the version number did not move (a development install)."""
-    package = Path(__file__).parent
+    package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for source in sorted(package.rglob("*.py")):
         digest.update(source.relative_to(package).as_posix().encode())
@@ -66,9 +68,28 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def options_key(options: BuildOptions, version: str) -> str:
+def cards_inputs(path: Path, text: str, images: list[Path], options: BuildOptions) -> str | None:
+    """A digest of what a notes file's cards are made of, besides the deck's title, tags and
+    path: the notes' text as read, the options that add cards, and the code that reads them
+    (notes2decks' own, and the versions of the libraries its reader uses). None for notes with
+    images, whose cards also hold the images' content and their paths from the lock file.
+
+    The lock file records it (see `lockfile.reconcile`): a rebuild from the same inputs takes
+    the cards' data and hashes from the lock instead of writing every card again.
+    """
+    if images:
+        return None
+    parts = [__version__, code_digest(), str(options.auto_cloze), text]
+    spec = reader_for(path.suffix, text)
+    parts.append(spec.name if spec is not None else "")
+    for library in spec.libraries if spec is not None else ():
+        parts.append(str(getattr(importlib.import_module(library), "__version__", "")))
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def options_key(options: BuildOptions) -> str:
     """A hash of everything besides the notes that changes the outputs."""
-    return _options_key(options, version, code_digest(), source_date_epoch())
+    return _options_key(options, __version__, code_digest(), source_date_epoch())
 
 
 # Asked for every file of a build, with the same answer each time.
@@ -133,14 +154,10 @@ class BuildCache:
             durable=False,
         )
 
-    def lookup(
-        self, file: NotesFile, out: Path, options: BuildOptions, version: str
-    ) -> FileResult | None:
+    def lookup(self, file: NotesFile, out: Path, options: BuildOptions) -> FileResult | None:
         """The remembered result of `file`, when nothing it depends on has changed."""
-        from .build import FileResult, output_paths
-
         entry = self.entries.get(_entry_key(file))
-        if not entry or entry.get("options") != options_key(options, version):
+        if not entry or entry.get("options") != options_key(options):
             return None
         if entry.get("source") != file.display or not _unchanged(file.path, entry["notes"]):
             return None
@@ -169,11 +186,11 @@ class BuildCache:
             cached=True,
         )
 
-    def store(self, result: FileResult, options: BuildOptions, version: str) -> None:
+    def store(self, result: FileResult, options: BuildOptions) -> None:
         """Remember a successful result."""
         self.entries[_entry_key(result.file)] = {
             "source": result.file.display,
-            "options": options_key(options, version),
+            "options": options_key(options),
             "notes": _recorded_fingerprint(result, result.file.path),
             "inputs": {str(path): _recorded_fingerprint(result, path) for path in result.inputs},
             "outputs": _output_sizes(result.outputs),
@@ -184,9 +201,9 @@ class BuildCache:
         }
         self.changed = True
 
-    def combined_key(self, stems: list[str], options: BuildOptions, version: str) -> str:
+    def combined_key(self, stems: list[str], options: BuildOptions) -> str:
         """What the build's combined outputs depend on besides each file: which files built."""
-        text = json.dumps([sorted(stems), options_key(options, version)])
+        text = json.dumps([sorted(stems), options_key(options)])
         return hashlib.sha256(text.encode()).hexdigest()
 
     def forget(self, file: NotesFile) -> None:

@@ -1,0 +1,296 @@
+"""The build: notes files in, one set of outputs per file out.
+
+`build(paths, out, options)` is what `make-deck` runs. Each notes file is built on its own (in
+worker processes when there are several): read into a `Deck`, enriched (`enrich.enrich_deck`),
+then handed to each exporter. A file that fails leaves its previous outputs untouched and does
+not stop the others. The parts: `files` finds notes and names outputs, `staging` writes them
+aside and moves them into place, `cache` skips unchanged files, `report` says what happened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from ..atomic import private_folder
+from ..enrich import enrich_deck
+from ..errors import Diagnostic, NoCardsError, NotesError
+from ..model import Deck, Image, SourceRef, walk_inlines
+from ..options import BuildOptions
+from ..readers import read_notes_bytes, read_notes_text
+from ..registry import exporters, load
+from .cache import BuildCache, cards_inputs, code_digest, fingerprint_of
+from .files import NotesFile, find_notes, output_paths
+from .report import BuildReport, FileResult
+from .staging import move_into_place, remove_abandoned_staging, staging_folder
+
+__all__ = ["BuildReport", "FileResult", "NotesFile", "build", "build_file", "find_notes"]
+
+# Where lock files go when the notes' own folder is read-only.
+LOCKS = ".notes2decks-locks"
+
+Progress = Callable[[FileResult, int, int], None]
+"""Called after each file with its result, how many files are done and how many there are."""
+
+
+def build(
+    paths: Sequence[Path],
+    out: Path,
+    options: BuildOptions | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build every notes file under `paths` into `out`.
+
+    Example:
+        report = build([Path("notes")], Path("out"), BuildOptions(formats=("apkg",)))
+    """
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    report = BuildReport()
+    files = find_notes(paths)
+    _check_clashes(files, report)
+    clashing = {Path(e.file) for e in report.errors}
+    files = [f for f in files if f.path not in clashing]
+    _prepare_output_folder(out)
+
+    cache = BuildCache.load(out)
+    todo: list[NotesFile] = []
+    for file in files:
+        hit = None if options.force else cache.lookup(file, out, options)
+        if hit is not None:
+            report.results.append(hit)
+            if progress:
+                progress(hit, len(report.results), len(files))
+        else:
+            todo.append(file)
+
+    jobs = options.jobs or (os.cpu_count() or 1)
+    jobs = max(1, min(jobs, len(todo)))
+    if todo:
+        code_digest()  # once, here, rather than in every worker (see `cards_inputs`)
+    with contextlib.ExitStack() as stack:
+        # One staging folder for the build, made only when something is built, so that a
+        # rebuild with nothing to do writes nothing.
+        try:
+            staging = stack.enter_context(staging_folder(out)) if todo else None
+        except OSError as exc:
+            raise NotesError(
+                f"cannot write in the output folder ({exc.strerror or exc}); "
+                "choose another with -o",
+                str(out),
+            ) from None
+        if jobs > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            results = pool.map(_build_one, [(f, out, options, staging) for f in todo])
+        else:
+            results = (build_file(file, out, options, staging) for file in todo)
+        for result in results:
+            report.results.append(result)
+            if result.error is None:
+                cache.store(result, options)
+            else:
+                cache.forget(result.file)
+            if progress:
+                progress(result, len(report.results), len(files))
+
+    report.results.sort(key=lambda r: (r.file.stem.as_posix(), r.file.display))
+    _warn_shared_decks(report)
+    _write_combined(report, cache, out, options)
+    cache.save(out)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _prepare_output_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NotesError(
+            f"cannot create the output folder ({exc.strerror or exc}); choose another with -o",
+            str(out),
+        ) from None
+    if not os.access(out, os.W_OK):
+        raise NotesError("the output folder cannot be written; choose another with -o", str(out))
+    remove_abandoned_staging(out)
+
+
+def _build_one(args: tuple[NotesFile, Path, BuildOptions, Path | None]) -> FileResult:
+    return build_file(*args)
+
+
+def build_file(
+    file: NotesFile, out: Path, options: BuildOptions, staging: Path | None = None
+) -> FileResult:
+    """Build one notes file's outputs. Never raises for bad notes: the result says what failed.
+
+    The outputs are staged in a folder of their own, inside `staging` (the build's staging
+    folder) when given, and moved into place together once all are written.
+    """
+    result = FileResult(file)
+    try:
+        # The cache records the bytes that were read: were the notes saved again during the
+        # build, the next build sees the change and builds them again.
+        data, info = read_notes_bytes(file.path, file.display)
+        result.fingerprints[str(file.path)] = fingerprint_of(info, data)
+        deck, text = read_notes_text(
+            file.path, root=file.root, file=file.display, warn=result.warnings.append, data=data
+        )
+        result.inputs = sorted({n.path for n in walk_inlines(deck) if isinstance(n, Image)})
+        for path in result.inputs:
+            _fingerprint(result, path)
+        lock_dir = out / LOCKS / file.stem.parent
+        inputs = cards_inputs(file.path, text, result.inputs, options)
+        deck, save_lock = enrich_deck(
+            deck, file.path, options, result.warnings.append, lock_dir, inputs
+        )
+        result.cards = len(deck.cards)
+        result.glossary = deck.glossary
+        result.deck_path = deck.deck_path
+        result.outputs = _export(
+            deck,
+            output_paths(file, out, options.formats),
+            options,
+            out,
+            staging,
+            result.warnings.append,
+        )
+        if save_lock is not None:
+            save_lock()
+    except NoCardsError as exc:
+        nothing = exc.diagnostic(file.display, "warning")
+        result.warnings.append(
+            dataclasses.replace(nothing, message=f"{exc.message}; nothing was built", col=0)
+        )
+    except NotesError as exc:
+        result.error = exc.diagnostic(file.display)
+    except OSError as exc:
+        where = exc.filename or file.display
+        result.error = Diagnostic(str(where), 0, f"cannot write: {exc.strerror or exc}", "error")
+    except Exception as exc:
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        result.error = Diagnostic(
+            file.display,
+            0,
+            f"internal error while building this file ({detail}); please report it",
+            "error",
+        )
+    return result
+
+
+def _export(
+    deck: Deck,
+    destinations: dict[str, Path],
+    options: BuildOptions,
+    out: Path,
+    staging: Path | None,
+    warn: Callable[[Diagnostic], None],
+) -> list[Path]:
+    """Write every format's output into a staging folder, then move them all into place."""
+    with staging_folder(out, staging) as folder:
+        staged: list[tuple[Path, Path]] = []
+        for spec, dest in zip(exporters(tuple(destinations)), destinations.values(), strict=True):
+            # Staged under its own name, so that exporters' messages name the real file.
+            temp = folder / dest.name
+            try:
+                with private_folder(folder):
+                    load(spec.target)(deck, temp, options, warn)
+            except OSError as exc:
+                raise NotesError(f"cannot write {dest}: {exc.strerror or exc}") from None
+            except NotesError as exc:
+                # Name the output the user knows, not its staging copy.
+                exc.message = exc.message.replace(str(temp), str(dest))
+                raise
+            staged.append((temp, dest))
+        return move_into_place(staged)
+
+
+def _fingerprint(result: FileResult, path: Path) -> None:
+    """Fingerprint an image for the cache, read as notes are read: an ordinary file within the
+    size limit, opened without waiting (a named pipe would wait for a writer). The cache
+    fingerprints any other itself."""
+    with contextlib.suppress(NotesError):
+        data, info = read_notes_bytes(path, str(path))
+        result.fingerprints[str(path)] = fingerprint_of(info, data)
+
+
+def _check_clashes(files: list[NotesFile], report: BuildReport) -> None:
+    """Two notes files whose outputs would overwrite each other (x.md and x.txt) are errors."""
+    owners: dict[str, NotesFile] = {}
+    for file in files:
+        key = file.stem.as_posix().casefold()
+        if key in owners:
+            first = owners[key]
+            report.errors.append(
+                Diagnostic(
+                    file.display,
+                    0,
+                    f"its outputs would overwrite those of {first.display}; rename one of them",
+                    "error",
+                )
+            )
+        else:
+            owners[key] = file
+
+
+def _warn_shared_decks(report: BuildReport) -> None:
+    """Notes are known to Anki by deck and front, so two files with one deck share their notes."""
+    first: dict[str, FileResult] = {}
+    for result in report.results:
+        if result.error is not None or not result.deck_path:
+            continue
+        key = result.deck_path.casefold()
+        if key not in first:
+            first[key] = result
+            continue
+        result.warnings.append(
+            Diagnostic(
+                result.file.display,
+                0,
+                f"its deck {result.deck_path!r} is also the deck of {first[key].file.display}: "
+                "cards with the same front would replace each other in Anki; give one of them "
+                "a title or a `deck:` of its own",
+            )
+        )
+
+
+def _write_combined(
+    report: BuildReport, cache: BuildCache, out: Path, options: BuildOptions
+) -> None:
+    """Write the outputs of the build as a whole (such as OUT/glossary.csv) for the formats that
+    have one, when the build has several files and anything they depend on changed."""
+    combined = [spec for spec in exporters(options.formats) if spec.combined]
+    if not combined or len(report.results) < 2:
+        return
+    built = [r for r in report.results if r.error is None]
+    key = cache.combined_key([r.file.stem.as_posix() for r in built], options)
+    unchanged = all(r.cached for r in report.results) and key == cache.combined
+    if unchanged and all((out / spec.combined_name).is_file() for spec in combined):
+        return
+    # The combined outputs need each deck's glossary and path, which the cache keeps.
+    decks = [
+        Deck(
+            title=r.file.stem.name,
+            deck_path=r.deck_path,
+            source=SourceRef(r.file.display),
+            glossary=r.glossary,
+        )
+        for r in built
+    ]
+    written = True
+    for spec in combined:
+        dest = out / spec.combined_name
+        try:
+            load(spec.combined)(decks, dest, options)
+        except OSError as exc:
+            report.errors.append(Diagnostic(str(dest), 0, f"cannot write: {exc.strerror}", "error"))
+            written = False
+        else:
+            report.outputs.append(dest)
+    if written:
+        cache.combined, cache.changed = key, True

@@ -1,0 +1,142 @@
+"""Staging folders: each notes file's outputs are written aside, then moved into place together.
+
+A staging folder holds an `owner` file that its build keeps open (and, on POSIX, locked) until
+the folder is removed. A build that is killed cannot remove its folder, but the system closes
+its files, so the next build can tell an abandoned folder from one that a build running at the
+same time (a --watch in another terminal) is still writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from ..errors import NotesError
+
+STAGING_PREFIX = ".notes2decks-staging-"
+"""The name a build's staging folder in the output folder starts with."""
+
+_OWNER = "owner"
+# Between making a folder and opening its owner file a build spends a moment; a folder without
+# an owner file that is older than this was left by a build killed in that moment.
+_UNOWNED_GRACE = 10.0
+
+if sys.platform == "win32":
+
+    def _own(folder: Path) -> IO[bytes]:
+        # Windows does not delete a file that is open, which is the lock.
+        return open(folder / _OWNER, "wb")
+
+    def _owner_gone(owner: Path) -> bool:
+        try:
+            owner.unlink()
+        except PermissionError:
+            return False
+        return True
+
+else:
+    import fcntl
+
+    def _own(folder: Path) -> IO[bytes]:
+        handle = open(folder / _OWNER, "wb")  # noqa: SIM115 - held open while the folder lives
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise
+        return handle
+
+    def _owner_gone(owner: Path) -> bool:
+        with open(owner, "rb") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+
+@contextlib.contextmanager
+def staging_folder(out: Path, given: Path | None = None) -> Iterator[Path]:
+    """A folder of its own for outputs being written: inside `given` (the build's staging
+    folder) when given, else a staging folder in `out`, owned while it lives. It is removed,
+    with whatever is left in it, when the block ends."""
+    if given is not None:
+        # The build's folder is owned already: a file's own folder costs one mkdir, not a
+        # folder, an owner file and its lock per file.
+        folder = Path(tempfile.mkdtemp(dir=given))
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    owner: IO[bytes] | None = None
+    try:
+        owner = _own(folder)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if owner is not None:
+            owner.close()
+
+
+def move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:
+    """Rename staged outputs onto their destinations, once every format has succeeded.
+
+    What would stop a rename (a folder in the way, a folder that cannot be made) is checked for
+    every output first, so a failure leaves all of the previous outputs as they were.
+    """
+    for _, dest in staged:
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise NotesError(
+                f"cannot create the folder {dest.parent}: {exc.strerror or exc}"
+            ) from None
+        if dest.is_dir():
+            raise NotesError(f"cannot write {dest}: a folder of that name is in the way")
+    for temp, dest in staged:
+        try:
+            os.replace(temp, dest)
+        except OSError as exc:
+            raise NotesError(f"cannot write {dest}: {exc.strerror or exc}") from None
+    return [dest for _, dest in staged]
+
+
+def remove_abandoned_staging(out: Path) -> list[Path]:
+    """Remove the staging folders that killed builds left in `out`; returns what was removed.
+
+    Only folders named with `STAGING_PREFIX` are looked at, and only those whose build is gone:
+    the lock folder, the cache and the staging folders of a build still running are kept.
+    """
+    removed: list[Path] = []
+    try:
+        entries = sorted(out.iterdir())
+    except OSError:
+        return removed
+    for folder in entries:
+        if not folder.name.startswith(STAGING_PREFIX) or folder.is_symlink():
+            continue
+        try:
+            if not folder.is_dir():
+                continue
+            abandoned = _owner_gone(folder / _OWNER)
+        except FileNotFoundError:
+            try:
+                abandoned = time.time() - folder.stat().st_mtime > _UNOWNED_GRACE
+            except OSError:
+                continue
+        except OSError:
+            continue
+        if abandoned:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed

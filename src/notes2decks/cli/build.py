@@ -1,0 +1,132 @@
+"""`make-deck` and `notes2decks build`: build decks, PDFs and glossaries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import NotesError
+from ..options import BuildOptions
+from .options import (
+    Failure,
+    build_options,
+    echo_diagnostic,
+    no_notes_message,
+    notes_paths,
+    options_from,
+)
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+@click.command(name="make-deck", context_settings=CONTEXT)
+@build_options
+@click.version_option(__version__, prog_name="make-deck")
+def make_deck(
+    notes: tuple[Path, ...], out: Path, watch: bool, calibration: bool, quiet: bool, **values: Any
+) -> None:
+    """Build Anki decks, printable PDF cards and a CSV glossary from revision notes.
+
+    NOTES are notes files (.md, .txt, .tsv, .csv) or folders of them, walked recursively;
+    the default is notes/. Each file x gives OUT/x.apkg, OUT/x.pdf and OUT/x-glossary.csv,
+    and a build of several files also writes OUT/glossary.csv.
+
+    Example:
+
+        make-deck notes/history -o out --card-size a7 --duplex short
+    """
+    run_build(notes, out, options_from(values), watch=watch, calibration=calibration, quiet=quiet)
+
+
+@click.command(name="build", context_settings=CONTEXT)
+@build_options
+def build_command(
+    notes: tuple[Path, ...], out: Path, watch: bool, calibration: bool, quiet: bool, **values: Any
+) -> None:
+    """Build decks, PDFs and glossaries (the same as make-deck).
+
+    Example:
+
+        notes2decks build notes/ -o out --format apkg,csv
+    """
+    run_build(notes, out, options_from(values), watch=watch, calibration=calibration, quiet=quiet)
+
+
+def run_build(
+    notes: Sequence[Path],
+    out: Path,
+    options: BuildOptions,
+    *,
+    watch: bool = False,
+    calibration: bool = False,
+    quiet: bool = False,
+) -> None:
+    """Build (or write the calibration sheet, or watch and build) and exit with the status."""
+    if calibration:
+        write_calibration(out, options, quiet)
+        return
+    paths = notes_paths(notes, "make-deck")
+    if watch:
+        from ..watch import watch_and_build
+
+        watch_and_build(paths, out, options, lambda: build_shown(paths, out, options, quiet))
+        return
+    if not build_and_show(paths, out, options, quiet):
+        click.get_current_context().exit(1)
+
+
+def build_and_show(paths: list[Path], out: Path, options: BuildOptions, quiet: bool) -> bool:
+    """Build, show the warnings, errors and summary, and return True when every file built.
+
+    Raises `Failure` when the build as a whole cannot run (an output folder it cannot write).
+    """
+    from ..build import build
+    from ..progress import Progress
+
+    with Progress(enabled=not quiet) as progress:
+        try:
+            report = build(paths, out, options, progress=progress.advance)
+        except NotesError as exc:
+            raise Failure(str(exc)) from None
+    for result in report.results:
+        if not quiet:
+            for warning in result.warnings:
+                echo_diagnostic(warning)
+        if result.error is not None:
+            echo_diagnostic(result.error)
+    for error in report.errors:
+        echo_diagnostic(error)
+    if not report.results:
+        click.secho(no_notes_message(), fg="yellow", err=True)
+    if not quiet:
+        click.echo(report.summary(), err=True)
+    return report.ok
+
+
+def build_shown(paths: list[Path], out: Path, options: BuildOptions, quiet: bool) -> int:
+    """One build of `--watch`, which goes on watching whatever happened: its exit status."""
+    try:
+        return 0 if build_and_show(paths, out, options, quiet) else 1
+    except Failure as failure:
+        failure.show()
+        return failure.exit_code
+
+
+def write_calibration(out: Path, options: BuildOptions, quiet: bool) -> None:
+    """Write OUT/calibration.pdf, the duplex test sheet for `--back-offset`."""
+    from ..exporters.pdf import export_calibration
+
+    dest = out / "calibration.pdf"
+    try:
+        export_calibration(dest, options)
+    except OSError as exc:
+        raise Failure(f"{dest}: cannot write: {exc.strerror}") from None
+    if not quiet:
+        click.echo(
+            f"wrote {dest}: print it double-sided at 100 % scale and follow the instructions on it",
+            err=True,
+        )

@@ -1,0 +1,209 @@
+"""What the commands share: their click options, the `BuildOptions` made of them, and how
+results and failures are shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+from ..errors import Diagnostic
+from ..model import CardKind
+from ..options import CARD_SIZES, DUPLEX_MODES, PAPERS, BuildOptions
+from ..registry import EXPORTERS, notes_suffixes
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_NOTES = Path("notes")
+DEFAULT_OUT = Path("out")
+PRINT_KINDS = {kind.value: kind for kind in CardKind}
+GLOSSARY_CARDS = "glossary"
+"""The `--print` name of the glossary's terms printed as cards."""
+
+
+class Failure(click.ClickException):
+    """A failure already worded for the user: shown in red as it is, without click's `Error:`,
+    and exit status 1."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.secho(self.format_message(), fg="red", err=True)
+
+
+class UsageFailure(Failure):
+    """A usage error (a missing notes folder), worded for the user: exit status 2."""
+
+    exit_code = 2
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [name for name in names if name not in EXPORTERS]
+    if unknown or not names:
+        known = ",".join(EXPORTERS)
+        raise click.BadParameter(f"choose from {known} (comma-separated), not {value!r}")
+    return names
+
+
+def _offset(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, float]:
+    try:
+        x, y = (float(part) for part in value.split(","))
+    except ValueError:
+        message = f"give two numbers in mm, such as 1.5,-0.5, not {value!r}"
+        raise click.BadParameter(message) from None
+    if abs(x) > 20 or abs(y) > 20:
+        raise click.BadParameter("an offset over 20 mm is more than a printer misaligns")
+    return (x, y)
+
+
+def _print_kinds(ctx: click.Context, param: click.Parameter, value: str) -> frozenset[str]:
+    names = frozenset(part.strip().lower() for part in value.split(",") if part.strip())
+    known = [*PRINT_KINDS, GLOSSARY_CARDS]
+    if not names or names - set(known):
+        raise click.BadParameter(f"choose from {','.join(known)}, not {value!r}")
+    return names
+
+
+def notes_argument() -> Callable[[F], F]:
+    """NOTES: files or folders of notes, any number (none means notes/)."""
+    return click.argument("notes", nargs=-1, type=click.Path(path_type=Path))
+
+
+def paper_option(help: str) -> Callable[[F], F]:
+    """`--paper`, with a help text that says what it changes for the command."""
+    return click.option(
+        "--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help=help
+    )
+
+
+def card_size_option(help: str) -> Callable[[F], F]:
+    """`--card-size`, with a help text that says what it changes for the command."""
+    return click.option(
+        "--card-size", type=click.Choice(CARD_SIZES), default="a6", show_default=True, help=help
+    )
+
+
+def build_options(command: F) -> F:
+    """The arguments and options shared by `make-deck` and `notes2decks build`."""
+    decorators = [
+        notes_argument(),
+        click.option(
+            "-o",
+            "--out",
+            type=click.Path(path_type=Path, file_okay=False),
+            default=DEFAULT_OUT,
+            show_default=True,
+            help="Output folder; it mirrors the notes' folders.",
+        ),
+        click.option(
+            "--format",
+            "formats",
+            default=",".join(EXPORTERS),
+            show_default=True,
+            callback=_formats,
+            help="Outputs to build, comma-separated.",
+        ),
+        paper_option("Paper the PDF's cards are laid out on."),
+        card_size_option(
+            "a6: 4 per A4 side; a7: 8 per side; 3x5 and 4x6 inch index cards; business: 85x55 mm."
+        ),
+        click.option(
+            "--duplex",
+            type=click.Choice(DUPLEX_MODES),
+            default="long",
+            show_default=True,
+            help="long/short: backs on the next page, for flipping on that edge; "
+            "fold: front and back side by side.",
+        ),
+        click.option(
+            "--back-offset",
+            default="0,0",
+            show_default=True,
+            callback=_offset,
+            metavar="X,Y",
+            help="Shift the backs by X,Y mm to correct a printer (see --calibration).",
+        ),
+        click.option(
+            "--print",
+            "print_kinds",
+            default="revision,basic,reversed",
+            show_default=True,
+            callback=_print_kinds,
+            help="Kinds of card to print: revision, basic, reversed, cloze, glossary "
+            "(key terms as cards).",
+        ),
+        click.option(
+            "--glossary-sheet/--no-glossary-sheet",
+            "print_glossary",
+            default=False,
+            show_default=True,
+            help="Add a printable table of key terms to each PDF.",
+        ),
+        click.option(
+            "--auto-cloze/--no-auto-cloze",
+            default=True,
+            show_default=True,
+            help="Turn dated or quoted facts of card-set notes into cloze notes.",
+        ),
+        click.option("--csv-anki", is_flag=True, help="Add Anki's import header to the CSV."),
+        click.option(
+            "--lock/--no-lock",
+            default=True,
+            show_default=True,
+            help="Keep notes' identities across heading edits in a small lock file beside "
+            "the notes.",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=0),
+            default=0,
+            help="Worker processes (default: one per core).",
+        ),
+        click.option("--force", is_flag=True, help="Rebuild files even when unchanged."),
+        click.option("--watch", is_flag=True, help="Rebuild whenever a notes file is saved."),
+        click.option(
+            "--calibration",
+            is_flag=True,
+            help="Write OUT/calibration.pdf, a duplex test sheet for measuring --back-offset.",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="Print errors only."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def options_from(values: Mapping[str, Any]) -> BuildOptions:
+    """The `BuildOptions` of `build_options`' option values, which are named as `BuildOptions`
+    names its fields, but for `print_kinds`: the `--print` names, glossary cards included."""
+    kinds = values["print_kinds"]
+    return BuildOptions(
+        **{
+            **values,
+            "print_kinds": frozenset(PRINT_KINDS[k] for k in kinds if k in PRINT_KINDS),
+            "print_glossary_cards": GLOSSARY_CARDS in kinds,
+        }
+    )
+
+
+def notes_paths(notes: Sequence[Path], command: str) -> list[Path]:
+    """The notes paths a command was given, notes/ when none; a missing one is a usage error."""
+    paths = list(notes) or [DEFAULT_NOTES]
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        hint = "" if notes else f" (run {command} in a folder with notes/, or name notes files)"
+        raise UsageFailure("\n".join(f"{path}: no such file or folder{hint}" for path in missing))
+    return paths
+
+
+def no_notes_message() -> str:
+    """What a command says when its notes paths hold no notes files."""
+    return f"no notes files found ({', '.join(notes_suffixes())})"
+
+
+def echo_diagnostic(diagnostic: Diagnostic) -> None:
+    """Show a warning (yellow) or an error (red) on standard error."""
+    colour = "red" if diagnostic.severity == "error" else "yellow"
+    click.secho(str(diagnostic), fg=colour, err=True)
