@@ -4,9 +4,8 @@ heading, and the deck of the cards found in them."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from markdown_it.token import Token
 
@@ -92,8 +91,8 @@ def assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> De
                 block_line(heading),
                 heading.tag == "h1",
                 tokens[start + 1].children or [],
-                partial(converter.blocks, start + 3, end),
-                partial(converter.glossary, start + 3, end),
+                start + 3,
+                end,
             )
         )
     if title_at is not None:
@@ -119,12 +118,15 @@ class _Section:
     """A card heading (`##`, or `#` in sectioned notes) and how to read what is under it."""
 
     line: int
+    """The heading's 1-based line."""
     top: bool
     """A `#` heading."""
     heading: list[Token]
     """The heading's inline tokens."""
-    blocks: Callable[[], list[Block]]
-    glossary: Callable[[], list[GlossaryEntry]]
+    start: int
+    """The index of the first token under the heading."""
+    end: int
+    """The index of the token after the section."""
 
 
 def _deck(
@@ -159,11 +161,11 @@ def _deck(
         if not front:
             raise context.error(line, "this heading is empty: write the card's front after '## '")
         if inline_text(front).strip().casefold() == GLOSSARY_HEADING:
-            glossary.extend(section.glossary())
+            glossary.extend(converter.glossary(section.start, section.end))
             continue
         converter.drafts = []
         converter.cloze_context = (Paragraph(front, line),)
-        body = section.blocks()
+        body = converter.blocks(section.start, section.end)
         if _has_facts(body):
             drafts.append(Draft(CardKind.REVISION, front, tuple(body), line, tags))
         elif not converter.drafts and not (sectioned and section.top):
@@ -173,9 +175,7 @@ def _deck(
                 f"the card {inline_text(front)!r} has nothing under its heading, so it was "
                 "left out; write its facts below the heading",
             )
-        for draft in converter.drafts:
-            draft.tags = tags
-        drafts.extend(converter.drafts)
+        drafts.extend(replace(draft, tags=tags) for draft in converter.drafts)
 
     if not drafts and _has_facts(intro):
         # Notes without sections (a title and some text, a short Obsidian note) are one

@@ -26,32 +26,46 @@ _LABEL = re.compile(r"([QA]):(?=\s|$)")
 _NOT_ONE_PLAIN_LINE = frozenset({"softbreak", "hardbreak", "cloze_open"})
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Draft:
     """A card before its identity is known."""
 
     kind: CardKind
+    """The kind of card."""
     front: Inlines
+    """What the card asks."""
     back: tuple[Block, ...]
+    """What the card answers."""
     line: int
+    """The 1-based line where the card starts."""
     tags: tuple[str, ...] = ()
+    """The tags of its section's heading."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Line:
-    """One line of a paragraph: its top-level tokens, and the break token that ends it."""
+    """One line of a paragraph."""
 
     number: int
+    """Its 1-based line in the file."""
     tokens: list[Token]
+    """Its top-level inline tokens."""
     end: Token | None
+    """The break token that ends it, or None for the paragraph's last line."""
 
 
 @dataclass(slots=True)
 class _Question:
+    """A `Q:` card being read, line by line."""
+
     line: int
+    """The line of its `Q:`."""
     question: list[_Line] = field(default_factory=list)
+    """The lines of the question."""
     answer_line: int = 0
+    """The line of its `A:`, or 0 before it is met."""
     answer: list[_Line] = field(default_factory=list)
+    """The lines of the answer."""
 
 
 class ParagraphConverter(InlineConverter):
