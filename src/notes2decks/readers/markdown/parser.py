@@ -54,7 +54,7 @@ def parser(*, cloze: bool = True) -> MarkdownIt:
 def parse(text: str) -> list[Token]:
     """The token stream of Markdown text. Raises MarkdownSyntaxError for bad cloze syntax."""
     env: dict[str, Any] = {}
-    tokens: list[Token] = parser().parse(text, env)
+    tokens: list[Token] = parser(cloze=True).parse(text, env)
     return tokens
 
 
