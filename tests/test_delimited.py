@@ -21,7 +21,7 @@ from notes2decks.model import (
     inline_text,
 )
 from notes2decks.readers import read_notes
-from notes2decks.readers.delimited import _split, looks_delimited
+from notes2decks.readers.delimited import looks_delimited
 from notes2decks.serialize import deck_to_json
 
 DELIMITED = FIXTURES / "delimited"
@@ -74,28 +74,35 @@ def test_bars_inside_math_code_or_escaped_do_not_split() -> None:
 @pytest.mark.parametrize(
     ("line", "front", "back"),
     [
-        ("a | b", "a ", " b"),
-        ("$|x|$ | b", "$|x|$ ", " b"),
-        ("$$a|b$$ | c", "$$a|b$$ ", " c"),
-        ("``a ` | b`` | c", "``a ` | b`` ", " c"),
-        ("a \\| b | c", "a \\| b ", " c"),
-        ("costs $5 | $6", "costs $5 ", " $6"),
-        ("$ a | b $", "$ a ", " b $"),
-        ("unclosed `code | b", "unclosed `code ", " b"),
-        ("x | y\tz", "x | y", "z"),
-        ("$a\tb$ | c", "$a", "b$ | c"),
+        ("a | b", (Text("a"),), (Text("b"),)),
+        ("$|x|$ | b", (Math("|x|"),), (Text("b"),)),
+        ("$$a|b$$ | c", (Math("a|b", display=True),), (Text("c"),)),
+        ("``a ` | b`` | c", (Code("a ` | b"),), (Text("c"),)),
+        ("a \\| b | c", (Text("a | b"),), (Text("c"),)),
+        ("costs $5 | $6", (Text("costs $5"),), (Text("$6"),)),
+        ("$ a | b $", (Text("$ a"),), (Text("b $"),)),
+        ("unclosed `code | b", (Text("unclosed `code"),), (Text("b"),)),
+        ("x | y\tz", (Text("x | y"),), (Text("z"),)),
+        ("$a\tb$ | c", (Text("$a"),), (Text("b$ | c"),)),
     ],
 )
-def test_split_at_the_first_separator_outside_code_and_math(
-    line: str, front: str, back: str
+def test_a_line_splits_at_its_first_separator_outside_code_and_math(
+    tmp_path: Path, line: str, front: tuple[object, ...], back: tuple[object, ...]
 ) -> None:
-    assert _split(line) == (front, back)
+    path = tmp_path / "cards.txt"
+    path.write_text(f"{line}\nq | a\n", encoding="utf-8")
+    card = read_notes(path).cards[0]
+    assert (card.front, card.back) == (front, (Paragraph(back, 1),))
 
 
-def test_a_line_of_only_code_or_math_has_no_separator() -> None:
-    assert _split("`a | b`") is None
-    assert _split("$a | b$") is None
+def test_a_line_of_only_code_or_math_has_no_separator(tmp_path: Path) -> None:
     assert looks_delimited("`a | b`\n$c | d$\n") is False
+    path = tmp_path / "cards.txt"
+    path.write_text("x | y\n`a | b`\n$a | b$\nr | b\ns | c\nt | d\n", encoding="utf-8")
+    warnings: list[Diagnostic] = []
+    deck = read_notes(path, warn=warnings.append)
+    assert [c.source.line for c in deck.cards] == [1, 4, 5, 6]
+    assert [(w.line, "skipped" in w.message) for w in warnings] == [(2, True), (3, True)]
 
 
 def test_cloze_syntax_in_a_cell_stays_text_with_a_warning() -> None:

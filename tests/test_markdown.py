@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import FIXTURES, check_golden
+from helpers import FIXTURES, check_golden, para
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.model import (
     Align,
@@ -39,6 +39,7 @@ from notes2decks.model import (
     Inlines,
     LineBreak,
     Link,
+    ListItem,
     Math,
     MathBlock,
     Paragraph,
@@ -731,6 +732,32 @@ def test_glossary_warnings() -> None:
         (17, "'T2' has 2 definitions"),
         (11, "the glossary term 'T1' is already define"),
     ]
+
+
+def test_plain_notes_of_headings_lists_and_definitions() -> None:
+    notes = (
+        "---\ntitle: Cells\n---\n\n## Osmosis #bio\n\n"
+        "- Water **moves**: in.\n- Cell ::: the unit\n\n"
+        "### Detail\n\n* a :: b\n\nterm\n: its definition\n\n## Glossary\n\n"
+        "Cell\n: the unit of life\n\n- not a definition\n"
+    )
+    deck, warnings = read(notes)
+    assert deck.title == "Cells"
+    assert kinds(deck) == [("revision", "Osmosis"), ("reversed", "Cell"), ("basic", "a")]
+    assert [(card.source.line, card.tags) for card in deck.cards] == [
+        (5, ("bio",)),
+        (8, ("bio",)),
+        (12, ("bio",)),
+    ]
+    assert deck.cards[0].back == (
+        BulletList((ListItem((para("Water ", Strong((Text("moves"),)), ": in.", line=7),)),)),
+        Heading(3, (Text("Detail"),)),
+        para(Strong((Text("term"),)), ": ", "its definition", line=14),
+    )
+    assert [(e.term, e.definition, e.source.line) for e in deck.glossary] == [
+        ("Cell", "the unit of life", 19)
+    ]
+    assert [(w.line, "only terms and definitions" in w.message) for w in warnings] == [(22, True)]
 
 
 def test_definition_list_outside_the_glossary_stays_on_the_card() -> None:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from ..errors import Diagnostic, NotesError
 from ..identity import card_identity, disambiguate
-from ..images import HEAD_BYTES, image_kind
 from ..model import CardKind, Deck
 from ..registry import load, reader_for
+from .image_files import ImageProblem, locate_image
 
 # Revision notes are a few kilobytes; anything this large is almost surely not notes (a pasted
 # export, a log, a data dump) and would make a PDF of thousands of pages. Refuse it clearly.
@@ -60,27 +60,10 @@ class ReadContext:
     def resolve_image(self, src: str, line: int) -> Path:
         """The absolute path of an image the notes name, checked to exist, stay inside the notes
         folder and be an image."""
-        name = repr(src if len(src) <= 80 else src[:77] + "...")
-        if re.match(r"^[a-z][a-z0-9+.-]*://", src, re.IGNORECASE):
-            raise self.error(line, f"image {name} is a web address; download it next to the notes")
         try:
-            candidate = (self.path.parent / src).resolve()
-            root = self.root.resolve()
-            if not candidate.is_relative_to(root):
-                raise self.error(
-                    line, f"image {name} is outside the notes folder {self.root}; copy it inside"
-                )
-            if not candidate.is_file():
-                raise self.error(line, f"image {name} not found (looked for {candidate})")
-            with open(candidate, "rb") as handle:
-                head = handle.read(HEAD_BYTES)
-        except (OSError, ValueError) as exc:
-            # A name too long for the file system, a NUL byte, a loop of links: not an image.
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise self.error(line, f"image {name} cannot be read: {reason}") from None
-        if not image_kind(head):
-            raise self.error(line, f"{name} is not a PNG, JPEG, GIF or SVG image")
-        return candidate
+            return locate_image(src, self.path, self.root)
+        except ImageProblem as exc:
+            raise self.error(line, str(exc)) from None
 
 
 def humanise(name: str) -> str:

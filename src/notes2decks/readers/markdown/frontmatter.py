@@ -1,53 +1,87 @@
-"""The YAML route of front matter: any front matter that `markdown_frontmatter` does not read
-itself, loaded with PyYAML's safe loader and checked key by key, with warnings and errors at
-the offending line.
+"""YAML front matter of Markdown notes: the block between a first line `---` and the next `---`.
 
-The safe loader never builds Python objects or runs code, and aliases are refused on top of it,
-so that a few lines cannot expand into gigabytes.
+It is loaded with PyYAML's safe loader (libyaml's, when PyYAML has it) and checked key by key,
+with warnings and errors at the offending line of the notes file. The safe loader never builds
+Python objects or runs code, and aliases are refused on top of it, so that a few lines cannot
+expand into gigabytes (the "billion laughs").
 """
 
 from __future__ import annotations
 
 import difflib
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import ReadContext
-from .markdown_frontmatter import (
-    GLOSSARY_AUTO,
-    GLOSSARY_NOT_AUTO,
-    KNOWN_KEYS,
-    FrontMatter,
-    clean_tags,
-    collapse,
-    tags_of_text,
+from .. import ReadContext
+
+KNOWN_KEYS = ("title", "deck", "subject", "tags", "author", "glossary")
+
+_OPENING = re.compile(r"---[ \t]*(?:\n|\Z)")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+_GLOSSARY_AUTO = frozenset({"auto", "yes", "true", "on"})
+_GLOSSARY_NOT_AUTO = frozenset({"explicit", "no", "false", "off", "none", ""})
+
+# libyaml's loader when PyYAML was built with it: the same documents, read in C.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """What the front matter says, already checked."""
+
+    title: str = ""
+    """The deck's title, overriding the `#` title."""
+    deck: str = ""
+    """The Anki deck path, `A::B`."""
+    subject: str = ""
+    """The subject, for the printed cards."""
+    author: str = ""
+    """Who wrote the notes."""
+    tags: tuple[str, ...] = ()
+    """Tags for every card."""
+    auto_glossary: bool = False
+    """True when key terms are to be found in the text (`glossary: auto`)."""
+    extra: dict[str, str] = field(default_factory=dict)
+    """Unknown keys, kept as text."""
+
+
+def split_front_matter(text: str, context: ReadContext) -> tuple[str | None, str]:
+    """Split the text into its front matter's YAML (None when there is none) and the Markdown.
+
+    The Markdown keeps one empty line for each line of front matter, so that the parser's line
+    numbers stay those of the file.
+    """
+    if not _OPENING.match(text):
+        return None, text
+    body_start = text.find("\n") + 1
+    if body_start == 0:
+        raise context.error(1, _UNCLOSED)
+    closing = _CLOSING.search(text, body_start)
+    if closing is None:
+        raise context.error(1, _UNCLOSED)
+    yaml_text = text[body_start : closing.start()]
+    after = closing.end() + 1
+    return yaml_text, "\n" * text.count("\n", 0, after) + text[after:]
+
+
+_UNCLOSED = (
+    "the front matter that starts with --- on line 1 is never closed: end it with a line "
+    "holding only ---. (For a horizontal rule at the very top, put a line of text before it.)"
 )
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader, refusing aliases: front matter never needs them, and nested aliases
-    are the "billion laughs" that would expand into an enormous value."""
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                "aliases (*name) are not allowed in front matter; write the value out",
-                event.start_mark,
-            )
-        node: Node | None = super().compose_node(parent, index)
-        return node
-
-
-def read_yaml_front_matter(source: str, context: ReadContext) -> FrontMatter:
+def read_front_matter(source: str, context: ReadContext) -> FrontMatter:
     """Load and check front matter YAML that starts on line 2 of the file."""
     loader = _Loader(source)
     try:
         try:
+            if "*" in source:
+                _refuse_aliases(source, context)
             root = loader.get_single_node()
             if root is None:
                 return FrontMatter()
@@ -61,6 +95,9 @@ def read_yaml_front_matter(source: str, context: ReadContext) -> FrontMatter:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 2 if mark is not None else 1
             problem = exc.problem or exc.context or "it is not valid YAML"
+            # libyaml says "did not find expected ..." where PyYAML's own loader says "expected
+            # ...": the same message whichever loader PyYAML was built with.
+            problem = problem.removeprefix("did not find ")
             if "mapping values are not allowed" in problem:
                 problem = (
                     "a value that holds ': ' must be in quotes, such as "
@@ -80,12 +117,25 @@ def read_yaml_front_matter(source: str, context: ReadContext) -> FrontMatter:
         loader.dispose()
 
 
+def _refuse_aliases(source: str, context: ReadContext) -> None:
+    """Refuse front matter with an alias (`*name`): front matter never needs one."""
+    for event in yaml.parse(source, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 2 if event.start_mark is not None else 1
+            raise context.error(
+                line,
+                "front matter: aliases (*name) are not allowed in front matter; write the "
+                "value out",
+            )
+
+
 def _line(node: Node) -> int:
     return int(node.start_mark.line) + 2
 
 
-def _read_mapping(loader: _Loader, root: MappingNode, context: ReadContext) -> FrontMatter:
-    result = FrontMatter()
+def _read_mapping(loader: yaml.SafeLoader, root: MappingNode, context: ReadContext) -> FrontMatter:
+    known: dict[str, Any] = {}
+    extra: dict[str, str] = {}
     seen: dict[str, int] = {}
     for key_node, value_node in root.value:
         if not isinstance(key_node, ScalarNode):
@@ -103,13 +153,13 @@ def _read_mapping(loader: _Loader, root: MappingNode, context: ReadContext) -> F
             )
         seen[key] = line
         if key in ("title", "deck", "subject"):
-            setattr(result, key, _text(name, value_node, value, context, lists=False))
+            known[key] = _text(name, value_node, value, context, lists=False)
         elif key == "author":
-            result.author = _text(name, value_node, value, context, lists=True)
+            known[key] = _text(name, value_node, value, context, lists=True)
         elif key == "tags":
-            result.tags = _tags(value_node, value, context)
+            known[key] = _tags(value_node, value, context)
         elif key == "glossary":
-            result.auto_glossary = _glossary(value_node, value, context)
+            known["auto_glossary"] = _glossary(value_node, value, context)
         else:
             hint = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             context.warning(
@@ -118,11 +168,11 @@ def _read_mapping(loader: _Loader, root: MappingNode, context: ReadContext) -> F
                 + (f" (did you mean {hint[0]!r}?)" if hint else "")
                 + f"; the known keys are {', '.join(KNOWN_KEYS)}. It is kept as extra data",
             )
-            result.extra[name] = _as_string(value_node, value)
-    return result
+            extra[name] = _as_string(value_node, value)
+    return FrontMatter(**known, extra=extra)
 
 
-def _construct(loader: _Loader, node: Node, context: ReadContext) -> Any:
+def _construct(loader: yaml.SafeLoader, node: Node, context: ReadContext) -> Any:
     """Build the value of a node with the safe constructors, as yaml.safe_load would."""
     try:
         return loader.construct_object(node, deep=True)
@@ -180,11 +230,11 @@ def _tags(node: Node, value: Any, context: ReadContext) -> tuple[str, ...]:
 
 
 def _glossary(node: Node, value: Any, context: ReadContext) -> bool:
-    if value is True or (isinstance(value, str) and value.strip().casefold() in GLOSSARY_AUTO):
+    if value is True or (isinstance(value, str) and value.strip().casefold() in _GLOSSARY_AUTO):
         return True
     if value is None or value is False:
         return False
-    if isinstance(value, str) and value.strip().casefold() in GLOSSARY_NOT_AUTO:
+    if isinstance(value, str) and value.strip().casefold() in _GLOSSARY_NOT_AUTO:
         return False
     context.warning(
         _line(node),
@@ -202,3 +252,31 @@ def _as_string(node: Node, value: Any) -> str:
         value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=2**31
     )
     return dumped.strip()
+
+
+def collapse(text: str) -> str:
+    """The text on one line, its runs of whitespace made single spaces."""
+    return " ".join(text.split())
+
+
+def clean_tag(raw: str) -> str:
+    """A tag as Anki wants it: no spaces (they become `_`), `::` kept for hierarchy."""
+    tag = raw.strip().lstrip("#").strip()
+    return re.sub(r"\s+", "_", tag.replace('"', ""))
+
+
+def tags_of_text(text: str) -> tuple[str, ...]:
+    """The tags of one text: separated by commas, or else by spaces."""
+    return clean_tags(text.split(",") if "," in text else text.split())
+
+
+def clean_tags(raws: list[str]) -> tuple[str, ...]:
+    """Cleaned tags without empties and without repeats (Anki tags ignore case)."""
+    seen: set[str] = set()
+    tags: list[str] = []
+    for raw in raws:
+        tag = clean_tag(raw)
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tuple(tags)

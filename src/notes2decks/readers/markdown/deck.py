@@ -1,30 +1,16 @@
-"""The Markdown reader: notes written for notes2decks (the format is in docs/FORMAT.md).
-
-In short: optional YAML front matter; `# Title`; an introduction; then one `## Heading` per
-revision card, with its facts under it. Inside a card's text, `Q:` / `A:` pairs, `front :: back`
-and `front ::: back` lines are cards of their own, and `{{c1::...}}` or `==...==` make a line a
-cloze note. A `## Glossary` section lists key terms as a definition list.
-
-The text is parsed by markdown-it-py (see `markdown_syntax`); this module splits the token
-stream into the title, the introduction and the sections, and assembles the deck. Plain notes
-(`markdown_syntax.plain_outline`: headings, lists of one-line items, definitions) are read
-without tokens, into the deck that their tokens would give.
-"""
+"""The notes' token stream as a deck: the title, the introduction, then one section per card
+heading, and the deck of the cards found in them."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from markdown_it.token import Token
 
-from ..errors import NoCardsError
-from ..model import (
+from ...errors import NoCardsError
+from ...model import (
     Block,
     Card,
     CardKind,
@@ -38,18 +24,11 @@ from ..model import (
     ThematicBreak,
     inline_text,
 )
-from . import ReadContext, assign_identities, clean_deck_part, humanise
-from .markdown_blocks import _COMMENT, Converter, Draft, block_line, strip_inlines
-from .markdown_frontmatter import FrontMatter, clean_tags, read_front_matter, split_front_matter
-from .markdown_syntax import (
-    MarkdownSyntaxError,
-    PlainBlock,
-    PlainHeading,
-    parse,
-    plain_inline,
-    plain_outline,
-)
-from .markdown_syntax import parse_inline as _inline_tokens
+from .. import ReadContext, assign_identities, clean_deck_part, humanise
+from .blocks import COMMENT, Converter, block_line
+from .frontmatter import FrontMatter, clean_tags
+from .inlines import strip_inlines
+from .paragraphs import Draft
 
 GLOSSARY_HEADING = "glossary"
 
@@ -63,85 +42,7 @@ _WHAT_A_CARD_IS = (
 )
 
 
-def parse_markdown(text: str, context: ReadContext) -> Deck:
-    """Read Markdown notes into a deck. Raises NotesError for notes that cannot make one."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    yaml_text, body = split_front_matter(text, context)
-    meta = read_front_matter(yaml_text, context) if yaml_text is not None else FrontMatter()
-    try:
-        with _collector_paused():
-            outline = plain_outline(body)
-            if outline is not None and _no_title(outline):
-                return _assemble_plain(outline, meta, context)
-            tokens = parse(body)
-            deck = _assemble(tokens, meta, context)
-            # Freed now, the tokens are not traversed by the collection that comes once the
-            # collector is back on.
-            del tokens
-        return deck
-    except MarkdownSyntaxError as exc:
-        raise context.error(exc.line, exc.message) from None
-    except RecursionError:
-        raise context.error(
-            0, "the notes are nested too deeply to read; flatten the innermost lists or quotes"
-        ) from None
-
-
-def parse_inline(text: str, context: ReadContext, line: int) -> Inlines:
-    """The inline Markdown of one piece of text, such as a flashcard file's cell, as model inlines.
-
-    Math, emphasis, code, links and images are read exactly as in Markdown notes, by the same
-    parser and converter. Block syntax is not (`# x` or `- x` stay text), and neither is cloze
-    syntax: `{{c1::x}}` and `==x==` stay the characters they are, since a cell is not a cloze
-    note. `line` is the text's line in the file, for messages about images.
-    """
-    tokens = _inline_tokens(text, cloze=False)
-    if line > 1:
-        _shift_lines(tokens, line - 1)
-    try:
-        inlines = Converter([], context).inlines(tokens)
-    except RecursionError:
-        raise context.error(line, "this text is nested too deeply to read") from None
-    return strip_inlines(inlines)
-
-
-def _shift_lines(tokens: list[Token], by: int) -> None:
-    for token in tokens:
-        if "line" in token.meta:
-            token.meta["line"] = int(token.meta["line"]) + by
-        if token.children:
-            _shift_lines(token.children, by)
-
-
-_pause_lock = threading.Lock()
-_pause_depth = 0
-_pause_restore = False
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a file is parsed.
-
-    markdown-it builds millions of small objects for a large file, none of them garbage yet, and
-    the collector would traverse them again and again: a third of the time on a 10 MB file. The
-    count keeps concurrent readers in threads from re-enabling it under each other's feet.
-    """
-    global _pause_depth, _pause_restore
-    with _pause_lock:
-        if _pause_depth == 0:
-            _pause_restore = gc.isenabled()
-            gc.disable()
-        _pause_depth += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pause_depth -= 1
-            if _pause_depth == 0 and _pause_restore:
-                gc.enable()
-
-
-def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> Deck:
+def assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> Deck:
     """The deck of the notes' tokens: the title, the introduction, then the sections."""
     converter = Converter(tokens, context)
     headings = [
@@ -190,8 +91,8 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
                 block_line(heading),
                 heading.tag == "h1",
                 tokens[start + 1].children or [],
-                partial(converter.blocks, start + 3, end),
-                partial(converter.glossary, start + 3, end),
+                start + 3,
+                end,
             )
         )
     if title_at is not None:
@@ -212,54 +113,20 @@ def _assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> D
     )
 
 
-def _no_title(outline: list[PlainBlock]) -> bool:
-    """True when plain notes have no `#` heading, which may be a title (see `_assemble`)."""
-    return not any(isinstance(block, PlainHeading) and block.level == 1 for block in outline)
-
-
-def _assemble_plain(outline: list[PlainBlock], meta: FrontMatter, context: ReadContext) -> Deck:
-    """The deck of plain notes without a `#` heading, as `_assemble` makes it of their tokens:
-    each `##` heading starts a section, and what comes before them is the introduction."""
-    converter = Converter([], context)
-    sections = [
-        index
-        for index, block in enumerate(outline)
-        if isinstance(block, PlainHeading) and block.level == 2
-    ]
-    title = meta.title or humanise(context.path.stem)
-    intro = converter.plain_blocks(outline[: sections[0] if sections else len(outline)])
-    parts: list[_Section] = []
-    for number, start in enumerate(sections):
-        end = sections[number + 1] if number + 1 < len(sections) else len(outline)
-        heading = outline[start]
-        assert isinstance(heading, PlainHeading)
-        body = outline[start + 1 : end]
-        parts.append(
-            _Section(
-                heading.line,
-                False,
-                plain_inline(heading.content),
-                partial(converter.plain_blocks, body),
-                partial(converter.plain_glossary, body),
-            )
-        )
-    lone = ((Text(title),), outline[0].line if outline else 1)
-    return _deck(
-        converter, meta, title, intro, parts, context, sectioned=True, title_line=None, lone=lone
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class _Section:
     """A card heading (`##`, or `#` in sectioned notes) and how to read what is under it."""
 
     line: int
+    """The heading's 1-based line."""
     top: bool
     """A `#` heading."""
     heading: list[Token]
     """The heading's inline tokens."""
-    blocks: Callable[[], list[Block]]
-    glossary: Callable[[], list[GlossaryEntry]]
+    start: int
+    """The index of the first token under the heading."""
+    end: int
+    """The index of the token after the section."""
 
 
 def _deck(
@@ -294,11 +161,11 @@ def _deck(
         if not front:
             raise context.error(line, "this heading is empty: write the card's front after '## '")
         if inline_text(front).strip().casefold() == GLOSSARY_HEADING:
-            glossary.extend(section.glossary())
+            glossary.extend(converter.glossary(section.start, section.end))
             continue
         converter.drafts = []
         converter.cloze_context = (Paragraph(front, line),)
-        body = section.blocks()
+        body = converter.blocks(section.start, section.end)
         if _has_facts(body):
             drafts.append(Draft(CardKind.REVISION, front, tuple(body), line, tags))
         elif not converter.drafts and not (sectioned and section.top):
@@ -308,9 +175,7 @@ def _deck(
                 f"the card {inline_text(front)!r} has nothing under its heading, so it was "
                 "left out; write its facts below the heading",
             )
-        for draft in converter.drafts:
-            draft.tags = tags
-        drafts.extend(converter.drafts)
+        drafts.extend(replace(draft, tags=tags) for draft in converter.drafts)
 
     if not drafts and _has_facts(intro):
         # Notes without sections (a title and some text, a short Obsidian note) are one
@@ -366,7 +231,7 @@ def _top_level(closes: list[int]) -> Iterator[int]:
 def _leads(tokens: list[Token], index: int) -> bool:
     """True when nothing but HTML comments comes before `tokens[index]`."""
     return all(
-        token.type == "html_block" and not _COMMENT.sub("", token.content).strip()
+        token.type == "html_block" and not COMMENT.sub("", token.content).strip()
         for token in tokens[:index]
         if token.level == 0
     )

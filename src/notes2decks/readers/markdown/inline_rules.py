@@ -1,0 +1,317 @@
+"""Our inline rules for markdown-it: cloze syntax, `==x==`, stray `}}` errors, wiki-links, and
+the source line of each token they make.
+
+- `{{c1::text}}` and `{{c1::text::hint}}` become `cloze_open` / `cloze_close` tokens around the
+  parsed text, with the number and hint in the opening token's `meta`;
+- `==text==` does the same with `meta["number"]` None, to be numbered by the reader;
+- a `}}` that closes no cloze is an error;
+- `[[target|text]]` and `![[picture.png]]` become one `wikilink` token.
+
+They are inline rules rather than a pass over the text so that they nest like any other inline
+construct: a cloze's end is searched with markdown-it's own token skipping, so `}}` or `::`
+inside math or inline code never ends a cloze or starts its hint, and emphasis cannot straddle a
+cloze's edge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, MutableMapping
+from typing import Any
+
+from markdown_it.rules_inline import StateInline
+
+InlineRule = Callable[[StateInline, bool], bool]
+
+# Anki numbers cloze cards from c1; a note with hundreds of them is a typo, not a note.
+MAX_CLOZE = 999
+
+CLOZE_RULES = ["cloze", "cloze_mark", "cloze_stray"]
+"""The names of the rules that read cloze syntax."""
+
+_CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+# Near misses of the cloze opening, worth an error rather than silently showing braces.
+_CLOZE_LIKE = re.compile(r"\{\{\s*c\s*\d*\s*:", re.IGNORECASE)
+
+# Keys of the parse's env; all ours start with "n2d_" so that no plugin can collide with them.
+_LINE = "n2d_line"
+_CURSOR = "n2d_cursor"
+_DEPTH = "n2d_depth"
+_MARK_MISS = "n2d_mark_miss"
+
+
+class MarkdownSyntaxError(Exception):
+    """A syntax mistake at a line, raised while parsing; the reader turns it into a NotesError."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+# --------------------------------------------------------------------------- line numbers
+
+
+def start_block(env: MutableMapping[str, Any], line: int) -> None:
+    """Tell the rules that the inline source parsed next starts at 0-based `line`."""
+    env[_LINE] = line
+    env[_CURSOR] = {}
+
+
+def line_at(state: StateInline, pos: int) -> int:
+    """The 1-based source line of a position in the inline source being parsed.
+
+    Inline rules run left to right, so a cursor per inline source makes the counting linear
+    overall. (An image's description is parsed from a source of its own: its lines count from
+    the block's first line, which is close enough for a message.)
+    """
+    cursors = state.env.setdefault(_CURSOR, {})
+    cursor = cursors.get(id(state))
+    line: int
+    if cursor is not None and cursor[0] is state and pos >= cursor[1]:
+        line = int(cursor[2]) + state.src.count("\n", cursor[1], pos)
+    else:
+        line = int(state.env.get(_LINE, 0)) + 1 + state.src.count("\n", 0, pos)
+    cursors[id(state)] = (state, pos, line)
+    return line
+
+
+def stamped(rule: InlineRule) -> InlineRule:
+    """Wrap an inline rule so that the tokens it makes carry their line in `meta["line"]`."""
+
+    def stamped(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        count = len(state.tokens)
+        matched = rule(state, silent)
+        if matched and not silent:
+            for token in state.tokens[count:]:
+                if token.type in ("softbreak", "hardbreak"):
+                    # A break belongs to the line it starts.
+                    token.meta["line"] = line_at(state, state.pos)
+                elif token.type != "text":
+                    token.meta["line"] = line_at(state, start)
+        return matched
+
+    return stamped
+
+
+def _error(state: StateInline, pos: int, message: str) -> MarkdownSyntaxError:
+    return MarkdownSyntaxError(line_at(state, pos), message)
+
+
+def _snippet(src: str, pos: int, size: int = 30) -> str:
+    text = src[pos : pos + size].split("\n", 1)[0]
+    return text + ("..." if len(src) > pos + len(text) and len(text) == size else "")
+
+
+# --------------------------------------------------------------------------- wiki-links
+
+# `[[target]]`, `[[target#heading|shown text]]`, and embeds `![[picture.png|300]]`.
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
+
+
+def wikilink(state: StateInline, silent: bool) -> bool:
+    """Obsidian's wiki-links and embeds, as one `wikilink` token.
+
+    `meta` holds the target, the text after `|` (the shown text of a link, the size of an
+    embedded picture), whether it is an embed (`![[...]]`) and its line.
+    """
+    src, pos = state.src, state.pos
+    if src[pos] not in "![" or not src.startswith(("[[", "![["), pos):
+        return False
+    match = _WIKILINK.match(src, pos)
+    if match is None or match.end() > state.posMax or not match.group(2).strip():
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.markup = match.group()
+        token.meta = {
+            "target": match.group(2).strip(),
+            "alias": (match.group(3) or "").strip(),
+            "embed": bool(match.group(1)),
+            "line": line_at(state, pos),
+        }
+    state.pos = match.end()
+    return True
+
+
+# --------------------------------------------------------------------------- cloze rules
+
+
+def _scan(
+    state: StateInline, start: int, is_end: Callable[[int], bool], find_hint: bool
+) -> tuple[int, int] | None:
+    """Find where an inline span that starts at `start` ends, skipping whole inline tokens.
+
+    Returns `(end, hint)`: the position where `is_end` holds, and the position of the span's
+    first top-level `::` before it (-1 when there is none); None when the paragraph ends first.
+    """
+    saved = state.pos
+    state.env[_DEPTH] = state.env.get(_DEPTH, 0) + 1
+    hint = -1
+    try:
+        state.pos = start
+        while state.pos < state.posMax:
+            pos = state.pos
+            if is_end(pos):
+                return pos, hint
+            if find_hint and hint < 0 and state.src.startswith("::", pos):
+                hint = pos
+                state.pos = pos + 2
+                continue
+            state.md.inline.skipToken(state)
+        return None
+    finally:
+        state.pos = saved
+        state.env[_DEPTH] -= 1
+
+
+def _tokenize_span(state: StateInline, start: int, end: int) -> None:
+    """Parse `src[start:end]` into the token stream, as the link rule does for link text."""
+    saved_max = state.posMax
+    state.env[_DEPTH] = state.env.get(_DEPTH, 0) + 1
+    try:
+        state.pos = start
+        state.posMax = end
+        state.md.inline.tokenize(state)
+    finally:
+        state.posMax = saved_max
+        state.env[_DEPTH] -= 1
+
+
+def cloze(state: StateInline, silent: bool) -> bool:
+    """`{{c1::text}}` and `{{c1::text::hint}}`."""
+    src, pos = state.src, state.pos
+    if not src.startswith("{{", pos):
+        return False
+    match = _CLOZE_OPEN.match(src, pos)
+    if match is None:
+        if not silent and _CLOZE_LIKE.match(src, pos):
+            raise _error(
+                state,
+                pos,
+                f"{_snippet(src, pos)!r} is not cloze syntax: write {{{{c1::hidden text}}}} "
+                "(a lower-case c, a number from 1, then two colons)",
+            )
+        return False
+    nested = state.env.get(_DEPTH, 0) > 0
+    digits = match.group(1)
+    number = int(digits) if len(digits) <= 4 else MAX_CLOZE + 1
+    start = match.end()
+    limit = state.posMax
+    bounds = _scan(
+        state, start, lambda p: p + 2 <= limit and src.startswith("}}", p), find_hint=True
+    )
+    if silent:
+        if nested or bounds is None or not 1 <= number <= MAX_CLOZE:
+            return False
+        state.pos = bounds[0] + 2
+        return True
+    if nested:
+        raise _error(
+            state,
+            pos,
+            "a cloze cannot hold another cloze: close the first one with }} before the next "
+            "{{c...:: (and do not put {{c...:: inside ==...==)",
+        )
+    if not 1 <= number <= MAX_CLOZE:
+        raise _error(state, pos, f"cloze numbers go from c1 to c{MAX_CLOZE}, not c{digits[:10]}")
+    if bounds is None:
+        raise _error(
+            state,
+            pos,
+            f"the cloze {_snippet(src, pos)!r} is never closed: end it with }}}} in the same "
+            "paragraph (write \\}\\} for literal braces inside it)",
+        )
+    close, hint_at = bounds
+    text_end = hint_at if hint_at >= 0 else close
+    if src.startswith("}", close + 2):
+        # `{{c1::\frac{a}{b}}}` would hide `\frac{a}{b` and show a stray brace.
+        raise _error(
+            state,
+            close,
+            "}}} after a cloze: the cloze ends at the first }}, so a brace is left over. Put "
+            "math in $...$, or write \\} for a brace that belongs to the hidden text",
+        )
+    if not src[start:text_end].strip():
+        raise _error(
+            state, pos, f"the cloze c{number} hides nothing: write {{{{c{number}::text}}}}"
+        )
+    opening = state.push("cloze_open", "", 1)
+    opening.markup = "{{"
+    opening.meta = {
+        "number": number,
+        "hint": src[hint_at + 2 : close].strip() if hint_at >= 0 else "",
+        "line": line_at(state, pos),
+    }
+    _tokenize_span(state, start, text_end)
+    state.push("cloze_close", "", -1).markup = "}}"
+    state.pos = close + 2
+    return True
+
+
+def cloze_mark(state: StateInline, silent: bool) -> bool:
+    """`==text==`: a cloze numbered by its place in the line.
+
+    Like emphasis, the opening `==` must be followed, and the closing one preceded, by a
+    character that is not a space, so `x == y` stays text; runs of three or more `=` are text.
+    """
+    src, pos, end = state.src, state.pos, state.posMax
+    if not src.startswith("==", pos) or (pos > 0 and src[pos - 1] == "="):
+        return False
+    start = pos + 2
+    if start >= end or src[start].isspace() or src[start] == "=":
+        return False
+    # A failed search for the closing `==` ran to the end of the paragraph: every later `==` in
+    # it would fail the same way, so remember that instead of searching again (no quadratic
+    # blow-up on a long line full of `a==b`).
+    miss = state.env.get(_MARK_MISS)
+    if miss is not None and miss[0] is state and miss[1] == end and pos >= miss[2]:
+        return False
+
+    def is_end(p: int) -> bool:
+        return (
+            p > start
+            and src.startswith("==", p)
+            and p + 2 <= end
+            and not src[p - 1].isspace()
+            and (p + 2 == len(src) or src[p + 2] != "=")
+        )
+
+    nested = state.env.get(_DEPTH, 0) > 0
+    bounds = _scan(state, start, is_end, find_hint=False)
+    if bounds is None:
+        state.env[_MARK_MISS] = (state, end, pos)
+        return False
+    close = bounds[0]
+    if silent:
+        if nested:
+            return False
+        state.pos = close + 2
+        return True
+    if nested:
+        raise _error(
+            state,
+            pos,
+            "==...== cannot go inside a cloze or another ==...==: close the first one before "
+            "the next",
+        )
+    opening = state.push("cloze_open", "", 1)
+    opening.markup = "=="
+    opening.meta = {"number": None, "hint": "", "line": line_at(state, pos)}
+    _tokenize_span(state, start, close)
+    state.push("cloze_close", "", -1).markup = "=="
+    state.pos = close + 2
+    return True
+
+
+def stray_close(state: StateInline, silent: bool) -> bool:
+    """A `}}` that the cloze rule did not take closes nothing: the braces are unbalanced."""
+    if not silent and state.src.startswith("}}", state.pos):
+        raise _error(
+            state,
+            state.pos,
+            "}} closes no cloze: check the {{c1::...}} before it, or write \\}\\} for literal "
+            "braces",
+        )
+    return False

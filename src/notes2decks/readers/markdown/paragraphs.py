@@ -1,0 +1,314 @@
+"""Paragraphs to the model, taking explicit cards out of the text on the way.
+
+Paragraphs are where card syntax lives: each line of a paragraph is a `Q:` line, an `A:` line,
+a `front :: back` line or plain text. Card lines become drafts; the plain lines stay on the
+section's revision card, and a run of plain lines holding a cloze also becomes a cloze draft.
+Only the tokens of the top level of a line are looked at, so `::` inside code, math, a link or
+a cloze is never card syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+from ...model import Block, CardKind, Inlines, Paragraph, Text
+from .. import ReadContext
+from .inlines import InlineConverter, strip_inlines
+
+# `::` or `:::` standing alone between spaces (or at a line's edge): `History::Russia` and
+# `std::vector` are not card separators.
+_SEPARATOR = re.compile(r"(?<!\S)(:::?)(?!\S)")
+_LABEL = re.compile(r"([QA]):(?=\s|$)")
+# Inline tokens that end a line or start a cloze: a paragraph holding one is read line by line.
+_NOT_ONE_PLAIN_LINE = frozenset({"softbreak", "hardbreak", "cloze_open"})
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A card before its identity is known."""
+
+    kind: CardKind
+    """The kind of card."""
+    front: Inlines
+    """What the card asks."""
+    back: tuple[Block, ...]
+    """What the card answers."""
+    line: int
+    """The 1-based line where the card starts."""
+    tags: tuple[str, ...] = ()
+    """The tags of its section's heading."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One line of a paragraph."""
+
+    number: int
+    """Its 1-based line in the file."""
+    tokens: list[Token]
+    """Its top-level inline tokens."""
+    end: Token | None
+    """The break token that ends it, or None for the paragraph's last line."""
+
+
+@dataclass(slots=True)
+class _Question:
+    """A `Q:` card being read, line by line."""
+
+    line: int
+    """The line of its `Q:`."""
+    question: list[_Line] = field(default_factory=list)
+    """The lines of the question."""
+    answer_line: int = 0
+    """The line of its `A:`, or 0 before it is met."""
+    answer: list[_Line] = field(default_factory=list)
+    """The lines of the answer."""
+
+
+class ParagraphConverter(InlineConverter):
+    """Turns paragraphs into model blocks, collecting the cards it finds in `drafts`."""
+
+    def __init__(self, context: ReadContext) -> None:
+        super().__init__(context)
+        self.drafts: list[Draft] = []
+        self.cloze_context: tuple[Block, ...] = ()
+        """The back of the cloze cards found next: the heading of their section."""
+
+    def paragraph(self, inline: Token, line: int, *, cards: bool) -> list[Block]:
+        """A paragraph's blocks: none, one, or several when card lines split it."""
+        return self.paragraph_of(inline.children or [], line, cards=cards)
+
+    def paragraph_of(self, children: list[Token], line: int, *, cards: bool) -> list[Block]:
+        """The blocks of a paragraph of these inline tokens (see `paragraph`)."""
+        if not cards:
+            where = "a glossary definition"
+            return [Paragraph(self.inlines(children, where=where), line)]
+        one_line = self._one_line(children, line)
+        if one_line is not None:
+            return one_line
+        lines = _split_lines(children, line)
+        result: list[Block] = []
+        plain: list[_Line] = []
+        question: _Question | None = None
+
+        def flush_plain() -> None:
+            if plain:
+                paragraph = self._plain(plain)
+                if paragraph is not None:
+                    result.append(paragraph)
+                plain.clear()
+
+        def finish_question() -> None:
+            nonlocal question
+            if question is not None:
+                self._question_card(question)
+                question = None
+
+        for current in lines:
+            label, rest = _label(current.tokens)
+            if label == "Q":
+                if question is not None and not question.answer_line:
+                    raise self.context.error(
+                        question.line,
+                        "this Q: line has no A: line before the next Q: (line "
+                        f"{current.number}); write the answer on a line starting with A:",
+                    )
+                flush_plain()
+                finish_question()
+                question = _Question(current.number, [_Line(current.number, rest, current.end)])
+            elif label == "A":
+                if question is None:
+                    raise self.context.error(
+                        current.number,
+                        "this A: line has no Q: line before it; start the question with Q: on "
+                        "the line above (or write A\\: to show a literal 'A:')",
+                    )
+                if question.answer_line:
+                    raise self.context.error(
+                        current.number,
+                        f"the question on line {question.line} already has an answer on line "
+                        f"{question.answer_line}; one A: per Q:",
+                    )
+                question.answer_line = current.number
+                question.answer.append(_Line(current.number, rest, current.end))
+            elif question is not None and question.answer_line and _separator(current.tokens):
+                finish_question()
+                self._separator_card(current)
+            elif question is not None:
+                (question.answer if question.answer_line else question.question).append(current)
+            elif _separator(current.tokens):
+                flush_plain()
+                self._separator_card(current)
+            else:
+                plain.append(current)
+        if question is not None and not question.answer_line:
+            raise self.context.error(
+                question.line,
+                "this Q: line has no answer: write it on the next line, starting with A: "
+                "(in the same paragraph or list item: a blank line ends the question)",
+            )
+        finish_question()
+        flush_plain()
+        return result
+
+    def _one_line(self, children: list[Token], line: int) -> list[Block] | None:
+        """The blocks of a paragraph of one line that is no card line, as the general route of
+        `paragraph_of` reads it; None for other paragraphs.
+
+        Most of a file is such lines: without a colon in its text, a line is neither a `Q:` or
+        `A:` line nor a `::` card, and without a cloze it makes no card either.
+        """
+        if len(children) == 1 and children[0].type == "text":
+            return _plain_paragraph(children[0].content, line)
+        for token in children:
+            if token.type in _NOT_ONE_PLAIN_LINE or (token.type == "text" and ":" in token.content):
+                return None
+        inlines = strip_inlines(self.inlines(children))
+        return [Paragraph(inlines, line)] if inlines else []
+
+    def _plain(self, lines: list[_Line]) -> Paragraph | None:
+        """Plain lines as one paragraph; when they hold a cloze, also a cloze draft."""
+        tokens = _join(lines)
+        has_cloze = any(token.type == "cloze_open" for token in tokens)
+        if has_cloze:
+            # Shorthand `==...==` spans are numbered after the explicit ones, in order.
+            numbers = [
+                token.meta["number"]
+                for token in tokens
+                if token.type == "cloze_open" and token.meta.get("number") is not None
+            ]
+            self.shorthand = max(numbers, default=0) + 1
+        inlines = strip_inlines(self.inlines(tokens))
+        if not inlines:
+            return None
+        if has_cloze:
+            self.drafts.append(Draft(CardKind.CLOZE, inlines, self.cloze_context, lines[0].number))
+        return Paragraph(inlines, lines[0].number)
+
+    def _question_card(self, question: _Question) -> None:
+        where = "a Q:/A: card"
+        front = strip_inlines(self.inlines(_join(question.question), where=where))
+        back = strip_inlines(self.inlines(_join(question.answer), where=where))
+        if not front:
+            raise self.context.error(question.line, "the Q: line has no question after 'Q:'")
+        if not back:
+            raise self.context.error(question.answer_line, "the A: line has no answer after 'A:'")
+        self.drafts.append(
+            Draft(CardKind.BASIC, front, (Paragraph(back, question.answer_line),), question.line)
+        )
+
+    def _separator_card(self, line: _Line) -> None:
+        found = _separator(line.tokens)
+        assert found is not None
+        index, match = found
+        token = line.tokens[index]
+        before = token.copy(content=token.content[: match.start()])
+        after = token.copy(content=token.content[match.end() :])
+        mark = match.group(1)
+        where = f"a '{mark}' card"
+        front = strip_inlines(self.inlines([*line.tokens[:index], before], where=where))
+        back = strip_inlines(self.inlines([after, *line.tokens[index + 1 :]], where=where))
+        if not front or not back:
+            side = "front (before" if not front else "back (after"
+            raise self.context.error(
+                line.number,
+                f"this '{mark}' card has no {side} '{mark}'); write 'front {mark} back', or "
+                f"put the {mark} in `backticks` if it is not a card",
+            )
+        kind = CardKind.REVERSED if mark == ":::" else CardKind.BASIC
+        self.drafts.append(Draft(kind, front, (Paragraph(back, line.number),), line.number))
+
+
+def _plain_paragraph(content: str, line: int) -> list[Block] | None:
+    """The blocks of a paragraph of one text token, or None when it is a card line.
+
+    One line of text that is neither a `Q:` or `A:` line nor a `::` card is a paragraph of its
+    text (or nothing, when it is blank): what the general route of `paragraph_of` makes of it.
+    """
+    if ":" in content and (_LABEL.match(content) or _SEPARATOR.search(content)):
+        return None
+    text = content.strip()
+    return [Paragraph((Text(text),), line)] if text else []
+
+
+def _split_lines(children: list[Token], first: int) -> list[_Line]:
+    """A paragraph's inline tokens, split at its top-level line breaks."""
+    lines: list[_Line] = []
+    current: list[Token] = []
+    number = first
+    for token in children:
+        if token.type in ("softbreak", "hardbreak") and token.level == 0:
+            lines.append(_Line(number, current, token))
+            current = []
+            number = int(token.meta.get("line", number + 1))
+        elif token.type == "text" and not token.content:
+            # Left over where emphasis markers were: it would hide a line's `**Q:**`.
+            continue
+        else:
+            current.append(token)
+    lines.append(_Line(number, current, None))
+    return lines
+
+
+def _join(lines: list[_Line]) -> list[Token]:
+    """The tokens of consecutive lines, with the breaks between them."""
+    tokens: list[Token] = []
+    for position, line in enumerate(lines):
+        tokens.extend(line.tokens)
+        if line.end is not None and position < len(lines) - 1:
+            tokens.append(line.end)
+    return tokens
+
+
+def _label(tokens: list[Token]) -> tuple[str, list[Token]]:
+    """`("Q", rest)` for a line starting `Q:` (or `**Q:**`), likewise `A`; else `("", tokens)`."""
+    if not tokens:
+        return "", tokens
+    first = tokens[0]
+    if first.type == "text":
+        match = _LABEL.match(first.content)
+        if match:
+            rest = first.content[match.end() :].lstrip()
+            return match.group(1), ([first.copy(content=rest)] if rest else []) + tokens[1:]
+    if (
+        len(tokens) >= 3
+        and first.type in ("strong_open", "em_open")
+        and tokens[1].type == "text"
+        and tokens[2].type in ("strong_close", "em_close")
+        and tokens[1].content.strip() in ("Q:", "A:")
+    ):
+        return tokens[1].content.strip()[0], _lstrip(tokens[3:])
+    return "", tokens
+
+
+def _lstrip(tokens: list[Token]) -> list[Token]:
+    if tokens and tokens[0].type == "text":
+        rest = tokens[0].content.lstrip()
+        return ([tokens[0].copy(content=rest)] if rest else []) + tokens[1:]
+    return tokens
+
+
+def _separator(tokens: list[Token]) -> tuple[int, re.Match[str]] | None:
+    """The first card separator of a line: the token index and the match in its text."""
+    last = len(tokens) - 1
+    for index, token in enumerate(tokens):
+        if token.type != "text" or token.level != 0 or ":" not in token.content:
+            continue
+        for match in _SEPARATOR.finditer(token.content):
+            # At a token's edge the neighbour decides: `code`:: is not a separator.
+            if match.start() == 0 and index > 0 and not _space_at(tokens[index - 1], -1):
+                continue
+            at_end = match.end() == len(token.content)
+            if at_end and index < last and not _space_at(tokens[index + 1], 0):
+                continue
+            return index, match
+    return None
+
+
+def _space_at(token: Token, position: int) -> bool:
+    if token.type in ("text", "text_special") and token.content:
+        return token.content[position].isspace()
+    return token.type in ("softbreak", "hardbreak")
