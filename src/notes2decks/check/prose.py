@@ -193,8 +193,10 @@ def _tokens(segment: Segment, index: int) -> Iterator[Token]:
             raw, start = raw[1:], start + 1
         while raw and raw[-1] in "'\u2019":
             raw, end = raw[:-1], end - 1
-        if not raw or any(ch.isdigit() or ch == "_" for ch in raw) or _is_affix(text, start, end):
+        if not raw or _is_affix(text, start, end):
             continue
+        if not raw.isalpha() and any(ch.isdigit() or ch == "_" for ch in raw):
+            continue  # numbers, and names in code
         word = _POSSESSIVE.sub("", raw)
         yield Token(word, raw, start, end, index, segment.heading or _starts_sentence(text, start))
 

@@ -141,6 +141,7 @@ class Lexicon:
     frequencies: Mapping[str, int]
     """Lower-case word to how common it is."""
     _cache: dict[str, tuple[dict[str, float], int]] = field(default_factory=dict, repr=False)
+    _known: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -183,7 +184,12 @@ class Lexicon:
         listed word, or a listed word with a prefix or suffix that is no slip of a common
         word."""
         word = word.lower()
-        return self.frequency(word) > 0 or word in _STANDALONE_PREFIXES or self._derived(word)
+        # Notes use the same words again and again: each is judged once.
+        known = self._known.get(word)
+        if known is None:
+            known = self.frequency(word) > 0 or word in _STANDALONE_PREFIXES or self._derived(word)
+            self._known[word] = known
+        return known
 
     def _derived(self, word: str) -> bool:
         """True for a prefix or suffix on a listed word ("bilayer", "bitwise", "lossless") that

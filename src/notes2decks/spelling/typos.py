@@ -65,6 +65,9 @@ _PARTICLES = frozenset(
 _EVERYDAY = 20_000
 # How much worse than the best suggestion another may score and still be offered.
 _SUGGESTION_SPREAD = 2.0
+# A lower-case word and a capital stuck to it: "notM" of "notM ake", and "theyWould".
+_SLIPPED_CAPITAL = re.compile(r"([a-z]{2,})([A-Z])")
+_CAMEL_RUN_TOGETHER = re.compile(r"([a-z]{2,})([A-Z][a-z]*)")
 # Endings that make a related word, not a typo: Russia and Russian, Leninism and Leninist.
 _RELATED_ENDINGS = ("", "s", "es", "n", "an", "ian", "i", "ic", "ism", "ist", "ite", "ese", "ish")
 
@@ -113,7 +116,7 @@ def is_typo_of(typo: str, word: str) -> bool:
 
     One edit always counts. Two edits count only for words of seven letters or more, and only
     when they look like typing rather than a different word: the same letters in another order
-    (`Testemant`, `Testament`) or two letters dropped (`Zinovv`, `Zinoviev`). `Menshevism` and
+    (`Testemant`, `Testament`) or two letters dropped (`Bolshvks`, `Bolsheviks`). `Menshevism` and
     `Menshevik` differ in their letters, so they are two words.
     """
     if typo == word or abs(len(typo) - len(word)) > 2:
@@ -200,7 +203,7 @@ def misspelling(
 def slipped_capital(word: str, after: str, lexicon: Lexicon) -> str | None:
     """The two words meant by `word after` when a word's first letter stuck, in capitals, to
     the word before (`notM ake` for `not make`, as copying from a web page can leave it)."""
-    match = re.fullmatch(r"([a-z]{2,})([A-Z])", word)
+    match = _SLIPPED_CAPITAL.fullmatch(word)
     if match is None or not after.islower():
         return None
     left, letter = match.groups()
@@ -242,7 +245,7 @@ def _misplaced_apostrophe(word: str, key: str, lexicon: Lexicon) -> Typo | None:
 def _camel_run_together(word: str, names: dict[str, int], lexicon: Lexicon) -> Typo | None:
     # "theyWould", "notM": a lower-case word with a capital stuck to it. Words that start in
     # lower case and change case on purpose (iPhone, eBay) have a one-letter first part.
-    match = re.fullmatch(r"([a-z]{2,})([A-Z][a-z]*)", word)
+    match = _CAMEL_RUN_TOGETHER.fullmatch(word)
     if match is None:
         return None
     left, right = match.groups()
