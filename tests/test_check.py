@@ -23,7 +23,7 @@ from notes2decks.errors import Diagnostic
 from notes2decks.lockfile import LOCK_FORMAT, lock_path_for
 from notes2decks.model import Card, CardKind, Cloze, Deck, Paragraph, SourceRef, Text
 from notes2decks.options import BuildOptions
-from notes2decks.spelling import english
+from notes2decks.spelling import english, is_typo_of
 
 CHECK = FIXTURES / "check"
 RUSSIA = CHECK / "russia-1917.txt"
@@ -438,6 +438,24 @@ def test_british_spellings_prefixes_and_typos() -> None:
     assert lexicon.split("theywould") == ("they", "would")
     assert lexicon.split("Kamenevtried", {"kamenev": 3}) == ("Kamenev", "tried")
     assert lexicon.split("acused") is None
+
+
+def test_what_reads_as_a_slip_in_typing_a_word() -> None:
+    for typo, word in (
+        ("Kamenv", "Kamenev"),  # a letter dropped
+        ("Kornliov", "Kornilov"),  # two letters swapped
+        ("Petrgrad", "Petrograd"),
+        ("Testemant", "Testament"),  # the same letters in another order
+        ("Bolshvks", "Bolsheviks"),  # two letters dropped from a long word
+    ):
+        assert is_typo_of(typo, word), (typo, word)
+    for other, word in (
+        ("Menshevism", "Menshevik"),  # two edits, different letters: another word
+        ("cat", "dog"),
+        ("Lenin", "Lenin"),  # the same word is no typo of itself
+        ("Stalin", "Stalinism"),  # three letters more
+    ):
+        assert not is_typo_of(other, word), (other, word)
 
 
 # --------------------------------------------------------------------------- any text

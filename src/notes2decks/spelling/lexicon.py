@@ -1,9 +1,7 @@
-"""English spelling for `notes2decks check`: which words are known, and what a typo meant.
+"""The English word list: which words are known, how common each is, and what a typo meant.
 
-The word list is pyspellchecker's offline English frequency list (American spelling). British
-spellings, which most revision notes use, are accepted by the regular rules that map them onto
-American ones (`favour` -> `favor`, `organised` -> `organized`, `centre` -> `center`) plus a short
-list of British words that no rule reaches (`aluminium`, `kerb`, `maths`).
+The word list is pyspellchecker's offline English frequency list (American spelling); British
+spellings count as their American forms (see `british`).
 
 Suggestions are ranked by a weighted edit cost and the word's frequency: typists hit neighbouring
 keys, double or drop a doubled letter and swap two letters far more often than they mistype a
@@ -21,64 +19,13 @@ import pickle
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .edits import edit_distance
-from .usercache import read_cached, write_cached
+from ..usercache import read_cached, write_cached
+from .british import BRITISH_WORDS, american_endings, american_forms
 
 
 def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
-
-# British words that the suffix and digraph rules below do not reach.
-_BRITISH_WORDS = _word_set(
-    """
-    aluminium annexe annexes cheque cheques connexion draught draughts draughty gaol gaols
-    gaoler kerb kerbs maths pyjamas aeroplane aeroplanes sceptic sceptics sceptical
-    sceptically scepticism tyres jewellery mould moulds mouldy moulded moulding moult moulted
-    dreamt speciality specialities gramme grammes sulphur sulphurous sulphate sulphates
-    sulphide plough ploughs ploughed ploughing storey storeys whilst amongst learnt spelt
-    burnt leapt smoulder smouldering artefact artefacts enquiry enquiries enquire enquired
-    fulfil fulfils enrol enrols enrolment instil instils distil distils appal appals skilful
-    wilful programme programmes
-    """
-)
-
-# (British ending or infix, American replacement). Applied to unknown words only, one or two at
-# a time, so a misspelling would have to be an exact British form of a real word to slip by.
-_BRITISH_SUFFIXES: tuple[tuple[str, str], ...] = (
-    ("isation", "ization"),
-    ("isations", "izations"),
-    ("ise", "ize"),
-    ("ised", "ized"),
-    ("ises", "izes"),
-    ("ising", "izing"),
-    ("iser", "izer"),
-    ("isers", "izers"),
-    ("isable", "izable"),
-    ("yse", "yze"),
-    ("ysed", "yzed"),
-    ("ysing", "yzing"),
-    ("ence", "ense"),
-    ("ences", "enses"),
-    ("re", "er"),
-    ("res", "ers"),
-    ("red", "ered"),
-    ("ring", "ering"),
-    ("lled", "led"),
-    ("lling", "ling"),
-    ("ller", "ler"),
-    ("llers", "lers"),
-    ("mme", "m"),
-    ("mmes", "ms"),
-    ("ogue", "og"),
-    ("ogues", "ogs"),
-)
-_BRITISH_INFIXES: tuple[tuple[str, str], ...] = (
-    ("our", "or"),
-    ("ae", "e"),
-    ("oe", "e"),
-    ("ph", "f"),
-)
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _VOWELS = frozenset("aeiouy")
@@ -173,42 +120,6 @@ def edits1(word: str) -> Iterator[tuple[str, float]]:
             yield word[:i] + other + word[i:], first + (0.6 if doubles else 1.0)
 
 
-def within_one_edit(a: str, b: str) -> bool:
-    """True when `a` and `b` differ by one insertion, deletion, substitution or swap."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) < len(b):
-        return a[i:] == b[i + 1 :]
-    if a[i + 1 :] == b[i + 1 :]:
-        return True
-    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
-
-
-def is_typo_of(typo: str, word: str) -> bool:
-    """True when `typo` reads as a slip in typing `word`.
-
-    One edit always counts. Two edits count only for words of seven letters or more, and only
-    when they look like typing rather than a different word: the same letters in another order
-    (`Testemant`, `Testament`) or two letters dropped (`Zinovv`, `Zinoviev`). `Menshevism` and
-    `Menshevik` differ in their letters, so they are two words.
-    """
-    if within_one_edit(typo, word):
-        return True
-    if min(len(typo), len(word)) < 7 or abs(len(typo) - len(word)) > 2:
-        return False
-    if sorted(typo) == sorted(word):
-        return edit_distance(typo, word) <= 2
-    if len(word) - len(typo) == 2:
-        letters = iter(word)
-        return all(ch in letters for ch in typo)
-    return False
-
-
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     """A likely correction of a misspelt word."""
@@ -230,6 +141,7 @@ class Lexicon:
     frequencies: Mapping[str, int]
     """Lower-case word to how common it is."""
     _cache: dict[str, tuple[dict[str, float], int]] = field(default_factory=dict, repr=False)
+    _known: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -243,7 +155,7 @@ class Lexicon:
         found = self._listed(word)
         if found:
             return found
-        for american in _americanised(word):
+        for american in american_forms(word):
             found = self.frequencies.get(american, 0)
             if found:
                 return found
@@ -251,7 +163,7 @@ class Lexicon:
 
     def _listed(self, word: str) -> int:
         found = self.frequencies.get(word, 0)
-        if not found and word in _BRITISH_WORDS:
+        if not found and word in BRITISH_WORDS:
             return _BRITISH_FREQUENCY
         return found
 
@@ -261,11 +173,10 @@ class Lexicon:
         found = self._listed(word)
         if found:
             return found
-        for british, american in _BRITISH_SUFFIXES:
-            if word.endswith(british) and len(word) > len(british) + 1:
-                found = self.frequencies.get(word[: -len(british)] + american, 0)
-                if found:
-                    return found
+        for american in american_endings(word):
+            found = self.frequencies.get(american, 0)
+            if found:
+                return found
         return 0
 
     def known(self, word: str) -> bool:
@@ -273,7 +184,12 @@ class Lexicon:
         listed word, or a listed word with a prefix or suffix that is no slip of a common
         word."""
         word = word.lower()
-        return self.frequency(word) > 0 or word in _STANDALONE_PREFIXES or self._derived(word)
+        # Notes use the same words again and again: each is judged once.
+        known = self._known.get(word)
+        if known is None:
+            known = self.frequency(word) > 0 or word in _STANDALONE_PREFIXES or self._derived(word)
+            self._known[word] = known
+        return known
 
     def _derived(self, word: str) -> bool:
         """True for a prefix or suffix on a listed word ("bilayer", "bitwise", "lossless") that
@@ -292,12 +208,10 @@ class Lexicon:
             return False
         return not any(self._listed(near) >= _COMMON_NEIGHBOUR for near in self._edits(word))
 
-    def candidates(self, word: str) -> dict[str, float]:
-        """Known words one edit from `word` (two for short words with none at one), with the
-        cheapest edit cost of each. Cached: each misspelling is looked at once."""
-        return self._candidates(word)[0]
-
     def _candidates(self, word: str) -> tuple[dict[str, float], int]:
+        """Known words one edit from `word` (two for short words with none at one), with the
+        cheapest edit cost of each, and that distance. Cached: each misspelling is looked at
+        once."""
         word = word.lower()
         cached = self._cache.get(word)
         if cached is not None:
@@ -379,25 +293,6 @@ class Lexicon:
             if best is None or weakest > best[0]:
                 best = (weakest, word[:i], word[i:])
         return None if best is None else (best[1], best[2])
-
-
-def _americanised(word: str) -> Iterator[str]:
-    """American spellings a British word may have: one or two rule applications."""
-    once = set(_one_rule(word))
-    yield from sorted(once)
-    for form in sorted(once):
-        yield from sorted(set(_one_rule(form)) - once)
-
-
-def _one_rule(word: str) -> Iterator[str]:
-    for british, american in _BRITISH_SUFFIXES:
-        if word.endswith(british) and len(word) > len(british) + 1:
-            yield word[: -len(british)] + american
-    for british, american in _BRITISH_INFIXES:
-        start = word.find(british)
-        while start != -1:
-            yield word[:start] + american + word[start + len(british) :]
-            start = word.find(british, start + 1)
 
 
 @functools.cache

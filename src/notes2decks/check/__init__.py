@@ -1,0 +1,271 @@
+"""`notes2decks check`: validate notes without writing anything.
+
+It reports, as errors, everything the build would reject (a file no reader can read, a missing
+image, a cloze card that hides nothing), and warns about what a careful reader would mark:
+
+- likely misspellings, above all a name or term of the notes typed wrongly once (`Kamenv` where
+  the notes say `Kamenev` fourteen times), each with a suggestion;
+- words run together (`theywould`) and one word split in two (`where as`);
+- doubled words (`to to`);
+- cards too long for the chosen print size, same fronts, cloze problems;
+- and whatever the readers warn about while reading.
+
+Names and terms that the notes use consistently are never flagged, and neither is text in other
+scripts, code, math or web addresses. Every diagnostic names the file, line and column.
+
+`check_paths` checks files and folders; `check_deck` checks one deck already read, given the
+file's text (for columns). Each kind of check has its module: `typos` (over the words that
+`prose` finds, judged by `notes2decks.spelling`), `cloze`, `fronts` and `print_size`; `reading`
+reads a file on past its bad images, and `places` finds a word's line and column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import registry
+from ..build.files import find_notes
+from ..enrich import enrich_deck
+from ..errors import Diagnostic, NotesError
+from ..model import Deck
+from ..options import BuildOptions
+from ..spelling import Lexicon, english
+from .cloze import check_cloze
+from .fronts import check_fronts
+from .print_size import check_print_size
+from .reading import read_leniently
+from .typos import check_spelling
+
+__all__ = [
+    "CheckReport",
+    "FileCheck",
+    "check_cloze",
+    "check_deck",
+    "check_file",
+    "check_fronts",
+    "check_lock",
+    "check_paths",
+    "check_print_size",
+    "check_spelling",
+    "read_leniently",
+]
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass(slots=True)
+class FileCheck:
+    """What checking one notes file found."""
+
+    file: str
+    """The notes file as the user named it."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """Errors and warnings, in the order of the file."""
+    cards: int = 0
+    """How many cards the file gives (0 when it cannot be read)."""
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """What the build would reject."""
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """What the build would accept but deserves a look."""
+        return [d for d in self.diagnostics if d.severity != "error"]
+
+
+@dataclass(slots=True)
+class CheckReport:
+    """What checking some notes found."""
+
+    files: list[FileCheck] = field(default_factory=list)
+    """One entry per notes file, in the order of the build."""
+    errors: list[Diagnostic] = field(default_factory=list)
+    """Errors of the notes as a whole, such as two files whose outputs would clash."""
+    seconds: float = 0.0
+    """Wall-clock time of the check."""
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every diagnostic, file by file, then those of the notes as a whole."""
+        return [d for f in self.files for d in f.diagnostics] + self.errors
+
+    @property
+    def error_count(self) -> int:
+        """How many errors there are."""
+        return sum(1 for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warning_count(self) -> int:
+        """How many warnings there are."""
+        return sum(1 for d in self.diagnostics if d.severity != "error")
+
+    def ok(self, strict: bool = False) -> bool:
+        """True when nothing would stop the build (and, when `strict`, nothing was warned)."""
+        return self.error_count == 0 and not (strict and self.warning_count)
+
+    def summary(self) -> str:
+        """One line for people: files, cards, errors, warnings, time."""
+        files = len(self.files)
+        cards = sum(f.cards for f in self.files)
+        errors, warnings = self.error_count, self.warning_count
+        return (
+            f"checked {files} file{'s' if files != 1 else ''} ({cards} cards): "
+            f"{errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''} in {self.seconds:.2f} s"
+        )
+
+
+# --------------------------------------------------------------------------- files
+
+
+def check_paths(paths: Sequence[Path], options: BuildOptions | None = None) -> CheckReport:
+    """Check every notes file under `paths` (files, or folders walked like the build does).
+
+    Writes nothing: no outputs, no lock file, no cache. Raises `NotesError` only for a path that
+    does not exist.
+
+    Example:
+        report = check_paths([Path("notes")], BuildOptions(card_size="a7"))
+        for diagnostic in report.diagnostics:
+            print(diagnostic)
+    """
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    report = CheckReport()
+    files = find_notes(paths)
+    owners: dict[str, str] = {}
+    for file in files:
+        key = file.stem.as_posix().casefold()
+        if key in owners:
+            report.errors.append(
+                Diagnostic(
+                    file.display,
+                    0,
+                    f"its outputs would overwrite those of {owners[key]}; rename one of them",
+                    "error",
+                )
+            )
+        else:
+            owners[key] = file.display
+        report.files.append(check_file(file.path, options, root=file.root, display=file.display))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def check_file(
+    path: Path,
+    options: BuildOptions | None = None,
+    *,
+    root: Path | None = None,
+    display: str | None = None,
+) -> FileCheck:
+    """Check one notes file. Never raises for bad notes: the result lists what is wrong.
+
+    With `options.lock` (and an Anki deck among the formats, as the build has it), the file's
+    lock file is read, never written, for the problems the build would meet in it.
+    """
+    options = options or BuildOptions()
+    display = display or str(path)
+    result = FileCheck(display)
+    found: list[Diagnostic] = []
+    try:
+        deck, text = read_leniently(path, root=root, file=display, warn=found.append)
+        result.cards = len(deck.cards)
+        found.extend(check_deck(deck, text, options, path=path, reported=found))
+        if options.lock and any(spec.needs_lock for spec in registry.exporters(options.formats)):
+            found.extend(check_lock(path, display))
+    except NotesError as exc:
+        found.append(exc.diagnostic(display))
+    except Exception as exc:
+        found.append(_internal_error(display, "checking this file", exc))
+    result.diagnostics = _ordered(found)
+    return result
+
+
+def check_lock(path: Path, display: str) -> list[Diagnostic]:
+    """What the build would say about the notes file's lock file: damaged, unreadable, or
+    written by a newer notes2decks (an error). Reads it only."""
+    from ..lockfile import load_lock, lock_path_for
+
+    found: list[Diagnostic] = []
+    try:
+        load_lock(lock_path_for(path), display, found.append)
+    except NotesError as exc:
+        found.append(exc.diagnostic(display))
+    return found
+
+
+def _ordered(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    # Stable by place, so that a file's problems read top to bottom like a compiler's.
+    unique = list(dict.fromkeys(diagnostics))
+    return sorted(unique, key=lambda d: (d.file, d.line, d.col))
+
+
+def _internal_error(file: str, doing: str, exc: Exception) -> Diagnostic:
+    """A bug of notes2decks met while checking, as an error that asks for a report."""
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return Diagnostic(
+        file, 0, f"internal error while {doing} ({detail}); please report it", "error"
+    )
+
+
+# --------------------------------------------------------------------------- one deck
+
+
+def check_deck(
+    deck: Deck,
+    text: str,
+    options: BuildOptions | None = None,
+    *,
+    path: Path | None = None,
+    reported: Sequence[Diagnostic] = (),
+    lexicon: Lexicon | None = None,
+) -> list[Diagnostic]:
+    """Everything wrong or doubtful in a deck read from `text` (the notes file's text, used to
+    place each warning at its line and column).
+
+    With `path`, the deck is also prepared as the build prepares it (glossary, auto cloze), and
+    errors of that step are reported. `reported` holds what the reader already said, so that
+    the same problem is not warned about twice.
+    """
+    options = options or BuildOptions()
+    found: list[Diagnostic] = []
+    file = deck.source.file
+
+    def run(step: Callable[[], list[Diagnostic]]) -> None:
+        # One check failing must not hide what the others find.
+        try:
+            found.extend(step())
+        except NotesError as exc:
+            found.append(exc.diagnostic(file))
+        except Exception as exc:
+            found.append(_internal_error(file, "checking this file", exc))
+
+    run(lambda: check_spelling(deck, text, lexicon or english()))
+    prepared = deck
+    if path is not None:
+        prepared, problem = _prepare(deck, path, options)
+        if problem is not None:
+            found.append(problem)
+    run(lambda: check_cloze(prepared, text, options))
+    run(lambda: check_fronts(prepared, [*reported, *found]))
+    run(lambda: check_print_size(prepared, options))
+    return found
+
+
+def _prepare(deck: Deck, path: Path, options: BuildOptions) -> tuple[Deck, Diagnostic | None]:
+    """The deck as the build gives it to the exporters, without the lock file."""
+    try:
+        prepared, _ = enrich_deck(deck, path, dataclasses.replace(options, lock=False))
+    except NotesError as exc:
+        return deck, exc.diagnostic(deck.source.file)
+    except Exception as exc:
+        return deck, _internal_error(deck.source.file, "preparing the cards", exc)
+    return prepared, None

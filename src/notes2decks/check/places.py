@@ -1,0 +1,63 @@
+"""Where something of the deck stands in the notes file: its line and 1-based column.
+
+The deck's text is the file's text with its markup gone, so the file is searched for it from
+the line the deck gives.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .prose import Segment, Token
+
+
+class Finder:
+    """Places words of the deck at their line and column in the notes file.
+
+    A word is found by counting which occurrence of it this is in its segment and finding that
+    occurrence in the file from the segment's line on.
+    """
+
+    def __init__(self, text: str, segments: list[Segment], tokens: list[Token]) -> None:
+        self.lines = text.split("\n")
+        self.segments = segments
+        self.tokens = tokens
+
+    def place(self, token: Token) -> tuple[int, int]:
+        """The token's line and column, or its segment's line and 0 when it is not found."""
+        segment = self.segments[token.segment]
+        before = sum(
+            1
+            for t in self.tokens
+            if t.segment == token.segment and t.start < token.start and t.raw == token.raw
+        )
+        found = _nth_in_lines(self.lines, token.raw, before, max(segment.line, 1))
+        if found is None:
+            found = _nth_in_lines(self.lines, token.raw, 0, 1)
+        return found or (segment.line, 0)
+
+
+def locate(text: str, needle: str, line: int, lines_ahead: int = 50) -> tuple[int, int]:
+    """The line and 1-based column of `needle` at or after `line` (within a few lines), or
+    `line` and 0 when it is not there."""
+    lines = text.split("\n")
+    for number in range(max(line, 1), min(max(line, 1) + lines_ahead, len(lines) + 1)):
+        col = lines[number - 1].find(needle)
+        if col >= 0:
+            return number, col + 1
+    return line, 0
+
+
+def _word_pattern(word: str) -> re.Pattern[str]:
+    # Not inside a longer word, nor the "s" of "Lenin's"; a quote before the word is fine.
+    return re.compile(rf"(?<![\w])(?<![\w]['\u2019]){re.escape(word)}(?![\w])")
+
+
+def _nth_in_lines(lines: list[str], word: str, skip: int, first: int) -> tuple[int, int] | None:
+    pattern = _word_pattern(word)
+    for number in range(first, len(lines) + 1):
+        for match in pattern.finditer(lines[number - 1]):
+            if skip == 0:
+                return number, match.start() + 1
+            skip -= 1
+    return None

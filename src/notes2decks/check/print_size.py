@@ -1,0 +1,35 @@
+"""Cards too long for one printed card at the chosen size."""
+
+from __future__ import annotations
+
+from .. import registry
+from ..errors import Diagnostic
+from ..model import Deck, inline_text
+from ..options import BuildOptions
+from .fronts import short
+
+
+def check_print_size(deck: Deck, options: BuildOptions) -> list[Diagnostic]:
+    """Cards that do not fit one printed card at the chosen size, even in the smallest type."""
+    if not any(spec.prints for spec in registry.exporters(options.formats)):
+        return []
+    try:
+        from ..exporters.pdf import overflowing_cards
+        from ..exporters.pdf_layout import CARD_SIZES
+    except ImportError:
+        return []
+    spec = CARD_SIZES.get(options.card_size)
+    size = spec.label if spec is not None else options.card_size
+    found: list[Diagnostic] = []
+    for card, count in overflowing_cards(deck, options):
+        front = short(inline_text(card.front))
+        found.append(
+            Diagnostic(
+                card.source.file or deck.source.file,
+                card.source.line,
+                f"the card {front!r} is too long for one {size} card even in the smallest type "
+                f"and prints on {count} cards; shorten it, split it, or choose a larger "
+                "--card-size",
+            )
+        )
+    return found

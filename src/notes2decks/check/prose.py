@@ -1,0 +1,274 @@
+"""A deck's prose as the words to spell-check.
+
+The prose is cut into segments (a title, a front, a paragraph, a list item, a table cell), each
+with the line of the notes file to look for its words from, and each segment into tokens. Code,
+math, images, web addresses and file names are not prose; neither are digits, affixes such as
+`-ons`, and runs of another language or script, which an English word list cannot judge.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import (
+    Blocks,
+    BulletList,
+    CardKind,
+    Cloze,
+    Code,
+    CodeBlock,
+    Deck,
+    Emphasis,
+    Heading,
+    Image,
+    Inlines,
+    LineBreak,
+    Link,
+    Math,
+    MathBlock,
+    Paragraph,
+    Strong,
+    Table,
+    TermKind,
+    Text,
+    ThematicBreak,
+)
+from ..spelling import Lexicon
+
+# Chunks of word characters and apostrophes; hyphens and slashes separate words.
+_CHUNK = re.compile(r"[\w'\u2019]+")
+# Web and mail addresses, file names, inline `$math$` and `{{c1::` marks: never words.
+_NOT_PROSE = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[\w-]+\.(?:png|jpe?g|gif|svg|pdf|md|txt|csv|tsv|html?|py|apkg)\b"
+    r"|\$[^$\n]+\$"
+    r"|\{\{\s*c\d+\s*::",
+    re.IGNORECASE,
+)
+# A quotation ('free', "United Opposition"; an apostrophe inside a word does not close it) and
+# a bracket: the runs of text that may be in another language.
+_QUOTED = re.compile(
+    r"(?<![\w])(['\u2018\"\u201c])((?:[^'\u2019\"\u201d\n]|['\u2019](?=\w))+?)"
+    r"['\u2019\"\u201d](?![\w])"
+)
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+_POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
+_ASCII_WORD = re.compile(r"[A-Za-z']*")
+# What stands in for code, math and images: not a word, and not white space either, so that
+# `to \x00 to` is no doubled word.
+_BARRIER = " \x00 "
+_SENTENCE_END = ".!?:;\u2026"
+_OPENERS = "\"'([{\u2018\u201c\u00ab-\u2013\u2014*_"
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of prose from the deck: a title, a front, a paragraph, a list item, a cell."""
+
+    text: str
+    """The prose, with code, math and images replaced by a barrier that is no word."""
+    line: int
+    """Where in the file to start looking for its words."""
+    heading: bool
+    """True for titles and headings, whose capitals say nothing about names."""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the prose."""
+
+    word: str
+    """The word as written, without quotes around it or a possessive `'s`."""
+    raw: str
+    """The chunk as written, possessive included."""
+    start: int
+    """Where the chunk starts in its segment's text."""
+    end: int
+    """Where the chunk ends in its segment's text."""
+    segment: int
+    """The index of its segment."""
+    initial: bool
+    """True when a capital letter would be there anyway: a sentence's or heading's first word."""
+    mixed: bool = False
+    """True in a segment that also holds words of another language: a word missing from the
+    English list may well be one of them (`a verb like aller uses être`)."""
+
+
+def prose_words(deck: Deck, lexicon: Lexicon) -> tuple[list[Segment], list[Token]]:
+    """The deck's prose segments and, in order, the English words among them."""
+    segments = _segments(deck)
+    tokens: list[Token] = []
+    for index, segment in enumerate(segments):
+        tokens.extend(_english_tokens(segment, list(_tokens(segment, index)), lexicon))
+    return segments, tokens
+
+
+def _segments(deck: Deck) -> list[Segment]:
+    """The deck's prose, each piece with the line to look for it from, each piece once.
+
+    Readers show some text on two cards (a cloze line is also a fact of its revision card);
+    counted twice, a typo there would pass for consistent use.
+    """
+    segments: list[Segment] = []
+    seen_fronts: set[str] = set()
+    if deck.title:
+        segments.append(Segment(deck.title, 1, heading=True))
+        seen_fronts.add(deck.title)
+    segments.extend(_block_segments(deck.intro, 1))
+    for card in deck.cards:
+        front = _prose(card.front)
+        # A continued card repeats an earlier heading; check each front's words once.
+        if not card.continued and front not in seen_fronts:
+            seen_fronts.add(front)
+            heading = card.kind is CardKind.REVISION
+            segments.append(Segment(front, card.source.line, heading))
+        segments.extend(_block_segments(card.back, card.source.line))
+    for entry in deck.glossary:
+        if entry.kind is TermKind.EXPLICIT:
+            segments.append(Segment(entry.term, entry.source.line, heading=True))
+            segments.append(Segment(entry.definition, entry.source.line, heading=False))
+    unique: dict[tuple[str, int], Segment] = {}
+    for segment in segments:
+        unique.setdefault((segment.text, segment.line), segment)
+    return list(unique.values())
+
+
+def _block_segments(blocks: Blocks, line: int) -> list[Segment]:
+    segments: list[Segment] = []
+    for block in blocks:
+        match block:
+            case Paragraph():
+                line = block.line or line
+                segments.append(Segment(_prose(block.children), line, heading=False))
+            case Heading():
+                segments.append(Segment(_prose(block.children), line, heading=True))
+            case BulletList():
+                for item in block.items:
+                    inner = _block_segments(item.children, line)
+                    segments.extend(inner)
+                    if inner:
+                        line = inner[-1].line
+            case Table():
+                for row in (block.header, *block.rows):
+                    for cell in row:
+                        segments.append(Segment(_prose(cell), line, heading=False))
+            case CodeBlock() | MathBlock() | ThematicBreak():
+                pass  # no prose
+            case _:
+                raise AssertionError(f"a block the spelling check does not know: {block!r}")
+    return segments
+
+
+def _prose(inlines: Inlines) -> str:
+    """Inline content as text to spell-check: code, math and images become barriers."""
+    parts: list[str] = []
+    for node in inlines:
+        match node:
+            case Text():
+                parts.append(node.text)
+            case Emphasis() | Strong() | Cloze() | Link():
+                parts.append(_prose(node.children))
+            case Code() | Math() | Image():
+                parts.append(_BARRIER)
+            case LineBreak():
+                parts.append(" ")
+            case _:
+                raise AssertionError(f"an inline the spelling check does not know: {node!r}")
+    return _NOT_PROSE.sub(_BARRIER, "".join(parts))
+
+
+def _tokens(segment: Segment, index: int) -> Iterator[Token]:
+    """The words of a segment, digits and affixes such as `-ons` or `ét-` left out."""
+    text = segment.text
+    for match in _CHUNK.finditer(text):
+        raw = match.group(0)
+        start, end = match.start(), match.end()
+        # Quotes around a word ('free') are not part of it.
+        while raw and raw[0] in "'\u2019":
+            raw, start = raw[1:], start + 1
+        while raw and raw[-1] in "'\u2019":
+            raw, end = raw[:-1], end - 1
+        if not raw or _is_affix(text, start, end):
+            continue
+        if not raw.isalpha() and any(ch.isdigit() or ch == "_" for ch in raw):
+            continue  # numbers, and names in code
+        word = _POSSESSIVE.sub("", raw)
+        yield Token(word, raw, start, end, index, segment.heading or _starts_sentence(text, start))
+
+
+def _is_affix(text: str, start: int, end: int) -> bool:
+    # "-ons", "-e" and "ét-" name endings and stems, not words; "re-admitted" is two words.
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if before == "-" and not (start > 1 and text[start - 2].isalnum()):
+        return True
+    return after == "-" and not (end + 1 < len(text) and text[end + 1].isalnum())
+
+
+def _english_tokens(segment: Segment, tokens: list[Token], lexicon: Lexicon) -> list[Token]:
+    """The tokens to check: words of plain Latin letters outside runs of another language.
+
+    A quotation or bracket with an accented word or mostly words the English list lacks
+    (`'ils sont partis'`, `(le passé composé)`) is another language, as is a whole segment that
+    is mostly such words; the English list cannot judge them.
+    """
+    text = segment.text
+    spans = [(m.start(2), m.end(2)) for m in _QUOTED.finditer(text)]
+    spans += [(m.start(1), m.end(1)) for m in _BRACKETED.finditer(text)]
+    foreign: set[int] = set()
+    for a, b in spans:
+        inside = [i for i, t in enumerate(tokens) if a <= t.start and t.end <= b]
+        if _looks_foreign([tokens[i] for i in inside], lexicon, accents_decide=True):
+            foreign.update(inside)
+    rest = [t for i, t in enumerate(tokens) if i not in foreign]
+    if _looks_foreign(rest, lexicon, accents_decide=False):
+        return []
+    english = [t for t in rest if _latin_letters(t.raw)]
+    if foreign or any(t.raw.islower() and _accented_latin(t.raw) for t in rest):
+        return [dataclasses.replace(t, mixed=True) for t in english]
+    return english
+
+
+def _looks_foreign(tokens: list[Token], lexicon: Lexicon, *, accents_decide: bool) -> bool:
+    words = [t for t in tokens if not t.word.isupper() and (t.initial or t.word[:1].islower())]
+    if accents_decide and any(not _latin_letters(t.raw) for t in words):
+        return True
+    if len(words) < 2:
+        return False
+    unknown = sum(1 for t in words if not (_latin_letters(t.raw) and lexicon.known(t.word)))
+    if accents_decide:
+        # A short quotation is foreign when half its words are ('je jouais au foot'), a
+        # two-word one only when both are, so one typo does not hide the other word.
+        return unknown == len(words) or (len(words) >= 3 and unknown * 2 >= len(words))
+    return unknown * 2 > len(words)
+
+
+def _latin_letters(chunk: str) -> bool:
+    """True for a word of plain Latin letters (with apostrophes): the only words the English
+    list can judge. Digits, underscores, accents and other scripts rule a chunk out."""
+    if chunk.isascii():
+        return _ASCII_WORD.fullmatch(chunk) is not None
+    # Letters whose lower case is a plain one, such as the Kelvin sign, count too.
+    return all(("a" <= ch.lower() <= "z") or ch in "'\u2019" for ch in chunk)
+
+
+def _accented_latin(chunk: str) -> bool:
+    """True for a word of another Latin-script language (`être`, `passé`): Latin letters, some
+    of them accented. Greek or Cyrillic words are not: no English word hides among them."""
+    letters = [ch for ch in chunk if ch.isalpha()]
+    return any(not ch.isascii() for ch in letters) and all(
+        unicodedata.name(ch, "").startswith("LATIN") for ch in letters
+    )
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    # Walk back over spaces and opening quotes or brackets to what ends the previous sentence.
+    i = start - 1
+    while i >= 0 and (text[i].isspace() or text[i] in _OPENERS):
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END or text[i] == "\x00"

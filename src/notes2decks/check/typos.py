@@ -1,0 +1,117 @@
+"""Typos in the notes' prose: misspellings, names typed wrongly, words run together or split,
+and doubled words, each a warning at its line and column.
+
+What counts as a typo is `notes2decks.spelling`'s to say; this module finds the words and
+reports them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from ..errors import Diagnostic
+from ..model import Deck
+from ..spelling import (
+    SPLIT_WORDS,
+    Lexicon,
+    Slip,
+    Typo,
+    Vocabulary,
+    is_doubled,
+    is_particle,
+    misspelling,
+    slipped_capital,
+)
+from .places import Finder
+from .prose import Segment, Token, prose_words
+
+_LONGEST_SPLIT = max(len(words) for words in SPLIT_WORDS)
+_SPLIT_FIRSTS = frozenset(words[0] for words in SPLIT_WORDS)
+
+
+def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
+    """Misspellings, names typed wrongly, words run together or split, and doubled words."""
+    segments, tokens = prose_words(deck, lexicon)
+    vocabulary = Vocabulary.of(t.word for t in tokens)
+    finder = Finder(text, segments, tokens)
+    found: list[Diagnostic] = []
+
+    def warn(token: Token, message: str, suggestions: Sequence[str] = ()) -> None:
+        line, col = finder.place(token)
+        if suggestions:
+            message += f" (did you mean {_alternatives(suggestions)}?)"
+        found.append(Diagnostic(deck.source.file, line, message, "warning", col))
+
+    for previous, token in itertools.pairwise(tokens):
+        if previous.segment != token.segment:
+            continue
+        between = segments[token.segment].text[previous.end : token.start]
+        if not between.strip() and is_doubled(previous.raw, token.raw, initial=previous.initial):
+            warn(token, f"'{token.raw}' is doubled: '{previous.raw} {token.raw}'", [previous.raw])
+
+    for index, token in enumerate(tokens):
+        split = _split_word(segments, tokens, index)
+        if split is not None:
+            written, joined = split
+            warn(token, f"'{written}' should be one word", [joined])
+
+    settled: Token | None = None
+    for token, after in itertools.zip_longest(tokens, tokens[1:]):
+        if token is settled:
+            continue
+        if after is not None and after.segment == token.segment:
+            spaced = segments[token.segment].text[token.end : after.start] == " "
+            if spaced and is_particle(token.word, after.word):
+                continue
+            moved = slipped_capital(token.word, after.word, lexicon) if spaced else None
+            if moved is not None:
+                written = f"{token.raw} {after.raw}"
+                warn(token, f"'{written}' has a letter on the wrong word", [moved])
+                settled = after
+                continue
+        typo = misspelling(
+            token.word, vocabulary, lexicon, initial=token.initial, mixed=token.mixed
+        )
+        if typo is not None:
+            warn(token, _message(token.word, typo), typo.suggestions)
+    return found
+
+
+def _split_word(segments: list[Segment], tokens: list[Token], index: int) -> tuple[str, str] | None:
+    """The words from `index` on that should be one word, as written and as one word."""
+    token = tokens[index]
+    if token.raw.casefold() not in _SPLIT_FIRSTS:
+        return None
+    text = segments[token.segment].text
+    for size in range(_LONGEST_SPLIT, 1, -1):
+        run = tokens[index : index + size]
+        if len(run) < size or any(t.segment != token.segment for t in run):
+            continue
+        if any(text[a.end : b.start] != " " for a, b in itertools.pairwise(run)):
+            continue
+        joined = SPLIT_WORDS.get(tuple(t.raw.casefold() for t in run))
+        if joined is not None:
+            if token.raw[:1].isupper():
+                joined = joined.capitalize()
+            return " ".join(t.raw for t in run), joined
+    return None
+
+
+def _message(word: str, typo: Typo) -> str:
+    match typo.slip:
+        case Slip.OF_NOTES_WORD:
+            return (
+                f"'{word}' looks like a misspelling of '{typo.suggestions[0]}', "
+                f"used {typo.used} times in these notes"
+            )
+        case Slip.RUN_TOGETHER:
+            return f"'{word}' looks like two words run together"
+        case Slip.UNKNOWN:
+            return f"unknown word '{word}'"
+    raise AssertionError(f"a kind of typo without a message: {typo.slip}")
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    quoted = [f"'{word}'" for word in words]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]

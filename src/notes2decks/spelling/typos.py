@@ -1,0 +1,290 @@
+"""What counts as a typo: a word judged against the word list and the notes' own words.
+
+A name or term that the notes use consistently is never a typo; a word typed once as a slip of
+one the notes use more often is (`Kamenv` where the notes say `Kamenev` fourteen times), as are
+words run together (`theywould`), one word split in two (`where as`) and doubled words (`to to`).
+Nothing here knows where a word stands in a file: `notes2decks.check` finds the words and
+reports them.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..edits import edit_distance
+from .lexicon import Lexicon
+
+# Doubled words that English grammar allows ("he had had enough", "he said that that was all").
+_GRAMMATICAL_DOUBLES = frozenset({"had", "that"})
+
+# One word written as two, where the two-word reading is (next to) never meant.
+SPLIT_WORDS: dict[tuple[str, ...], str] = {
+    ("where", "as"): "whereas",
+    ("in", "tact"): "intact",
+    ("there", "fore"): "therefore",
+    ("never", "the", "less"): "nevertheless",
+    ("al", "though"): "although",
+    ("it", "self"): "itself",
+    ("him", "self"): "himself",
+    ("her", "self"): "herself",
+    ("them", "selves"): "themselves",
+    ("your", "self"): "yourself",
+    ("my", "self"): "myself",
+    ("our", "selves"): "ourselves",
+    ("there", "after"): "thereafter",
+    ("where", "by"): "whereby",
+    ("through", "out"): "throughout",
+    ("not", "with", "standing"): "notwithstanding",
+    ("what", "so", "ever"): "whatsoever",
+    ("further", "more"): "furthermore",
+    ("every", "where"): "everywhere",
+    ("some", "where"): "somewhere",
+    ("where", "abouts"): "whereabouts",
+    ("where", "upon"): "whereupon",
+    ("there", "upon"): "thereupon",
+}
+"""The words, lower case, of a word written as two (or three), and the word they make."""
+
+# A suggestion must be at least this common for a capitalised word at the start of a sentence
+# to count as a misspelling: otherwise the word may well be a name used once.
+_COMMON_FOR_CAPITALS = 2_000
+# A word this common after a capitalised start makes a run-together ("Triumviratewas").
+_VERY_COMMON = 100_000
+# Lower-case words that are part of a name before a capitalised word: van der Waals, de Gaulle,
+# von Papen, ibn Saud.
+_PARTICLES = frozenset(
+    """
+    al bin da das de del della den der des di do dos du el ibn la le ten ter van von y zu
+    """.split()  # noqa: SIM905 - a list of words reads best as words
+)
+# Words at least this common are everyday English, not names or terms of the notes.
+_EVERYDAY = 20_000
+# How much worse than the best suggestion another may score and still be offered.
+_SUGGESTION_SPREAD = 2.0
+# A lower-case word and a capital stuck to it: "notM" of "notM ake", and "theyWould".
+_SLIPPED_CAPITAL = re.compile(r"([a-z]{2,})([A-Z])")
+_CAMEL_RUN_TOGETHER = re.compile(r"([a-z]{2,})([A-Z][a-z]*)")
+# Endings that make a related word, not a typo: Russia and Russian, Leninism and Leninist.
+_RELATED_ENDINGS = ("", "s", "es", "n", "an", "ian", "i", "ic", "ism", "ist", "ite", "ese", "ish")
+
+
+class Slip(enum.Enum):
+    """The kinds of typo."""
+
+    UNKNOWN = "unknown"
+    """No English word, but close to some."""
+    OF_NOTES_WORD = "of-notes-word"
+    """A slip in typing a word that the notes use more often."""
+    RUN_TOGETHER = "run-together"
+    """Two words typed without the space between them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Typo:
+    """Why a word looks misspelt, and what it should be."""
+
+    slip: Slip
+    """The kind of typo."""
+    suggestions: tuple[str, ...]
+    """The likely corrections, best first, in the word's case."""
+    used: int = 0
+    """For a slip of a notes word, how many times the notes use that word."""
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The words of some notes, the measure of what they use consistently."""
+
+    counts: Counter[str]
+    """Each word, case folded, to how many times the notes use it."""
+    names: dict[str, int]
+    """The words used more than once: the notes' own names and terms among them."""
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> Vocabulary:
+        """The vocabulary of these words, as written."""
+        counts = Counter(word.casefold() for word in words)
+        return cls(counts, {word: n for word, n in counts.items() if n > 1})
+
+
+def is_typo_of(typo: str, word: str) -> bool:
+    """True when `typo` reads as a slip in typing `word`.
+
+    One edit always counts. Two edits count only for words of seven letters or more, and only
+    when they look like typing rather than a different word: the same letters in another order
+    (`Testemant`, `Testament`) or two letters dropped (`Bolshvks`, `Bolsheviks`). `Menshevism` and
+    `Menshevik` differ in their letters, so they are two words.
+    """
+    if typo == word or abs(len(typo) - len(word)) > 2:
+        return False
+    distance = edit_distance(typo, word, 2)
+    if distance <= 1:
+        return True
+    if distance > 2 or min(len(typo), len(word)) < 7:
+        return False
+    if sorted(typo) == sorted(word):
+        return True
+    if len(word) - len(typo) == 2:
+        letters = iter(word)
+        return all(ch in letters for ch in typo)
+    return False
+
+
+def misspelling(
+    word: str, vocabulary: Vocabulary, lexicon: Lexicon, *, initial: bool, mixed: bool
+) -> Typo | None:
+    """Why `word` looks misspelt, or None when it looks fine.
+
+    `initial` is true where a capital letter would be there anyway (a sentence's or heading's
+    first word), `mixed` where the words around it include another language's.
+    """
+    if len(word) < 2 or word.isupper():
+        return None
+    names = vocabulary.names
+    if any(ch.isupper() for ch in word[1:]):
+        return _camel_run_together(word, names, lexicon)
+    counts = vocabulary.counts
+    key = word.casefold().replace("\u2019", "'")
+    if lexicon.known(key) or counts[key] > 1:
+        return None
+    if "'" in key:
+        return _misplaced_apostrophe(word, key, lexicon)
+    capital = word[0].isupper()
+
+    typo_of = _typo_of_notes_word(key, counts, lexicon)
+    if typo_of is not None:
+        return Typo(Slip.OF_NOTES_WORD, (match_case(typo_of, word),), counts[typo_of])
+
+    parts = lexicon.split(word, names)
+    if parts is not None:
+        left, right = parts
+        # A capitalised word splits only on a name of the notes or a very common word after
+        # it, so that a name used once ("Comecon", "Fairweather") is not taken apart.
+        if (
+            not capital
+            or names.get(left.casefold(), 0) > 1
+            or lexicon.frequency(right) >= _VERY_COMMON
+        ):
+            return Typo(Slip.RUN_TOGETHER, (f"{left} {right}",))
+
+    if capital and not initial:
+        # A capitalised word mid-sentence is a name or a term, unless it is a slip of a word
+        # the notes use more often ("the Provisional Goverment").
+        typo_of = _typo_of_notes_word(key, counts, lexicon, everyday=True)
+        if typo_of is None:
+            return None
+        return Typo(Slip.OF_NOTES_WORD, (match_case(typo_of, word),), counts[typo_of])
+    if mixed:
+        return None  # beside words of another language, an unknown word may be one of them
+    suggestions = lexicon.suggest(key, counts)
+    if suggestions and suggestions[0].distance > 1:
+        # Two edits from the nearest English word, a word is more likely a term the list lacks
+        # ("stroma", "pyruvate") than a typo, unless the notes use that word elsewhere.
+        suggestions = [s for s in suggestions if counts[s.word] > 0]
+    if not suggestions:
+        return None  # nothing English is close: more likely a term than a typo
+    best = suggestions[0]
+    # A capitalised word at the start of a sentence may be a name used once: only a slip of
+    # one edit from a common word with the same first letter counts as a misspelling.
+    if capital and (
+        best.distance > 1
+        or best.word[0] != key[0]
+        or lexicon.frequency(best.word) < _COMMON_FOR_CAPITALS
+    ):
+        return None
+    offered = [s.word for s in suggestions if s.score <= best.score + _SUGGESTION_SPREAD]
+    return Typo(Slip.UNKNOWN, tuple(match_case(s, word) for s in offered))
+
+
+def slipped_capital(word: str, after: str, lexicon: Lexicon) -> str | None:
+    """The two words meant by `word after` when a word's first letter stuck, in capitals, to
+    the word before (`notM ake` for `not make`, as copying from a web page can leave it)."""
+    match = _SLIPPED_CAPITAL.fullmatch(word)
+    if match is None or not after.islower():
+        return None
+    left, letter = match.groups()
+    whole = letter.lower() + after
+    if lexicon.known(after) or not (lexicon.known(left) and lexicon.known(whole)):
+        return None
+    return f"{left} {whole}"
+
+
+def is_particle(word: str, after: str) -> bool:
+    """True for a lower-case part of a name before its capitalised part (`de Gaulle`)."""
+    return word in _PARTICLES and after[:1].isupper()
+
+
+def is_doubled(first: str, second: str, *, initial: bool) -> bool:
+    """True when `second` repeats `first` by mistake; `initial` as for `misspelling`, of the
+    first word."""
+    word = second.casefold()
+    if word != first.casefold() or word in _GRAMMATICAL_DOUBLES:
+        return False
+    # "Bora Bora", "Walla Walla": a capitalised pair mid-sentence is a name.
+    return not (first[:1].isupper() and second[:1].isupper() and not initial)
+
+
+def match_case(word: str, like: str) -> str:
+    """`word` with a capital first letter when `like` has one."""
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
+
+
+def _misplaced_apostrophe(word: str, key: str, lexicon: Lexicon) -> Typo | None:
+    # "does'nt" is "doesn't"; "o'erleaps" and "under't" are poetry, which no list holds. Only a
+    # contraction one slip away counts.
+    found = [s for s in lexicon.suggest(key) if s.distance == 1 and "'" in s.word]
+    if not found:
+        return None
+    return Typo(Slip.UNKNOWN, (match_case(found[0].word, word),))
+
+
+def _camel_run_together(word: str, names: dict[str, int], lexicon: Lexicon) -> Typo | None:
+    # "theyWould", "notM": a lower-case word with a capital stuck to it. Words that start in
+    # lower case and change case on purpose (iPhone, eBay) have a one-letter first part.
+    match = _CAMEL_RUN_TOGETHER.fullmatch(word)
+    if match is None:
+        return None
+    left, right = match.groups()
+    if not lexicon.known(left):
+        return None
+    if len(right) > 1 and not (lexicon.known(right) or names.get(right.casefold(), 0) > 1):
+        return None
+    if len(right) > 1 and names.get(right.casefold(), 0) < 2:
+        right = right.lower()  # "theyAbsorb": an ordinary word, not a name
+    return Typo(Slip.RUN_TOGETHER, (f"{left} {right}",))
+
+
+def _typo_of_notes_word(
+    key: str, counts: Counter[str], lexicon: Lexicon, *, everyday: bool = False
+) -> str | None:
+    """The name or term of the notes, used more than this word, that this word is a slip in
+    typing. Everyday words are left to the dictionary's suggestions, which also weigh a split
+    into two words ("hada" is "had a" more likely than "had")."""
+    best: tuple[int, str] | None = None
+    mine = counts[key]
+    for other, used in counts.items():
+        if used < 2 or used <= mine or abs(len(other) - len(key)) > 2:
+            continue
+        if not everyday and lexicon.frequency(other) >= _EVERYDAY:
+            continue
+        if _related(key, other) or not is_typo_of(key, other):
+            continue
+        if best is None or (used, other) > best:
+            best = (used, other)
+    return None if best is None else best[1]
+
+
+def _related(a: str, b: str) -> bool:
+    """True when two words differ only by an ending that makes a related word."""
+    for end_a in _RELATED_ENDINGS:
+        if not a.endswith(end_a):
+            continue
+        stem = a[: len(a) - len(end_a)]
+        for end_b in _RELATED_ENDINGS:
+            if end_a != end_b and b == stem + end_b:
+                return True
+    return False
