@@ -197,7 +197,7 @@ def prepare_deck(
     deck = dataclasses.replace(deck, modified=source_date(path.stat().st_mtime))
     deck = dataclasses.replace(deck, glossary=_extract_glossary(deck))
     if options.auto_cloze and deck.auto_cloze:
-        from .autocloze import add_auto_cloze
+        from .enrich.autocloze import add_auto_cloze
 
         deck = add_auto_cloze(deck)
     if not options.lock or "apkg" not in options.formats:
@@ -252,7 +252,7 @@ def writable_folder(folder: Path) -> bool:
 
 
 def _extract_glossary(deck: Deck) -> tuple[GlossaryEntry, ...]:
-    from .glossary import extract_glossary
+    from .enrich.glossary import extract_glossary
 
     entries: tuple[GlossaryEntry, ...] = extract_glossary(deck)
     return entries

@@ -19,8 +19,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .identity import card_identity, disambiguate
-from .model import (
+from ..identity import card_identity, disambiguate
+from ..model import (
     AUTO_TAG,
     BulletList,
     Card,
@@ -37,8 +37,6 @@ from .model import (
     Text,
     inline_text,
 )
-
-"""The tag of every card this module makes."""
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
