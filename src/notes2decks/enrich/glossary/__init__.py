@@ -28,6 +28,7 @@ from .bold import bold_terms
 from .definitions import tidy_definition
 from .flashcards import flashcard_terms
 from .index import index_text
+from .sentences import deck_sentences
 from .terms import found_terms
 
 __all__ = ["extract_glossary", "merge_entries", "tidy_definition"]
@@ -73,9 +74,12 @@ def extract_glossary(deck: Deck, *, people: bool = True) -> tuple[GlossaryEntry,
     explicit = [e for e in deck.glossary if e.kind is TermKind.EXPLICIT]
     if explicit and not deck.auto_glossary:
         return merge_entries(explicit)
-    index = index_text(deck)
     file = deck.source.file
-    found = [*flashcard_terms(deck), *bold_terms(index.sentences, file)]
+    found = flashcard_terms(deck)
     if deck.auto_glossary:
+        index = index_text(deck)
+        found.extend(bold_terms(index.sentences, file))
         found.extend(found_terms(index, file, people))
+    else:
+        found.extend(bold_terms(deck_sentences(deck, words=False), file))
     return merge_entries([*explicit, *found])

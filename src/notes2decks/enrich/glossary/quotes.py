@@ -13,6 +13,7 @@ from .sentences import Sentence, Span
 from .vocabulary import MAX_TERM_WORDS, NAMED_BEFORE, NAMING_NOUNS, NOT_TERM_START, PLACES, common
 
 _OPEN_QUOTES = {"'": "'’", "‘": "'’", '"': '"”', "“": '"”'}
+_QUOTE_MARK = re.compile("[" + "".join(_OPEN_QUOTES) + "]")
 _NOT_A_PHRASE = re.compile(r"[.!?;:\d]")
 _NOUN_AFTER = re.compile(r"['’\"”]\s+(\w+)")
 _SO_CALLED = re.compile(r"so-called\s*$", re.IGNORECASE)
@@ -20,35 +21,30 @@ _SO_CALLED = re.compile(r"so-called\s*$", re.IGNORECASE)
 
 def quote_spans(text: str) -> Iterator[Span]:
     """The spans inside quotation marks, telling quotes from apostrophes ("Lenin's", "j'ai")."""
-    position = 0
     length = len(text)
-    while position < length:
-        closers = _OPEN_QUOTES.get(text[position])
-        opens = (
-            closers is not None
-            and (position == 0 or text[position - 1] in " \t\n([{—–-/")
+    mark = _QUOTE_MARK.search(text)
+    while mark is not None:
+        position = mark.start()
+        closers = _OPEN_QUOTES[text[position]]
+        found = -1
+        if (
+            (position == 0 or text[position - 1] in " \t\n([{—–-/")
             and position + 1 < length
             and not text[position + 1].isspace()
-        )
-        if not opens or closers is None:
-            position += 1
-            continue
-        end = position + 1
-        found = -1
-        while end < length and end - position <= 100:
-            if (
-                text[end] in closers
-                and not text[end - 1].isspace()
-                and (end + 1 == length or not text[end + 1].isalnum())
-            ):
-                found = end
-                break
-            end += 1
+        ):
+            for end in range(position + 1, min(length, position + 101)):
+                if (
+                    text[end] in closers
+                    and not text[end - 1].isspace()
+                    and (end + 1 == length or not text[end + 1].isalnum())
+                ):
+                    found = end
+                    break
         if found < 0:
-            position += 1
+            mark = _QUOTE_MARK.search(text, position + 1)
             continue
         yield position + 1, found
-        position = found + 1
+        mark = _QUOTE_MARK.search(text, found + 1)
 
 
 def find_quoted(index: int, sentence: Sentence, candidates: Candidates) -> None:
