@@ -8,12 +8,11 @@ from collections.abc import Sequence
 
 from ...model import GlossaryEntry, SourceRef, TermKind
 from ...words import WORD
-from .definitions import tidy_definition
+from .definitions import one_line, tidy_definition
 from .sentences import Sentence
 from .vocabulary import NAMED_BEFORE
 
 _MAX_BOLD_WORDS = 8
-_SPACES = re.compile(r"\s+")
 _LEAD_IN = re.compile(r"\s*(?:(?:a|an|the)\s+)?", re.IGNORECASE)
 _DEFINING_AFTER = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:is|are|was|were|means|refers to|describes|stands for)\b"
@@ -38,7 +37,7 @@ def bold_terms(sentences: Sequence[Sentence], file: str) -> list[GlossaryEntry]:
     found: list[GlossaryEntry] = []
     for sentence in sentences:
         for start, end in sentence.bold:
-            term = _SPACES.sub(" ", sentence.text[start:end]).strip()
+            term = one_line(sentence.text[start:end])
             words = WORD.findall(term)
             if (
                 not words

@@ -12,13 +12,18 @@ from .sentences import Sentence
 _SPACES = re.compile(r"\s+")
 
 
+def one_line(text: str) -> str:
+    """Text with each run of white space, line breaks included, made one space, and stripped."""
+    return _SPACES.sub(" ", text).strip()
+
+
 def tidy_definition(text: str) -> str:
     """A definition with normalised spaces, a capital first letter and a sensible full stop.
 
     The wording is kept: only white space, a leading bullet or dash, and the final punctuation
     change.
     """
-    text = _SPACES.sub(" ", text).strip()
+    text = one_line(text)
     text = text.lstrip("-–—•*·:;, ").rstrip(",;:-–— ")
     if not text:
         return ""

@@ -8,7 +8,7 @@ import re
 
 from ...model import CardKind, Deck, GlossaryEntry, TermKind, block_source, inline_source
 from ...words import WORD, bare, word_set
-from .definitions import tidy_definition
+from .definitions import one_line, tidy_definition
 from .vocabulary import MAX_TERM_WORDS, NOT_TERM_START
 
 _ASKS_DEFINITION = (
@@ -51,7 +51,6 @@ _SENTENCE_MARK = re.compile(r"[.!?;]")
 _DIGIT = re.compile(r"\d")
 _RELATION_WORD = re.compile(r"\b(?:between|of|for|in|on|to|with)\b")
 _QUOTES = " '\"‘’“”"
-_SPACES = re.compile(r"\s+")
 
 
 def _given_definition(front: str) -> str:
@@ -104,8 +103,8 @@ def flashcard_terms(deck: Deck) -> list[GlossaryEntry]:
     for card in deck.cards:
         if card.kind not in (CardKind.BASIC, CardKind.REVERSED):
             continue
-        front = _SPACES.sub(" ", inline_source(card.front)).strip()
-        back = _SPACES.sub(" ", block_source(card.back)).strip()
+        front = one_line(inline_source(card.front))
+        back = one_line(block_source(card.back))
         if not front or not back:
             continue
         pair = definition_pair(front, back)

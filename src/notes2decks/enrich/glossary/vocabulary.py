@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
 
 from ...spelling import english_frequencies
 from ...words import bare, word_set
@@ -167,18 +166,14 @@ _ELEMENTS_1 = frozenset("HBCNOFPSKVYIWU")
 _NAME_ENDINGS = ("ism", "ist", "ists", "ian", "ians", "ans", "ese", "ish")
 
 
-def _frequencies() -> Mapping[str, int]:
-    return english_frequencies()
-
-
 def frequency(word: str) -> int:
     """How common a word (in any case, possessive or not) is in English; 0 if not English."""
-    return _frequencies().get(bare(word), 0)
+    return english_frequencies().get(bare(word), 0)
 
 
 def known(word: str) -> bool:
     """True when a word (in any case, possessive or not) is in the English list."""
-    return bare(word) in _frequencies()
+    return bare(word) in english_frequencies()
 
 
 def common(word: str) -> bool:
