@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import FIXTURES
 from notes2decks.enrich.glossary import extract_glossary, merge_entries, tidy_definition
 from notes2decks.identity import card_identity
 from notes2decks.model import (
@@ -40,7 +41,7 @@ from notes2decks.model import (
 from notes2decks.readers import read_notes
 from notes2decks.words import sort_key, term_key
 
-FIXTURES = Path(__file__).parent / "fixtures" / "glossary"
+GLOSSARY = FIXTURES / "glossary"
 
 # term -> words its definition must contain, for the terms each fixture must yield.
 REQUIRED: dict[str, dict[str, str]] = {
@@ -149,7 +150,7 @@ JUNK = {
 
 
 def read(name: str) -> Deck:
-    return read_notes(FIXTURES / name)
+    return read_notes(GLOSSARY / name)
 
 
 def glossary_of(name: str) -> tuple[GlossaryEntry, ...]:
@@ -188,7 +189,7 @@ def test_precision_and_recall_over_all_fixtures() -> None:
 
 def test_every_entry_points_at_the_line_that_explains_it() -> None:
     deck = read("weimar-germany.txt")
-    lines = (FIXTURES / "weimar-germany.txt").read_text(encoding="utf-8").split("\n")
+    lines = (GLOSSARY / "weimar-germany.txt").read_text(encoding="utf-8").split("\n")
     for entry in extract_glossary(deck):
         assert entry.source.file == deck.source.file
         line = lines[entry.source.line - 1]
@@ -489,7 +490,7 @@ def test_same_glossary_under_any_hash_seed() -> None:
     for seed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         done = subprocess.run(
-            [sys.executable, "-c", script, str(FIXTURES / "cold-war-origins.txt")],
+            [sys.executable, "-c", script, str(GLOSSARY / "cold-war-origins.txt")],
             capture_output=True,
             text=True,
             env=env,
@@ -522,7 +523,7 @@ def test_large_notes_yield_their_terms() -> None:
     bodies = [
         line
         for name in sorted(REQUIRED)
-        for line in (FIXTURES / name).read_text(encoding="utf-8").split("\n")[2:]
+        for line in (GLOSSARY / name).read_text(encoding="utf-8").split("\n")[2:]
         if line.strip()
         and not re.fullmatch(r"\d+ of \d+", line)
         and not line.startswith(("No comments", "Similar", "See all"))
