@@ -24,7 +24,7 @@ from anki_support import (
     visible_text,
 )
 from helpers import DECK_PATH, FIXTURES, NOTES, PNG_A, PNG_B, card, make_deck, para, rich_deck
-from notes2decks.autocloze import add_auto_cloze
+from notes2decks.enrich.autocloze import add_auto_cloze
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.exporters.apkg import export_apkg, notetypes
 from notes2decks.exporters.apkg.collection import deck_id

@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notes2decks.autocloze import add_auto_cloze, cloze_inlines, fact_clozes
+from notes2decks.enrich.autocloze import add_auto_cloze, cloze_inlines, fact_clozes
 from notes2decks.identity import card_identity
 from notes2decks.model import (
     AUTO_TAG,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from notes2decks.enrich.glossary import extract_glossary
 from notes2decks.errors import Diagnostic
 from notes2decks.exporters.csv import (
     BOM,
@@ -20,7 +21,6 @@ from notes2decks.exporters.csv import (
     glossary_deck,
     neutralise,
 )
-from notes2decks.glossary import extract_glossary
 from notes2decks.model import Deck, GlossaryEntry, SourceRef, TermKind
 from notes2decks.options import BuildOptions
 from notes2decks.readers import read_notes

@@ -6,7 +6,7 @@ The file is made for spreadsheets first and Anki second:
   path) and `source` (`file:line` of the definition in the notes), under one header row.
 - Rows are sorted by term without regard to case, accents or leading quotes, and a term is
   listed once: an explicit definition beats an extracted one, and among equals the first deck
-  of the build wins (`notes2decks.glossary.term_key` decides what counts as the same term).
+  of the build wins (`notes2decks.words.term_key` decides what counts as the same term).
   Explicit entries whose definitions differ are all kept, since the notes say them.
 - Written by Python's csv module: RFC 4180 quoting of commas, double quotes and line breaks,
   CRLF line ends, UTF-8.
@@ -39,9 +39,9 @@ from pathlib import Path
 
 from ..atomic import write_bytes
 from ..errors import Diagnostic
-from ..glossary import sort_key, term_key
 from ..model import Deck, GlossaryEntry, TermKind
 from ..options import BuildOptions
+from ..words import sort_key, term_key
 
 COLUMNS = ("term", "definition", "kind", "deck", "source")
 ANKI_COLUMNS = ("Front", "Back", "kind", "deck", "source")

@@ -18,27 +18,36 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 
-from .identity import card_identity, disambiguate
-from .model import (
+from ..identity import card_identity, disambiguate
+from ..model import (
     AUTO_TAG,
+    Blocks,
     BulletList,
     Card,
     CardKind,
     Cloze,
+    Code,
+    CodeBlock,
     Deck,
     Emphasis,
+    Heading,
+    Image,
     Inline,
     Inlines,
+    LineBreak,
     Link,
+    Math,
+    MathBlock,
     Paragraph,
     SourceRef,
     Strong,
+    Table,
     Text,
+    ThematicBreak,
     inline_text,
 )
-
-"""The tag of every card this module makes."""
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -84,66 +93,73 @@ def _items(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-class _Numbering:
+class Numbering:
     """One cloze number per distinct item, in order of first appearance."""
 
     def __init__(self) -> None:
-        self.numbers: dict[str, int] = {}
+        self._numbers: dict[str, int] = {}
 
     def number(self, item: str) -> int:
+        """The cloze number of an item: the same for the same words in any case or spacing."""
         key = " ".join(item.split()).casefold()
-        if key not in self.numbers:
-            self.numbers[key] = len(self.numbers) + 1
-        return self.numbers[key]
+        return self._numbers.setdefault(key, len(self._numbers) + 1)
 
 
-def cloze_inlines(inlines: Inlines, numbering: _Numbering | None = None) -> Inlines:
+def cloze_inlines(inlines: Inlines, numbering: Numbering | None = None) -> Inlines:
     """The inlines with each date and quoted key term wrapped in a `Cloze`."""
     if numbering is None:
-        numbering = _Numbering()
+        numbering = Numbering()
     result: list[Inline] = []
     for node in inlines:
-        if isinstance(node, Text):
-            position = 0
-            for start, end in _items(node.text):
-                if start > position:
-                    result.append(Text(node.text[position:start]))
-                item = node.text[start:end]
-                result.append(Cloze(numbering.number(item), (Text(item),)))
-                position = end
-            if position < len(node.text):
-                result.append(Text(node.text[position:]))
-        elif isinstance(node, Emphasis | Strong | Link):
-            children = cloze_inlines(node.children, numbering)
-            result.append(dataclasses.replace(node, children=children))
-        else:
-            # Code, math, images and existing clozes are kept as they are.
-            result.append(node)
+        match node:
+            case Text():
+                position = 0
+                for start, end in _items(node.text):
+                    if start > position:
+                        result.append(Text(node.text[position:start]))
+                    item = node.text[start:end]
+                    result.append(Cloze(numbering.number(item), (Text(item),)))
+                    position = end
+                if position < len(node.text):
+                    result.append(Text(node.text[position:]))
+            case Emphasis() | Strong() | Link():
+                children = cloze_inlines(node.children, numbering)
+                result.append(dataclasses.replace(node, children=children))
+            case Code() | Math() | Image() | Cloze() | LineBreak():
+                result.append(node)  # nothing to hide in these, or hidden already
+            case _:
+                raise AssertionError(f"unhandled inline {node!r}")
     return tuple(result)
 
 
 def _has_cloze(inlines: Inlines) -> bool:
     for node in inlines:
-        if isinstance(node, Cloze):
-            return True
-        if isinstance(node, Emphasis | Strong | Link) and _has_cloze(node.children):
-            return True
+        match node:
+            case Cloze():
+                return True
+            case Emphasis() | Strong() | Link():
+                if _has_cloze(node.children):
+                    return True
+            case Text() | Code() | Math() | Image() | LineBreak():
+                pass
+            case _:
+                raise AssertionError(f"unhandled inline {node!r}")
     return False
 
 
-def _facts(card: Card) -> list[Paragraph]:
-    found: list[Paragraph] = []
-
-    def visit(blocks: tuple[object, ...]) -> None:
-        for block in blocks:
-            if isinstance(block, Paragraph):
-                found.append(block)
-            elif isinstance(block, BulletList):
+def _paragraphs(blocks: Blocks) -> Iterator[Paragraph]:
+    """The paragraphs of blocks, in lists too: a card's facts."""
+    for block in blocks:
+        match block:
+            case Paragraph():
+                yield block
+            case BulletList():
                 for item in block.items:
-                    visit(item.children)
-
-    visit(card.back)
-    return found
+                    yield from _paragraphs(item.children)
+            case Heading() | CodeBlock() | MathBlock() | Table() | ThematicBreak():
+                pass  # not facts
+            case _:
+                raise AssertionError(f"unhandled block {block!r}")
 
 
 def fact_clozes(card: Card, deck_path: str) -> list[Card]:
@@ -151,7 +167,7 @@ def fact_clozes(card: Card, deck_path: str) -> list[Card]:
     if card.kind is not CardKind.REVISION:
         return []
     made: list[Card] = []
-    for fact in _facts(card):
+    for fact in _paragraphs(card.back):
         if _has_cloze(fact.children):
             continue
         front = cloze_inlines(fact.children)

@@ -1,0 +1,123 @@
+"""Terms from flashcards that ask a definition ("What is osmosis? | ...") or a term ("... -
+what term is this? | osmosis"). Each entry remembers its card, so that the Anki exporter does
+not ask the same thing twice."""
+
+from __future__ import annotations
+
+import re
+
+from ...model import CardKind, Deck, GlossaryEntry, TermKind, block_source, inline_source
+from ...words import WORD, bare, word_set
+from .definitions import one_line, tidy_definition
+from .vocabulary import MAX_TERM_WORDS, NOT_TERM_START
+
+_ASKS_DEFINITION = (
+    re.compile(
+        r"^(?P<who>what|who)\s+(?:is|are|was|were)\s+(?:meant\s+by\s+)?(?:(?:a|an|the)\s+)?"
+        r"(?P<term>[^?]+?)\s*\?$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^what\s+(?:does|do|did)\s+(?:the\s+(?:term|word|phrase)\s+)?(?P<term>[^?]+?)\s+"
+        r"(?:mean|stand\s+for)\s*\??$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^(?:define|definition\s+of|(?:give\s+)?(?:the\s+)?meaning\s+of)\s+"
+        r"(?:the\s+(?:term|word)\s+)?(?P<term>[^?.!:]+?)\s*[.?!:]?$",
+        re.IGNORECASE,
+    ),
+)
+_ASKS_TERM = re.compile(
+    r"\s*(?:[-–—:,]\s*)?(?:what\s+(?:term|word|name)\s+is\s+(?:this|that|it)|what\s+is\s+this\s+"
+    r"called|what\s+is\s+it\s+called|which\s+term\s+is\s+this|name\s+(?:this|the\s+term))\s*\??$",
+    re.IGNORECASE,
+)
+_ASKS_TERM_FOR = re.compile(
+    r"^(?:what\s+is\s+the\s+(?:term|word|name)\s+(?:given\s+)?(?:for|to)|what\s+do\s+we\s+call|"
+    r"what\s+(?:term|word)\s+(?:describes|means))\s+(?P<definition>[^?]+?)\s*\?$",
+    re.IGNORECASE,
+)
+_RELATIONAL = word_set(
+    """role function purpose difference differences cause causes effect effects result results
+    consequence consequences significance importance capital date name main reason reasons aim
+    aims outcome impact advantage advantages disadvantage disadvantages formula equation
+    terms value answer number type types example examples best first last link relationship
+    process"""
+)
+"""What a question asks about when it does not ask for a definition ("What is the role of")."""
+_MAX_ASKED_WORDS = 5
+_SENTENCE_MARK = re.compile(r"[.!?;]")
+_DIGIT = re.compile(r"\d")
+_RELATION_WORD = re.compile(r"\b(?:between|of|for|in|on|to|with)\b")
+_QUOTES = " '\"‘’“”"
+
+
+def _given_definition(front: str) -> str:
+    """The definition a card's front gives when it asks for the term, else ""."""
+    asked = _ASKS_TERM.search(front)
+    if asked:
+        return front[: asked.start()].strip()
+    match = _ASKS_TERM_FOR.match(front)
+    return match.group("definition") if match else ""
+
+
+def _asked_definition(front: str, back: str) -> tuple[str, str, TermKind] | None:
+    """(term, definition, kind) when a card names a term and asks for its definition: "What
+    is osmosis? | ...", "Define diffusion. | ..."."""
+    for pattern in _ASKS_DEFINITION:
+        match = pattern.match(front)
+        if not match:
+            continue
+        term = match.group("term").strip(_QUOTES)
+        words = WORD.findall(term)
+        if (
+            not words
+            or len(words) > _MAX_ASKED_WORDS
+            or _DIGIT.search(term)
+            or bare(words[0]) in _RELATIONAL
+            or bare(words[0]) in NOT_TERM_START
+            or (_RELATION_WORD.search(term) and not words[0][0].isupper())
+            or len(WORD.findall(back)) < 2
+        ):
+            return None
+        who = match.groupdict().get("who") or ""
+        return term, back, TermKind.PERSON if who.lower() == "who" else TermKind.AUTO
+    return None
+
+
+def definition_pair(front: str, back: str) -> tuple[str, str, TermKind] | None:
+    """(term, definition, kind) when a card asks for a definition or for a term."""
+    definition = _given_definition(front)
+    if not definition:
+        return _asked_definition(front, back)
+    # "... - what term is this? | osmosis", "What is the term for ...? | tissue"
+    if 0 < len(WORD.findall(back)) <= MAX_TERM_WORDS and not _SENTENCE_MARK.search(back):
+        return back.strip(_QUOTES), definition, TermKind.AUTO
+    return None
+
+
+def flashcard_terms(deck: Deck) -> list[GlossaryEntry]:
+    """Definition pairs from question-and-answer cards, remembering their card."""
+    found: list[GlossaryEntry] = []
+    for card in deck.cards:
+        if card.kind not in (CardKind.BASIC, CardKind.REVERSED):
+            continue
+        front = one_line(inline_source(card.front))
+        back = one_line(block_source(card.back))
+        if not front or not back:
+            continue
+        pair = definition_pair(front, back)
+        if pair is None:
+            continue
+        term, definition, kind = pair
+        found.append(
+            GlossaryEntry(
+                term=term,
+                definition=tidy_definition(definition),
+                source=card.source,
+                kind=kind,
+                card=card.identity,
+            )
+        )
+    return found

@@ -1,0 +1,152 @@
+"""Evidence of a term in capitalised names: runs of capitalised words, linking words allowed
+inside ("Treaty of Versailles").
+
+A name of two or more words is a term when it recurs, carries a year in brackets ("Ban of
+Faction (1921)") or ends (or starts) with a word that names treaties, plans, crises and the like
+("Dawes Plan"); a single capitalised word when used with "the" ("the Triumvirate") or said to
+be founded ("set up Cominform"). Names that read as people's go to the who's who instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ...words import LINKING_WORDS, fold, stem
+from .candidates import Candidates
+from .index import TextIndex
+from .people import People
+from .sentences import Sentence, Token
+from .vocabulary import (
+    GROUP_WORDS,
+    HEAD_FIRST,
+    HEAD_LAST,
+    MONTHS_DAYS,
+    PLACE_PHRASES,
+    PLACES,
+    TITLES,
+    YEAR_AFTER,
+    common,
+    is_acronym,
+    name_like,
+)
+
+_MAX_LINKS = 2
+"""How many linking words may join two capitalised words of a name."""
+
+# An organisation or agreement that the notes say was founded: "set up Cominform", "Comecon,
+# set up in 1949, ...". People are born, not founded.
+_CREATED = r"(?:set\s+up|formed|founded|created|established|signed|launched)"
+_CREATED_BEFORE = re.compile(r"\b" + _CREATED + r"\s+(?:the\s+)?$")
+_CREATED_AFTER = re.compile(r",\s+" + _CREATED + r"\b")
+
+
+def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
+    """The runs of capitalised words of a sentence, with up to two linking words inside."""
+    tokens = sentence.tokens
+    found: list[list[Token]] = []
+    position = 0
+    while position < len(tokens):
+        if not index.proper(tokens[position]) or is_acronym(tokens[position].text):
+            position += 1
+            continue
+        chain = [tokens[position]]
+        cursor = position + 1
+        while cursor < len(tokens):
+            previous = tokens[cursor - 1]
+            if previous.possessive and len(chain) > 1 and not chain[-1].possessive:
+                break
+            if not sentence.spaced(previous, tokens[cursor]):
+                break
+            token = tokens[cursor]
+            if token.cap and not is_acronym(token.text) and not token.bare.isdigit():
+                chain.append(token)
+                cursor += 1
+                continue
+            probe = cursor
+            while (
+                probe < len(tokens)
+                and probe - cursor < _MAX_LINKS
+                and tokens[probe].bare in LINKING_WORDS
+                and not tokens[probe].cap
+                and sentence.spaced(tokens[probe - 1], tokens[probe])
+            ):
+                probe += 1
+            if (
+                probe > cursor
+                and probe < len(tokens)
+                and tokens[probe].cap
+                and not is_acronym(tokens[probe].text)
+                and sentence.spaced(tokens[probe - 1], tokens[probe])
+            ):
+                chain.extend(tokens[cursor : probe + 1])
+                cursor = probe + 1
+                continue
+            break
+        position = cursor
+        found.append(chain)
+    return found
+
+
+def find_names(
+    number: int, sentence: Sentence, index: TextIndex, candidates: Candidates, people: People
+) -> None:
+    """Add the named terms of sentence `number`, and record the people it names."""
+    for chain in chains(sentence, index):
+        _classify(number, sentence, chain, candidates, people)
+
+
+def _classify(
+    number: int,
+    sentence: Sentence,
+    chain: Sequence[Token],
+    candidates: Candidates,
+    people: People,
+) -> None:
+    content = [t for t in chain if t.bare not in LINKING_WORDS]
+    if not content:
+        return  # a capitalised linking word on its own: "the The"
+    words = [t.text for t in chain]
+    first = chain[0].position
+    before = sentence.tokens[first - 1] if first else None
+    after_the = before is not None and before.bare == "the"
+    eponym = any(t.possessive for t in chain[:-1])  # "Lenin's Testament" is a term
+    if len(content) == 1 and (
+        _CREATED_BEFORE.search(sentence.text, 0, chain[0].start)
+        or _CREATED_AFTER.match(sentence.text, chain[-1].end)
+    ):
+        if not content[0].possessive and not common(content[0].bare):
+            candidates.add(words).evidence.add("created")
+        return
+    if (all(name_like(t.text) for t in content) and not after_the and not eponym) or (
+        content[0].bare in TITLES and len(content) > 1
+    ):
+        people.mention(number, sentence, [t for t in content if t.bare not in TITLES])
+        return
+    if len(content) >= 2:
+        head_last = content[-1].bare in HEAD_LAST or stem(content[-1].bare) in HEAD_LAST
+        head_first = content[0].bare in HEAD_FIRST and any(t.bare == "of" for t in chain[1:])
+        place = content[-1].bare in PLACES or fold(" ".join(words)) in PLACE_PHRASES
+        if place and not (head_first or head_last):
+            return  # "West Berlin", "Soviet Union"
+        candidate = candidates.add(words)
+        candidate.evidence.add("name")
+        if YEAR_AFTER.match(sentence.text, chain[-1].end):
+            candidate.evidence.add("year")
+        if head_last or head_first:
+            candidate.evidence.add("head")
+        return
+    token = content[0]
+    if (
+        token.possessive
+        or common(token.bare)
+        or token.bare in PLACES
+        or token.bare in MONTHS_DAYS
+        or token.bare in TITLES
+    ):
+        return
+    if after_the and not token.initial:
+        candidate = candidates.add(words)
+        candidate.evidence.add("the")
+        if token.bare in GROUP_WORDS:
+            candidate.evidence.add("head")

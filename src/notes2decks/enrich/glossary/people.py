@@ -1,0 +1,154 @@
+"""The who's who: the people the notes name, and the facts of which they are the subject."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ...model import GlossaryEntry, SourceRef, TermKind
+from .definitions import tidy_definition
+from .sentences import Sentence, Token
+from .variants import same_word
+from .vocabulary import MONTHS_DAYS, SUBJECT_VERBS, SUBORDINATE, TITLES, name_like
+
+_MAX_PERSON_CHARS = 400
+"""Longest definition of a person, in characters."""
+_MAX_PERSON_FACTS = 3
+
+
+@dataclass(slots=True)
+class Person:
+    """A surname the notes use, with the evidence that it names a person."""
+
+    key: str
+    """The folded surname of the first mention."""
+    names: list[list[str]] = field(default_factory=list)
+    """Each mention's words as written, titles left out."""
+    mentions: int = 0
+    """How many times the notes name them."""
+    evidence: int = 0
+    """How many signs say it is a person: a first name, a title, a verb after it."""
+    against: int = 0
+    """How many signs say it is not: "the" before it, or "in" as before a place."""
+    facts: list[int] = field(default_factory=list)
+    """The sentences of which they are the subject."""
+
+
+def _is_subject(sentence: Sentence, first: int, last: int) -> bool:
+    """True when the name starts the sentence (after a date or "When") and does something."""
+    tokens = sentence.tokens
+    for token in tokens[:first]:
+        if token.cap and token.bare not in SUBORDINATE and token.bare not in ("in", "on"):
+            continue  # other names of the subject: "Zinoviev, Kamenev and Trotsky"
+        if token.bare in ("and", "in", "on", "by", "then", "also") or token.bare in SUBORDINATE:
+            continue
+        if token.bare in MONTHS_DAYS:
+            continue
+        return False
+    if tokens[last].possessive:
+        return False
+    following = tokens[last + 1 : last + 6]
+    for token in following:
+        if token.cap or token.bare == "and":
+            continue
+        return (
+            token.bare in SUBJECT_VERBS
+            or token.bare.endswith("ed")
+            or any(t.bare.endswith("ed") or t.bare in SUBJECT_VERBS for t in following if not t.cap)
+        )
+    return False
+
+
+def _acts(token: Token | None) -> bool:
+    """True for a verb (or the like) after a name: "Stalin *wanted*"."""
+    return (
+        token is not None
+        and not token.cap
+        and (token.bare in SUBJECT_VERBS or token.bare.endswith("ed"))
+    )
+
+
+class People:
+    """The people named so far, a misspelt surname counting as the same person."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, Person] = {}
+
+    def _person(self, key: str) -> Person:
+        for existing in self._found.values():
+            if same_word(existing.key, key):
+                return existing
+        return self._found.setdefault(key, Person(key))
+
+    def mention(self, index: int, sentence: Sentence, name: Sequence[Token]) -> None:
+        """Record that sentence `index` names a person with the tokens `name`."""
+        if not name:
+            return
+        surname = name[-1]
+        person = self._person(surname.bare)
+        person.mentions += 1
+        words = [t.text for t in name]
+        if words[-1].endswith(("'s", "’s")):
+            words[-1] = words[-1][:-2]
+        elif words[-1].endswith(("'", "’")):
+            words[-1] = words[-1][:-1]
+        person.names.append(words)
+        tokens = sentence.tokens
+        first = name[0].position
+        last = surname.position
+        before = tokens[first - 1] if first else None
+        after = tokens[last + 1] if last + 1 < len(tokens) else None
+        if surname.possessive or len(name) > 1:
+            person.evidence += 1
+        if before is not None and before.bare in TITLES:
+            person.evidence += 1
+        if _acts(after):
+            person.evidence += 1
+        if before is not None and before.bare == "the":
+            person.against += 2
+        if (
+            before is not None
+            and not before.cap
+            and before.bare in ("in", "at", "from", "into", "near")
+            and not sentence.gap(before, name[0]).strip()
+        ):
+            person.against += 1
+        if (
+            after is not None
+            and after.bare == "and"
+            and last + 2 < len(tokens)
+            and tokens[last + 2].cap
+            and name_like(tokens[last + 2].text)
+        ):
+            person.evidence += 1  # "Zinoviev and Kamenev": joined to another name
+        if _is_subject(sentence, first, last) and index not in person.facts:
+            person.facts.append(index)
+
+    def accepted(self) -> list[Person]:
+        """The people named twice or more, subject of a fact, with more for than against."""
+        return [
+            p
+            for p in self._found.values()
+            if p.mentions >= 2 and p.facts and p.evidence + len(p.facts) > p.against
+        ]
+
+
+def person_entry(person: Person, sentences: Sequence[Sentence], file: str) -> GlossaryEntry:
+    """A person's entry: their fullest name and the first facts about them."""
+    names = sorted(person.names, key=lambda n: (-len(n), person.names.index(n)))
+    facts: list[str] = []
+    total = 0
+    first_line = 0
+    for index in person.facts[:_MAX_PERSON_FACTS]:
+        fact = tidy_definition(sentences[index].text)
+        if facts and total + len(fact) > _MAX_PERSON_CHARS:
+            break
+        facts.append(fact)
+        total += len(fact) + 1
+        first_line = first_line or sentences[index].line
+    return GlossaryEntry(
+        term=" ".join(names[0]),
+        definition=" ".join(facts),
+        source=SourceRef(file, first_line),
+        kind=TermKind.PERSON,
+    )

@@ -1,0 +1,249 @@
+"""The deck's text as sentences of tokens: what every rule of the glossary reads.
+
+Paragraphs (in lists too) of the intro and of every card's back are flattened to plain text,
+split into sentences and tokenised once. Headings, code blocks, math blocks and tables are not
+read: they hold no defining sentences. Inline code and math stay in a sentence's text (so a
+definition shows them) but yield no tokens.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from ...model import (
+    BulletList,
+    Cloze,
+    Code,
+    CodeBlock,
+    Deck,
+    Emphasis,
+    Heading,
+    Image,
+    Inlines,
+    LineBreak,
+    Link,
+    Math,
+    MathBlock,
+    Paragraph,
+    Strong,
+    Table,
+    Text,
+    ThematicBreak,
+    inline_source,
+)
+from ...words import WORD, bare, fold, stem, word_set
+
+if TYPE_CHECKING:
+    from ...model import Blocks
+
+Span = tuple[int, int]
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'’”)\]]*\s+")
+_LAST_WORD = re.compile(r"([\w.]+)[.!?…]+[\"'’”)\]]*\s+$")
+_CLAUSE_MARK = re.compile(r"[:;•]")
+_ABBREVIATIONS = word_set(
+    """e.g i.e etc c ca approx vs cf mr mrs ms dr st no fig al jan feb mar apr jun jul aug sep
+    sept oct nov dec prof gen col lt sgt rev vol p pp"""
+)
+_SPACES_ONLY = re.compile(r"[ \t]*")
+
+
+class Token(NamedTuple):
+    """A word of a sentence.
+
+    A named tuple rather than a frozen dataclass: as immutable, and several times quicker to
+    make, which counts since every word of the notes is one.
+    """
+
+    text: str
+    """The word as written."""
+    position: int
+    """Its index among the sentence's tokens."""
+    start: int
+    """Where it starts in the sentence's text."""
+    end: int
+    """Where it ends in the sentence's text."""
+    bare: str
+    """Folded, without a possessive ending (`words.bare`)."""
+    stem: str
+    """The crude singular of `bare` (`words.stem`)."""
+    cap: bool
+    """True when it starts with a capital letter."""
+    initial: bool
+    """True when it starts the sentence or a clause after a colon, semicolon or bullet."""
+    possessive: bool
+    """True for "Lenin's" or "Soviets'"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of the notes, with its tokens."""
+
+    text: str
+    """The sentence's text, stripped."""
+    line: int
+    """The line of the notes file it is on, or 0 when unknown."""
+    bold: tuple[Span, ...]
+    """The spans of its bold text."""
+    tokens: tuple[Token, ...]
+    """Its words, without those inside inline code or math."""
+
+    def gap(self, left: Token, right: Token) -> str:
+        """The text between two tokens."""
+        return self.text[left.end : right.start]
+
+    def spaced(self, left: Token, right: Token) -> bool:
+        """True when only spaces or tabs separate two tokens."""
+        return _SPACES_ONLY.fullmatch(self.text, left.end, right.start) is not None
+
+
+def flatten(inlines: Inlines) -> tuple[str, list[Span], list[Span]]:
+    """The plain text of inline content, with the spans of bold text and of code or math."""
+    parts: list[str] = []
+    bold: list[Span] = []
+    masked: list[Span] = []
+    length = 0
+
+    def walk(nodes: Inlines, in_bold: bool) -> None:
+        nonlocal length
+        for node in nodes:
+            start = length
+            match node:
+                case Text():
+                    # Written as a definition shows it: formulas in dollars (`inline_source`).
+                    text = inline_source((node,))
+                    parts.append(text)
+                    length += len(text)
+                case Code() | Math():
+                    text = inline_source((node,))
+                    parts.append(text)
+                    length += len(text)
+                    masked.append((start, length))
+                case Strong():
+                    walk(node.children, True)
+                    if not in_bold:
+                        bold.append((start, length))
+                case Emphasis() | Cloze() | Link():
+                    walk(node.children, in_bold)
+                case Image():
+                    parts.append(node.alt)
+                    length += len(node.alt)
+                case LineBreak():
+                    parts.append("\n")
+                    length += 1
+                case _:
+                    raise AssertionError(f"unhandled inline {node!r}")
+
+    walk(inlines, False)
+    return "".join(parts), bold, masked
+
+
+def split_sentences(text: str) -> Iterator[Span]:
+    """The spans of the sentences of a paragraph's text."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        following = text[end : end + 1]
+        if not following or not (
+            following.isupper() or following.isdigit() or following in "'\"‘“("
+        ):
+            continue
+        word = _LAST_WORD.search(text[start:end])
+        if word and match.group().startswith("."):
+            before = word.group(1).lower().rstrip(".")
+            if before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
+                continue
+        yield start, match.start() + len(match.group().rstrip())
+        start = end
+    if text[start:].strip():
+        yield start, len(text.rstrip())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_forms(word: str) -> tuple[str, str, bool]:
+    """A word's bare form, its stem, and whether it is possessive."""
+    folded = bare(word)
+    possessive = fold(word).endswith("'s") or (word.endswith("'") and len(word) > 2)
+    return folded, stem(folded), possessive
+
+
+def tokenise(text: str, masked: tuple[Span, ...]) -> tuple[Token, ...]:
+    """The tokens of a sentence's text, leaving out words inside the `masked` spans."""
+    tokens: list[Token] = []
+    clause_start = True
+    has_clauses = _CLAUSE_MARK.search(text) is not None
+    position = 0
+    for match in WORD.finditer(text):
+        begin = match.start()
+        if masked and any(s <= begin < e for s, e in masked):
+            continue
+        if has_clauses and _CLAUSE_MARK.search(text, position, begin):
+            clause_start = True
+        word = match.group()
+        folded, singular, possessive = _word_forms(word)
+        position = match.end()
+        tokens.append(
+            Token(
+                word,
+                len(tokens),
+                begin,
+                position,
+                folded,
+                singular,
+                word[:1].isupper(),
+                clause_start,
+                possessive,
+            )
+        )
+        clause_start = False
+    return tuple(tokens)
+
+
+def _paragraphs(blocks: Blocks) -> Iterator[Paragraph]:
+    for block in blocks:
+        match block:
+            case Paragraph():
+                yield block
+            case BulletList():
+                for item in block.items:
+                    yield from _paragraphs(item.children)
+            case Heading() | CodeBlock() | MathBlock() | Table() | ThematicBreak():
+                pass  # no defining sentences in these
+            case _:
+                raise AssertionError(f"unhandled block {block!r}")
+
+
+def _within(spans: list[Span], offset: int, length: int) -> tuple[Span, ...]:
+    return tuple((s - offset, e - offset) for s, e in spans if offset <= s < offset + length)
+
+
+def deck_sentences(deck: Deck, *, words: bool = True) -> tuple[Sentence, ...]:
+    """Every sentence of the deck's text (not headings, code or tables), in order.
+
+    With `words` false, only the sentences that hold bold text, without their tokens: all that
+    the bold terms need.
+    """
+    sentences: list[Sentence] = []
+    for group in (deck.intro, *(card.back for card in deck.cards)):
+        for paragraph in _paragraphs(group):
+            text, bold, masked = flatten(paragraph.children)
+            if not (words or bold):
+                continue
+            for start, end in split_sentences(text):
+                piece = text[start:end]
+                lead = len(piece) - len(piece.lstrip())
+                piece = piece.strip()
+                offset = start + lead
+                if not piece:
+                    continue
+                line = paragraph.line + text.count("\n", 0, offset) if paragraph.line else 0
+                in_bold = _within(bold, offset, len(piece))
+                if not (words or in_bold):
+                    continue
+                tokens = tokenise(piece, _within(masked, offset, len(piece))) if words else ()
+                sentences.append(Sentence(piece, line, in_bold, tokens))
+    return tuple(sentences)
