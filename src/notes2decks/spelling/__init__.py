@@ -7,7 +7,7 @@ notes' own words. `notes2decks check` uses all three; the glossary uses the word
 
 from __future__ import annotations
 
-from .lexicon import Lexicon, Suggestion, english, english_frequencies
+from .lexicon import Lexicon, Suggestion, edits1, english, english_frequencies
 from .typos import (
     SPLIT_WORDS,
     Slip,
@@ -28,6 +28,7 @@ __all__ = [
     "Suggestion",
     "Typo",
     "Vocabulary",
+    "edits1",
     "english",
     "english_frequencies",
     "is_doubled",
