@@ -25,6 +25,7 @@ from anki_support import (
 )
 from helpers import DECK_PATH, FIXTURES, NOTES, PNG_A, PNG_B, card, make_deck, para, rich_deck
 from notes2decks.autocloze import add_auto_cloze
+from notes2decks.enrich.lock import lock_path_for, reconcile, save_lock
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.exporters import apkg
 from notes2decks.exporters.apkg import (
@@ -38,7 +39,6 @@ from notes2decks.exporters.apkg import (
     style_fingerprint,
 )
 from notes2decks.identity import card_identity
-from notes2decks.lockfile import lock_path_for, reconcile, save_lock
 from notes2decks.model import (
     CardKind,
     Cloze,

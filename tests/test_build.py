@@ -246,7 +246,7 @@ def test_notes_saved_during_a_build_are_built_again(
 def test_a_forced_rebuild_of_unchanged_notes_takes_their_cards_from_the_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from notes2decks.lockfile import _CardWriter, lock_path_for
+    from notes2decks.enrich.lock import hashing, lock_path_for
 
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -255,13 +255,13 @@ def test_a_forced_rebuild_of_unchanged_notes_takes_their_cards_from_the_lock(
     out = tmp_path / "out"
     forced = BuildOptions(formats=("apkg",), jobs=1, force=True)
     written: list[str] = []
-    write = _CardWriter.write
+    record_card = hashing.record_card
 
-    def counted(writer: _CardWriter, card: Any) -> Any:
+    def counted(card: Any, *args: Any) -> Any:
         written.append(card.identity)
-        return write(writer, card)
+        return record_card(card, *args)
 
-    monkeypatch.setattr(_CardWriter, "write", counted)
+    monkeypatch.setattr(hashing, "record_card", counted)
     build([notes], out, forced)
     assert len(written) == 2
     lock = lock_path_for(topic).read_bytes()

@@ -202,7 +202,7 @@ def prepare_deck(
         deck = add_auto_cloze(deck)
     if not options.lock or "apkg" not in options.formats:
         return deck, None
-    from .lockfile import lock_path_for, reconcile, save_lock
+    from .enrich.lock import lock_path_for, reconcile, save_lock
 
     lock_path = lock_path_for(path)
     if lock_dir is not None and not writable_folder(path.parent):
