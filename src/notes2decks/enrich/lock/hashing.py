@@ -125,8 +125,12 @@ def inputs_record(inputs: str | None, deck: Deck) -> str | None:
     return _hash_of(json.dumps(parts, ensure_ascii=False))
 
 
+# json.dumps with these options makes an encoder at each call.
+_HASHED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def _digest(value: Any) -> str:
-    return _hash_of(json.dumps(value, sort_keys=True, ensure_ascii=False))
+    return _hash_of(_HASHED_JSON.encode(value))
 
 
 def _hash_of(text: str) -> str:

@@ -62,22 +62,14 @@ def reconcile(
         for card in deck.cards
     ]
     plans, kept, gone = _plan_cards(deck, records, lock, base)
-    terms = [
-        _TermPlan(key, term, lock.glossary.get(key), entry_hash(term, deck))
-        for key, term in glossary_notes(deck)
-    ]
-    term_keys = {plan.key for plan in terms}
-    gone_terms = {k: v for k, v in lock.glossary.items() if k not in term_keys}
-    changed = bool(gone or gone_terms) or not all(p.same for p in plans)
+    terms, gone_terms = _plan_terms(deck, lock)
     clock = _Clock(lock.generation, lock.time)
-    if changed or not all(t.same for t in terms):
+    if gone or gone_terms or not all(p.same for p in plans) or not all(t.same for t in terms):
         clock = _Clock(lock.generation + 1, max(deck_time(deck), lock.time + 1))
 
-    entries = {plan.card.identity: plan.entry(clock) for plan in plans}
     removed, removed_cards = _card_tombstones(lock, plans, gone, clock, base)
     glossary = {plan.key: plan.entry(clock) for plan in terms}
     removed_glossary, removed_terms = _term_tombstones(lock, glossary, gone_terms, clock, deck)
-
     removed_names = [str(gone[k].get("front", k)) for k in sorted(gone)]
     removed_names += [str(gone_terms[k].get("term", k)) for k in sorted(gone_terms)]
     _report(deck.source.file, removed_names, kept, warn)
@@ -97,17 +89,16 @@ def reconcile(
         removed_glossary=tuple(removed_terms),
     )
     new_lock = Lock(
-        LOCK_VERSION,
-        clock.generation,
-        clock.time,
-        record,
-        entries,
-        removed,
-        glossary,
-        removed_glossary,
+        generation=clock.generation,
+        time=clock.time,
+        inputs=record,
+        cards={plan.card.identity: plan.entry(clock) for plan in plans},
+        removed=removed,
+        glossary=glossary,
+        removed_glossary=removed_glossary,
     )
-    state = LockState(lock_content(new_lock), clock.generation, tuple(removed_names), tuple(kept))
-    return result, state
+    content = lock_content(new_lock)
+    return result, LockState(content, clock.generation, tuple(removed_names), tuple(kept))
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +235,16 @@ def _plan_cards(
     notes = {plan.note for plan in plans}
     gone = {key: entry for key, entry in vanished.items() if _note_of(entry, key) not in notes}
     return plans, kept, gone
+
+
+def _plan_terms(deck: Deck, lock: Lock) -> tuple[list[_TermPlan], dict[str, Entry]]:
+    """Each glossary note's plan, and the entries of the glossary notes that are gone."""
+    terms = [
+        _TermPlan(key, term, lock.glossary.get(key), entry_hash(term, deck))
+        for key, term in glossary_notes(deck)
+    ]
+    keys = {plan.key for plan in terms}
+    return terms, {key: entry for key, entry in lock.glossary.items() if key not in keys}
 
 
 def _takeovers(deck: Deck, lock: Lock, vanished: dict[str, Entry], base: Path) -> dict[str, str]:
