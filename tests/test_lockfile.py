@@ -501,6 +501,9 @@ def test_a_corrected_formula_reaches_anki_and_keeps_the_review_history(
 # "Longitudinal waves", at SOURCE_DATE_EPOCH=1700000000, then from waves.notes as it is at
 # 1700000060. So the lock keeps a corrected heading's note and ships a removed card.
 V1_LOCK = LOCK_FIXTURES / "waves.md.v1.lock"
+# Written by notes2decks at 1cd1c1b, the last to write lock version 2, whose card hashes are of
+# json.dumps's text: from waves.notes (named waves.md) at SOURCE_DATE_EPOCH=1700000000.
+V2_LOCK = LOCK_FIXTURES / "waves.md.v2.lock"
 LATER = T0 + 500
 
 
@@ -549,9 +552,8 @@ def test_a_version_1_lock_keeps_every_unchanged_note_and_time(
         rewritten = new["cards"][key]
         # The card's place names the notes file as that build was given it.
         assert rewritten["card"].pop("source")["line"] == entry["card"].pop("source")["line"]
+        # Only the hash changes: it is made as the current version makes it.
         assert {**rewritten, "hash": entry["hash"]} == entry
-        # Only the hashes of cards with formulas change with the version.
-        assert (rewritten["hash"] != entry["hash"]) == (key in with_math)
 
     # The lock now written is read back as it was written.
     text = lock.read_text(encoding="utf-8")
@@ -577,7 +579,7 @@ def repaint_image(notes_file: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("lock_version", [1, LOCK_VERSION])
+@pytest.mark.parametrize("lock_version", [1, 2, LOCK_VERSION])
 @pytest.mark.parametrize(
     ("edit", "changed"),
     [
@@ -610,8 +612,8 @@ def test_only_cards_whose_content_changed_get_a_new_time(
 ) -> None:
     notes_file, _ = physics_notes(tmp_path)
     warnings: list[Diagnostic] = []
-    if lock_version == 1:
-        shutil.copy(V1_LOCK, lock_path_for(notes_file))
+    if lock_version < LOCK_VERSION:
+        shutil.copy(V1_LOCK if lock_version == 1 else V2_LOCK, lock_path_for(notes_file))
     else:
         monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
         prepare(notes_file, warnings)[1]()
@@ -632,28 +634,38 @@ def test_only_cards_whose_content_changed_get_a_new_time(
 
 # --------------------------------------------------------------------------- lock version 2
 
-# Written by notes2decks at 1cd1c1b, the last whose lock writer and card hashes were written by
-# hand, from waves.notes (named waves.md) at SOURCE_DATE_EPOCH=1700000000.
-V2_LOCK = LOCK_FIXTURES / "waves.md.v2.lock"
 
-
-def test_a_version_2_lock_keeps_every_note_time_and_hash(
+def test_a_version_2_lock_keeps_every_note_and_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     notes_file, _ = physics_notes(tmp_path)
     lock = lock_path_for(notes_file)
     shutil.copy(V2_LOCK, lock)
     old = json.loads(lock.read_text(encoding="utf-8"))
+    assert old["version"] == 2 < LOCK_VERSION
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(LATER))
     warnings: list[Diagnostic] = []
     read = read_notes(notes_file, file="waves.md")
-    deck, save = prepare_deck(read, notes_file, BuildOptions(formats=("apkg",)), warnings.append)
+    options = BuildOptions(formats=("apkg",))
+    deck, save = prepare_deck(read, notes_file, options, warnings.append)
     assert save is not None
     assert sorted((c.identity, c.modified) for c in deck.cards) == [(k, T0) for k in old["cards"]]
     assert warnings == []
     save()
-    # Every card's data and hash are as they were: the lock is left as it was.
-    assert lock.read_bytes() == V2_LOCK.read_bytes()
+    new = json.loads(lock.read_text(encoding="utf-8"))
+    assert new["version"] == LOCK_VERSION
+    assert {**new, "version": 2, "cards": old["cards"]} == old
+    # Only the hashes change: they are made as the current version makes them.
+    for key, entry in old["cards"].items():
+        assert {**new["cards"][key], "hash": entry["hash"]} == entry
+
+    text = lock.read_text(encoding="utf-8")
+    again, save = prepare_deck(read, notes_file, options, warnings.append)
+    assert again == deck
+    assert save is not None
+    save()
+    assert lock.read_text(encoding="utf-8") == text
+    assert warnings == []
 
 
 # --------------------------------------------------------------------------- generated decks

@@ -27,9 +27,10 @@ so that a card which comes back later continues its old note. Glossary notes are
 same way, by term (a changed term makes a new note; the old one is shipped as removed).
 
 `generation` counts the builds that changed something; `time` is the latest time handed out.
-`version` says how the lock was written: version 1 left formulas out of the hashes, so a card
-checked against a version 1 hash is compared as version 1 saw it, and its formulas besides; the
-lock is then written again in the current version. A notes2decks that finds a version newer than
+`version` says how the lock's card hashes were made: versions 1 and 2 hashed json.dumps's text
+(version 1 without the formulas), version 3 orjson's. A card checked against an earlier
+version's hash is compared as that version saw it; the lock is then written again in the
+current version. A notes2decks that finds a version newer than
 its own refuses to build rather than misread the hashes. `inputs` is a digest of what the cards
 were made of; a build from the same inputs takes each card's data and hash from the lock rather
 than recording the card again. SOURCE_DATE_EPOCH, when set, stands in for the notes file's

@@ -18,12 +18,10 @@ from ...errors import Diagnostic
 from ...identity import disambiguate, glossary_notes, normalise_front
 from ...model import Card, Deck, GlossaryEntry, SourceRef
 from . import hashing
-from .hashing import CardRecord, entry_hash, inputs_record, rebuild_card, unchanged_since_v1
+from .hashing import CardRecord, entry_hash, inputs_record, rebuild_card, unchanged_since
 from .matching import Candidate, match
 from .store import LOCK_VERSION, Entry, Lock, LockState, load_lock, lock_content
 
-# The first version whose card hashes hold the formulas.
-_FORMULAS_HASHED = 2
 # What a tombstone keeps once its card is no longer shipped: enough to continue its note.
 _TOMBSTONE_KEYS = frozenset({"note", "kind", "front", "term", "time", "generation"})
 
@@ -198,12 +196,12 @@ def _plan_cards(
     current = {card.identity for card in deck.cards}
     vanished = {key: entry for key, entry in lock.cards.items() if key not in current}
     takeovers = _takeovers(deck, lock, vanished, base)
-    formulas_hashed = lock.version >= _FORMULAS_HASHED
 
     def same(card: Card, record: CardRecord, previous: Entry) -> bool:
         if previous.get("hash") == record.digest:
             return True
-        return not formulas_hashed and unchanged_since_v1(card, record, previous, deck, base)
+        older = lock.version < LOCK_VERSION
+        return older and unchanged_since(lock.version, card, record, previous, deck, base)
 
     plans: list[_CardPlan] = []
     kept: list[tuple[str, str]] = []

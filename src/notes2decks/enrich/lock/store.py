@@ -22,7 +22,7 @@ from ...atomic import write_bytes
 from ...errors import Diagnostic, NotesError
 
 LOCK_FORMAT = "notes2decks-lock"
-LOCK_VERSION = 2
+LOCK_VERSION = 3
 
 Entry = dict[str, Any]
 """One card's or term's record in the lock: see the package's description for its members."""
@@ -33,7 +33,7 @@ class Lock:
     """A lock file's content."""
 
     version: int = LOCK_VERSION
-    """How the lock was written: version 1 hashed cards without their formulas."""
+    """How the lock was written: how its card hashes were made (see `hashing`)."""
     generation: int = 0
     """How many builds have changed something."""
     time: int = 0
