@@ -197,12 +197,6 @@ def _plan_cards(
     vanished = {key: entry for key, entry in lock.cards.items() if key not in current}
     takeovers = _takeovers(deck, lock, vanished, base)
 
-    def same(card: Card, record: CardRecord, previous: Entry) -> bool:
-        if previous.get("hash") == record.digest:
-            return True
-        older = lock.version < LOCK_VERSION
-        return older and unchanged_since(lock.version, card, record, previous, deck, base)
-
     plans: list[_CardPlan] = []
     kept: list[tuple[str, str]] = []
     new: list[int] = []
@@ -221,7 +215,7 @@ def _plan_cards(
         else:
             new.append(len(plans))
             note = ""  # named below, once every kept note is known
-        same_note = previous is not None and same(card, record, previous)
+        same_note = previous is not None and _unchanged(card, record, previous, lock, deck, base)
         plans.append(_CardPlan(card, record, note, previous, same_note))
 
     # New cards take their own identity as their note's, unless a kept note already has it.
@@ -233,6 +227,16 @@ def _plan_cards(
     notes = {plan.note for plan in plans}
     gone = {key: entry for key, entry in vanished.items() if _note_of(entry, key) not in notes}
     return plans, kept, gone
+
+
+def _unchanged(
+    card: Card, record: CardRecord, previous: Entry, lock: Lock, deck: Deck, base: Path
+) -> bool:
+    """Whether the card shows what it showed when its lock entry was written."""
+    if previous.get("hash") == record.digest:
+        return True
+    older = lock.version < LOCK_VERSION
+    return older and unchanged_since(lock.version, card, record, previous, deck, base)
 
 
 def _plan_terms(deck: Deck, lock: Lock) -> tuple[list[_TermPlan], dict[str, Entry]]:
