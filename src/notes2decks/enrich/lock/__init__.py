@@ -41,7 +41,6 @@ Modules: `store` reads and writes the file, `hashing` records cards and hashes t
 pairs edited cards with vanished ones, and `reconcile` puts them together for a build.
 """
 
-from .hashing import card_hash, entry_hash
 from .reconcile import reconcile
 from .store import LOCK_FORMAT, LOCK_VERSION, Lock, LockState, load_lock, lock_path_for, save_lock
 
@@ -50,8 +49,6 @@ __all__ = [
     "LOCK_VERSION",
     "Lock",
     "LockState",
-    "card_hash",
-    "entry_hash",
     "load_lock",
     "lock_path_for",
     "reconcile",

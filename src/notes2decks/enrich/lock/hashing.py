@@ -31,7 +31,7 @@ class CardRecord:
     data: dict[str, Any]
     """The card's `to_data`, without its identity (the entry's key, or its `note`)."""
     digest: str
-    """The card's hash (`card_hash`)."""
+    """A hash of what the card's note shows: changes when the note must update in Anki."""
     front: str
     """The plain text of the card's front."""
 
@@ -61,11 +61,6 @@ def recorded(entry: Entry | None, card: Card) -> CardRecord | None:
     if isinstance(data, dict) and isinstance(digest, str) and isinstance(front, str):
         return CardRecord(data, digest, front)
     return None
-
-
-def card_hash(card: Card, deck: Deck, base: Path) -> str:
-    """A hash of what the card's note shows: changes when the note must update in Anki."""
-    return record_card(card, deck, base).digest
 
 
 def unchanged_since(
