@@ -25,13 +25,13 @@ from anki_support import (
 )
 from helpers import DECK_PATH, FIXTURES, NOTES, PNG_A, PNG_B, card, make_deck, para, rich_deck
 from notes2decks.enrich.autocloze import add_auto_cloze
+from notes2decks.enrich.lock import lock_path_for, reconcile, save_lock
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.exporters.apkg import export_apkg, notetypes
 from notes2decks.exporters.apkg.collection import deck_id
 from notes2decks.exporters.apkg.notes import anki_tag, note_guid
 from notes2decks.exporters.apkg.notetypes import NOTE_TYPES, STYLE_FINGERPRINT, style_fingerprint
 from notes2decks.identity import card_identity
-from notes2decks.lockfile import lock_path_for, reconcile, save_lock
 from notes2decks.model import (
     REMOVED_TAG,
     CardKind,

@@ -250,7 +250,7 @@ def test_a_forced_rebuild_of_unchanged_notes_takes_their_cards_from_the_lock(
     # From the same inputs, a rebuild takes each card's entry as the lock holds it instead of
     # writing the card again. A hash marked in the lock shows which happened: an entry taken
     # as it is keeps the mark; a card written again replaces it with the card's own hash.
-    from notes2decks.lockfile import lock_path_for
+    from notes2decks.enrich.lock import lock_path_for
 
     notes = tmp_path / "notes"
     notes.mkdir()

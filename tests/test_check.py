@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from helpers import FIXTURES
 from notes2decks.check import check_cloze, check_file, check_fronts, check_paths
 from notes2decks.cli import main
+from notes2decks.enrich.lock import LOCK_FORMAT, lock_path_for
 from notes2decks.errors import Diagnostic
-from notes2decks.lockfile import LOCK_FORMAT, lock_path_for
 from notes2decks.model import Card, CardKind, Cloze, Deck, Paragraph, SourceRef, Text
 from notes2decks.options import BuildOptions
 from notes2decks.spelling import english, is_typo_of

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from anki_support import (
     fresh_collection,
@@ -19,16 +23,10 @@ from anki_support import (
 )
 from helpers import FIXTURES
 from notes2decks.build import build
-from notes2decks.enrich import enrich_deck as prepare_deck
+from notes2decks.enrich import enrich_deck
+from notes2decks.enrich.lock import LOCK_VERSION, hashing, lock_path_for, reconcile, save_lock
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.identity import card_identity
-from notes2decks.lockfile import (
-    LOCK_VERSION,
-    from_data,
-    lock_path_for,
-    reconcile,
-    save_lock,
-)
 from notes2decks.model import (
     Align,
     BulletList,
@@ -57,7 +55,7 @@ from notes2decks.model import (
 )
 from notes2decks.options import BuildOptions
 from notes2decks.readers import read_notes
-from notes2decks.serialize import to_data
+from notes2decks.serialize import from_data, to_data
 
 DECK_PATH = "History::Russia"
 T0 = 1_700_000_000
@@ -270,25 +268,119 @@ def test_removed_cards_are_reported_rebuilt_and_shipped_until_the_next_change(
     assert gone.identity not in json.loads(builds.lock.read_text())["removed"]
 
 
-def test_damage_inside_a_cards_data_costs_only_that_card(tmp_path: Path) -> None:
-    # Card data is decoded only when its card has vanished: damage there is found then.
+def test_the_lock_holds_one_card_a_line_in_key_order(tmp_path: Path) -> None:
+    # So that a diff, or a merge of two people's builds, touches only the cards that changed.
+    builds = Builds(tmp_path)
+    builds.run(deck(*base_cards(), glossary=(term("NEP", "New Economic Policy"),)))
+    text = builds.lock.read_text(encoding="utf-8")
+    data = json.loads(text)
+    lines = text.splitlines()
+    for section in ("cards", "glossary"):
+        start = lines.index(f' "{section}": {{')
+        entries = lines[start + 1 : start + 1 + len(data[section])]
+        assert [json.loads("{" + line.rstrip(",") + "}") for line in entries] == [
+            {key: data[section][key]} for key in sorted(data[section])
+        ]
+    assert list(data) == sorted(data)
+
+
+def damage_line(text: str, old: str, new: str) -> tuple[str, int]:
+    """The lock text with `old` replaced on its one line, and that line's number."""
+    lines = text.splitlines(keepends=True)
+    (number,) = [n for n, line in enumerate(lines, 1) if old in line]
+    lines[number - 1] = lines[number - 1].replace(old, new)
+    return "".join(lines), number
+
+
+def test_a_damaged_line_costs_only_the_card_on_it(tmp_path: Path) -> None:
     builds = Builds(tmp_path)
     first = builds.run(deck(*base_cards()))
     text = builds.lock.read_text()
-    builds.lock.write_text(text.replace('"text":"January 1924"', '"text":"January 1924'))
-    unchanged = builds.run(deck(*base_cards()))
+    damaged, line = damage_line(text, '"text":"January 1924"', '"text":"January 1924')
+    builds.lock.write_text(damaged)
+    again = builds.run(deck(*base_cards(), modified=T0 + 30))
+    assert f"is damaged (line {line}); the rest of it is used" in builds.messages()
+    # Every card keeps its note; only the damaged entry's card is sent to Anki again.
+    assert [c.identity for c in again.cards] == [c.identity for c in first.cards]
+    assert [c.modified for c in again.cards] == [T0, T0, T0 + 30]
+    assert json.loads(builds.lock.read_text())["generation"] == 2
+    assert builds.run(deck(*base_cards(), modified=T0 + 30)) == again
     assert builds.warnings == []
-    assert [c.modified for c in unchanged.cards] == [c.modified for c in first.cards]
-    # The damaged entry is written again from the card.
-    assert builds.lock.read_text() == text
 
-    builds.lock.write_text(text.replace('"text":"January 1924"', '"text":"January 1924'))
-    second = builds.run(deck(*base_cards()[:2], modified=T0 + 30))
-    # Its removal is reported and tracked, but it cannot be shipped as it was.
-    assert "'When did Lenin die?' is no longer in the notes" in builds.messages()
-    assert second.removed == ()
-    tombstone = json.loads(builds.lock.read_text())["removed"][first.cards[2].identity]
-    assert "card" not in tombstone and tombstone["front"] == "When did Lenin die?"
+
+def test_a_damaged_lock_keeps_the_notes_of_a_corrected_heading_on_other_lines(
+    tmp_path: Path,
+) -> None:
+    builds = Builds(tmp_path)
+    first = builds.run(deck(*base_cards()))
+    damaged, _ = damage_line(builds.lock.read_text(), '"time": ', '"time": [')
+    builds.lock.write_text(damaged)
+    fixed = base_cards()
+    fixed[0] = card("Stalin's Personal Characteristics", *FACTS)
+    second = builds.run(deck(*fixed, modified=T0 + 10))
+    assert "is damaged" in builds.messages()
+    assert second.cards[0].identity == first.cards[0].identity
+    assert [c.modified for c in second.cards] == [T0 + 10, T0, T0]
+
+
+def conflicted(ours: str, theirs: str) -> str:
+    """The lock as git leaves it after a merge whose two sides both rebuilt the notes."""
+    a, b = ours.splitlines(keepends=True), theirs.splitlines(keepends=True)
+    merged: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
+        if tag == "equal":
+            merged += a[i1:i2]
+        else:
+            merged += ["<<<<<<< ours\n", *a[i1:i2], "=======\n", *b[j1:j2], ">>>>>>> theirs\n"]
+    return "".join(merged)
+
+
+def test_a_lock_with_merge_conflicts_keeps_both_sides_notes(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    first = builds.run(deck(*base_cards()))
+    base_text = builds.lock.read_text()
+    # Ours corrects a heading; theirs edits another card's back.
+    ours_cards = base_cards()
+    ours_cards[0] = card("Stalin's Personal Characteristics", *FACTS)
+    builds.run(deck(*ours_cards, modified=T0 + 10))
+    ours = builds.lock.read_text()
+    builds.lock.write_text(base_text)
+    theirs_cards = base_cards()
+    theirs_cards[2] = card("When did Lenin die?", "21 January 1924", kind=CardKind.BASIC)
+    builds.run(deck(*theirs_cards, modified=T0 + 20))
+    builds.lock.write_text(conflicted(ours, builds.lock.read_text()))
+
+    merged = [ours_cards[0], ours_cards[1], theirs_cards[2]]
+    result = builds.run(deck(*merged, modified=T0 + 5))
+    assert "is damaged" in builds.messages()
+    assert [c.identity for c in result.cards] == [c.identity for c in first.cards]
+    # Each card keeps the time of the side that changed it.
+    assert [c.modified for c in result.cards] == [T0 + 10, T0, T0 + 20]
+    assert result.removed == ()
+    assert json.loads(builds.lock.read_text())["time"] == T0 + 20
+    assert builds.run(deck(*merged, modified=T0 + 5)) == result
+    assert builds.warnings == []
+
+
+def test_a_damaged_lock_warns_and_starts_again(tmp_path: Path) -> None:
+    builds = Builds(tmp_path)
+    builds.lock.write_text("{ not json")
+    result = builds.run(deck(*base_cards()))
+    assert "is damaged (line 1); starting a new one" in builds.messages()
+    assert [c.modified for c in result.cards] == [T0] * 3
+    assert json.loads(builds.lock.read_text())["generation"] == 1
+
+    builds.lock.write_text(json.dumps({"something": "else"}))
+    builds.run(deck(*base_cards()))
+    assert "is not a notes2decks lock file" in builds.messages()
+
+    builds.lock.write_bytes(b"\xff\xfe")
+    builds.run(deck(*base_cards()))
+    assert "is damaged" in builds.messages()
+
+    builds.lock.write_text(json.dumps({"format": "notes2decks-lock", "version": 2, "cards": []}))
+    builds.run(deck(*base_cards()))
+    assert "is damaged; starting a new one" in builds.messages()
 
 
 def test_glossary_notes_are_timed_and_removed_like_cards(tmp_path: Path) -> None:
@@ -311,19 +403,6 @@ def test_glossary_notes_are_timed_and_removed_like_cards(tmp_path: Path) -> None
     third = builds.run(deck(*base_cards(), glossary=taken, modified=T0 + 7))
     assert third.glossary[1].modified == 0
     assert "x" not in " ".join(json.loads(builds.lock.read_text())["glossary"])
-
-
-def test_a_damaged_lock_warns_and_starts_again(tmp_path: Path) -> None:
-    builds = Builds(tmp_path)
-    builds.lock.write_text("{ not json")
-    result = builds.run(deck(*base_cards()))
-    assert "is damaged" in builds.messages()
-    assert [c.modified for c in result.cards] == [T0] * 3
-    assert json.loads(builds.lock.read_text())["generation"] == 1
-
-    builds.lock.write_text(json.dumps({"something": "else"}))
-    builds.run(deck(*base_cards()))
-    assert "is not a notes2decks lock file" in builds.messages()
 
 
 def test_a_lock_from_a_newer_version_is_refused(tmp_path: Path) -> None:
@@ -423,13 +502,16 @@ def test_a_corrected_formula_reaches_anki_and_keeps_the_review_history(
 # "Longitudinal waves", at SOURCE_DATE_EPOCH=1700000000, then from waves.notes as it is at
 # 1700000060. So the lock keeps a corrected heading's note and ships a removed card.
 V1_LOCK = LOCK_FIXTURES / "waves.md.v1.lock"
+# Written by notes2decks at 1cd1c1b, the last to write lock version 2, whose card hashes are of
+# json.dumps's text: from waves.notes (named waves.md) at SOURCE_DATE_EPOCH=1700000000.
+V2_LOCK = LOCK_FIXTURES / "waves.md.v2.lock"
 LATER = T0 + 500
 
 
 def prepare(notes_file: Path, warnings: list[Diagnostic]) -> tuple[Deck, Callable[[], None]]:
     """The deck as the build gives it to the exporters, and the step that saves its lock."""
     read = read_notes(notes_file, warn=warnings.append)
-    deck, save = prepare_deck(read, notes_file, BuildOptions(formats=("apkg",)), warnings.append)
+    deck, save = enrich_deck(read, notes_file, BuildOptions(formats=("apkg",)), warnings.append)
     assert save is not None
     return deck, save
 
@@ -471,9 +553,8 @@ def test_a_version_1_lock_keeps_every_unchanged_note_and_time(
         rewritten = new["cards"][key]
         # The card's place names the notes file as that build was given it.
         assert rewritten["card"].pop("source")["line"] == entry["card"].pop("source")["line"]
+        # Only the hash changes: it is made as the current version makes it.
         assert {**rewritten, "hash": entry["hash"]} == entry
-        # Only the hashes of cards with formulas change with the version.
-        assert (rewritten["hash"] != entry["hash"]) == (key in with_math)
 
     # The lock now written is read back as it was written.
     text = lock.read_text(encoding="utf-8")
@@ -499,7 +580,7 @@ def repaint_image(notes_file: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("lock_version", [1, LOCK_VERSION])
+@pytest.mark.parametrize("lock_version", [1, 2, LOCK_VERSION])
 @pytest.mark.parametrize(
     ("edit", "changed"),
     [
@@ -532,8 +613,8 @@ def test_only_cards_whose_content_changed_get_a_new_time(
 ) -> None:
     notes_file, _ = physics_notes(tmp_path)
     warnings: list[Diagnostic] = []
-    if lock_version == 1:
-        shutil.copy(V1_LOCK, lock_path_for(notes_file))
+    if lock_version < LOCK_VERSION:
+        shutil.copy(V1_LOCK if lock_version == 1 else V2_LOCK, lock_path_for(notes_file))
     else:
         monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
         prepare(notes_file, warnings)[1]()
@@ -550,3 +631,236 @@ def test_only_cards_whose_content_changed_get_a_new_time(
     ]
     assert [c.modified for c in after.cards] == expected
     assert expected.count(LATER) == len(changed)
+
+
+# --------------------------------------------------------------------------- lock version 2
+
+
+def test_a_version_2_lock_keeps_every_note_and_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes_file, _ = physics_notes(tmp_path)
+    lock = lock_path_for(notes_file)
+    shutil.copy(V2_LOCK, lock)
+    old = json.loads(lock.read_text(encoding="utf-8"))
+    assert old["version"] == 2 < LOCK_VERSION
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(LATER))
+    warnings: list[Diagnostic] = []
+    read = read_notes(notes_file, file="waves.md")
+    options = BuildOptions(formats=("apkg",))
+    deck, save = enrich_deck(read, notes_file, options, warnings.append)
+    assert save is not None
+    assert sorted((c.identity, c.modified) for c in deck.cards) == [(k, T0) for k in old["cards"]]
+    assert warnings == []
+    save()
+    new = json.loads(lock.read_text(encoding="utf-8"))
+    assert new["version"] == LOCK_VERSION
+    assert {**new, "version": 2, "cards": old["cards"]} == old
+    # Only the hashes change: they are made as the current version makes them.
+    for key, entry in old["cards"].items():
+        assert {**new["cards"][key], "hash": entry["hash"]} == entry
+
+    text = lock.read_text(encoding="utf-8")
+    again, save = enrich_deck(read, notes_file, options, warnings.append)
+    assert again == deck
+    assert save is not None
+    save()
+    assert lock.read_text(encoding="utf-8") == text
+    assert warnings == []
+
+
+# --------------------------------------------------------------------------- generated decks
+
+PROFILE = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+# Quotes, backslashes, control and separator characters, and text outside the BMP.
+strings = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
+    ['"', "\\", "\n", ",", ":", "\u2028", "\x00", "\U0001f600", '"line":1,', "line", "source"]
+)
+numbers = st.integers(-(2**40), 2**40)
+inlines = st.recursive(
+    st.one_of(
+        st.builds(Text, strings),
+        st.builds(Code, strings),
+        st.builds(Math, strings, st.booleans()),
+        st.builds(LineBreak),
+    ),
+    lambda children: st.one_of(
+        st.builds(Emphasis, st.lists(children, max_size=3).map(tuple)),
+        st.builds(Strong, st.lists(children, max_size=3).map(tuple)),
+        st.builds(Link, strings, st.lists(children, max_size=2).map(tuple)),
+        st.builds(Cloze, numbers, st.lists(children, max_size=2).map(tuple), strings),
+    ),
+    max_leaves=8,
+)
+runs = st.lists(inlines, max_size=4).map(tuple)
+blocks = st.recursive(
+    st.one_of(
+        st.builds(Paragraph, runs, numbers),
+        st.builds(Heading, numbers, runs),
+        st.builds(CodeBlock, strings, strings),
+        st.builds(MathBlock, strings),
+        st.builds(ThematicBreak),
+        st.builds(
+            Table,
+            st.lists(runs, max_size=2).map(tuple),
+            st.lists(st.lists(runs, max_size=2).map(tuple), max_size=2).map(tuple),
+            st.lists(st.sampled_from(list(Align)), max_size=2).map(tuple),
+        ),
+    ),
+    lambda children: st.builds(
+        BulletList,
+        st.lists(st.builds(ListItem, st.lists(children, max_size=3).map(tuple)), max_size=3).map(
+            tuple
+        ),
+        st.booleans(),
+        numbers,
+    ),
+    max_leaves=8,
+)
+cards = st.builds(
+    Card,
+    kind=st.sampled_from(list(CardKind)),
+    front=runs,
+    back=st.lists(blocks, max_size=3).map(tuple),
+    source=st.builds(SourceRef, strings, numbers),
+    identity=strings,
+    tags=st.lists(strings, max_size=3).map(tuple),
+    continued=st.booleans(),
+    modified=numbers,
+)
+decks = st.lists(cards, min_size=1, max_size=4).map(
+    # Distinct identities, as readers make them.
+    lambda drawn: Deck(
+        "Topic",
+        "Subject::Topic",
+        SourceRef("topic.md"),
+        tuple({c.identity: c for c in reversed(drawn)}.values()),
+        (GlossaryEntry("Term", "a definition", SourceRef("topic.md")),),
+    )
+)
+kept_cards = st.lists(st.booleans(), max_size=4)
+
+
+def fewer(notes: Deck, kept: list[bool]) -> Deck:
+    """The deck without the cards `kept` says are gone (the rest are kept)."""
+    keep = kept[: len(notes.cards)] + [True] * (len(notes.cards) - len(kept))
+    cards = tuple(c for c, k in zip(notes.cards, keep, strict=True) if k)
+    return dataclasses.replace(notes, cards=cards, glossary=())
+
+
+class Records:
+    """Counts the cards recorded anew (rather than taken from the lock) while in use."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        record_card = hashing.record_card
+
+        def counted(card: Card, *args: Any) -> Any:
+            self.count += 1
+            return record_card(card, *args)
+
+        monkeypatch.setattr(hashing, "record_card", counted)
+
+
+@pytest.mark.slow
+@PROFILE
+@given(notes=decks, kept=kept_cards)
+def test_cards_from_the_same_inputs_are_taken_from_the_lock_as_they_would_be_recorded(
+    notes: Deck, kept: list[bool], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    lock = tmp_path_factory.mktemp("same") / ".topic.md.notes2decks.lock"
+    _, first = reconcile(notes, lock, inputs="notes v1")
+    save_lock(lock, first)
+    again = fewer(notes, kept)
+    with pytest.MonkeyPatch.context() as patch:
+        records = Records(patch)
+        taken, taken_state = reconcile(again, lock, inputs="notes v1")
+        assert records.count == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hashing, "recorded", lambda entry, card: None)
+        records = Records(patch)
+        recorded, recorded_state = reconcile(again, lock, inputs="notes v1")
+        assert records.count == len(again.cards)
+    assert taken == recorded
+    assert taken_state == recorded_state
+    # Vanished cards are shipped as they were, tagged removed.
+    gone = [c for c in notes.cards if c not in again.cards]
+    assert [(c.front, c.back, c.tags) for c in taken.removed] == [
+        (c.front, c.back, c.tags) for c in sorted(gone, key=lambda c: c.identity)
+    ]
+
+
+@pytest.mark.slow
+@PROFILE
+@given(
+    notes=decks,
+    kept=kept_cards,
+    edits=st.lists(
+        st.tuples(st.floats(0, 1), st.integers(0, 2), st.sampled_from(list('{}[]",: \n\\0a-e'))),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_a_damaged_lock_is_a_warning_never_a_traceback(
+    notes: Deck, kept: list[bool], edits: list[tuple[float, int, str]], tmp_path_factory: Any
+) -> None:
+    lock = tmp_path_factory.mktemp("damaged") / ".topic.md.notes2decks.lock"
+    save_lock(lock, reconcile(notes, lock, inputs="v1")[1])
+    save_lock(lock, reconcile(fewer(notes, kept), lock, inputs="v1")[1])
+    text = lock.read_text(encoding="utf-8")
+    for where, how, char in edits:
+        at = int(where * len(text))
+        replaced = text[at + 1 :] if how else text[at:]
+        text = text[:at] + ("" if how == 1 else char) + replaced
+    lock.write_text(text, encoding="utf-8")
+    warnings: list[Diagnostic] = []
+    try:
+        result, state = reconcile(notes, lock, warnings.append, inputs="v1")
+    except NotesError as exc:
+        assert "newer notes2decks" in exc.message
+        return
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        assert any("the lock file" in w.message for w in warnings)
+    assert [c.kind for c in result.cards] == [c.kind for c in notes.cards]
+    assert json.loads(state.content)["version"] == LOCK_VERSION
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["inputs", "title", "tags", "deck path", "file", "no inputs", "an older lock"],
+)
+def test_cards_are_recorded_again_when_anything_they_are_made_of_changed(
+    change: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards = [
+        Card(CardKind.BASIC, (Text(q),), (Paragraph((Text("A"),), 3),), SourceRef("t.md", 2), q)
+        for q in ("first", "second")
+    ]
+    notes = Deck("Topic", "Subject::Topic", SourceRef("t.md"), tuple(cards), tags=("x",))
+    lock = tmp_path / ".t.md.notes2decks.lock"
+    _, state = reconcile(notes, lock, inputs="v1")
+    text = state.content.decode("utf-8")
+    if change == "an older lock":
+        text = text.replace(f'"version": {LOCK_VERSION}', '"version": 1')
+    lock.write_text(text, encoding="utf-8")
+    inputs: str | None = "v2" if change == "inputs" else None if change == "no inputs" else "v1"
+    changed = {
+        "title": dataclasses.replace(notes, title="Topic 2"),
+        "tags": dataclasses.replace(notes, tags=("y",)),
+        "deck path": dataclasses.replace(notes, deck_path="Subject::Other"),
+        "file": dataclasses.replace(notes, source=SourceRef("notes/t.md")),
+    }.get(change, notes)
+    records = Records(monkeypatch)
+    reconcile(changed, lock, inputs=inputs)
+    assert records.count == len(cards)
+    records.count = 0
+    reconcile(notes, lock, inputs="v1")
+    assert records.count == (len(cards) if change == "an older lock" else 0)

@@ -1,4 +1,5 @@
-"""The model as plain JSON data, for `notes2decks show --json`, golden tests and the cache.
+"""The model as plain JSON data and back, for `notes2decks show --json`, golden tests and the
+lock file.
 
 Every node becomes an object with a `"type"` key naming its class; tuples become lists, enums
 their values. Paths are written relative to the notes file's folder where they can be, so the
@@ -11,55 +12,102 @@ import dataclasses
 import enum
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import model
 from .model import Deck
 
 # Bump when the JSON's shape changes, so that tools reading it can tell.
 SCHEMA_VERSION = 1
 
-
 # Build-time data that would make the JSON change on every save of the notes.
 _SKIPPED = frozenset({"modified"})
 
+# Where a card and its paragraphs are in the notes: they move whenever a card is added above,
+# and are not part of what a card shows. Named by node type, since other nodes use the same
+# field names for content (`Math.source` is the formula).
+PLACES: dict[str, frozenset[str]] = {
+    "Card": frozenset({"source"}),
+    "Paragraph": frozenset({"line"}),
+}
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# Values that are their own data: most of a card's fields.
+_ATOMS = frozenset({str, int, bool, float, type(None)})
+_Convert = Callable[[Any, "Path | None"], Any]
+# A converter per type, with places and without: a build converts thousands of nodes, and
+# looking a node's type up once is several times faster than testing what it is at each node.
+_CONVERTERS: dict[bool, dict[type, _Convert]] = {True: {}, False: {}}
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
-    # dataclasses.fields() is slow enough to matter at 10,000 cards; a class's fields never change.
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = tuple(f.name for f in dataclasses.fields(cls) if f.name not in _SKIPPED)
-        _FIELD_NAMES[cls] = names
-    return names
+def to_data(value: Any, base: Path | None = None, *, places: bool = True) -> Any:
+    """Convert a model value to JSON-ready data; without `PLACES` when `places` is false."""
+    return _converter(type(value), places)(value, base)
 
 
-def to_data(value: Any, base: Path | None = None) -> Any:
-    """Convert a model value to JSON-ready data."""
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    cls = type(value)
-    if hasattr(cls, "__dataclass_fields__"):
-        data: dict[str, Any] = {"type": cls.__name__}
-        for name in _field_names(cls):
-            data[name] = to_data(getattr(value, name), base)
-        return data
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, tuple | list):
-        return [to_data(item, base) for item in value]
-    if isinstance(value, dict):
-        return {str(k): to_data(v, base) for k, v in value.items()}
-    if isinstance(value, Path):
-        if base is not None:
-            try:
-                return Path(os.path.relpath(value, base)).as_posix()
-            except ValueError:
-                pass
-        return value.as_posix()
+def _converter(cls: type, places: bool) -> _Convert:
+    table = _CONVERTERS[places]
+    found = table.get(cls)
+    if found is not None:
+        return found
+
+    convert: _Convert
+    if dataclasses.is_dataclass(cls):
+        name = cls.__name__
+        skipped = _SKIPPED if places else _SKIPPED | PLACES.get(name, frozenset())
+        names = tuple(f.name for f in dataclasses.fields(cls) if f.name not in skipped)
+
+        def convert(value: Any, base: Path | None) -> dict[str, Any]:
+            data: dict[str, Any] = {"type": name}
+            for field in names:
+                item = getattr(value, field)
+                kind = type(item)
+                if kind not in _ATOMS:
+                    item = (table.get(kind) or _converter(kind, places))(item, base)
+                data[field] = item
+            return data
+
+    elif issubclass(cls, enum.Enum):
+        convert = _enum
+    elif issubclass(cls, tuple | list):
+
+        def convert(value: Any, base: Path | None) -> list[Any]:
+            return [
+                item
+                if type(item) in _ATOMS
+                else (table.get(type(item)) or _converter(type(item), places))(item, base)
+                for item in value
+            ]
+
+    elif issubclass(cls, dict):
+
+        def convert(value: Any, base: Path | None) -> dict[str, Any]:
+            return {str(k): to_data(v, base, places=places) for k, v in value.items()}
+
+    elif issubclass(cls, Path):
+        convert = _path
+    else:
+        convert = _plain
+    table[cls] = convert
+    return convert
+
+
+def _plain(value: Any, base: Path | None) -> Any:
     return value
+
+
+def _enum(value: enum.Enum, base: Path | None) -> Any:
+    return value.value
+
+
+def _path(value: Path, base: Path | None) -> str:
+    if base is not None:
+        try:
+            return Path(os.path.relpath(value, base)).as_posix()
+        except ValueError:
+            pass
+    return value.as_posix()
 
 
 def deck_to_data(deck: Deck, base: Path | None = None) -> dict[str, Any]:
@@ -72,3 +120,40 @@ def deck_to_data(deck: Deck, base: Path | None = None) -> dict[str, Any]:
 def deck_to_json(deck: Deck, base: Path | None = None) -> str:
     """The deck as indented, key-stable JSON text."""
     return json.dumps(deck_to_data(deck, base), ensure_ascii=False, indent=2) + "\n"
+
+
+_ENUMS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("Card", "kind"): model.CardKind,
+    ("GlossaryEntry", "kind"): model.TermKind,
+    ("Table", "align"): lambda values: tuple(model.Align(v) for v in values),
+}
+
+
+def from_data(data: Any, base: Path) -> Any:
+    """Rebuild model values from `to_data` output; image paths are relative to `base`.
+
+    Raises ValueError, TypeError or KeyError when the data is not a model value.
+    """
+    if isinstance(data, list):
+        return tuple(from_data(item, base) for item in data)
+    if not isinstance(data, dict):
+        return data
+    name = data.get("type")
+    if not isinstance(name, str):
+        raise ValueError("a node without a type")
+    cls: Any = getattr(model, name, None)
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise ValueError(f"unknown node {name!r}")
+    names = {f.name for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "type" or key not in names:
+            continue
+        convert = _ENUMS.get((name, key))
+        if convert is not None:
+            kwargs[key] = convert(value)
+        elif name == "Image" and key == "path":
+            kwargs[key] = (base / value).resolve()
+        else:
+            kwargs[key] = from_data(value, base)
+    return cls(**kwargs)

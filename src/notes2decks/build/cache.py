@@ -74,7 +74,7 @@ def cards_inputs(path: Path, text: str, images: list[Path], options: BuildOption
     (notes2decks' own, and the versions of the libraries its reader uses). None for notes with
     images, whose cards also hold the images' content and their paths from the lock file.
 
-    The lock file records it (see `lockfile.reconcile`): a rebuild from the same inputs takes
+    The lock file records it (see `enrich.lock.reconcile`): a rebuild from the same inputs takes
     the cards' data and hashes from the lock instead of writing every card again.
     """
     if images:

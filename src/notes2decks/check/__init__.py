@@ -192,7 +192,7 @@ def check_file(
 def check_lock(path: Path, display: str) -> list[Diagnostic]:
     """What the build would say about the notes file's lock file: damaged, unreadable, or
     written by a newer notes2decks (an error). Reads it only."""
-    from ..lockfile import load_lock, lock_path_for
+    from ..enrich.lock import load_lock, lock_path_for
 
     found: list[Diagnostic] = []
     try:

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from ..dates import source_date
 from ..errors import Diagnostic
-from ..lockfile import lock_path_for, reconcile, save_lock
 from ..model import Deck
 from ..options import BuildOptions
 from ..registry import EXPORTERS
 from .autocloze import add_auto_cloze
 from .glossary import extract_glossary
+from .lock import lock_path_for, reconcile, save_lock
 
 
 def enrich_deck(

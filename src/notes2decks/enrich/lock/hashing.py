@@ -1,0 +1,165 @@
+"""A card as the lock records it: its data, and hashes of what its note shows.
+
+A card is hashed as orjson writes its data with sorted keys: json.dumps took twice as long as
+all else a card's record needs, at every first build and edit of a notes file. Locks of version
+2 and 1 hold hashes of the text json.dumps writes: a card is compared with them as they were
+made (`unchanged_since`), since a card whose hash changed gets a new time, which makes Anki
+overwrite the edits made to its note there.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ... import model
+from ...model import Card, Deck, GlossaryEntry
+from ...serialize import PLACES, from_data, to_data
+from .store import Entry
+
+
+@dataclass(frozen=True, slots=True)
+class CardRecord:
+    """A card as its lock entry holds it."""
+
+    data: dict[str, Any]
+    """The card's `to_data`, without its identity (the entry's key, or its `note`)."""
+    digest: str
+    """A hash of what the card's note shows: changes when the note must update in Anki."""
+    front: str
+    """The plain text of the card's front."""
+
+
+def record_card(card: Card, deck: Deck, base: Path) -> CardRecord:
+    """The card's data and hash, with image paths relative to `base`."""
+    data = to_data(card, base)
+    del data["identity"]
+    shown = orjson.dumps(_shown(card, deck, base), option=orjson.OPT_SORT_KEYS)
+    digest = hashlib.sha256(shown).hexdigest()[:20]
+    return CardRecord(data, digest, model.inline_text(card.front))
+
+
+def _shown(card: Card, deck: Deck, base: Path) -> list[Any]:
+    """What the card's note shows, as hashed: the card without its places, the deck's title
+    and tags, and the card's images' digests."""
+    content = to_data(card, base, places=False)
+    content["identity"] = ""
+    return [content, deck.title, list(deck.tags), _image_digests(card)]
+
+
+def recorded(entry: Entry | None, card: Card) -> CardRecord | None:
+    """The card as its lock entry holds it, when the entry is whole and of the card's kind."""
+    if entry is None or entry.get("kind") != card.kind.value:
+        return None
+    data, digest, front = entry.get("card"), entry.get("hash"), entry.get("front")
+    if isinstance(data, dict) and isinstance(digest, str) and isinstance(front, str):
+        return CardRecord(data, digest, front)
+    return None
+
+
+def unchanged_since(
+    version: int, card: Card, record: CardRecord, entry: Entry, deck: Deck, base: Path
+) -> bool:
+    """Whether a card shows what it showed when a lock of an earlier `version` wrote `entry`.
+
+    Version 2 hashed the text json.dumps writes. Version 1 also dropped every `line` and
+    `source` key from the hashed card, the formulas' with the card's place: the formulas are
+    compared in the card data the entry keeps. Comparing the hashes alone would give every card
+    with a formula a new time (and so overwrite edits made to it in Anki); comparing the data
+    alone would miss changed images.
+    """
+    if version == 2:
+        return entry.get("hash") == _digest(_shown(card, deck, base))
+    stored = entry.get("card")
+    if version != 1 or not isinstance(stored, dict):
+        return False
+    data = to_data(card, base)
+    data["identity"] = ""
+    v1_hash = _digest(
+        [_without_keys(data, _V1_PLACES), deck.title, list(deck.tags), _image_digests(card)]
+    )
+    return entry.get("hash") == v1_hash and _without_places(stored) == _without_places(record.data)
+
+
+_V1_PLACES = frozenset({"line", "source"})
+
+
+def _without_keys(data: Any, keys: frozenset[str]) -> Any:
+    if isinstance(data, dict):
+        return {k: _without_keys(v, keys) for k, v in data.items() if k not in keys}
+    if isinstance(data, list):
+        return [_without_keys(v, keys) for v in data]
+    return data
+
+
+def _without_places(data: Any) -> Any:
+    if isinstance(data, dict):
+        places = PLACES.get(data.get("type", ""), frozenset())
+        return {k: _without_places(v) for k, v in data.items() if k not in places}
+    if isinstance(data, list):
+        return [_without_places(v) for v in data]
+    return data
+
+
+def rebuild_card(entry: Entry, base: Path) -> Card | None:
+    """The card a lock entry holds; None when it holds none, or not a whole one."""
+    data = entry.get("card")
+    if not isinstance(data, dict):
+        return None
+    try:
+        card = from_data({**data, "identity": ""}, base)
+    except (TypeError, ValueError, KeyError):
+        return None
+    return card if isinstance(card, Card) else None
+
+
+def entry_hash(entry: GlossaryEntry, deck: Deck) -> str:
+    """A hash of what a glossary note shows."""
+    return _digest([entry.term, entry.definition, deck.title, list(deck.tags)])
+
+
+def inputs_record(inputs: str | None, deck: Deck) -> str | None:
+    """What the lock records of the inputs its cards were written from: `inputs`, with what
+    else a card's record depends on (the deck's title and tags, the name the cards give their
+    file) and what the cards' keys hold (the deck's path)."""
+    if inputs is None:
+        return None
+    parts = [inputs, deck.title, list(deck.tags), deck.deck_path, deck.source.file]
+    return _hash_of(json.dumps(parts, ensure_ascii=False))
+
+
+# As versions 1 and 2 hashed cards, and glossary notes are hashed: json.dumps with these
+# options makes an encoder at each call.
+_HASHED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
+def _digest(value: Any) -> str:
+    return _hash_of(_HASHED_JSON.encode(value))
+
+
+def _hash_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+@functools.lru_cache(maxsize=1024)
+def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
+    # Keyed by size and time as well, so an image edited during a --watch session is re-read.
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _image_digests(card: Card) -> list[str]:
+    digests: list[str] = []
+    for node in model.card_inlines(card):
+        if isinstance(node, model.Image):
+            try:
+                stat = node.path.stat()
+                digests.append(_file_digest(node.path, stat.st_size, stat.st_mtime_ns))
+            except OSError:
+                digests.append("missing")
+    return digests

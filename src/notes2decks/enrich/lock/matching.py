@@ -1,0 +1,110 @@
+"""Which new card takes over which vanished card's note.
+
+A card whose identity is new, but whose front is a small edit of a card that vanished in the
+same build and whose back is the same or nearly so, takes over the vanished card's note: fixing
+a typo in a heading keeps the note and its review history.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from ... import model
+from ...edits import edit_distance
+from ...identity import normalise_front
+from ...model import Card
+
+# A vanished card's note is taken over when the fronts differ by at most this share of their
+# length (at least one edit, at most _MAX_EDITS), and the backs are at least this similar.
+_MAX_FRONT_EDITS = 0.25
+_MAX_EDITS = 5
+_MIN_BACK_SIMILARITY = 0.8
+_GRAM = 3
+# Comparing every new card with every vanished one is quadratic; past this many pairs (a
+# wholesale rewrite) only fronts that are equal once normalised are matched.
+_MAX_FUZZY_PAIRS = 40_000
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A card as matching compares it."""
+
+    key: str
+    """The card's identity."""
+    kind: str
+    """The card's kind: cards of different kinds never match."""
+    back: str
+    """The plain text of the card's back."""
+    norm: str
+    """The card's front, normalised as identities are."""
+    grams: frozenset[str]
+    """The distinct trigrams of `norm`, for a cheap test before the edit distance."""
+
+    @classmethod
+    def of(cls, key: str, card: Card) -> Candidate:
+        """The candidate of a card known by `key`."""
+        norm = normalise_front(model.inline_text(card.front))
+        grams = frozenset(norm[i : i + _GRAM] for i in range(len(norm) - _GRAM + 1))
+        return cls(key, card.kind.value, model.block_text(card.back), norm, grams)
+
+
+def match(new: list[Candidate], old: list[Candidate]) -> dict[str, str]:
+    """New card key to vanished card key: each new card paired with at most one vanished card,
+    and each vanished card with at most one new card, closest pairs first."""
+    result: dict[str, str] = {}
+    taken: set[str] = set()
+    # Equal normalised fronts first: a moved deck, or an edit to punctuation only.
+    by_front: dict[tuple[str, str], list[Candidate]] = {}
+    for previous in old:
+        by_front.setdefault((previous.kind, previous.norm), []).append(previous)
+    for candidate in new:
+        for previous in by_front.get((candidate.kind, candidate.norm), []):
+            if previous.key not in taken and _back_similarity(candidate, previous) >= (
+                _MIN_BACK_SIMILARITY
+            ):
+                result[candidate.key] = previous.key
+                taken.add(previous.key)
+                break
+    rest_new = [c for c in new if c.key not in result]
+    rest_old = [c for c in old if c.key not in taken]
+    if len(rest_new) * len(rest_old) > _MAX_FUZZY_PAIRS:
+        return result
+    pairs: list[tuple[int, float, int, str, str]] = []
+    for index, candidate in enumerate(rest_new):
+        for previous in rest_old:
+            found = _similar(candidate, previous)
+            if found is not None:
+                pairs.append((found[0], -found[1], index, previous.key, candidate.key))
+    pairs.sort()
+    for _, _, _, old_key, new_key in pairs:
+        if new_key not in result and old_key not in taken:
+            taken.add(old_key)
+            result[new_key] = old_key
+    return result
+
+
+def _back_similarity(new: Candidate, old: Candidate) -> float:
+    if new.back == old.back:
+        return 1.0
+    return difflib.SequenceMatcher(None, new.back, old.back, autojunk=False).ratio()
+
+
+def _similar(new: Candidate, old: Candidate) -> tuple[int, float] | None:
+    """(front edits, back similarity) when `new` looks like an edit of `old`, else None."""
+    if new.kind != old.kind:
+        return None
+    longest = max(len(new.norm), len(old.norm))
+    limit = min(_MAX_EDITS, max(1, int(longest * _MAX_FRONT_EDITS)))
+    # Each edit destroys at most _GRAM of a string's trigrams, so strings within `limit` edits
+    # share at least this many distinct trigrams.
+    shared = len(new.grams & old.grams)
+    if shared < max(len(new.grams), len(old.grams)) - limit * _GRAM:
+        return None
+    edits = edit_distance(new.norm, old.norm, limit)
+    if edits > limit:
+        return None
+    back = _back_similarity(new, old)
+    if back < _MIN_BACK_SIMILARITY:
+        return None
+    return edits, back
