@@ -476,7 +476,7 @@ def check_print_size(deck: Deck, options: BuildOptions) -> list[Diagnostic]:
         return []
     try:
         from .exporters.pdf import overflowing_cards
-        from .exporters.pdf_layout import CARD_SIZES
+        from .exporters.pdf.layout import CARD_SPECS as CARD_SIZES
     except ImportError:
         return []
     spec = CARD_SIZES.get(options.card_size)

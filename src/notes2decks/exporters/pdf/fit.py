@@ -15,8 +15,8 @@ from typing import Any
 
 from reportlab.platypus import Paragraph
 
-from .pdf_content import MIN_SIZE, Item, Scaled
-from .pdf_text import TextParagraph
+from .flowables import Scaled
+from .text import MIN_SIZE, Item
 
 SIZE_STEP = 0.5
 """Type sizes are tried in half-point steps."""
@@ -72,9 +72,7 @@ def paginate(items: list[Item], width: float, height: float) -> tuple[Page, ...]
         room = height - used - gap
         # A fact split between two cards is hard to learn from: a paragraph that fits a card of
         # its own goes whole onto the next one. Code and tables split between lines and rows.
-        keep = (
-            current and isinstance(flowable, Paragraph | TextParagraph) and h <= height + _EPSILON
-        )
+        keep = current and isinstance(flowable, Paragraph) and h <= height + _EPSILON
         parts = flowable.split(width, room) if room > 0 and not keep else []
         if len(parts) >= 2:
             _, first_h = parts[0].wrap(width, room)
