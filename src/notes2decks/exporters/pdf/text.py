@@ -149,7 +149,8 @@ def paragraph_style(
 
 class CardParagraph(Paragraph):  # type: ignore[misc]
     """reportlab's paragraph, mended to split after a line that ends in a break, and to give a
-    tall first line its room above the baseline.
+    tall first line its room above the baseline, and to keep its lines between wraps to the
+    same width.
 
     reportlab records where each line starts among the paragraph's words (`sFW`) as the word
     that ended the line before. After a hard break (`<br/>`, or a long word cut in two) that
@@ -158,6 +159,15 @@ class CardParagraph(Paragraph):  # type: ignore[misc]
     part without a word, on which reportlab fails with an IndexError (a table cell continued
     over three cards, say).
     """
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # Fitting measures a paragraph and may then place it on the next card, at the same
+        # width: its lines do not change (reportlab's wrap depends on the width only).
+        if self._wrapped is None or self._wrapped[0] != avail_width:
+            self._wrapped = (avail_width, super().wrap(avail_width, avail_height))
+        return self._wrapped[1]
 
     def breakLines(self, width: Any) -> Any:
         para = super().breakLines(width)
