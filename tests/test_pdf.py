@@ -1115,8 +1115,9 @@ def test_markdown_notes_print_with_math_tables_code_and_images(tmp_path: Path) -
         assert len(pdf.pages[1].images) == 1
 
 
-# ----------------------------------------------------------------------------- fast text layout
-#
+# ----------------------------------------------------------------------------- text layout
+
+
 def test_styled_text_stays_inside_its_card(tmp_path: Path) -> None:
     """Bold, cloze and code facts, long words, cards that shrink and cards that continue: every
     glyph sits inside its card's padding and above the card number."""

@@ -24,18 +24,15 @@ the file's metadata).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from ...atomic import write_bytes
 from ...errors import Diagnostic, NotesError
 from ...model import Card, Deck
 from ...options import BuildOptions
-from .cards import CardPrinter, Piece, PrintCard, printable_cards
+from .cards import CardPrinter, Piece, PrintCard, Warn, printable_cards
 from .document import binary_streams, card_layout, new_canvas, pdf_bytes
 from .sheets import draw_calibration, draw_glossary
-
-Warn = Callable[[Diagnostic], None]
 
 
 def export_pdf(deck: Deck, dest: Path, options: BuildOptions, warn: Warn) -> None:

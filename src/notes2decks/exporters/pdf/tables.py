@@ -102,6 +102,8 @@ def cell_extent(inlines: Inlines, font: str, size: float) -> tuple[float, float]
                 width = string_width(f"[{node.alt or node.src}]", face, size)
                 lines[-1] += width
                 longest = max(longest, width)
+            else:
+                raise AssertionError(f"unexpected inline {type(node).__name__}")
 
     walk(inlines, font)
     return max(lines), longest

@@ -306,9 +306,6 @@ class InlineWriter:
         return para
 
 
-# --------------------------------------------------------------------------- the fast path
-
-
 def plain_paragraph(text: str, style: Any) -> Any:
     """A paragraph of plain text in one style."""
     return CardParagraph(escape(text), style)
