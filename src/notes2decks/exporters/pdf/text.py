@@ -164,10 +164,12 @@ class CardParagraph(Paragraph):  # type: ignore[misc]
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         # Fitting measures a paragraph and may then place it on the next card, at the same
-        # width: its lines do not change (reportlab's wrap depends on the width only).
-        if self._wrapped is None or self._wrapped[0] != avail_width:
-            self._wrapped = (avail_width, super().wrap(avail_width, avail_height))
-        return self._wrapped[1]
+        # width: its lines do not change (reportlab's wrap depends on the width only). A split
+        # that finds no room drops the lines.
+        wrapped = self._wrapped
+        if wrapped is None or wrapped[0] != avail_width or not hasattr(self, "blPara"):
+            wrapped = self._wrapped = (avail_width, super().wrap(avail_width, avail_height))
+        return wrapped[1]
 
     def breakLines(self, width: Any) -> Any:
         para = super().breakLines(width)
