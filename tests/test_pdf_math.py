@@ -1,5 +1,5 @@
 """Formulas typeset for the printed cards, checked on what reaches the PDF (the formula's vector
-paths, read back with pdfplumber) and on the sizes that `pdf_math` reports to the line layout."""
+paths, read back with pdfplumber) and on the sizes that `pdf.math` reports to the line layout."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from notes2decks.errors import Diagnostic
 from notes2decks.exporters.pdf import export_pdf
-from notes2decks.exporters.pdf_math import typeset
+from notes2decks.exporters.pdf.math import typeset
 from notes2decks.model import Card, CardKind, Deck, Math, MathBlock, Paragraph, SourceRef, Text
 from notes2decks.options import BuildOptions
 

@@ -13,12 +13,11 @@ def check_print_size(deck: Deck, options: BuildOptions) -> list[Diagnostic]:
     """Cards that do not fit one printed card at the chosen size, even in the smallest type."""
     if not any(spec.prints for spec in registry.exporters(options.formats)):
         return []
-    try:
-        from ..exporters.pdf import overflowing_cards
-        from ..exporters.pdf_layout import CARD_SIZES
-    except ImportError:
-        return []
-    spec = CARD_SIZES.get(options.card_size)
+    # The PDF exporter is imported only when a format prints: it loads reportlab.
+    from ..exporters.pdf import overflowing_cards
+    from ..exporters.pdf.layout import CARD_SPECS
+
+    spec = CARD_SPECS.get(options.card_size)
     size = spec.label if spec is not None else options.card_size
     found: list[Diagnostic] = []
     for card, count in overflowing_cards(deck, options):

@@ -9,21 +9,13 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from ..errors import Diagnostic
-from ..model import Deck, GlossaryEntry, split_math
-from .pdf_content import (
-    CODE_BACKGROUND,
-    MUTED,
-    RULE,
-    FaceContext,
-    cell_extent,
-    cell_paragraph,
-    escape,
-    paragraph_style,
-)
-from .pdf_fit import paginate
-from .pdf_fonts import SANS, SANS_BOLD, SANS_ITALIC
-from .pdf_layout import MM, SheetLayout
+from ...errors import Diagnostic
+from ...model import Deck, GlossaryEntry, split_math
+from .fit import paginate
+from .fonts import SANS, SANS_BOLD, SANS_ITALIC
+from .layout import MM, SheetLayout
+from .tables import cell_extent, cell_paragraph
+from .text import CODE_BACKGROUND, MUTED, RULE, FaceContext, escape, paragraph_style
 
 _SHEET_MARGIN = 15 * MM
 _GLOSSARY_SIZE = 10.0

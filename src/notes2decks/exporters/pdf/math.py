@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
-from .pdf_fonts import SANS
+from .fonts import SANS
 
 _REFERENCE_SIZE = 10.0
 # ziamath's STIX Two Math has a smaller x-height than DejaVu Sans: enlarge formulas a little so

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import NotesError
+from ... import options
+from ...errors import NotesError
 
 MM = 72 / 25.4
 """Points per millimetre."""
@@ -19,21 +20,16 @@ INCH = 72.0
 SAFE_MARGIN = 5 * MM
 """Nothing is printed closer than this to the sheet edge: office printers cannot print there."""
 
-PAPERS: dict[str, tuple[float, float]] = {
-    "a4": (210 * MM, 297 * MM),
-    "letter": (8.5 * INCH, 11 * INCH),
-}
-"""Portrait paper sizes (width, height) by option value."""
-
-DUPLEX_MODES = ("long", "short", "fold")
+PAPER_SIZES: dict[str, tuple[float, float]] = dict(
+    zip(options.PAPERS, [(210 * MM, 297 * MM), (8.5 * INCH, 11 * INCH)], strict=True)
+)
+"""Portrait paper sizes (width, height), by the option names of `options.PAPERS` in order."""
 
 
 @dataclass(frozen=True, slots=True)
 class CardSpec:
     """A printed card size and the type sizes that suit it."""
 
-    name: str
-    """The option value, such as `a6`."""
     label: str
     """How messages name the size, such as `A6`."""
     width: float
@@ -53,15 +49,22 @@ class CardSpec:
     """The clear space between a card's edge (its cut line) and its text."""
 
 
-CARD_SIZES: dict[str, CardSpec] = {
-    "a6": CardSpec("a6", "A6", 105 * MM, 148 * MM, (2, 2), 22, 12, 8, 6 * MM),
-    # A7 reads in landscape: two columns of four rows fill a portrait A4 like real A7 sheets do.
-    "a7": CardSpec("a7", "A7", 105 * MM, 74 * MM, (2, 4), 15, 9.5, 7, 4.5 * MM),
-    "3x5": CardSpec("3x5", "3×5 in", 5 * INCH, 3 * INCH, None, 16, 10, 7, 5 * MM),
-    "4x6": CardSpec("4x6", "4×6 in", 6 * INCH, 4 * INCH, None, 20, 11.5, 8, 6 * MM),
-    "business": CardSpec("business", "85×55 mm", 85 * MM, 55 * MM, None, 13, 9, 7, 4 * MM),
-}
-"""The supported card sizes by option value."""
+CARD_SPECS: dict[str, CardSpec] = dict(
+    zip(
+        options.CARD_SIZES,
+        [
+            CardSpec("A6", 105 * MM, 148 * MM, (2, 2), 22, 12, 8, 6 * MM),  # a6
+            # A7 reads in landscape: two columns of four rows fill a portrait A4 like real A7
+            # sheets do.
+            CardSpec("A7", 105 * MM, 74 * MM, (2, 4), 15, 9.5, 7, 4.5 * MM),  # a7
+            CardSpec("3×5 in", 5 * INCH, 3 * INCH, None, 16, 10, 7, 5 * MM),  # 3x5
+            CardSpec("4×6 in", 6 * INCH, 4 * INCH, None, 20, 11.5, 8, 6 * MM),  # 4x6
+            CardSpec("85×55 mm", 85 * MM, 55 * MM, None, 13, 9, 7, 4 * MM),  # business
+        ],
+        strict=True,
+    )
+)
+"""The supported card sizes, by the option names of `options.CARD_SIZES` in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,18 +145,20 @@ class SheetLayout:
 def paper_size(paper: str) -> tuple[float, float]:
     """The portrait (width, height) of a paper name in points; NotesError names the known ones."""
     try:
-        return PAPERS[paper.lower()]
+        return PAPER_SIZES[paper.lower()]
     except KeyError:
-        raise NotesError(f"unknown paper size {paper!r}; use one of: {', '.join(PAPERS)}") from None
+        raise NotesError(
+            f"unknown paper size {paper!r}; use one of: {', '.join(options.PAPERS)}"
+        ) from None
 
 
 def card_spec(card_size: str) -> CardSpec:
     """The CardSpec of a card-size name, or a NotesError saying which exist."""
     try:
-        return CARD_SIZES[card_size.lower()]
+        return CARD_SPECS[card_size.lower()]
     except KeyError:
         raise NotesError(
-            f"unknown card size {card_size!r}; use one of: {', '.join(CARD_SIZES)}"
+            f"unknown card size {card_size!r}; use one of: {', '.join(options.CARD_SIZES)}"
         ) from None
 
 
@@ -217,8 +222,10 @@ def sheet_layout(
     back to make up for a printer that does not put the two sides of a sheet exactly together.
     `fold` prints both faces on one side, so it has nothing to correct and ignores the offset.
     """
-    if duplex not in DUPLEX_MODES:
-        raise NotesError(f"unknown duplex mode {duplex!r}; use one of: {', '.join(DUPLEX_MODES)}")
+    if duplex not in options.DUPLEX_MODES:
+        raise NotesError(
+            f"unknown duplex mode {duplex!r}; use one of: {', '.join(options.DUPLEX_MODES)}"
+        )
     page_w, page_h = paper_size(paper)
     spec = card_spec(card_size)
     usable_w, usable_h = page_w - 2 * SAFE_MARGIN, page_h - 2 * SAFE_MARGIN

@@ -1,41 +1,15 @@
-"""Print-ready, double-sided PDF revision cards.
-
-A teacher prints the PDF on an ordinary office printer, cuts the sheets along the thin lines and
-hands out cards whose backs sit behind their fronts:
-
-- `long` duplex: a page of fronts, then a page of backs with the columns mirrored, for printers
-  that flip the sheet on its long edge; `short`: the rows are mirrored instead; `fold`: each
-  front and its back side by side on one page, to fold along the dashed line.
-- Text shrinks to fit its card, down to 7 pt; a card that still does not fit continues onto
-  follow-on cards numbered 3a, 3b, ..., with a warning naming it. Nothing is clipped.
-- Every text is set in the bundled DejaVu Sans (Latin, Greek, Cyrillic), embedded as subsets.
-- The file is byte-identical on every build of the same notes.
-- Most card text (plain text, emphasis, bold, code, cloze) is set by `pdf_text.TextParagraph`,
-  a faster twin of reportlab's Paragraph that places every glyph where Paragraph would; the
-  rest (formulas, images, tables, links that print their address) by Paragraph itself.
-
-`export_calibration` prints a sheet that measures a printer's front-to-back misalignment, to
-pass as `--back-offset`; `overflowing_cards` tells `check` which cards would continue.
-"""
+"""The printed cards of a deck: which cards print, each face fitted into its box, and the
+sheets of fronts and backs drawn."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
-
-from .. import __version__
-from ..atomic import write_bytes
-from ..dates import source_date_epoch
-from ..errors import Diagnostic, NotesError
-from ..identity import normalise_front
-from ..model import (
+from ...errors import Diagnostic
+from ...identity import normalise_front
+from ...model import (
     Blocks,
     Card,
     CardKind,
@@ -46,117 +20,19 @@ from ..model import (
     inline_text,
     split_math,
 )
-from ..options import BuildOptions
-from .pdf_content import (
-    MIN_SIZE,
-    MUTED,
-    BlockOptions,
-    CardCanvas,
-    FaceContext,
-    Item,
-    block_items,
-    inline_items,
-    paragraph_style,
-    plain_paragraph,
-)
-from .pdf_fit import Fitted, Page, fit
-from .pdf_fonts import SANS, SANS_BOLD, SANS_ITALIC, register_fonts, string_width
-from .pdf_layout import Rect, SheetLayout, sheet_layout
-from .pdf_sheets import draw_calibration, draw_glossary
-from .pdf_text import Pen, TextParagraph
-
-MAX_BACK_OFFSET = 20.0
-"""The largest --back-offset in millimetres: printers are off by a few; more is a wrong setting."""
+from ...options import BuildOptions
+from .blocks import BlockOptions, block_items, inline_items
+from .fit import Fitted, Page, fit
+from .fonts import SANS, SANS_BOLD, SANS_ITALIC, register_fonts, string_width
+from .layout import Rect, SheetLayout
+from .text import MIN_SIZE, MUTED, FaceContext, Item, paragraph_style, plain_paragraph
 
 _HEADING_CHARS = 90
 """Fronts up to this long are set as headings; longer ones as text."""
 _CUT_LINE = 0.3
 _CUT_GREY = 0.62
-_DUPLEX_NAMES = {"long": "DuplexFlipLongEdge", "short": "DuplexFlipShortEdge", "fold": "Simplex"}
 
 Warn = Callable[[Diagnostic], None]
-
-
-# --------------------------------------------------------------------------- public API
-
-
-def export_pdf(deck: Deck, dest: Path, options: BuildOptions, warn: Warn) -> None:
-    """Write the deck's printable cards (and, if asked, its glossary sheet) to `dest`."""
-    write_bytes(dest, render_pdf(deck, options, warn), durable=False)
-
-
-def render_pdf(deck: Deck, options: BuildOptions, warn: Warn) -> bytes:
-    """The PDF of `export_pdf` as bytes."""
-    layout = _layout(options, deck.source.file)
-    cards = printable_cards(deck, options)
-    glossary = bool(options.print_glossary and deck.glossary)
-    if options.print_glossary and not deck.glossary:
-        warn(
-            Diagnostic(
-                deck.source.file,
-                0,
-                "no glossary sheet printed: the notes have no glossary terms",
-            )
-        )
-    if not cards and not glossary:
-        present = sorted({card.kind.value for card in deck.cards})
-        printed = sorted(kind.value for kind in options.print_kinds)
-        raise NotesError(
-            "nothing to print: the notes have "
-            + (f"only {', '.join(present)} cards" if present else "no cards")
-            + f" and the PDF prints {', '.join(printed) or 'no cards'}; add the kinds to print "
-            "(--print " + ",".join(sorted({*printed, *present})) + ") or leave out the PDF "
-            "(--format apkg,csv)",
-            deck.source.file,
-        )
-    with _binary_streams():
-        canvas = _new_canvas(layout, options.duplex, deck)
-        if cards:
-            printer = _CardPrinter(deck, layout, len(cards))
-            sheet: list[_Piece] = []
-            for piece in printer.pieces(cards, warn):
-                sheet.append(piece)
-                if len(sheet) == layout.per_sheet:
-                    printer.draw_sheet(canvas, sheet)
-                    sheet = []
-            if sheet:
-                printer.draw_sheet(canvas, sheet)
-        if glossary:
-            draw_glossary(canvas, deck, layout.page_width, layout.page_height, warn)
-        return _finish(canvas)
-
-
-def overflowing_cards(deck: Deck, options: BuildOptions) -> list[tuple[Card, int]]:
-    """The printed cards that do not fit one card at the chosen size even at 7 pt, each with
-    the number of cards it continues onto. Writes nothing."""
-    layout = _layout(options, deck.source.file)
-    cards = printable_cards(deck, options)
-    printer = _CardPrinter(deck, layout, len(cards))
-    result: list[tuple[Card, int]] = []
-    for number, card in enumerate(cards, start=1):
-        count = len(printer.plan(card, number, len(cards), lambda _: None))
-        if count > 1:
-            result.append((card.card, count))
-    return result
-
-
-def export_calibration(dest: Path, options: BuildOptions) -> None:
-    """Write a two-page calibration sheet: print it double-sided like the cards, hold it to the
-    light and read the misalignment of the back off its scales, to pass as `--back-offset`."""
-    if options.duplex == "fold":
-        raise NotesError(
-            "the calibration sheet is for double-sided printing; --duplex fold prints each "
-            "front and back side by side on one side of the paper, so it needs no calibration"
-        )
-    layout = _layout(options, "")
-    with _binary_streams():
-        canvas = _new_canvas(layout, options.duplex, None)
-        draw_calibration(canvas, layout, options.duplex, options.back_offset)
-        data = _finish(canvas)
-    write_bytes(dest, data, durable=False)
-
-
-# --------------------------------------------------------------------------- which cards
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +83,7 @@ def printable_cards(deck: Deck, options: BuildOptions) -> list[PrintCard]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Piece:
+class Piece:
     """One physical card: a whole printed card, or one part of a card that continues."""
 
     label: str
@@ -231,7 +107,7 @@ def _piece_letters(index: int) -> str:
     return letters
 
 
-class _CardPrinter:
+class CardPrinter:
     """Fits cards into their boxes and draws sheets, for one deck and one sheet layout."""
 
     def __init__(self, deck: Deck, layout: SheetLayout, total: int) -> None:
@@ -301,7 +177,7 @@ class _CardPrinter:
 
         return fit(build, self.back_box.w, self.back_box.h, self.layout.spec.body_size)
 
-    def plan(self, card: PrintCard, number: int, total: int, warn: Warn) -> list[_Piece]:
+    def plan(self, card: PrintCard, number: int, total: int, warn: Warn) -> list[Piece]:
         """The physical cards one printed card needs, with warnings about it sent to `warn`."""
         file = card.card.source.file or self.deck.source.file
         line = card.card.source.line
@@ -325,7 +201,7 @@ class _CardPrinter:
 
         if count == 1:
             middle = not card.bullets
-            return [_Piece(f"{number} / {total}", front.pages[0], back.pages[0], False, "", middle)]
+            return [Piece(f"{number} / {total}", front.pages[0], back.pages[0], False, "", middle)]
         labels = [f"{number}{_piece_letters(i)}" for i in range(count)]
         heading = " ".join(inline_text(card.front).split())
         if len(heading) > 60:
@@ -340,7 +216,7 @@ class _CardPrinter:
             )
         )
         empty = Page((), 0.0)
-        pieces: list[_Piece] = []
+        pieces: list[Piece] = []
         for i in range(count):
             if i < len(front.pages) and (i == 0 or len(front.pages) > 1):
                 front_page = front.pages[i]
@@ -348,19 +224,17 @@ class _CardPrinter:
                 front_page = follow_front.pages[0]
             back_page = back.pages[i] if i < len(back.pages) else empty
             next_label = labels[i + 1] if i + 1 < count else ""
-            pieces.append(
-                _Piece(f"{labels[i]} / {total}", front_page, back_page, i > 0, next_label)
-            )
+            pieces.append(Piece(f"{labels[i]} / {total}", front_page, back_page, i > 0, next_label))
         return pieces
 
-    def pieces(self, cards: list[PrintCard], warn: Warn) -> Iterator[_Piece]:
+    def pieces(self, cards: list[PrintCard], warn: Warn) -> Iterator[Piece]:
         """Every physical card of the deck, in order, planned one printed card at a time."""
         for number, card in enumerate(cards, start=1):
             yield from self.plan(card, number, len(cards), warn)
 
     # ------------------------------------------------------------------ drawing
 
-    def draw_sheet(self, canvas: Any, pieces: list[_Piece]) -> None:
+    def draw_sheet(self, canvas: Any, pieces: list[Piece]) -> None:
         """One sheet: the fronts page and the backs page, or one page to fold."""
         layout = self.layout
         _draw_lines(canvas, layout)
@@ -374,7 +248,7 @@ class _CardPrinter:
                 self._draw_back(canvas, slot.back, piece)
             canvas.showPage()
 
-    def _draw_front(self, canvas: Any, card: Rect, piece: _Piece) -> None:
+    def _draw_front(self, canvas: Any, card: Rect, piece: Piece) -> None:
         content = self.content.moved(card.x, card.y)
         header: list[tuple[Any, float, float]] = []
         if self.title:
@@ -388,7 +262,7 @@ class _CardPrinter:
         slack = max(0.0, box.h - piece.front.used)
         _draw_page(canvas, piece.front, box, slack * 0.45)
 
-    def _draw_back(self, canvas: Any, card: Rect, piece: _Piece) -> None:
+    def _draw_back(self, canvas: Any, card: Rect, piece: Piece) -> None:
         content = self.content.moved(card.x, card.y)
         self._label(canvas, content, piece.label)
         notes = []
@@ -421,17 +295,9 @@ def _draw_page(canvas: Any, page: Page, box: Rect, offset: float) -> None:
 
 
 def _draw_flowables(canvas: Any, placed: list[tuple[Any, float, float]]) -> None:
-    """Draw flowables, each with its bottom left at the given place. Text paragraphs in a row
-    share one text object. It is written out before anything else is drawn, so the text keeps
-    its reading order for copying and searching."""
-    pen = Pen(canvas)
+    """Draw flowables, each with its bottom left at the given place."""
     for flowable, x, y in placed:
-        if isinstance(flowable, TextParagraph):
-            flowable.draw_with(pen, x, y)
-        else:
-            pen.finish()
-            flowable.drawOn(canvas, x, y)
-    pen.finish()
+        flowable.drawOn(canvas, x, y)
 
 
 def _draw_lines(canvas: Any, layout: SheetLayout) -> None:
@@ -472,127 +338,3 @@ def _truncated_paragraph(text: str, size: float, width: float, lines: int, font:
         else:
             high = middle - 1
     return _paragraph(text[:low].rstrip() + "\u2026", style)
-
-
-# --------------------------------------------------------------------------- the document
-
-
-def _layout(options: BuildOptions, file: str) -> SheetLayout:
-    x, y = options.back_offset
-    if abs(x) > MAX_BACK_OFFSET or abs(y) > MAX_BACK_OFFSET:
-        raise NotesError(
-            f"--back-offset {x:g},{y:g} is more than {MAX_BACK_OFFSET:g} mm; printers are off "
-            "by a few millimetres at most. Measure it with the calibration sheet "
-            "(make-deck --calibration)",
-            file,
-        )
-    try:
-        return sheet_layout(options.paper, options.card_size, options.duplex, (x, y))
-    except NotesError as exc:
-        raise NotesError(exc.message, file) from None
-
-
-class _Info(PDFInfo):  # type: ignore[misc]
-    """The document information without reportlab's placeholders ("anonymous", "unspecified")
-    for what the notes do not say."""
-
-    def format(self, document: Any) -> Any:
-        entries: dict[str, Any] = {
-            "Title": PDFString(self.title),
-            "Creator": PDFString(self.creator),
-            "Producer": PDFString(self.producer),
-            "CreationDate": PDFDate(ts=document._timeStamp),
-            "ModDate": PDFDate(ts=document._timeStamp),
-            "Trapped": PDFName(self.trapped),
-        }
-        for key, value in (
-            ("Author", self.author),
-            ("Subject", self.subject),
-            ("Keywords", self.keywords),
-        ):
-            if value:
-                entries[key] = PDFString(value)
-        return PDFDictionary(entries).format(document)
-
-
-def _timestamp(epoch: int) -> Any:
-    """A reportlab time stamp for a fixed moment, in UTC."""
-    from reportlab.lib.utils import TimeStamp
-
-    stamp = TimeStamp(invariant=True)
-    utc = time.gmtime(epoch)
-    stamp.t = epoch
-    stamp.lt = tuple(utc)
-    stamp.YMDhms = tuple(utc)[:6]
-    stamp.dhh = stamp.dmm = 0
-    stamp.tzname = "UTC"
-    return stamp
-
-
-def _new_canvas(layout: SheetLayout, duplex: str, deck: Deck | None) -> Any:
-    register_fonts()
-    buffer = io.BytesIO()
-    # Invariant mode fixes the document ID and dates, so a rebuild is byte-identical; reportlab
-    # takes SOURCE_DATE_EPOCH for the dates when it is set.
-    canvas = CardCanvas(
-        buffer,
-        pagesize=(layout.page_width, layout.page_height),
-        invariant=1,
-        pageCompression=1,
-        # Otherwise every page names Helvetica, a font that is not embedded.
-        initialFontName=SANS,
-        initialFontSize=10,
-    )
-    canvas._n2d_buffer = buffer
-    doc = canvas._doc
-    doc.info = _Info()
-    if deck is not None and deck.modified and source_date_epoch() is None:
-        # The notes' own date (the reader lets SOURCE_DATE_EPOCH win) rather than the build's.
-        doc._timeStamp = _timestamp(deck.modified)
-    canvas.setCreator(f"notes2decks {__version__}")
-    if deck is not None:
-        canvas.setTitle(deck.title)
-        canvas.setSubject(deck.subject)
-        canvas.setAuthor(deck.author)
-        canvas.setKeywords(", ".join(deck.tags))
-    else:
-        canvas.setTitle("notes2decks calibration sheet")
-    # The print dialog must neither shrink the sheet (the cut lines would no longer match the
-    # card sizes) nor flip the backs the wrong way.
-    canvas.setViewerPreference("PrintScaling", "None")
-    canvas.setViewerPreference("Duplex", _DUPLEX_NAMES[duplex])
-    canvas.setViewerPreference("DisplayDocTitle", "true")
-    return canvas
-
-
-@contextlib.contextmanager
-def _binary_streams() -> Iterator[None]:
-    """Page streams compressed only, not also ASCII85-encoded: smaller files, faster builds.
-
-    reportlab reads this setting from its global configuration while it writes the document, so
-    it is set for the length of one build and put back.
-    """
-    from reportlab import rl_config
-
-    saved = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = saved
-
-
-def _finish(canvas: Any) -> bytes:
-    canvas.save()
-    data: bytes = canvas._n2d_buffer.getvalue()
-    return data
-
-
-__all__ = [
-    "PrintCard",
-    "export_calibration",
-    "export_pdf",
-    "overflowing_cards",
-    "printable_cards",
-    "render_pdf",
-]

@@ -15,8 +15,8 @@ from typing import Any
 
 from reportlab.platypus import Paragraph
 
-from .pdf_content import MIN_SIZE, Item, Scaled
-from .pdf_text import TextParagraph
+from .flowables import Scaled
+from .text import MIN_SIZE, Item
 
 SIZE_STEP = 0.5
 """Type sizes are tried in half-point steps."""
@@ -72,9 +72,7 @@ def paginate(items: list[Item], width: float, height: float) -> tuple[Page, ...]
         room = height - used - gap
         # A fact split between two cards is hard to learn from: a paragraph that fits a card of
         # its own goes whole onto the next one. Code and tables split between lines and rows.
-        keep = (
-            current and isinstance(flowable, Paragraph | TextParagraph) and h <= height + _EPSILON
-        )
+        keep = current and isinstance(flowable, Paragraph) and h <= height + _EPSILON
         parts = flowable.split(width, room) if room > 0 and not keep else []
         if len(parts) >= 2:
             _, first_h = parts[0].wrap(width, room)
@@ -112,8 +110,9 @@ def sizes_below(top: float) -> list[float]:
 
 
 def fit(build: Callable[[float], list[Item]], width: float, height: float, top: float) -> Fitted:
-    """The largest size at which the content fits one box; failing that, the fewest boxes it
-    needs at the minimum size, set at the largest size that keeps to that many boxes."""
+    """The largest size at which the content fits one box, as near as one measurement tells;
+    failing that, the fewest boxes it needs at the minimum size, set at the largest size that
+    keeps to that many boxes."""
     sizes = sizes_below(top)
     tried: dict[float, tuple[Page, ...]] = {}
 
@@ -125,22 +124,19 @@ def fit(build: Callable[[float], list[Item]], width: float, height: float, top: 
     first = pages_at(sizes[0])
     if len(first) == 1:
         return Fitted(sizes[0], first)
-    # Setting a face is the costly part of a build, so start near the answer: type takes room
-    # as the square of its size, so the content's height at the top size says roughly where it
-    # fits. From there, step up or down to the largest size that fits one box; the sizes are
-    # tried largest first everywhere else, and fewer boxes never need a larger size.
-    need = sum(page.used for page in first) or height
-    guess = sizes[0] * math.sqrt(height / need)
-    index = next((i for i, size in enumerate(sizes) if size <= guess + _EPSILON), len(sizes) - 1)
-    index = max(index, 1)
-    if len(pages_at(sizes[index])) == 1:
-        while index > 1 and len(pages_at(sizes[index - 1])) == 1:
+    # Setting a face at a size is the costly part of a build, so the content's height at the
+    # top size chooses where to start: type takes room as the square of its size. From that
+    # guess, smaller sizes are tried until one fits; a larger one only while the room left
+    # over says that it may fit too.
+    index = max(1, _guess(sizes, sum(page.used for page in first), height))
+    while index < len(sizes) and len(pages_at(sizes[index])) > 1:
+        index += 1
+    if index < len(sizes):
+        while index > 1 and _may_fit(sizes[index - 1], sizes[index], tried, height):
+            if len(pages_at(sizes[index - 1])) > 1:
+                break
             index -= 1
         return Fitted(sizes[index], tried[sizes[index]])
-    while index < len(sizes) - 1:
-        index += 1
-        if len(pages_at(sizes[index])) == 1:
-            return Fitted(sizes[index], tried[sizes[index]])
     target = len(pages_at(sizes[-1]))
     # More than one box even at the minimum size: the first (largest) size that needs no more
     # than that many, by bisection over the descending sizes.
@@ -152,3 +148,20 @@ def fit(build: Callable[[float], list[Item]], width: float, height: float, top: 
         else:
             low = middle + 1
     return Fitted(sizes[high], pages_at(sizes[high]))
+
+
+def _guess(sizes: list[float], used: float, height: float) -> int:
+    """The index of the size at which content that takes `used` at `sizes[0]` fills `height`."""
+    guess = sizes[0] * math.sqrt(height / (used or height))
+    return next((i for i, size in enumerate(sizes) if size <= guess + _EPSILON), len(sizes) - 1)
+
+
+def _may_fit(
+    larger: float, size: float, tried: dict[float, tuple[Page, ...]], height: float
+) -> bool:
+    """Whether content that fits one box at `size` may fit it at `larger`: its lines, taller in
+    proportion, would still fit. A generous test (larger type also makes more lines), so that
+    the size chosen is the largest that fits, as trying every size would find."""
+    if larger in tried:
+        return len(tried[larger]) == 1
+    return tried[size][0].used * (larger / size) <= height + _EPSILON

@@ -1,0 +1,236 @@
+"""A card face's blocks as flowables at one type size: paragraphs (as bullets on a revision
+card's back), lists, headings, code, display formulas, tables, rules and images."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from ...model import (
+    Block,
+    Blocks,
+    BulletList,
+    CodeBlock,
+    Heading,
+    Image,
+    Inline,
+    Inlines,
+    LineBreak,
+    Math,
+    MathBlock,
+    Text,
+    ThematicBreak,
+)
+from ...model import Paragraph as ParagraphBlock
+from ...model import Table as TableBlock
+from .flowables import CodeFlowable, FittedBox, Indented, RuleFlowable
+from .fonts import SANS, SANS_BOLD, string_width
+from .math import MathArt, MathFailure, draw_math, typeset
+from .pictures import picture_items
+from .tables import table_flowable
+from .text import MIN_SIZE, FaceContext, InlineWriter, Item, paragraph_style
+
+
+class MathFlowable(FittedBox):
+    """A display formula, centred on its own line."""
+
+    def __init__(self, art: MathArt, size: float, max_height: float) -> None:
+        scale = art.scale_for(size)
+        super().__init__(art.width * scale, art.height * scale, max_height)
+        self.art = art
+
+    def draw_scaled(self, x: float, width: float, height: float) -> None:
+        draw_math(self.canv, self.art, x, 0, width, height)
+
+
+def _segments(inlines: Inlines) -> list[Inlines | Image | Math]:
+    """Split a paragraph where an image or a display formula must stand on its own line."""
+    parts: list[Inlines | Image | Math] = []
+    run: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Image) or (isinstance(node, Math) and node.display):
+            if run:
+                parts.append(tuple(run))
+                run = []
+            parts.append(node)
+        else:
+            run.append(node)
+    if run:
+        parts.append(tuple(run))
+    return parts
+
+
+def _blank(inlines: Inlines) -> bool:
+    return all(
+        isinstance(node, LineBreak) or (isinstance(node, Text) and not node.text.strip())
+        for node in inlines
+    )
+
+
+def inline_items(
+    ctx: FaceContext,
+    inlines: Inlines,
+    size: float,
+    style: Any,
+    *,
+    line: int,
+    front: bool = False,
+    bullet: str | None = None,
+    gap: float = 0.0,
+) -> list[Item]:
+    """A paragraph's content: text as paragraphs, images and display formulas between them."""
+    items: list[Item] = []
+    for part in _segments(inlines):
+        if isinstance(part, Image):
+            items.extend(picture_items(ctx, part, size, line))
+        elif isinstance(part, Math):
+            items.extend(math_block_items(ctx, part.source, size, line))
+        elif not _blank(part):
+            first = not items
+            label = bullet if first else None
+            writer = InlineWriter(ctx, size, front=front, line=line)
+            para = writer.paragraph(writer.markup(part), style, label)
+            items.append((gap if first else size * 0.2, para))
+    if items:
+        items[0] = (gap, items[0][1])
+    return items
+
+
+def math_block_items(ctx: FaceContext, source: str, size: float, line: int) -> list[Item]:
+    """A display formula centred on its own line, or its source in monospace if it cannot be
+    typeset."""
+    try:
+        art = typeset(source, display=True)
+    except MathFailure as failure:
+        ctx.note(line, f"{failure}; it is printed as LaTeX source. Fix the formula")
+        return [(size * 0.3, CodeFlowable(source, max(MIN_SIZE, size * 0.88)))]
+    return [(size * 0.4, MathFlowable(art, size, ctx.height))]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockOptions:
+    """How a face's blocks are set."""
+
+    bullets: bool = True
+    """True to set top-level paragraphs as bullets: on a revision card, each is a fact."""
+    front: bool = False
+    """True on a front: cloze spans print as gaps."""
+
+
+_BULLETS = ("\u2022", "\u25e6", "\u25aa")
+
+
+def block_items(
+    ctx: FaceContext,
+    blocks: Blocks,
+    size: float,
+    options: BlockOptions = BlockOptions(),
+    level: int = 0,
+    left: float = 0.0,
+) -> list[Item]:
+    """Flowables for a face's blocks at one type size."""
+    items: list[Item] = []
+    gap = size * 0.35
+    for block in blocks:
+        items.extend(_block(ctx, block, size, options, level, left, gap))
+    return items
+
+
+@functools.lru_cache(maxsize=1024)
+def _bullet_hang(size: float, labels: tuple[str, ...]) -> float:
+    widest = max(string_width(label, SANS, size) for label in labels)
+    # reportlab keeps 0.6 em after a bullet; a smaller hang would push the first line right.
+    return widest + size * 0.6
+
+
+def _block(
+    ctx: FaceContext,
+    block: Block,
+    size: float,
+    options: BlockOptions,
+    level: int,
+    left: float,
+    gap: float,
+) -> list[Item]:
+    line = ctx.line
+    if isinstance(block, ParagraphBlock):
+        line = block.line or ctx.line
+        if options.bullets and level == 0:
+            bullet = _BULLETS[0]
+            hang = _bullet_hang(size, (bullet,))
+            style = paragraph_style(size, left=left, hang=hang)
+            return inline_items(
+                ctx,
+                block.children,
+                size,
+                style,
+                line=line,
+                front=options.front,
+                bullet=bullet,
+                gap=gap,
+            )
+        style = paragraph_style(size, left=left)
+        return inline_items(
+            ctx, block.children, size, style, line=line, front=options.front, gap=gap
+        )
+    if isinstance(block, BulletList):
+        return _list_items(ctx, block, size, options, level, left, gap)
+    if isinstance(block, Heading):
+        style = paragraph_style(max(MIN_SIZE, size * 1.05), SANS_BOLD, left=left)
+        return inline_items(
+            ctx, block.children, size, style, line=line, front=options.front, gap=size * 0.6
+        )
+    if isinstance(block, CodeBlock):
+        return [(gap, _indent(CodeFlowable(block.code, max(MIN_SIZE, size * 0.88)), left))]
+    if isinstance(block, MathBlock):
+        return [(g, _indent(f, left)) for g, f in math_block_items(ctx, block.source, size, line)]
+    if isinstance(block, TableBlock):
+        table = table_flowable(ctx, block, size, ctx.width - left, options.front, line)
+        return [(gap, _indent(table, left))]
+    if isinstance(block, ThematicBreak):
+        return [(gap * 0.5, _indent(RuleFlowable(size * 0.6), left))]
+    raise TypeError(f"unexpected block {type(block).__name__}")
+
+
+def _indent(flowable: Any, left: float) -> Any:
+    return Indented(flowable, left) if left else flowable
+
+
+def _list_items(
+    ctx: FaceContext,
+    block: BulletList,
+    size: float,
+    options: BlockOptions,
+    level: int,
+    left: float,
+    gap: float,
+) -> list[Item]:
+    if block.ordered:
+        labels = [f"{block.start + i}." for i in range(len(block.items))]
+    else:
+        labels = [_BULLETS[min(level, len(_BULLETS) - 1)]] * len(block.items)
+    hang = _bullet_hang(size, tuple(labels))
+    style = paragraph_style(size, left=left, hang=hang)
+    items: list[Item] = []
+    for label, item in zip(labels, block.items, strict=True):
+        first = True
+        for child in item.children:
+            if first and isinstance(child, ParagraphBlock):
+                items.extend(
+                    inline_items(
+                        ctx,
+                        child.children,
+                        size,
+                        style,
+                        line=child.line or ctx.line,
+                        front=options.front,
+                        bullet=label,
+                        gap=gap if level == 0 else gap * 0.5,
+                    )
+                )
+            else:
+                nested = BlockOptions(bullets=False, front=options.front)
+                items.extend(_block(ctx, child, size, nested, level + 1, left + hang, gap * 0.5))
+            first = False
+    return items

@@ -1,0 +1,332 @@
+"""Card text as reportlab paragraphs: the model's inlines written as Paragraph markup, in the
+bundled fonts, and the paragraph styles that every face uses.
+
+Every piece of text goes through `escape`, so characters that look like markup (`a<b>c`,
+`AT&T`, `<font size=40>`) print literally. Everything is built for one type size at a time:
+the fitting code asks for the same content at smaller sizes until it fits its card.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape as _xml_escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from ...model import (
+    Cloze,
+    Code,
+    Emphasis,
+    Image,
+    Inline,
+    Inlines,
+    LineBreak,
+    Link,
+    Math,
+    Strong,
+    Text,
+    inline_text,
+)
+from .fonts import MONO, SANS, missing_glyphs, register_fonts
+from .math import MathArt, MathFailure, typeset
+
+MIN_SIZE = 7.0
+"""No text is set smaller than this, in points."""
+
+INK = colors.black
+MUTED = colors.Color(0.33, 0.33, 0.33)
+HIGHLIGHT = "#ffd966"
+"""Cloze answers on a back: a yellow that still prints as a visible grey in black and white."""
+BLANK = "#d9d9d9"
+"""Cloze gaps on a front."""
+CODE_BACKGROUND = colors.Color(0.94, 0.94, 0.94)
+RULE = colors.Color(0.55, 0.55, 0.55)
+_CODE_BACK = "#eeeeee"
+"""Behind inline code."""
+
+_LEADING = 1.22
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+"""Control characters, which never reach the page."""
+_ON_DRAW_MATH = "n2d-math"
+
+Item = tuple[float, Any]
+"""A flowable with the space to leave above it when something precedes it on the card."""
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass
+class FaceContext:
+    """What building one card face needs besides its content, and where its warnings go."""
+
+    file: str
+    """The notes file, for messages."""
+    line: int
+    """The card's line, for messages about a place without its own line."""
+    width: float
+    """The width of the face's text box, in points."""
+    height: float
+    """The height of the face's text box, in points."""
+    base_size: float = 12.0
+    """The face's type size before shrinking: images shrink with the type."""
+    notes: dict[tuple[int, str], None] = field(default_factory=dict)
+    """Warnings, in order and without repeats: the face is built at several sizes."""
+
+    def note(self, line: int, message: str) -> None:
+        self.notes.setdefault((line or self.line, message), None)
+
+
+def escape(text: str) -> str:
+    """Text made safe for reportlab's paragraph markup, which is XML-like."""
+    return _xml_escape(_clean(text))
+
+
+def _clean(text: str) -> str:
+    return CONTROL.sub("", text.replace("\t", "    "))
+
+
+@functools.lru_cache(maxsize=1024)
+def glyph_warning(text: str) -> str:
+    """The warning for characters of `text` that the bundled font cannot draw, or empty."""
+    missing = missing_glyphs(text)
+    if not missing:
+        return ""
+    shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:5])
+    return (
+        f"the bundled font has no glyph for {shown}; it prints as an empty box. "
+        "Use another character or write it out"
+    )
+
+
+# --------------------------------------------------------------------------- styles
+
+
+@functools.lru_cache(maxsize=2048)
+def paragraph_style(
+    size: float,
+    font: str = SANS,
+    align: str = "left",
+    left: float = 0.0,
+    hang: float = 0.0,
+    color: str = "ink",
+    leading: float = _LEADING,
+) -> Any:
+    """A paragraph style; `left` indents the whole paragraph, `hang` the lines after a bullet."""
+    register_fonts()
+    return ParagraphStyle(
+        name=f"n2d-{font}-{size}-{align}-{left:.2f}-{hang:.2f}-{color}",
+        fontName=font,
+        fontSize=size,
+        leading=size * leading,
+        leftIndent=left + hang,
+        firstLineIndent=0,
+        bulletIndent=left,
+        bulletFontName=SANS,
+        bulletFontSize=size,
+        alignment={"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}[align],
+        textColor=MUTED if color == "muted" else INK,
+        # Long unbroken words (URLs, chemical names) are split rather than run off the card.
+        splitLongWords=1,
+        # Lines holding a tall inline formula grow instead of overprinting their neighbours.
+        autoLeading="max",
+        allowOrphans=1,
+        allowWidows=1,
+        hyphenationLang="",
+        embeddedHyphenation=0,
+        uriWasteReduce=0,
+    )
+
+
+# --------------------------------------------------------------------------- inlines
+
+
+class CardParagraph(Paragraph):  # type: ignore[misc]
+    """reportlab's paragraph, mended to split after a line that ends in a break, and to give a
+    tall first line its room above the baseline, and to keep its lines between wraps to the
+    same width.
+
+    reportlab records where each line starts among the paragraph's words (`sFW`) as the word
+    that ended the line before. After a hard break (`<br/>`, or a long word cut in two) that
+    word is the break, which belongs to the line before: the second part of a split then began
+    with a blank line, and splitting it again where only that blank line fitted gave a first
+    part without a word, on which reportlab fails with an IndexError (a table cell continued
+    over three cards, say).
+    """
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # Fitting measures a paragraph and may then place it on the next card, at the same
+        # width: its lines do not change (reportlab's wrap depends on the width only). A split
+        # that finds no room drops the lines.
+        wrapped = self._wrapped
+        if wrapped is None or wrapped[0] != avail_width or not hasattr(self, "blPara"):
+            wrapped = self._wrapped = (avail_width, super().wrap(avail_width, avail_height))
+        return wrapped[1]
+
+    def breakLines(self, width: Any) -> Any:
+        para = super().breakLines(width)
+        words = self.frags
+        for line in para.lines[1:]:
+            start = getattr(line, "sFW", None)
+            if start is not None and start < len(words) and _is_break(words[start]):
+                line.sFW = start + 1
+        return para
+
+    def draw(self) -> None:
+        # reportlab sets the first baseline one font size below the paragraph's top however
+        # tall that line is, while autoLeading="max" reserved the line's full ascent: a tall
+        # formula on a first line would overprint the line above and leave a gap below.
+        para = self.blPara
+        if para.kind == 1 and para.lines:
+            rise = para.lines[0].ascent - self.style.fontSize
+            if rise > 0:
+                self.canv.translate(0, -rise)
+        super().draw()
+
+
+def _is_break(word: Any) -> bool:
+    """True for a laid-out word (`[width, (fragment, text), ...]`) that is a line break: a
+    `<br/>`, whose fragment says so, or the empty, zero-width word that reportlab puts after
+    the first piece of a split long word."""
+    if not isinstance(word, list) or len(word) < 2:
+        return False
+    return hasattr(word[1][0], "lineBreak") or (
+        word[0] == 0 and all(text == "" for _, text in word[1:])
+    )
+
+
+class MathImage:
+    """Stands in for an ImageReader inside a paragraph; `CardCanvas` draws it as vectors."""
+
+    __slots__ = ("art", "highlight")
+
+    def __init__(self, art: MathArt, highlight: str | None) -> None:
+        self.art = art
+        self.highlight = highlight
+        """The background of a formula inside a highlighted cloze answer, which reportlab only
+        paints behind text."""
+
+
+@dataclass
+class _InlineMath:
+    art: MathArt
+    width: float
+    height: float
+    depth: float
+    highlight: str | None
+
+
+class InlineWriter:
+    """Turns inline content into paragraph markup at one type size."""
+
+    def __init__(self, ctx: FaceContext, size: float, *, front: bool, line: int) -> None:
+        self.ctx = ctx
+        self.size = size
+        self.front = front
+        """True on a front, where cloze spans are gaps; on a back they are highlighted."""
+        self.line = line
+        self.maths: list[_InlineMath] = []
+        self._highlight: str | None = None
+
+    def markup(self, inlines: Inlines) -> str:
+        return "".join(self._one(node) for node in inlines)
+
+    def _text(self, text: str) -> str:
+        message = glyph_warning(text)
+        if message:
+            self.ctx.note(self.line, message)
+        return escape(text)
+
+    def _one(self, node: Inline) -> str:
+        if isinstance(node, Text):
+            return self._text(node.text)
+        if isinstance(node, Emphasis):
+            return f"<i>{self.markup(node.children)}</i>"
+        if isinstance(node, Strong):
+            return f"<b>{self.markup(node.children)}</b>"
+        if isinstance(node, Code):
+            return self.code(node.text)
+        if isinstance(node, Math):
+            return self.math(node.source)
+        if isinstance(node, Cloze):
+            if self.front:
+                gap = f"[{node.hint}]" if node.hint else "[\u2026]"
+                return f'<font backColor="{BLANK}">\u00a0{self._text(gap)}\u00a0</font>'
+            outer, self._highlight = self._highlight, HIGHLIGHT
+            try:
+                return f'<font backColor="{HIGHLIGHT}">{self.markup(node.children)}</font>'
+            finally:
+                self._highlight = outer
+        if isinstance(node, Link):
+            text = self.markup(node.children)
+            shown = inline_text(node.children).strip()
+            href = node.href.removeprefix("mailto:")
+            if not shown:
+                return self._text(href)
+            if shown == href or shown == node.href:
+                return text
+            small = max(MIN_SIZE, self.size * 0.85)
+            return f'{text} <font size="{small:.2f}" color="#555555">({self._text(href)})</font>'
+        if isinstance(node, Image):
+            # Images inside emphasis or links are rare; their description keeps the sentence.
+            return self._text(f"[{node.alt or node.src}]")
+        if isinstance(node, LineBreak):
+            return "<br/>"
+        raise TypeError(f"unexpected inline {type(node).__name__}")
+
+    def code(self, text: str) -> str:
+        # Non-breaking spaces keep runs of spaces; a long span is split like a long word.
+        body = self._text(text).replace(" ", "\u00a0")
+        return f'<font face="{MONO}" backColor="{_CODE_BACK}">{body}</font>'
+
+    def math(self, source: str) -> str:
+        try:
+            art = typeset(source, display=False)
+        except MathFailure as failure:
+            self.ctx.note(self.line, f"{failure}; it is printed as LaTeX source. Fix the formula")
+            return self.code(source)
+        scale = art.scale_for(self.size)
+        width, height, depth = art.width * scale, art.height * scale, art.depth * scale
+        if width > self.ctx.width:
+            shrink = self.ctx.width / width
+            width, height, depth = width * shrink, height * shrink, depth * shrink
+        self.maths.append(_InlineMath(art, width, height, depth, self._highlight))
+        return f'<onDraw name="{_ON_DRAW_MATH}" label="{len(self.maths) - 1}"/>'
+
+    def paragraph(self, markup: str, style: Any, bullet: str | None = None) -> Any:
+        para = CardParagraph(markup, style, bulletText=escape(bullet) if bullet else None)
+        if self.maths:
+            _place_maths(para, self.maths)
+        return para
+
+
+def plain_paragraph(text: str, style: Any) -> Any:
+    """A paragraph of plain text in one style."""
+    return CardParagraph(escape(text), style)
+
+
+def _place_maths(para: Any, maths: list[_InlineMath]) -> None:
+    """Turn the paragraph's formula markers into inline images of the formulas' size.
+
+    reportlab lays inline images out as words of a given width and height; the image object
+    itself is only handed to the canvas, which `CardCanvas` draws as vectors.
+    """
+    for frag in para.frags:
+        defn = getattr(frag, "cbDefn", None)
+        if defn is None or getattr(defn, "name", None) != _ON_DRAW_MATH:
+            continue
+        inline = maths[int(defn.label)]
+        defn.kind = "img"
+        defn.image = MathImage(inline.art, inline.highlight)
+        defn.width = inline.width
+        defn.height = inline.height
+        # The formula's baseline sits on the text's baseline.
+        defn.valign = -inline.depth
