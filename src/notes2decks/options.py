@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import CardKind
+from .registry import EXPORTERS
 
 PAPERS = ("a4", "letter")
 """The paper sizes the PDF is laid out on, as `--paper` names them."""
@@ -20,7 +21,7 @@ DEFAULT_PRINT_KINDS = frozenset({CardKind.REVISION, CardKind.BASIC, CardKind.REV
 class BuildOptions:
     """What to build and how; every field has the default that `make-deck` uses."""
 
-    formats: tuple[str, ...] = ("apkg", "pdf", "csv")
+    formats: tuple[str, ...] = tuple(EXPORTERS)
     """The exporters to run, by name."""
     paper: str = "a4"
     """The PDF paper size: `a4` or `letter`."""
