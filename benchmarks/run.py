@@ -938,16 +938,16 @@ def markdown_report(bench: Bench, info: dict[str, Any], checks: list[Check]) -> 
 
 
 PIPELINE = (
-    "read_notes",
-    "prepare_deck",
-    "_extract_glossary",
+    "read_notes_text",
+    "enrich_deck",
+    "extract_glossary",
     "add_auto_cloze",
     "reconcile",
     "save_lock",
     "export_apkg",
     "export_pdf",
     "export_csv",
-    "_write_combined_glossary",
+    "export_combined_csv",
 )
 
 
@@ -1012,7 +1012,7 @@ def profile(corpus: Path, log: Path, top: int = 15) -> str:
                 for item in by_cumulative
                 if "/notes2decks/" in item[0][0]
                 and item[0][2] not in PIPELINE
-                and "cli.py" not in item[0][0]
+                and "/cli/" not in item[0][0]
                 and "__main__" not in item[0][0]
             ]
             lines += [_profile_line(item) for item in own_code[:top]]
