@@ -235,3 +235,15 @@ def test_notes_of_key_terms_only_still_build(
         assert decks == {"Biology::Terms::Glossary"}
     finally:
         col.close()
+
+
+def test_the_sample_card_set_reads_as_its_cards_without_the_footer() -> None:
+    from notes2decks.model import CardKind, inline_text
+    from notes2decks.show import load_deck
+
+    deck = load_deck(Path(__file__).parent.parent / "notes" / "weimar-crises-1919-1923.txt")
+    revision = [inline_text(c.front) for c in deck.cards if c.kind is CardKind.REVISION]
+    assert len(revision) == 7
+    assert revision[2] == "The Treaty of Versailles (continued)"
+    assert revision[-1] == "The Munich Putsch"
+    assert not [c for c in deck.cards if "card set" in repr(c)], "the website's footer is a card"
