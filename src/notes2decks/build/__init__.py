@@ -3,8 +3,10 @@
 `build(paths, out, options)` is what `make-deck` runs. Each notes file is built on its own (in
 worker processes when there are several): read into a `Deck`, enriched (`enrich.enrich_deck`),
 then handed to each exporter. A file that fails leaves its previous outputs untouched and does
-not stop the others. The parts: `files` finds notes and names outputs, `staging` writes them
-aside and moves them into place, `cache` skips unchanged files, `report` says what happened.
+not stop the others; with `BuildOptions.strict` a file with warnings fails too. The parts:
+`files` finds notes and names outputs, `staging` writes them aside and moves into place those
+whose bytes changed, `cache` skips unchanged files, `combined` writes the outputs of the build as
+a whole (OUT/glossary.csv), `report` says what happened.
 """
 
 from __future__ import annotations
