@@ -55,10 +55,17 @@ def run(args: list[str], command=make_deck) -> Result:  # type: ignore[no-untype
     return CliRunner().invoke(command, args, catch_exceptions=False)
 
 
-def outputs(out: Path) -> dict[Path, int]:
-    """Every output and its modification time (the cache and lock folders left out)."""
+def stamp(path: Path) -> tuple[int, int]:
+    """What a rewrite changes: the modification time, and the inode (an output is written aside
+    and renamed into place), which changes even within the clock's resolution."""
+    info = path.stat()
+    return info.st_mtime_ns, info.st_ino
+
+
+def outputs(out: Path) -> dict[Path, tuple[int, int]]:
+    """Every output and its stamp (the cache and lock folders left out)."""
     return {
-        path: path.stat().st_mtime_ns
+        path: stamp(path)
         for path in out.rglob("*")
         if path.is_file() and not path.name.startswith(".")
     }
@@ -94,7 +101,7 @@ def test_a_rebuild_rewrites_only_the_outputs_whose_bytes_change(
     (notes / "cells.md").write_text(text, encoding="utf-8")
     third = run([str(notes), "-o", str(out), "-j", "1"])
     assert third.exit_code == 0, third.output
-    changed = {path.name for path, mtime in outputs(out).items() if mtime != before[path]}
+    changed = {path.name for path, now in outputs(out).items() if now != before[path]}
     assert changed == {"cells.apkg", "cells-glossary.csv", "glossary.csv"}
     assert "3 outputs written" in third.output
     assert "proteins are assembled" in (out / "glossary.csv").read_text(encoding="utf-8-sig")
@@ -247,3 +254,17 @@ def test_the_sample_card_set_reads_as_its_cards_without_the_footer() -> None:
     assert revision[2] == "The Treaty of Versailles (continued)"
     assert revision[-1] == "The Munich Putsch"
     assert not [c for c in deck.cards if "card set" in repr(c)], "the website's footer is a card"
+
+
+def test_the_calibration_sheet_is_rewritten_only_when_it_changes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run(["--calibration", "-o", str(out)]).exit_code == 0
+    sheet = out / "calibration.pdf"
+    first = stamp(sheet)
+    again = run(["--calibration", "-o", str(out)])
+    assert again.exit_code == 0 and "kept (unchanged)" in again.output
+    assert stamp(sheet) == first
+    letter = run(["--calibration", "-o", str(out), "--paper", "letter"])
+    assert letter.exit_code == 0 and letter.output.startswith("wrote")
+    assert stamp(sheet) != first
+    assert not list(out.glob(".notes2decks-staging-*"))

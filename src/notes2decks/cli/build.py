@@ -129,15 +129,24 @@ def build_shown(paths: list[Path], out: Path, options: BuildOptions, quiet: bool
 
 def write_calibration(out: Path, options: BuildOptions, quiet: bool) -> None:
     """Write OUT/calibration.pdf, the duplex test sheet for `--back-offset`."""
+    from ..atomic import private_folder
+    from ..build.staging import move_into_place, staging_folder
     from ..exporters.pdf import export_calibration
 
     dest = out / "calibration.pdf"
     try:
-        export_calibration(dest, options)
+        # Like every output, written aside and moved into place only when its bytes changed.
+        with staging_folder(out) as folder, private_folder(folder):
+            export_calibration(folder / dest.name, options)
+            written = move_into_place([(folder / dest.name, dest)])
     except OSError as exc:
-        raise Failure(f"{dest}: cannot write: {exc.strerror}") from None
+        raise Failure(f"{dest}: cannot write: {exc.strerror or exc}") from None
+    except NotesError as exc:
+        raise Failure(str(exc)) from None
     if not quiet:
+        done = "wrote" if written else "kept (unchanged)"
         click.echo(
-            f"wrote {dest}: print it double-sided at 100 % scale and follow the instructions on it",
+            f"{done} {dest}: print it double-sided at 100 % scale and follow the instructions "
+            "on it",
             err=True,
         )
