@@ -334,10 +334,16 @@ def test_exit_codes_with_and_without_strict(notes: Path, tmp_path: Path) -> None
     assert invoke([str(notes), "--strict"]).exit_code == 1
     assert "warning: 'Kornliov' looks like a misspelling of 'Kornilov'" in lenient.output
 
+    # An empty file is skipped with a warning, as the build skips it.
     (notes / "empty.txt").write_text("  \n", encoding="utf-8")
+    empty = invoke([str(notes)])
+    assert empty.exit_code == 0
+    assert re.search(r"empty\.txt: warning: the file is empty", empty.output)
+
+    (notes / "broken.md").write_text("# Broken\n\nQ: an unanswered question\n", "utf-8")
     failing = invoke([str(notes)])
     assert failing.exit_code == 1
-    assert re.search(r"empty\.txt: error: the file is empty", failing.output)
+    assert re.search(r"broken\.md:3: error: this Q: line has no answer", failing.output)
 
     missing = invoke([str(tmp_path / "nowhere")])
     assert missing.exit_code == 2

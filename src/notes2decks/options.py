@@ -47,3 +47,5 @@ class BuildOptions:
     """Worker processes; 0 picks one per core."""
     force: bool = False
     """True to rebuild files that the cache says are unchanged."""
+    strict: bool = False
+    """True to make every warning an error: a file with warnings fails, as `--strict` asks."""

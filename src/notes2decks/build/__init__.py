@@ -3,8 +3,10 @@
 `build(paths, out, options)` is what `make-deck` runs. Each notes file is built on its own (in
 worker processes when there are several): read into a `Deck`, enriched (`enrich.enrich_deck`),
 then handed to each exporter. A file that fails leaves its previous outputs untouched and does
-not stop the others. The parts: `files` finds notes and names outputs, `staging` writes them
-aside and moves them into place, `cache` skips unchanged files, `report` says what happened.
+not stop the others; with `BuildOptions.strict` a file with warnings fails too. The parts:
+`files` finds notes and names outputs, `staging` writes them aside and moves into place those
+whose bytes changed, `cache` skips unchanged files, `combined` writes the outputs of the build as
+a whole (OUT/glossary.csv), `report` says what happened.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from pathlib import Path
 from ..atomic import private_folder
 from ..enrich import enrich_deck
 from ..errors import Diagnostic, NoCardsError, NotesError
-from ..model import Deck, Image, SourceRef, walk_inlines
+from ..model import Deck, Image, walk_inlines
 from ..options import BuildOptions
 from ..readers import read_notes_bytes, read_notes_text
 from ..registry import exporters, load
 from .cache import BuildCache, cards_inputs, code_digest, fingerprint_of
+from .combined import kept_previous, write_combined
 from .files import NotesFile, find_notes, output_paths
 from .report import BuildReport, FileResult
 from .staging import move_into_place, remove_abandoned_staging, staging_folder
@@ -63,7 +66,8 @@ def build(
     todo: list[NotesFile] = []
     for file in files:
         hit = None if options.force else cache.lookup(file, out, options)
-        if hit is not None:
+        # Under --strict a file with warnings fails; building it again fails it the usual way.
+        if hit is not None and not (options.strict and hit.warnings):
             report.results.append(hit)
             if progress:
                 progress(hit, len(report.results), len(files))
@@ -91,17 +95,23 @@ def build(
         else:
             results = (build_file(file, out, options, staging) for file in todo)
         for result in results:
+            if kept_previous(result):
+                # Its previous outputs stay, and so do its terms in the combined glossary.
+                result.deck_path, result.glossary = cache.previous(result.file)
             report.results.append(result)
-            if result.error is None:
-                cache.store(result, options)
-            else:
-                cache.forget(result.file)
             if progress:
                 progress(result, len(report.results), len(files))
 
     report.results.sort(key=lambda r: (r.file.stem.as_posix(), r.file.display))
-    _warn_shared_decks(report)
-    _write_combined(report, cache, out, options)
+    _warn_shared_decks(report, options)
+    for result in report.results:
+        if result.cached:
+            continue
+        if result.error is None:
+            cache.store(result, options)
+        else:
+            cache.forget(result)
+    write_combined(report, cache, out, options)
     cache.save(out)
     report.seconds = time.perf_counter() - started
     return report
@@ -152,14 +162,12 @@ def build_file(
         result.cards = len(deck.cards)
         result.glossary = deck.glossary
         result.deck_path = deck.deck_path
-        result.outputs = _export(
-            deck,
-            output_paths(file, out, options.formats),
-            options,
-            out,
-            staging,
-            result.warnings.append,
-        )
+        with staging_folder(out, staging) as folder:
+            staged = _stage(deck, output_paths(file, out, options.formats), options, folder, result)
+            if options.strict and result.warnings:
+                raise _strict_error(result, "nothing was built and its previous outputs stay")
+            result.written = move_into_place(staged)
+        result.outputs = [dest for _, dest in staged]
         if save_lock is not None:
             save_lock()
     except NoCardsError as exc:
@@ -167,6 +175,8 @@ def build_file(
         result.warnings.append(
             dataclasses.replace(nothing, message=f"{exc.message}; nothing was built", col=0)
         )
+        if options.strict:
+            result.error = _strict_error(result, "nothing was built").diagnostic("")
     except NotesError as exc:
         result.error = exc.diagnostic(file.display)
     except OSError as exc:
@@ -183,31 +193,39 @@ def build_file(
     return result
 
 
-def _export(
+def _stage(
     deck: Deck,
     destinations: dict[str, Path],
     options: BuildOptions,
-    out: Path,
-    staging: Path | None,
-    warn: Callable[[Diagnostic], None],
-) -> list[Path]:
-    """Write every format's output into a staging folder, then move them all into place."""
-    with staging_folder(out, staging) as folder:
-        staged: list[tuple[Path, Path]] = []
-        for spec, dest in zip(exporters(tuple(destinations)), destinations.values(), strict=True):
-            # Staged under its own name, so that exporters' messages name the real file.
-            temp = folder / dest.name
-            try:
-                with private_folder(folder):
-                    load(spec.target)(deck, temp, options, warn)
-            except OSError as exc:
-                raise NotesError(f"cannot write {dest}: {exc.strerror or exc}") from None
-            except NotesError as exc:
-                # Name the output the user knows, not its staging copy.
-                exc.message = exc.message.replace(str(temp), str(dest))
-                raise
-            staged.append((temp, dest))
-        return move_into_place(staged)
+    folder: Path,
+    result: FileResult,
+) -> list[tuple[Path, Path]]:
+    """Write every format's output into the staging `folder`: (staged, destination) pairs."""
+    if not deck.cards and deck.glossary and not options.print_glossary:
+        # A file of key terms only: its printed cards are its terms.
+        options = dataclasses.replace(options, print_glossary_cards=True)
+    staged: list[tuple[Path, Path]] = []
+    for spec, dest in zip(exporters(tuple(destinations)), destinations.values(), strict=True):
+        # Staged under its own name, so that exporters' messages name the real file.
+        temp = folder / dest.name
+        try:
+            with private_folder(folder):
+                load(spec.target)(deck, temp, options, result.warnings.append)
+        except OSError as exc:
+            raise NotesError(f"cannot write {dest}: {exc.strerror or exc}") from None
+        except NotesError as exc:
+            # Name the output the user knows, not its staging copy.
+            exc.message = exc.message.replace(str(temp), str(dest))
+            raise
+        staged.append((temp, dest))
+    return staged
+
+
+def _strict_error(result: FileResult, outcome: str) -> NotesError:
+    """The error of a file whose warnings `--strict` makes errors."""
+    count = len(result.warnings)
+    what = "its warning an error" if count == 1 else f"its {count} warnings errors"
+    return NotesError(f"--strict makes {what}: {outcome}", result.file.display)
 
 
 def _fingerprint(result: FileResult, path: Path) -> None:
@@ -238,11 +256,11 @@ def _check_clashes(files: list[NotesFile], report: BuildReport) -> None:
             owners[key] = file
 
 
-def _warn_shared_decks(report: BuildReport) -> None:
+def _warn_shared_decks(report: BuildReport, options: BuildOptions) -> None:
     """Notes are known to Anki by deck and front, so two files with one deck share their notes."""
     first: dict[str, FileResult] = {}
     for result in report.results:
-        if result.error is not None or not result.deck_path:
+        if kept_previous(result) or not result.deck_path:
             continue
         key = result.deck_path.casefold()
         if key not in first:
@@ -257,40 +275,6 @@ def _warn_shared_decks(report: BuildReport) -> None:
                 "a title or a `deck:` of its own",
             )
         )
-
-
-def _write_combined(
-    report: BuildReport, cache: BuildCache, out: Path, options: BuildOptions
-) -> None:
-    """Write the outputs of the build as a whole (such as OUT/glossary.csv) for the formats that
-    have one, when the build has several files and anything they depend on changed."""
-    combined = [spec for spec in exporters(options.formats) if spec.combined]
-    if not combined or len(report.results) < 2:
-        return
-    built = [r for r in report.results if r.error is None]
-    key = cache.combined_key([r.file.stem.as_posix() for r in built], options)
-    unchanged = all(r.cached for r in report.results) and key == cache.combined
-    if unchanged and all((out / spec.combined_name).is_file() for spec in combined):
-        return
-    # The combined outputs need each deck's glossary and path, which the cache keeps.
-    decks = [
-        Deck(
-            title=r.file.stem.name,
-            deck_path=r.deck_path,
-            source=SourceRef(r.file.display),
-            glossary=r.glossary,
-        )
-        for r in built
-    ]
-    written = True
-    for spec in combined:
-        dest = out / spec.combined_name
-        try:
-            load(spec.combined)(decks, dest, options)
-        except OSError as exc:
-            report.errors.append(Diagnostic(str(dest), 0, f"cannot write: {exc.strerror}", "error"))
-            written = False
-        else:
-            report.outputs.append(dest)
-    if written:
-        cache.combined, cache.changed = key, True
+        if options.strict:
+            # Found once every file is built, so its outputs are in place already.
+            result.error = _strict_error(result, "its outputs were built").diagnostic("")

@@ -98,7 +98,8 @@ def _options_key(options: BuildOptions, version: str, code: str, epoch: int | No
     data = {
         f.name: getattr(options, f.name)
         for f in dataclasses.fields(options)
-        if f.name not in ("jobs", "force")
+        # None of them changes what an output holds.
+        if f.name not in ("jobs", "force", "strict")
     }
     data["print_kinds"] = sorted(kind.value for kind in options.print_kinds)
     data["version"] = version
@@ -206,9 +207,28 @@ class BuildCache:
         text = json.dumps([sorted(stems), options_key(options)])
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def forget(self, file: NotesFile) -> None:
-        """Drop what is remembered of a file that failed."""
-        if self.entries.pop(_entry_key(file), None) is not None:
+    def previous(self, file: NotesFile) -> tuple[str, tuple[GlossaryEntry, ...]]:
+        """The deck path and glossary that the last build of `file` gave (empty when none)."""
+        entry = self.entries.get(_entry_key(file)) or {}
+        glossary = tuple(_entry_from_data(item) for item in entry.get("glossary", []))
+        return str(entry.get("deck_path", "")), glossary
+
+    def forget(self, result: FileResult) -> None:
+        """Drop what is remembered of a file that failed, but for the deck path and glossary
+        that `result` carries: its previous outputs stay, and so do its terms in the combined
+        glossary. (An entry without options is never looked up as a hit.)"""
+        key = _entry_key(result.file)
+        kept: dict[str, Any] = {}
+        if result.glossary:
+            kept = {
+                "deck_path": result.deck_path,
+                "glossary": [_entry_to_data(entry) for entry in result.glossary],
+            }
+        if self.entries.get(key) != (kept or None):
+            if kept:
+                self.entries[key] = kept
+            else:
+                self.entries.pop(key, None)
             self.changed = True
 
 

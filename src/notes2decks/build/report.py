@@ -18,7 +18,9 @@ class FileResult:
     file: NotesFile
     """The notes file."""
     outputs: list[Path] = field(default_factory=list)
-    """The outputs written (or, when unchanged, already there)."""
+    """The outputs of the file, written or already there."""
+    written: list[Path] = field(default_factory=list)
+    """The outputs this build wrote: those whose bytes changed."""
     cards: int = 0
     """How many cards the deck holds."""
     glossary: tuple[GlossaryEntry, ...] = ()
@@ -45,7 +47,7 @@ class BuildReport:
     results: list[FileResult] = field(default_factory=list)
     """One result per notes file, in a stable order."""
     outputs: list[Path] = field(default_factory=list)
-    """Outputs of the build as a whole, such as the combined glossary."""
+    """Outputs of the build as a whole, such as the combined glossary, that this build wrote."""
     seconds: float = 0.0
     """Wall-clock time of the build."""
     errors: list[Diagnostic] = field(default_factory=list)
@@ -72,7 +74,7 @@ class BuildReport:
         built = sum(1 for r in self.results if r.error is None and not r.cached)
         cached = sum(1 for r in self.results if r.cached)
         cards = sum(r.cards for r in self.results)
-        outputs = sum(len(r.outputs) for r in self.results if not r.cached) + len(self.outputs)
+        outputs = sum(len(r.written) for r in self.results) + len(self.outputs)
         parts = [f"{files} file{'s' if files != 1 else ''}", f"{cards} cards"]
         if cached:
             parts.append(f"{built} built, {cached} unchanged")

@@ -9,6 +9,7 @@ same time (a --watch in another terminal) is still writing.
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import os
 import shutil
 import sys
@@ -89,10 +90,13 @@ def staging_folder(out: Path, given: Path | None = None) -> Iterator[Path]:
 
 
 def move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:
-    """Rename staged outputs onto their destinations, once every format has succeeded.
+    """Rename staged outputs onto their destinations, once every format has succeeded; returns
+    the destinations that were written.
 
-    What would stop a rename (a folder in the way, a folder that cannot be made) is checked for
-    every output first, so a failure leaves all of the previous outputs as they were.
+    An output whose bytes are those already in place is not written: it keeps its modification
+    time, so that whatever watches or syncs the output folder sees only real changes. What
+    would stop a rename (a folder in the way, a folder that cannot be made) is checked for every
+    output first, so a failure leaves all of the previous outputs as they were.
     """
     for _, dest in staged:
         try:
@@ -103,12 +107,26 @@ def move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:
             ) from None
         if dest.is_dir():
             raise NotesError(f"cannot write {dest}: a folder of that name is in the way")
+    written: list[Path] = []
     for temp, dest in staged:
+        if _same_bytes(temp, dest):
+            continue
         try:
             os.replace(temp, dest)
         except OSError as exc:
             raise NotesError(f"cannot write {dest}: {exc.strerror or exc}") from None
-    return [dest for _, dest in staged]
+        written.append(dest)
+    return written
+
+
+def _same_bytes(new: Path, old: Path) -> bool:
+    """True when `old` is an ordinary file (not a link) holding exactly the bytes of `new`."""
+    try:
+        if old.is_symlink() or not old.is_file():
+            return False
+        return filecmp.cmp(new, old, shallow=False)
+    except OSError:
+        return False
 
 
 def remove_abandoned_staging(out: Path) -> list[Path]:

@@ -31,7 +31,7 @@ from pathlib import Path
 from .. import registry
 from ..build.files import find_notes
 from ..enrich import enrich_deck
-from ..errors import Diagnostic, NotesError
+from ..errors import Diagnostic, NoCardsError, NotesError
 from ..model import Deck
 from ..options import BuildOptions
 from ..spelling import Lexicon, english
@@ -181,6 +181,9 @@ def check_file(
         found.extend(check_deck(deck, text, options, path=path, reported=found))
         if options.lock and any(spec.needs_lock for spec in registry.exporters(options.formats)):
             found.extend(check_lock(path, display))
+    except NoCardsError as exc:
+        # The build skips such a file with a warning, and so does check.
+        found.append(exc.diagnostic(display, "warning"))
     except NotesError as exc:
         found.append(exc.diagnostic(display))
     except Exception as exc:

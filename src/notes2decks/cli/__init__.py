@@ -4,8 +4,9 @@ Each command lives in a module of its own and only turns options into a `BuildOp
 the library (`build.build`, `show.show_deck`, `check.check_paths`) and turns its results into
 messages and exit codes.
 
-Exit status: 0 when everything built, 1 when any notes file failed (or, for `check`, had errors),
-2 for usage errors (unknown options, a missing notes folder).
+Exit status: 0 when everything built, 1 when any notes file failed (or, for `check`, had errors;
+with `--strict`, warnings too), 2 for usage errors (unknown options, a missing notes folder, notes
+paths without notes files).
 """
 
 from __future__ import annotations

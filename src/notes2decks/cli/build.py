@@ -13,6 +13,7 @@ from ..errors import NotesError
 from ..options import BuildOptions
 from .options import (
     Failure,
+    UsageFailure,
     build_options,
     echo_diagnostic,
     no_notes_message,
@@ -33,7 +34,11 @@ def make_deck(
 
     NOTES are notes files (.md, .txt, .tsv, .csv) or folders of them, walked recursively;
     the default is notes/. Each file x gives OUT/x.apkg, OUT/x.pdf and OUT/x-glossary.csv,
-    and a build of several files also writes OUT/glossary.csv.
+    and a build of several files also writes OUT/glossary.csv. An output is written only when
+    its content changed.
+
+    Exits 0 when every file built, 1 when any failed (with --strict: or was warned about),
+    2 for usage errors, such as notes paths that hold no notes files.
 
     Example:
 
@@ -69,7 +74,12 @@ def run_build(
     if calibration:
         write_calibration(out, options, quiet)
         return
+    from ..build.files import find_notes
+
     paths = notes_paths(notes, "make-deck")
+    if not watch and not find_notes(paths):
+        # Checked before building, so that a mistyped folder leaves no empty output folder.
+        raise UsageFailure(f"{', '.join(map(str, paths))}: {no_notes_message()}")
     if watch:
         from ..watch import watch_and_build
 
@@ -93,7 +103,8 @@ def build_and_show(paths: list[Path], out: Path, options: BuildOptions, quiet: b
         except NotesError as exc:
             raise Failure(str(exc)) from None
     for result in report.results:
-        if not quiet:
+        # Under --strict a file's warnings are why it failed: shown even with --quiet.
+        if not quiet or (options.strict and result.error is not None):
             for warning in result.warnings:
                 echo_diagnostic(warning)
         if result.error is not None:
@@ -118,15 +129,24 @@ def build_shown(paths: list[Path], out: Path, options: BuildOptions, quiet: bool
 
 def write_calibration(out: Path, options: BuildOptions, quiet: bool) -> None:
     """Write OUT/calibration.pdf, the duplex test sheet for `--back-offset`."""
+    from ..atomic import private_folder
+    from ..build.staging import move_into_place, staging_folder
     from ..exporters.pdf import export_calibration
 
     dest = out / "calibration.pdf"
     try:
-        export_calibration(dest, options)
+        # Like every output, written aside and moved into place only when its bytes changed.
+        with staging_folder(out) as folder, private_folder(folder):
+            export_calibration(folder / dest.name, options)
+            written = move_into_place([(folder / dest.name, dest)])
     except OSError as exc:
-        raise Failure(f"{dest}: cannot write: {exc.strerror}") from None
+        raise Failure(f"{dest}: cannot write: {exc.strerror or exc}") from None
+    except NotesError as exc:
+        raise Failure(str(exc)) from None
     if not quiet:
+        done = "wrote" if written else "kept (unchanged)"
         click.echo(
-            f"wrote {dest}: print it double-sided at 100 % scale and follow the instructions on it",
+            f"{done} {dest}: print it double-sided at 100 % scale and follow the instructions "
+            "on it",
             err=True,
         )

@@ -15,12 +15,13 @@ from .options import (
     notes_argument,
     notes_paths,
     paper_option,
+    strict_option,
 )
 
 
 @click.command(name="check")
 @notes_argument()
-@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only errors.")
+@strict_option("Fail (exit 1) on warnings too, not only errors, as make-deck --strict does.")
 @card_size_option("The printed card size whose overflowing cards are reported.")
 @paper_option("The paper the printed cards are laid out on.")
 def check_command(notes: tuple[Path, ...], strict: bool, card_size: str, paper: str) -> None:
@@ -34,9 +35,12 @@ def check_command(notes: tuple[Path, ...], strict: bool, card_size: str, paper: 
 
         notes2decks check notes/history --strict
     """
+    from ..build.files import find_notes
     from ..check import check_paths
 
     paths = notes_paths(notes, "check")
+    if not find_notes(paths):
+        raise UsageFailure(f"{', '.join(map(str, paths))}: {no_notes_message()}")
     try:
         report = check_paths(paths, BuildOptions(card_size=card_size, paper=paper))
     except NotesError as exc:
@@ -45,8 +49,6 @@ def check_command(notes: tuple[Path, ...], strict: bool, card_size: str, paper: 
         colour = "red" if diagnostic.severity == "error" else "yellow"
         severity = click.style(f"{diagnostic.severity}:", fg=colour)
         click.echo(str(diagnostic).replace(f" {diagnostic.severity}: ", f" {severity} ", 1))
-    if not report.files:
-        click.secho(no_notes_message(), fg="yellow", err=True)
     click.echo(report.summary(), err=True)
     if not report.ok(strict):
         click.get_current_context().exit(1)

@@ -84,6 +84,11 @@ def card_size_option(help: str) -> Callable[[F], F]:
     )
 
 
+def strict_option(help: str) -> Callable[[F], F]:
+    """`--strict`, which `make-deck` and `check` share: warnings count as errors."""
+    return click.option("--strict", is_flag=True, help=help)
+
+
 def build_options(command: F) -> F:
     """The arguments and options shared by `make-deck` and `notes2decks build`."""
     decorators = [
@@ -162,6 +167,9 @@ def build_options(command: F) -> F:
             help="Worker processes (default: one per core).",
         ),
         click.option("--force", is_flag=True, help="Rebuild files even when unchanged."),
+        strict_option(
+            "Make warnings errors: a file with warnings fails and its previous outputs stay."
+        ),
         click.option("--watch", is_flag=True, help="Rebuild whenever a notes file is saved."),
         click.option(
             "--calibration",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Diagnostic, NotesError
+from ..errors import Diagnostic, NoCardsError, NotesError
 from ..identity import card_identity, disambiguate
 from ..model import CardKind, Deck
 from ..registry import load, reader_for
@@ -117,7 +117,8 @@ def decode(data: bytes, file: str, warn: Callable[[Diagnostic], None]) -> str:
                 )
             )
     if not text.strip():
-        raise NotesError("the file is empty; write a title and some cards", file)
+        # Like a stub of headings: work in progress, skipped with a warning.
+        raise NoCardsError("the file is empty; write a title and some cards", file)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > MAX_LINE_CHARS:
         for number, line in enumerate(text.split("\n"), start=1):
