@@ -4,8 +4,9 @@
 "gravitational field strength (g)" with the answer in plain sight, nor "...; diffusion is faster
 when it is warm" for "Diffusion". The term, its plural or singular, the name without its
 bracketed abbreviation and the abbreviation itself are each hidden as `MASK`, whole words only
-and ignoring case (an abbreviation of up to three letters keeps its case, so that "A" for
-amplitude does not hide the article "a"). A definition with nothing left to ask once the term is
+and ignoring case (an abbreviation of up to three letters keeps its case, and one of a single
+letter is not hidden where it starts a sentence, so that "A" for amplitude leaves the article
+alone). A definition with nothing left to ask once the term is
 hidden gets no reverse card.
 """
 
@@ -115,6 +116,11 @@ def _unique(forms: list[str]) -> list[str]:
 def _pattern(forms: list[str], flags: int) -> re.Pattern[str] | None:
     if not forms:
         return None
+    if flags == 0 and all(len(form) <= 2 for form in forms):
+        # A one-letter abbreviation ("A", "As"): never the word that starts a sentence.
+        start = r"(?<![.!?]\s)(?<![.!?]\s\s)(?<!^)(?<!^\s)"
+        words = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        return re.compile(start + r"(?<!\w)(?:" + words + r")(?!\w)")
     # Longest first, so "fields" is hidden whole rather than as "field" and a stray "s".
     alternatives = [
         r"\s+".join(re.escape(word) for word in form.split())

@@ -23,7 +23,7 @@ Anki updates a note type's templates and CSS only from a package whose note type
 move this forward with every change to them; `STYLE_FINGERPRINT` makes a forgotten move fail the
 tests.
 """
-STYLE_FINGERPRINT = "67cd88c83e94"
+STYLE_FINGERPRINT = "c770bbf9c827"
 """The first hex digits of `style_fingerprint()` when `STYLE_MODIFIED` was last moved."""
 
 
@@ -85,6 +85,8 @@ _TOPIC = (
     '{{#Topic}}<div class="n2d-topic">{{Topic}}{{#Section}}<span>{{Section}}</span>'
     "{{/Section}}</div>{{/Topic}}"
 )
+# A glossary term belongs to the whole topic: no section.
+_TOPIC_ONLY = '{{#Topic}}<div class="n2d-topic">{{Topic}}</div>{{/Topic}}'
 # The meta line sits in a body-wide box so that it lines up with the facts above it.
 _META = '{{#Source}}<div class="n2d-body"><div class="n2d-meta">{{Source}}</div></div>{{/Source}}'
 
@@ -99,12 +101,12 @@ def _answer(question: str, field: str, css_class: str = "n2d-body") -> str:
 
 _FRONT = _TOPIC + _side("Front", "n2d-front")
 _BACK_Q = _TOPIC + _side("Back", "n2d-body")
-_TERM = _TOPIC + _side("Term", "n2d-front")
+_TERM = _TOPIC_ONLY + _side("Term", "n2d-front")
 # The reverse glossary card exists only when the masked definition leaves something to ask:
 # Anki makes no card whose question is empty.
 _MASKED_Q = (
     "{{#Masked Definition}}"
-    + _TOPIC
+    + _TOPIC_ONLY
     + _side("Masked Definition", "n2d-body")
     + "{{/Masked Definition}}"
 )
