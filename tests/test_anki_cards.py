@@ -361,6 +361,33 @@ def test_the_introduction_is_the_deck_description(tmp_path: Path) -> None:
     col.close()
 
 
+def test_an_edited_introduction_updates_the_description_on_reimport(tmp_path: Path) -> None:
+    col = fresh_collection(tmp_path / "anki")
+    for version, intro in enumerate(["Revise this first.", "Revise <this> second."]):
+        deck = make_deck(
+            card(CardKind.BASIC, "Q", para("A")),
+            intro=(para(intro),),
+            modified=1_700_000_000 + version,
+        )
+        build(deck, tmp_path / f"{version}.apkg")
+        import_package(col, tmp_path / f"{version}.apkg")
+    deck_dict = col.decks.by_name("History::Russia")
+    assert deck_dict is not None and deck_dict["desc"] == "<p>Revise &lt;this&gt; second.</p>"
+    col.close()
+
+
+def test_a_missing_picture_in_the_introduction_costs_only_the_picture(tmp_path: Path) -> None:
+    missing = Image("img/gone.png", tmp_path / "img" / "gone.png", "the map")
+    deck = make_deck(card(CardKind.BASIC, "Q", para("A")), intro=(para("See ", missing, line=3),))
+    warnings = build(deck, tmp_path / "deck.apkg")
+    assert [(w.line, "img/gone.png" in w.message) for w in warnings] == [(3, True)]
+    col = fresh_collection(tmp_path / "anki")
+    import_package(col, tmp_path / "deck.apkg")
+    deck_dict = col.decks.by_name("History::Russia")
+    assert deck_dict is not None and deck_dict["desc"] == "<p>See [the map]</p>"
+    col.close()
+
+
 def test_a_deck_without_an_introduction_has_no_description(tmp_path: Path) -> None:
     col = imported(make_deck(card(CardKind.BASIC, "Q", para("A"))), tmp_path)
     deck = col.decks.by_name("History::Russia")

@@ -40,7 +40,7 @@ def export_apkg(
     if not notes:
         warn(Diagnostic(deck.source.file, 0, "no cards to put in the Anki deck"))
     try:
-        collection = collection_bytes(notes, deck, deck_description(deck, renderer))
+        collection = collection_bytes(notes, deck, deck_description(deck, renderer, warn))
     except sqlite3.Error as exc:
         raise NotesError(f"could not write the Anki collection: {exc}", deck.source.file) from None
     try:

@@ -267,11 +267,16 @@ def plan_notes(
     return _drop_repeated_guids(notes)
 
 
-def deck_description(deck: Deck, renderer: Renderer) -> str:
+def deck_description(deck: Deck, renderer: Renderer, warn: Callable[[Diagnostic], None]) -> str:
     """The deck's description in Anki: the notes' introduction (the text between the title and
-    the first card), or nothing. Its images go into the package like the cards'."""
+    the first card), or nothing. Its images go into the package like the cards'; one that
+    cannot be stored shows as its alternative text, with a warning."""
     if not deck.intro:
         return ""
+    try:
+        return _field(renderer.blocks(deck.intro, deck.source))
+    except NotesError as exc:
+        warn(exc.diagnostic(deck.source.file, "warning"))
     lenient = dataclasses.replace(renderer, strict=False)
     return _field(lenient.blocks(deck.intro, deck.source))
 
