@@ -10,12 +10,15 @@ import os
 import re
 import shutil
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from anki.collection import Collection
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 from click.testing import CliRunner
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from anki_support import (
     body,
@@ -30,6 +33,7 @@ from helpers import FIXTURES, NOTES, PNG_A, PNG_B, card, make_deck, para
 from notes2decks.cli import make_deck as make_deck_command
 from notes2decks.errors import Diagnostic
 from notes2decks.exporters.apkg import export_apkg
+from notes2decks.exporters.apkg.html import Renderer
 from notes2decks.exporters.apkg.masking import MASK, mask_definition
 from notes2decks.exporters.apkg.notes import anki_tag
 from notes2decks.exporters.apkg.notetypes import CSS, NOTE_TYPES
@@ -475,6 +479,21 @@ def test_a_media_name_is_safe_on_every_system(tmp_path: Path) -> None:
     assert re.fullmatch(r"Time-line-1917-[0-9a-f]{8}\.png", name)
 
 
+def test_a_long_media_name_is_shortened_before_its_hash(tmp_path: Path) -> None:
+    stem = "Диаграмма круговорота воды в природе и её этапы"
+    (tmp_path / f"{stem}.png").write_bytes(PNG_A)
+    image = Image(f"{stem}.png", tmp_path / f"{stem}.png")
+    package = tmp_path / "media.apkg"
+    build(make_deck(card(CardKind.BASIC, "Water", para(image))), package)
+    with zipfile.ZipFile(package) as archive:
+        (name,) = json.loads(archive.read("media")).values()
+    assert re.fullmatch(r"Диаграмма-круговорота-[0-9a-f]{8}\.png", name)
+    col = fresh_collection(tmp_path / "anki")
+    import_package(col, package)
+    assert [p.name for p in Path(col.media.dir()).iterdir()] == [name]
+    col.close()
+
+
 # --------------------------------------------------------------------------- 7. cloze text
 
 
@@ -523,6 +542,55 @@ def test_text_that_looks_like_a_cloze_stays_text(tmp_path: Path) -> None:
     assert only.ord == 0
     assert "Write {{c2::this}} literally, then [...]" in visible_text(only.question())
     col.close()
+
+
+# Text made of what cloze syntax is made of, with a few ordinary words.
+CLOZE_TEXT = st.text(alphabet=st.sampled_from(list("{}:c1 ab")), min_size=1, max_size=12)
+
+
+@pytest.fixture(scope="module")
+def cloze_collection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]:
+    folder = tmp_path_factory.mktemp("cloze")
+    front = (Text("a "), Cloze(1, (Text("b"),)))
+    build(make_deck(card(CardKind.CLOZE, front)), folder / "deck.apkg")
+    col = fresh_collection(folder / "anki")
+    import_package(col, folder / "deck.apkg")
+    yield col
+    col.close()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    before=CLOZE_TEXT, hidden=CLOZE_TEXT, hint=st.one_of(st.just(""), CLOZE_TEXT), after=CLOZE_TEXT
+)
+@example(before="{{c1::", hidden="a}}", hint="::b", after="}}")
+@example(before="{", hidden="{x}", hint=":", after=":")
+@example(before="a:", hidden=":b:", hint="", after="::c2::")
+def test_braces_and_colons_never_break_a_cloze(
+    cloze_collection: Collection, before: str, hidden: str, hint: str, after: str
+) -> None:
+    col = cloze_collection
+    front = (
+        Text(before),
+        Cloze(1, (Text(hidden),), hint=hint),
+        Text(after),
+        Cloze(2, (Text("z"),)),
+    )
+    field = Renderer().inlines(front, SourceRef(NOTES, 1), cloze_field=True)
+    note = col.new_note(col.models.by_name(NOTE_TYPES["cloze"].name))  # type: ignore[arg-type]
+    note["Text"] = field
+    col.add_note(note, col.decks.id("Default"))  # type: ignore[arg-type]
+    first, second = cards_of(col, note.id)
+
+    def text_of(side: str) -> str:
+        # The cloze text without the topic line, markup and spacing (Anki's spans add spaces).
+        cloze_html = html.unescape(body(side).split('<div class="cloze-text">')[1])
+        return "".join(re.sub(r"<[^>]+>", "", cloze_html).split())
+
+    # Anki hides exactly the hidden text, shows its hint, and everything else as written.
+    assert text_of(first.question()) == "".join(f"{before}[{hint or '...'}]{after}z".split())
+    assert text_of(first.answer()) == "".join(f"{before}{hidden}{after}z".split())
+    assert text_of(second.question()) == "".join(f"{before}{hidden}{after}[...]".split())
 
 
 # --------------------------------------------------------------------------- 8. tags

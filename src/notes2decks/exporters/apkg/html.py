@@ -123,7 +123,14 @@ def _media_stem(path: Path) -> str:
     """A file name's stem as Anki can store it on every system: letters, digits, `-` and `_`."""
     stem = unicodedata.normalize("NFC", path.stem)
     stem = _UNSAFE_IN_NAME.sub("-", stem).strip("-.")
-    return stem[:48].rstrip("-.") or "image"
+    # Anki shortens media names of over 120 bytes, and the hash must survive: 48 bytes at most.
+    encoded = stem.encode("utf-8")
+    if len(encoded) > 48:
+        stem = encoded[:48].decode("utf-8", "ignore")
+        # At a word's end where one is near.
+        if stem.rfind("-") >= len(stem) // 2:
+            stem = stem[: stem.rfind("-")]
+    return stem.rstrip("-.") or "image"
 
 
 _UNSAFE_IN_NAME = re.compile(r"[^\w.-]+")
