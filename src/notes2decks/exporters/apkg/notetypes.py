@@ -23,7 +23,7 @@ Anki updates a note type's templates and CSS only from a package whose note type
 move this forward with every change to them; `STYLE_FINGERPRINT` makes a forgotten move fail the
 tests.
 """
-STYLE_FINGERPRINT = "c770bbf9c827"
+STYLE_FINGERPRINT = "0913cc0a77bb"
 """The first hex digits of `style_fingerprint()` when `STYLE_MODIFIED` was last moved."""
 
 
@@ -81,12 +81,16 @@ _FIELD_LAYOUTS: dict[str, tuple[tuple[str, ...], int, str]] = {
 
 # Every front names its topic (and the section of a generic heading) in small type above the
 # prompt: "Definition" or "In [...] he formed the Triumvirate" cannot be answered without it.
-_TOPIC = (
-    '{{#Topic}}<div class="n2d-topic">{{Topic}}{{#Section}}<span>{{Section}}</span>'
-    "{{/Section}}</div>{{/Topic}}"
-)
-# A glossary term belongs to the whole topic: no section.
-_TOPIC_ONLY = '{{#Topic}}<div class="n2d-topic">{{Topic}}</div>{{/Topic}}'
+# It lines up with the prompt: centred over a heading, left over text (`n2d-left`).
+
+
+def _topic(*, section: bool = True, left: bool = False) -> str:
+    css_class = "n2d-topic n2d-left" if left else "n2d-topic"
+    # A glossary term belongs to the whole topic: no section.
+    rest = "{{#Section}}<span>{{Section}}</span>{{/Section}}" if section else ""
+    return f'{{{{#Topic}}}}<div class="{css_class}">{{{{Topic}}}}{rest}</div>{{{{/Topic}}}}'
+
+
 # The meta line sits in a body-wide box so that it lines up with the facts above it.
 _META = '{{#Source}}<div class="n2d-body"><div class="n2d-meta">{{Source}}</div></div>{{/Source}}'
 
@@ -99,18 +103,18 @@ def _answer(question: str, field: str, css_class: str = "n2d-body") -> str:
     return f'{question}\n<hr id="answer">\n{_side(field, css_class)}\n{_META}'
 
 
-_FRONT = _TOPIC + _side("Front", "n2d-front")
-_BACK_Q = _TOPIC + _side("Back", "n2d-body")
-_TERM = _TOPIC_ONLY + _side("Term", "n2d-front")
+_FRONT = _topic() + _side("Front", "n2d-front")
+_BACK_Q = _topic(left=True) + _side("Back", "n2d-body")
+_TERM = _topic(section=False) + _side("Term", "n2d-front")
 # The reverse glossary card exists only when the masked definition leaves something to ask:
 # Anki makes no card whose question is empty.
 _MASKED_Q = (
     "{{#Masked Definition}}"
-    + _TOPIC_ONLY
+    + _topic(section=False, left=True)
     + _side("Masked Definition", "n2d-body")
     + "{{/Masked Definition}}"
 )
-_CLOZE_Q = _TOPIC + '<div class="cloze-text">{{cloze:Text}}</div>'
+_CLOZE_Q = _topic(left=True) + '<div class="cloze-text">{{cloze:Text}}</div>'
 
 _TEMPLATES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "revision": (("Revision card", _FRONT, _answer(_FRONT, "Back")),),
