@@ -69,11 +69,11 @@ def test_every_note_type_imports_with_its_cards_decks_tags_and_media(tmp_path: P
     notes = notes_by_front(col)
     cards_per_type = {note.note_type()["name"]: len(note.card_ids()) for note in notes.values()}
     assert cards_per_type == {
-        "notes2decks Revision": 1,
-        "notes2decks Basic": 1,
-        "notes2decks Basic (and reversed)": 2,
-        "notes2decks Cloze": 3,
-        "notes2decks Glossary": 2,
+        "notes2decks Revision v2": 1,
+        "notes2decks Basic v2": 1,
+        "notes2decks Basic (and reversed) v2": 2,
+        "notes2decks Cloze v2": 3,
+        "notes2decks Glossary v2": 2,
     }
     deck_names = {name.name for name in col.decks.all_names_and_ids()}
     assert {"History", DECK_PATH, f"{DECK_PATH}::Glossary"} <= deck_names
@@ -105,7 +105,9 @@ def test_rendered_questions_and_answers(tmp_path: Path) -> None:
 
     revision = col.get_card(notes["Stalin's rise"].card_ids()[0])
     question, answer = body(revision.question()), body(revision.answer())
-    assert visible_text(question) == "Stalin's rise"
+    # Every front names its topic in small type above the prompt.
+    assert visible_text(question) == "Power struggle Stalin's rise"
+    assert '<div class="n2d-topic">Power struggle</div>' in question
     text = visible_text(answer)
     # Everything the notes say arrives exactly, markup characters included.
     assert "x < y & z <script>alert(1)</script>" in text
@@ -118,14 +120,14 @@ def test_rendered_questions_and_answers(tmp_path: Path) -> None:
     assert '<pre><code class="language-python">if a &lt; b:' in answer
     assert "\\[\\sum_{i=1}^{n} i\\]" in answer
     assert "<hr>" in answer
-    # Deck title and source sit in small type on the back only.
-    assert '<div class="n2d-meta"><span>Power struggle</span><span>russia.md</span></div>' in answer
+    # The source sits in small type on the back only.
+    assert '<div class="n2d-meta">russia.md</div>' in answer
     assert "n2d-meta" not in question
 
     reversed_note = notes["NEP"]
     forward, backward = (col.get_card(c) for c in reversed_note.card_ids())
-    assert visible_text(forward.question()) == "NEP"
-    assert visible_text(backward.question()) == "New Economic Policy"
+    assert visible_text(forward.question()) == "Power struggle NEP"
+    assert visible_text(backward.question()) == "Power struggle New Economic Policy"
     assert "NEP" in visible_text(backward.answer())
 
     cloze_note = next(n for front, n in notes.items() if front.startswith("In "))
@@ -348,6 +350,23 @@ PUBLISHED_LAYOUTS = {
     (1741353503, "notes2decks Basic (and reversed)"): ("Front", "Back", "Deck", "Source"),
     (1741353504, "notes2decks Cloze"): ("Text", "Back Extra", "Source"),
     (1741353505, "notes2decks Glossary"): ("Term", "Definition", "Deck", "Source"),
+    (1764950401, "notes2decks Revision v2"): ("Front", "Back", "Topic", "Section", "Source"),
+    (1764950402, "notes2decks Basic v2"): ("Front", "Back", "Topic", "Section", "Source"),
+    (1764950403, "notes2decks Basic (and reversed) v2"): (
+        "Front",
+        "Back",
+        "Topic",
+        "Section",
+        "Source",
+    ),
+    (1764950404, "notes2decks Cloze v2"): ("Text", "Back Extra", "Topic", "Section", "Source"),
+    (1764950405, "notes2decks Glossary v2"): (
+        "Term",
+        "Definition",
+        "Masked Definition",
+        "Topic",
+        "Source",
+    ),
 }
 
 
@@ -381,8 +400,8 @@ def test_template_and_css_changes_reach_anki_without_a_new_note_type(
     log = import_package(col, tmp_path / "b.apkg")
     assert log.counts["conflicting"] == 0
     names = [n.name for n in col.models.all_names_and_ids()]
-    assert names.count("notes2decks Basic") == 1
-    assert "color: red" in col.models.by_name("notes2decks Basic")["css"]  # type: ignore[index]
+    assert names.count("notes2decks Basic v2") == 1
+    assert "color: red" in col.models.by_name("notes2decks Basic v2")["css"]  # type: ignore[index]
     col.close()
 
 

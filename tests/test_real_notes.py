@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from anki_support import fresh_collection, import_package, visible_text
 from helpers import FIXTURES
 from notes2decks.build import BuildReport, build
+from notes2decks.exporters.apkg.notetypes import NOTE_TYPES
 from notes2decks.model import (
     Code,
     Emphasis,
@@ -54,7 +55,8 @@ DECKS = {
     "Chemistry/bonding.tsv": "Chemistry::Bonding",
 }
 OUTPUT_SUFFIXES = (".apkg", ".pdf", "-glossary.csv")
-GLOSSARY_TYPE = "notes2decks Glossary"
+GLOSSARY_TYPE = NOTE_TYPES["glossary"].name
+KEYS = {note_type.name: note_type.key for note_type in NOTE_TYPES.values()}
 # A MathJax span as the Anki exporter writes it.
 MATHJAX = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
 
@@ -203,8 +205,8 @@ def test_every_section_question_and_flashcard_line_became_a_note(anki: Imported,
     notes = anki.notes(DECKS[name])
     by_kind: dict[str, list[str]] = {"revision": [], "basic": [], "cloze": []}
     for note in notes:
-        kind = note.note_type()["name"].removeprefix("notes2decks ").lower()
-        kind = "basic" if kind.startswith("basic") else kind
+        kind = KEYS[note.note_type()["name"]]
+        kind = "basic" if kind == "reversed" else kind
         by_kind[kind].append(visible(note.fields[0]))
     assert sorted(by_kind["revision"]) == sorted(expected.get("revision", []))
     assert sorted(by_kind["basic"]) == sorted(expected["basic"])
@@ -257,7 +259,7 @@ def test_math_in_every_position_of_the_notes(anki: Imported) -> None:
 
 def test_math_inside_a_cloze_still_works(anki: Imported) -> None:
     deck = DECKS["Physics/Mechanics/motion.md"]
-    cloze = [n for n in anki.notes(deck) if n.note_type()["name"] == "notes2decks Cloze"]
+    cloze = [n for n in anki.notes(deck) if n.note_type()["name"] == NOTE_TYPES["cloze"].name]
     assert len(cloze) == 1
     cards = cloze[0].cards()
     assert len(cards) == 2
@@ -314,7 +316,7 @@ def test_obsidian_notes_build_with_links_pictures_and_callouts(
     # Wiki-links show their text; the embedded picture is found in the attachments folder.
     assert "through a conductor, driven by a Potential Difference." in visible(back)
     assert "see the proof." in visible(back)
-    assert re.search(r'<img src="[0-9a-f]{24}\.png">', back)
+    assert re.search(r'<img src="circuit-[0-9a-f]{8}\.png">', back)
     assert "<b>Explanation</b>" in back
     fields = [f for note in anki.notes(deck) for f in note.fields]
     for leftover in ("[[", "[!", "<iframe", "![", "|300"):

@@ -14,6 +14,9 @@ CARD_SIZES = ("a6", "a7", "3x5", "4x6", "business")
 DUPLEX_MODES = ("long", "short", "fold")
 """How backs are laid out, as `--duplex` names them."""
 
+GLOSSARY_CARD_MODES = ("both", "forward")
+"""How key terms are asked in Anki, as `--glossary-cards` names them."""
+
 DEFAULT_PRINT_KINDS = frozenset({CardKind.REVISION, CardKind.BASIC, CardKind.REVERSED})
 
 
@@ -39,6 +42,9 @@ class BuildOptions:
     """True to also print the glossary's terms as cards (term on the front, definition behind)."""
     auto_cloze: bool = True
     """True to turn dated or quoted facts of card-set notes into cloze notes."""
+    glossary_cards: str = "both"
+    """How Anki asks key terms: `both` (term to definition, and the definition with the term
+    hidden to the term) or `forward` (term to definition only)."""
     csv_anki: bool = False
     """True to add Anki's import header lines to the CSV."""
     lock: bool = True

@@ -11,7 +11,7 @@ import click
 
 from ..errors import Diagnostic
 from ..model import CardKind
-from ..options import CARD_SIZES, DUPLEX_MODES, PAPERS, BuildOptions
+from ..options import CARD_SIZES, DUPLEX_MODES, GLOSSARY_CARD_MODES, PAPERS, BuildOptions
 from ..registry import EXPORTERS, notes_suffixes
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -150,6 +150,14 @@ def build_options(command: F) -> F:
             default=True,
             show_default=True,
             help="Turn dated or quoted facts of card-set notes into cloze notes.",
+        ),
+        click.option(
+            "--glossary-cards",
+            type=click.Choice(GLOSSARY_CARD_MODES),
+            default="both",
+            show_default=True,
+            help="Anki asks key terms both ways (the definition with the term hidden, too) "
+            "or forward only (term to definition).",
         ),
         click.option("--csv-anki", is_flag=True, help="Add Anki's import header to the CSV."),
         click.option(

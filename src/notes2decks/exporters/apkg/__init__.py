@@ -25,7 +25,7 @@ from ...model import Deck
 from ...options import BuildOptions
 from .collection import collection_bytes
 from .html import Renderer
-from .notes import plan_notes
+from .notes import deck_description, plan_notes
 from .package import write_package
 
 __all__ = ["export_apkg"]
@@ -36,11 +36,11 @@ def export_apkg(
 ) -> None:
     """Write the deck as an Anki package at `dest`, atomically."""
     renderer = Renderer()
-    notes = plan_notes(deck, renderer, warn)
+    notes = plan_notes(deck, renderer, warn, glossary_cards=options.glossary_cards)
     if not notes:
         warn(Diagnostic(deck.source.file, 0, "no cards to put in the Anki deck"))
     try:
-        collection = collection_bytes(notes, deck)
+        collection = collection_bytes(notes, deck, deck_description(deck, renderer, warn))
     except sqlite3.Error as exc:
         raise NotesError(f"could not write the Anki collection: {exc}", deck.source.file) from None
     try:

@@ -25,7 +25,7 @@ from typing import Any
 
 from ...model import Deck
 from ...usercache import read_cached, write_cached
-from .notes import PlannedNote
+from .notes import GLOSSARY_SUBDECK, PlannedNote
 from .notetypes import NOTE_TYPES, STYLE_MODIFIED, note_type_json
 
 CAN_SERIALIZE = sys.version_info >= (3, 11) and hasattr(sqlite3.Connection, "serialize")
@@ -159,12 +159,20 @@ def _is_empty_collection(data: bytes) -> bool:
     return sound == [True]
 
 
-def collection_bytes(notes: list[PlannedNote], deck: Deck) -> bytes:
-    """The notes as a new legacy (schema 11) collection file, which every Anki imports."""
-    return database_bytes(empty_collection(), lambda conn: _fill_collection(conn, notes, deck))
+def collection_bytes(notes: list[PlannedNote], deck: Deck, description: str = "") -> bytes:
+    """The notes as a new legacy (schema 11) collection file, which every Anki imports.
+
+    `description` is the HTML that Anki shows on the deck's overview screen (the notes'
+    introduction); the glossary subdeck says whose key terms it holds.
+    """
+    return database_bytes(
+        empty_collection(), lambda conn: _fill_collection(conn, notes, deck, description)
+    )
 
 
-def _fill_collection(conn: sqlite3.Connection, notes: list[PlannedNote], deck: Deck) -> None:
+def _fill_collection(
+    conn: sqlite3.Connection, notes: list[PlannedNote], deck: Deck, description: str
+) -> None:
     deck_names = sorted({note.deck for note in notes} | {deck.deck_path})
     deck_ids = {name: deck_id(name) for name in deck_names}
     used_types = sorted({note.note_type.key for note in notes})
@@ -176,9 +184,15 @@ def _fill_collection(conn: sqlite3.Connection, notes: list[PlannedNote], deck: D
         # name, Anki would import ours renamed to "Default_". Ours is the one to keep, so
         # that it joins the user's deck of that name like any other.
         del decks["1"]
-    description = html.escape(deck.title, quote=False)
+    title = html.escape(deck.title, quote=False)
     for name in deck_names:
-        decks[str(deck_ids[name])] = _deck_json(name, deck_ids[name], description)
+        if name == deck.deck_path:
+            text = description
+        elif name.endswith(f"::{GLOSSARY_SUBDECK}"):
+            text = f"The key terms of {title}." if title else ""
+        else:
+            text = title
+        decks[str(deck_ids[name])] = _deck_json(name, deck_ids[name], text)
     models = {
         str(NOTE_TYPES[key].model_id): note_type_json(NOTE_TYPES[key], deck_ids[deck.deck_path])
         for key in used_types

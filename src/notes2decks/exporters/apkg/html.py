@@ -6,10 +6,11 @@ renders itself. Images become `<img src="NAME">`, where NAME is the content hash
 the `Media` collector reads each file once, checks it and hands the files to the package.
 
 Cloze text needs more care than other fields, because Anki parses the raw field text for cloze
-markers before any HTML is read: `{{c1::` opens a cloze, the first `}}` closes it and `::` starts
-its hint. In a cloze field every brace and every `::` that is not our own marker is therefore
-written as a character reference, which the browser (and MathJax, which reads the browser's text)
-turns back into the same characters.
+markers before any HTML is read: `{{c1::` opens a cloze, `}}` closes it and `::` inside one
+starts its hint. The text of a cloze field is rendered with private-use stand-ins for our own
+markers, then only a brace or colon that would pair with the next character (`{{`, `}}`, `::`,
+or one of them next to a marker) becomes a character reference; every other character stays
+plain, so the field reads as written in Anki's editor.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import hashlib
 import html
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,16 +61,19 @@ _SAFE_HREF = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 
 @dataclass
 class Media:
-    """The image files that a deck's notes show, each stored once under its content hash.
+    """The image files that a deck's notes show, each stored once.
 
-    Naming by content means two `diagram.png` files from different folders never collide, and
-    the same picture used twice is stored once.
+    A file is stored as its own name plus a short hash of its content (`timeline-3f2a9c1d.png`):
+    recognisable in Anki's media folder, while two different `diagram.png` files from different
+    folders never collide and the same picture used twice is stored once.
     """
 
     files: dict[str, bytes] = field(default_factory=dict)
     """Media name to file content."""
     _names: dict[Path, str] = field(default_factory=dict)
     """The media name of each image file read so far."""
+    _by_content: dict[str, str] = field(default_factory=dict)
+    """The media name of each content hash stored so far."""
 
     def add(self, image: Image, where: SourceRef) -> str:
         """The media name for an image, reading and checking the file the first time."""
@@ -96,10 +101,39 @@ class Media:
                 where.file,
                 where.line,
             )
-        name = hashlib.sha256(data).hexdigest()[:24] + suffix
-        self.files[name] = data
+        digest = hashlib.sha256(data).hexdigest()
+        name = self._by_content.get(digest)
+        if name is None:
+            name = self._free_name(_media_stem(image.path), digest, suffix)
+            self.files[name] = data
+            self._by_content[digest] = name
         self._names[image.path] = name
         return name
+
+    def _free_name(self, stem: str, digest: str, suffix: str) -> str:
+        # Eight hex digits tell pictures apart; a longer hash only if two ever share them.
+        for length in (8, 16, 64):
+            name = f"{stem}-{digest[:length]}{suffix}"
+            if name not in self.files:
+                return name
+        raise AssertionError("two different files with the same SHA-256")  # pragma: no cover
+
+
+def _media_stem(path: Path) -> str:
+    """A file name's stem as Anki can store it on every system: letters, digits, `-` and `_`."""
+    stem = unicodedata.normalize("NFC", path.stem)
+    stem = _UNSAFE_IN_NAME.sub("-", stem).strip("-.")
+    # Anki shortens media names of over 120 bytes, and the hash must survive: 48 bytes at most.
+    encoded = stem.encode("utf-8")
+    if len(encoded) > 48:
+        stem = encoded[:48].decode("utf-8", "ignore")
+        # At a word's end where one is near.
+        if stem.rfind("-") >= len(stem) // 2:
+            stem = stem[: stem.rfind("-")]
+    return stem.rstrip("-.") or "image"
+
+
+_UNSAFE_IN_NAME = re.compile(r"[^\w.-]+")
 
 
 @dataclass
@@ -120,7 +154,8 @@ class Renderer:
         `cloze_field` is true for the text of a cloze note: then `Cloze` nodes become Anki's
         cloze markers and stray braces are neutralised. Elsewhere a `Cloze` shows its content.
         """
-        return self._inlines(nodes, where, cloze_field)
+        text = self._inlines(nodes, where, cloze_field)
+        return _finish_cloze_field(text) if cloze_field else text
 
     def _inlines(self, nodes: Inlines, where: SourceRef, cloze_field: bool) -> str:
         # Most runs of inlines are one plain text: no list, no join.
@@ -144,8 +179,8 @@ class Renderer:
                 content = self._inlines(node.children, where, cloze_field)
                 if not cloze_field:
                     return content
-                hint = f"::{_escape_text(node.hint, True)}" if node.hint else ""
-                return f"{{{{c{node.number}::{content}{hint}}}}}"
+                hint = f"{_SEP}{_escape_text(node.hint, True)}" if node.hint else ""
+                return f"{_OPEN}c{node.number}{_SEP}{content}{hint}{_CLOSE}"
             case Image():
                 return self._image(node, where, cloze_field)
             case Link():
@@ -172,6 +207,10 @@ class Renderer:
 
     def blocks(self, nodes: Blocks, where: SourceRef, *, cloze_field: bool = False) -> str:
         """Block content as HTML, one block after another without blank lines."""
+        text = self._blocks(nodes, where, cloze_field)
+        return _finish_cloze_field(text) if cloze_field else text
+
+    def _blocks(self, nodes: Blocks, where: SourceRef, cloze_field: bool) -> str:
         return "".join([self._block(node, where, cloze_field) for node in nodes])
 
     def _block(self, node: Block, where: SourceRef, cloze_field: bool) -> str:
@@ -211,13 +250,13 @@ class Renderer:
         # A one-paragraph item is written without <p>, so lists stay tight as in the notes.
         if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
             return f"<li>{self._inlines(blocks[0].children, where, cloze_field)}</li>"
-        return f"<li>{self.blocks(blocks, where, cloze_field=cloze_field)}</li>"
+        return f"<li>{self._blocks(blocks, where, cloze_field)}</li>"
 
     def _table(self, table: Table, where: SourceRef, cloze_field: bool) -> str:
         def cell(tag: str, column: int, content: Inlines) -> str:
             align = table.align[column] if column < len(table.align) else Align.NONE
             style = f' style="text-align:{align.value}"' if align is not Align.NONE else ""
-            inner = self.inlines(content, where, cloze_field=cloze_field)
+            inner = self._inlines(content, where, cloze_field)
             return f"<{tag}{style}>{inner}</{tag}>"
 
         head = "".join(cell("th", i, c) for i, c in enumerate(table.header))
@@ -233,30 +272,64 @@ def math_html(source: str, display: bool, cloze_field: bool = False) -> str:
     """A formula in the delimiters Anki's MathJax renders: `\\(...\\)` inline, `\\[...\\]` display.
 
     Only `&`, `<` and `>` are escaped, as HTML requires; MathJax reads the decoded text, so the
-    formula arrives unchanged. In a cloze field `{{`, `}}` and `::` would be read as cloze markers,
-    so there every brace and colon is a character reference, which MathJax reads back unchanged.
+    formula arrives unchanged. In a cloze field the braces and colons that Anki would read as
+    cloze markers are neutralised when the field is finished (`Renderer.inlines`).
     """
     body = html.escape(source.strip(), quote=False)
     if cloze_field:
-        body = _neutralise_cloze_syntax(body)
+        body = _hide_stand_ins(body)
     return f"\\[{body}\\]" if display else f"\\({body}\\)"
+
+
+# Stand-ins for our own cloze markers while a cloze field is rendered: `{{`, `::` and `}}`.
+_OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
+_STAND_INS = re.compile("([\ue000-\ue002])")
+_MARKERS = {_OPEN: "{{", _SEP: "::", _CLOSE: "}}"}
+# Anki opens a cloze at `{{c1::` anywhere; only inside one do `}}` close it and `::` start its
+# hint, and there a brace or colon against our own marker would join it (a formula's `}` before
+# the closing `}}`, a colon before the hint's `::`).
+_OPENER = re.compile(r"\{(?=\{\s*c\d)", re.IGNORECASE)
+_INSIDE = re.compile(r"\{(?=\{\s*c\d)|\}(?=\})|:(?=:)", re.IGNORECASE)
+_REFERENCES = {"{": "&#123;", "}": "&#125;", ":": "&#58;"}
+
+
+def _hide_stand_ins(escaped: str) -> str:
+    # The notes' own private-use characters must not pass for our markers.
+    return _STAND_INS.sub(lambda m: f"&#{ord(m.group())};", escaped)
+
+
+def _reference(match: re.Match[str]) -> str:
+    return _REFERENCES[match.group()]
+
+
+def _finish_cloze_field(text: str) -> str:
+    """A rendered cloze field with the stand-ins made markers and nothing else read as one."""
+    pieces = _STAND_INS.split(text)
+    depth = 0
+    for i, piece in enumerate(pieces):
+        marker = _MARKERS.get(piece)
+        if marker is not None:
+            depth += 1 if piece == _OPEN else -1 if piece == _CLOSE else 0
+            pieces[i] = marker
+        elif depth == 0:
+            pieces[i] = _OPENER.sub(_reference, piece)
+        else:
+            piece = _INSIDE.sub(_reference, piece)
+            after = pieces[i + 1] if i + 1 < len(pieces) else ""
+            if (after == _CLOSE and piece.endswith("}")) or (after == _SEP and piece.endswith(":")):
+                piece = piece[:-1] + _REFERENCES[piece[-1]]
+            pieces[i] = piece
+    return "".join(pieces)
 
 
 def _escape_text(value: str, cloze_field: bool) -> str:
     # html.escape(value, quote=False), without its call: this runs for every piece of text.
     escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if cloze_field:
-        escaped = _neutralise_cloze_syntax(escaped)
+    if cloze_field and not escaped.isascii():
+        escaped = _hide_stand_ins(escaped)
     return escaped
 
 
 def _escape_attr(value: str, cloze_field: bool) -> str:
     escaped = html.escape(value, quote=True)
-    return _neutralise_cloze_syntax(escaped) if cloze_field else escaped
-
-
-def _neutralise_cloze_syntax(escaped: str) -> str:
-    # Braces and colon pairs are the only characters Anki's cloze parser reacts to.
-    # A lone colon is harmless, but two can meet across nodes (`a:` then `:b`), so every colon
-    # goes; the browser shows it unchanged.
-    return escaped.replace("{", "&#123;").replace("}", "&#125;").replace(":", "&#58;")
+    return _hide_stand_ins(escaped) if cloze_field else escaped

@@ -52,6 +52,7 @@ from ...model import (
     split_math,
 )
 from .html import Renderer
+from .masking import MASK, MASK_HTML, mask_definition
 from .notetypes import NOTE_TYPES, NoteType
 
 GLOSSARY_SUBDECK = "Glossary"
@@ -101,8 +102,9 @@ _BASE91 = (
 
 
 def anki_tag(tag: str) -> str:
-    """A tag as Anki stores it: no spaces (they separate tags), `::` hierarchy kept."""
-    tag = _SPACES.sub("_", tag.strip())
+    """A tag as Anki stores it: no spaces (they separate tags), `::` hierarchy kept, and
+    Obsidian's `/` hierarchy (`ww2/yalta`) made Anki's (`ww2::yalta`)."""
+    tag = _SPACES.sub("_", tag.strip()).replace("/", "::")
     # A tag cannot start or end a level with a colon run other than the `::` separator.
     return _COLON_RUN.sub("::", tag).strip(":")
 
@@ -159,17 +161,25 @@ def _cloze_numbers(inlines: Inlines) -> set[int]:
 
 
 def plan_notes(
-    deck: Deck, renderer: Renderer, warn: Callable[[Diagnostic], None]
+    deck: Deck,
+    renderer: Renderer,
+    warn: Callable[[Diagnostic], None],
+    *,
+    glossary_cards: str = "both",
 ) -> list[PlannedNote]:
     """The notes of a deck, in the order of the notes file, then removed ones, then the glossary.
 
-    Images that the notes show are collected in `renderer.media`.
+    `glossary_cards` is `both` to ask each key term both ways (the definition, with the term
+    hidden, asking for the term too) or `forward` for term to definition only. Images that the
+    notes show are collected in `renderer.media`.
     """
     fallback_time = deck_time(deck)
     source_name = Path(deck.source.file).name if deck.source.file else ""
     title = html.escape(deck.title, quote=False)
     source_text = html.escape(source_name, quote=False)
-    cloze_source = " · ".join(part for part in (title, html.escape(source_name)) if part)
+    # The heading above a generic one: the model does not carry it yet (see README's Anki
+    # section), so the field is there for the readers to fill and stays empty.
+    section = ""
     notes: list[PlannedNote] = []
 
     # Removed cards are rendered leniently: their images may have been deleted with them.
@@ -192,7 +202,9 @@ def plan_notes(
             fields: tuple[str, ...] = (
                 render.inlines(card.front, where, cloze_field=True),
                 render.blocks(card.back, where),
-                cloze_source,
+                title,
+                section,
+                source_text,
             )
             ords = tuple(n - 1 for n in numbers)
         else:
@@ -200,6 +212,7 @@ def plan_notes(
                 render.inlines(card.front, where),
                 render.blocks(card.back, where),
                 title,
+                section,
                 source_text,
             )
             ords = tuple(range(len(note_type.templates)))
@@ -227,18 +240,23 @@ def plan_notes(
         # Formulas are kept in dollars in terms and definitions ("Work function ($\Phi$)"):
         # shown as MathJax like the cards'.
         term = renderer.inlines(split_math(entry.term), entry.source)
-        definition = renderer.inlines(split_math(entry.definition), entry.source)
+        definition_nodes = split_math(entry.definition)
+        definition = renderer.inlines(definition_nodes, entry.source)
+        masked_nodes = (
+            mask_definition(entry.term, definition_nodes) if glossary_cards == "both" else None
+        )
+        masked = ""
+        if masked_nodes is not None:
+            masked = renderer.inlines(masked_nodes, entry.source).replace(MASK, MASK_HTML)
+        texts = (term, definition, masked, title, source_text)
         return PlannedNote(
             note_guid(key, glossary_type.key),
             glossary_type,
-            tuple(
-                _field(text)
-                for text in (term, definition.replace("\n", "<br>"), title, source_text)
-            ),
+            tuple(_field(text.replace("\n", "<br>")) for text in texts),
             _tags(deck.tags, extra_tags),
             glossary_deck,
             entry.modified or fallback_time,
-            (0, 1),
+            (0, 1) if masked else (0,),
         )
 
     for key, entry in glossary:
@@ -247,6 +265,20 @@ def plan_notes(
         key = glossary_identity(deck.deck_path, entry.term)
         notes.append(glossary_note(key, entry, (REMOVED_TAG,)))
     return _drop_repeated_guids(notes)
+
+
+def deck_description(deck: Deck, renderer: Renderer, warn: Callable[[Diagnostic], None]) -> str:
+    """The deck's description in Anki: the notes' introduction (the text between the title and
+    the first card), or nothing. Its images go into the package like the cards'; one that
+    cannot be stored shows as its alternative text, with a warning."""
+    if not deck.intro:
+        return ""
+    try:
+        return _field(renderer.blocks(deck.intro, deck.source))
+    except NotesError as exc:
+        warn(exc.diagnostic(deck.source.file, "warning"))
+    lenient = dataclasses.replace(renderer, strict=False)
+    return _field(lenient.blocks(deck.intro, deck.source))
 
 
 def _unique_cards(cards: tuple[Card, ...], warn: Callable[[Diagnostic], None]) -> list[Card]:

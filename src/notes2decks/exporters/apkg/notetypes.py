@@ -16,14 +16,14 @@ from typing import Any
 CSS = (Path(__file__).parent / "style.css").read_text(encoding="utf-8")
 """The style sheet of every note type (`style.css` beside this module)."""
 
-STYLE_MODIFIED = 1764201600
+STYLE_MODIFIED = 1796428800
 """When the templates or the CSS last changed (seconds since the epoch).
 
 Anki updates a note type's templates and CSS only from a package whose note type is newer, so
 move this forward with every change to them; `STYLE_FINGERPRINT` makes a forgotten move fail the
 tests.
 """
-STYLE_FINGERPRINT = "11bffbbdb947"
+STYLE_FINGERPRINT = "0913cc0a77bb"
 """The first hex digits of `style_fingerprint()` when `STYLE_MODIFIED` was last moved."""
 
 
@@ -46,72 +46,110 @@ class NoteType:
 
 
 # A note type's ID and name belong to its field layout: when the fields change, add a new entry
-# with a new name and ID (never reuse one), so Anki sees a new note type instead of reporting
-# "updates ignored because the note type has changed". tests/test_apkg.py keeps the history.
-_FIELD_LAYOUTS: dict[tuple[str, tuple[str, ...]], tuple[int, str]] = {
-    ("revision", ("Front", "Back", "Deck", "Source")): (1741353501, "notes2decks Revision"),
-    ("basic", ("Front", "Back", "Deck", "Source")): (1741353502, "notes2decks Basic"),
-    ("reversed", ("Front", "Back", "Deck", "Source")): (
-        1741353503,
-        "notes2decks Basic (and reversed)",
+# with a new name and ID (never reuse one), so Anki sees a new note type instead of quietly
+# remapping ours. tests/test_apkg.py keeps the history of every layout ever published.
+#
+# Layout 2 renamed "Deck" (which held the topic's title) to "Topic", added "Section" (the heading
+# above a generic one, shown beside the topic) to every type, gave the cloze type the same topic
+# field as the others and the glossary type its "Masked Definition" (the definition with the
+# term hidden, asked by the reverse card). Anki keeps notes of the layout-1 types as they are on
+# a re-import, with their history, and reports them as "note type changed"; README.md tells
+# users how to move them to the new types once with Anki's Change Note Type.
+_FIELD_LAYOUTS: dict[str, tuple[tuple[str, ...], int, str]] = {
+    "revision": (
+        ("Front", "Back", "Topic", "Section", "Source"),
+        1764950401,
+        "notes2decks Revision v2",
     ),
-    ("cloze", ("Text", "Back Extra", "Source")): (1741353504, "notes2decks Cloze"),
-    ("glossary", ("Term", "Definition", "Deck", "Source")): (1741353505, "notes2decks Glossary"),
+    "basic": (("Front", "Back", "Topic", "Section", "Source"), 1764950402, "notes2decks Basic v2"),
+    "reversed": (
+        ("Front", "Back", "Topic", "Section", "Source"),
+        1764950403,
+        "notes2decks Basic (and reversed) v2",
+    ),
+    "cloze": (
+        ("Text", "Back Extra", "Topic", "Section", "Source"),
+        1764950404,
+        "notes2decks Cloze v2",
+    ),
+    "glossary": (
+        ("Term", "Definition", "Masked Definition", "Topic", "Source"),
+        1764950405,
+        "notes2decks Glossary v2",
+    ),
 }
 
+# Every front names its topic (and the section of a generic heading) in small type above the
+# prompt: "Definition" or "In [...] he formed the Triumvirate" cannot be answered without it.
+# It lines up with the prompt: centred over a heading, left over text (`n2d-left`).
+
+
+def _topic(*, section: bool = True, left: bool = False) -> str:
+    css_class = "n2d-topic n2d-left" if left else "n2d-topic"
+    # A glossary term belongs to the whole topic: no section.
+    rest = "{{#Section}}<span>{{Section}}</span>{{/Section}}" if section else ""
+    return f'{{{{#Topic}}}}<div class="{css_class}">{{{{Topic}}}}{rest}</div>{{{{/Topic}}}}'
+
+
 # The meta line sits in a body-wide box so that it lines up with the facts above it.
-_META = (
-    '<div class="n2d-body"><div class="n2d-meta">{{#Deck}}<span>{{Deck}}</span>{{/Deck}}'
-    "{{#Source}}<span>{{Source}}</span>{{/Source}}</div></div>"
-)
-_CLOZE_META = (
-    '<div class="n2d-body"><div class="n2d-meta">{{#Source}}<span>{{Source}}</span>'
-    "{{/Source}}</div></div>"
-)
+_META = '{{#Source}}<div class="n2d-body"><div class="n2d-meta">{{Source}}</div></div>{{/Source}}'
 
 
 def _side(field: str, css_class: str) -> str:
     return f'<div class="{css_class}">{{{{{field}}}}}</div>'
 
 
-def _answer(question: str, field: str) -> str:
-    return f'{question}\n<hr id="answer">\n{_side(field, "n2d-body")}\n{_META}'
+def _answer(question: str, field: str, css_class: str = "n2d-body") -> str:
+    return f'{question}\n<hr id="answer">\n{_side(field, css_class)}\n{_META}'
 
 
-_FRONT = _side("Front", "n2d-front")
-_BACK_Q = _side("Back", "n2d-body")
-_TERM = _side("Term", "n2d-front")
-_DEFINITION_Q = _side("Definition", "n2d-body")
-_CLOZE_Q = '<div class="cloze-text">{{cloze:Text}}</div>'
+_FRONT = _topic() + _side("Front", "n2d-front")
+_BACK_Q = _topic(left=True) + _side("Back", "n2d-body")
+_TERM = _topic(section=False) + _side("Term", "n2d-front")
+# The reverse glossary card exists only when the masked definition leaves something to ask:
+# Anki makes no card whose question is empty.
+_MASKED_Q = (
+    "{{#Masked Definition}}"
+    + _topic(section=False, left=True)
+    + _side("Masked Definition", "n2d-body")
+    + "{{/Masked Definition}}"
+)
+_CLOZE_Q = _topic(left=True) + '<div class="cloze-text">{{cloze:Text}}</div>'
 
 _TEMPLATES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "revision": (("Revision card", _FRONT, _answer(_FRONT, "Back")),),
     "basic": (("Card 1", _FRONT, _answer(_FRONT, "Back")),),
     "reversed": (
         ("Card 1", _FRONT, _answer(_FRONT, "Back")),
-        ("Card 2", _BACK_Q, f'{_BACK_Q}\n<hr id="answer">\n{_side("Front", "n2d-front")}\n{_META}'),
+        ("Card 2", _BACK_Q, _answer(_BACK_Q, "Front", "n2d-front")),
     ),
     "cloze": (
         (
             "Cloze",
             _CLOZE_Q,
             f'{_CLOZE_Q}\n{{{{#Back Extra}}}}<div class="n2d-body"><div class="n2d-extra">'
-            f"{{{{Back Extra}}}}</div></div>{{{{/Back Extra}}}}\n{_CLOZE_META}",
+            f"{{{{Back Extra}}}}</div></div>{{{{/Back Extra}}}}\n{_META}",
         ),
     ),
     "glossary": (
         ("Term to definition", _TERM, _answer(_TERM, "Definition")),
-        (
-            "Definition to term",
-            _DEFINITION_Q,
-            f'{_DEFINITION_Q}\n<hr id="answer">\n{_TERM}\n{_META}',
-        ),
+        ("Definition to term", _MASKED_Q, _answer(_MASKED_Q, "Term", "n2d-front")),
     ),
+}
+
+# The field each card template asks, which old Anki versions read (`req`) to decide whether
+# the card exists; new ones work it out from the templates.
+_ASKED: dict[str, tuple[str, ...]] = {
+    "revision": ("Front",),
+    "basic": ("Front",),
+    "reversed": ("Front", "Back"),
+    "cloze": ("Text",),
+    "glossary": ("Term", "Masked Definition"),
 }
 
 NOTE_TYPES: dict[str, NoteType] = {
     key: NoteType(key, model_id, name, fields, _TEMPLATES[key], key == "cloze")
-    for (key, fields), (model_id, name) in _FIELD_LAYOUTS.items()
+    for key, (fields, model_id, name) in _FIELD_LAYOUTS.items()
 }
 """The note types by key."""
 
@@ -157,10 +195,8 @@ def note_type_json(note_type: NoteType, default_deck: int) -> dict[str, Any]:
         }
         for i, (name, qfmt, afmt) in enumerate(note_type.templates)
     ]
-    # Old Anki versions read `req` to decide which cards exist; new ones work it out themselves.
     req = [
-        [i, "any", [f for f, name in enumerate(note_type.fields) if "{{" + name in qfmt]]
-        for i, (_, qfmt, _) in enumerate(note_type.templates)
+        [i, "any", [note_type.fields.index(name)]] for i, name in enumerate(_ASKED[note_type.key])
     ]
     return {
         "id": note_type.model_id,
