@@ -82,11 +82,12 @@ def test_bars_inside_math_code_or_escaped_do_not_split() -> None:
         ("costs $5 | $6", (Text("costs $5"),), (Text("$6"),)),
         ("$ a | b $", (Text("$ a"),), (Text("b $"),)),
         ("unclosed `code | b", (Text("unclosed `code"),), (Text("b"),)),
-        ("x | y\tz", (Text("x | y"),), (Text("z"),)),
-        ("$a\tb$ | c", (Text("$a"),), (Text("b$ | c"),)),
+        # The separator is the file's, not the line's: both lines hold a bar.
+        ("x | y\tz", (Text("x"),), (Text("y z"),)),
+        ("$a\tb$ | c", (Math("a b"),), (Text("c"),)),
     ],
 )
-def test_a_line_splits_at_its_first_separator_outside_code_and_math(
+def test_a_line_splits_at_the_files_separator_outside_code_and_math(
     tmp_path: Path, line: str, front: tuple[object, ...], back: tuple[object, ...]
 ) -> None:
     path = tmp_path / "cards.txt"
@@ -102,7 +103,10 @@ def test_a_line_of_only_code_or_math_has_no_separator(tmp_path: Path) -> None:
     warnings: list[Diagnostic] = []
     deck = read_notes(path, warn=warnings.append)
     assert [c.source.line for c in deck.cards] == [1, 4, 5, 6]
-    assert [(w.line, "skipped" in w.message) for w in warnings] == [(2, True), (3, True)]
+    # Both misfits share one warning, with their count and lines.
+    assert [w.line for w in warnings] == [2]
+    assert "2 lines have no separator" in warnings[0].message
+    assert "(lines 2, 3)" in warnings[0].message
 
 
 def test_cloze_syntax_in_a_cell_stays_text_with_a_warning() -> None:
@@ -150,7 +154,7 @@ def test_csv_with_header_quoted_commas_and_bad_rows() -> None:
     assert [inline_text(c.front) for c in deck.cards] == [
         "Photosynthesis",
         "Respiration",
-        "Multi line",
+        "Multi\nline",
     ]
     assert facts(deck.cards[0]) == ["Light energy is used to make glucose, from CO2 and water"]
     assert [w.line for w in warnings] == [6]
