@@ -26,6 +26,9 @@ SHOWN = {"\t": "a tab", " ": "a space"}
 _MASK = "\ue000"
 # Stands for a separator of several characters, so that the csv module can read it.
 _WIDE = "\x1f"
+# The share of records that makes a number of fields the file's columns, when fewer records
+# than the most common number have it.
+_MANY = 0.2
 
 _HEADER = re.compile(r"^#\s*([a-z][a-z ]*?)\s*:(.*)$", re.IGNORECASE)
 ANKI_KEYS = frozenset(
@@ -128,9 +131,11 @@ class Layout:
     rows: tuple[Row, ...]
     """The records, headers, comments and blank lines left out."""
     columns: int
-    """How many fields most records have (at least 2 when the file is flashcards)."""
+    """How many columns the file has: the fewest fields that many records have (at least 2
+    when the file is flashcards); a record with more keeps the rest in its back."""
     fitting: int
-    """How many records have exactly `columns` fields."""
+    """How many records have the most common number of fields: how well the separator reads
+    the file."""
     between_cards: str = "\n"
     """Between records: a line break, or `;` in a Quizlet export written so."""
 
@@ -249,9 +254,12 @@ def _judge(separator: str, rows: list[Row], between: str = "\n") -> Layout:
     counts = Counter(len(row.fields) for row in rows if len(row.fields) >= 2)
     if not counts:
         return Layout(separator, tuple(rows), 1, 0, between)
-    # The most common count; on a tie the smaller, so that stray separators join the back.
-    columns = min(counts, key=lambda n: (-counts[n], n))
-    return Layout(separator, tuple(rows), columns, counts[columns], between)
+    # How well the separator reads the file: the records of its most common count.
+    fitting = max(counts.values())
+    # The columns: the fewest fields that many records have. A comma file whose backs often
+    # hold commas of their own is two columns, with those commas kept in the back.
+    columns = min(n for n in counts if counts[n] >= _MANY * len(rows) or counts[n] == fitting)
+    return Layout(separator, tuple(rows), columns, fitting, between)
 
 
 def _score(layout: Layout) -> int:
@@ -266,7 +274,7 @@ def find_layout(lines: list[str], headers: Headers, *, markdown: bool) -> Layout
     candidates = (headers.separator,) if headers.separator else SEPARATORS
     best: Layout | None = None
     for separator in candidates:
-        for quoting in (True, False):
+        for quoting in (False,) if _loose_quotes(lines, start, separator) else (True, False):
             layout = _judge(
                 separator,
                 _read(lines, start, separator, quoting=quoting, markdown=markdown),
@@ -279,6 +287,14 @@ def find_layout(lines: list[str], headers: Headers, *, markdown: bool) -> Layout
         if quizlet is not None and _score(quizlet) > _score(best):
             return quizlet
     return best
+
+
+def _loose_quotes(lines: list[str], start: int, separator: str) -> bool:
+    """True when a quoted text is followed by spaces before the separator (`"vale" | OK`): the
+    quotes are the text's own, as CSV never writes a field so."""
+    sep = re.escape(separator.strip() or separator)
+    loose = re.compile(rf'(?:^|{sep})[ \t]*"[^"]*"[ \t]+(?:{sep}|$)')
+    return any(loose.search(line) for line in lines[start:])
 
 
 def _quizlet(lines: list[str], start: int) -> Layout | None:
