@@ -468,3 +468,15 @@ def test_a_question_that_differs_from_the_front_stays_above_a_rule(tmp_path: Pat
         ThematicBreak(),
         Paragraph((Text("Paris"),), 2),
     )
+
+
+def test_a_deck_column_naming_several_decks_warns_once(tmp_path: Path) -> None:
+    path = tmp_path / "export.txt"
+    path.write_text(
+        "#separator:tab\n#deck column:1\nA::B\tq1\ta1\nA::B\tq2\ta2\nC\tq3\ta3\n", encoding="utf-8"
+    )
+    warnings: list[Diagnostic] = []
+    deck = read_notes(path, warn=warnings.append)
+    assert deck.deck_path == "A::B"
+    assert [inline_text(c.front) for c in deck.cards] == ["q1", "q2", "q3"]
+    assert len(warnings) == 1 and "names 2 decks" in warnings[0].message

@@ -83,12 +83,14 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
     lines = text.split("\n")
     headers = read_headers(lines)
     layout: Layout = find_layout(lines, headers, markdown=headers.html is not True)
+    if layout.error:
+        raise context.error(layout.error_line, f"the file is not valid CSV: {layout.error}")
     tally = Tally(context)
     columns = Columns.of(headers, layout, context)
     cells = Cells(context, headers.html, tally)
 
     title = humanise(context.path.stem)
-    deck_path = _deck_path(headers.deck, columns.deck_name(layout.rows))
+    deck_path = _deck_path(headers.deck, columns.deck_name(layout.rows, context))
     deck_path = deck_path or context.default_deck_path(title)
     drafts: list[tuple[Inlines, tuple[Block, ...], tuple[str, ...], int]] = []
     for row in layout.rows[columns.first_row :]:

@@ -156,8 +156,9 @@ class Columns:
             tags=tuple(at(self.tags).split()),
         )
 
-    def deck_name(self, rows: tuple[Row, ...]) -> str:
-        """The deck the deck column names most often, or empty without a deck column."""
+    def deck_name(self, rows: tuple[Row, ...], context: ReadContext) -> str:
+        """The deck the deck column names most often, or empty without a deck column; a file
+        makes one deck, so when the column names several, one warning says where all go."""
         if self.deck < 0:
             return ""
         names = Counter(
@@ -166,7 +167,16 @@ class Columns:
             if len(row.fields) > self.deck
         )
         names.pop("", None)
-        return names.most_common(1)[0][0] if names else ""
+        if not names:
+            return ""
+        chosen = names.most_common(1)[0][0]
+        if len(names) > 1:
+            context.warning(
+                0,
+                f"the deck column names {len(names)} decks; a file makes one deck, so every "
+                f"card goes to {chosen!r}: split the file by deck to keep them apart",
+            )
+        return chosen
 
 
 def _names_columns(fields: tuple[str, ...]) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Candidates in order of preference when two read a file equally well.
 SEPARATORS = ("\t", "|", ";", ",", ":", " - ", "-")
@@ -138,6 +138,10 @@ class Layout:
     the file."""
     between_cards: str = "\n"
     """Between records: a line break, or `;` in a Quizlet export written so."""
+    error: str = ""
+    """Why the csv module stopped reading before the end, or empty."""
+    error_line: int = 0
+    """The line where it stopped."""
 
 
 # What the separator search must step over in Markdown text: escapes, code spans' backticks,
@@ -202,15 +206,18 @@ def _mask(line: str, separator: str) -> str:
 
 def _read(
     lines: list[str], start: int, separator: str, *, quoting: bool, markdown: bool
-) -> list[Row]:
-    """The records of `lines[start:]` read with one separator, by the csv module."""
+) -> tuple[list[Row], str, int]:
+    """The records of `lines[start:]` read with one separator, by the csv module, and why and
+    where it stopped early (or empty and 0)."""
     first = [True]
+    last = [0]
     starts: list[int] = []
     wide = len(separator) > 1
 
     def feed() -> object:
         for number in range(start, len(lines)):
             raw = lines[number]
+            last[0] = number + 1
             if first[0]:
                 # Between records, blank lines and `#` comments are skipped, as Anki does; inside
                 # a quoted field they are part of it.
@@ -237,13 +244,13 @@ def _read(
             fields = next(reader)
         except StopIteration:
             break
-        except csv.Error:
+        except csv.Error as exc:
             # Only a field over the csv module's size limit gets here: one huge quoted field.
-            break
+            return rows, str(exc), last[0]
         unmasked = tuple(_unmask(field, separator) for field in fields)
         if any(field.strip() for field in unmasked):
             rows.append(Row(starts[-1], unmasked))
-    return rows
+    return rows, "", 0
 
 
 def _unmask(field: str, separator: str) -> str:
@@ -275,10 +282,10 @@ def find_layout(lines: list[str], headers: Headers, *, markdown: bool) -> Layout
     best: Layout | None = None
     for separator in candidates:
         for quoting in (False,) if _loose_quotes(lines, start, separator) else (True, False):
-            layout = _judge(
-                separator,
-                _read(lines, start, separator, quoting=quoting, markdown=markdown),
-            )
+            rows, error, where = _read(lines, start, separator, quoting=quoting, markdown=markdown)
+            layout = _judge(separator, rows)
+            if error:
+                layout = replace(layout, error=error, error_line=where)
             if best is None or _score(layout) > _score(best):
                 best = layout
     assert best is not None
