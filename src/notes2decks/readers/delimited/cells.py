@@ -23,10 +23,10 @@ from ...model import (
 from .. import ReadContext
 from ..cardset import normalise
 from .html import LOOKS_HTML, as_inlines, image_names, is_web, read_html, text_of
+from .tally import Tally
 
 if TYPE_CHECKING:
     from ..markdown.images import ImageFiles
-    from . import Tally
 
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")

@@ -15,6 +15,7 @@ import csv
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 # Candidates in order of preference when two read a file equally well.
 SEPARATORS = ("\t", "|", ";", ",", ":", " - ", "-")
@@ -29,6 +30,8 @@ _WIDE = "\x1f"
 # The share of records that makes a number of fields the file's columns, when fewer records
 # than the most common number have it.
 _MANY = 0.2
+# How many lines the separator vote reads.
+_SAMPLE = 1000
 
 _HEADER = re.compile(r"^#\s*([a-z][a-z ]*?)\s*:(.*)$", re.IGNORECASE)
 ANKI_KEYS = frozenset(
@@ -149,8 +152,10 @@ class Layout:
 _SPECIAL = re.compile(r"\\.|`+|\$\$?")
 
 
-def _protected(line: str) -> list[tuple[int, int]]:
-    """The spans of a line where a separator does not split: `\\x`, code spans and math."""
+@lru_cache(maxsize=4096)
+def _protected(line: str) -> tuple[tuple[int, int], ...]:
+    """The spans of a line where a separator does not split: `\\x`, code spans and math (asked
+    once per candidate separator, so remembered)."""
     spans: list[tuple[int, int]] = []
     pos = 0
     while (found := _SPECIAL.search(line, pos)) is not None:
@@ -172,7 +177,7 @@ def _protected(line: str) -> list[tuple[int, int]]:
             if end > pos:
                 spans.append((found.start(), end))
                 pos = end
-    return spans
+    return tuple(spans)
 
 
 def _math_end(line: str, start: int) -> int:
@@ -189,7 +194,7 @@ def _math_end(line: str, start: int) -> int:
 
 def _mask(line: str, separator: str) -> str:
     """The line with the separator hidden inside math, code and escapes (Markdown cells)."""
-    if separator not in line or separator == "\t":
+    if separator not in line or separator == "\t" or not _SPECIAL.search(line):
         return line
     spans = _protected(line)
     if not spans:
@@ -275,25 +280,33 @@ def _score(layout: Layout) -> int:
     return 2 * layout.fitting - len(layout.rows)
 
 
-def find_layout(lines: list[str], headers: Headers, *, markdown: bool) -> Layout:
-    """The file's layout: the separator `#separator:` names, or the one its lines agree on."""
+def find_layout(
+    lines: list[str], headers: Headers, *, markdown: bool, whole: bool = True
+) -> Layout:
+    """The file's layout: the separator `#separator:` names, or the one its lines agree on;
+    without `whole`, only the first lines' layout, which is enough to tell what the file is."""
     start = headers.start
+    # The vote is taken on the first lines, as the csv module's Sniffer does; the chosen way is
+    # then read over the whole file.
+    sample = lines[: start + _SAMPLE]
     candidates = (headers.separator,) if headers.separator else SEPARATORS
-    best: Layout | None = None
+    best: tuple[int, str, bool] | None = None
     for separator in candidates:
-        for quoting in (False,) if _loose_quotes(lines, start, separator) else (True, False):
-            rows, error, where = _read(lines, start, separator, quoting=quoting, markdown=markdown)
-            layout = _judge(separator, rows)
-            if error:
-                layout = replace(layout, error=error, error_line=where)
-            if best is None or _score(layout) > _score(best):
-                best = layout
+        for quoting in (False,) if _loose_quotes(sample, start, separator) else (True, False):
+            rows, _, _ = _read(sample, start, separator, quoting=quoting, markdown=markdown)
+            score = _score(_judge(separator, rows))
+            if best is None or score > best[0]:
+                best = (score, separator, quoting)
     assert best is not None
     if not headers.separator:
-        quizlet = _quizlet(lines, start)
-        if quizlet is not None and _score(quizlet) > _score(best):
-            return quizlet
-    return best
+        quizlet = _quizlet(sample, start)
+        if quizlet is not None and _score(quizlet) > best[0]:
+            return _quizlet(lines, start) or quizlet
+    _, separator, quoting = best
+    rows, error, where = _read(
+        lines if whole else sample, start, separator, quoting=quoting, markdown=markdown
+    )
+    return replace(_judge(separator, rows), error=error, error_line=where)
 
 
 def _loose_quotes(lines: list[str], start: int, separator: str) -> bool:
