@@ -24,6 +24,7 @@ from notes2decks.model import (
     Math,
     Paragraph,
     Strong,
+    Table,
     Text,
     ThematicBreak,
     facts,
@@ -480,3 +481,20 @@ def test_a_deck_column_naming_several_decks_warns_once(tmp_path: Path) -> None:
     assert deck.deck_path == "A::B"
     assert [inline_text(c.front) for c in deck.cards] == ["q1", "q2", "q3"]
     assert len(warnings) == 1 and "names 2 decks" in warnings[0].message
+
+
+def test_a_field_of_several_lines_is_markdown_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "cards.csv"
+    path.write_text(
+        'Scheduling,"Two kinds:\n- offline\n- online"\n'
+        'Summary,"| | sync |\n| --- | --- |\n| EDD | **fast** |"\n'
+        'Schedule,"Task -> processor\nall tasks run to the end"\n',
+        encoding="utf-8",
+    )
+    cards = read_notes(path).cards
+    assert [type(block).__name__ for block in cards[0].back] == ["Paragraph", "BulletList"]
+    table = cards[1].back[0]
+    assert isinstance(table, Table) and table.rows[0][1] == (Strong((Text("fast"),)),)
+    assert cards[2].back == (
+        Paragraph((Text("Task -> processor"), LineBreak(), Text("all tasks run to the end")), 7),
+    )

@@ -12,7 +12,6 @@ from ...model import (
     Image,
     Inline,
     Inlines,
-    LineBreak,
     Link,
     Paragraph,
     Strong,
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
     from ..markdown.images import ImageFiles
 
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 class Cells:
@@ -92,25 +90,15 @@ class Cells:
         return self._markdown(text, line), None
 
     def _markdown(self, text: str, line: int) -> tuple[Block, ...]:
-        """Inline Markdown; the paragraphs of a field of several lines are kept, and its lines
-        are separated by line breaks."""
+        """A field of one line is inline Markdown; one of several lines is Markdown blocks
+        (paragraphs, lists, tables), its line breaks kept."""
         # Imported here: the sniff runs for every .txt file, and card sets need no markdown-it.
-        from ..markdown import parse_inline
+        from ..markdown import parse_blocks, parse_inline
 
-        blocks: list[Block] = []
-        offset = 0
-        for paragraph in _BLANK_LINE.split(text):
-            inlines: list[Inline] = []
-            for number, raw in enumerate(paragraph.split("\n")):
-                piece = normalise(raw)
-                if piece:
-                    if inlines:
-                        inlines.append(LineBreak())
-                    inlines.extend(parse_inline(piece, self.context, line + offset + number))
-            if inlines:
-                blocks.append(Paragraph(tuple(inlines), line + offset))
-            offset += paragraph.count("\n") + 2
-        return tuple(blocks)
+        if "\n" in text:
+            return parse_blocks(text, self.context, line)
+        inlines = parse_inline(normalise(text), self.context, line)
+        return (Paragraph(inlines, line),) if inlines else ()
 
     def _image(self, src: str, alt: str, line: int) -> Inline:
         """An `<img>`'s node: the picture, found like a Markdown picture (beside the notes, then

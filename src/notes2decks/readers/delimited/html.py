@@ -21,15 +21,19 @@ from ...model import (
     Block,
     BulletList,
     Code,
+    CodeBlock,
     Emphasis,
+    Heading,
     Inline,
     Inlines,
     LineBreak,
     Link,
     ListItem,
     Math,
+    MathBlock,
     Paragraph,
     Strong,
+    Table,
     Text,
     ThematicBreak,
 )
@@ -302,11 +306,21 @@ def as_inlines(blocks: tuple[Block, ...]) -> Inlines:
     result: list[Inline] = []
     for block in blocks:
         pieces: list[Inlines] = []
-        if isinstance(block, Paragraph):
+        if isinstance(block, Paragraph | Heading):
             pieces.append(block.children)
         elif isinstance(block, BulletList):
             for item in block.items:
                 pieces.append((Text("\u2022 "), *as_inlines(item.children)))
+        elif isinstance(block, CodeBlock):
+            pieces.append((Code(block.code),))
+        elif isinstance(block, MathBlock):
+            pieces.append((Math(block.source, display=True),))
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                cells: list[Inline] = []
+                for cell in row:
+                    cells.extend((*([Text(" | ")] if cells else []), *cell))
+                pieces.append(tuple(cells))
         for piece in pieces:
             if result:
                 result.append(LineBreak())
