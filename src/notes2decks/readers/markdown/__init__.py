@@ -20,16 +20,17 @@ from collections.abc import Iterator
 
 from markdown_it.token import Token
 
-from ...model import Deck, Inlines
+from ...model import Blocks, Deck, Inlines
 from .. import ReadContext
+from .blocks import Converter
 from .deck import assemble
 from .frontmatter import FrontMatter, read_front_matter, split_front_matter
 from .inline_rules import MarkdownSyntaxError
 from .inlines import InlineConverter, strip_inlines
-from .parser import parse
+from .parser import parse, parser
 from .parser import parse_inline as _inline_tokens
 
-__all__ = ["parse_inline", "parse_markdown"]
+__all__ = ["parse_blocks", "parse_inline", "parse_markdown"]
 
 
 def parse_markdown(text: str, context: ReadContext) -> Deck:
@@ -71,8 +72,30 @@ def parse_inline(text: str, context: ReadContext, line: int) -> Inlines:
     return strip_inlines(inlines)
 
 
+def parse_blocks(text: str, context: ReadContext, line: int) -> Blocks:
+    """The Markdown blocks of one piece of text, such as a flashcard file's field of several
+    lines, as model blocks: paragraphs, lists, tables, code and math as in notes. Each line
+    break is kept (as a flashcard app shows it), and card and cloze syntax stay text. `line` is
+    the text's first line in the file."""
+    tokens: list[Token] = parser(cloze=False).parse(text, {})
+    _shift_lines(tokens, line - 1)
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "softbreak":
+                child.type = "hardbreak"
+    try:
+        with _collector_paused():
+            return tuple(Converter(tokens, context).blocks(0, len(tokens), cards=False))
+    except MarkdownSyntaxError as exc:
+        raise context.error(exc.line, exc.message) from None
+    except RecursionError:
+        raise context.error(line, "this text is nested too deeply to read") from None
+
+
 def _shift_lines(tokens: list[Token], by: int) -> None:
     for token in tokens:
+        if token.map:
+            token.map = [token.map[0] + by, token.map[1] + by]
         if "line" in token.meta:
             token.meta["line"] = int(token.meta["line"]) + by
         if token.children:

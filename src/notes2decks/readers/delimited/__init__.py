@@ -1,0 +1,131 @@
+"""The delimited flashcard reader: `.txt`, `.tsv` and `.csv` files of one card per record.
+
+This is the layout of Anki's text import and export, of Quizlet's export and of many students'
+own files. `layout` reads Anki's file headers and finds the separator from the file's lines;
+`columns` says which column is the front, the back, the tags; `html` reads the fields of Anki
+exports and `#html:true` files. Other fields are inline Markdown, read by the Markdown reader's
+own parser (`$v = \\frac{d}{t}$`, `**bold**` and `` `code` `` work as in notes), and a separator
+inside math, code or escaped (`\\|`) never splits.
+
+A `.txt` file is read this way when it has Anki's headers, or when most of its records split
+with one separator and none is a card-set `N of M` marker, so card-set text is never mistaken
+for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...model import Block, Card, CardKind, Deck, Image, Inlines, SourceRef, inline_text
+from .. import ReadContext, assign_identities, clean_deck_part, humanise
+from ..cardset import MARKER, normalise
+from .cells import Cells
+from .columns import Columns
+from .layout import Layout, find_layout, read_headers
+from .tally import Tally
+
+__all__ = ["looks_delimited", "parse_delimited"]
+
+# The share of records that must split alike for a .txt file without headers to be flashcards.
+_SNIFF_SHARE = 2 / 3
+_CLOZE_TEXT = re.compile(r"\{\{c\d+::")
+
+
+def looks_delimited(text: str) -> bool:
+    """True when the text is a flashcard file rather than a card set."""
+    lines = text.split("\n")
+    headers = read_headers(lines)
+    if headers.anki:
+        return True
+    if any(MARKER.match(line) for line in lines[headers.start :]):
+        return False
+    layout = find_layout(lines, headers, markdown=headers.html is not True, whole=False)
+    return layout.columns >= 2 and layout.fitting >= _SNIFF_SHARE * len(layout.rows)
+
+
+def parse_delimited(text: str, context: ReadContext) -> Deck:
+    """Read a flashcard file into a deck of basic cards."""
+    lines = text.split("\n")
+    headers = read_headers(lines)
+    layout: Layout = find_layout(lines, headers, markdown=headers.html is not True)
+    if layout.error:
+        raise context.error(layout.error_line, f"the file is not valid CSV: {layout.error}")
+    tally = Tally(context)
+    columns = Columns.of(headers, layout, context)
+    cells = Cells(context, headers.html, tally)
+
+    title = humanise(context.path.stem)
+    deck_path = _deck_path(headers.deck, columns.deck_name(layout.rows, context))
+    deck_path = deck_path or context.default_deck_path(title)
+    drafts: list[tuple[Inlines, tuple[Block, ...], tuple[str, ...], int]] = []
+    for row in layout.rows[columns.first_row :]:
+        fields = columns.fields(row, layout.separator)
+        if fields is None:
+            tally.add(
+                "this line has no separator, so it was skipped",
+                "{count} lines have no separator, so they were skipped",
+                row.line,
+            )
+            continue
+        front, back = cells.card(fields.front, fields.back, row.line)
+        if not front or not back:
+            side = "front" if not front else "back"
+            tally.add(
+                f"this line has nothing on the {side}, so it was skipped",
+                f"{{count}} lines have nothing on the {side}, so they were skipped",
+                row.line,
+            )
+            continue
+        back = back + tuple(cells.extra(label, value, row.line) for label, value in fields.extra)
+        if _CLOZE_TEXT.search(fields.front + fields.back):
+            tally.add(
+                "cloze syntax is not read in flashcard files: this line is a basic card and "
+                "shows the braces as written; put cloze notes in Markdown notes",
+                "{count} lines hold cloze syntax, which is not read in flashcard files: they "
+                "are basic cards and show the braces as written",
+                row.line,
+            )
+        drafts.append((front, back, fields.tags, row.line))
+    tally.report()
+
+    if not drafts:
+        raise context.error(0, "no 'front | back' lines found; write one card per line")
+
+    identities = assign_identities(
+        [(CardKind.BASIC, _identity_text(front), line) for front, _, _, line in drafts],
+        deck_path,
+        context,
+    )
+    cards = tuple(
+        Card(
+            kind=CardKind.BASIC,
+            front=front,
+            back=back,
+            source=SourceRef(context.file, line),
+            identity=identity,
+            tags=tags,
+        )
+        for (front, back, tags, line), identity in zip(drafts, identities, strict=True)
+    )
+    return Deck(
+        title=title,
+        deck_path=deck_path,
+        source=SourceRef(context.file),
+        cards=cards,
+        tags=tuple(tag for tag in headers.tags if tag),
+        reader="delimited",
+    )
+
+
+def _deck_path(named: str, column: str) -> str:
+    value = named or column
+    return "::".join(clean_deck_part(p) for p in value.split("::") if p.strip())
+
+
+def _identity_text(front: Inlines) -> str:
+    """The text a card's identity is made from: its front's text, or for a front that is only
+    pictures, the pictures' file names."""
+    text = normalise(inline_text(front))
+    if text:
+        return text
+    return " ".join(node.src for node in front if isinstance(node, Image))

@@ -1,0 +1,151 @@
+"""A flashcard file's fields as the model's nodes: HTML fields through `html`, the others as
+inline Markdown (a field of several lines keeps its line breaks and paragraphs)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ...errors import NotesError
+from ...model import (
+    Block,
+    Image,
+    Inline,
+    Inlines,
+    Link,
+    Paragraph,
+    Strong,
+    Text,
+    ThematicBreak,
+    inline_text,
+)
+from .. import ReadContext
+from ..cardset import normalise
+from .html import LOOKS_HTML, as_inlines, image_names, is_web, read_html, text_of
+from .tally import Tally
+
+if TYPE_CHECKING:
+    from ..markdown.images import ImageFiles
+
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
+class Cells:
+    """Reads the fields of one file, given what its `#html:` header says."""
+
+    def __init__(self, context: ReadContext, html: bool | None, tally: Tally) -> None:
+        self.context = context
+        self.html = html
+        self.tally = tally
+        self._images: dict[str, Inline] = {}
+        self._files: ImageFiles | None = None
+
+    def is_html(self, text: str) -> bool:
+        """True when the field is read as HTML: always with `#html:true`, never with
+        `#html:false`, and otherwise when it holds HTML elements."""
+        if self.html is None:
+            return bool(LOOKS_HTML.search(text))
+        return self.html
+
+    def card(self, front: str, back: str, line: int) -> tuple[Inlines, tuple[Block, ...]]:
+        """A card's front and back from its two fields (either may come out empty).
+
+        An HTML field holding `<hr id=answer>` is a whole card as Anki shows it: what is before
+        the marker is the question, what follows the answer. In the back, a question that
+        repeats the front is left out; one that says more stays, above a rule.
+        """
+        front_blocks, front_answer = self._blocks(front, line)
+        back_blocks, back_answer = self._blocks(back, line)
+        front_inlines = as_inlines(front_blocks)
+        if front_answer is not None:
+            back_blocks = front_answer + back_blocks
+        if back_answer is not None:
+            question = back_blocks
+            back_blocks = back_answer
+            if question and text_of(question) != " ".join(inline_text(front_inlines).split()):
+                back_blocks = (*question, ThematicBreak(), *back_answer)
+        return front_inlines, back_blocks
+
+    def extra(self, label: str, text: str, line: int) -> Block:
+        """Another column's text as a paragraph of the back, led by the column's name."""
+        blocks, answer = self._blocks(text, line)
+        inlines = as_inlines(blocks + (answer or ()))
+        if label:
+            inlines = (Strong((Text(f"{label}:"),)), Text(" "), *inlines)
+        return Paragraph(inlines, line)
+
+    def _blocks(self, text: str, line: int) -> tuple[tuple[Block, ...], tuple[Block, ...] | None]:
+        text = _INVISIBLE.sub("", text).strip()
+        if not text:
+            return (), None
+        if self.is_html(text):
+            field = read_html(text, line, self._image)
+            if field.scripts:
+                self.tally.add(
+                    "a <script> in this field was left out",
+                    "{count} fields held a <script>, which was left out",
+                    line,
+                )
+            return field.blocks, field.answer
+        return self._markdown(text, line), None
+
+    def _markdown(self, text: str, line: int) -> tuple[Block, ...]:
+        """A field of one line is inline Markdown; one of several lines is Markdown blocks
+        (paragraphs, lists, tables), its line breaks kept."""
+        # Imported here: the sniff runs for every .txt file, and card sets need no markdown-it.
+        from ..markdown import parse_blocks, parse_inline
+
+        if "\n" in text:
+            return parse_blocks(text, self.context, line)
+        inlines = parse_inline(normalise(text), self.context, line)
+        return (Paragraph(inlines, line),) if inlines else ()
+
+    def _image(self, src: str, alt: str, line: int) -> Inline:
+        """An `<img>`'s node: the picture, found like a Markdown picture (beside the notes, then
+        in the notes folder); a link for a picture on the web; its file name when missing."""
+        found = self._images.get(src)
+        if found is not None:
+            return found
+        alt = " ".join(alt.split())
+        node: Inline
+        if is_web(src):
+            self.tally.add(
+                "this picture is on the web, so it is shown as a link; download it next to "
+                "the notes to show it",
+                "{count} pictures are on the web, so they are shown as links; download them "
+                "next to the notes to show them",
+                line,
+                repr(src[:60]),
+            )
+            node = Link(src, (Text(alt or "image"),))
+        else:
+            node = self._image_file(src, alt, line)
+        self._images[src] = node
+        return node
+
+    def _image_file(self, src: str, alt: str, line: int) -> Inline:
+        # Imported here, with the Markdown reader: only files with pictures need it.
+        from ..markdown.images import ImageFiles
+
+        if self._files is None:
+            self._files = ImageFiles(self.context)
+        reason = ""
+        for name in image_names(src):
+            try:
+                return Image(name, self._files.resolve(name, line), alt)
+            except NotesError as exc:
+                reason = reason or exc.message
+            try:
+                found = self._files.find_in_vault(name, line)
+                return Image(found, self._files.resolve(found, line), alt)
+            except NotesError:
+                pass
+        self.tally.add(
+            "a picture cannot be shown, so its file name shows instead",
+            "{count} pictures cannot be shown (not found beside the notes or in the notes "
+            "folder, or not PNG, JPEG, GIF or SVG), so their file names show instead",
+            line,
+            repr(src[:60]),
+            alone=f"{reason}; its file name shows instead",
+        )
+        return Text(f"[{src}]")

@@ -1,0 +1,191 @@
+"""Which column of a flashcard file is what: front, back, tags, and the rest.
+
+The first two columns are the front and the back, unless `#columns:` or a first row of column
+names says otherwise (`Front`, `Question`, `Term`, `Word` ... and `Back`, `Answer`,
+`Definition`, `Meaning` ...). Anki's meta columns (`#tags column:`, `#deck column:`,
+`#notetype column:`, `#guid column:`) are never fields. Any other column is added to the back,
+under its name when it has one, and one warning per file says so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .. import ReadContext
+from .layout import SHOWN, Headers, Layout, Row, split_columns
+
+_FRONTS = ("front", "question", "q", "term", "word", "text", "prompt", "concept")
+_BACKS = ("back", "answer", "a", "definition", "meaning", "translation", "explanation", "response")
+_OTHERS = (
+    "tags",
+    "tag",
+    "deck",
+    "notetype",
+    "note type",
+    "guid",
+    "id",
+    "example",
+    "examples",
+    "notes",
+    "note",
+    "extra",
+    "back extra",
+    "hint",
+    "sound",
+    "audio",
+    "image",
+    "picture",
+    "reading",
+    "pronunciation",
+    "source",
+    "remarks",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """One record's fields, sorted by what they are for."""
+
+    front: str
+    """The front's text."""
+    back: str
+    """The back's text."""
+    extra: tuple[tuple[str, str], ...]
+    """The other columns' (name, text), the name empty when the column has none."""
+    tags: tuple[str, ...]
+    """The record's own tags, from the tags column."""
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """What each column of one file is for (indexes count from 0)."""
+
+    front: int
+    """The front's column."""
+    back: int
+    """The back's column."""
+    extra: tuple[tuple[int, str], ...]
+    """The other field columns, with their names."""
+    tags: int
+    """The tags column, or -1."""
+    deck: int
+    """The column naming each card's deck, or -1."""
+    first_row: int
+    """1 when the first record names the columns, else 0."""
+
+    @classmethod
+    def of(cls, headers: Headers, layout: Layout, context: ReadContext) -> Columns:
+        """The columns of a file, with one warning when some are added to the back."""
+        labels = split_columns(headers.columns, layout.separator)
+        first_row = 0
+        if not labels and layout.rows and _names_columns(layout.rows[0].fields):
+            labels = [field.strip() for field in layout.rows[0].fields]
+            first_row = 1
+        width = max(layout.columns, len(labels), 2)
+        meta = {
+            number - 1
+            for number in (
+                headers.tags_column,
+                headers.deck_column,
+                headers.notetype_column,
+                headers.guid_column,
+            )
+            if number > 0
+        }
+        names = [label.lower() for label in labels] + [""] * (width - len(labels))
+        tags = headers.tags_column - 1
+        if tags < 0 and "tags" in names:
+            tags = names.index("tags")
+            meta.add(tags)
+        fields = [index for index in range(width) if index not in meta]
+        while len(fields) < 2:
+            fields.append(max([*meta, *fields]) + 1)
+        front = next((i for i in fields if names[i] in _FRONTS), fields[0])
+        back = next((i for i in fields if i != front and names[i] in _BACKS), None)
+        if back is None:
+            back = next(i for i in fields if i != front)
+        extra = tuple(
+            (i, labels[i] if i < len(labels) else "") for i in fields if i not in (front, back)
+        )
+        columns = cls(front, back, extra, tags, headers.deck_column - 1, first_row)
+        if extra and layout.fitting:
+            columns._warn_extra(labels, width, layout, context)
+        return columns
+
+    def _warn_extra(
+        self, labels: list[str], width: int, layout: Layout, context: ReadContext
+    ) -> None:
+        def name(index: int) -> str:
+            label = labels[index] if index < len(labels) else ""
+            return f"column {index + 1}" + (f" ({label!r})" if label else "")
+
+        added = ", ".join(name(index) for index, _ in self.extra)
+        line = layout.rows[0].line if layout.rows else 0
+        context.warning(
+            line,
+            f"this file has {width} columns separated by "
+            f"{SHOWN.get(layout.separator, repr(layout.separator))}: {name(self.front)} is the "
+            f"front and {name(self.back)} the back; {added} "
+            f"{'is' if len(self.extra) == 1 else 'are'} added to the back. Name the columns with "
+            "a '#columns:' line or a first row (Front, Back, Tags ...) to choose",
+        )
+
+    def fields(self, row: Row, separator: str) -> Fields | None:
+        """The record's fields, or None when it has no separator at all.
+
+        A record with more fields than the file has columns keeps the extra ones in its back,
+        joined by the separator, as they were written.
+        """
+        values = list(row.fields)
+        if len(values) < 2:
+            return None
+        used = max(self.front, self.back, self.tags, self.deck, *(i for i, _ in self.extra))
+        surplus = len(values) - (used + 1)
+        if surplus > 0 and self.back > self.front:
+            joined = separator.join(values[self.back : self.back + surplus + 1])
+            values[self.back : self.back + surplus + 1] = [joined]
+
+        def at(index: int) -> str:
+            return values[index] if 0 <= index < len(values) else ""
+
+        return Fields(
+            front=at(self.front),
+            back=at(self.back),
+            extra=tuple((label, at(index)) for index, label in self.extra if at(index).strip()),
+            tags=tuple(at(self.tags).split()),
+        )
+
+    def deck_name(self, rows: tuple[Row, ...], context: ReadContext) -> str:
+        """The deck the deck column names most often, or empty without a deck column; a file
+        makes one deck, so when the column names several, one warning says where all go."""
+        if self.deck < 0:
+            return ""
+        names = Counter(
+            row.fields[self.deck].strip()
+            for row in rows[self.first_row :]
+            if len(row.fields) > self.deck
+        )
+        names.pop("", None)
+        if not names:
+            return ""
+        chosen = names.most_common(1)[0][0]
+        if len(names) > 1:
+            context.warning(
+                0,
+                f"the deck column names {len(names)} decks; a file makes one deck, so every "
+                f"card goes to {chosen!r}: split the file by deck to keep them apart",
+            )
+        return chosen
+
+
+def _names_columns(fields: tuple[str, ...]) -> bool:
+    """True when a first record names columns: a front name and a back name, and nothing but
+    short names."""
+    names = [field.strip().lower() for field in fields]
+    known = (*_FRONTS, *_BACKS, *_OTHERS)
+    return (
+        any(name in _FRONTS for name in names)
+        and any(name in _BACKS for name in names)
+        and all(name in known or (0 < len(name.split()) <= 2 and len(name) <= 24) for name in names)
+    )

@@ -1,0 +1,333 @@
+"""HTML fields, as Anki exports and `#html:true` files hold them, turned into the model's nodes.
+
+Read with the standard library's `html.parser`: `<b>`/`<strong>` are Strong, `<i>`/`<em>`
+Emphasis, `<code>` Code, `<br>` a line break, `<div>`/`<p>` paragraphs, `<ul>`/`<ol>` with `<li>`
+lists, `<hr>` a rule, `<img src>` an image, `<a href>` a link (web and mail addresses only).
+`<hr id=answer>`, the marker Anki's templates put between a card's question and answer, is
+reported so that the caller can split there. Other tags keep their text; `<script>` and `<style>`
+are left out, and no attribute other than `src` and `href` is ever read, so no event handler or
+style reaches an output. Anki's MathJax, `\\(...\\)` and `\\[...\\]`, is math.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+from ...model import (
+    Block,
+    BulletList,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Heading,
+    Inline,
+    Inlines,
+    LineBreak,
+    Link,
+    ListItem,
+    Math,
+    MathBlock,
+    Paragraph,
+    Strong,
+    Table,
+    Text,
+    ThematicBreak,
+)
+
+# A field is HTML when it holds one of these elements (so `x < y > z` never is).
+LOOKS_HTML = re.compile(
+    r"</?(?:b|i|u|s|em|strong|br|div|p|span|font|img|a|ul|ol|li|hr|sub|sup|code|pre|table|tr|"
+    r"td|th|h[1-6]|blockquote|script|style)\b[^<>]*>",
+    re.IGNORECASE,
+)
+_BLOCKS = frozenset(
+    {"div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tr", "section"}
+)
+_HIDDEN = frozenset({"script", "style", "template", "head", "title"})
+_SAFE_LINK = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
+_WEB = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_MATHJAX = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+_SPACE = re.compile(r"[\s\u00a0]+")
+
+ImageLookup = Callable[[str, str, int], Inline]
+"""Makes the node for `<img src alt>` at a line: an Image, or text when the file is missing."""
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlField:
+    """A field read as HTML."""
+
+    blocks: tuple[Block, ...]
+    """The field's content, or its question part when it holds `<hr id=answer>`."""
+    answer: tuple[Block, ...] | None = None
+    """What follows `<hr id=answer>`, or None when the field has no such marker."""
+    scripts: int = 0
+    """How many `<script>` elements were left out."""
+
+
+class _Reader(HTMLParser):
+    def __init__(self, line: int, image: ImageLookup) -> None:
+        super().__init__(convert_charrefs=True)
+        self.first_line = line
+        self.image = image
+        self.top: list[Block] = []
+        # Open inline elements: (tag, href or "", children); the first is the paragraph itself.
+        self.inline: list[tuple[str, str, list[Inline]]] = [("", "", [])]
+        # Open lists: (ordered, items, the open item's blocks).
+        self.lists: list[tuple[bool, list[ListItem], list[Block]]] = []
+        self.hidden = 0
+        self.scripts = 0
+        self.answer_at: int | None = None
+
+    # -- where blocks go
+
+    def _target(self) -> list[Block]:
+        return self.lists[-1][2] if self.lists else self.top
+
+    def _line(self) -> int:
+        return self.first_line + self.getpos()[0] - 1
+
+    def _flush(self) -> None:
+        """Close the paragraph being read, and any inline element still open in it."""
+        while len(self.inline) > 1:
+            self._close_inline()
+        children = _tidy(self.inline[0][2])
+        self.inline = [("", "", [])]
+        if children:
+            self._target().append(Paragraph(children, self._line()))
+
+    def _close_inline(self) -> None:
+        tag, href, children = self.inline.pop()
+        node: Inline
+        inner = tuple(children)
+        if tag == "strong":
+            node = Strong(inner)
+        elif tag == "em":
+            node = Emphasis(inner)
+        elif tag == "code":
+            node = Code("".join(_plain(inner)))
+        elif tag == "a":
+            node = Link(href, inner)
+        else:
+            # A link whose address was not safe: its text stays, the link goes.
+            self.inline[-1][2].extend(children)
+            return
+        self.inline[-1][2].append(node)
+
+    def _close_item(self) -> None:
+        if self.lists:
+            ordered, items, blocks = self.lists[-1]
+            if blocks:
+                items.append(ListItem(tuple(blocks)))
+            self.lists[-1] = (ordered, items, [])
+
+    # -- the parser's callbacks
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name.lower(): value or "" for name, value in attrs}
+        if tag in _HIDDEN:
+            self.hidden += 1
+            self.scripts += tag == "script"
+        elif self.hidden:
+            return
+        elif tag in ("b", "strong"):
+            self.inline.append(("strong", "", []))
+        elif tag in ("i", "em"):
+            self.inline.append(("em", "", []))
+        elif tag == "code":
+            self.inline.append(("code", "", []))
+        elif tag == "a":
+            href = values.get("href", "").strip()
+            self.inline.append(("a" if _SAFE_LINK.match(href) else "", href, []))
+        elif tag == "br":
+            self.inline[-1][2].append(LineBreak())
+        elif tag == "img":
+            src = values.get("src", "").strip()
+            if src:
+                self.inline[-1][2].append(self.image(src, values.get("alt", ""), self._line()))
+        elif tag == "hr":
+            self._flush()
+            if values.get("id", "").lower() == "answer" and not self.lists:
+                if self.answer_at is None:
+                    self.answer_at = len(self.top)
+            else:
+                self._target().append(ThematicBreak())
+        elif tag in ("ul", "ol"):
+            self._flush()
+            self.lists.append((tag == "ol", [], []))
+        elif tag == "li":
+            self._flush()
+            self._close_item()
+        elif tag in _BLOCKS:
+            self._flush()
+        elif tag in ("td", "th"):
+            self.inline[-1][2].append(Text(" "))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag in _HIDDEN:
+            self.hidden -= 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+            return
+        if self.hidden:
+            return
+        kind = {"b": "strong", "strong": "strong", "i": "em", "em": "em", "code": "code"}.get(tag)
+        if tag == "a":
+            kind = next((k for k, _, _ in reversed(self.inline[1:]) if k in ("a", "")), None)
+        if kind is not None and any(k == kind for k, _, _ in self.inline[1:]):
+            while self.inline[-1][0] != kind:
+                self._close_inline()
+            self._close_inline()
+        elif tag in ("ul", "ol") and self.lists:
+            self._flush()
+            self._close_item()
+            ordered, items, _ = self.lists.pop()
+            if items:
+                self._target().append(BulletList(tuple(items), ordered))
+        elif tag == "li":
+            self._flush()
+            self._close_item()
+        elif tag in _BLOCKS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.inline[-1][2].append(Text(data))
+
+    def finish(self) -> HtmlField:
+        self.close()
+        self._flush()
+        while self.lists:
+            self._close_item()
+            ordered, items, _ = self.lists.pop()
+            if items:
+                self._target().append(BulletList(tuple(items), ordered))
+        if self.answer_at is None:
+            return HtmlField(tuple(self.top), None, self.scripts)
+        at = self.answer_at
+        return HtmlField(tuple(self.top[:at]), tuple(self.top[at:]), self.scripts)
+
+
+def read_html(text: str, line: int, image: ImageLookup) -> HtmlField:
+    """The blocks of an HTML field that starts at `line`; `image` makes each picture's node."""
+    reader = _Reader(line, image)
+    reader.feed(text)
+    return reader.finish()
+
+
+def _plain(inlines: Inlines) -> list[str]:
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text | Code):
+            parts.append(node.text)
+        elif isinstance(node, Strong | Emphasis | Link):
+            parts.extend(_plain(node.children))
+    return parts
+
+
+def _tidy(nodes: list[Inline], *, outer: bool = True) -> Inlines:
+    """Inline nodes as HTML shows them: spaces collapsed, adjacent texts joined, MathJax as math;
+    the `outer` paragraph also loses the spaces at either end and around its line breaks."""
+    joined: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and joined and isinstance(joined[-1], Text):
+            joined[-1] = Text(joined[-1].text + node.text)
+        else:
+            joined.append(node)
+    if outer:
+        while joined and isinstance(joined[-1], LineBreak):
+            joined.pop()
+        while joined and isinstance(joined[0], LineBreak):
+            joined.pop(0)
+    result: list[Inline] = []
+    for index, node in enumerate(joined):
+        if isinstance(node, Text):
+            text = _SPACE.sub(" ", node.text)
+            if outer and (index == 0 or isinstance(joined[index - 1], LineBreak)):
+                text = text.lstrip()
+            if outer and (index == len(joined) - 1 or isinstance(joined[index + 1], LineBreak)):
+                text = text.rstrip()
+            result.extend(_math(text))
+        elif isinstance(node, Link):
+            children = _tidy(list(node.children), outer=False)
+            if children:
+                result.append(Link(node.href, children))
+        elif isinstance(node, Strong | Emphasis):
+            children = _tidy(list(node.children), outer=False)
+            if children:
+                result.append(type(node)(children))
+        else:
+            result.append(node)
+    return tuple(result)
+
+
+def _math(text: str) -> list[Inline]:
+    """Text with Anki's MathJax delimiters as Math nodes."""
+    if "\\" not in text:
+        return [Text(text)] if text else []
+    parts: list[Inline] = []
+    pos = 0
+    for match in _MATHJAX.finditer(text):
+        if match.start() > pos:
+            parts.append(Text(text[pos : match.start()]))
+        inline, display = match.group(1), match.group(2)
+        parts.append(Math((inline if inline is not None else display).strip(), inline is None))
+        pos = match.end()
+    if pos < len(text):
+        parts.append(Text(text[pos:]))
+    return parts
+
+
+def image_names(src: str) -> list[str]:
+    """The file names an `<img src>` may mean: as written, and with %-escapes decoded (Anki
+    writes `my%20picture.jpg` for a file with a space)."""
+    names = [src]
+    decoded = unquote(src)
+    if decoded != src:
+        names.append(decoded)
+    return names
+
+
+def is_web(src: str) -> bool:
+    """True for an address on the web rather than a file."""
+    return bool(_WEB.match(src))
+
+
+def as_inlines(blocks: tuple[Block, ...]) -> Inlines:
+    """Blocks flattened to one line of inlines, for a card's front: paragraphs and list items
+    are separated by line breaks, list items start with a bullet."""
+    result: list[Inline] = []
+    for block in blocks:
+        pieces: list[Inlines] = []
+        if isinstance(block, Paragraph | Heading):
+            pieces.append(block.children)
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                pieces.append((Text("\u2022 "), *as_inlines(item.children)))
+        elif isinstance(block, CodeBlock):
+            pieces.append((Code(block.code),))
+        elif isinstance(block, MathBlock):
+            pieces.append((Math(block.source, display=True),))
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                cells: list[Inline] = []
+                for cell in row:
+                    cells.extend((*([Text(" | ")] if cells else []), *cell))
+                pieces.append(tuple(cells))
+        for piece in pieces:
+            if result:
+                result.append(LineBreak())
+            result.extend(piece)
+    return tuple(result)
+
+
+def text_of(blocks: tuple[Block, ...]) -> str:
+    """The plain text of blocks, spaces collapsed: to tell whether two sides say the same."""
+    return " ".join("".join(_plain(as_inlines(blocks))).split())
