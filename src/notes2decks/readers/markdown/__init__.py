@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
+from dataclasses import replace
 from collections.abc import Iterator
 
 from markdown_it.token import Token
@@ -27,6 +28,8 @@ from .frontmatter import FrontMatter, read_front_matter, split_front_matter
 from .inline_rules import MarkdownSyntaxError
 from .inlines import InlineConverter, strip_inlines
 from .parser import parse
+from .plugin_cards import curly_env
+from .plugins import detect
 from .parser import parse_inline as _inline_tokens
 
 __all__ = ["parse_inline", "parse_markdown"]
@@ -37,10 +40,13 @@ def parse_markdown(text: str, context: ReadContext) -> Deck:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     yaml_text, body = split_front_matter(text, context)
     meta = read_front_matter(yaml_text, context) if yaml_text is not None else FrontMatter()
+    plugin = detect(body, meta.extra, meta.tags, context)
+    if plugin is not None and plugin.deck and not meta.deck:
+        meta = replace(meta, deck=plugin.deck)
     try:
         with _collector_paused():
-            tokens = parse(body)
-            deck = assemble(tokens, meta, context)
+            tokens = parse(body, curly_env(plugin))
+            deck = assemble(tokens, meta, context, plugin)
             # Freed now, the tokens are not traversed by the collection that comes once the
             # collector is back on.
             del tokens

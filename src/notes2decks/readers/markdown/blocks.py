@@ -32,6 +32,8 @@ from .. import ReadContext
 from .inlines import strip_inlines
 from .paragraphs import ParagraphConverter
 from .parser import MAX_NESTING
+from .plugin_cards import read_paragraph
+from .plugins import PluginSyntax
 
 COMMENT = re.compile(r"<!--(?:>|->|.*?-->|.*\Z)", re.DOTALL)
 """An HTML comment, or one never closed."""
@@ -73,6 +75,14 @@ class Converter(ParagraphConverter):
         self.tokens = tokens
         self.closes = closing_indexes(tokens)
         self._warned_depth = False
+        self.plugin: PluginSyntax | None = None
+        """The Obsidian flashcard plugin whose card syntax the notes are in, if any."""
+
+    def paragraph(self, inline: Token, line: int, *, cards: bool) -> list[Block]:
+        """A paragraph's blocks, read with the plugin's card syntax in a plugin's notes."""
+        if cards and self.plugin is not None:
+            return read_paragraph(self, self.plugin, inline.children or [], line)
+        return super().paragraph(inline, line, cards=cards)
 
     def blocks(self, start: int, stop: int, *, cards: bool = True) -> list[Block]:
         """The blocks of `tokens[start:stop]`; with `cards`, card lines are taken out."""
