@@ -16,8 +16,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 
 from markdown_it.token import Token
 
@@ -28,9 +28,9 @@ from .frontmatter import FrontMatter, read_front_matter, split_front_matter
 from .inline_rules import MarkdownSyntaxError
 from .inlines import InlineConverter, strip_inlines
 from .parser import parse
+from .parser import parse_inline as _inline_tokens
 from .plugin_cards import curly_env
 from .plugins import detect
-from .parser import parse_inline as _inline_tokens
 
 __all__ = ["parse_inline", "parse_markdown"]
 

@@ -32,7 +32,7 @@ from .. import ReadContext
 from .inlines import strip_inlines
 from .paragraphs import ParagraphConverter
 from .parser import MAX_NESTING
-from .plugin_cards import read_paragraph
+from .plugin_cards import plugin_paragraph, read_paragraph
 from .plugins import PluginSyntax
 
 COMMENT = re.compile(r"<!--(?:>|->|.*?-->|.*\Z)", re.DOTALL)
@@ -95,7 +95,11 @@ class Converter(ParagraphConverter):
             kind = token.type
             if token.nesting == 1 and token.level >= _DEEP:
                 self._too_deep(token)
-            if kind == "paragraph_open":
+            if kind == "paragraph_open" and cards and self.plugin is not None:
+                # A plugin's `?` card may take the block under it as its answer.
+                found, end = plugin_paragraph(self, self.plugin, index, stop, cards=cards)
+                result.extend(found)
+            elif kind == "paragraph_open":
                 result.extend(self.paragraph(tokens[index + 1], block_line(token), cards=cards))
             elif kind == "heading_open":
                 # Top-level `#` and `##` headings split sections before this point; one met here

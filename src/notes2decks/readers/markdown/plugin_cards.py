@@ -18,7 +18,9 @@ paragraph of such a note is read line by line, as the plugins read it:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -27,6 +29,9 @@ from ...model import Block, CardKind, Paragraph
 from .inlines import strip_inlines
 from .paragraphs import Draft, ParagraphConverter
 from .plugins import FLASHCARDS, SPACED_REPETITION, PluginSyntax, is_deck_tag
+
+if TYPE_CHECKING:
+    from .blocks import Converter
 
 _TASK_BOX = re.compile(r"^\s*\[[ xX]\]\s+")
 _ANKI_ID = re.compile(r"\s*\^\d{13}\s*$")
@@ -42,10 +47,45 @@ class _Line:
     end: Token | None
 
 
+def plugin_paragraph(
+    converter: Converter, syntax: PluginSyntax, index: int, stop: int, *, cards: bool
+) -> tuple[list[Block], int]:
+    """The blocks of the paragraph at `tokens[index]` of a plugin note, and the index of its
+    last token; its cards go to `converter.drafts`.
+
+    A `?` line that ends the paragraph takes the block right under it (a list, a table, code)
+    as its answer, as the plugin does when no blank line comes between them.
+    """
+    tokens = converter.tokens
+    end = converter.closes[index]
+    last = end
+
+    def below(line: int) -> list[Block] | None:
+        nonlocal last
+        after = end + 1
+        start = tokens[after].map if after < stop else None
+        if start is not None and start[0] == line:
+            last = converter.closes[after]
+            return converter.blocks(after, last + 1, cards=cards)
+        return None
+
+    inline = tokens[index + 1]
+    line = inline.map[0] + 1 if inline.map else 0
+    blocks = read_paragraph(converter, syntax, inline.children or [], line, below)
+    return blocks, last
+
+
 def read_paragraph(
-    converter: ParagraphConverter, syntax: PluginSyntax, children: list[Token], line: int
+    converter: ParagraphConverter,
+    syntax: PluginSyntax,
+    children: list[Token],
+    line: int,
+    below: Callable[[int], list[Block] | None] | None = None,
 ) -> list[Block]:
-    """The blocks of a paragraph of a plugin note; its cards go to `converter.drafts`."""
+    """The blocks of a paragraph of a plugin note; its cards go to `converter.drafts`.
+
+    `below(line)` gives the blocks that start right under a `?` line that ends the paragraph
+    (None when there are none)."""
     lines = [cleaned for raw in _split(children, line) if (cleaned := _clean(raw, syntax))]
     result: list[Block] = []
     pending: list[_Line] = []
@@ -60,7 +100,10 @@ def read_paragraph(
 
     for index, current in enumerate(lines):
         text = _plain_text(current.tokens)
-        if syntax.name == SPACED_REPETITION and text in (syntax.multiline, syntax.multiline_reversed):
+        if syntax.name == SPACED_REPETITION and text in (
+            syntax.multiline,
+            syntax.multiline_reversed,
+        ):
             if not pending:
                 converter.context.warning(
                     current.number,
@@ -70,15 +113,20 @@ def read_paragraph(
                 continue
             kind = CardKind.REVERSED if text == syntax.multiline_reversed else CardKind.BASIC
             answer = lines[index + 1 :]
-            if not answer:
-                converter.context.warning(
-                    current.number,
-                    f"the card above this '{text}' line has no answer under it (a blank line "
-                    "ends a card); the question was kept as text",
-                )
-                break
-            _card(converter, kind, _join(pending), _join(answer), pending[0].number, answer[0].number)
-            pending.clear()
+            if answer:
+                answer_side = _side(converter, _join(answer), answer[0].number)
+            else:
+                blocks = below(current.number) if below is not None else None
+                if not blocks:
+                    converter.context.warning(
+                        current.number,
+                        f"the card above this '{text}' line has no answer under it (a blank "
+                        "line ends a card); the question was kept as text",
+                    )
+                    break
+                answer_side = tuple(blocks)
+            question = strip_inlines(converter.inlines(_no_clozes(_join(pending))))
+            converter.drafts.append(Draft(kind, question, answer_side, pending[0].number))
             return result
         if syntax.name == FLASHCARDS:
             tagged = _card_tag(current, syntax)
@@ -120,8 +168,11 @@ def _card(
     back_line: int,
 ) -> None:
     question = strip_inlines(converter.inlines(_no_clozes(front)))
-    answer = strip_inlines(converter.inlines(_no_clozes(back)))
-    converter.drafts.append(Draft(kind, question, (Paragraph(answer, back_line),), line))
+    converter.drafts.append(Draft(kind, question, _side(converter, back, back_line), line))
+
+
+def _side(converter: ParagraphConverter, tokens: list[Token], line: int = 0) -> tuple[Block, ...]:
+    return (Paragraph(strip_inlines(converter.inlines(_no_clozes(tokens))), line),)
 
 
 def _split(children: list[Token], first: int) -> list[_Line]:
@@ -154,9 +205,11 @@ def _clean(line: _Line, syntax: PluginSyntax) -> _Line | None:
             if content != token.content:
                 token = token.copy(content=content)
         tokens.append(token)
-    if not _plain_text(tokens) and all(t.type in ("text", "html_inline") for t in tokens):
-        if all(t.type == "text" or t.content.startswith("<!--") for t in tokens):
-            return None
+    if not _plain_text(tokens) and all(
+        t.type == "text" or (t.type == "html_inline" and t.content.startswith("<!--"))
+        for t in tokens
+    ):
+        return None
     return _Line(line.number, tokens, line.end)
 
 
@@ -190,7 +243,9 @@ def _separator(
             continue
         # The earliest mark; at one place the longer (`:::` over `::`).
         at, mark = min(found, key=lambda item: (item[0], -len(item[1])))
-        before = token.copy(content=_TASK_BOX.sub("", token.content[:at]) if index == 0 else token.content[:at])
+        before = token.copy(
+            content=_TASK_BOX.sub("", token.content[:at]) if index == 0 else token.content[:at]
+        )
         after = token.copy(content=token.content[at + len(mark) :])
         front = [*tokens[:index], before]
         if index > 0 and tokens[0].type == "text":
@@ -214,7 +269,9 @@ def _card_tag(line: _Line, syntax: PluginSyntax) -> tuple[list[Token], CardKind]
     return [*line.tokens[:-1], rest], CardKind.REVERSED if kind == "reversed" else CardKind.BASIC
 
 
-def heading_card(syntax: PluginSyntax | None, tags: tuple[str, ...]) -> tuple[CardKind, tuple[str, ...]]:
+def heading_card(
+    syntax: PluginSyntax | None, tags: tuple[str, ...]
+) -> tuple[CardKind, tuple[str, ...]]:
     """The kind of a section's card and its tags without the card tag: a heading tagged
     `#card` (flashcards-obsidian) is a basic card, `#card-reverse` a reversed one."""
     if syntax is None or syntax.name != FLASHCARDS:

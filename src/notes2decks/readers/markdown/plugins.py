@@ -36,7 +36,10 @@ FRONT_MATTER_KEYS = ("syntax", "cards-deck", "card-separator", "cloze-marks", "c
 CLOZE_MARKS = ("highlight", "bold", "curly")
 
 _SR_COMMENT = "<!--SR:"
-_PLUGIN_FOLDERS = {SPACED_REPETITION: "obsidian-spaced-repetition", FLASHCARDS: "flashcards-obsidian"}
+_PLUGIN_FOLDERS = {
+    SPACED_REPETITION: "obsidian-spaced-repetition",
+    FLASHCARDS: "flashcards-obsidian",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +112,9 @@ def check_front_matter(name: str, value: str, line: int, context: ReadContext) -
 _DECK_TAG = re.compile(r"(?<![^\s(])#([\w-]+(?:/[\w-]+)*)")
 
 
-def detect(body: str, extra: dict[str, str], tags: tuple[str, ...], context: ReadContext) -> (
-    PluginSyntax | None
-):
+def detect(
+    body: str, extra: dict[str, str], tags: tuple[str, ...], context: ReadContext
+) -> PluginSyntax | None:
     """The plugin syntax the note is written in, or None for notes2decks' own.
 
     `extra` holds the front matter keys this module reads (see FRONT_MATTER_KEYS), `tags` the
