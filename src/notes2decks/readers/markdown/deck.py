@@ -35,8 +35,8 @@ from .plugins import PluginSyntax
 GLOSSARY_HEADING = "glossary"
 
 # A tag at the end of a heading: `#` and a word with at least one letter (so `#1` is text),
-# `::` allowed between parts for Anki's tag hierarchy.
-_TAG = re.compile(r"#(?=[\w:-]*[^\W\d_])[\w-]+(?:::[\w-]+)*")
+# `::` (Anki) or `/` (Obsidian's nested tags, `#card/reverse`) allowed between parts.
+_TAG = re.compile(r"#(?=[\w:/-]*[^\W\d_])[\w-]+(?:(?:::|/)[\w-]+)*")
 
 _WHAT_A_CARD_IS = (
     "write a card as a '## Heading' with facts under it, a 'Q: question' line followed by an "
