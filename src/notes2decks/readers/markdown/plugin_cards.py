@@ -142,9 +142,7 @@ def read_paragraph(
             pending.append(current)
             continue
         front, back, reverse = split
-        if not strip_inlines(converter.inlines(_no_clozes(front))) or not strip_inlines(
-            converter.inlines(_no_clozes(back))
-        ):
+        if _empty(front) or _empty(back):
             converter.context.warning(
                 current.number,
                 "this line has a card separator with nothing on one side of it, so it was "
@@ -173,6 +171,13 @@ def _card(
 
 def _side(converter: ParagraphConverter, tokens: list[Token], line: int = 0) -> tuple[Block, ...]:
     return (Paragraph(strip_inlines(converter.inlines(_no_clozes(tokens))), line),)
+
+
+def _empty(tokens: list[Token]) -> bool:
+    """True when a card's side has nothing on it but spaces."""
+    return all(
+        token.type in ("text", "text_special") and not token.content.strip() for token in tokens
+    )
 
 
 def _split(children: list[Token], first: int) -> list[_Line]:

@@ -124,8 +124,13 @@ def detect(
     chosen = settings.get("syntax", "").casefold()
     if chosen == OWN:
         return None
-    sr = _vault_settings(context.path.parent, context.root, SPACED_REPETITION)
-    deck_tags = tuple(tag.lstrip("#") for tag in sr.get("flashcardTags", ["flashcards"]))
+    sr = _vault_settings(context.path.parent, SPACED_REPETITION)
+    written = sr.get("flashcardTags")
+    deck_tags = (
+        tuple(str(tag).lstrip("#") for tag in written if str(tag).strip("#"))
+        if isinstance(written, list) and written
+        else ("flashcards",)
+    )
     sr_tag = _first_deck_tag(body, tags, deck_tags)
     if not chosen:
         if settings.get("cards-deck") or settings.get("card-tag"):
@@ -135,7 +140,7 @@ def detect(
         else:
             return None
     if chosen == FLASHCARDS:
-        syntax = _flashcards(_vault_settings(context.path.parent, context.root, FLASHCARDS))
+        syntax = _flashcards(_vault_settings(context.path.parent, FLASHCARDS))
         deck = settings.get("cards-deck", "")
     else:
         syntax = _spaced_repetition(sr, deck_tags)
@@ -222,30 +227,26 @@ def _setting(settings: dict[str, Any], key: str, default: str) -> str:
     return value.strip() if isinstance(value, str) and value.strip() else default
 
 
-def _vault_settings(folder: Path, root: Path, plugin: str) -> dict[str, Any]:
+def _vault_settings(folder: Path, plugin: str) -> dict[str, Any]:
     """The plugin's settings in the Obsidian vault that holds the notes, or {} outside one.
 
-    The vault is the nearest folder with an `.obsidian` folder, from the note's folder up to the
-    notes folder (a vault inside the notes) or above it (the notes are part of a vault).
+    The vault is the nearest folder with an `.obsidian` folder, from the note's folder up: the
+    notes folder may be a vault, be inside one, or hold several.
     """
-    return _settings_file(str(folder.resolve()), str(root.resolve()), plugin)
+    return _settings_file(folder.resolve(), plugin)
 
 
 @lru_cache(maxsize=64)
-def _settings_file(folder: str, root: str, plugin: str) -> dict[str, Any]:
-    for parent in (Path(folder), *Path(folder).parents):
-        obsidian = parent / ".obsidian"
-        if obsidian.is_dir():
-            data = obsidian / "plugins" / _PLUGIN_FOLDERS[plugin] / "data.json"
-            try:
-                loaded = json.loads(data.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                return {}
-            if not isinstance(loaded, dict):
-                return {}
-            # The Spaced Repetition plugin keeps its settings under "settings".
-            inner = loaded.get("settings", loaded)
-            return inner if isinstance(inner, dict) else {}
-        if str(parent) == root and parent.parent == parent:
-            break
-    return {}
+def _settings_file(folder: Path, plugin: str) -> dict[str, Any]:
+    vault = next((p for p in (folder, *folder.parents) if (p / ".obsidian").is_dir()), None)
+    if vault is None:
+        return {}
+    data = vault / ".obsidian" / "plugins" / _PLUGIN_FOLDERS[plugin] / "data.json"
+    try:
+        loaded = json.loads(data.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        # No settings file (the plugin's defaults apply), or one the plugin would not read.
+        return {}
+    # The Spaced Repetition plugin keeps its settings under "settings".
+    inner = loaded.get("settings", loaded) if isinstance(loaded, dict) else None
+    return inner if isinstance(inner, dict) else {}
