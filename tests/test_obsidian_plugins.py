@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -156,8 +157,8 @@ def kinds_and_fronts(output: str) -> list[tuple[str, str]]:
     return [(card["kind"], _text(card["front"])) for card in deck["cards"]]
 
 
-def _text(inlines: list[dict[str, object]]) -> str:
-    return "".join(str(node.get("text", "")) for node in inlines)
+def _text(inlines: list[dict[str, Any]]) -> str:
+    return "".join(str(node.get("text", "")) + _text(node.get("children", [])) for node in inlines)
 
 
 def test_our_own_notes_keep_double_colons_as_text(tmp_path: Path) -> None:
@@ -217,3 +218,17 @@ def test_a_question_mark_line_without_an_answer_warns_and_keeps_the_text(tmp_pat
     result = CliRunner().invoke(main, ["show", str(note)])
     assert "a.md:4: warning: the card above this '?' line has no answer" in result.output
     assert "What is it?" in result.output
+
+
+def test_a_question_in_a_list_takes_the_items_under_it_as_its_answer(tmp_path: Path) -> None:
+    text = (
+        "#flashcards\n\n- **Name two noble gases**\n?\n- neon\n- argon\n"
+        "<!--SR:!2025-06-16,116,301-->\n\n- Symbol of gold::Au\n"
+    )
+    deck = json.loads(show(tmp_path / "a.md", text))
+    assert kinds_and_fronts(show(tmp_path / "a.md", text)) == [
+        ("basic", "Name two noble gases"),
+        ("basic", "Symbol of gold"),
+    ]
+    answer = deck["cards"][0]["back"][0]
+    assert answer["type"] == "BulletList" and len(answer["items"]) == 2

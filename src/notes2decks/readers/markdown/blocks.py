@@ -32,7 +32,7 @@ from .. import ReadContext
 from .inlines import strip_inlines
 from .paragraphs import ParagraphConverter
 from .parser import MAX_NESTING
-from .plugin_cards import plugin_paragraph, read_paragraph
+from .plugin_cards import plugin_item, plugin_paragraph, read_paragraph
 from .plugins import PluginSyntax
 
 COMMENT = re.compile(r"<!--(?:>|->|.*?-->|.*\Z)", re.DOTALL)
@@ -148,7 +148,11 @@ class Converter(ParagraphConverter):
             end = self.closes[index]
             if tokens[index].type == "list_item_open":
                 inner = tokens[index + 1]
-                if end == index + 4 and inner.type == "paragraph_open" and inner.level < _DEEP:
+                one_paragraph = end == index + 4 and inner.type == "paragraph_open"
+                if one_paragraph and inner.level < _DEEP and cards and self.plugin is not None:
+                    # A plugin's `?` card in an item may take the items after it as its answer.
+                    children, end = plugin_item(self, self.plugin, index, stop, cards=cards)
+                elif one_paragraph and inner.level < _DEEP:
                     # An item of one paragraph, as `blocks` would read it.
                     children = self.paragraph(tokens[index + 2], block_line(inner), cards=cards)
                 else:

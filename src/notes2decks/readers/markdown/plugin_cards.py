@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from ...model import Block, CardKind, Paragraph
+from ...model import Block, BulletList, CardKind, ListItem, Paragraph
 from .inlines import strip_inlines
 from .paragraphs import Draft, ParagraphConverter
 from .plugins import FLASHCARDS, SPACED_REPETITION, PluginSyntax, is_deck_tag
@@ -73,6 +73,49 @@ def plugin_paragraph(
     line = inline.map[0] + 1 if inline.map else 0
     blocks = read_paragraph(converter, syntax, inline.children or [], line, below)
     return blocks, last
+
+
+def plugin_item(
+    converter: Converter, syntax: PluginSyntax, index: int, stop: int, *, cards: bool
+) -> tuple[list[Block], int]:
+    """The blocks of the list item at `tokens[index]`, of one paragraph, in a plugin note, and
+    the index of the last token read; its cards go to `converter.drafts`.
+
+    In a tight list, a `?` line that ends the item takes the items after it as its answer (up
+    to the list's end, or to an item with a `?` of its own), as the plugin reads
+    `- question`, `?`, `- answer`, `- answer`.
+    """
+    tokens = converter.tokens
+    end = converter.closes[index]
+    last = end
+
+    def below(line: int) -> list[Block] | None:
+        nonlocal last
+        items: list[ListItem] = []
+        after = end + 1
+        start = tokens[after].map if after < stop else None
+        if not tokens[index + 1].hidden or start is None or start[0] != line:
+            return None
+        while after < stop and tokens[after].type == "list_item_open":
+            close = converter.closes[after]
+            if any(_is_multiline(t, syntax) for t in tokens[after:close] if t.type == "inline"):
+                break
+            children = converter.blocks(after + 1, close, cards=cards)
+            if children:
+                items.append(ListItem(tuple(children)))
+            last, after = close, close + 1
+        return [BulletList(tuple(items))] if items else None
+
+    inline = tokens[index + 2]
+    line = inline.map[0] + 1 if inline.map else 0
+    blocks = read_paragraph(converter, syntax, inline.children or [], line, below)
+    return blocks, last
+
+
+def _is_multiline(inline: Token, syntax: PluginSyntax) -> bool:
+    """True when an inline token's text has a `?` (or `??`) line."""
+    marks = (syntax.multiline, syntax.multiline_reversed)
+    return any(line.strip() in marks for line in inline.content.split("\n"))
 
 
 def read_paragraph(
