@@ -8,7 +8,8 @@ cloze note. A `## Glossary` section lists key terms as a definition list.
 The pipeline: `frontmatter` splits off and reads the front matter; `parser` (markdown-it-py and
 our `inline_rules`) turns the Markdown into tokens; `deck` splits them into sections and
 assembles the deck, converting tokens to the model with `blocks`, `paragraphs` and `inlines`
-(which finds picture files through `images`).
+(which finds picture files through `images`). Notes written for an Obsidian flashcard plugin
+are found by `plugins` and their cards read by `plugin_cards`.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from ...model import Block, BulletList, CardKind, ListItem, Paragraph
+from .inline_rules import line_at
 from .inlines import strip_inlines
 from .paragraphs import Draft, ParagraphConverter
 from .plugins import FLASHCARDS, SPACED_REPETITION, PluginSyntax, is_deck_tag
@@ -366,7 +367,7 @@ def curly_cloze(state: StateInline, silent: bool) -> bool:
     if not silent:
         opening = state.push("cloze_open", "", 1)
         opening.markup = "{{"
-        opening.meta = {"number": None, "hint": "", "line": 0}
+        opening.meta = {"number": None, "hint": "", "line": line_at(state, pos)}
         saved = state.posMax
         state.pos, state.posMax = pos + 2, close
         state.md.inline.tokenize(state)
