@@ -8,7 +8,8 @@ cloze note. A `## Glossary` section lists key terms as a definition list.
 The pipeline: `frontmatter` splits off and reads the front matter; `parser` (markdown-it-py and
 our `inline_rules`) turns the Markdown into tokens; `deck` splits them into sections and
 assembles the deck, converting tokens to the model with `blocks`, `paragraphs` and `inlines`
-(which finds picture files through `images`).
+(which finds picture files through `images`). Notes written for an Obsidian flashcard plugin
+are found by `plugins` and their cards read by `plugin_cards`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import contextlib
 import gc
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 
 from markdown_it.token import Token
 
@@ -29,6 +31,8 @@ from .inline_rules import MarkdownSyntaxError
 from .inlines import InlineConverter, strip_inlines
 from .parser import parse, parser
 from .parser import parse_inline as _inline_tokens
+from .plugin_cards import curly_env
+from .plugins import detect
 
 __all__ = ["parse_blocks", "parse_inline", "parse_markdown"]
 
@@ -38,10 +42,13 @@ def parse_markdown(text: str, context: ReadContext) -> Deck:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     yaml_text, body = split_front_matter(text, context)
     meta = read_front_matter(yaml_text, context) if yaml_text is not None else FrontMatter()
+    plugin = detect(body, meta.extra, meta.tags, context)
+    if plugin is not None and plugin.deck and not meta.deck:
+        meta = replace(meta, deck=plugin.deck)
     try:
         with _collector_paused():
-            tokens = parse(body)
-            deck = assemble(tokens, meta, context)
+            tokens = parse(body, curly_env(plugin))
+            deck = assemble(tokens, meta, context, plugin)
             # Freed now, the tokens are not traversed by the collection that comes once the
             # collector is back on.
             del tokens

@@ -32,6 +32,8 @@ from .. import ReadContext
 from .inlines import strip_inlines
 from .paragraphs import ParagraphConverter
 from .parser import MAX_NESTING
+from .plugin_cards import plugin_item, plugin_paragraph, read_paragraph
+from .plugins import PluginSyntax
 
 COMMENT = re.compile(r"<!--(?:>|->|.*?-->|.*\Z)", re.DOTALL)
 """An HTML comment, or one never closed."""
@@ -73,6 +75,14 @@ class Converter(ParagraphConverter):
         self.tokens = tokens
         self.closes = closing_indexes(tokens)
         self._warned_depth = False
+        self.plugin: PluginSyntax | None = None
+        """The Obsidian flashcard plugin whose card syntax the notes are in, if any."""
+
+    def paragraph(self, inline: Token, line: int, *, cards: bool) -> list[Block]:
+        """A paragraph's blocks, read with the plugin's card syntax in a plugin's notes."""
+        if cards and self.plugin is not None:
+            return read_paragraph(self, self.plugin, inline.children or [], line)
+        return super().paragraph(inline, line, cards=cards)
 
     def blocks(self, start: int, stop: int, *, cards: bool = True) -> list[Block]:
         """The blocks of `tokens[start:stop]`; with `cards`, card lines are taken out."""
@@ -85,7 +95,11 @@ class Converter(ParagraphConverter):
             kind = token.type
             if token.nesting == 1 and token.level >= _DEEP:
                 self._too_deep(token)
-            if kind == "paragraph_open":
+            if kind == "paragraph_open" and cards and self.plugin is not None:
+                # A plugin's `?` card may take the block under it as its answer.
+                found, end = plugin_paragraph(self, self.plugin, index, stop, cards=cards)
+                result.extend(found)
+            elif kind == "paragraph_open":
                 result.extend(self.paragraph(tokens[index + 1], block_line(token), cards=cards))
             elif kind == "heading_open":
                 # Top-level `#` and `##` headings split sections before this point; one met here
@@ -134,7 +148,11 @@ class Converter(ParagraphConverter):
             end = self.closes[index]
             if tokens[index].type == "list_item_open":
                 inner = tokens[index + 1]
-                if end == index + 4 and inner.type == "paragraph_open" and inner.level < _DEEP:
+                one_paragraph = end == index + 4 and inner.type == "paragraph_open"
+                if one_paragraph and inner.level < _DEEP and cards and self.plugin is not None:
+                    # A plugin's `?` card in an item may take the items after it as its answer.
+                    children, end = plugin_item(self, self.plugin, index, stop, cards=cards)
+                elif one_paragraph and inner.level < _DEEP:
                     # An item of one paragraph, as `blocks` would read it.
                     children = self.paragraph(tokens[index + 2], block_line(inner), cards=cards)
                 else:

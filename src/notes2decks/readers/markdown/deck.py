@@ -29,12 +29,14 @@ from .blocks import COMMENT, Converter, block_line
 from .frontmatter import FrontMatter, clean_tags
 from .inlines import strip_inlines
 from .paragraphs import Draft
+from .plugin_cards import heading_card
+from .plugins import PluginSyntax
 
 GLOSSARY_HEADING = "glossary"
 
 # A tag at the end of a heading: `#` and a word with at least one letter (so `#1` is text),
-# `::` allowed between parts for Anki's tag hierarchy.
-_TAG = re.compile(r"#(?=[\w:-]*[^\W\d_])[\w-]+(?:::[\w-]+)*")
+# `::` (Anki) or `/` (Obsidian's nested tags, `#card/reverse`) allowed between parts.
+_TAG = re.compile(r"#(?=[\w:/-]*[^\W\d_])[\w-]+(?:(?:::|/)[\w-]+)*")
 
 _WHAT_A_CARD_IS = (
     "write a card as a '## Heading' with facts under it, a 'Q: question' line followed by an "
@@ -42,9 +44,14 @@ _WHAT_A_CARD_IS = (
 )
 
 
-def assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> Deck:
-    """The deck of the notes' tokens: the title, the introduction, then the sections."""
+def assemble(
+    tokens: list[Token], meta: FrontMatter, context: ReadContext, plugin: PluginSyntax | None = None
+) -> Deck:
+    """The deck of the notes' tokens: the title, the introduction, then the sections.
+
+    `plugin` is the Obsidian flashcard plugin syntax the notes are written in, if any."""
     converter = Converter(tokens, context)
+    converter.plugin = plugin
     headings = [
         index
         for index in _top_level(converter.closes)
@@ -158,6 +165,7 @@ def _deck(
                 "Use '##' for card headings",
             )
         front, tags = _heading(converter, section.heading, line)
+        kind, tags = heading_card(converter.plugin, tags)
         if not front:
             raise context.error(line, "this heading is empty: write the card's front after '## '")
         if inline_text(front).strip().casefold() == GLOSSARY_HEADING:
@@ -167,7 +175,7 @@ def _deck(
         converter.cloze_context = (Paragraph(front, line),)
         body = converter.blocks(section.start, section.end)
         if _has_facts(body):
-            drafts.append(Draft(CardKind.REVISION, front, tuple(body), line, tags))
+            drafts.append(Draft(kind, front, tuple(body), line, tags))
         elif not converter.drafts and not (sectioned and section.top):
             # (A bare `#` heading over `##` ones only groups them.)
             context.warning(

@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import ReadContext
+from . import plugins
 
 KNOWN_KEYS = ("title", "deck", "subject", "tags", "author", "glossary")
 
@@ -160,6 +161,10 @@ def _read_mapping(loader: yaml.SafeLoader, root: MappingNode, context: ReadConte
             known[key] = _tags(value_node, value, context)
         elif key == "glossary":
             known["auto_glossary"] = _glossary(value_node, value, context)
+        elif key in plugins.FRONT_MATTER_KEYS:
+            # Obsidian flashcard plugins' settings: see plugins.py.
+            written = _as_string(value_node, value)
+            extra[name] = plugins.check_front_matter(name, written, line, context)
         else:
             hint = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             context.warning(

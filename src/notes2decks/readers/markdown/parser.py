@@ -24,6 +24,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.dollarmath.index import math_block_dollar
 
 from . import inline_rules as rules
+from .plugin_cards import curly_cloze
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
 
@@ -51,9 +52,11 @@ def parser(*, cloze: bool = True) -> MarkdownIt:
     return md
 
 
-def parse(text: str) -> list[Token]:
-    """The token stream of Markdown text. Raises MarkdownSyntaxError for bad cloze syntax."""
-    env: dict[str, Any] = {}
+def parse(text: str, env: dict[str, Any] | None = None) -> list[Token]:
+    """The token stream of Markdown text. Raises MarkdownSyntaxError for bad cloze syntax.
+
+    `env` may hold settings for the rules (`plugin_cards.curly_env`)."""
+    env = dict(env or {})
     tokens: list[Token] = parser(cloze=True).parse(text, env)
     return tokens
 
@@ -94,6 +97,7 @@ def _build() -> _Parser:
     )
     md.inline.ruler.before("escape", "cloze", rules.cloze)
     md.inline.ruler.before("escape", "cloze_mark", rules.cloze_mark)
+    md.inline.ruler.before("escape", "cloze_curly", curly_cloze)
     md.inline.ruler.before("escape", "cloze_stray", rules.stray_close)
     md.inline.ruler.before("link", "wikilink", rules.wikilink)
     for name, rule in (("newline", newline), ("escape", escape), ("image", image)):

@@ -1,0 +1,382 @@
+"""The cards of Obsidian flashcard plugins, read from the paragraphs of a note in their syntax.
+
+`plugins` decides whether a note is in a plugin's syntax and with which settings; here each
+paragraph of such a note is read line by line, as the plugins read it:
+
+- a line holding the separator (`::`, `:::` or a custom one) is a card, with or without spaces
+  around it; `[ ]` of a task line is not part of the front;
+- in a Spaced Repetition note, a line of only `?` (`??`) parts a multi-line card: the lines
+  above it in the paragraph are the question, the lines below it the answer;
+- in a flashcards-obsidian note, a line ending with the card tag (`#card`) is a question whose
+  answer is the rest of the paragraph;
+- the plugins' bookkeeping is dropped: `<!--SR:...-->` comments, deck tags such as
+  `#flashcards/a/b`, and flashcards-obsidian's Anki ids (`^1658939265058`);
+- the other lines are read as notes2decks reads any paragraph (`Q:`/`A:`, clozes), with
+  `**bold**` made a cloze when the note asks for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from ...model import Block, BulletList, CardKind, ListItem, Paragraph
+from .inline_rules import line_at
+from .inlines import strip_inlines
+from .paragraphs import Draft, ParagraphConverter
+from .plugins import FLASHCARDS, SPACED_REPETITION, PluginSyntax, is_deck_tag
+
+if TYPE_CHECKING:
+    from .blocks import Converter
+
+_TASK_BOX = re.compile(r"^\s*\[[ xX]\]\s+")
+_ANKI_ID = re.compile(r"\s*\^\d{13}\s*$")
+_CURLY_ENV = "n2d_plugin_curly"
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One line of a paragraph: its 1-based number, its top-level tokens, the break after it."""
+
+    number: int
+    tokens: list[Token]
+    end: Token | None
+
+
+def plugin_paragraph(
+    converter: Converter, syntax: PluginSyntax, index: int, stop: int, *, cards: bool
+) -> tuple[list[Block], int]:
+    """The blocks of the paragraph at `tokens[index]` of a plugin note, and the index of its
+    last token; its cards go to `converter.drafts`.
+
+    A `?` line that ends the paragraph takes the block right under it (a list, a table, code)
+    as its answer, as the plugin does when no blank line comes between them.
+    """
+    tokens = converter.tokens
+    end = converter.closes[index]
+    last = end
+
+    def below(line: int) -> list[Block] | None:
+        nonlocal last
+        after = end + 1
+        start = tokens[after].map if after < stop else None
+        if start is not None and start[0] == line:
+            last = converter.closes[after]
+            return converter.blocks(after, last + 1, cards=cards)
+        return None
+
+    inline = tokens[index + 1]
+    line = inline.map[0] + 1 if inline.map else 0
+    blocks = read_paragraph(converter, syntax, inline.children or [], line, below)
+    return blocks, last
+
+
+def plugin_item(
+    converter: Converter, syntax: PluginSyntax, index: int, stop: int, *, cards: bool
+) -> tuple[list[Block], int]:
+    """The blocks of the list item at `tokens[index]`, of one paragraph, in a plugin note, and
+    the index of the last token read; its cards go to `converter.drafts`.
+
+    In a tight list, a `?` line that ends the item takes the items after it as its answer (up
+    to the list's end, or to an item with a `?` of its own), as the plugin reads
+    `- question`, `?`, `- answer`, `- answer`.
+    """
+    tokens = converter.tokens
+    end = converter.closes[index]
+    last = end
+
+    def below(line: int) -> list[Block] | None:
+        nonlocal last
+        items: list[ListItem] = []
+        after = end + 1
+        start = tokens[after].map if after < stop else None
+        if not tokens[index + 1].hidden or start is None or start[0] != line:
+            return None
+        while after < stop and tokens[after].type == "list_item_open":
+            close = converter.closes[after]
+            if any(_is_multiline(t, syntax) for t in tokens[after:close] if t.type == "inline"):
+                break
+            children = converter.blocks(after + 1, close, cards=cards)
+            if children:
+                items.append(ListItem(tuple(children)))
+            last, after = close, close + 1
+        return [BulletList(tuple(items))] if items else None
+
+    inline = tokens[index + 2]
+    line = inline.map[0] + 1 if inline.map else 0
+    blocks = read_paragraph(converter, syntax, inline.children or [], line, below)
+    return blocks, last
+
+
+def _is_multiline(inline: Token, syntax: PluginSyntax) -> bool:
+    """True when an inline token's text has a `?` (or `??`) line."""
+    marks = (syntax.multiline, syntax.multiline_reversed)
+    return any(line.strip() in marks for line in inline.content.split("\n"))
+
+
+def read_paragraph(
+    converter: ParagraphConverter,
+    syntax: PluginSyntax,
+    children: list[Token],
+    line: int,
+    below: Callable[[int], list[Block] | None] | None = None,
+) -> list[Block]:
+    """The blocks of a paragraph of a plugin note; its cards go to `converter.drafts`.
+
+    `below(line)` gives the blocks that start right under a `?` line that ends the paragraph
+    (None when there are none)."""
+    lines = [cleaned for raw in _split(children, line) if (cleaned := _clean(raw, syntax))]
+    result: list[Block] = []
+    pending: list[_Line] = []
+
+    def flush() -> None:
+        if pending:
+            tokens = _join(pending)
+            if "bold" in syntax.cloze_marks:
+                tokens = _bold_as_cloze(tokens)
+            result.extend(converter.paragraph_of(tokens, pending[0].number, cards=True))
+            pending.clear()
+
+    for index, current in enumerate(lines):
+        text = _plain_text(current.tokens)
+        if syntax.name == SPACED_REPETITION and text in (
+            syntax.multiline,
+            syntax.multiline_reversed,
+        ):
+            if not pending:
+                converter.context.warning(
+                    current.number,
+                    f"this '{text}' line has no question above it (in the same paragraph); "
+                    "it was left out",
+                )
+                continue
+            kind = CardKind.REVERSED if text == syntax.multiline_reversed else CardKind.BASIC
+            answer = lines[index + 1 :]
+            if answer:
+                answer_side = _side(converter, _join(answer), answer[0].number)
+            else:
+                blocks = below(current.number) if below is not None else None
+                if not blocks:
+                    converter.context.warning(
+                        current.number,
+                        f"the card above this '{text}' line has no answer under it (a blank "
+                        "line ends a card); the question was kept as text",
+                    )
+                    break
+                answer_side = tuple(blocks)
+            question = strip_inlines(converter.inlines(_no_clozes(_join(pending))))
+            converter.drafts.append(Draft(kind, question, answer_side, pending[0].number))
+            return result
+        if syntax.name == FLASHCARDS:
+            tagged = _card_tag(current, syntax)
+            if tagged is not None:
+                front, kind = tagged
+                answer = lines[index + 1 :]
+                if answer:
+                    flush()
+                    _card(converter, kind, front, _join(answer), current.number, answer[0].number)
+                    return result
+        split = _separator(current.tokens, syntax)
+        if split is None:
+            pending.append(current)
+            continue
+        front, back, reverse = split
+        if _empty(front) or _empty(back):
+            converter.context.warning(
+                current.number,
+                "this line has a card separator with nothing on one side of it, so it was "
+                "kept as text",
+            )
+            pending.append(current)
+            continue
+        flush()
+        kind = CardKind.REVERSED if reverse else CardKind.BASIC
+        _card(converter, kind, front, back, current.number, current.number)
+    flush()
+    return result
+
+
+def _card(
+    converter: ParagraphConverter,
+    kind: CardKind,
+    front: list[Token],
+    back: list[Token],
+    line: int,
+    back_line: int,
+) -> None:
+    question = strip_inlines(converter.inlines(_no_clozes(front)))
+    converter.drafts.append(Draft(kind, question, _side(converter, back, back_line), line))
+
+
+def _side(converter: ParagraphConverter, tokens: list[Token], line: int = 0) -> tuple[Block, ...]:
+    return (Paragraph(strip_inlines(converter.inlines(_no_clozes(tokens))), line),)
+
+
+def _empty(tokens: list[Token]) -> bool:
+    """True when a card's side has nothing on it but spaces."""
+    return all(
+        token.type in ("text", "text_special") and not token.content.strip() for token in tokens
+    )
+
+
+def _split(children: list[Token], first: int) -> list[_Line]:
+    lines: list[_Line] = []
+    current: list[Token] = []
+    number = first
+    for token in children:
+        if token.type in ("softbreak", "hardbreak") and token.level == 0:
+            lines.append(_Line(number, current, token))
+            current = []
+            number = int(token.meta.get("line", number + 1))
+        elif not (token.type == "text" and not token.content):
+            current.append(token)
+    lines.append(_Line(number, current, None))
+    return lines
+
+
+def _clean(line: _Line, syntax: PluginSyntax) -> _Line | None:
+    """The line without the plugins' bookkeeping; None when nothing else is left on it."""
+    tokens: list[Token] = []
+    for token in line.tokens:
+        if token.type == "html_inline" and token.content.startswith("<!--SR:"):
+            continue
+        if token.type == "text" and token.level == 0:
+            content = token.content
+            if "#" in content and syntax.deck_tags:
+                content = " ".join(w for w in content.split(" ") if not is_deck_tag(w, syntax))
+            if syntax.name == FLASHCARDS and "^" in content:
+                content = _ANKI_ID.sub("", content)
+            if content != token.content:
+                token = token.copy(content=content)
+        tokens.append(token)
+    if not _plain_text(tokens) and all(
+        t.type == "text" or (t.type == "html_inline" and t.content.startswith("<!--"))
+        for t in tokens
+    ):
+        return None
+    return _Line(line.number, tokens, line.end)
+
+
+def _plain_text(tokens: list[Token]) -> str:
+    """The line's text when it is only text, stripped; '' otherwise."""
+    if all(token.type in ("text", "text_special") for token in tokens):
+        return "".join(token.content for token in tokens).strip()
+    return ""
+
+
+def _join(lines: list[_Line]) -> list[Token]:
+    tokens: list[Token] = []
+    for position, line in enumerate(lines):
+        tokens.extend(line.tokens)
+        if line.end is not None and position < len(lines) - 1:
+            tokens.append(line.end)
+    return tokens
+
+
+def _separator(
+    tokens: list[Token], syntax: PluginSyntax
+) -> tuple[list[Token], list[Token], bool] | None:
+    """A card line's front and back tokens and whether it is reversed, or None."""
+    marks = sorted({syntax.separator, syntax.reversed_separator}, key=len, reverse=True)
+    for index, token in enumerate(tokens):
+        if token.type != "text" or token.level != 0:
+            continue
+        found = [(token.content.find(mark), mark) for mark in marks]
+        found = [(at, mark) for at, mark in found if at >= 0]
+        if not found:
+            continue
+        # The earliest mark; at one place the longer (`:::` over `::`).
+        at, mark = min(found, key=lambda item: (item[0], -len(item[1])))
+        before = token.copy(
+            content=_TASK_BOX.sub("", token.content[:at]) if index == 0 else token.content[:at]
+        )
+        after = token.copy(content=token.content[at + len(mark) :])
+        front = [*tokens[:index], before]
+        if index > 0 and tokens[0].type == "text":
+            front[0] = tokens[0].copy(content=_TASK_BOX.sub("", tokens[0].content))
+        return front, [after, *tokens[index + 1 :]], mark == syntax.reversed_separator
+    return None
+
+
+def _card_tag(line: _Line, syntax: PluginSyntax) -> tuple[list[Token], CardKind] | None:
+    """The front of a line that ends with a flashcards-obsidian card tag, and its kind."""
+    if not line.tokens or line.tokens[-1].type != "text":
+        return None
+    last = line.tokens[-1]
+    words = last.content.rstrip().split(" ")
+    if not words or not words[-1].startswith("#"):
+        return None
+    kind = syntax.card_tag_kind(words[-1][1:])
+    if not kind:
+        return None
+    rest = last.copy(content=" ".join(words[:-1]))
+    return [*line.tokens[:-1], rest], CardKind.REVERSED if kind == "reversed" else CardKind.BASIC
+
+
+def heading_card(
+    syntax: PluginSyntax | None, tags: tuple[str, ...]
+) -> tuple[CardKind, tuple[str, ...]]:
+    """The kind of a section's card and its tags without the card tag: a heading tagged
+    `#card` (flashcards-obsidian) is a basic card, `#card-reverse` a reversed one."""
+    if syntax is None or syntax.name != FLASHCARDS:
+        return CardKind.REVISION, tags
+    for tag in tags:
+        kind = syntax.card_tag_kind(tag)
+        if kind:
+            rest = tuple(t for t in tags if t != tag)
+            return (CardKind.REVERSED if kind == "reversed" else CardKind.BASIC), rest
+    return CardKind.REVISION, tags
+
+
+def _no_clozes(tokens: list[Token]) -> list[Token]:
+    """Tokens without cloze markers: a highlight on a card's side is only emphasis there."""
+    return [token for token in tokens if token.type not in ("cloze_open", "cloze_close")]
+
+
+def _bold_as_cloze(tokens: list[Token]) -> list[Token]:
+    """`**x**` at the top level made a cloze, as the Spaced Repetition plugin can be set to."""
+    result: list[Token] = []
+    for token in tokens:
+        if token.type in ("strong_open", "strong_close") and token.level == 0:
+            opening = token.type == "strong_open"
+            marker = token.copy(type="cloze_open" if opening else "cloze_close")
+            if opening:
+                marker.meta = {"number": None, "hint": "", "line": token.meta.get("line", 0)}
+            result.append(marker)
+        else:
+            result.append(token)
+    return result
+
+
+def curly_cloze(state: StateInline, silent: bool) -> bool:
+    """`{{text}}` as a cloze, in notes whose plugin settings make curly brackets clozes.
+
+    The parse's env says so (see `curly_env`); `{{c1::x}}` is read by the cloze rule before this.
+    """
+    src, pos = state.src, state.pos
+    if not state.env.get(_CURLY_ENV) or not src.startswith("{{", pos):
+        return False
+    close = src.find("}}", pos + 2, state.posMax)
+    if close < 0 or not src[pos + 2 : close].strip():
+        return False
+    if not silent:
+        opening = state.push("cloze_open", "", 1)
+        opening.markup = "{{"
+        opening.meta = {"number": None, "hint": "", "line": line_at(state, pos)}
+        saved = state.posMax
+        state.pos, state.posMax = pos + 2, close
+        state.md.inline.tokenize(state)
+        state.posMax = saved
+        state.push("cloze_close", "", -1).markup = "}}"
+    state.pos = close + 2
+    return True
+
+
+def curly_env(syntax: PluginSyntax | None) -> dict[str, object]:
+    """The parse env that turns `{{x}}` clozes on for a note, when its syntax asks for them."""
+    return {_CURLY_ENV: True} if syntax is not None and syntax.curly else {}
