@@ -1,7 +1,7 @@
 """The code's shape: the pipeline's dependencies point one way, and no module grows too big.
 
 Imports are read from the source with `ast`, lazy ones inside functions included, so a cycle
-that only shows at run time is caught here too.
+that only shows at run time is caught here too; imports for the type checker alone are not.
 """
 
 from __future__ import annotations
@@ -46,7 +46,17 @@ def imported(name: str) -> set[str]:
     path = MODULES[name]
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # Imports for the type checker alone never run, so they make no cycle.
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+        for inner in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
