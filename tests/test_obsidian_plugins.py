@@ -97,12 +97,12 @@ def test_a_spaced_repetition_note_gives_every_kind_of_card(tmp_path: Path) -> No
     found = imported(tmp_path / "out" / "cells.apkg", tmp_path / "anki")
     types = {front: kind for front, (kind, _, _) in found.items()}
     assert types == {
-        "Ribosome": "notes2decks Basic",
-        "Mitochondrion": "notes2decks Basic (and reversed)",
-        "What does ATP stand for?": "notes2decks Basic",
-        "Osmosis": "notes2decks Basic (and reversed)",
-        "Name the stages of mitosis": "notes2decks Basic",
-        "The nucleus holds the {{c1::DNA}} of the cell.": "notes2decks Cloze",
+        "Ribosome": "notes2decks Basic v2",
+        "Mitochondrion": "notes2decks Basic (and reversed) v2",
+        "What does ATP stand for?": "notes2decks Basic v2",
+        "Osmosis": "notes2decks Basic (and reversed) v2",
+        "Name the stages of mitosis": "notes2decks Basic v2",
+        "The nucleus holds the {{c1::DNA}} of the cell.": "notes2decks Cloze v2",
     }
     assert found["Ribosome"][1] == "Where proteins are made"
     assert "Makes ATP" in found["Mitochondrion"][1] and "SR:" not in found["Mitochondrion"][1]
@@ -122,11 +122,11 @@ def test_a_flashcards_obsidian_note_gives_heading_cards(tmp_path: Path) -> None:
     found = imported(tmp_path / "out" / "waves.apkg", tmp_path / "anki")
     kinds = {front: kind for front, (kind, _, _) in found.items()}
     assert kinds == {
-        "What is a wave?": "notes2decks Basic",
-        "Frequency": "notes2decks Basic (and reversed)",
-        "Amplitude": "notes2decks Basic (and reversed)",
-        "Background": "notes2decks Revision",
-        "Speed of light": "notes2decks Basic",
+        "What is a wave?": "notes2decks Basic v2",
+        "Frequency": "notes2decks Basic (and reversed) v2",
+        "Amplitude": "notes2decks Basic (and reversed) v2",
+        "Background": "notes2decks Revision v2",
+        "Speed of light": "notes2decks Basic v2",
     }
     back = found["What is a wave?"][1]
     assert "carries energy" in back and "1658939265058" not in back
