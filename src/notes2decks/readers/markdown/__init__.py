@@ -40,7 +40,7 @@ def parse_markdown(text: str, context: ReadContext) -> Deck:
     try:
         with _collector_paused():
             tokens = parse(body)
-            deck = assemble(tokens, meta, context)
+            deck = assemble(tokens, meta, context, body)
             # Freed now, the tokens are not traversed by the collection that comes once the
             # collector is back on.
             del tokens

@@ -91,7 +91,9 @@ class Converter(ParagraphConverter):
                 # Top-level `#` and `##` headings split sections before this point; one met here
                 # sits inside a list or quote, and the model's sub-headings start at level 3.
                 inlines = self.inlines(tokens[index + 1].children or [], where="a heading")
-                result.append(Heading(max(3, int(token.tag[1:])), inlines))
+                # An empty heading (`###` alone) shows nothing; the deck warns about card ones.
+                if inline_text(inlines).strip():
+                    result.append(Heading(max(3, int(token.tag[1:])), inlines))
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 listed = self.bullets(index, end, cards=cards)
                 if listed is not None:

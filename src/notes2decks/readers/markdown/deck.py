@@ -12,8 +12,10 @@ from markdown_it.token import Token
 from ...errors import NoCardsError
 from ...model import (
     Block,
+    BulletList,
     Card,
     CardKind,
+    Cloze,
     Deck,
     GlossaryEntry,
     Heading,
@@ -28,9 +30,12 @@ from .. import ReadContext, assign_identities, clean_deck_part, humanise
 from .blocks import COMMENT, Converter, block_line
 from .frontmatter import FrontMatter, clean_tags
 from .inlines import strip_inlines
+from .outline import SPLIT_OVER, outline, split
 from .paragraphs import Draft
 
 GLOSSARY_HEADING = "glossary"
+# Headings of key-term sections, read as the glossary when all they hold is a definition list.
+_KEY_TERMS = frozenset({"key terms", "key words", "keywords", "vocabulary", "vocab", "definitions"})
 
 # A tag at the end of a heading: `#` and a word with at least one letter (so `#1` is text),
 # `::` allowed between parts for Anki's tag hierarchy.
@@ -42,14 +47,30 @@ _WHAT_A_CARD_IS = (
 )
 
 
-def assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> Deck:
-    """The deck of the notes' tokens: the title, the introduction, then the sections."""
+def assemble(
+    tokens: list[Token], meta: FrontMatter, context: ReadContext, source: str = ""
+) -> Deck:
+    """The deck of the notes' tokens: the title, the introduction, then the sections.
+
+    `source` is the Markdown the tokens were parsed from, for quoting lines in messages.
+    """
     converter = Converter(tokens, context)
-    headings = [
-        index
-        for index in _top_level(converter.closes)
-        if tokens[index].type == "heading_open" and tokens[index].tag in ("h1", "h2")
-    ]
+    lines = source.split("\n")
+    headings = []
+    for index in _top_level(converter.closes):
+        if tokens[index].type != "heading_open":
+            continue
+        if _is_empty(tokens[index + 1]):
+            # The heading is skipped, not the text under it: that stays with what is above.
+            line = block_line(tokens[index])
+            written = lines[line - 1] if 0 < line <= len(lines) else tokens[index].markup
+            context.warning(
+                line,
+                f"the heading {written!r} is empty, so it was skipped and the text under it "
+                "joins what comes before it; write the card's front after the '#' marks",
+            )
+        else:
+            headings.append(index)
     first_h2 = next((i for i in headings if tokens[i].tag == "h2"), len(tokens))
     h1s = [i for i in headings if tokens[i].tag == "h1"]
     # A `#` heading is the title only when the notes start with it. Obsidian and most note
@@ -60,13 +81,14 @@ def assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> De
     sectioned = len(h1s) > 1 or not leading
     title_at = None if sectioned else next((i for i in h1s if i < first_h2), None)
     if len(h1s) > 1 and leading:
-        source = "the front matter" if meta.title else "the file name"
+        source_of = "the front matter" if meta.title else "the file name"
         context.warning(
             block_line(tokens[h1s[1]]),
             f"the notes have {len(h1s)} '#' headings, so each was read as a card heading and "
-            f"the title comes from {source}; if the first is the title, make the others '##'",
+            f"the title comes from {source_of}; if the first is the title, make the others '##'",
         )
-    sections = [index for index in headings if index != title_at]
+    level = _card_level(tokens, headings, sectioned=sectioned and bool(h1s))
+    sections = [i for i in headings if i != title_at and _level(tokens[i]) <= level]
     intro_end = sections[0] if sections else len(tokens)
 
     title_text = ""
@@ -93,6 +115,7 @@ def assemble(tokens: list[Token], meta: FrontMatter, context: ReadContext) -> De
                 tokens[start + 1].children or [],
                 start + 3,
                 end,
+                1 < _level(heading) < level,
             )
         )
     if title_at is not None:
@@ -127,6 +150,9 @@ class _Section:
     """The index of the first token under the heading."""
     end: int
     """The index of the token after the section."""
+    group: bool = False
+    """A heading above the card headings (`###` over `####` cards): it makes a card only when
+    text comes right under it."""
 
 
 def _deck(
@@ -148,6 +174,16 @@ def _deck(
     """
     drafts: list[Draft] = list(converter.drafts)
     glossary: list[GlossaryEntry] = []
+    splits: list[tuple[str, int, int]] = []
+
+    def revision(front: Inlines, body: list[Block], line: int, tags: tuple[str, ...]) -> None:
+        pieces = split(front, body, line)
+        if pieces is None:
+            drafts.append(Draft(CardKind.REVISION, front, tuple(body), line, tags))
+            return
+        splits.append((inline_text(front), line, len(pieces)))
+        drafts.extend(Draft(CardKind.REVISION, p.front, p.back, p.line, tags) for p in pieces)
+
     for section in sections:
         line = section.line
         if section.top and not sectioned:
@@ -158,17 +194,15 @@ def _deck(
                 "Use '##' for card headings",
             )
         front, tags = _heading(converter, section.heading, line)
-        if not front:
-            raise context.error(line, "this heading is empty: write the card's front after '## '")
-        if inline_text(front).strip().casefold() == GLOSSARY_HEADING:
+        if _is_glossary(front, converter, section):
             glossary.extend(converter.glossary(section.start, section.end))
             continue
         converter.drafts = []
         converter.cloze_context = (Paragraph(front, line),)
         body = converter.blocks(section.start, section.end)
         if _has_facts(body):
-            drafts.append(Draft(CardKind.REVISION, front, tuple(body), line, tags))
-        elif not converter.drafts and not (sectioned and section.top):
+            revision(front, body, line, tags)
+        elif not converter.drafts and not (sectioned and section.top) and not section.group:
             # (A bare `#` heading over `##` ones only groups them.)
             context.warning(
                 line,
@@ -177,14 +211,23 @@ def _deck(
             )
         drafts.extend(replace(draft, tags=tags) for draft in converter.drafts)
 
-    if not drafts and _has_facts(intro):
-        # Notes without sections (a title and some text, a short Obsidian note) are one
-        # revision card: the topic on the front, its text behind.
+    if (not sections or not drafts) and _has_facts(intro) and not _all_cloze(intro, drafts):
+        # Notes without card headings are an outline (a card per item with a lead) or, like
+        # a title and some text or a short Obsidian note, one revision card: the topic on the
+        # front, its text behind. Either way no text is left on no card.
         front, line = lone
-        drafts.append(Draft(CardKind.REVISION, front, tuple(intro), line))
-        intro = []
-    if not drafts:
+        found = outline(intro, line)
+        if found is None:
+            revision(front, intro, line, ())
+            intro = []
+        else:
+            intro, pieces = found
+            for piece in pieces:
+                revision(piece.front, list(piece.back), piece.line, ())
+    if not drafts and not glossary:
         raise NoCardsError(f"these notes hold no cards: {_WHAT_A_CARD_IS}", context.file)
+    if splits:
+        _warn_splits(splits, context)
 
     deck_path = _deck_path(meta, title, context)
     identities = assign_identities(
@@ -235,6 +278,81 @@ def _leads(tokens: list[Token], index: int) -> bool:
         for token in tokens[:index]
         if token.level == 0
     )
+
+
+def _is_empty(inline: Token) -> bool:
+    """True for a heading with no text: only spaces, emphasis marks or tags."""
+    children = inline.children or []
+    if any(c.nesting == 0 and c.type not in ("text", "softbreak", "hardbreak") for c in children):
+        return False
+    text = "".join(c.content for c in children if c.type == "text")
+    return not _trailing_tags(text)[0].strip()
+
+
+def _level(heading: Token) -> int:
+    return int(heading.tag[1:])
+
+
+def _card_level(tokens: list[Token], headings: list[int], *, sectioned: bool) -> int:
+    """The level of the notes' card headings: `##`, or in notes without them (and without `#`
+    sections) the shallowest level that repeats, such as `###`."""
+    levels = [_level(tokens[index]) for index in headings]
+    if sectioned or 2 in levels:
+        return 2
+    return next((level for level in range(3, 7) if levels.count(level) > 1), 2)
+
+
+def _is_glossary(front: Inlines, converter: Converter, section: _Section) -> bool:
+    """True for the glossary section: `## Glossary`, or a key-term section (`## Key terms`)
+    that holds nothing but terms and definitions."""
+    name = inline_text(front).strip().rstrip(":").strip().casefold()
+    if name == GLOSSARY_HEADING:
+        return True
+    if name not in _KEY_TERMS:
+        return False
+    kinds = {converter.tokens[index].type for index in _top_level_in(converter, section)}
+    return "dl_open" in kinds and kinds <= {"dl_open", "hr", "html_block"}
+
+
+def _top_level_in(converter: Converter, section: _Section) -> Iterator[int]:
+    index = section.start
+    while index < section.end:
+        yield index
+        index = converter.closes[index] + 1
+
+
+def _warn_splits(splits: list[tuple[str, int, int]], context: ReadContext) -> None:
+    """One warning for every section of the file that was split, naming the first few."""
+    limit = f"too long for one printed card (over about {SPLIT_OVER} characters)"
+    if len(splits) == 1:
+        front, _, count = splits[0]
+        what = f"the section {front!r} is {limit}, so it was split into {count} cards"
+    else:
+        named = ", ".join(f"{front!r} (line {line}) into {n}" for front, line, n in splits[:3])
+        more = f", and {len(splits) - 3} more" if len(splits) > 3 else ""
+        what = f"{len(splits)} sections are {limit}, so each was split: {named}{more}"
+    context.warning(
+        splits[0][1],
+        f"{what}, at its sub-headings or bullets; each card's front names its section",
+    )
+
+
+def _all_cloze(blocks: list[Block], drafts: list[Draft]) -> bool:
+    """True when cards were found and every fact left in the blocks is a cloze note's text,
+    already a card of its own (a file of card lines with no headings makes no other card)."""
+    return bool(drafts) and all(
+        isinstance(block, Heading | ThematicBreak)
+        or _holds_cloze(block)
+        for block in blocks
+    )
+
+
+def _holds_cloze(block: Block) -> bool:
+    if isinstance(block, Paragraph):
+        return any(isinstance(node, Cloze) for node in block.children)
+    if isinstance(block, BulletList):
+        return all(any(_holds_cloze(b) for b in item.children) for item in block.items)
+    return False
 
 
 def _has_facts(blocks: list[Block]) -> bool:

@@ -1,0 +1,231 @@
+"""Cards from the structure inside a card's text: outline notes, and sections too long to print.
+
+Outline notes are nested bullet lists with no card headings: each top-level item with a bold
+lead (`- **Osmosis**: ...`) or with items of its own under it is a card, its lead on the front
+and the rest behind. A section longer than a printed card is cut at its own structure: its
+sub-headings first, then its top-level bullets, each part a card whose front names the section
+("Week 3 — Contract formation", "Week 3 (2)").
+
+Both work on the model's blocks, after the card lines have been taken out of the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ...model import (
+    Block,
+    BulletList,
+    Heading,
+    Inlines,
+    ListItem,
+    Paragraph,
+    Strong,
+    Text,
+    ThematicBreak,
+    block_lines,
+    inline_text,
+)
+
+SPLIT_OVER = 2400
+"""A section whose `size` is over this does not fit one A6 card even at the smallest type
+(7 pt), so it is split. Measured with the PDF planner: an A6 back holds about 35 facts of 40
+characters or 13 of 160 at 7 pt, which is 2,500 of `size`'s units either way."""
+PIECE = 1500
+"""The most a part of a split section holds: an A6 card of it prints at about 9 pt."""
+_PER_LINE = 32
+"""What a fact costs besides its characters: the rest of its last line, and its bullet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A card's worth of blocks, cut from a section or an outline."""
+
+    front: Inlines
+    """The card's front."""
+    back: tuple[Block, ...]
+    """The card's back."""
+    line: int
+    """The 1-based line where the piece starts."""
+
+
+def size(blocks: tuple[Block, ...] | list[Block]) -> int:
+    """How much of a printed card the blocks fill, in characters (see `SPLIT_OVER`)."""
+    return sum(len(line) + _PER_LINE for line in block_lines(tuple(blocks)))
+
+
+def first_line(blocks: tuple[Block, ...] | list[Block], default: int) -> int:
+    """The line of the first paragraph in the blocks, or `default`."""
+    for block in blocks:
+        if isinstance(block, Paragraph) and block.line:
+            return block.line
+        if isinstance(block, BulletList):
+            for item in block.items:
+                line = first_line(item.children, 0)
+                if line:
+                    return line
+    return default
+
+
+# --------------------------------------------------------------------------- outline notes
+
+
+def outline(blocks: list[Block], line: int) -> tuple[list[Block], list[Piece]] | None:
+    """The cards of outline notes, and the text before the first of them; None when the
+    blocks are not an outline (fewer than two top-level items with a lead).
+
+    Text after an item that makes a card (a paragraph, an item without a lead) goes on that
+    card, as text under a heading does.
+    """
+    leads = sum(
+        1
+        for block in blocks
+        if isinstance(block, BulletList)
+        for item in block.items
+        if _lead(item) is not None
+    )
+    if leads < 2:
+        return None
+    intro: list[Block] = []
+    pieces: list[tuple[Inlines, list[Block], int]] = []
+    for unit in _units(blocks):
+        item = _single_item(unit)
+        lead = _lead(item) if item is not None else None
+        if lead is not None:
+            front, rest = lead
+            pieces.append((front, rest, first_line([unit], line)))
+        elif pieces:
+            _append(pieces[-1][1], unit)
+        else:
+            _append(intro, unit)
+    return intro, [Piece(front, tuple(back), at) for front, back, at in pieces]
+
+
+def _lead(item: ListItem | None) -> tuple[Inlines, list[Block]] | None:
+    """An item's lead (its bold start, or its first line when items are nested under it) and
+    the rest of it; None for an item that is one plain fact."""
+    if item is None or not item.children or not isinstance(item.children[0], Paragraph):
+        return None
+    first = item.children[0]
+    nested = any(isinstance(block, BulletList) for block in item.children[1:])
+    children = first.children
+    if children and isinstance(children[0], Strong) and inline_text(children[0].children).strip():
+        front = _strip_colon(children[0].children)
+        rest = _strip_start(children[1:])
+        back: list[Block] = [Paragraph(rest, first.line)] if rest else []
+        return front, back + list(item.children[1:])
+    if nested:
+        return first.children, list(item.children[1:])
+    return None
+
+
+def _strip_colon(inlines: Inlines) -> Inlines:
+    """A bold lead without the colon written inside it (`**Importance:**`)."""
+    if inlines and isinstance(inlines[-1], Text):
+        text = inlines[-1].text.rstrip().rstrip(":").rstrip()
+        return (*inlines[:-1], Text(text)) if text else inlines[:-1]
+    return inlines
+
+
+def _strip_start(inlines: Inlines) -> Inlines:
+    """What follows a bold lead, without the colon or dash that joined them."""
+    if inlines and isinstance(inlines[0], Text):
+        text = inlines[0].text.lstrip().lstrip(":-–—").lstrip()
+        return ((Text(text),) if text else ()) + inlines[1:]
+    return inlines
+
+
+# --------------------------------------------------------------------------- long sections
+
+
+def split(front: Inlines, blocks: list[Block], line: int) -> list[Piece] | None:
+    """The parts of a section too long for one printed card, or None when it fits (or has
+    no structure to cut it at)."""
+    if size(blocks) <= SPLIT_OVER:
+        return None
+    pieces = list(_cut(front, blocks, line))
+    return pieces if len(pieces) > 1 else None
+
+
+def _cut(front: Inlines, blocks: list[Block], line: int) -> Iterator[Piece]:
+    """The section's parts: one per sub-heading of its shallowest level, each cut again at its
+    bullets when it is still too long."""
+    levels = [block.level for block in blocks if isinstance(block, Heading)]
+    if not levels:
+        yield from _pack(front, blocks, line)
+        return
+    level = min(levels)
+    groups: list[tuple[Inlines, list[Block]]] = [(front, [])]
+    for block in blocks:
+        if isinstance(block, Heading) and block.level == level:
+            groups.append((_named(front, block.children), []))
+        else:
+            groups[-1][1].append(block)
+    for name, group in groups:
+        if not _has_facts(group):
+            continue
+        at = first_line(group, line)
+        if size(group) <= PIECE:
+            yield Piece(name, tuple(group), at)
+        else:
+            yield from _cut(name, group, at)
+
+
+def _pack(front: Inlines, blocks: list[Block], line: int) -> Iterator[Piece]:
+    """Consecutive facts (top-level bullets and paragraphs) packed into cards of up to `PIECE`:
+    `front`, then `front (2)`, `front (3)`, ... A single fact too long for a card stays whole."""
+    part: list[Block] = []
+    number = 1
+    for unit in _units(blocks):
+        if part and size(part) + size([unit]) > PIECE and _has_facts(part):
+            yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
+            part, number = [], number + 1
+        _append(part, unit)
+    if _has_facts(part):
+        yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
+
+
+def _named(front: Inlines, name: Inlines) -> Inlines:
+    return (*front, Text(" — "), *name)
+
+
+def _numbered(front: Inlines, number: int) -> Inlines:
+    # The first part keeps the section's front, so it stays the note that was studied so far.
+    return front if number == 1 else (*front, Text(f" ({number})"))
+
+
+# --------------------------------------------------------------------------- units
+
+
+def _units(blocks: list[Block]) -> Iterator[Block]:
+    """The blocks with every list taken apart into lists of one item (numbering kept)."""
+    for block in blocks:
+        if isinstance(block, BulletList):
+            for number, item in enumerate(block.items):
+                yield BulletList((item,), block.ordered, block.start + number)
+        else:
+            yield block
+
+
+def _single_item(block: Block) -> ListItem | None:
+    return block.items[0] if isinstance(block, BulletList) and len(block.items) == 1 else None
+
+
+def _append(blocks: list[Block], unit: Block) -> None:
+    """Add a unit to blocks, joining it to the list before it when it is an item of the same
+    kind, so that a card's back keeps one list rather than a list per fact."""
+    last = blocks[-1] if blocks else None
+    if (
+        isinstance(unit, BulletList)
+        and isinstance(last, BulletList)
+        and last.ordered == unit.ordered
+        and (not unit.ordered or unit.start == last.start + len(last.items))
+    ):
+        blocks[-1] = BulletList(last.items + unit.items, last.ordered, last.start)
+    else:
+        blocks.append(unit)
+
+
+def _has_facts(blocks: list[Block]) -> bool:
+    return any(not isinstance(block, Heading | ThematicBreak) for block in blocks)
