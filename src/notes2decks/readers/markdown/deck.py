@@ -175,6 +175,7 @@ def _deck(
     drafts: list[Draft] = list(converter.drafts)
     glossary: list[GlossaryEntry] = []
     splits: list[tuple[str, int, int]] = []
+    empty: list[tuple[str, int]] = []
 
     def revision(front: Inlines, body: list[Block], line: int, tags: tuple[str, ...]) -> None:
         pieces = split(front, body, line)
@@ -204,11 +205,7 @@ def _deck(
             revision(front, body, line, tags)
         elif not converter.drafts and not (sectioned and section.top) and not section.group:
             # (A bare `#` heading over `##` ones only groups them.)
-            context.warning(
-                line,
-                f"the card {inline_text(front)!r} has nothing under its heading, so it was "
-                "left out; write its facts below the heading",
-            )
+            empty.append((inline_text(front), line))
         drafts.extend(replace(draft, tags=tags) for draft in converter.drafts)
 
     if (not sections or not drafts) and _has_facts(intro) and not _all_cloze(intro, drafts):
@@ -225,7 +222,9 @@ def _deck(
             for piece in pieces:
                 revision(piece.front, list(piece.back), piece.line, ())
     if not drafts and not glossary:
+        # (A page of headings alone, such as an index of links, says so once.)
         raise NoCardsError(f"these notes hold no cards: {_WHAT_A_CARD_IS}", context.file)
+    _warn_empty(empty, context)
     if splits:
         _warn_splits(splits, context)
 
@@ -321,6 +320,24 @@ def _top_level_in(converter: Converter, section: _Section) -> Iterator[int]:
         index = converter.closes[index] + 1
 
 
+def _warn_empty(empty: list[tuple[str, int]], context: ReadContext) -> None:
+    """A warning for each card heading with nothing under it, or one for them all when many."""
+    if len(empty) <= 3:
+        for front, line in empty:
+            context.warning(
+                line,
+                f"the card {front!r} has nothing under its heading, so it was left out; write "
+                "its facts below the heading",
+            )
+        return
+    named = ", ".join(f"{front!r} (line {line})" for front, line in empty[:3])
+    context.warning(
+        empty[0][1],
+        f"{len(empty)} cards have nothing under their headings, so they were left out: "
+        f"{named}, and {len(empty) - 3} more; write their facts below the headings",
+    )
+
+
 def _warn_splits(splits: list[tuple[str, int, int]], context: ReadContext) -> None:
     """One warning for every section of the file that was split, naming the first few."""
     limit = f"too long for one printed card (over about {SPLIT_OVER} characters)"
@@ -341,9 +358,7 @@ def _all_cloze(blocks: list[Block], drafts: list[Draft]) -> bool:
     """True when cards were found and every fact left in the blocks is a cloze note's text,
     already a card of its own (a file of card lines with no headings makes no other card)."""
     return bool(drafts) and all(
-        isinstance(block, Heading | ThematicBreak)
-        or _holds_cloze(block)
-        for block in blocks
+        isinstance(block, Heading | ThematicBreak) or _holds_cloze(block) for block in blocks
     )
 
 

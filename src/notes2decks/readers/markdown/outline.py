@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ...model import (
     Block,
     BulletList,
+    CodeBlock,
     Heading,
     Inlines,
     ListItem,
@@ -52,7 +53,9 @@ class Piece:
 
 def size(blocks: tuple[Block, ...] | list[Block]) -> int:
     """How much of a printed card the blocks fill, in characters (see `SPLIT_OVER`)."""
-    return sum(len(line) + _PER_LINE for line in block_lines(tuple(blocks)))
+    # A code block's or a broken paragraph's lines are lines on the card too.
+    lines = (part for line in block_lines(tuple(blocks)) for part in line.split("\n"))
+    return sum(len(line) + _PER_LINE for line in lines)
 
 
 def first_line(blocks: tuple[Block, ...] | list[Block], default: int) -> int:
@@ -102,13 +105,14 @@ def outline(blocks: list[Block], line: int) -> tuple[list[Block], list[Piece]] |
     return intro, [Piece(front, tuple(back), at) for front, back, at in pieces]
 
 
-def _lead(item: ListItem | None) -> tuple[Inlines, list[Block]] | None:
+def _lead(item: ListItem | None, *, loose: bool = False) -> tuple[Inlines, list[Block]] | None:
     """An item's lead (its bold start, or its first line when items are nested under it) and
-    the rest of it; None for an item that is one plain fact."""
+    the rest of it; None for an item that is one plain fact. With `loose`, any blocks under
+    the first line (code, a table) make it a lead too."""
     if item is None or not item.children or not isinstance(item.children[0], Paragraph):
         return None
     first = item.children[0]
-    nested = any(isinstance(block, BulletList) for block in item.children[1:])
+    nested = any(isinstance(block, BulletList) or loose for block in item.children[1:])
     children = first.children
     if children and isinstance(children[0], Strong) and inline_text(children[0].children).strip():
         front = _strip_colon(children[0].children)
@@ -181,12 +185,26 @@ def _pack(front: Inlines, blocks: list[Block], line: int) -> Iterator[Piece]:
         if part and size(part) + size([unit]) > PIECE and _has_facts(part):
             yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
             part, number = [], number + 1
+        item = _single_item(unit)
+        lead = _lead(item, loose=True) if item is not None and size([unit]) > PIECE else None
+        if lead is not None:
+            # One item too long for a card, with things under it: cut it at those.
+            if _has_facts(part):
+                yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
+                part, number = [], number + 1
+            yield from _cut(_named(front, lead[0]), lead[1], first_line([unit], line))
+            continue
         _append(part, unit)
     if _has_facts(part):
         yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
 
 
 def _named(front: Inlines, name: Inlines) -> Inlines:
+    if (
+        " ".join(inline_text(name).split()).casefold()
+        == " ".join(inline_text(front).split()).casefold()
+    ):
+        return front
     return (*front, Text(" — "), *name)
 
 
@@ -199,13 +217,36 @@ def _numbered(front: Inlines, number: int) -> Inlines:
 
 
 def _units(blocks: list[Block]) -> Iterator[Block]:
-    """The blocks with every list taken apart into lists of one item (numbering kept)."""
+    """The blocks with every list taken apart into lists of one item (numbering kept), and
+    code too long for a card into runs of its lines."""
     for block in blocks:
         if isinstance(block, BulletList):
             for number, item in enumerate(block.items):
                 yield BulletList((item,), block.ordered, block.start + number)
+        elif isinstance(block, CodeBlock) and size([block]) > PIECE:
+            yield from _code_runs(block)
         else:
             yield block
+
+
+def _code_runs(block: CodeBlock) -> Iterator[CodeBlock]:
+    """A long code block (a list of terms in a fence) as blocks of whole lines that fit a card,
+    cut at a blank line where there is one in the second half of a run."""
+    run: list[str] = []
+    used = 0
+    for line in block.code.split("\n"):
+        cost = len(line) + _PER_LINE
+        if run and used + cost > PIECE:
+            blank = max((i for i, text in enumerate(run) if not text.strip()), default=0)
+            cut = blank if blank > len(run) // 2 else len(run)
+            if any(text.strip() for text in run[:cut]):
+                yield CodeBlock("\n".join(run[:cut]).strip("\n"), block.language)
+            run = run[cut:]
+            used = sum(len(text) + _PER_LINE for text in run)
+        run.append(line)
+        used += cost
+    if any(text.strip() for text in run):
+        yield CodeBlock("\n".join(run).strip("\n"), block.language)
 
 
 def _single_item(block: Block) -> ListItem | None:
