@@ -79,14 +79,11 @@ def assemble(
     # the introduction, and give two notes of a folder the same deck.
     leading = bool(h1s) and _leads(tokens, h1s[0])
     sectioned = len(h1s) > 1 or not leading
-    title_at = None if sectioned else next((i for i in h1s if i < first_h2), None)
-    if len(h1s) > 1 and leading:
-        source_of = "the front matter" if meta.title else "the file name"
-        context.warning(
-            block_line(tokens[h1s[1]]),
-            f"the notes have {len(h1s)} '#' headings, so each was read as a card heading and "
-            f"the title comes from {source_of}; if the first is the title, make the others '##'",
-        )
+    # Of several `#` headings, the first is the title only when it names the notes (the file's
+    # name or the front matter's title): Obsidian notes use `#` headings as sections and name
+    # the note by its file.
+    titled = leading and (len(h1s) == 1 or _names_notes(tokens[h1s[0] + 1], meta, context))
+    title_at = h1s[0] if titled and h1s[0] < first_h2 else None
     level = _card_level(tokens, headings, sectioned=sectioned and bool(h1s))
     sections = [i for i in headings if i != title_at and _level(tokens[i]) <= level]
     intro_end = sections[0] if sections else len(tokens)
@@ -277,6 +274,16 @@ def _leads(tokens: list[Token], index: int) -> bool:
         for token in tokens[:index]
         if token.level == 0
     )
+
+
+def _names_notes(inline: Token, meta: FrontMatter, context: ReadContext) -> bool:
+    """True when a heading's text is the notes' title or their file's name."""
+    text = _plain(inline.content)
+    return bool(text) and text in (_plain(meta.title), _plain(context.path.stem))
+
+
+def _plain(text: str) -> str:
+    return "".join(char for char in text.casefold() if char.isalnum())
 
 
 def _is_empty(inline: Token) -> bool:
