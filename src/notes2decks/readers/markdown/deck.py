@@ -34,6 +34,8 @@ from .outline import SPLIT_OVER, outline, split
 from .paragraphs import Draft
 
 GLOSSARY_HEADING = "glossary"
+# Inline tokens that are something to show even without a letter.
+_CONTENT = frozenset({"image", "code_inline", "wikilink"})
 # Headings of key-term sections, read as the glossary when all they hold is a definition list.
 _KEY_TERMS = frozenset({"key terms", "key words", "keywords", "vocabulary", "vocab", "definitions"})
 
@@ -210,7 +212,7 @@ def _deck(
         # a title and some text or a short Obsidian note, one revision card: the topic on the
         # front, its text behind. Either way no text is left on no card.
         front, line = lone
-        found = outline(intro, line)
+        found = outline(intro, front, line)
         if found is None:
             revision(front, intro, line, ())
             intro = []
@@ -287,12 +289,13 @@ def _plain(text: str) -> str:
 
 
 def _is_empty(inline: Token) -> bool:
-    """True for a heading with no text: only spaces, emphasis marks or tags."""
+    """True for a heading with nothing to ask: no letter or digit, only spaces, markup (`**`,
+    HTML tags) or tags; a picture, formula or code is something."""
     children = inline.children or []
-    if any(c.nesting == 0 and c.type not in ("text", "softbreak", "hardbreak") for c in children):
+    if any(c.type in _CONTENT or c.type.startswith("math") for c in children):
         return False
     text = "".join(c.content for c in children if c.type == "text")
-    return not _trailing_tags(text)[0].strip()
+    return not any(char.isalnum() for char in _trailing_tags(text)[0])
 
 
 def _level(heading: Token) -> int:

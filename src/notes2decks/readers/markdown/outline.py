@@ -74,12 +74,14 @@ def first_line(blocks: tuple[Block, ...] | list[Block], default: int) -> int:
 # --------------------------------------------------------------------------- outline notes
 
 
-def outline(blocks: list[Block], line: int) -> tuple[list[Block], list[Piece]] | None:
-    """The cards of outline notes, and the text before the first of them; None when the
-    blocks are not an outline (fewer than two top-level items with a lead).
+def outline(
+    blocks: list[Block], front: Inlines, line: int
+) -> tuple[list[Block], list[Piece]] | None:
+    """The cards of outline notes, and the text before the first list (the introduction);
+    None when the blocks are not an outline (fewer than two top-level items with a lead).
 
-    Text after an item that makes a card (a paragraph, an item without a lead) goes on that
-    card, as text under a heading does.
+    The rest (plain items, paragraphs between the lists) is one more card, the topic's:
+    `front` on its front, at the place of the first of it.
     """
     leads = sum(
         1
@@ -91,18 +93,22 @@ def outline(blocks: list[Block], line: int) -> tuple[list[Block], list[Piece]] |
     if leads < 2:
         return None
     intro: list[Block] = []
-    pieces: list[tuple[Inlines, list[Block], int]] = []
+    pieces: list[Piece] = []
+    rest: list[Block] = []
+    rest_at = -1
     for unit in _units(blocks):
         item = _single_item(unit)
         lead = _lead(item) if item is not None else None
         if lead is not None:
-            front, rest = lead
-            pieces.append((front, rest, first_line([unit], line)))
-        elif pieces:
-            _append(pieces[-1][1], unit)
+            pieces.append(Piece(lead[0], tuple(lead[1]), first_line([unit], line)))
+        elif not pieces and not rest and item is None:
+            intro.append(unit)
         else:
-            _append(intro, unit)
-    return intro, [Piece(front, tuple(back), at) for front, back, at in pieces]
+            rest_at = len(pieces) if rest_at < 0 else rest_at
+            _append(rest, unit)
+    if _has_facts(rest):
+        pieces.insert(rest_at, Piece(front, tuple(rest), first_line(rest, line)))
+    return intro, pieces
 
 
 def _lead(item: ListItem | None, *, loose: bool = False) -> tuple[Inlines, list[Block]] | None:
