@@ -19,8 +19,10 @@ from ...model import (
     BulletList,
     CodeBlock,
     Heading,
+    Image,
     Inlines,
     ListItem,
+    MathBlock,
     Paragraph,
     Strong,
     Text,
@@ -37,6 +39,12 @@ PIECE = 1500
 """The most a part of a split section holds: an A6 card of it prints at about 9 pt."""
 _PER_LINE = 32
 """What a fact costs besides its characters: the rest of its last line, and its bullet."""
+_HEADING = 3 * _PER_LINE
+"""What a sub-heading costs besides its characters."""
+_FORMULA = 3 * _PER_LINE
+"""A line of a display formula: taller than a line of text, and set apart."""
+_PICTURE = 800
+"""A picture: about a third of a card's back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +61,22 @@ class Piece:
 
 def size(blocks: tuple[Block, ...] | list[Block]) -> int:
     """How much of a printed card the blocks fill, in characters (see `SPLIT_OVER`)."""
-    # A code block's or a broken paragraph's lines are lines on the card too.
-    lines = (part for line in block_lines(tuple(blocks)) for part in line.split("\n"))
-    return sum(len(line) + _PER_LINE for line in lines)
+    total = 0
+    for block in blocks:
+        if isinstance(block, BulletList):
+            total += sum(size(item.children) for item in block.items)
+        elif isinstance(block, Heading):
+            # Set larger, with space above.
+            total += len(inline_text(block.children)) + _HEADING
+        elif isinstance(block, MathBlock):
+            total += _FORMULA * (block.source.count("\n") + 1)
+        else:
+            # A code block's or a broken paragraph's lines are lines on the card too.
+            lines = (part for line in block_lines((block,)) for part in line.split("\n"))
+            total += sum(len(line) + _PER_LINE for line in lines)
+            if isinstance(block, Paragraph):
+                total += _PICTURE * sum(isinstance(node, Image) for node in block.children)
+    return total
 
 
 def first_line(blocks: tuple[Block, ...] | list[Block], default: int) -> int:
