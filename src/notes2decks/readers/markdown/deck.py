@@ -69,7 +69,8 @@ def assemble(
             context.warning(
                 line,
                 f"the heading {written!r} is empty, so it was skipped and the text under it "
-                "joins what comes before it; write the card's front after the '#' marks",
+                "joins what comes before it; write the card's front after the '#' marks, or delete "
+                "the line",
             )
         else:
             headings.append(index)
@@ -351,17 +352,15 @@ def _warn_empty(empty: list[tuple[str, int]], context: ReadContext) -> None:
 def _warn_splits(splits: list[tuple[str, int, int]], context: ReadContext) -> None:
     """One warning for every section of the file that was split, naming the first few."""
     limit = f"too long for one printed card (over about {SPLIT_OVER} characters)"
+    how = "at its sub-headings or bullets"
     if len(splits) == 1:
         front, _, count = splits[0]
-        what = f"the section {front!r} is {limit}, so it was split into {count} cards"
+        what = f"the section {front!r} is {limit}, so it was split into {count} cards {how}"
     else:
         named = ", ".join(f"{front!r} (line {line}) into {n}" for front, line, n in splits[:3])
         more = f", and {len(splits) - 3} more" if len(splits) > 3 else ""
-        what = f"{len(splits)} sections are {limit}, so each was split: {named}{more}"
-    context.warning(
-        splits[0][1],
-        f"{what}, at its sub-headings or bullets; each card's front names its section",
-    )
+        what = f"{len(splits)} sections are {limit}, so each was split {how}: {named}{more}"
+    context.warning(splits[0][1], f"{what}; each card's front names its section")
 
 
 def _all_cloze(blocks: list[Block], drafts: list[Draft]) -> bool:
