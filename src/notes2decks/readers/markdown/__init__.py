@@ -6,9 +6,10 @@ and `front ::: back` lines are cards of their own, and `{{c1::...}}` or `==...==
 cloze note. A `## Glossary` section lists key terms as a definition list.
 
 The pipeline: `frontmatter` splits off and reads the front matter; `parser` (markdown-it-py and
-our `inline_rules`) turns the Markdown into tokens; `deck` splits them into sections and
-assembles the deck, converting tokens to the model with `blocks`, `paragraphs` and `inlines`
-(which finds picture files through `images`).
+our `inline_rules`) turns the Markdown into tokens; `deck` splits them into sections (`sections`
+says which headings make cards) and assembles the deck, converting tokens to the model with
+`blocks`, `paragraphs` and `inlines` (which finds picture files through `images`); `outline`
+cuts outline notes and sections too long to print into cards.
 """
 
 from __future__ import annotations

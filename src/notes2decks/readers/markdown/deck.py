@@ -3,7 +3,6 @@ heading, and the deck of the cards found in them."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -30,18 +29,21 @@ from .. import ReadContext, assign_identities, clean_deck_part, humanise
 from .blocks import COMMENT, Converter, block_line
 from .frontmatter import FrontMatter, clean_tags
 from .inlines import strip_inlines
-from .outline import SPLIT_OVER, outline, split
+from .outline import outline, split
 from .paragraphs import Draft
+from .sections import (
+    card_level,
+    heading_level,
+    is_empty,
+    names_notes,
+    trailing_tags,
+    warn_empty,
+    warn_splits,
+)
 
 GLOSSARY_HEADING = "glossary"
-# Inline tokens that are something to show even without a letter.
-_CONTENT = frozenset({"image", "code_inline", "wikilink"})
 # Headings of key-term sections, read as the glossary when all they hold is a definition list.
 _KEY_TERMS = frozenset({"key terms", "key words", "keywords", "vocabulary", "vocab", "definitions"})
-
-# A tag at the end of a heading: `#` and a word with at least one letter (so `#1` is text),
-# `::` allowed between parts for Anki's tag hierarchy.
-_TAG = re.compile(r"#(?=[\w:-]*[^\W\d_])[\w-]+(?:::[\w-]+)*")
 
 _WHAT_A_CARD_IS = (
     "write a card as a '## Heading' with facts under it, a 'Q: question' line followed by an "
@@ -62,7 +64,7 @@ def assemble(
     for index in _top_level(converter.closes):
         if tokens[index].type != "heading_open":
             continue
-        if _is_empty(tokens[index + 1]):
+        if is_empty(tokens[index + 1]):
             # The heading is skipped, not the text under it: that stays with what is above.
             line = block_line(tokens[index])
             written = lines[line - 1] if 0 < line <= len(lines) else tokens[index].markup
@@ -85,10 +87,10 @@ def assemble(
     # Of several `#` headings, the first is the title only when it names the notes (the file's
     # name or the front matter's title): Obsidian notes use `#` headings as sections and name
     # the note by its file.
-    titled = leading and (len(h1s) == 1 or _names_notes(tokens[h1s[0] + 1], meta, context))
+    titled = leading and (len(h1s) == 1 or names_notes(tokens[h1s[0] + 1], meta, context))
     title_at = h1s[0] if titled and h1s[0] < first_h2 else None
-    level = _card_level(tokens, headings, sectioned=sectioned and bool(h1s))
-    sections = [i for i in headings if i != title_at and _level(tokens[i]) <= level]
+    level = card_level(tokens, headings, sectioned=sectioned and bool(h1s))
+    sections = [i for i in headings if i != title_at and heading_level(tokens[i]) <= level]
     intro_end = sections[0] if sections else len(tokens)
 
     title_text = ""
@@ -115,7 +117,7 @@ def assemble(
                 tokens[start + 1].children or [],
                 start + 3,
                 end,
-                1 < _level(heading) < level,
+                1 < heading_level(heading) < level,
             )
         )
     if title_at is not None:
@@ -224,9 +226,9 @@ def _deck(
     if not drafts and not glossary:
         # (A page of headings alone, such as an index of links, says so once.)
         raise NoCardsError(f"these notes hold no cards: {_WHAT_A_CARD_IS}", context.file)
-    _warn_empty(empty, context)
+    warn_empty(empty, context)
     if splits:
-        _warn_splits(splits, context)
+        warn_splits(splits, context)
 
     deck_path = _deck_path(meta, title, context)
     identities = assign_identities(
@@ -279,39 +281,6 @@ def _leads(tokens: list[Token], index: int) -> bool:
     )
 
 
-def _names_notes(inline: Token, meta: FrontMatter, context: ReadContext) -> bool:
-    """True when a heading's text is the notes' title or their file's name."""
-    text = _plain(inline.content)
-    return bool(text) and text in (_plain(meta.title), _plain(context.path.stem))
-
-
-def _plain(text: str) -> str:
-    return "".join(char for char in text.casefold() if char.isalnum())
-
-
-def _is_empty(inline: Token) -> bool:
-    """True for a heading with nothing to ask: no letter or digit, only spaces, markup (`**`,
-    HTML tags) or tags; a picture, formula or code is something."""
-    children = inline.children or []
-    if any(c.type in _CONTENT or c.type.startswith("math") for c in children):
-        return False
-    text = "".join(c.content for c in children if c.type == "text")
-    return not any(char.isalnum() for char in _trailing_tags(text)[0])
-
-
-def _level(heading: Token) -> int:
-    return int(heading.tag[1:])
-
-
-def _card_level(tokens: list[Token], headings: list[int], *, sectioned: bool) -> int:
-    """The level of the notes' card headings: `##`, or in notes without them (and without `#`
-    sections) the shallowest level that repeats, such as `###`."""
-    levels = [_level(tokens[index]) for index in headings]
-    if sectioned or 2 in levels:
-        return 2
-    return next((level for level in range(3, 7) if levels.count(level) > 1), 2)
-
-
 def _is_glossary(front: Inlines, converter: Converter, section: _Section) -> bool:
     """True for the glossary section: `## Glossary`, or a key-term section (`## Key terms`)
     that holds nothing but terms and definitions."""
@@ -329,38 +298,6 @@ def _top_level_in(converter: Converter, section: _Section) -> Iterator[int]:
     while index < section.end:
         yield index
         index = converter.closes[index] + 1
-
-
-def _warn_empty(empty: list[tuple[str, int]], context: ReadContext) -> None:
-    """A warning for each card heading with nothing under it, or one for them all when many."""
-    if len(empty) <= 3:
-        for front, line in empty:
-            context.warning(
-                line,
-                f"the card {front!r} has nothing under its heading, so it was left out; write "
-                "its facts below the heading",
-            )
-        return
-    named = ", ".join(f"{front!r} (line {line})" for front, line in empty[:3])
-    context.warning(
-        empty[0][1],
-        f"{len(empty)} cards have nothing under their headings, so they were left out: "
-        f"{named}, and {len(empty) - 3} more; write their facts below the headings",
-    )
-
-
-def _warn_splits(splits: list[tuple[str, int, int]], context: ReadContext) -> None:
-    """One warning for every section of the file that was split, naming the first few."""
-    limit = f"too long for one printed card (over about {SPLIT_OVER} characters)"
-    how = "at its sub-headings or bullets"
-    if len(splits) == 1:
-        front, _, count = splits[0]
-        what = f"the section {front!r} is {limit}, so it was split into {count} cards {how}"
-    else:
-        named = ", ".join(f"{front!r} (line {line}) into {n}" for front, line, n in splits[:3])
-        more = f", and {len(splits) - 3} more" if len(splits) > 3 else ""
-        what = f"{len(splits)} sections are {limit}, so each was split {how}: {named}{more}"
-    context.warning(splits[0][1], f"{what}; each card's front names its section")
 
 
 def _all_cloze(blocks: list[Block], drafts: list[Draft]) -> bool:
@@ -395,31 +332,12 @@ def _heading(
     children = list(inline)
     tags: tuple[str, ...] = ()
     if children and children[-1].type == "text" and "#" in children[-1].content:
-        rest, found = _trailing_tags(children[-1].content)
+        rest, found = trailing_tags(children[-1].content)
         # A heading that is nothing but tags keeps them as its text.
         if found and (rest.strip() or len(children) > 1):
             children[-1] = children[-1].copy(content=rest)
             tags = clean_tags(found)
     return strip_inlines(converter.inlines(children, where="a heading")), tags
-
-
-def _trailing_tags(text: str) -> tuple[str, list[str]]:
-    """Split `text #a #b` into `text` and `["a", "b"]`, walking back word by word."""
-    found: list[str] = []
-    end = len(text.rstrip())
-    while end > 0:
-        cut = end - 1
-        while cut >= 0 and text[cut] not in " \t":
-            cut -= 1
-        word = text[cut + 1 : end]
-        if not _TAG.fullmatch(word):
-            break
-        found.append(word)
-        end = cut
-        while end > 0 and text[end - 1] in " \t":
-            end -= 1
-    found.reverse()
-    return text[: max(end, 0)], found
 
 
 def _deck_path(meta: FrontMatter, title: str, context: ReadContext) -> str:
