@@ -363,3 +363,14 @@ def test_fixtures_build_into_anki_pdf_and_csv(tmp_path: Path) -> None:
     assert re.search(r"\[PC1\] +\[PC2\]\n +\\ +/\n +\[Switch\]", backs_text)
     week = pdf_pages(out / "lecture.pdf")
     assert "Week 3 —\nAcceptance" in week[0]
+
+
+def test_topics_before_the_first_card_heading_make_the_topics_card() -> None:
+    topic = "### What is the CIA triad?\n- Confidentiality\n"
+    deck, warnings = read(f"# Security\n\nLesson 1.2\n\n{topic}\n## Models\n- ACL\n")
+    assert fronts(deck) == ["Security", "Models"]
+    assert backs(deck)[0] == ["Lesson 1.2", "What is the CIA triad?", "Confidentiality"]
+    assert deck.intro == () and warnings == []
+    # A short introduction stays the introduction.
+    short = read("# Security\n\nLesson 1.2\n\n## Models\n- ACL\n")[0]
+    assert fronts(short) == ["Models"] and block_lines(short.intro) == ["Lesson 1.2"]

@@ -29,7 +29,7 @@ from .. import ReadContext, assign_identities, clean_deck_part, humanise
 from .blocks import COMMENT, Converter, block_line
 from .frontmatter import FrontMatter, clean_tags
 from .inlines import strip_inlines
-from .outline import outline, split
+from .outline import PIECE, outline, size, split
 from .paragraphs import Draft
 from .sections import (
     card_level,
@@ -187,6 +187,12 @@ def _deck(
         splits.append((inline_text(front), line, len(pieces)))
         drafts.extend(Draft(CardKind.REVISION, p.front, p.back, p.line, tags) for p in pieces)
 
+    if sections and _is_content(intro):
+        # Sub-headings or pages of text before the first card heading are notes, not an
+        # introduction: they make the topic's own card (cut up like any long section).
+        revision(lone[0], intro, lone[1], ())
+        intro = []
+
     for section in sections:
         line = section.line
         if section.top and not sectioned:
@@ -314,6 +320,13 @@ def _holds_cloze(block: Block) -> bool:
     if isinstance(block, BulletList):
         return all(any(_holds_cloze(b) for b in item.children) for item in block.items)
     return False
+
+
+def _is_content(intro: list[Block]) -> bool:
+    """True when text before the first card is more than an introduction: it has sub-headings
+    with facts under them, or is longer than a card's worth."""
+    first = next((i for i, block in enumerate(intro) if isinstance(block, Heading)), len(intro))
+    return _has_facts(intro[first:]) or (_has_facts(intro) and size(intro) > PIECE)
 
 
 def _has_facts(blocks: list[Block]) -> bool:
