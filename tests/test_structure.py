@@ -374,3 +374,10 @@ def test_topics_before_the_first_card_heading_make_the_topics_card() -> None:
     # A short introduction stays the introduction.
     short = read("# Security\n\nLesson 1.2\n\n## Models\n- ACL\n")[0]
     assert fronts(short) == ["Models"] and block_lines(short.intro) == ["Lesson 1.2"]
+
+
+def test_paragraphs_with_one_list_of_leads_are_not_an_outline() -> None:
+    line = "A question written out as a paragraph of the notes, at some length"
+    prose = "".join(f"{line} ({n}).\n\n" for n in range(6))
+    deck, _ = read(f"# Networks\n\n{prose}1. **Link layer**: bits\n2. **Internet layer**: routes\n")
+    assert fronts(deck) == ["Networks"]

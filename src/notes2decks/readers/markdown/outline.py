@@ -99,7 +99,8 @@ def outline(
     blocks: list[Block], front: Inlines, line: int
 ) -> tuple[list[Block], list[Piece]] | None:
     """The cards of outline notes, and the text before the first list (the introduction);
-    None when the blocks are not an outline (fewer than two top-level items with a lead).
+    None when the blocks are not an outline (fewer than two top-level items with a lead, or
+    items that hold less of the text than the rest).
 
     The rest (plain items, paragraphs between the lists) is one more card, the topic's:
     `front` on its front, at the place of the first of it.
@@ -127,6 +128,11 @@ def outline(
         else:
             rest_at = len(pieces) if rest_at < 0 else rest_at
             _append(rest, unit)
+    # Notes of paragraphs with a list here and there are not an outline: the items with leads
+    # must hold most of the text.
+    leading = sum(size(piece.back) + len(inline_text(piece.front)) + _PER_LINE for piece in pieces)
+    if leading < size(rest) + size(intro):
+        return None
     if _has_facts(rest):
         pieces.insert(rest_at, Piece(front, tuple(rest), first_line(rest, line)))
     return intro, pieces
