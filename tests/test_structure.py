@@ -381,3 +381,17 @@ def test_paragraphs_with_one_list_of_leads_are_not_an_outline() -> None:
     prose = "".join(f"{line} ({n}).\n\n" for n in range(6))
     deck, _ = read(f"# Networks\n\n{prose}1. **Link layer**: bits\n2. **Internet layer**: routes\n")
     assert fronts(deck) == ["Networks"]
+
+
+def test_items_with_nested_items_are_cards_only_in_a_long_outline() -> None:
+    short = "# Layout\n\n- Position\n  - Related things sit together\n- Grid\n  - Columns align\n"
+    assert fronts(read(short)[0]) == ["Layout"]
+    topics = "".join(
+        f"- Topic {n}\n"
+        + "".join(f"  - Point {k} of topic {n}, explained at some length here.\n" for k in range(6))
+        for n in range(8)
+    )
+    deck, warnings = read(f"# Revision outline\n\n{topics}")
+    assert fronts(deck) == [f"Topic {n}" for n in range(8)]
+    assert all(len(back) == 6 for back in backs(deck))
+    assert warnings == []

@@ -98,6 +98,14 @@ def first_line(blocks: tuple[Block, ...] | list[Block], default: int) -> int:
 def outline(
     blocks: list[Block], front: Inlines, line: int
 ) -> tuple[list[Block], list[Piece]] | None:
+    """See `_outline`. Items with items of their own under them but no bold lead count only
+    in notes too long for one printed card: a short note of nested bullets stays one card."""
+    return _outline(blocks, front, line, nested=size(blocks) > SPLIT_OVER)
+
+
+def _outline(
+    blocks: list[Block], front: Inlines, line: int, *, nested: bool
+) -> tuple[list[Block], list[Piece]] | None:
     """The cards of outline notes, and the text before the first list (the introduction);
     None when the blocks are not an outline (fewer than two top-level items with a lead, or
     items that hold less of the text than the rest).
@@ -110,7 +118,7 @@ def outline(
         for block in blocks
         if isinstance(block, BulletList)
         for item in block.items
-        if _lead(item) is not None
+        if _lead(item, nested=nested) is not None
     )
     if leads < 2:
         return None
@@ -120,7 +128,7 @@ def outline(
     rest_at = -1
     for unit in _units(blocks):
         item = _single_item(unit)
-        lead = _lead(item) if item is not None else None
+        lead = _lead(item, nested=nested) if item is not None else None
         if lead is not None:
             pieces.append(Piece(lead[0], tuple(lead[1]), first_line([unit], line)))
         elif not pieces and not rest and item is None:
@@ -138,21 +146,23 @@ def outline(
     return intro, pieces
 
 
-def _lead(item: ListItem | None, *, loose: bool = False) -> tuple[Inlines, list[Block]] | None:
-    """An item's lead (its bold start, or its first line when items are nested under it) and
-    the rest of it; None for an item that is one plain fact. With `loose`, any blocks under
-    the first line (code, a table) make it a lead too."""
+def _lead(
+    item: ListItem | None, *, nested: bool = True, loose: bool = False
+) -> tuple[Inlines, list[Block]] | None:
+    """An item's lead (its bold start, or with `nested` its first line when items are nested
+    under it) and the rest of it; None for an item that is one plain fact. With `loose`, any
+    blocks under the first line (code, a table) make it a lead too."""
     if item is None or not item.children or not isinstance(item.children[0], Paragraph):
         return None
     first = item.children[0]
-    nested = any(isinstance(block, BulletList) or loose for block in item.children[1:])
+    has_items = any(isinstance(block, BulletList) or loose for block in item.children[1:])
     children = first.children
     if children and isinstance(children[0], Strong) and inline_text(children[0].children).strip():
         front = _strip_colon(children[0].children)
         rest = _strip_start(children[1:])
         back: list[Block] = [Paragraph(rest, first.line)] if rest else []
         return front, back + list(item.children[1:])
-    if nested:
+    if nested and has_items:
         return first.children, list(item.children[1:])
     return None
 
