@@ -111,6 +111,12 @@ def test_a_heading_of_a_stray_carriage_return_is_empty() -> None:
     assert quoted == [(3, "the heading '##'"), (6, "the heading '# '")]
 
 
+def test_an_empty_sub_heading_is_skipped_with_a_warning() -> None:
+    deck, warnings = read("## Card\nfact\n\n### **\n\nmore\n")
+    assert backs(deck) == [["fact", "more"]]
+    assert [(w.line, "'### **' is empty" in w.message) for w in warnings] == [(4, True)]
+
+
 def test_a_heading_with_a_picture_or_formula_is_not_empty() -> None:
     deck, warnings = read("## $E = mc^2$\nfact\n\n## `x`\nfact\n")
     assert fronts(deck) == ["E = mc^2", "x"]

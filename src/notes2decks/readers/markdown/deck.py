@@ -346,7 +346,7 @@ def _heading(
     tags: tuple[str, ...] = ()
     if children and children[-1].type == "text" and "#" in children[-1].content:
         rest, found = trailing_tags(children[-1].content)
-        # A heading that is nothing but tags keeps them as its text.
+        # (A heading of tags alone never gets here: `is_empty` skipped it.)
         if found and (rest.strip() or len(children) > 1):
             children[-1] = children[-1].copy(content=rest)
             tags = clean_tags(found)
