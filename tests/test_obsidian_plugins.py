@@ -103,6 +103,8 @@ def test_a_spaced_repetition_note_gives_every_kind_of_card(tmp_path: Path) -> No
         "Osmosis": "notes2decks Basic (and reversed) v2",
         "Name the stages of mitosis": "notes2decks Basic v2",
         "The nucleus holds the {{c1::DNA}} of the cell.": "notes2decks Cloze v2",
+        # The text beside the cards is kept on the topic's own card, never dropped.
+        "Cells": "notes2decks Revision v2",
     }
     assert found["Ribosome"][1] == "Where proteins are made"
     assert "Makes ATP" in found["Mitochondrion"][1] and "SR:" not in found["Mitochondrion"][1]
@@ -187,7 +189,8 @@ def test_an_unknown_syntax_warns_and_is_ignored(tmp_path: Path) -> None:
 def test_bold_and_curly_clozes_only_when_the_note_asks_for_them(tmp_path: Path) -> None:
     body = "---\nsyntax: obsidian-sr\n{}---\nQ::A\n\nThe **cell** is {}\n"
     plain = kinds_and_fronts(show(tmp_path / "a.md", body.format("", "small")))
-    assert plain == [("basic", "Q")]
+    # Without cloze marks, the sentence is a fact, kept on the topic's own card.
+    assert plain == [("basic", "Q"), ("revision", "A")]
     marks = "cloze-marks: [highlight, bold, curly]\n"
     asked = kinds_and_fronts(show(tmp_path / "b.md", body.format(marks, "{{small}}")))
     assert [kind for kind, _ in asked] == ["basic", "cloze"]

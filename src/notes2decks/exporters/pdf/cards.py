@@ -63,7 +63,8 @@ def printable_cards(deck: Deck, options: BuildOptions) -> list[PrintCard]:
         else:
             revision = card.kind is CardKind.REVISION
             result.append(PrintCard(card, card.front, card.back, revision, bold_front=True))
-    if options.print_glossary_cards:
+    # A deck of key terms alone (a glossary file) prints them as its cards.
+    if options.print_glossary_cards or not deck.cards:
         printed = {p.card.identity for p in result}
         for entry in deck.glossary:
             if entry.card and entry.card in printed:

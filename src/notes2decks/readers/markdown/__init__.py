@@ -6,10 +6,11 @@ and `front ::: back` lines are cards of their own, and `{{c1::...}}` or `==...==
 cloze note. A `## Glossary` section lists key terms as a definition list.
 
 The pipeline: `frontmatter` splits off and reads the front matter; `parser` (markdown-it-py and
-our `inline_rules`) turns the Markdown into tokens; `deck` splits them into sections and
-assembles the deck, converting tokens to the model with `blocks`, `paragraphs` and `inlines`
-(which finds picture files through `images`). Notes written for an Obsidian flashcard plugin
-are found by `plugins` and their cards read by `plugin_cards`.
+our `inline_rules`) turns the Markdown into tokens; `deck` splits them into sections (`sections`
+says which headings make cards) and assembles the deck, converting tokens to the model with
+`blocks`, `paragraphs` and `inlines` (which finds picture files through `images`); `outline`
+cuts outline notes and sections too long to print into cards. Notes written for an Obsidian
+flashcard plugin are found by `plugins` and their cards read by `plugin_cards`.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def parse_markdown(text: str, context: ReadContext) -> Deck:
     try:
         with _collector_paused():
             tokens = parse(body, curly_env(plugin))
-            deck = assemble(tokens, meta, context, plugin)
+            deck = assemble(tokens, meta, context, body, plugin)
             # Freed now, the tokens are not traversed by the collection that comes once the
             # collector is back on.
             del tokens

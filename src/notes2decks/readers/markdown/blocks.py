@@ -34,6 +34,7 @@ from .paragraphs import ParagraphConverter
 from .parser import MAX_NESTING
 from .plugin_cards import plugin_item, plugin_paragraph, read_paragraph
 from .plugins import PluginSyntax
+from .sections import is_empty
 
 COMMENT = re.compile(r"<!--(?:>|->|.*?-->|.*\Z)", re.DOTALL)
 """An HTML comment, or one never closed."""
@@ -104,8 +105,10 @@ class Converter(ParagraphConverter):
             elif kind == "heading_open":
                 # Top-level `#` and `##` headings split sections before this point; one met here
                 # sits inside a list or quote, and the model's sub-headings start at level 3.
-                inlines = self.inlines(tokens[index + 1].children or [], where="a heading")
-                result.append(Heading(max(3, int(token.tag[1:])), inlines))
+                # An empty heading (`###` alone) shows nothing; `deck` warns about it.
+                if not is_empty(tokens[index + 1]):
+                    inlines = self.inlines(tokens[index + 1].children or [], where="a heading")
+                    result.append(Heading(max(3, int(token.tag[1:])), inlines))
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 listed = self.bullets(index, end, cards=cards)
                 if listed is not None:

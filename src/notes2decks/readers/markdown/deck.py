@@ -3,7 +3,6 @@ heading, and the deck of the cards found in them."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -12,8 +11,10 @@ from markdown_it.token import Token
 from ...errors import NoCardsError
 from ...model import (
     Block,
+    BulletList,
     Card,
     CardKind,
+    Cloze,
     Deck,
     GlossaryEntry,
     Heading,
@@ -28,15 +29,23 @@ from .. import ReadContext, assign_identities, clean_deck_part, humanise
 from .blocks import COMMENT, Converter, block_line
 from .frontmatter import FrontMatter, clean_tags
 from .inlines import strip_inlines
+from .outline import PIECE, outline, size, split
 from .paragraphs import Draft
 from .plugin_cards import heading_card
 from .plugins import PluginSyntax
+from .sections import (
+    card_level,
+    heading_level,
+    is_empty,
+    names_notes,
+    trailing_tags,
+    warn_empty,
+    warn_splits,
+)
 
 GLOSSARY_HEADING = "glossary"
-
-# A tag at the end of a heading: `#` and a word with at least one letter (so `#1` is text),
-# `::` (Anki) or `/` (Obsidian's nested tags, `#card/reverse`) allowed between parts.
-_TAG = re.compile(r"#(?=[\w:/-]*[^\W\d_])[\w-]+(?:(?:::|/)[\w-]+)*")
+# Headings of key-term sections, read as the glossary when all they hold is a definition list.
+_KEY_TERMS = frozenset({"key terms", "key words", "keywords", "vocabulary", "vocab", "definitions"})
 
 _WHAT_A_CARD_IS = (
     "write a card as a '## Heading' with facts under it, a 'Q: question' line followed by an "
@@ -45,18 +54,36 @@ _WHAT_A_CARD_IS = (
 
 
 def assemble(
-    tokens: list[Token], meta: FrontMatter, context: ReadContext, plugin: PluginSyntax | None = None
+    tokens: list[Token],
+    meta: FrontMatter,
+    context: ReadContext,
+    source: str = "",
+    plugin: PluginSyntax | None = None,
 ) -> Deck:
     """The deck of the notes' tokens: the title, the introduction, then the sections.
 
-    `plugin` is the Obsidian flashcard plugin syntax the notes are written in, if any."""
+    `source` is the Markdown the tokens were parsed from, for quoting lines in messages;
+    `plugin` is the Obsidian flashcard plugin syntax the notes are written in, if any.
+    """
     converter = Converter(tokens, context)
     converter.plugin = plugin
-    headings = [
-        index
-        for index in _top_level(converter.closes)
-        if tokens[index].type == "heading_open" and tokens[index].tag in ("h1", "h2")
-    ]
+    lines = source.split("\n")
+    headings = []
+    for index in _top_level(converter.closes):
+        if tokens[index].type != "heading_open":
+            continue
+        if is_empty(tokens[index + 1]):
+            # The heading is skipped, not the text under it: that stays with what is above.
+            line = block_line(tokens[index])
+            written = lines[line - 1] if 0 < line <= len(lines) else tokens[index].markup
+            context.warning(
+                line,
+                f"the heading {written!r} is empty, so it was skipped and the text under it "
+                "joins what comes before it; write the card's front after the '#' marks, or delete "
+                "the line",
+            )
+        else:
+            headings.append(index)
     first_h2 = next((i for i in headings if tokens[i].tag == "h2"), len(tokens))
     h1s = [i for i in headings if tokens[i].tag == "h1"]
     # A `#` heading is the title only when the notes start with it. Obsidian and most note
@@ -65,15 +92,13 @@ def assemble(
     # the introduction, and give two notes of a folder the same deck.
     leading = bool(h1s) and _leads(tokens, h1s[0])
     sectioned = len(h1s) > 1 or not leading
-    title_at = None if sectioned else next((i for i in h1s if i < first_h2), None)
-    if len(h1s) > 1 and leading:
-        source = "the front matter" if meta.title else "the file name"
-        context.warning(
-            block_line(tokens[h1s[1]]),
-            f"the notes have {len(h1s)} '#' headings, so each was read as a card heading and "
-            f"the title comes from {source}; if the first is the title, make the others '##'",
-        )
-    sections = [index for index in headings if index != title_at]
+    # Of several `#` headings, the first is the title only when it names the notes (the file's
+    # name or the front matter's title): Obsidian notes use `#` headings as sections and name
+    # the note by its file.
+    titled = leading and (len(h1s) == 1 or names_notes(tokens[h1s[0] + 1], meta, context))
+    title_at = h1s[0] if titled and h1s[0] < first_h2 else None
+    level = card_level(tokens, headings, sectioned=sectioned and bool(h1s))
+    sections = [i for i in headings if i != title_at and heading_level(tokens[i]) <= level]
     intro_end = sections[0] if sections else len(tokens)
 
     title_text = ""
@@ -100,6 +125,7 @@ def assemble(
                 tokens[start + 1].children or [],
                 start + 3,
                 end,
+                1 < heading_level(heading) < level,
             )
         )
     if title_at is not None:
@@ -134,6 +160,9 @@ class _Section:
     """The index of the first token under the heading."""
     end: int
     """The index of the token after the section."""
+    group: bool = False
+    """A heading above the card headings (`###` over `####` cards): it makes a card only when
+    text comes right under it."""
 
 
 def _deck(
@@ -155,6 +184,29 @@ def _deck(
     """
     drafts: list[Draft] = list(converter.drafts)
     glossary: list[GlossaryEntry] = []
+    splits: list[tuple[str, int, int]] = []
+    empty: list[tuple[str, int]] = []
+
+    def revision(
+        front: Inlines,
+        body: list[Block],
+        line: int,
+        tags: tuple[str, ...],
+        kind: CardKind = CardKind.REVISION,
+    ) -> None:
+        pieces = split(front, body, line)
+        if pieces is None:
+            drafts.append(Draft(kind, front, tuple(body), line, tags))
+            return
+        splits.append((inline_text(front), line, len(pieces)))
+        drafts.extend(Draft(kind, p.front, p.back, p.line, tags) for p in pieces)
+
+    if sections and _is_content(intro):
+        # Sub-headings or pages of text before the first card heading are notes, not an
+        # introduction: they make the topic's own card (cut up like any long section).
+        revision(lone[0], intro, lone[1], ())
+        intro = []
+
     for section in sections:
         line = section.line
         if section.top and not sectioned:
@@ -166,33 +218,38 @@ def _deck(
             )
         front, tags = _heading(converter, section.heading, line)
         kind, tags = heading_card(converter.plugin, tags)
-        if not front:
-            raise context.error(line, "this heading is empty: write the card's front after '## '")
-        if inline_text(front).strip().casefold() == GLOSSARY_HEADING:
+        if _is_glossary(front, converter, section):
             glossary.extend(converter.glossary(section.start, section.end))
             continue
         converter.drafts = []
         converter.cloze_context = (Paragraph(front, line),)
         body = converter.blocks(section.start, section.end)
         if _has_facts(body):
-            drafts.append(Draft(kind, front, tuple(body), line, tags))
-        elif not converter.drafts and not (sectioned and section.top):
+            revision(front, body, line, tags, kind)
+        elif not converter.drafts and not (sectioned and section.top) and not section.group:
             # (A bare `#` heading over `##` ones only groups them.)
-            context.warning(
-                line,
-                f"the card {inline_text(front)!r} has nothing under its heading, so it was "
-                "left out; write its facts below the heading",
-            )
+            empty.append((inline_text(front), line))
         drafts.extend(replace(draft, tags=tags) for draft in converter.drafts)
 
-    if not drafts and _has_facts(intro):
-        # Notes without sections (a title and some text, a short Obsidian note) are one
-        # revision card: the topic on the front, its text behind.
+    if (not sections or not drafts) and _has_facts(intro) and not _all_cloze(intro, drafts):
+        # Notes without card headings are an outline (a card per item with a lead) or, like
+        # a title and some text or a short Obsidian note, one revision card: the topic on the
+        # front, its text behind. Either way no text is left on no card.
         front, line = lone
-        drafts.append(Draft(CardKind.REVISION, front, tuple(intro), line))
-        intro = []
-    if not drafts:
+        found = outline(intro, front, line)
+        if found is None:
+            revision(front, intro, line, ())
+            intro = []
+        else:
+            intro, pieces = found
+            for piece in pieces:
+                revision(piece.front, list(piece.back), piece.line, ())
+    if not drafts and not glossary:
+        # (A page of headings alone, such as an index of links, says so once.)
         raise NoCardsError(f"these notes hold no cards: {_WHAT_A_CARD_IS}", context.file)
+    warn_empty(empty, context)
+    if splits:
+        warn_splits(splits, context)
 
     deck_path = _deck_path(meta, title, context)
     identities = assign_identities(
@@ -245,6 +302,48 @@ def _leads(tokens: list[Token], index: int) -> bool:
     )
 
 
+def _is_glossary(front: Inlines, converter: Converter, section: _Section) -> bool:
+    """True for the glossary section: `## Glossary`, or a key-term section (`## Key terms`)
+    that holds nothing but terms and definitions."""
+    name = inline_text(front).strip().rstrip(":").strip().casefold()
+    if name == GLOSSARY_HEADING:
+        return True
+    if name not in _KEY_TERMS:
+        return False
+    kinds = {converter.tokens[index].type for index in _top_level_in(converter, section)}
+    return "dl_open" in kinds and kinds <= {"dl_open", "hr", "html_block"}
+
+
+def _top_level_in(converter: Converter, section: _Section) -> Iterator[int]:
+    index = section.start
+    while index < section.end:
+        yield index
+        index = converter.closes[index] + 1
+
+
+def _all_cloze(blocks: list[Block], drafts: list[Draft]) -> bool:
+    """True when cards were found and every fact left in the blocks is a cloze note's text,
+    already a card of its own (a file of card lines with no headings makes no other card)."""
+    return bool(drafts) and all(
+        isinstance(block, Heading | ThematicBreak) or _holds_cloze(block) for block in blocks
+    )
+
+
+def _holds_cloze(block: Block) -> bool:
+    if isinstance(block, Paragraph):
+        return any(isinstance(node, Cloze) for node in block.children)
+    if isinstance(block, BulletList):
+        return all(any(_holds_cloze(b) for b in item.children) for item in block.items)
+    return False
+
+
+def _is_content(intro: list[Block]) -> bool:
+    """True when text before the first card is more than an introduction: it has sub-headings
+    with facts under them, or is longer than a card's worth."""
+    first = next((i for i, block in enumerate(intro) if isinstance(block, Heading)), len(intro))
+    return _has_facts(intro[first:]) or (_has_facts(intro) and size(intro) > PIECE)
+
+
 def _has_facts(blocks: list[Block]) -> bool:
     """True when blocks hold something to learn, not only sub-headings and rules."""
     return any(not isinstance(block, Heading | ThematicBreak) for block in blocks)
@@ -261,31 +360,12 @@ def _heading(
     children = list(inline)
     tags: tuple[str, ...] = ()
     if children and children[-1].type == "text" and "#" in children[-1].content:
-        rest, found = _trailing_tags(children[-1].content)
-        # A heading that is nothing but tags keeps them as its text.
+        rest, found = trailing_tags(children[-1].content)
+        # (A heading of tags alone never gets here: `is_empty` skipped it.)
         if found and (rest.strip() or len(children) > 1):
             children[-1] = children[-1].copy(content=rest)
             tags = clean_tags(found)
     return strip_inlines(converter.inlines(children, where="a heading")), tags
-
-
-def _trailing_tags(text: str) -> tuple[str, list[str]]:
-    """Split `text #a #b` into `text` and `["a", "b"]`, walking back word by word."""
-    found: list[str] = []
-    end = len(text.rstrip())
-    while end > 0:
-        cut = end - 1
-        while cut >= 0 and text[cut] not in " \t":
-            cut -= 1
-        word = text[cut + 1 : end]
-        if not _TAG.fullmatch(word):
-            break
-        found.append(word)
-        end = cut
-        while end > 0 and text[end - 1] in " \t":
-            end -= 1
-    found.reverse()
-    return text[: max(end, 0)], found
 
 
 def _deck_path(meta: FrontMatter, title: str, context: ReadContext) -> str:
