@@ -48,6 +48,7 @@ from notes2decks.model import (
     TermKind,
     Text,
     ThematicBreak,
+    block_source,
     facts,
     inline_text,
 )
@@ -77,6 +78,15 @@ def error_of(text: str, folder: Path = MARKDOWN) -> NotesError:
     with pytest.raises(NotesError) as caught:
         read(text, folder)
     return caught.value
+
+
+def shown_text(deck: Deck) -> str:
+    """Every text of a deck's cards, introduction and glossary, one space between words."""
+    parts = [deck.title, block_source(deck.intro)]
+    for card in deck.cards:
+        parts += [inline_text(card.front), block_source(card.back)]
+    parts += [f"{entry.term} {entry.definition}" for entry in deck.glossary]
+    return " ".join(" ".join(parts).split())
 
 
 def kinds(deck: Deck) -> list[tuple[str, str]]:
@@ -473,21 +483,53 @@ def test_question_in_a_list_item_leaves_the_list() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "line", "message"),
+    ("text", "expected", "shown"),
     [
-        ("## T\nQ: no answer\n", 2, "has no answer"),
-        ("## T\nQ: one\n- A: in another item\n", 2, "has no answer"),
-        ("## T\nfact\nA: no question\n", 3, "no Q: line before it"),
-        ("## T\nQ: q\nQ: again\nA: a\n", 2, "no A: line before the next Q:"),
-        ("## T\nQ: q\nA: a\nA: b\n", 4, "already has an answer on line 3"),
-        ("## T\nQ:\nA: a\n", 2, "no question"),
-        ("## T\nQ: q\nA:\n", 3, "no answer"),
+        ("## T\nQ: no answer\n", [(2, "no A: line")], "Q: no answer"),
+        (
+            "## T\nQ: one\n- A: in another item\n",
+            [(2, "no A: line"), (3, "no Q: line before it")],
+            "Q: one A: in another item",
+        ),
+        ("## T\nfact\nA: no question\n", [(3, "no Q: line before it")], "fact A: no question"),
+        ("## T\nQ: q\nQ: again\nA: a\n", [(2, "no A: line before the next Q:")], "Q: q"),
+        ("## T\nQ:\nA: a\n", [(2, "no question")], "Q: A: a"),
+        ("## T\nQ: q\nA:\n", [(3, "no answer")], "Q: q A:"),
     ],
 )
-def test_question_errors(text: str, line: int, message: str) -> None:
-    error = error_of(text)
-    assert error.line == line
-    assert message in error.message
+def test_question_mistakes_are_text_with_a_warning(
+    text: str, expected: list[tuple[int, str]], shown: str
+) -> None:
+    deck, warnings = read(text)
+    assert [(w.line, message in w.message) for w, (_, message) in zip(warnings, expected)] == [
+        (line, True) for line, _ in expected
+    ]
+    assert len(warnings) == len(expected)
+    # The mistaken lines stay on the revision card, labels and all: no text is lost.
+    assert deck.cards[0].kind is CardKind.REVISION
+    assert " ".join(block_source(deck.cards[0].back).split()) == shown
+
+
+def test_a_second_answer_line_is_more_of_the_answer_with_a_warning() -> None:
+    deck, warnings = read("## T\nQ: q\nA: a\nA: b\n")
+    (card,) = deck.cards
+    assert block_source(card.back) == "a A: b"
+    assert [(w.line, "already has an answer on line 3" in w.message) for w in warnings] == [
+        (4, True)
+    ]
+
+
+def test_a_question_in_prose_is_text_and_the_cards_around_it_stay() -> None:
+    text = (
+        "## Facts of the case\n"
+        "The court asked:\n"
+        "Q: Was her conduct in reliance on the promise?\n\n"
+        "Q: Who decided it?\nA: The House of Lords.\n"
+    )
+    deck, warnings = read(text)
+    assert kinds(deck) == [("revision", "Facts of the case"), ("basic", "Who decided it?")]
+    assert "Q: Was her conduct in reliance on the promise?" in block_source(deck.cards[0].back)
+    assert [(w.line, "no A: line" in w.message) for w in warnings] == [(3, True)]
 
 
 def test_escaped_labels_are_text() -> None:
@@ -549,9 +591,11 @@ def test_separator_inside_a_cloze_hint_is_not_a_card() -> None:
     ("line", "message"),
     [(":: back", "no front"), ("front ::", "no back"), ("::: back", "no front")],
 )
-def test_separator_errors(line: str, message: str) -> None:
-    error = error_of(f"## T\nfact\n{line}\n")
-    assert error.line == 3 and message in error.message
+def test_separator_mistakes_are_text_with_a_warning(line: str, message: str) -> None:
+    deck, warnings = read(f"## T\nfact\n{line}\n")
+    assert kinds(deck) == [("revision", "T")]
+    assert " ".join(block_source(deck.cards[0].back).split()) == f"fact {line}"
+    assert [(w.line, message in w.message) for w in warnings] == [(3, True)]
 
 
 # --------------------------------------------------------------------------- cloze
@@ -611,33 +655,45 @@ def test_equals_signs_that_are_not_cloze() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "line", "message"),
+    ("text", "line", "message", "shown"),
     [
-        ("## T\nfact\n{{c1::never closed\n", 3, "never closed"),
-        ("## T\nline\n{{c1::a}} b}}\n", 3, "closes no cloze"),
-        ("## T\n{{ name }}\n", 2, "closes no cloze"),
-        ("## T\n{{c1::a {{c2::b}} c}}\n", 2, "cannot hold another cloze"),
-        ("## T\n{{c1::==a==}}\n", 2, "cannot go inside a cloze"),
-        ("## T\n{{c0::a}}\n", 2, "from c1"),
-        ("## T\n{{c99999999999::a}}\n", 2, "from c1"),
-        ("## T\n{{C1::a}}\n", 2, "not cloze syntax"),
-        ("## T\n{{c::a}}\n", 2, "not cloze syntax"),
-        ("## T\n{{c1:a}}\n", 2, "not cloze syntax"),
-        ("## T\n{{c1::  }}\n", 2, "hides nothing"),
-        ("## T\n{{c1::\\frac{a}{b}}}\n", 2, "}}} after a cloze"),
-        ("## T {{c1::x}}\nfact\n", 1, "cannot go in a heading"),
-        ("## T ==x==\nfact\n", 1, "cannot go in a heading"),
-        ("## T\n| a |\n|---|\n| {{c1::x}} |\n", 4, "cannot go in a table cell"),
-        ("## T\nQ: {{c1::x}}\nA: y\n", 2, "cannot go in a Q:/A: card"),
-        ("## T\nfront :: {{c1::x}}\n", 2, "cannot go in a '::' card"),
-        ("## Glossary\nTerm\n: {{c1::x}}\n", 3, "cannot go in a glossary"),
-        ("# {{c1::x}}\n## T\ny\n", 1, "cannot go in the title"),
+        ("## T\nfact\n{{c1::never closed\n", 3, "never closed", "{{c1::never closed"),
+        ("## T\nline\n{{c1::a}} b}}\n", 3, "closes no cloze", "b}}"),
+        ("## T\n{{ name }}\n", 2, "closes no cloze", "{{ name }}"),
+        ("## T\n{{c1::a {{c2::b}} c}}\n", 2, "cannot hold another cloze", "{{c1::a {{c2::b}} c}}"),
+        ("## T\n{{c1::==a==}}\n", 2, "cannot go inside a cloze", "==a=="),
+        ("## T\n{{c0::a}}\n", 2, "from c1", "{{c0::a}}"),
+        ("## T\n{{c99999999999::a}}\n", 2, "from c1", "{{c99999999999::a}}"),
+        ("## T\n{{C1::a}}\n", 2, "not cloze syntax", "{{C1::a}}"),
+        ("## T\n{{c::a}}\n", 2, "not cloze syntax", "{{c::a}}"),
+        ("## T\n{{c1:a}}\n", 2, "not cloze syntax", "{{c1:a}}"),
+        ("## T\n{{c1::  }}\n", 2, "hides nothing", "{{c1:: }}"),
+        ("## T\n{{c1::\\frac{a}{b}}}\n", 2, "}}} after a cloze", "}"),
+        ("## T {{c1::x}}\nfact\n", 1, "cannot go in a heading", "T x"),
+        ("## T ==x==\nfact\n", 1, "cannot go in a heading", "T x"),
+        ("## T\n| a |\n|---|\n| {{c1::x}} |\n", 4, "cannot go in a table cell", "x"),
+        ("## T\nQ: {{c1::x}}\nA: y\n", 2, "cannot go in a Q:/A: card", "x"),
+        ("## T\nfront :: {{c1::x}}\n", 2, "cannot go in a '::' card", "x"),
+        ("## Glossary\nTerm\n: {{c1::x}}\n\n## T\nfact\n", 3, "cannot go in a glossary", "x"),
+        ("# {{c1::x}}\n## T\ny\n", 1, "cannot go in the title", "x"),
     ],
 )
-def test_cloze_errors(text: str, line: int, message: str) -> None:
-    error = error_of(text)
-    assert (error.file, error.line) == ("notes.md", line)
-    assert message in error.message
+def test_cloze_mistakes_cost_their_place_with_a_warning(
+    text: str, line: int, message: str, shown: str
+) -> None:
+    deck, warnings = read(text)
+    # The first warning says what is wrong; a mistake may leave a stray `}}` warned about too.
+    assert message in warnings[0].message
+    assert {(w.file, w.line) for w in warnings} == {("notes.md", line)}
+    # The characters stay where they were written.
+    assert shown in shown_text(deck)
+
+
+def test_every_mistake_of_a_file_is_reported_in_one_read() -> None:
+    text = "".join(f"## Card {n}\n{{{{c1::open {n}\n\nQ: lonely {n}\n\n" for n in range(1, 6))
+    deck, warnings = read(text)
+    assert len(deck.cards) == 5
+    assert sorted(w.line for w in warnings) == [2, 4, 7, 9, 12, 14, 17, 19, 22, 24]
 
 
 def test_escaped_braces_are_text() -> None:
@@ -786,22 +842,25 @@ def test_image_paths_as_written_are_not_url_encoded(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("src", "message"),
+    ("src", "message", "shown"),
     [
-        ("missing.png", "not found"),
-        ("../outside.png", "outside the notes folder"),
-        ("notes.txt", "is not a PNG"),
-        ("a" * 300 + ".png", "cannot be read"),
-        ("", "names no file"),
+        ("missing.png", "not found", "[pic]"),
+        ("../outside.png", "outside the notes folder", "[pic]"),
+        ("notes.txt", "is not a PNG", "[pic]"),
+        ("a" * 300 + ".png", "cannot be read", "[pic]"),
+        ("", "names no file", "[pic]"),
     ],
 )
-def test_image_errors(tmp_path: Path, src: str, message: str) -> None:
+def test_an_unusable_image_shows_its_description_with_a_warning(
+    tmp_path: Path, src: str, message: str, shown: str
+) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()
     (tmp_path / "outside.png").write_bytes((MARKDOWN / "images" / "dot.png").read_bytes())
     (folder / "notes.txt").write_text("not an image")
-    error = error_of(f"## T\nfact\n\nsee ![pic]({src})\n", folder)
-    assert error.line == 4 and message in error.message
+    deck, warnings = read(f"## T\nfact\n\nsee ![pic]({src})\n", folder)
+    assert [(w.line, message in w.message) for w in warnings] == [(4, True)]
+    assert block_source(deck.cards[0].back) == f"fact\nsee {shown}"
 
 
 def test_a_web_image_is_a_link_with_a_warning() -> None:
@@ -845,8 +904,9 @@ def test_embedded_pictures_are_found_in_the_whole_notes_folder(tmp_path: Path) -
         (notes / "topic" / "beside.png").resolve(),
     ]
     assert [i.alt for i in images] == ["", ""]
-    error = error_of("## T\nfact\n![[missing.png]]\n", notes)
-    assert error.line == 3 and "'missing.png' not found beside the notes or any" in error.message
+    deck, warnings = read("## T\nfact\n![[missing.png]]\n", notes)
+    assert block_source(deck.cards[0].back) == "fact [missing.png]"
+    assert [(w.line, "'missing.png' not found" in w.message) for w in warnings] == [(3, True)]
 
 
 def test_embedded_notes_show_their_name_with_a_warning() -> None:

@@ -24,7 +24,6 @@ from ...model import Deck, Inlines
 from .. import ReadContext
 from .deck import assemble
 from .frontmatter import FrontMatter, read_front_matter, split_front_matter
-from .inline_rules import MarkdownSyntaxError
 from .inlines import InlineConverter, strip_inlines
 from .parser import parse
 from .parser import parse_inline as _inline_tokens
@@ -39,14 +38,12 @@ def parse_markdown(text: str, context: ReadContext) -> Deck:
     meta = read_front_matter(yaml_text, context) if yaml_text is not None else FrontMatter()
     try:
         with _collector_paused():
-            tokens = parse(body)
+            tokens = parse(body, context.warning)
             deck = assemble(tokens, meta, context)
             # Freed now, the tokens are not traversed by the collection that comes once the
             # collector is back on.
             del tokens
         return deck
-    except MarkdownSyntaxError as exc:
-        raise context.error(exc.line, exc.message) from None
     except RecursionError:
         raise context.error(
             0, "the notes are nested too deeply to read; flatten the innermost lists or quotes"

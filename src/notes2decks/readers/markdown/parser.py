@@ -2,7 +2,7 @@
 
 CommonMark, plus GFM tables, definition lists (`mdit_py_plugins.deflist`) and dollar math
 (`mdit_py_plugins.dollarmath`), plus our inline rules (`inline_rules`): cloze syntax, `==x==`,
-stray `}}` errors and Obsidian wiki-links.
+stray `}}` and Obsidian wiki-links.
 
 Every inline token that a reader needs to place (line breaks, images, clozes) gets its 1-based
 source line in `meta["line"]`, so messages point at the right line of a long paragraph.
@@ -17,15 +17,16 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import escape, image, newline
+from markdown_it.rules_inline import StateInline, escape, image, newline
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.dollarmath.index import math_block_dollar
+from mdit_py_plugins.dollarmath.index import math_block_dollar, math_inline_dollar
 
 from . import inline_rules as rules
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
+InlineRule = Callable[[StateInline, bool], bool]
 
 # Deeper than this, markdown-it stops parsing a container: the reader warns when notes get there.
 MAX_NESTING = 50
@@ -51,9 +52,12 @@ def parser(*, cloze: bool = True) -> MarkdownIt:
     return md
 
 
-def parse(text: str) -> list[Token]:
-    """The token stream of Markdown text. Raises MarkdownSyntaxError for bad cloze syntax."""
+def parse(text: str, warn: rules.Warn | None = None) -> list[Token]:
+    """The token stream of Markdown text; mistakes in cloze syntax stay text and are reported
+    to `warn` with their line."""
     env: dict[str, Any] = {}
+    if warn is not None:
+        rules.warn_to(env, warn)
     tokens: list[Token] = parser(cloze=True).parse(text, env)
     return tokens
 
@@ -92,6 +96,9 @@ def _build() -> _Parser:
         _probing(math_block_dollar(allow_labels=False, allow_blank_lines=True)),
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )
+    md.inline.ruler.at(
+        "math_inline", _from_paragraph_start(math_inline_dollar(False, False, allow_double=True))
+    )
     md.inline.ruler.before("escape", "cloze", rules.cloze)
     md.inline.ruler.before("escape", "cloze_mark", rules.cloze_mark)
     md.inline.ruler.before("escape", "cloze_stray", rules.stray_close)
@@ -121,6 +128,27 @@ def _probing(rule: BlockRule) -> BlockRule:
         return matched
 
     return probing
+
+
+def _from_paragraph_start(rule: InlineRule) -> InlineRule:
+    """The plugin's inline math rule, right about a `$` at the very start of a paragraph.
+
+    mdit-py-plugins 0.7.0 looks at `src[pos - 1]` for a digit or a backslash before the opening
+    `$`; at position 0 that reads the paragraph's last character, so `$x$ is 5` stayed text.
+    A space added after the source for the call makes that character a space.
+    """
+
+    def rule_at_start(state: StateInline, silent: bool) -> bool:
+        if state.pos != 0:
+            return rule(state, silent)
+        src = state.src
+        state.src = src + " "
+        try:
+            return rule(state, silent)
+        finally:
+            state.src = src
+
+    return rule_at_start
 
 
 def _inline_with_lines(state: StateCore) -> None:
