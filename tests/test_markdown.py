@@ -501,10 +501,9 @@ def test_question_mistakes_are_text_with_a_warning(
     text: str, expected: list[tuple[int, str]], shown: str
 ) -> None:
     deck, warnings = read(text)
-    assert [(w.line, message in w.message) for w, (_, message) in zip(warnings, expected)] == [
-        (line, True) for line, _ in expected
-    ]
-    assert len(warnings) == len(expected)
+    assert [
+        (w.line, message in w.message) for w, (_, message) in zip(warnings, expected, strict=True)
+    ] == [(line, True) for line, _ in expected]
     # The mistaken lines stay on the revision card, labels and all: no text is lost.
     assert deck.cards[0].kind is CardKind.REVISION
     assert " ".join(block_source(deck.cards[0].back).split()) == shown
