@@ -212,6 +212,7 @@ def _deck(
         subject=meta.subject,
         tags=meta.tags,
         author=meta.author,
+        lang=meta.lang,
         intro=tuple(intro),
         auto_glossary=meta.auto_glossary,
         auto_cloze=False,
