@@ -3,7 +3,6 @@ heading, and the deck of the cards found in them."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -26,15 +25,12 @@ from ...model import (
 )
 from .. import ReadContext, assign_identities, clean_deck_part, humanise
 from .blocks import COMMENT, Converter, block_line
-from .frontmatter import FrontMatter, clean_tags
+from .frontmatter import TAG, FrontMatter, clean_tags
 from .inlines import strip_inlines
 from .paragraphs import Draft
 
 GLOSSARY_HEADING = "glossary"
 
-# A tag at the end of a heading: `#` and a word with at least one letter (so `#1` is text),
-# `::` allowed between parts for Anki's tag hierarchy.
-_TAG = re.compile(r"#(?=[\w:-]*[^\W\d_])[\w-]+(?:::[\w-]+)*")
 
 _WHAT_A_CARD_IS = (
     "write a card as a '## Heading' with facts under it, a 'Q: question' line followed by an "
@@ -147,6 +143,7 @@ def _deck(
     one revision card of notes without sections.
     """
     drafts: list[Draft] = list(converter.drafts)
+    file_tags = converter.take_tags()
     glossary: list[GlossaryEntry] = []
     for section in sections:
         line = section.line
@@ -166,6 +163,7 @@ def _deck(
         converter.drafts = []
         converter.cloze_context = (Paragraph(front, line),)
         body = converter.blocks(section.start, section.end)
+        tags = clean_tags([*tags, *converter.take_tags()])
         if _has_facts(body):
             drafts.append(Draft(CardKind.REVISION, front, tuple(body), line, tags))
         elif not converter.drafts and not (sectioned and section.top):
@@ -210,7 +208,7 @@ def _deck(
         cards=cards,
         glossary=_unique_terms(glossary, context),
         subject=meta.subject,
-        tags=meta.tags,
+        tags=clean_tags([*meta.tags, *file_tags]),
         author=meta.author,
         lang=meta.lang,
         intro=tuple(intro),
@@ -271,7 +269,7 @@ def _trailing_tags(text: str) -> tuple[str, list[str]]:
         while cut >= 0 and text[cut] not in " \t":
             cut -= 1
         word = text[cut + 1 : end]
-        if not _TAG.fullmatch(word):
+        if not TAG.fullmatch(word):
             break
         found.append(word)
         end = cut

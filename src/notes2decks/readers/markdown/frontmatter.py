@@ -212,6 +212,13 @@ def _read_mapping(loader: yaml.SafeLoader, root: MappingNode, context: ReadConte
                 "the last one is used",
             )
         seen[key] = line
+        if _foreign_tag(value_node):
+            context.warning(
+                _line(value_node),
+                "front matter: it uses a YAML tag that notes may not use (such as "
+                f"!!python/object); write plain text, numbers and lists. {name!r} was left out",
+            )
+            continue
         if key not in KNOWN_KEYS and key != "language":
             extra[name] = _as_string(value_node)
             if key not in STANDARD_KEYS:
@@ -239,6 +246,17 @@ def _read_mapping(loader: yaml.SafeLoader, root: MappingNode, context: ReadConte
     if unknown:
         _warn_unknown(unknown, context)
     return FrontMatter(**known, extra=extra)
+
+
+def _foreign_tag(node: Node) -> bool:
+    """True when a value holds a tag other than YAML's own (`!!python/...`, `!shell`)."""
+    if not str(node.tag).startswith("tag:yaml.org,2002:") or "python" in str(node.tag):
+        return True
+    if isinstance(node, SequenceNode):
+        return any(_foreign_tag(item) for item in node.value)
+    if isinstance(node, MappingNode):
+        return any(_foreign_tag(k) or _foreign_tag(v) for k, v in node.value)
+    return False
 
 
 def _warn_unknown(unknown: list[tuple[str, int]], context: ReadContext) -> None:
@@ -347,19 +365,32 @@ def _as_string(node: Node) -> str:
     """Any value as text: scalars as written, lists and mappings in YAML's one-line form."""
     if isinstance(node, ScalarNode):
         return "" if node.tag.endswith(":null") else str(node.value)
+    _flow(node)
     stream = io.StringIO()
-    serializer = yaml.Dumper(
-        stream, default_flow_style=True, allow_unicode=True, sort_keys=False, width=2**31
-    )
+    serializer = yaml.SafeDumper(stream, allow_unicode=True, width=2**31)
     serializer.open()
     serializer.serialize(node)
     serializer.close()
     return stream.getvalue().strip()
 
 
+def _flow(node: Node) -> None:
+    """Mark lists and mappings to be written on one line, as `[a, b]` and `{k: v}`."""
+    if isinstance(node, SequenceNode | MappingNode):
+        node.flow_style = True
+        for item in node.value:
+            for child in item if isinstance(item, tuple) else (item,):
+                _flow(child)
+
+
 def collapse(text: str) -> str:
     """The text on one line, its runs of whitespace made single spaces."""
     return " ".join(text.split())
+
+
+TAG = re.compile(r"#(?=[\w:/-]*[^\W\d_])[\w-]+(?:(?:::|/)[\w-]+)*")
+"""A tag written in the notes: `#` and a word with at least one letter (so `#1` is text), with
+`::` (Anki) or `/` (Obsidian) between the parts of a nested tag."""
 
 
 def clean_tag(raw: str) -> str:

@@ -5,7 +5,9 @@ source line of each token they make.
   parsed text, with the number and hint in the opening token's `meta`;
 - `==text==` does the same with `meta["number"]` None, to be numbered by the reader;
 - a `}}` that closes no cloze (LaTeX outside math, a template's `{{ x }}`) stays text;
-- `[[target|text]]` and `![[picture.png]]` become one `wikilink` token.
+- `[[target|text]]` and `![[picture.png]]` become one `wikilink` token;
+- an Obsidian block id (`^1652105852791`, `^abc123`) at a line's end is dropped: it names the
+  line for links, and is no part of its text.
 
 A mistake in cloze syntax costs only that place: the characters stay text, and a warning (see
 `warn_to`) says where and why, so that one run reports every mistake of a file.
@@ -136,6 +138,26 @@ def wikilink(state: StateInline, silent: bool) -> bool:
             "embed": bool(match.group(1)),
             "line": line_at(state, pos),
         }
+    state.pos = match.end()
+    return True
+
+
+# --------------------------------------------------------------------------- block ids
+
+# `^id` after a space (or alone) at the end of a line: Obsidian's name for the line's block.
+_BLOCK_ID = re.compile(r"\^[A-Za-z0-9-]+[ \t]*(?=\n|\Z)")
+
+
+def block_id(state: StateInline, silent: bool) -> bool:
+    """An Obsidian block id at a line's end, dropped with the spaces before it."""
+    src, pos = state.src, state.pos
+    if src[pos] != "^" or (pos > 0 and src[pos - 1] not in " \t\n"):
+        return False
+    match = _BLOCK_ID.match(src, pos)
+    if match is None or match.end() > state.posMax:
+        return False
+    if not silent:
+        state.pending = state.pending.rstrip(" \t")
     state.pos = match.end()
     return True
 

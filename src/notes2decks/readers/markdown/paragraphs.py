@@ -9,6 +9,9 @@ a cloze is never card syntax.
 A card line that makes no card (a `Q:` with no `A:` after it, as a case brief's "Q: Was her
 conduct in reliance...?" has; an `A:` with no `Q:`; a `::` with nothing on one side) stays text,
 with a warning at its line: no text is lost, and reading goes on to report every such line.
+
+A line of nothing but tags (`#flashcards/week10 #exam`), as Obsidian notes have, is no text: its
+tags are collected for the cards of its section (`take_tags`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from markdown_it.token import Token
 
 from ...model import Block, CardKind, Inlines, Paragraph, Text
 from .. import ReadContext
+from .frontmatter import TAG
 from .inlines import InlineConverter, strip_inlines
 
 # `::` or `:::` standing alone between spaces (or at a line's edge): `History::Russia` and
@@ -82,6 +86,12 @@ class ParagraphConverter(InlineConverter):
         self.drafts: list[Draft] = []
         self.cloze_context: tuple[Block, ...] = ()
         """The back of the cloze cards found next: the heading of their section."""
+        self._tags: list[str] = []
+
+    def take_tags(self) -> list[str]:
+        """The tags of the tag lines met since the last call, as written (`#a/b`)."""
+        tags, self._tags = self._tags, []
+        return tags
 
     def paragraph(self, inline: Token, line: int, *, cards: bool) -> list[Block]:
         """A paragraph's blocks: none, one, or several when card lines split it."""
@@ -154,6 +164,12 @@ class ParagraphConverter(InlineConverter):
             elif _separator(current.tokens):
                 flush_plain()
                 self._separator_card(current, plain)
+            elif (
+                len(current.tokens) == 1
+                and current.tokens[0].type == "text"
+                and (tags := _tag_line(current.tokens[0].content))
+            ):
+                self._tags.extend(tags)
             else:
                 plain.append(current)
         if question is not None and not question.answer_line:
@@ -180,6 +196,10 @@ class ParagraphConverter(InlineConverter):
         `A:` line nor a `::` card, and without a cloze it makes no card either.
         """
         if len(children) == 1 and children[0].type == "text":
+            tags = _tag_line(children[0].content)
+            if tags:
+                self._tags.extend(tags)
+                return []
             return _plain_paragraph(children[0].content, line)
         for token in children:
             if token.type in _NOT_ONE_PLAIN_LINE or (token.type == "text" and ":" in token.content):
@@ -249,6 +269,14 @@ class ParagraphConverter(InlineConverter):
             return
         kind = CardKind.REVERSED if mark == ":::" else CardKind.BASIC
         self.drafts.append(Draft(kind, front, (Paragraph(back, line.number),), line.number))
+
+
+def _tag_line(content: str) -> list[str]:
+    """The tags of a line of nothing but tags, or none for any other line."""
+    words = content.split()
+    if words and all(TAG.fullmatch(word) for word in words):
+        return words
+    return []
 
 
 def _plain_paragraph(content: str, line: int) -> list[Block] | None:

@@ -2,7 +2,7 @@
 
 CommonMark, plus GFM tables, definition lists (`mdit_py_plugins.deflist`) and dollar math
 (`mdit_py_plugins.dollarmath`), plus our inline rules (`inline_rules`): cloze syntax, `==x==`,
-stray `}}` and Obsidian wiki-links.
+stray `}}`, Obsidian wiki-links and block ids.
 
 Every inline token that a reader needs to place (line breaks, images, clozes) gets its 1-based
 source line in `meta["line"]`, so messages point at the right line of a long paragraph.
@@ -103,6 +103,7 @@ def _build() -> _Parser:
     md.inline.ruler.before("escape", "cloze_mark", rules.cloze_mark)
     md.inline.ruler.before("escape", "cloze_stray", rules.stray_close)
     md.inline.ruler.before("link", "wikilink", rules.wikilink)
+    md.inline.ruler.before("escape", "block_id", rules.block_id)
     for name, rule in (("newline", newline), ("escape", escape), ("image", image)):
         md.inline.ruler.at(name, rules.stamped(rule))
     md.core.ruler.at("inline", _inline_with_lines)
