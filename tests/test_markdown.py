@@ -287,7 +287,6 @@ def test_unclosed_front_matter_is_read_as_notes_with_a_warning() -> None:
         (1, True)
     ]
     for text in ("---", "---\n"):
-        assert "never closed" in str(error_of(text)) or True
         _, warnings = read(text + "\n## C\nfact\n")
         assert [w.line for w in warnings] == [1]
 

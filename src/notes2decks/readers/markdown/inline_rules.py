@@ -6,6 +6,8 @@ source line of each token they make.
 - `==text==` does the same with `meta["number"]` None, to be numbered by the reader;
 - a `}}` that closes no cloze (LaTeX outside math, a template's `{{ x }}`) stays text;
 - `[[target|text]]` and `![[picture.png]]` become one `wikilink` token;
+- `![alt](My picture 3.png)`, a picture whose path has spaces as Obsidian and Notion write it
+  (CommonMark wants `<...>` around it), is an `image` token like any other;
 - an Obsidian block id (`^1652105852791`, `^abc123`) at a line's end is dropped: it names the
   line for links, and is no part of its text.
 
@@ -25,6 +27,7 @@ from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 InlineRule = Callable[[StateInline, bool], bool]
 
@@ -138,6 +141,36 @@ def wikilink(state: StateInline, silent: bool) -> bool:
             "embed": bool(match.group(1)),
             "line": line_at(state, pos),
         }
+    state.pos = match.end()
+    return True
+
+
+# --------------------------------------------------------------------------- pictures
+
+# A picture file's path with a space in it, on one line: `![alt](Lecture 3/Untitled 3.png)`.
+_SPACED_IMAGE = re.compile(
+    r"!\[([^\[\]\n]*)\]\(([^()<>\n]*? [^()<>\n]*?\.(?:png|jpe?g|gif|svg|webp|bmp))[ /]*\)",
+    re.IGNORECASE,
+)
+
+
+def spaced_image(state: StateInline, silent: bool) -> bool:
+    """A picture whose path holds spaces, which CommonMark's image rule leaves as text."""
+    src, pos = state.src, state.pos
+    if not src.startswith("![", pos):
+        return False
+    match = _SPACED_IMAGE.match(src, pos)
+    if match is None or match.end() > state.posMax:
+        return False
+    if not silent:
+        label = match.group(1)
+        children: list[Token] = []
+        state.md.inline.parse(label, state.md, state.env, children)
+        token = state.push("image", "img", 0)
+        token.attrs = {"src": match.group(2).strip(), "alt": ""}
+        token.children = children
+        token.content = label
+        token.meta["line"] = line_at(state, pos)
     state.pos = match.end()
     return True
 

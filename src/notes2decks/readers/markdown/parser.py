@@ -104,6 +104,7 @@ def _build() -> _Parser:
     md.inline.ruler.before("escape", "cloze_stray", rules.stray_close)
     md.inline.ruler.before("link", "wikilink", rules.wikilink)
     md.inline.ruler.before("escape", "block_id", rules.block_id)
+    md.inline.ruler.before("image", "spaced_image", rules.spaced_image)
     for name, rule in (("newline", newline), ("escape", escape), ("image", image)):
         md.inline.ruler.at(name, rules.stamped(rule))
     md.core.ruler.at("inline", _inline_with_lines)
