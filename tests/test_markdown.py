@@ -19,10 +19,13 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from anki_support import fresh_collection, import_package, notes_by_front
 from helpers import FIXTURES, check_golden, para
+from notes2decks.cli import make_deck
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.model import (
     Align,
@@ -719,6 +722,40 @@ def test_escaped_braces_are_text() -> None:
 
 
 # --------------------------------------------------------------------------- math
+
+
+def test_math_opening_a_paragraph_that_ends_in_a_digit(tmp_path: Path) -> None:
+    # mdit-py-plugins 0.7.0 reads the paragraph's last character as the one before an opening
+    # `$` at its very start; a digit there left the formula as text.
+    warnings: list[Diagnostic] = []
+    deck = read_notes(MARKDOWN / "math-openings.md", warn=warnings.append)
+    assert warnings == []
+    maths = [n.source for n in walk(deck.cards[0].back) if isinstance(n, Math)]
+    assert maths == ["r", "\\alpha", "x_i", "\\frac{1}{2}", "\\frac{1}{x_{2}}"]
+    # Also when the paragraph ends in a backslash, which read as escaping the dollar.
+    assert deck_of("## T\n$a$ costs 5 \\\\\n").cards[0].back[0].children[0] == Math("a")  # type: ignore[union-attr]
+    # Through Anki: typeset by MathJax, no dollar left.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "rates.md").write_bytes((MARKDOWN / "math-openings.md").read_bytes())
+    result = CliRunner().invoke(make_deck, [str(notes), "-o", str(tmp_path / "out"), "--no-lock"])
+    assert result.exit_code == 0 and "0 warnings" in result.output, result.output
+    col = fresh_collection(tmp_path / "anki")
+    import_package(col, tmp_path / "out" / "rates.apkg")
+    back = notes_by_front(col)["Growth"]["Back"]
+    assert "<p>\\(r\\) is 5</p>" in back and "<li>\\(\\alpha\\) decays" in back
+    assert "$" not in back
+    col.close()
+
+
+def test_latex_and_templates_outside_math_are_text_with_a_warning() -> None:
+    text = "## T\nsize 10000000${_{2}}$ is 128\n\n[1]:{{ site.url }}/download\n\nfact\n"
+    deck, warnings = read(text)
+    first = deck.cards[0].back[0]
+    assert isinstance(first, Paragraph)
+    assert inline_text(first.children) == "size 10000000${_{2}}$ is 128"
+    assert "[1]:{{ site.url }}/download" in shown_text(deck)
+    assert [(w.line, "}} closes no cloze" in w.message) for w in warnings] == [(2, True), (4, True)]
 
 
 def test_math_inline_and_display() -> None:
