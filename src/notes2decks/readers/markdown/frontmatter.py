@@ -34,7 +34,6 @@ STANDARD_KEYS = frozenset(
     }
 )
 """Keys that Obsidian, its plugins and publishing tools write: kept as extra data, unwarned."""
-_HINTS = (*KNOWN_KEYS, *sorted(STANDARD_KEYS))
 
 _OPENING = re.compile(r"---[ \t]*(?:\n|\Z)")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -264,7 +263,11 @@ def _warn_unknown(unknown: list[tuple[str, int]], context: ReadContext) -> None:
     """One warning for all the unknown keys of the front matter, at the first one's line."""
     named = []
     for name, _ in unknown:
-        hint = difflib.get_close_matches(name.casefold(), _HINTS, n=1)
+        key = name.casefold()
+        # Obsidian's keys are suggested only for a near miss (`alises`), not `completed`.
+        hint = difflib.get_close_matches(key, KNOWN_KEYS, n=1) or difflib.get_close_matches(
+            key, sorted(STANDARD_KEYS), n=1, cutoff=0.8
+        )
         named.append(f"{name!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
     keys = "unknown key " if len(named) == 1 else "unknown keys "
     context.warning(
