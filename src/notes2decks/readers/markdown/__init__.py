@@ -6,9 +6,13 @@ and `front ::: back` lines are cards of their own, and `{{c1::...}}` or `==...==
 cloze note. A `## Glossary` section lists key terms as a definition list.
 
 The pipeline: `frontmatter` splits off and reads the front matter; `parser` (markdown-it-py and
-our `inline_rules`) turns the Markdown into tokens; `deck` splits them into sections and
-assembles the deck, converting tokens to the model with `blocks`, `paragraphs` and `inlines`
-(which finds picture files through `images`).
+our `inline_rules` and `app_rules`) turns the Markdown into tokens; `deck` splits them into
+sections and assembles the deck, converting tokens to the model with `blocks`, `paragraphs` and
+`inlines` (which finds picture files through `images`); `tags` reads tags.
+
+A small fault costs only its place: a mistaken cloze, a card line that makes no card, a picture
+that cannot be found, front matter YAML cannot read are warnings at their line, and the rest of
+the file builds.
 """
 
 from __future__ import annotations

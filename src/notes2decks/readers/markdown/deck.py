@@ -25,9 +25,10 @@ from ...model import (
 )
 from .. import ReadContext, assign_identities, clean_deck_part, humanise
 from .blocks import COMMENT, Converter, block_line
-from .frontmatter import TAG, FrontMatter, clean_tags
+from .frontmatter import FrontMatter
 from .inlines import strip_inlines
 from .paragraphs import Draft
+from .tags import TAG, clean_tags
 
 GLOSSARY_HEADING = "glossary"
 

@@ -1,15 +1,10 @@
-"""Our inline rules for markdown-it: cloze syntax, `==x==`, stray `}}`, wiki-links, and the
-source line of each token they make.
+"""Our inline rules for markdown-it: cloze syntax, `==x==` and stray `}}`, and the source line
+of each token our rules make (`app_rules` has those for what note apps write).
 
 - `{{c1::text}}` and `{{c1::text::hint}}` become `cloze_open` / `cloze_close` tokens around the
   parsed text, with the number and hint in the opening token's `meta`;
 - `==text==` does the same with `meta["number"]` None, to be numbered by the reader;
-- a `}}` that closes no cloze (LaTeX outside math, a template's `{{ x }}`) stays text;
-- `[[target|text]]` and `![[picture.png]]` become one `wikilink` token;
-- `![alt](My picture 3.png)`, a picture whose path has spaces as Obsidian and Notion write it
-  (CommonMark wants `<...>` around it), is an `image` token like any other;
-- an Obsidian block id (`^1652105852791`, `^abc123`) at a line's end is dropped: it names the
-  line for links, and is no part of its text.
+- a `}}` that closes no cloze (LaTeX outside math, a template's `{{ x }}`) stays text.
 
 A mistake in cloze syntax costs only that place: the characters stay text, and a warning (see
 `warn_to`) says where and why, so that one run reports every mistake of a file.
@@ -27,7 +22,6 @@ from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
 
 InlineRule = Callable[[StateInline, bool], bool]
 
@@ -112,87 +106,6 @@ def stamped(rule: InlineRule) -> InlineRule:
 def _snippet(src: str, pos: int, size: int = 30) -> str:
     text = src[pos : pos + size].split("\n", 1)[0]
     return text + ("..." if len(src) > pos + len(text) and len(text) == size else "")
-
-
-# --------------------------------------------------------------------------- wiki-links
-
-# `[[target]]`, `[[target#heading|shown text]]`, and embeds `![[picture.png|300]]`.
-_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
-
-
-def wikilink(state: StateInline, silent: bool) -> bool:
-    """Obsidian's wiki-links and embeds, as one `wikilink` token.
-
-    `meta` holds the target, the text after `|` (the shown text of a link, the size of an
-    embedded picture), whether it is an embed (`![[...]]`) and its line.
-    """
-    src, pos = state.src, state.pos
-    if src[pos] not in "![" or not src.startswith(("[[", "![["), pos):
-        return False
-    match = _WIKILINK.match(src, pos)
-    if match is None or match.end() > state.posMax or not match.group(2).strip():
-        return False
-    if not silent:
-        token = state.push("wikilink", "", 0)
-        token.markup = match.group()
-        token.meta = {
-            "target": match.group(2).strip(),
-            "alias": (match.group(3) or "").strip(),
-            "embed": bool(match.group(1)),
-            "line": line_at(state, pos),
-        }
-    state.pos = match.end()
-    return True
-
-
-# --------------------------------------------------------------------------- pictures
-
-# A picture file's path with a space in it, on one line: `![alt](Lecture 3/Untitled 3.png)`.
-_SPACED_IMAGE = re.compile(
-    r"!\[([^\[\]\n]*)\]\(([^()<>\n]*? [^()<>\n]*?\.(?:png|jpe?g|gif|svg|webp|bmp))[ /]*\)",
-    re.IGNORECASE,
-)
-
-
-def spaced_image(state: StateInline, silent: bool) -> bool:
-    """A picture whose path holds spaces, which CommonMark's image rule leaves as text."""
-    src, pos = state.src, state.pos
-    if not src.startswith("![", pos):
-        return False
-    match = _SPACED_IMAGE.match(src, pos)
-    if match is None or match.end() > state.posMax:
-        return False
-    if not silent:
-        label = match.group(1)
-        children: list[Token] = []
-        state.md.inline.parse(label, state.md, state.env, children)
-        token = state.push("image", "img", 0)
-        token.attrs = {"src": match.group(2).strip(), "alt": ""}
-        token.children = children
-        token.content = label
-        token.meta["line"] = line_at(state, pos)
-    state.pos = match.end()
-    return True
-
-
-# --------------------------------------------------------------------------- block ids
-
-# `^id` after a space (or alone) at the end of a line: Obsidian's name for the line's block.
-_BLOCK_ID = re.compile(r"\^[A-Za-z0-9-]+[ \t]*(?=\n|\Z)")
-
-
-def block_id(state: StateInline, silent: bool) -> bool:
-    """An Obsidian block id at a line's end, dropped with the spaces before it."""
-    src, pos = state.src, state.pos
-    if src[pos] != "^" or (pos > 0 and src[pos - 1] not in " \t\n"):
-        return False
-    match = _BLOCK_ID.match(src, pos)
-    if match is None or match.end() > state.posMax:
-        return False
-    if not silent:
-        state.pending = state.pending.rstrip(" \t")
-    state.pos = match.end()
-    return True
 
 
 # --------------------------------------------------------------------------- cloze rules

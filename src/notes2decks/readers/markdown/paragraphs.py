@@ -23,8 +23,8 @@ from markdown_it.token import Token
 
 from ...model import Block, CardKind, Inlines, Paragraph, Text
 from .. import ReadContext
-from .frontmatter import TAG
 from .inlines import InlineConverter, strip_inlines
+from .tags import TAG
 
 # `::` or `:::` standing alone between spaces (or at a line's edge): `History::Russia` and
 # `std::vector` are not card separators.

@@ -1,8 +1,8 @@
 """The Markdown parser behind the Markdown reader: markdown-it-py set up for revision notes.
 
 CommonMark, plus GFM tables, definition lists (`mdit_py_plugins.deflist`) and dollar math
-(`mdit_py_plugins.dollarmath`), plus our inline rules (`inline_rules`): cloze syntax, `==x==`,
-stray `}}`, Obsidian wiki-links and block ids.
+(`mdit_py_plugins.dollarmath`), plus our inline rules: cloze syntax, `==x==` and stray `}}`
+(`inline_rules`), Obsidian wiki-links and block ids and pictures with spaces (`app_rules`).
 
 Every inline token that a reader needs to place (line breaks, images, clozes) gets its 1-based
 source line in `meta["line"]`, so messages point at the right line of a long paragraph.
@@ -23,6 +23,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.dollarmath.index import math_block_dollar, math_inline_dollar
 
+from . import app_rules
 from . import inline_rules as rules
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
@@ -102,9 +103,9 @@ def _build() -> _Parser:
     md.inline.ruler.before("escape", "cloze", rules.cloze)
     md.inline.ruler.before("escape", "cloze_mark", rules.cloze_mark)
     md.inline.ruler.before("escape", "cloze_stray", rules.stray_close)
-    md.inline.ruler.before("link", "wikilink", rules.wikilink)
-    md.inline.ruler.before("escape", "block_id", rules.block_id)
-    md.inline.ruler.before("image", "spaced_image", rules.spaced_image)
+    md.inline.ruler.before("link", "wikilink", app_rules.wikilink)
+    md.inline.ruler.before("escape", "block_id", app_rules.block_id)
+    md.inline.ruler.before("image", "spaced_image", app_rules.spaced_image)
     for name, rule in (("newline", newline), ("escape", escape), ("image", image)):
         md.inline.ruler.at(name, rules.stamped(rule))
     md.core.ruler.at("inline", _inline_with_lines)
