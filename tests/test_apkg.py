@@ -651,7 +651,7 @@ def test_markdown_notes_import_with_media_math_glossary_and_update_in_place(
     ("image", "message"),
     [("../outside.png", "outside the notes folder"), ("img/missing.png", "not found")],
 )
-def test_images_outside_the_notes_or_missing_are_errors_at_their_line(
+def test_images_outside_the_notes_or_missing_are_warnings_and_their_description_shows(
     tmp_path: Path, image: str, message: str
 ) -> None:
     pytest.importorskip("notes2decks.readers.markdown", reason="the Markdown reader")
@@ -660,27 +660,42 @@ def test_images_outside_the_notes_or_missing_are_errors_at_their_line(
     notes.mkdir()
     notes_file = notes / "bad.md"
     notes_file.write_text(f"# Bad\n\n## Card\n\n- a fact\n\n![x]({image})\n", encoding="utf-8")
-    with pytest.raises(NotesError) as caught:
-        _build_notes_file(notes_file, tmp_path / "bad.apkg", 1_700_000_000)
-    assert caught.value.line == 7
-    assert message in caught.value.message
-    assert not (tmp_path / "bad.apkg").exists()
+    warnings = _build_notes_file(notes_file, tmp_path / "bad.apkg", 1_700_000_000)
+    assert [(w.line, message in w.message) for w in warnings] == [(7, True)]
+    col = fresh_collection(tmp_path / "anki")
+    import_package(col, tmp_path / "bad.apkg")
+    (note,) = [col.get_note(n) for n in col.find_notes("")]
+    assert "[x]" in note["Back"] and "<img" not in note["Back"]
+    col.close()
 
 
 @pytest.mark.parametrize(
-    ("line", "message"),
-    [("The {{c1::x}} and {{c2::y here.", "never closed"), ("A {{c1::a}} b}} c.", "closes no")],
+    ("line", "message", "revision", "cloze"),
+    [
+        (
+            "The {{c1::x}} and {{c2::y here.",
+            "never closed",
+            "<p>The x and {{c2::y here.</p>",
+            "The {{c1::x}} and &#123;{c2::y here.",
+        ),
+        ("A {{c1::a}} b}} c.", "closes no", "<p>A a b}} c.</p>", "A {{c1::a}} b}} c."),
+    ],
 )
-def test_unbalanced_cloze_braces_are_errors_at_their_line(
-    tmp_path: Path, line: str, message: str
+def test_unbalanced_cloze_braces_are_warnings_at_their_line_and_stay_text(
+    tmp_path: Path, line: str, message: str, revision: str, cloze: str
 ) -> None:
     pytest.importorskip("notes2decks.readers.markdown", reason="the Markdown reader")
     notes_file = tmp_path / "cloze.md"
     notes_file.write_text(f"# Clozes\n\n## Card\n\n{line}\n", encoding="utf-8")
-    with pytest.raises(NotesError) as caught:
-        _build_notes_file(notes_file, tmp_path / "cloze.apkg", 1_700_000_000)
-    assert (caught.value.line, message in caught.value.message) == (5, True)
-    assert not (tmp_path / "cloze.apkg").exists()
+    warnings = _build_notes_file(notes_file, tmp_path / "cloze.apkg", 1_700_000_000)
+    assert [(w.line, message in w.message) for w in warnings] == [(5, True)]
+    col = fresh_collection(tmp_path / "anki")
+    import_package(col, tmp_path / "cloze.apkg")
+    notes = {col.get_note(n).note_type()["name"]: col.get_note(n) for n in col.find_notes("")}  # type: ignore[index]
+    # The braces stay visible; escaped in the cloze note, so Anki never reads them as a cloze.
+    assert notes["notes2decks Revision v2"]["Back"] == revision
+    assert notes["notes2decks Cloze v2"]["Text"] == cloze
+    col.close()
 
 
 def test_a_removed_card_whose_image_is_gone_still_ships(tmp_path: Path) -> None:

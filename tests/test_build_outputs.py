@@ -116,8 +116,8 @@ def test_a_failed_file_keeps_its_terms_in_the_combined_glossary(tmp_path: Path) 
     assert {"Mitochondrion", "Ribosome"} <= terms
     own = (out / "cells-glossary.csv").read_bytes()
 
-    broken = GLOSSARY_NOTES.replace("## The nucleus", "Q: an unanswered question\n\n## The nucleus")
-    (notes / "cells.md").write_text(broken, encoding="utf-8")
+    # Saved half-way as binary (a NUL byte): an error, so the file fails.
+    (notes / "cells.md").write_bytes(GLOSSARY_NOTES.encode() + b"\x00")
     (notes / "words.txt").write_text("Haus | house\n", encoding="utf-8")  # another file changes
     failed = build([notes], out, options)
     assert [r.file.path.name for r in failed.failed] == ["cells.md"]

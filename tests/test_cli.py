@@ -124,7 +124,7 @@ def test_make_deck_as_a_real_subprocess(notes: Path, tmp_path: Path) -> None:
 
 
 def test_python_dash_m_and_exit_status_1(notes: Path, tmp_path: Path) -> None:
-    (notes / "broken.md").write_text("# Broken\n\nQ: an unanswered question\n", "utf-8")
+    (notes / "broken.md").write_bytes(b"# Broken\n\x00\n")
     proc = subprocess.run(
         [sys.executable, "-m", "notes2decks", "build", str(notes), "-o", str(tmp_path / "o")],
         capture_output=True,
@@ -132,7 +132,7 @@ def test_python_dash_m_and_exit_status_1(notes: Path, tmp_path: Path) -> None:
         timeout=120,
     )
     assert proc.returncode == 1
-    assert f"{notes / 'broken.md'}:3: error: this Q: line has no answer" in proc.stderr
+    assert f"{notes / 'broken.md'}: error: this is a binary file" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

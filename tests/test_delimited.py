@@ -136,12 +136,13 @@ def test_cloze_like_text_that_would_be_an_error_in_notes_builds(tmp_path: Path) 
     assert [facts(c) for c in deck.cards] == [["{{ name }}"], ["x == y"]]
 
 
-def test_image_in_a_cell_is_resolved_and_reported_at_its_line(tmp_path: Path) -> None:
+def test_a_missing_image_in_a_cell_shows_its_description_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "pictures.txt"
     path.write_text("A cell | ok\nWhat is this? | ![cell](missing.png)\n", encoding="utf-8")
-    with pytest.raises(NotesError, match=r"missing\.png") as error:
-        read_notes(path)
-    assert error.value.line == 2
+    warnings: list[Diagnostic] = []
+    card = read_notes(path, warn=warnings.append).cards[1]
+    assert [(w.line, "'missing.png' not found" in w.message) for w in warnings] == [(2, True)]
+    assert facts(card) == ["[cell]"]
 
 
 def test_csv_and_tsv_cells_are_inline_markdown_too(tmp_path: Path) -> None:

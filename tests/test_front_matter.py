@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from notes2decks.errors import Diagnostic, NotesError
+from notes2decks.errors import Diagnostic
 from notes2decks.readers import ReadContext
 from notes2decks.readers.markdown.frontmatter import FrontMatter, read_front_matter
 
@@ -61,14 +61,61 @@ def test_yaml_says_what_is_wrong_at_the_line_in_the_notes() -> None:
     assert [w.line for w in warnings] == [3, 4]
     assert "given twice" in warnings[0].message
     assert "unknown key 'colour'" in warnings[1].message
-    with pytest.raises(NotesError) as error:
-        read_front_matter("tags: [[a, b]]", context([]))
-    assert error.value.line == 2
+    warnings.clear()
+    assert read_front_matter("title: T\ntags: [[a, b], c]", context(warnings)) == FrontMatter(
+        title="T", tags=("c",)
+    )
+    assert [(w.line, "each tag must be a word" in w.message) for w in warnings] == [(3, True)]
 
 
-def test_an_alias_is_refused_at_its_line() -> None:
-    with pytest.raises(NotesError, match=r"aliases \(\*name\) are not allowed") as error:
-        read_front_matter("a: &x [1, 2]\nb: *x\n", context([]))
-    assert error.value.line == 3
+def test_an_alias_leaves_the_front_matter_out_with_a_warning_at_its_line() -> None:
+    warnings: list[Diagnostic] = []
+    assert read_front_matter("a: &x [1, 2]\nb: *x\n", context(warnings)) == FrontMatter()
+    assert [(w.line, "aliases (*name) are not allowed" in w.message) for w in warnings] == [
+        (3, True)
+    ]
     # A star that is no alias is text.
     assert read_front_matter("title: 5 * 3", context([])).title == "5 * 3"
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "message"),
+    [
+        ("tags: uni\n\tcards-deck: Uni\n", 3, "a tab is used here"),
+        ("title: Stalin: rise\n", 2, "must be in quotes"),
+        ("title: T\n  deck: D\nsubject: S\n", 3, "front matter:"),
+        ("- a\n- b\n", 2, "must be 'key: value' lines"),
+        ("deck: !!python/object/apply:os.system [true]\n", 2, "a YAML tag that notes may not"),
+    ],
+)
+def test_front_matter_yaml_cannot_read_is_left_out_with_a_plain_warning(
+    source: str, line: int, message: str
+) -> None:
+    warnings: list[Diagnostic] = []
+    assert read_front_matter(source, context(warnings)) == FrontMatter()
+    assert [(w.line, message in w.message) for w in warnings] == [(line, True)]
+    assert "left out" in warnings[0].message
+
+
+def test_obsidian_keys_are_known_and_unknown_ones_make_one_warning() -> None:
+    source = (
+        "aliases: [Big-Oh]\ncssclasses: wide\ncreated: 2022-07-22\nupdated: 2024-02-30\n"
+        "publish: true\npermalink: /x\ndescription: d\ncover: c.png\ndraft: false\n"
+        "status: done\nsource: lecture\nurl: https://x\ntype: note\ncategories: [a]\n"
+        "cards-deck: Uni::DSA\ncompleted: true\nsubjekt: Maths\n"
+    )
+    warnings: list[Diagnostic] = []
+    meta = read_front_matter(source, context(warnings))
+    assert meta.extra["aliases"] == "[Big-Oh]" and meta.extra["updated"] == "2024-02-30"
+    # `cards-deck` is flashcards-obsidian's deck, a key the reader knows.
+    (warning,) = warnings
+    assert warning.line == 17
+    assert warning.message.startswith(
+        "front matter: unknown keys 'completed', 'subjekt' (did you mean 'subject'?)"
+    )
+
+
+def test_lang_and_nested_tags() -> None:
+    meta = read_front_matter("lang: fr\ntags: [physics/electricity, '#ww2/yalta']", context([]))
+    assert meta.lang == "fr" and meta.tags == ("physics::electricity", "ww2::yalta")
+    assert read_front_matter("language: de", context([])).lang == "de"

@@ -299,6 +299,9 @@ class Deck:
     """Tags for every card of the deck."""
     author: str = ""
     """The author, or empty."""
+    lang: str = ""
+    """The language the notes are written in, as their front matter's `lang` gives it (`fr`,
+    `de`, `en-GB`), or empty when they do not say; `check` spells only English notes."""
     intro: Blocks = ()
     """Text before the first card: shown nowhere on cards, kept for completeness."""
     auto_glossary: bool = False

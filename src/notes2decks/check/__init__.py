@@ -251,7 +251,8 @@ def check_deck(
         except Exception as exc:
             found.append(_internal_error(file, "checking this file", exc))
 
-    run(lambda: check_spelling(deck, text, lexicon or english()))
+    if deck.lang.casefold()[:2] in ("", "en"):  # notes in another language are not spelt
+        run(lambda: check_spelling(deck, text, lexicon or english()))
     prepared = deck
     if path is not None:
         prepared, problem = _prepare(deck, path, options)

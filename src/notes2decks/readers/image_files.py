@@ -1,10 +1,22 @@
-"""Image files that notes name: found beside the notes, kept inside the notes folder, checked to
-be pictures."""
+"""Image files that notes name: found beside the notes or in the notes folder, kept inside the
+notes folder, checked to be pictures.
+
+Notes name pictures in the ways their editors write them, and `ImageFinder` accepts each:
+
+- a path relative to the notes file, `pics/cell.png`;
+- a path from the notes folder, `/Figures/cell.png`, as GitHub and many editors write it (never
+  the file system's root: nothing outside the notes folder is ever read);
+- a URL-escaped name, `Untitled%203.png`, as Notion's exports write it;
+- a path with a stray space or a trailing `/`;
+- a bare name, `cell.png` or Obsidian's `![[cell.png]]`, found anywhere in the notes folder.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from ..images import HEAD_BYTES, image_kind
 
@@ -15,18 +27,32 @@ class ImageProblem(Exception):
     """Why an image the notes name cannot be used; the reader adds the line."""
 
 
+class _Missing(ImageProblem):
+    """No file at the path: worth looking elsewhere."""
+
+
 def locate_image(src: str, notes: Path, root: Path) -> Path:
-    """The absolute path of the image `src` named in the notes file `notes`, checked to exist,
-    stay inside the notes folder `root` and be a PNG, JPEG, GIF or SVG image."""
-    name = repr(src if len(src) <= 80 else src[:77] + "...")
+    """The absolute path of the image `src` named in the notes file `notes`, exactly as written,
+    checked to exist, stay inside the notes folder `root` and be a PNG, JPEG, GIF or SVG image.
+    """
     if _WEB_ADDRESS.match(src):
-        raise ImageProblem(f"image {name} is a web address; download it next to the notes")
+        raise ImageProblem(f"image {_name(src)} is a web address; download it next to the notes")
+    return _checked(src, notes.parent / src, root)
+
+
+def _name(src: str) -> str:
+    return repr(src if len(src) <= 80 else src[:77] + "...")
+
+
+def _checked(src: str, path: Path, root: Path) -> Path:
+    """`path` resolved, checked to stay inside `root`, exist and be an image."""
+    name = _name(src)
     try:
-        candidate = (notes.parent / src).resolve()
+        candidate = path.resolve()
         if not candidate.is_relative_to(root.resolve()):
             raise ImageProblem(f"image {name} is outside the notes folder {root}; copy it inside")
         if not candidate.is_file():
-            raise ImageProblem(f"image {name} not found (looked for {candidate})")
+            raise _Missing(f"image {name} not found (looked for {candidate})")
         with open(candidate, "rb") as handle:
             head = handle.read(HEAD_BYTES)
     except (OSError, ValueError) as exc:
@@ -36,3 +62,73 @@ def locate_image(src: str, notes: Path, root: Path) -> Path:
     if not image_kind(head):
         raise ImageProblem(f"{name} is not a PNG, JPEG, GIF or SVG image")
     return candidate
+
+
+class ImageFinder:
+    """Finds the picture files that one notes file names (see the module's docstring)."""
+
+    def __init__(self, notes: Path, root: Path) -> None:
+        self.here = notes.parent
+        """The folder of the notes file."""
+        self.root = root
+        """The notes folder."""
+        self._by_name: dict[str, list[Path]] | None = None
+
+    def find(self, src: str) -> Path:
+        """The checked absolute path of the picture `src`. Raises ImageProblem when there is
+        none, or when the one named is outside the notes folder or not a picture."""
+        if _WEB_ADDRESS.match(src):
+            raise ImageProblem(
+                f"image {_name(src)} is a web address; download it next to the notes"
+            )
+        missing: ImageProblem | None = None
+        for path in self._spellings(src):
+            try:
+                return _checked(src, path, self.root)
+            except _Missing as exc:
+                missing = missing or exc
+        named = self.named(src)
+        if named is not None:
+            return _checked(src, named, self.root)
+        raise missing or _Missing(f"image {_name(src)} not found")
+
+    def named(self, src: str) -> Path | None:
+        """The file named like the last part of `src` that is nearest the notes: beside them,
+        in the notes folder, or else the one with the shortest path under it, as Obsidian picks.
+        """
+        name = _clean(unquote(src)).rsplit("/", 1)[-1]
+        if not name or name in (".", ".."):
+            return None
+        for candidate in (self.here / name, self.root / name):
+            if candidate.is_file():
+                return candidate
+        if self._by_name is None:
+            found: dict[str, list[Path]] = {}
+            for folder, dirs, files in os.walk(self.root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for file in files:
+                    found.setdefault(file.casefold(), []).append(Path(folder) / file)
+            self._by_name = found
+        matches = self._by_name.get(name.casefold(), [])
+        if not matches:
+            return None
+        return min(matches, key=lambda path: (len(path.parts), path.as_posix()))
+
+    def _spellings(self, src: str) -> list[Path]:
+        """Where `src` may be, in order: as written, unescaped, without stray spaces or a
+        trailing `/`. A path that starts with `/` is read from the notes folder."""
+        paths: list[Path] = []
+        for written in dict.fromkeys((src, unquote(src), _clean(src), _clean(unquote(src)))):
+            if not written.strip("/ "):
+                continue
+            if written.startswith("/"):
+                paths.append(self.root / written.lstrip("/"))
+            else:
+                paths.append(self.here / written)
+        return paths
+
+
+def _clean(src: str) -> str:
+    """A path without spaces around its parts and without a trailing `/`."""
+    parts = [part.strip() for part in src.strip().rstrip("/").split("/")]
+    return ("/" if src.strip().startswith("/") else "") + "/".join(p for p in parts if p)

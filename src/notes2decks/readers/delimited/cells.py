@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ...errors import NotesError
 from ...model import (
     Block,
     Image,
@@ -25,7 +24,7 @@ from .html import LOOKS_HTML, as_inlines, image_names, is_web, read_html, text_o
 from .tally import Tally
 
 if TYPE_CHECKING:
-    from ..markdown.images import ImageFiles
+    from ..image_files import ImageFinder
 
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
@@ -38,7 +37,7 @@ class Cells:
         self.html = html
         self.tally = tally
         self._images: dict[str, Inline] = {}
-        self._files: ImageFiles | None = None
+        self._finder: ImageFinder | None = None
 
     def is_html(self, text: str) -> bool:
         """True when the field is read as HTML: always with `#html:true`, never with
@@ -124,22 +123,16 @@ class Cells:
         return node
 
     def _image_file(self, src: str, alt: str, line: int) -> Inline:
-        # Imported here, with the Markdown reader: only files with pictures need it.
-        from ..markdown.images import ImageFiles
+        from ..image_files import ImageFinder, ImageProblem
 
-        if self._files is None:
-            self._files = ImageFiles(self.context)
+        if self._finder is None:
+            self._finder = ImageFinder(self.context.path, self.context.root)
         reason = ""
         for name in image_names(src):
             try:
-                return Image(name, self._files.resolve(name, line), alt)
-            except NotesError as exc:
-                reason = reason or exc.message
-            try:
-                found = self._files.find_in_vault(name, line)
-                return Image(found, self._files.resolve(found, line), alt)
-            except NotesError:
-                pass
+                return Image(name, self._finder.find(name), alt)
+            except ImageProblem as exc:
+                reason = reason or str(exc)
         self.tally.add(
             "a picture cannot be shown, so its file name shows instead",
             "{count} pictures cannot be shown (not found beside the notes or in the notes "

@@ -6,11 +6,16 @@ and `front ::: back` lines are cards of their own, and `{{c1::...}}` or `==...==
 cloze note. A `## Glossary` section lists key terms as a definition list.
 
 The pipeline: `frontmatter` splits off and reads the front matter; `parser` (markdown-it-py and
-our `inline_rules`) turns the Markdown into tokens; `deck` splits them into sections (`sections`
-says which headings make cards) and assembles the deck, converting tokens to the model with
-`blocks`, `paragraphs` and `inlines` (which finds picture files through `images`); `outline`
-cuts outline notes and sections too long to print into cards. Notes written for an Obsidian
-flashcard plugin are found by `plugins` and their cards read by `plugin_cards`.
+our `inline_rules` and `app_rules`) turns the Markdown into tokens; `deck` splits them into
+sections (`sections` says which headings make cards) and assembles the deck, converting tokens to
+the model with `blocks`, `paragraphs` and `inlines` (which finds picture files through
+`images`); `outline` cuts outline notes and sections too long to print into cards; `tags` reads
+tags. Notes written for an Obsidian flashcard plugin are found by `plugins` and their cards read
+by `plugin_cards`.
+
+A small fault costs only its place: a mistaken cloze, a card line that makes no card, a picture
+that cannot be found, front matter YAML cannot read are warnings at their line, and the rest of
+the file builds.
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ from .. import ReadContext
 from .blocks import Converter
 from .deck import assemble
 from .frontmatter import FrontMatter, read_front_matter, split_front_matter
-from .inline_rules import MarkdownSyntaxError
 from .inlines import InlineConverter, strip_inlines
 from .parser import parse, parser
 from .parser import parse_inline as _inline_tokens
@@ -48,14 +52,12 @@ def parse_markdown(text: str, context: ReadContext) -> Deck:
         meta = replace(meta, deck=plugin.deck)
     try:
         with _collector_paused():
-            tokens = parse(body, curly_env(plugin))
+            tokens = parse(body, curly_env(plugin), context.warning)
             deck = assemble(tokens, meta, context, body, plugin)
             # Freed now, the tokens are not traversed by the collection that comes once the
             # collector is back on.
             del tokens
         return deck
-    except MarkdownSyntaxError as exc:
-        raise context.error(exc.line, exc.message) from None
     except RecursionError:
         raise context.error(
             0, "the notes are nested too deeply to read; flatten the innermost lists or quotes"
@@ -94,8 +96,6 @@ def parse_blocks(text: str, context: ReadContext, line: int) -> Blocks:
     try:
         with _collector_paused():
             return tuple(Converter(tokens, context).blocks(0, len(tokens), cards=False))
-    except MarkdownSyntaxError as exc:
-        raise context.error(exc.line, exc.message) from None
     except RecursionError:
         raise context.error(line, "this text is nested too deeply to read") from None
 

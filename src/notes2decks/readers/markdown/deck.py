@@ -27,7 +27,7 @@ from ...model import (
 )
 from .. import ReadContext, assign_identities, clean_deck_part, humanise
 from .blocks import COMMENT, Converter, block_line
-from .frontmatter import FrontMatter, clean_tags
+from .frontmatter import FrontMatter
 from .inlines import strip_inlines
 from .outline import PIECE, outline, size, split
 from .paragraphs import Draft
@@ -42,6 +42,7 @@ from .sections import (
     warn_empty,
     warn_splits,
 )
+from .tags import clean_tags
 
 GLOSSARY_HEADING = "glossary"
 # Headings of key-term sections, read as the glossary when all they hold is a definition list.
@@ -183,6 +184,7 @@ def _deck(
     one revision card of notes without sections.
     """
     drafts: list[Draft] = list(converter.drafts)
+    file_tags = converter.take_tags()
     glossary: list[GlossaryEntry] = []
     splits: list[tuple[str, int, int]] = []
     empty: list[tuple[str, int]] = []
@@ -224,6 +226,7 @@ def _deck(
         converter.drafts = []
         converter.cloze_context = (Paragraph(front, line),)
         body = converter.blocks(section.start, section.end)
+        tags = clean_tags([*tags, *converter.take_tags()])
         if _has_facts(body):
             revision(front, body, line, tags, kind)
         elif not converter.drafts and not (sectioned and section.top) and not section.group:
@@ -275,8 +278,9 @@ def _deck(
         cards=cards,
         glossary=_unique_terms(glossary, context),
         subject=meta.subject,
-        tags=meta.tags,
+        tags=clean_tags([*meta.tags, *file_tags]),
         author=meta.author,
+        lang=meta.lang,
         intro=tuple(intro),
         auto_glossary=meta.auto_glossary,
         auto_cloze=False,

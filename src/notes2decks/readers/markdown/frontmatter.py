@@ -1,14 +1,20 @@
 """YAML front matter of Markdown notes: the block between a first line `---` and the next `---`.
 
 It is loaded with PyYAML's safe loader (libyaml's, when PyYAML has it) and checked key by key,
-with warnings and errors at the offending line of the notes file. The safe loader never builds
-Python objects or runs code, and aliases are refused on top of it, so that a few lines cannot
-expand into gigabytes (the "billion laughs").
+with warnings at the offending line of the notes file. The safe loader never builds Python
+objects or runs code, and aliases are refused on top of it, so that a few lines cannot expand
+into gigabytes (the "billion laughs").
+
+A fault costs only its place: front matter that YAML cannot read (a tab, a stray colon) is left
+out with a warning, and the notes build without it (the title then comes from the `#` heading
+or the file name); a value that cannot be used is ignored with a warning. The keys that Obsidian
+and publishing tools write (`aliases`, `date`, `cssclasses`, ...) are kept without a warning.
 """
 
 from __future__ import annotations
 
 import difflib
+import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,11 +24,38 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import ReadContext
 from . import plugins
+from .tags import clean_tags, tags_of_text
 
-KNOWN_KEYS = ("title", "deck", "subject", "tags", "author", "glossary")
+KNOWN_KEYS = ("title", "deck", "subject", "tags", "author", "glossary", "lang")
+
+STANDARD_KEYS = frozenset(
+    {
+        *("aliases", "alias", "cssclass", "cssclasses", "date", "created", "updated"),
+        *("modified", "publish", "permalink", "description", "image", "cover", "banner"),
+        *("draft", "status", "source", "url", "type", "category", "categories"),
+    }
+)
+"""Keys that Obsidian, its plugins and publishing tools write: kept as extra data, unwarned."""
 
 _OPENING = re.compile(r"---[ \t]*(?:\n|\Z)")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+# A closing `---` with the notes' first line glued to it: `---# Definition`.
+_GLUED_CLOSING = re.compile(r"^---(?=[^\s-])", re.MULTILINE)
+# YAML's words for its problems, in plain words.
+_PLAIN_PROBLEMS = (
+    (
+        "mapping values are not allowed",
+        "a value that holds ': ' must be in quotes, such as title: \"Stalin: the rise to power\"",
+    ),
+    (
+        "constructor for the tag",
+        "it uses a YAML tag that notes may not use (such as !!python/object); write plain "
+        "text, numbers and lists",
+    ),
+    ("expected ':'", "this line is not a 'key: value' line"),
+    ("tab character", "a tab is used here, and YAML indents with spaces only"),
+    ("expected <block end>", "this line is indented differently from the lines above it"),
+)
 
 _GLOSSARY_AUTO = frozenset({"auto", "yes", "true", "on"})
 _GLOSSARY_NOT_AUTO = frozenset({"explicit", "no", "false", "off", "none", ""})
@@ -47,6 +80,8 @@ class FrontMatter:
     """Tags for every card."""
     auto_glossary: bool = False
     """True when key terms are to be found in the text (`glossary: auto`)."""
+    lang: str = ""
+    """The language the notes are written in (`lang: fr`), or empty."""
     extra: dict[str, str] = field(default_factory=dict)
     """Unknown keys, kept as text."""
 
@@ -55,42 +90,54 @@ def split_front_matter(text: str, context: ReadContext) -> tuple[str | None, str
     """Split the text into its front matter's YAML (None when there is none) and the Markdown.
 
     The Markdown keeps one empty line for each line of front matter, so that the parser's line
-    numbers stay those of the file.
+    numbers stay those of the file. Front matter that is never closed is read as notes, with a
+    warning; one closed by a `---` with the first heading glued to it (`---# Definition`) is
+    read as closed there.
     """
     if not _OPENING.match(text):
         return None, text
     body_start = text.find("\n") + 1
-    if body_start == 0:
-        raise context.error(1, _UNCLOSED)
-    closing = _CLOSING.search(text, body_start)
-    if closing is None:
-        raise context.error(1, _UNCLOSED)
-    yaml_text = text[body_start : closing.start()]
-    after = closing.end() + 1
-    return yaml_text, "\n" * text.count("\n", 0, after) + text[after:]
-
-
-_UNCLOSED = (
-    "the front matter that starts with --- on line 1 is never closed: end it with a line "
-    "holding only ---. (For a horizontal rule at the very top, put a line of text before it.)"
-)
+    closing = _CLOSING.search(text, body_start) if body_start else None
+    if closing is not None:
+        after = closing.end() + 1
+        return text[body_start : closing.start()], "\n" * text.count("\n", 0, after) + text[after:]
+    glued = _GLUED_CLOSING.search(text, body_start) if body_start else None
+    if glued is not None:
+        line = text.count("\n", 0, glued.start()) + 1
+        context.warning(
+            line,
+            "the front matter's closing --- has text after it on the same line; it was read as "
+            "closed there. Put the --- on a line of its own",
+        )
+        after = glued.end()
+        return text[body_start : glued.start()], "\n" * (line - 1) + text[after:]
+    context.warning(
+        1,
+        "the front matter that starts with --- on line 1 is never closed, so it was read as "
+        "notes: end it with a line holding only ---. (For a horizontal rule at the very top, "
+        "put a line of text before it.)",
+    )
+    return None, text
 
 
 def read_front_matter(source: str, context: ReadContext) -> FrontMatter:
-    """Load and check front matter YAML that starts on line 2 of the file."""
+    """Load and check front matter YAML that starts on line 2 of the file. Never raises: what
+    cannot be used is left out with a warning."""
     loader = _Loader(source)
     try:
         try:
-            if "*" in source:
-                _refuse_aliases(source, context)
+            if "*" in source and _has_alias(source, context):
+                return FrontMatter()
             root = loader.get_single_node()
             if root is None:
                 return FrontMatter()
             if not isinstance(root, MappingNode):
-                raise context.error(
+                _left_out(
+                    context,
                     _line(root),
-                    "the front matter must be 'key: value' lines, such as 'title: My topic'",
+                    "it must be 'key: value' lines, such as 'title: My topic'",
                 )
+                return FrontMatter()
             return _read_mapping(loader, root, context)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
@@ -99,35 +146,49 @@ def read_front_matter(source: str, context: ReadContext) -> FrontMatter:
             # libyaml says "did not find expected ..." where PyYAML's own loader says "expected
             # ...": the same message whichever loader PyYAML was built with.
             problem = problem.removeprefix("did not find ")
-            if "mapping values are not allowed" in problem:
+            if "cannot start any token" in problem:
+                # libyaml leaves out which character it was.
+                lines = source.split("\n")
+                at = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
                 problem = (
-                    "a value that holds ': ' must be in quotes, such as "
-                    'title: "Stalin: the rise to power"'
+                    "a tab is used here, and YAML indents with spaces only"
+                    if "\t" in at
+                    else "a character here cannot start a value; put the value in quotes"
                 )
-            elif "constructor for the tag" in problem:
-                problem = (
-                    "it uses a YAML tag that notes may not use (such as !!python/object); "
-                    "write plain text, numbers and lists"
-                )
-            raise context.error(line, f"front matter: {problem}") from None
+            for words, plain in _PLAIN_PROBLEMS:
+                if words in problem:
+                    problem = plain
+                    break
+            _left_out(context, line, problem)
         except yaml.YAMLError as exc:
-            raise context.error(1, f"front matter is not valid YAML: {exc}") from None
+            _left_out(context, 1, f"it is not valid YAML ({exc})")
         except RecursionError:
-            raise context.error(1, "front matter is nested too deeply") from None
+            _left_out(context, 1, "it is nested too deeply")
+        return FrontMatter()
     finally:
         loader.dispose()
 
 
-def _refuse_aliases(source: str, context: ReadContext) -> None:
-    """Refuse front matter with an alias (`*name`): front matter never needs one."""
+def _left_out(context: ReadContext, line: int, problem: str) -> None:
+    context.warning(
+        line,
+        f"front matter: {problem}. The front matter was left out and the notes were read "
+        "without it (the title comes from the # heading or the file name)",
+    )
+
+
+def _has_alias(source: str, context: ReadContext) -> bool:
+    """Warn about front matter with an alias (`*name`), which front matter never needs."""
     for event in yaml.parse(source, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
             line = event.start_mark.line + 2 if event.start_mark is not None else 1
-            raise context.error(
+            _left_out(
+                context,
                 line,
-                "front matter: aliases (*name) are not allowed in front matter; write the "
-                "value out",
+                "aliases (*name) are not allowed in front matter; write the value out",
             )
+            return True
+    return False
 
 
 def _line(node: Node) -> int:
@@ -138,14 +199,14 @@ def _read_mapping(loader: yaml.SafeLoader, root: MappingNode, context: ReadConte
     known: dict[str, Any] = {}
     extra: dict[str, str] = {}
     seen: dict[str, int] = {}
+    unknown: list[tuple[str, int]] = []
     for key_node, value_node in root.value:
-        if not isinstance(key_node, ScalarNode):
-            raise context.error(_line(key_node), "a front matter key must be a plain name")
-        _construct(loader, key_node, context)
+        line = _line(key_node)
+        if not isinstance(key_node, ScalarNode) or not _constructs(loader, key_node, context):
+            context.warning(line, "front matter: a key must be a plain name; this one was ignored")
+            continue
         name = str(key_node.value).strip()
         key = name.casefold()
-        line = _line(key_node)
-        value = _construct(loader, value_node, context)
         if key in seen:
             context.warning(
                 line,
@@ -153,37 +214,90 @@ def _read_mapping(loader: yaml.SafeLoader, root: MappingNode, context: ReadConte
                 "the last one is used",
             )
         seen[key] = line
+        if _foreign_tag(value_node):
+            context.warning(
+                _line(value_node),
+                "front matter: it uses a YAML tag that notes may not use (such as "
+                f"!!python/object); write plain text, numbers and lists. {name!r} was left out",
+            )
+            continue
+        if key not in KNOWN_KEYS and key != "language" and key not in plugins.FRONT_MATTER_KEYS:
+            extra[name] = _as_string(value_node)
+            if key not in STANDARD_KEYS:
+                unknown.append((name, line))
+            continue
+        if isinstance(value_node, ScalarNode) and key != "glossary":
+            # Text is read as written, so an impossible date is still a title.
+            value: Any = None if value_node.tag.endswith(":null") else value_node.value
+            if key == "tags" and _constructs(loader, value_node, context):
+                value = loader.construct_object(value_node)
+        elif _constructs(loader, value_node, context):
+            value = loader.construct_object(value_node, deep=True)
+        else:
+            continue
         if key in ("title", "deck", "subject"):
             known[key] = _text(name, value_node, value, context, lists=False)
+        elif key in ("lang", "language"):
+            known["lang"] = _text(name, value_node, value, context, lists=False)
         elif key == "author":
             known[key] = _text(name, value_node, value, context, lists=True)
         elif key == "tags":
             known[key] = _tags(value_node, value, context)
-        elif key == "glossary":
-            known["auto_glossary"] = _glossary(value_node, value, context)
         elif key in plugins.FRONT_MATTER_KEYS:
             # Obsidian flashcard plugins' settings: see plugins.py.
-            written = _as_string(value_node, value)
-            extra[name] = plugins.check_front_matter(name, written, line, context)
+            extra[name] = plugins.check_front_matter(name, _as_string(value_node), line, context)
         else:
-            hint = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
-            context.warning(
-                line,
-                f"front matter: unknown key {name!r}"
-                + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                + f"; the known keys are {', '.join(KNOWN_KEYS)}. It is kept as extra data",
-            )
-            extra[name] = _as_string(value_node, value)
+            known["auto_glossary"] = _glossary(value_node, value, context)
+    if unknown:
+        _warn_unknown(unknown, context)
     return FrontMatter(**known, extra=extra)
 
 
-def _construct(loader: yaml.SafeLoader, node: Node, context: ReadContext) -> Any:
-    """Build the value of a node with the safe constructors, as yaml.safe_load would."""
+def _foreign_tag(node: Node) -> bool:
+    """True when a value holds a tag other than YAML's own (`!!python/...`, `!shell`)."""
+    if not str(node.tag).startswith("tag:yaml.org,2002:") or "python" in str(node.tag):
+        return True
+    if isinstance(node, SequenceNode):
+        return any(_foreign_tag(item) for item in node.value)
+    if isinstance(node, MappingNode):
+        return any(_foreign_tag(k) or _foreign_tag(v) for k, v in node.value)
+    return False
+
+
+def _warn_unknown(unknown: list[tuple[str, int]], context: ReadContext) -> None:
+    """One warning for all the unknown keys of the front matter, at the first one's line."""
+    named = []
+    for name, _ in unknown:
+        key = name.casefold()
+        # Obsidian's keys are suggested only for a near miss (`alises`), not `completed`.
+        hint = difflib.get_close_matches(key, KNOWN_KEYS, n=1) or difflib.get_close_matches(
+            key, sorted(STANDARD_KEYS), n=1, cutoff=0.8
+        )
+        named.append(f"{name!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+    keys = "unknown key " if len(named) == 1 else "unknown keys "
+    context.warning(
+        unknown[0][1],
+        f"front matter: {keys}{', '.join(named)}; the known keys are {', '.join(KNOWN_KEYS)}. "
+        + ("It is" if len(named) == 1 else "They are")
+        + " kept as extra data",
+    )
+
+
+def _constructs(loader: yaml.SafeLoader, node: Node, context: ReadContext) -> bool:
+    """True when the node's value can be built with the safe constructors, as yaml.safe_load
+    would; a warning, and False, for a well-formed but impossible value such as 2024-02-30."""
     try:
-        return loader.construct_object(node, deep=True)
-    except (ValueError, TypeError, OverflowError) as exc:
-        # A well-formed but impossible value, such as the date 2024-02-30.
-        raise context.error(_line(node), f"front matter: cannot read this value: {exc}") from None
+        loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError:
+        problem = "it uses a YAML tag that notes may not use (such as !!python/object)"
+        context.warning(_line(node), f"front matter: {problem}; this value was left out")
+        return False
+    except (ValueError, TypeError, OverflowError, yaml.YAMLError) as exc:
+        context.warning(
+            _line(node), f"front matter: cannot read this value ({exc}); it was left out"
+        )
+        return False
+    return True
 
 
 def _text(name: str, node: Node, value: Any, context: ReadContext, *, lists: bool) -> str:
@@ -200,10 +314,12 @@ def _text(name: str, node: Node, value: Any, context: ReadContext, *, lists: boo
     ):
         return ", ".join(collapse(str(item.value)) for item in node.value if item.value)
     kind = "a list" if isinstance(node, SequenceNode) else "a set of keys"
-    raise context.error(
+    context.warning(
         _line(node),
-        f"front matter: {name!r} must be one line of text, not {kind}: write '{name}: ...'",
+        f"front matter: {name!r} must be one line of text, not {kind}, so it was ignored: "
+        f"write '{name}: ...'",
     )
+    return ""
 
 
 def _tags(node: Node, value: Any, context: ReadContext) -> tuple[str, ...]:
@@ -223,15 +339,20 @@ def _tags(node: Node, value: Any, context: ReadContext) -> tuple[str, ...]:
     if isinstance(node, SequenceNode):
         words: list[str] = []
         for item in node.value:
-            if not isinstance(item, ScalarNode):
-                raise context.error(
-                    _line(item), "front matter: each tag must be a word or phrase, not a list"
+            if isinstance(item, ScalarNode):
+                words.append(str(item.value))
+            else:
+                context.warning(
+                    _line(item),
+                    "front matter: each tag must be a word or phrase, not a list; this one was "
+                    "ignored",
                 )
-            words.append(str(item.value))
         return clean_tags(words)
-    raise context.error(
-        _line(node), "front matter: tags must be a list such as 'tags: [russia, stalin]'"
+    context.warning(
+        _line(node),
+        "front matter: tags must be a list such as 'tags: [russia, stalin]'; they were ignored",
     )
+    return ()
 
 
 def _glossary(node: Node, value: Any, context: ReadContext) -> bool:
@@ -244,44 +365,33 @@ def _glossary(node: Node, value: Any, context: ReadContext) -> bool:
     context.warning(
         _line(node),
         "front matter: 'glossary' takes 'auto' (extract key terms from the text); "
-        f"{_as_string(node, value)!r} was ignored",
+        f"{_as_string(node)!r} was ignored",
     )
     return False
 
 
-def _as_string(node: Node, value: Any) -> str:
+def _as_string(node: Node) -> str:
     """Any value as text: scalars as written, lists and mappings in YAML's one-line form."""
     if isinstance(node, ScalarNode):
-        return "" if value is None else str(node.value)
-    dumped: str = yaml.safe_dump(
-        value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=2**31
-    )
-    return dumped.strip()
+        return "" if node.tag.endswith(":null") else str(node.value)
+    _flow(node)
+    stream = io.StringIO()
+    serializer = yaml.SafeDumper(stream, allow_unicode=True, width=2**31)
+    serializer.open()
+    serializer.serialize(node)
+    serializer.close()
+    return stream.getvalue().strip()
+
+
+def _flow(node: Node) -> None:
+    """Mark lists and mappings to be written on one line, as `[a, b]` and `{k: v}`."""
+    if isinstance(node, SequenceNode | MappingNode):
+        node.flow_style = True
+        for item in node.value:
+            for child in item if isinstance(item, tuple) else (item,):
+                _flow(child)
 
 
 def collapse(text: str) -> str:
     """The text on one line, its runs of whitespace made single spaces."""
     return " ".join(text.split())
-
-
-def clean_tag(raw: str) -> str:
-    """A tag as Anki wants it: no spaces (they become `_`), `::` kept for hierarchy."""
-    tag = raw.strip().lstrip("#").strip()
-    return re.sub(r"\s+", "_", tag.replace('"', ""))
-
-
-def tags_of_text(text: str) -> tuple[str, ...]:
-    """The tags of one text: separated by commas, or else by spaces."""
-    return clean_tags(text.split(",") if "," in text else text.split())
-
-
-def clean_tags(raws: list[str]) -> tuple[str, ...]:
-    """Cleaned tags without empties and without repeats (Anki tags ignore case)."""
-    seen: set[str] = set()
-    tags: list[str] = []
-    for raw in raws:
-        tag = clean_tag(raw)
-        if tag and tag.casefold() not in seen:
-            seen.add(tag.casefold())
-            tags.append(tag)
-    return tuple(tags)

@@ -1,11 +1,13 @@
-"""Our inline rules for markdown-it: cloze syntax, `==x==`, stray `}}` errors, wiki-links, and
-the source line of each token they make.
+"""Our inline rules for markdown-it: cloze syntax, `==x==` and stray `}}`, and the source line
+of each token our rules make (`app_rules` has those for what note apps write).
 
 - `{{c1::text}}` and `{{c1::text::hint}}` become `cloze_open` / `cloze_close` tokens around the
   parsed text, with the number and hint in the opening token's `meta`;
 - `==text==` does the same with `meta["number"]` None, to be numbered by the reader;
-- a `}}` that closes no cloze is an error;
-- `[[target|text]]` and `![[picture.png]]` become one `wikilink` token.
+- a `}}` that closes no cloze (LaTeX outside math, a template's `{{ x }}`) stays text.
+
+A mistake in cloze syntax costs only that place: the characters stay text, and a warning (see
+`warn_to`) says where and why, so that one run reports every mistake of a file.
 
 They are inline rules rather than a pass over the text so that they nest like any other inline
 construct: a cloze's end is searched with markdown-it's own token skipping, so `}}` or `::`
@@ -38,15 +40,21 @@ _LINE = "n2d_line"
 _CURSOR = "n2d_cursor"
 _DEPTH = "n2d_depth"
 _MARK_MISS = "n2d_mark_miss"
+_WARN = "n2d_warn"
+
+Warn = Callable[[int, str], None]
+"""Where the rules report a mistake: its 1-based line and what is wrong."""
 
 
-class MarkdownSyntaxError(Exception):
-    """A syntax mistake at a line, raised while parsing; the reader turns it into a NotesError."""
+def warn_to(env: MutableMapping[str, Any], warn: Warn) -> None:
+    """Send the warnings of the parse that uses `env` to `warn`."""
+    env[_WARN] = warn
 
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
+
+def _warn(state: StateInline, pos: int, message: str) -> None:
+    warn = state.env.get(_WARN)
+    if warn is not None:
+        warn(line_at(state, pos), message)
 
 
 # --------------------------------------------------------------------------- line numbers
@@ -95,44 +103,9 @@ def stamped(rule: InlineRule) -> InlineRule:
     return stamped
 
 
-def _error(state: StateInline, pos: int, message: str) -> MarkdownSyntaxError:
-    return MarkdownSyntaxError(line_at(state, pos), message)
-
-
 def _snippet(src: str, pos: int, size: int = 30) -> str:
     text = src[pos : pos + size].split("\n", 1)[0]
     return text + ("..." if len(src) > pos + len(text) and len(text) == size else "")
-
-
-# --------------------------------------------------------------------------- wiki-links
-
-# `[[target]]`, `[[target#heading|shown text]]`, and embeds `![[picture.png|300]]`.
-_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
-
-
-def wikilink(state: StateInline, silent: bool) -> bool:
-    """Obsidian's wiki-links and embeds, as one `wikilink` token.
-
-    `meta` holds the target, the text after `|` (the shown text of a link, the size of an
-    embedded picture), whether it is an embed (`![[...]]`) and its line.
-    """
-    src, pos = state.src, state.pos
-    if src[pos] not in "![" or not src.startswith(("[[", "![["), pos):
-        return False
-    match = _WIKILINK.match(src, pos)
-    if match is None or match.end() > state.posMax or not match.group(2).strip():
-        return False
-    if not silent:
-        token = state.push("wikilink", "", 0)
-        token.markup = match.group()
-        token.meta = {
-            "target": match.group(2).strip(),
-            "alias": (match.group(3) or "").strip(),
-            "embed": bool(match.group(1)),
-            "line": line_at(state, pos),
-        }
-    state.pos = match.end()
-    return True
 
 
 # --------------------------------------------------------------------------- cloze rules
@@ -180,20 +153,27 @@ def _tokenize_span(state: StateInline, start: int, end: int) -> None:
 
 
 def cloze(state: StateInline, silent: bool) -> bool:
-    """`{{c1::text}}` and `{{c1::text::hint}}`."""
+    """`{{c1::text}}` and `{{c1::text::hint}}`; a mistaken one stays text, with a warning."""
     src, pos = state.src, state.pos
     if not src.startswith("{{", pos):
         return False
     match = _CLOZE_OPEN.match(src, pos)
     if match is None:
-        if not silent and _CLOZE_LIKE.match(src, pos):
-            raise _error(
-                state,
-                pos,
-                f"{_snippet(src, pos)!r} is not cloze syntax: write {{{{c1::hidden text}}}} "
-                "(a lower-case c, a number from 1, then two colons)",
-            )
-        return False
+        if silent or not _CLOZE_LIKE.match(src, pos):
+            return False
+        _warn(
+            state,
+            pos,
+            f"{_snippet(src, pos)!r} is not cloze syntax, so it is shown as written: write "
+            "{{c1::hidden text}} (a lower-case c, a number from 1, then two colons)",
+        )
+        # Its `}}` on the same line is part of the mistake, not another one.
+        close = src.find("}}", pos, state.posMax)
+        if close < 0 or "\n" in src[pos:close]:
+            return False
+        state.pending += src[pos : close + 2]
+        state.pos = close + 2
+        return True
     nested = state.env.get(_DEPTH, 0) > 0
     digits = match.group(1)
     number = int(digits) if len(digits) <= 4 else MAX_CLOZE + 1
@@ -202,40 +182,61 @@ def cloze(state: StateInline, silent: bool) -> bool:
     bounds = _scan(
         state, start, lambda p: p + 2 <= limit and src.startswith("}}", p), find_hint=True
     )
+    inner = bounds is not None and _CLOZE_OPEN.search(src, start, bounds[0]) is not None
     if silent:
-        if nested or bounds is None or not 1 <= number <= MAX_CLOZE:
+        if nested or inner or bounds is None or not 1 <= number <= MAX_CLOZE:
             return False
         state.pos = bounds[0] + 2
         return True
+    if inner:
+        # `{{c1::a {{c2::b}} c}}`: all of it is text, up to the `}}` that balances the first.
+        _warn(
+            state,
+            pos,
+            "a cloze cannot hold another cloze, so both are shown as written: close the first "
+            "one with }} before the next {{c...::",
+        )
+        end = _balanced_end(src, pos, state.posMax)
+        state.pending += src[pos:end]
+        state.pos = end
+        return True
+    problem = ""
     if nested:
-        raise _error(
-            state,
-            pos,
-            "a cloze cannot hold another cloze: close the first one with }} before the next "
-            "{{c...:: (and do not put {{c...:: inside ==...==)",
+        problem = (
+            "a cloze cannot hold another cloze, so this one is shown as written: close the "
+            "first one with }} before the next {{c...:: (and do not put {{c...:: inside ==...==)"
         )
-    if not 1 <= number <= MAX_CLOZE:
-        raise _error(state, pos, f"cloze numbers go from c1 to c{MAX_CLOZE}, not c{digits[:10]}")
-    if bounds is None:
-        raise _error(
-            state,
-            pos,
-            f"the cloze {_snippet(src, pos)!r} is never closed: end it with }}}} in the same "
-            "paragraph (write \\}\\} for literal braces inside it)",
+    elif not 1 <= number <= MAX_CLOZE:
+        problem = (
+            f"cloze numbers go from c1 to c{MAX_CLOZE}, not c{digits[:10]}; it is shown as written"
         )
+    elif bounds is None:
+        problem = (
+            f"the cloze {_snippet(src, pos)!r} is never closed, so it is shown as written: end it "
+            "with }} in the same paragraph (write \\}\\} for literal braces inside it)"
+        )
+    else:
+        hint_at = bounds[1]
+        if not src[start : hint_at if hint_at >= 0 else bounds[0]].strip():
+            problem = f"the cloze c{number} hides nothing, so it is shown as written: write "
+            problem += f"{{{{c{number}::text}}}}"
+    if problem or bounds is None:
+        _warn(state, pos, problem)
+        if bounds is None or nested:
+            return False
+        # The whole mistaken cloze is text, so its `}}` is not warned about again.
+        state.pending += src[pos : bounds[0] + 2]
+        state.pos = bounds[0] + 2
+        return True
     close, hint_at = bounds
     text_end = hint_at if hint_at >= 0 else close
     if src.startswith("}", close + 2):
-        # `{{c1::\frac{a}{b}}}` would hide `\frac{a}{b` and show a stray brace.
-        raise _error(
+        # `{{c1::\frac{a}{b}}}` hides `\frac{a}{b` and shows a stray brace.
+        _warn(
             state,
             close,
             "}}} after a cloze: the cloze ends at the first }}, so a brace is left over. Put "
             "math in $...$, or write \\} for a brace that belongs to the hidden text",
-        )
-    if not src[start:text_end].strip():
-        raise _error(
-            state, pos, f"the cloze c{number} hides nothing: write {{{{c{number}::text}}}}"
         )
     opening = state.push("cloze_open", "", 1)
     opening.markup = "{{"
@@ -248,6 +249,25 @@ def cloze(state: StateInline, silent: bool) -> bool:
     state.push("cloze_close", "", -1).markup = "}}"
     state.pos = close + 2
     return True
+
+
+def _balanced_end(src: str, pos: int, limit: int) -> int:
+    """The end of the `{{c1::` at `pos` and the clozes nested in it, counting each opening
+    against a `}}`; the paragraph's end when they never balance."""
+    depth = 0
+    while pos < limit:
+        opening = _CLOZE_OPEN.match(src, pos)
+        if opening is not None:
+            depth += 1
+            pos = opening.end()
+        elif src.startswith("}}", pos):
+            depth -= 1
+            pos += 2
+            if depth == 0:
+                return pos
+        else:
+            pos += 1
+    return limit
 
 
 def cloze_mark(state: StateInline, silent: bool) -> bool:
@@ -290,12 +310,13 @@ def cloze_mark(state: StateInline, silent: bool) -> bool:
         state.pos = close + 2
         return True
     if nested:
-        raise _error(
+        _warn(
             state,
             pos,
-            "==...== cannot go inside a cloze or another ==...==: close the first one before "
-            "the next",
+            "==...== cannot go inside a cloze or another ==...==, so it is shown as written: "
+            "close the first one before the next",
         )
+        return False
     opening = state.push("cloze_open", "", 1)
     opening.markup = "=="
     opening.meta = {"number": None, "hint": "", "line": line_at(state, pos)}
@@ -306,12 +327,17 @@ def cloze_mark(state: StateInline, silent: bool) -> bool:
 
 
 def stray_close(state: StateInline, silent: bool) -> bool:
-    """A `}}` that the cloze rule did not take closes nothing: the braces are unbalanced."""
-    if not silent and state.src.startswith("}}", state.pos):
-        raise _error(
+    """A `}}` that the cloze rule did not take closes nothing: LaTeX outside math, a template's
+    `{{ x }}`, or a cloze mistyped before it. It stays text, with a warning."""
+    if not state.src.startswith("}}", state.pos):
+        return False
+    if not silent:
+        _warn(
             state,
             state.pos,
-            "}} closes no cloze: check the {{c1::...}} before it, or write \\}\\} for literal "
-            "braces",
+            "}} closes no cloze; it is shown as written. If it should end a cloze, check the "
+            "{{c1::...}} before it; put LaTeX in $...$, or write \\}\\} for literal braces",
         )
-    return False
+        state.pending += "}}"
+    state.pos += 2
+    return True

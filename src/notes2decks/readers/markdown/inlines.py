@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it.token import Token
 
@@ -26,6 +27,8 @@ from ...model import (
 from .. import ReadContext
 from .images import ImageFiles
 
+# Stands for an opening token whose span is kept as plain text.
+_PLAIN = Token("plain_open", "", 1)
 _WEB_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"})
 
@@ -40,7 +43,8 @@ class InlineConverter:
         self._images = ImageFiles(context)
 
     def inlines(self, tokens: Iterable[Token], *, where: str = "") -> Inlines:
-        """Model inlines of inline tokens. `where` names a place where cloze is not allowed."""
+        """Model inlines of inline tokens. `where` names a place where cloze is not allowed: a
+        cloze there keeps its text, without hiding it, and a warning says so."""
         stack: list[tuple[Token | None, list[Inline]]] = [(None, [])]
         for token in tokens:
             kind = token.type
@@ -64,11 +68,13 @@ class InlineConverter:
                 out.append(self.wikilink(token))
             elif token.nesting == 1:
                 if kind == "cloze_open" and where:
-                    raise self.context.error(
+                    self.context.warning(
                         int(token.meta.get("line", 0)),
-                        f"cloze syntax cannot go in {where}: put the cloze on a line of text "
-                        "of its own (a paragraph or a list item)",
+                        f"cloze syntax cannot go in {where}, so its text is shown without "
+                        "hiding it: put the cloze on a line of text of its own (a paragraph or "
+                        "a list item)",
                     )
+                    token = _PLAIN
                 stack.append((token, []))
             elif token.nesting == -1 and len(stack) > 1:
                 opening, children = stack.pop()
@@ -103,7 +109,7 @@ class InlineConverter:
         name = target.split("#", 1)[0].strip()
         if token.meta.get("embed") and Path(name).suffix.lower() in _IMAGE_SUFFIXES:
             # `|300` after an embedded picture is its width, not its description.
-            return self.image_file(name, "", line, vault=True)
+            return self.image_file(name, "", line)
         # `[[Note#Heading]]` shows as Obsidian shows it: "Note > Heading".
         shown = alias or " > ".join(part.strip() for part in target.split("#") if part.strip())
         if token.meta.get("embed"):
@@ -128,14 +134,21 @@ class InlineConverter:
             return Link(src, (Text(" ".join(alt.split()) or "image"),))
         return self.image_file(src, alt, line)
 
-    def image_file(self, src: str, alt: str, line: int, *, vault: bool = False) -> Image:
-        """An image file the notes name; with `vault`, looked for by name in the whole notes
-        folder too, as Obsidian finds embedded pictures."""
-        if vault and src:
-            src = self._images.find_in_vault(src, line)
+    def image_file(self, src: str, alt: str, line: int) -> Inline:
+        """A picture the notes name, found as `ImageFiles` finds it; one that cannot be used
+        shows its description (or its file name) in brackets, with a warning."""
+        alt = " ".join(alt.split())
         if not src:
-            raise self.context.error(line, f"the image {alt!r} names no file: write ![{alt}](path)")
-        return Image(src, self._images.resolve(src, line), " ".join(alt.split()))
+            self.context.warning(
+                line,
+                f"the image {alt!r} names no file, so its description is shown: write "
+                f"![{alt}](path)",
+            )
+            return Text(f"[{alt}]") if alt else Text("")
+        path = self._images.resolve(src, line)
+        if path is None:
+            return Text(f"[{alt or Path(unquote(src).rstrip('/ ')).name or src}]")
+        return Image(src, path, alt)
 
 
 def strip_inlines(inlines: Inlines) -> Inlines:

@@ -43,8 +43,10 @@ _HEADING = 3 * _PER_LINE
 """What a sub-heading costs besides its characters."""
 _FORMULA = 3 * _PER_LINE
 """A line of a display formula: taller than a line of text, and set apart."""
-_PICTURE = 800
-"""A picture: about a third of a card's back."""
+_PICTURE = 400
+"""A picture. Printed, one takes up to a third of a card's back, but a few pictures under a
+short heading are one note in Anki, and the PDF continues such a card on a follow-on card
+rather than the section being cut into notes."""
 
 
 @dataclass(frozen=True, slots=True)

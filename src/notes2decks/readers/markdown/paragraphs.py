@@ -5,6 +5,13 @@ a `front :: back` line or plain text. Card lines become drafts; the plain lines 
 section's revision card, and a run of plain lines holding a cloze also becomes a cloze draft.
 Only the tokens of the top level of a line are looked at, so `::` inside code, math, a link or
 a cloze is never card syntax.
+
+A card line that makes no card (a `Q:` with no `A:` after it, as a case brief's "Q: Was her
+conduct in reliance...?" has; an `A:` with no `Q:`; a `::` with nothing on one side) stays text,
+with a warning at its line: no text is lost, and reading goes on to report every such line.
+
+A line of nothing but tags (`#flashcards/week10 #exam`), as Obsidian notes have, is no text: its
+tags are collected for the cards of its section (`take_tags`).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from markdown_it.token import Token
 from ...model import Block, CardKind, Inlines, Paragraph, Text
 from .. import ReadContext
 from .inlines import InlineConverter, strip_inlines
+from .tags import TAG
 
 # `::` or `:::` standing alone between spaces (or at a line's edge): `History::Russia` and
 # `std::vector` are not card separators.
@@ -60,6 +68,8 @@ class _Question:
 
     line: int
     """The line of its `Q:`."""
+    written: list[_Line] = field(default_factory=list)
+    """Its lines as written, labels and all, for when it makes no card."""
     question: list[_Line] = field(default_factory=list)
     """The lines of the question."""
     answer_line: int = 0
@@ -76,6 +86,12 @@ class ParagraphConverter(InlineConverter):
         self.drafts: list[Draft] = []
         self.cloze_context: tuple[Block, ...] = ()
         """The back of the cloze cards found next: the heading of their section."""
+        self._tags: list[str] = []
+
+    def take_tags(self) -> list[str]:
+        """The tags of the tag lines met since the last call, as written (`#a/b`)."""
+        tags, self._tags = self._tags, []
+        return tags
 
     def paragraph(self, inline: Token, line: int, *, cards: bool) -> list[Block]:
         """A paragraph's blocks: none, one, or several when card lines split it."""
@@ -104,55 +120,73 @@ class ParagraphConverter(InlineConverter):
         def finish_question() -> None:
             nonlocal question
             if question is not None:
-                self._question_card(question)
+                if not self._question_card(question):
+                    plain.extend(question.written)
                 question = None
 
         for current in lines:
             label, rest = _label(current.tokens)
             if label == "Q":
                 if question is not None and not question.answer_line:
-                    raise self.context.error(
-                        question.line,
-                        "this Q: line has no A: line before the next Q: (line "
-                        f"{current.number}); write the answer on a line starting with A:",
-                    )
+                    self._no_answer(question, f" before the next Q: (line {current.number})")
+                    plain.extend(question.written)
+                    question = None
                 flush_plain()
                 finish_question()
-                question = _Question(current.number, [_Line(current.number, rest, current.end)])
-            elif label == "A":
-                if question is None:
-                    raise self.context.error(
-                        current.number,
-                        "this A: line has no Q: line before it; start the question with Q: on "
-                        "the line above (or write A\\: to show a literal 'A:')",
-                    )
-                if question.answer_line:
-                    raise self.context.error(
-                        current.number,
-                        f"the question on line {question.line} already has an answer on line "
-                        f"{question.answer_line}; one A: per Q:",
-                    )
+                question = _Question(
+                    current.number, [current], [_Line(current.number, rest, current.end)]
+                )
+            elif label == "A" and question is None:
+                self.context.warning(
+                    current.number,
+                    "this A: line has no Q: line before it, so it is kept as text; start the "
+                    "question with Q: on the line above (or write A\\: to show 'A:' without "
+                    "this warning)",
+                )
+                plain.append(current)
+            elif label == "A" and question is not None and not question.answer_line:
                 question.answer_line = current.number
+                question.written.append(current)
                 question.answer.append(_Line(current.number, rest, current.end))
             elif question is not None and question.answer_line and _separator(current.tokens):
                 finish_question()
-                self._separator_card(current)
+                self._separator_card(current, plain)
             elif question is not None:
+                if label == "A":
+                    self.context.warning(
+                        current.number,
+                        f"the question on line {question.line} already has an answer on line "
+                        f"{question.answer_line}, so this line is read as more of that answer; "
+                        "one A: per Q:",
+                    )
+                question.written.append(current)
                 (question.answer if question.answer_line else question.question).append(current)
             elif _separator(current.tokens):
                 flush_plain()
-                self._separator_card(current)
+                self._separator_card(current, plain)
+            elif (
+                len(current.tokens) == 1
+                and current.tokens[0].type == "text"
+                and (tags := _tag_line(current.tokens[0].content))
+            ):
+                self._tags.extend(tags)
             else:
                 plain.append(current)
         if question is not None and not question.answer_line:
-            raise self.context.error(
-                question.line,
-                "this Q: line has no answer: write it on the next line, starting with A: "
-                "(in the same paragraph or list item: a blank line ends the question)",
-            )
+            self._no_answer(question, "")
+            plain.extend(question.written)
+            question = None
         finish_question()
         flush_plain()
         return result
+
+    def _no_answer(self, question: _Question, before: str) -> None:
+        self.context.warning(
+            question.line,
+            f"this Q: line has no A: line{before}, so it is kept as text; to make a card, write "
+            "the answer on the next line starting with A: (in the same paragraph or list item: "
+            "a blank line ends the question)",
+        )
 
     def _one_line(self, children: list[Token], line: int) -> list[Block] | None:
         """The blocks of a paragraph of one line that is no card line, as the general route of
@@ -162,6 +196,10 @@ class ParagraphConverter(InlineConverter):
         `A:` line nor a `::` card, and without a cloze it makes no card either.
         """
         if len(children) == 1 and children[0].type == "text":
+            tags = _tag_line(children[0].content)
+            if tags:
+                self._tags.extend(tags)
+                return []
             return _plain_paragraph(children[0].content, line)
         for token in children:
             if token.type in _NOT_ONE_PLAIN_LINE or (token.type == "text" and ":" in token.content):
@@ -188,19 +226,28 @@ class ParagraphConverter(InlineConverter):
             self.drafts.append(Draft(CardKind.CLOZE, inlines, self.cloze_context, lines[0].number))
         return Paragraph(inlines, lines[0].number)
 
-    def _question_card(self, question: _Question) -> None:
+    def _question_card(self, question: _Question) -> bool:
+        """Draft the card of a question with its answer; False, with a warning, when either
+        side is empty (its lines are then text)."""
         where = "a Q:/A: card"
         front = strip_inlines(self.inlines(_join(question.question), where=where))
         back = strip_inlines(self.inlines(_join(question.answer), where=where))
-        if not front:
-            raise self.context.error(question.line, "the Q: line has no question after 'Q:'")
-        if not back:
-            raise self.context.error(question.answer_line, "the A: line has no answer after 'A:'")
+        if not front or not back:
+            line, side = (
+                (question.line, "Q: line has no question after 'Q:'")
+                if not front
+                else (question.answer_line, "A: line has no answer after 'A:'")
+            )
+            self.context.warning(line, f"the {side}, so the lines are kept as text")
+            return False
         self.drafts.append(
             Draft(CardKind.BASIC, front, (Paragraph(back, question.answer_line),), question.line)
         )
+        return True
 
-    def _separator_card(self, line: _Line) -> None:
+    def _separator_card(self, line: _Line, plain: list[_Line]) -> None:
+        """Draft the card of a `front :: back` line; with a side empty, the line goes to
+        `plain` with a warning."""
         found = _separator(line.tokens)
         assert found is not None
         index, match = found
@@ -213,13 +260,23 @@ class ParagraphConverter(InlineConverter):
         back = strip_inlines(self.inlines([after, *line.tokens[index + 1 :]], where=where))
         if not front or not back:
             side = "front (before" if not front else "back (after"
-            raise self.context.error(
+            self.context.warning(
                 line.number,
-                f"this '{mark}' card has no {side} '{mark}'); write 'front {mark} back', or "
-                f"put the {mark} in `backticks` if it is not a card",
+                f"this '{mark}' card has no {side} '{mark}'), so the line is kept as text; "
+                f"write 'front {mark} back', or put the {mark} in `backticks` if it is not a card",
             )
+            plain.append(line)
+            return
         kind = CardKind.REVERSED if mark == ":::" else CardKind.BASIC
         self.drafts.append(Draft(kind, front, (Paragraph(back, line.number),), line.number))
+
+
+def _tag_line(content: str) -> list[str]:
+    """The tags of a line of nothing but tags, or none for any other line."""
+    words = content.split()
+    if words and all(TAG.fullmatch(word) for word in words):
+        return words
+    return []
 
 
 def _plain_paragraph(content: str, line: int) -> list[Block] | None:

@@ -1,8 +1,8 @@
 """The Markdown parser behind the Markdown reader: markdown-it-py set up for revision notes.
 
 CommonMark, plus GFM tables, definition lists (`mdit_py_plugins.deflist`) and dollar math
-(`mdit_py_plugins.dollarmath`), plus our inline rules (`inline_rules`): cloze syntax, `==x==`,
-stray `}}` errors and Obsidian wiki-links.
+(`mdit_py_plugins.dollarmath`), plus our inline rules: cloze syntax, `==x==` and stray `}}`
+(`inline_rules`), Obsidian wiki-links and block ids and pictures with spaces (`app_rules`).
 
 Every inline token that a reader needs to place (line breaks, images, clozes) gets its 1-based
 source line in `meta["line"]`, so messages point at the right line of a long paragraph.
@@ -17,16 +17,18 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import escape, image, newline
+from markdown_it.rules_inline import StateInline, escape, image, newline
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.dollarmath.index import math_block_dollar
+from mdit_py_plugins.dollarmath.index import math_block_dollar, math_inline_dollar
 
+from . import app_rules
 from . import inline_rules as rules
 from .plugin_cards import curly_cloze
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
+InlineRule = Callable[[StateInline, bool], bool]
 
 # Deeper than this, markdown-it stops parsing a container: the reader warns when notes get there.
 MAX_NESTING = 50
@@ -52,11 +54,14 @@ def parser(*, cloze: bool = True) -> MarkdownIt:
     return md
 
 
-def parse(text: str, env: dict[str, Any] | None = None) -> list[Token]:
-    """The token stream of Markdown text. Raises MarkdownSyntaxError for bad cloze syntax.
-
-    `env` may hold settings for the rules (`plugin_cards.curly_env`)."""
+def parse(
+    text: str, env: dict[str, Any] | None = None, warn: rules.Warn | None = None
+) -> list[Token]:
+    """The token stream of Markdown text; mistakes in cloze syntax stay text and are reported
+    to `warn` with their line. `env` may hold settings for the rules (`plugin_cards.curly_env`)."""
     env = dict(env or {})
+    if warn is not None:
+        rules.warn_to(env, warn)
     tokens: list[Token] = parser(cloze=True).parse(text, env)
     return tokens
 
@@ -95,11 +100,16 @@ def _build() -> _Parser:
         _probing(math_block_dollar(allow_labels=False, allow_blank_lines=True)),
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )
+    md.inline.ruler.at(
+        "math_inline", _from_paragraph_start(math_inline_dollar(False, False, allow_double=True))
+    )
     md.inline.ruler.before("escape", "cloze", rules.cloze)
     md.inline.ruler.before("escape", "cloze_mark", rules.cloze_mark)
     md.inline.ruler.before("escape", "cloze_curly", curly_cloze)
     md.inline.ruler.before("escape", "cloze_stray", rules.stray_close)
-    md.inline.ruler.before("link", "wikilink", rules.wikilink)
+    md.inline.ruler.before("link", "wikilink", app_rules.wikilink)
+    md.inline.ruler.before("escape", "block_id", app_rules.block_id)
+    md.inline.ruler.before("image", "spaced_image", app_rules.spaced_image)
     for name, rule in (("newline", newline), ("escape", escape), ("image", image)):
         md.inline.ruler.at(name, rules.stamped(rule))
     md.core.ruler.at("inline", _inline_with_lines)
@@ -125,6 +135,27 @@ def _probing(rule: BlockRule) -> BlockRule:
         return matched
 
     return probing
+
+
+def _from_paragraph_start(rule: InlineRule) -> InlineRule:
+    """The plugin's inline math rule, right about a `$` at the very start of a paragraph.
+
+    mdit-py-plugins 0.7.0 looks at `src[pos - 1]` for a digit or a backslash before the opening
+    `$`; at position 0 that reads the paragraph's last character, so `$x$ is 5` stayed text.
+    A space added after the source for the call makes that character a space.
+    """
+
+    def rule_at_start(state: StateInline, silent: bool) -> bool:
+        if state.pos != 0:
+            return rule(state, silent)
+        src = state.src
+        state.src = src + " "
+        try:
+            return rule(state, silent)
+        finally:
+            state.src = src
+
+    return rule_at_start
 
 
 def _inline_with_lines(state: StateCore) -> None:

@@ -3,17 +3,12 @@ warnings about the structure that made the cards (empty sections, long sections 
 
 from __future__ import annotations
 
-import re
-
 from markdown_it.token import Token
 
 from .. import ReadContext
 from .frontmatter import FrontMatter
 from .outline import SPLIT_OVER
-
-# A tag at the end of a heading: `#` and a word with at least one letter (so `#1` is text),
-# `::` (Anki) or `/` (Obsidian's nested tags, `#card/reverse`) allowed between parts.
-_TAG = re.compile(r"#(?=[\w:/-]*[^\W\d_])[\w-]+(?:(?:::|/)[\w-]+)*")
+from .tags import TAG
 
 # Inline tokens that are something to show even without a letter.
 _CONTENT = frozenset({"image", "code_inline", "wikilink"})
@@ -61,7 +56,7 @@ def trailing_tags(text: str) -> tuple[str, list[str]]:
         while cut >= 0 and text[cut] not in " \t":
             cut -= 1
         word = text[cut + 1 : end]
-        if not _TAG.fullmatch(word):
+        if not TAG.fullmatch(word):
             break
         found.append(word)
         end = cut

@@ -1,0 +1,97 @@
+"""Inline rules for markdown-it for what note apps write beyond CommonMark.
+
+- `[[target|text]]` and `![[picture.png]]` (Obsidian) become one `wikilink` token;
+- `![alt](My picture 3.png)`, a picture whose path has spaces as Obsidian and Notion write it
+  (CommonMark wants `<...>` around it), is an `image` token like any other;
+- an Obsidian block id (`^1652105852791`, `^abc123`) at a line's end is dropped: it names the
+  line for links, and is no part of its text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from .inline_rules import line_at
+
+# --------------------------------------------------------------------------- wiki-links
+
+# `[[target]]`, `[[target#heading|shown text]]`, and embeds `![[picture.png|300]]`.
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
+
+
+def wikilink(state: StateInline, silent: bool) -> bool:
+    """Obsidian's wiki-links and embeds, as one `wikilink` token.
+
+    `meta` holds the target, the text after `|` (the shown text of a link, the size of an
+    embedded picture), whether it is an embed (`![[...]]`) and its line.
+    """
+    src, pos = state.src, state.pos
+    if src[pos] not in "![" or not src.startswith(("[[", "![["), pos):
+        return False
+    match = _WIKILINK.match(src, pos)
+    if match is None or match.end() > state.posMax or not match.group(2).strip():
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.markup = match.group()
+        token.meta = {
+            "target": match.group(2).strip(),
+            "alias": (match.group(3) or "").strip(),
+            "embed": bool(match.group(1)),
+            "line": line_at(state, pos),
+        }
+    state.pos = match.end()
+    return True
+
+
+# --------------------------------------------------------------------------- pictures
+
+# A picture file's path with a space in it, on one line: `![alt](Lecture 3/Untitled 3.png)`.
+_SPACED_IMAGE = re.compile(
+    r"!\[([^\[\]\n]*)\]\(([^()<>\n]*? [^()<>\n]*?\.(?:png|jpe?g|gif|svg|webp|bmp))[ /]*\)",
+    re.IGNORECASE,
+)
+
+
+def spaced_image(state: StateInline, silent: bool) -> bool:
+    """A picture whose path holds spaces, which CommonMark's image rule leaves as text."""
+    src, pos = state.src, state.pos
+    if not src.startswith("![", pos):
+        return False
+    match = _SPACED_IMAGE.match(src, pos)
+    if match is None or match.end() > state.posMax:
+        return False
+    if not silent:
+        label = match.group(1)
+        children: list[Token] = []
+        state.md.inline.parse(label, state.md, state.env, children)
+        token = state.push("image", "img", 0)
+        token.attrs = {"src": match.group(2).strip(), "alt": ""}
+        token.children = children
+        token.content = label
+        token.meta["line"] = line_at(state, pos)
+    state.pos = match.end()
+    return True
+
+
+# --------------------------------------------------------------------------- block ids
+
+# `^id` after a space (or alone) at the end of a line: Obsidian's name for the line's block.
+_BLOCK_ID = re.compile(r"\^[A-Za-z0-9-]+[ \t]*(?=\n|\Z)")
+
+
+def block_id(state: StateInline, silent: bool) -> bool:
+    """An Obsidian block id at a line's end, dropped with the spaces before it."""
+    src, pos = state.src, state.pos
+    if src[pos] != "^" or (pos > 0 and src[pos - 1] not in " \t\n"):
+        return False
+    match = _BLOCK_ID.match(src, pos)
+    if match is None or match.end() > state.posMax:
+        return False
+    if not silent:
+        state.pending = state.pending.rstrip(" \t")
+    state.pos = match.end()
+    return True
