@@ -213,3 +213,18 @@ def name_like(word: str) -> bool:
         and not folded.endswith(_NAME_ENDINGS)
         and not is_acronym(word)
     )
+
+LABELS = word_set(
+    """importance significance implementation usage usages use uses goal goals aim aims purpose
+    note notes tip tips hint hints definition meaning method methods step steps pros cons
+    benefit benefits drawback drawbacks limitation limitations evaluation component components
+    activity activities metric metrics property properties characteristic characteristics
+    feature features description explanation application applications aspect aspects
+    overview background context summary conclusion example examples reason reasons cause
+    causes effect effects result results consequence consequences impact impacts outcome
+    outcomes advantage advantages disadvantage disadvantages strength strengths weakness
+    weaknesses answer question why how what when where who remember important warning key
+    main exam strategy type types and or vs"""
+)
+"""Words of a label that heads a field of the notes rather than names a term: "Importance",
+"Key aspects", "Example"."""

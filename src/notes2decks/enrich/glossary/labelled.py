@@ -1,0 +1,224 @@
+"""Terms written as a label and its definition, the way outline notes list key terms.
+
+- `**Term** - definition`, `**Term**: definition`, `**Term** – definition`, `**Term** —
+  definition` (and `**Term:** definition`) anywhere: a paragraph or list item that starts with
+  a bold term and a separator defines that term.
+- In a list of terms, plain `Term - definition` lines too: under a heading that names terms
+  ("Key terms", "Keywords", "Vocabulary", "Glossary", "Definitions"; a colon works there as
+  well), and in the items nested under a bold parent item (`- **Key words**`), where only a
+  dash separates.
+
+The definition is the text after the separator. A label that the notes use over and over
+("**Importance**: ...", "**Goal**: ...") or that is a generic word is a field of the notes, not
+a term; nor is a yes-or-no answer ("**Stable**: Yes, ...") a definition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ...model import (
+    Blocks,
+    BulletList,
+    CardKind,
+    CodeBlock,
+    Deck,
+    GlossaryEntry,
+    Heading,
+    Paragraph,
+    SourceRef,
+    TermKind,
+    inline_text,
+)
+from ...words import WORD, bare, term_key
+from .definitions import one_line, tidy_definition
+from .sentences import flatten
+from .vocabulary import LABELS, MAX_TERM_WORDS, NOT_TERM_START
+
+_MAX_BOLD_WORDS = 8
+"""Longest bold term, in words."""
+_MAX_FIELD_USES = 3
+"""A bold label used this often in one file is a field ("Importance"), not a term."""
+
+_LEAD_IN = re.compile(r"\s*(?:(?:a|an|the)\s+)?", re.IGNORECASE)
+_AFTER_BOLD = re.compile(r"\s*[:\-–—]+\s+")
+"""The separator after a bold term: a colon or a dash, then a space."""
+_INSIDE_BOLD = re.compile(r"\s*(?::|\s[-–—]+)\s*$")
+"""A separator written inside the bold: `**Term:** definition`."""
+_PLAIN = re.compile(
+    r"(?P<term>[^\W\d_][^\n]*?)(?P<sep>\s*[-–—]+\s+|\s*:\s+)(?P<definition>\S.*)",
+    re.DOTALL,
+)
+"""`Term - definition`, `Term – definition`, `Term- definition` or `Term: definition`."""
+_NOT_A_TERM = re.compile(r"[!?;,]|\.\s|\.$|::|\$|`|\*\*|https?:")
+_LISTING_WORDS = frozenset(
+    """term terms keyterms keyword keywords words vocabulary vocab glossary definition
+    definitions terminology jargon""".split()
+)
+"""Words of a heading that says its section lists terms ("Key terms", "Vocabulary")."""
+_PLAIN_CODE = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
+"""Code block languages that mean "text kept as written", which a list of terms may be."""
+_ANSWERS = frozenset({"yes", "no", "true", "false"})
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """A term found with its definition, before the labels of the whole file are known."""
+
+    term: str
+    """The term as written."""
+    definition: str
+    """The text after the separator, tidied."""
+    line: int
+    """Its line in the notes, or 0."""
+    bold: bool
+    """True when the term was bold."""
+
+
+def lists_terms(heading: str) -> bool:
+    """True for a heading that names a list of terms: "Key terms", "Vocabulary", "Glossary"."""
+    return any(bare(w) in _LISTING_WORDS for w in WORD.findall(heading))
+
+
+def _term_ok(term: str, longest: int) -> bool:
+    words = WORD.findall(term)
+    return (
+        0 < len(words) <= longest
+        and not _NOT_A_TERM.search(term)
+        and bare(words[0]) not in NOT_TERM_START
+    )
+
+
+def _definition(text: str) -> str:
+    text = one_line(text)
+    words = WORD.findall(text)
+    if not words or bare(words[0]) in _ANSWERS:
+        return ""
+    return tidy_definition(text)
+
+
+def _bold_led(paragraph: Paragraph) -> Iterator[Labelled]:
+    """`**Term** - definition`; several when each line of the paragraph is one."""
+    text, bold, _ = flatten(paragraph.children)
+    if not bold or not _LEAD_IN.fullmatch(text, 0, bold[0][0]):
+        return
+    # Lines joined into one paragraph: a bold term after the first entry starts another.
+    starts: list[tuple[int, int, int]] = []  # (term start, term end, definition start)
+    for start, end in bold:
+        term = text[start:end]
+        inside = _INSIDE_BOLD.search(term)
+        after = _AFTER_BOLD.match(text, end)
+        if inside and text[end : end + 1].isspace():
+            starts.append((start, start + inside.start(), end))
+        elif after:
+            starts.append((start, end, after.end()))
+        elif not starts:
+            return
+    if not starts or starts[0][0] != bold[0][0]:
+        return
+    for number, (start, end, begin) in enumerate(starts):
+        finish = starts[number + 1][0] if number + 1 < len(starts) else len(text)
+        term = one_line(text[start:end])
+        definition = _definition(text[begin:finish])
+        if _term_ok(term, _MAX_BOLD_WORDS) and definition:
+            line = paragraph.line + number if paragraph.line else 0
+            yield Labelled(term, definition, line, bold=True)
+
+
+def _plain(text: str, line: int, colon: bool) -> Labelled | None:
+    """`Term - definition` (or `Term: definition` where `colon`), or None."""
+    match = _PLAIN.fullmatch(text.strip())
+    if match is None or (not colon and ":" in match.group("sep")):
+        return None
+    term = one_line(match.group("term"))
+    definition = _definition(match.group("definition"))
+    if not definition or not _term_ok(term, MAX_TERM_WORDS):
+        return None
+    return Labelled(term, definition, line, bold=False)
+
+
+def _code_lines(block: CodeBlock, line: int) -> Iterator[Labelled]:
+    """The `Term - definition` lines of a plain code block in a list of terms, when most of its
+    lines are such: notes kept in a fence to keep their line breaks."""
+    if block.language.lower() not in _PLAIN_CODE:
+        return
+    lines = [ln.strip().replace("**", "") for ln in block.code.splitlines()]
+    lines = [ln for ln in lines if ln]
+    found = [entry for ln in lines if (entry := _plain(ln, line, colon=True))]
+    if len(found) * 2 >= len(lines):
+        yield from found
+
+
+def _paragraph(paragraph: Paragraph, listing: str) -> Iterator[Labelled]:
+    entries = list(_bold_led(paragraph))
+    if entries:
+        yield from entries
+    elif listing:
+        entry = _plain(inline_text(paragraph.children), paragraph.line, listing == "heading")
+        if entry:
+            yield entry
+
+
+def _bold_only(block: object) -> bool:
+    """True for a paragraph that is nothing but bold text (and a colon): a parent item."""
+    if not isinstance(block, Paragraph):
+        return False
+    text, bold, _ = flatten(block.children)
+    return len(bold) == 1 and bold[0][0] == 0 and not text[bold[0][1] :].strip(" :")
+
+
+def _blocks(blocks: Blocks, listing: str, line: int) -> Iterator[Labelled]:
+    """The labelled terms of some blocks. `listing` is "heading" in a section of terms,
+    "parent" under a bold parent item, else ""."""
+    outer = listing
+    heading_level = 0
+    parent = False
+    for block in blocks:
+        match block:
+            case Heading():
+                if heading_level and block.level <= heading_level:
+                    listing, heading_level = outer, 0
+                if lists_terms(inline_text(block.children)):
+                    listing, heading_level = "heading", block.level
+            case Paragraph():
+                line = block.line or line
+                yield from _paragraph(block, listing)
+            case BulletList():
+                inner = listing or ("parent" if parent else "")
+                for item in block.items:
+                    children = item.children
+                    if children and _bold_only(children[0]):
+                        # `- **Key words**` with the terms nested under it
+                        yield from _blocks(children[1:], inner or "parent", line)
+                    else:
+                        yield from _blocks(children, inner, line)
+            case CodeBlock():
+                if listing == "heading":
+                    yield from _code_lines(block, line)
+            case _:
+                pass
+        parent = _bold_only(block)
+
+
+def labelled_terms(deck: Deck) -> list[GlossaryEntry]:
+    """The terms the notes write as `**Term** - definition`, or as `Term - definition` in a
+    list of terms, with the text after the separator as their definition."""
+    file = deck.source.file
+    found: list[Labelled] = list(_blocks(deck.intro, "", 0))
+    for card in deck.cards:
+        if card.kind is CardKind.CLOZE:
+            continue  # its text is its section's, read there
+        listing = "heading" if card.kind is CardKind.REVISION and lists_terms(
+            inline_text(card.front)
+        ) else ""
+        found.extend(_blocks(card.back, listing, card.source.line))
+    uses = Counter(term_key(e.term) for e in found if e.bold)
+    return [
+        GlossaryEntry(e.term, e.definition, SourceRef(file, e.line), TermKind.AUTO)
+        for e in found
+        if uses[term_key(e.term)] < _MAX_FIELD_USES
+        and not all(bare(w) in LABELS for w in WORD.findall(e.term))
+    ]
