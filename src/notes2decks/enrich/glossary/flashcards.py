@@ -5,9 +5,8 @@ found, whose term a card asks ("Osmosis :: ...", "Q: What is osmosis?")."""
 
 from __future__ import annotations
 
-import re
-
 import dataclasses
+import re
 from collections.abc import Sequence
 
 from ...model import CardKind, Deck, GlossaryEntry, TermKind, block_source, inline_source

@@ -33,7 +33,7 @@ from ...model import (
     TermKind,
     inline_text,
 )
-from ...words import WORD, bare, term_key
+from ...words import WORD, bare, term_key, word_set
 from .definitions import one_line, tidy_definition
 from .sentences import flatten
 from .vocabulary import LABELS, MAX_TERM_WORDS, NOT_TERM_START
@@ -54,9 +54,9 @@ _PLAIN = re.compile(
 )
 """`Term - definition`, `Term – definition`, `Term- definition` or `Term: definition`."""
 _NOT_A_TERM = re.compile(r"[!?;,]|\.\s|\.$|::|\$|`|\*\*|https?:")
-_LISTING_WORDS = frozenset(
+_LISTING_WORDS = word_set(
     """term terms keyterms keyword keywords words vocabulary vocab glossary definition
-    definitions terminology jargon""".split()
+    definitions terminology jargon"""
 )
 """Words of a heading that says its section lists terms ("Key terms", "Vocabulary")."""
 _PLAIN_CODE = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
@@ -211,9 +211,11 @@ def labelled_terms(deck: Deck) -> list[GlossaryEntry]:
     for card in deck.cards:
         if card.kind is CardKind.CLOZE:
             continue  # its text is its section's, read there
-        listing = "heading" if card.kind is CardKind.REVISION and lists_terms(
-            inline_text(card.front)
-        ) else ""
+        listing = (
+            "heading"
+            if card.kind is CardKind.REVISION and lists_terms(inline_text(card.front))
+            else ""
+        )
         found.extend(_blocks(card.back, listing, card.source.line))
     uses = Counter(term_key(e.term) for e in found if e.bold)
     return [

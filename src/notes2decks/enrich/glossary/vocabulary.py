@@ -214,6 +214,7 @@ def name_like(word: str) -> bool:
         and not is_acronym(word)
     )
 
+
 LABELS = word_set(
     """importance significance implementation usage usages use uses goal goals aim aims purpose
     note notes tip tips hint hints definition meaning method methods step steps pros cons
