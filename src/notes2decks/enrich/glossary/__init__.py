@@ -77,8 +77,9 @@ def extract_glossary(deck: Deck, *, people: bool = True) -> tuple[GlossaryEntry,
     if explicit and not deck.auto_glossary:
         return link_cards(deck, merge_entries(explicit))
     file = deck.source.file
-    found = flashcard_terms(deck)
-    found.extend(labelled_terms(deck))
+    # A term the notes write as a label keeps that wording over a question's ("What is X?").
+    found = labelled_terms(deck)
+    found.extend(flashcard_terms(deck))
     if deck.auto_glossary:
         index = index_text(deck)
         found.extend(bold_terms(index.sentences, file))

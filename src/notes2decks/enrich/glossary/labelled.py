@@ -31,6 +31,7 @@ from ...model import (
     Paragraph,
     SourceRef,
     TermKind,
+    inline_source,
     inline_text,
 )
 from ...words import WORD, bare, term_key, word_set
@@ -43,6 +44,9 @@ _MAX_BOLD_WORDS = 8
 _MAX_FIELD_USES = 3
 """A bold label used this often in one file is a field ("Importance"), not a term."""
 
+_ARTICLE = re.compile(r"(?:a|an|the)\s", re.IGNORECASE)
+"""A plain line starting with an article is a phrase ("The following must hold: ..."),
+not a term."""
 _LEAD_IN = re.compile(r"\s*(?:(?:a|an|the)\s+)?", re.IGNORECASE)
 _AFTER_BOLD = re.compile(r"\s*[:\-–—]+\s+")
 """The separator after a bold term: a colon or a dash, then a space."""
@@ -55,10 +59,10 @@ _PLAIN = re.compile(
 """`Term - definition`, `Term – definition`, `Term- definition` or `Term: definition`."""
 _NOT_A_TERM = re.compile(r"[!?;,]|\.\s|\.$|::|\$|`|\*\*|https?:")
 _LISTING_WORDS = word_set(
-    """term terms keyterms keyword keywords words vocabulary vocab glossary definition
-    definitions terminology jargon"""
+    "terms keyterms keyword keywords words vocabulary vocab glossary definitions terminology jargon"
 )
-"""Words of a heading that says its section lists terms ("Key terms", "Vocabulary")."""
+"""Words of a heading that says its section lists terms ("Key terms", "Vocabulary"). Not
+"Definition": that section defines its topic ("A periodic loss of consciousness - as ...")."""
 _PLAIN_CODE = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
 """Code block languages that mean "text kept as written", which a list of terms may be."""
 _ANSWERS = frozenset({"yes", "no", "true", "false"})
@@ -135,7 +139,7 @@ def _plain(text: str, line: int, colon: bool) -> Labelled | None:
         return None
     term = one_line(match.group("term"))
     definition = _definition(match.group("definition"))
-    if not definition or not _term_ok(term, MAX_TERM_WORDS):
+    if not definition or not _term_ok(term, MAX_TERM_WORDS) or _ARTICLE.match(term):
         return None
     return Labelled(term, definition, line, bold=False)
 
@@ -157,17 +161,29 @@ def _paragraph(paragraph: Paragraph, listing: str) -> Iterator[Labelled]:
     if entries:
         yield from entries
     elif listing:
-        entry = _plain(inline_text(paragraph.children), paragraph.line, listing == "heading")
+        # Formulas keep their dollars, so that notation ("$T$: a Turing machine") is no term.
+        entry = _plain(inline_source(paragraph.children), paragraph.line, listing == "heading")
         if entry:
             yield entry
 
 
-def _bold_only(block: object) -> bool:
-    """True for a paragraph that is nothing but bold text (and a colon): a parent item."""
+def _label(term: str) -> bool:
+    """True for a label made of generic words ("Importance", "Method", "See also")."""
+    return all(bare(w) in LABELS for w in WORD.findall(term))
+
+
+def _parent(block: object) -> bool:
+    """True for a paragraph that is nothing but bold text (and a colon), not a generic label:
+    a parent item (`- **Key words**`) whose items may be terms."""
     if not isinstance(block, Paragraph):
         return False
     text, bold, _ = flatten(block.children)
-    return len(bold) == 1 and bold[0][0] == 0 and not text[bold[0][1] :].strip(" :")
+    return (
+        len(bold) == 1
+        and bold[0][0] == 0
+        and not text[bold[0][1] :].strip(" :")
+        and not _label(text[: bold[0][1]])
+    )
 
 
 def _blocks(blocks: Blocks, listing: str, line: int) -> Iterator[Labelled]:
@@ -190,7 +206,7 @@ def _blocks(blocks: Blocks, listing: str, line: int) -> Iterator[Labelled]:
                 inner = listing or ("parent" if parent else "")
                 for item in block.items:
                     children = item.children
-                    if children and _bold_only(children[0]):
+                    if children and _parent(children[0]):
                         # `- **Key words**` with the terms nested under it
                         yield from _blocks(children[1:], inner or "parent", line)
                     else:
@@ -200,7 +216,7 @@ def _blocks(blocks: Blocks, listing: str, line: int) -> Iterator[Labelled]:
                     yield from _code_lines(block, line)
             case _:
                 pass
-        parent = _bold_only(block)
+        parent = _parent(block)
 
 
 def labelled_terms(deck: Deck) -> list[GlossaryEntry]:
@@ -221,6 +237,5 @@ def labelled_terms(deck: Deck) -> list[GlossaryEntry]:
     return [
         GlossaryEntry(e.term, e.definition, SourceRef(file, e.line), TermKind.AUTO)
         for e in found
-        if uses[term_key(e.term)] < _MAX_FIELD_USES
-        and not all(bare(w) in LABELS for w in WORD.findall(e.term))
+        if uses[term_key(e.term)] < _MAX_FIELD_USES and not _label(e.term)
     ]

@@ -225,7 +225,8 @@ LABELS = word_set(
     causes effect effects result results consequence consequences impact impacts outcome
     outcomes advantage advantages disadvantage disadvantages strength strengths weakness
     weaknesses answer question why how what when where who remember important warning key
-    main exam strategy type types and or vs"""
+    main exam strategy type types see also link links reference references source sources
+    further reading code implementation to of for and or vs"""
 )
 """Words of a label that heads a field of the notes rather than names a term: "Importance",
 "Key aspects", "Example"."""
