@@ -170,7 +170,6 @@ def test_an_explicit_term_a_card_asks_is_linked_to_that_card(tmp_path: Path) -> 
     assert glossary["Turgor"].card == ""
 
 
-@pytest.mark.slow
 def test_a_term_a_card_asks_is_one_anki_note_and_still_in_the_csv(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()

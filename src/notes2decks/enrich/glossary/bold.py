@@ -11,7 +11,7 @@ from ...model import GlossaryEntry, SourceRef, TermKind
 from ...words import WORD
 from .definitions import one_line, tidy_definition
 from .sentences import Sentence
-from .vocabulary import NAMED_BEFORE
+from .vocabulary import NAMED_BEFORE, ends_with
 
 _MAX_BOLD_WORDS = 8
 _DEFINING_AFTER = re.compile(
@@ -26,7 +26,7 @@ def _defined_here(sentence: Sentence, start: int, end: int) -> bool:
     return bool(
         _DEFINING_AFTER.match(text, end)
         or _APPOSITION_AFTER.match(text, end)
-        or NAMED_BEFORE.search(before)
+        or ends_with(NAMED_BEFORE, before)
     )
 
 

@@ -75,6 +75,9 @@ class Candidates:
     def add(self, words: Sequence[str]) -> Candidate:
         """The candidate for a phrase: an existing one of the same words, or a new one."""
         key = content_key(words)
+        found = self._found.get(key)
+        if found is not None:
+            return found
         for existing_key, existing in self._found.items():
             if len(existing_key) == len(key) and all(
                 same_word(a, b) for a, b in zip(existing_key, key, strict=True)

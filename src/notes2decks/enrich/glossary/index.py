@@ -3,6 +3,7 @@ capital mid-sentence, and where each stem occurs."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ from ...model import Deck
 from ...words import LINKING_WORDS, stem
 from .sentences import Sentence, Token, deck_sentences
 from .vocabulary import NOT_TERM_START, common
+
+_DIGIT = re.compile(r"\d")
 
 Place = tuple[int, int]
 """A token's place: the index of its sentence and its position in that sentence."""
@@ -32,7 +35,7 @@ class TextIndex:
 
     def proper(self, token: Token) -> bool:
         """True when a capitalised token is capitalised as a name, not as a first word."""
-        if not token.cap or any(c.isdigit() for c in token.text):
+        if not token.cap or _DIGIT.search(token.text):
             return False
         if not token.initial:
             return True
@@ -60,7 +63,11 @@ def index_text(deck: Deck) -> TextIndex:
                 lowercase.add(token.stem)
             elif not token.initial:
                 midcaps.add(token.bare)
-            places.setdefault(token.stem, []).append((number, token.position))
+            found = places.get(token.stem)
+            if found is None:
+                places[token.stem] = [(number, token.position)]
+            else:
+                found.append((number, token.position))
     stems_by_letter: dict[str, list[str]] = {}
     for word in places:
         stems_by_letter.setdefault(word[:1], []).append(word)

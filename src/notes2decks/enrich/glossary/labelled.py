@@ -28,9 +28,12 @@ from ...model import (
     Deck,
     GlossaryEntry,
     Heading,
+    Inlines,
     Paragraph,
     SourceRef,
+    Strong,
     TermKind,
+    Text,
     inline_source,
     inline_text,
 )
@@ -104,8 +107,19 @@ def _definition(text: str) -> str:
     return tidy_definition(text)
 
 
+def _starts_bold(children: Inlines) -> bool:
+    """True when inline content starts with bold text, maybe after "a", "an" or "the": a
+    quick test before the paragraph is flattened."""
+    first = children[0] if children else None
+    if isinstance(first, Text) and len(children) > 1 and _LEAD_IN.fullmatch(first.text):
+        first = children[1]
+    return isinstance(first, Strong)
+
+
 def _bold_led(paragraph: Paragraph) -> Iterator[Labelled]:
     """`**Term** - definition`; several when each line of the paragraph is one."""
+    if not _starts_bold(paragraph.children):
+        return
     text, bold, _ = flatten(paragraph.children)
     if not bold or not _LEAD_IN.fullmatch(text, 0, bold[0][0]):
         return
@@ -175,14 +189,13 @@ def _label(term: str) -> bool:
 def _parent(block: object) -> bool:
     """True for a paragraph that is nothing but bold text (and a colon), not a generic label:
     a parent item (`- **Key words**`) whose items may be terms."""
-    if not isinstance(block, Paragraph):
+    if not isinstance(block, Paragraph) or not block.children:
         return False
-    text, bold, _ = flatten(block.children)
+    first, *rest = block.children
     return (
-        len(bold) == 1
-        and bold[0][0] == 0
-        and not text[bold[0][1] :].strip(" :")
-        and not _label(text[: bold[0][1]])
+        isinstance(first, Strong)
+        and all(isinstance(c, Text) and not c.text.strip(" :") for c in rest)
+        and not _label(inline_text(first.children))
     )
 
 

@@ -27,6 +27,7 @@ from .vocabulary import (
     TITLES,
     YEAR_AFTER,
     common,
+    ends_with,
     is_acronym,
     name_like,
 )
@@ -47,7 +48,9 @@ def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
     found: list[list[Token]] = []
     position = 0
     while position < len(tokens):
-        if not index.proper(tokens[position]) or is_acronym(tokens[position].text):
+        token = tokens[position]
+        # Most words are lower case: skip them before the fuller test.
+        if not token.cap or not index.proper(token) or is_acronym(token.text):
             position += 1
             continue
         chain = [tokens[position]]
@@ -112,7 +115,7 @@ def _classify(
     after_the = before is not None and before.bare == "the"
     eponym = any(t.possessive for t in chain[:-1])  # "Lenin's Testament" is a term
     if len(content) == 1 and (
-        _CREATED_BEFORE.search(sentence.text, 0, chain[0].start)
+        ends_with(_CREATED_BEFORE, sentence.text, chain[0].start)
         or _CREATED_AFTER.match(sentence.text, chain[-1].end)
     ):
         if not content[0].possessive and not common(content[0].bare):

@@ -120,6 +120,24 @@ DEFINING_AFTER_COPULA = word_set(
 
 DEFINING_VERBS = ("means", "refers to", "stands for", "describes", "is defined as")
 
+DEFINING_VERB = re.compile("(?:" + "|".join(DEFINING_VERBS) + ") ", re.IGNORECASE)
+"""A defining verb and a space, to match where a subject ends: "Osmosis *means* ..."."""
+
+REACH = 40
+"""How far back a pattern that ends where a term starts may reach, in characters: "also known
+as the '" is far shorter. Searching only that tail keeps each test short in long sentences."""
+
+
+def ends_with(pattern: re.Pattern[str], text: str, end: int | None = None) -> bool:
+    """True when `pattern` (anchored with `$`) matches text that ends at `end`.
+
+    Only the last `REACH` characters are searched; `\\b` and look-behinds still see the
+    characters before them, so the answer is the same as searching all of the text.
+    """
+    stop = len(text) if end is None else end
+    return pattern.search(text, max(0, stop - REACH), stop) is not None
+
+
 NAMING_BEFORE = ("also known as", "known as", "called", "termed", "named", "nicknamed", "dubbed")
 
 CREATING = word_set(
