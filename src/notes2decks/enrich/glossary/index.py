@@ -57,17 +57,18 @@ def index_text(deck: Deck) -> TextIndex:
     midcaps: set[str] = set()
     places: dict[str, list[Place]] = {}
     for number, sentence in enumerate(sentences):
-        for token in sentence.tokens:
-            if not token.cap:
-                lowercase.add(token.bare)
-                lowercase.add(token.stem)
-            elif not token.initial:
-                midcaps.add(token.bare)
-            found = places.get(token.stem)
+        # Unpacked rather than read by name: this runs for every word of the notes.
+        for _, position, _, _, folded, singular, cap, initial, _ in sentence.tokens:
+            if not cap:
+                lowercase.add(folded)
+                lowercase.add(singular)
+            elif not initial:
+                midcaps.add(folded)
+            found = places.get(singular)
             if found is None:
-                places[token.stem] = [(number, token.position)]
+                places[singular] = [(number, position)]
             else:
-                found.append((number, token.position))
+                found.append((number, position))
     stems_by_letter: dict[str, list[str]] = {}
     for word in places:
         stems_by_letter.setdefault(word[:1], []).append(word)
