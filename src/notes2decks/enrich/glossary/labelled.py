@@ -62,10 +62,10 @@ _PLAIN = re.compile(
 """`Term - definition`, `Term – definition`, `Term- definition` or `Term: definition`."""
 _NOT_A_TERM = re.compile(r"[!?;,]|\.\s|\.$|::|\$|`|\*\*|https?:")
 _LISTING_WORDS = word_set(
-    "terms keyterms keyword keywords words vocabulary vocab glossary definitions terminology jargon"
+    """term terms keyterms keyword keywords words vocabulary vocab glossary definition
+    definitions terminology jargon"""
 )
-"""Words of a heading that says its section lists terms ("Key terms", "Vocabulary"). Not
-"Definition": that section defines its topic ("A periodic loss of consciousness - as ...")."""
+"""Words of a heading that says its section lists terms ("Key terms", "Vocabulary")."""
 _PLAIN_CODE = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
 """Code block languages that mean "text kept as written", which a list of terms may be."""
 _ANSWERS = frozenset({"yes", "no", "true", "false"})
