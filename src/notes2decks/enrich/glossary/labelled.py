@@ -90,12 +90,16 @@ def lists_terms(heading: str) -> bool:
     return any(bare(w) in _LISTING_WORDS for w in WORD.findall(heading))
 
 
-def _term_ok(term: str, longest: int) -> bool:
+def _term_ok(term: str, bold: bool) -> bool:
+    """True for a term of a few words without sentence punctuation. A plain one must not
+    start like a clause ("It - ..."); a bold one was marked by the author ("**One's
+    complement**")."""
     words = WORD.findall(term)
     return (
-        0 < len(words) <= longest
+        0 < len(words) <= (_MAX_BOLD_WORDS if bold else MAX_TERM_WORDS)
+        and term[:1].isalnum()
         and not _NOT_A_TERM.search(term)
-        and bare(words[0]) not in NOT_TERM_START
+        and (bold or bare(words[0]) not in NOT_TERM_START)
     )
 
 
@@ -141,7 +145,7 @@ def _bold_led(paragraph: Paragraph) -> Iterator[Labelled]:
         finish = starts[number + 1][0] if number + 1 < len(starts) else len(text)
         term = one_line(text[start:end])
         definition = _definition(text[begin:finish])
-        if _term_ok(term, _MAX_BOLD_WORDS) and definition:
+        if _term_ok(term, bold=True) and definition:
             line = paragraph.line + number if paragraph.line else 0
             yield Labelled(term, definition, line, bold=True)
 
@@ -153,7 +157,7 @@ def _plain(text: str, line: int, colon: bool) -> Labelled | None:
         return None
     term = one_line(match.group("term"))
     definition = _definition(match.group("definition"))
-    if not definition or not _term_ok(term, MAX_TERM_WORDS) or _ARTICLE.match(term):
+    if not definition or not _term_ok(term, bold=False) or _ARTICLE.match(term):
         return None
     return Labelled(term, definition, line, bold=False)
 
