@@ -197,3 +197,27 @@ def test_a_term_a_card_asks_is_one_anki_note_and_still_in_the_csv(tmp_path: Path
     assert len(kinds["notes2decks Basic (and reversed)"]) == 1
     assert log.counts["new"] == 4 + 3 + len(OUTLINE_TERMS) - len(ASKED)
     col.close()
+
+
+def test_plain_lines_run_together_in_a_list_of_terms_are_told_apart(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "## Vocabulary\n\n"
+        "Tentative - not certain\n"
+        "Tenacity - a strong determination\n"
+        "Tragic hero - of noble birth. Downfall is the rest of the play - flawed decisions\n"
+        "Hamartia - a fatal flaw\n\n"
+        "## Notes\n\n"
+        "Conflict - war - money on weapons - death\n",
+        encoding="utf-8",
+    )
+    glossary = extract_glossary(read_notes(notes))
+    assert {e.term: (e.definition, e.source.line) for e in glossary} == {
+        "Tentative": ("Not certain.", 3),
+        "Tenacity": ("A strong determination.", 4),
+        "Tragic hero": (
+            "Of noble birth. Downfall is the rest of the play - flawed decisions.",
+            5,
+        ),
+        "Hamartia": ("A fatal flaw.", 6),
+    }

@@ -60,6 +60,11 @@ _PLAIN = re.compile(
     re.DOTALL,
 )
 """`Term - definition`, `Term – definition`, `Term- definition` or `Term: definition`."""
+_SPACED_DASH = re.compile(r"\s+[-–—]+\s+")
+_CLAUSE = re.compile(r"^(?:a|an|the)\s|\s(?:is|are|was|were)\s", re.IGNORECASE)
+"""A phrase that reads as a clause or starts with an article, so cannot be a term."""
+_MIN_RUN = 3
+"""How many `Term - definition` lines run together it takes to split a paragraph into them."""
 _NOT_A_TERM = re.compile(r"[!?;,]|\.\s|\.$|::|\$|`|\*\*|https?:")
 _LISTING_WORDS = word_set(
     """term terms keyterms keyword keywords words vocabulary vocab glossary definition
@@ -174,13 +179,54 @@ def _code_lines(block: CodeBlock, line: int) -> Iterator[Labelled]:
         yield from found
 
 
+def _next_term(text: str, start: int, end: int) -> int:
+    """Where the term that ends at `end` starts, when lines were run together: at the last
+    capitalised word after `start` that leaves some definition before it; -1 if none."""
+    found = -1
+    for word in WORD.finditer(text, start, end):
+        if word.group()[:1].isupper() and text[start : word.start()].strip():
+            found = word.start()
+    return found
+
+
+def _run_together(text: str, line: int) -> list[Labelled]:
+    """The entries of `Term - definition` lines that Markdown ran together into one paragraph
+    ("Ecotourism - sustainable tourism Pull factor - attracts you"), told apart by the capital
+    that starts each term. A dash with no such term before it is part of a definition. None
+    unless three or more entries read as entries."""
+    separators = list(_SPACED_DASH.finditer(text))
+    if len(separators) < _MIN_RUN:
+        return []
+    starts = [0]  # where each entry's term starts
+    previous = separators[0]
+    for separator in separators[1:]:
+        start = _next_term(text, previous.end(), separator.start())
+        term = text[start : separator.start()]
+        if start >= 0 and _term_ok(term, bold=False) and not _CLAUSE.search(term):
+            starts.append(start)
+            previous = separator
+    if len(starts) < _MIN_RUN:
+        return []
+    entries: list[Labelled] = []
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(text)
+        entry = _plain(text[start:end], line + number if line else 0, colon=False)
+        if entry is None:
+            return []
+        entries.append(entry)
+    return entries
+
+
 def _paragraph(paragraph: Paragraph, listing: str) -> Iterator[Labelled]:
-    entries = list(_bold_led(paragraph))
+    # Formulas keep their dollars, so that notation ("$T$: a Turing machine") is no term.
+    text = inline_source(paragraph.children) if listing else ""
+    entries = _run_together(text, paragraph.line) if listing else []
+    if not entries:
+        entries = list(_bold_led(paragraph))
     if entries:
         yield from entries
     elif listing:
-        # Formulas keep their dollars, so that notation ("$T$: a Turing machine") is no term.
-        entry = _plain(inline_source(paragraph.children), paragraph.line, listing == "heading")
+        entry = _plain(text, paragraph.line, listing == "heading")
         if entry:
             yield entry
 
