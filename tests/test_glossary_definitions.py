@@ -221,3 +221,36 @@ def test_plain_lines_run_together_in_a_list_of_terms_are_told_apart(tmp_path: Pa
         ),
         "Hamartia": ("A fatal flaw.", 6),
     }
+
+
+def test_an_explicit_term_a_card_asks_is_one_anki_note(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "water.md").write_text(
+        "## Water\n\n"
+        "Osmosis ::: the diffusion of water across a membrane\n\n"
+        "## Glossary\n\n"
+        "Osmosis\n"
+        ": The diffusion of water across a partially permeable membrane.\n\n"
+        "Turgor\n"
+        ": The pressure of water in a plant cell.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        make_deck, [str(notes), "-o", str(out), "--format", "apkg,csv", "--no-lock", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    with (out / "water-glossary.csv").open(encoding="utf-8-sig") as handle:
+        assert [row["term"] for row in csv.DictReader(handle)] == ["Osmosis", "Turgor"]
+    col = fresh_collection(tmp_path / "anki")
+    import_package(col, out / "water.apkg")
+    types = {front: note.note_type()["name"] for front, note in notes_by_front(col).items()}
+    assert types == {
+        "Osmosis": "notes2decks Basic (and reversed)",
+        "Turgor": "notes2decks Glossary",
+    }
+    # Two cards each: the reversed note and Turgor's glossary note (asked both ways). Without the
+    # link, Osmosis would have been asked four times.
+    assert len(col.find_cards("")) == 4
+    col.close()
