@@ -103,6 +103,7 @@ def _term_ok(term: str, bold: bool) -> bool:
     return (
         0 < len(words) <= (_MAX_BOLD_WORDS if bold else MAX_TERM_WORDS)
         and term[:1].isalnum()
+        and len(term) > 1  # "N - ...": a letter is notation, not a term
         and not _NOT_A_TERM.search(term)
         and (bold or bare(words[0]) not in NOT_TERM_START)
     )
