@@ -252,7 +252,8 @@ def _parent(block: object) -> bool:
 
 def _blocks(blocks: Blocks, listing: str, line: int) -> Iterator[Labelled]:
     """The labelled terms of some blocks. `listing` is "heading" in a section of terms,
-    "parent" under a bold parent item, else ""."""
+    "parent" under a bold parent item, else "". A code block has no line of its own: its terms
+    point at `line`, the card's."""
     outer = listing
     heading_level = 0
     parent = False
@@ -264,7 +265,6 @@ def _blocks(blocks: Blocks, listing: str, line: int) -> Iterator[Labelled]:
                 if lists_terms(inline_text(block.children)):
                     listing, heading_level = "heading", block.level
             case Paragraph():
-                line = block.line or line
                 yield from _paragraph(block, listing)
             case BulletList():
                 inner = listing or ("parent" if parent else "")
