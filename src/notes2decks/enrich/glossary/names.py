@@ -45,9 +45,10 @@ _CREATED_AFTER = re.compile(r",\s+" + _CREATED + r"\b")
 def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
     """The runs of capitalised words of a sentence, with up to two linking words inside."""
     tokens = sentence.tokens
+    count = len(tokens)
     found: list[list[Token]] = []
     position = 0
-    while position < len(tokens):
+    while position < count:
         token = tokens[position]
         # Most words are lower case: skip them before the fuller test.
         if not token.cap or not index.proper(token) or is_acronym(token.text):
@@ -55,7 +56,7 @@ def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
             continue
         chain = [tokens[position]]
         cursor = position + 1
-        while cursor < len(tokens):
+        while cursor < count:
             previous = tokens[cursor - 1]
             if previous.possessive and len(chain) > 1 and not chain[-1].possessive:
                 break
@@ -68,7 +69,7 @@ def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
                 continue
             probe = cursor
             while (
-                probe < len(tokens)
+                probe < count
                 and probe - cursor < _MAX_LINKS
                 and tokens[probe].bare in LINKING_WORDS
                 and not tokens[probe].cap
@@ -77,7 +78,7 @@ def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
                 probe += 1
             if (
                 probe > cursor
-                and probe < len(tokens)
+                and probe < count
                 and tokens[probe].cap
                 and not is_acronym(tokens[probe].text)
                 and sentence.spaced(tokens[probe - 1], tokens[probe])

@@ -179,6 +179,8 @@ _new_token = tuple.__new__
 def tokenise(text: str, masked: tuple[Span, ...]) -> tuple[Token, ...]:
     """The tokens of a sentence's text, leaving out words inside the `masked` spans."""
     tokens: list[Token] = []
+    append = tokens.append
+    count = 0
     # Where clauses start: after a colon, semicolon or bullet (and at the start).
     marks = [m.start() for m in _CLAUSE_MARK.finditer(text)]
     next_mark = marks[0] if marks else len(text)
@@ -195,12 +197,13 @@ def tokenise(text: str, masked: tuple[Span, ...]) -> tuple[Token, ...]:
                 next_mark = marks[mark_index] if mark_index < len(marks) else len(text)
         word = match.group()
         folded, singular, cap, possessive = _word_forms(word)
-        tokens.append(
+        append(
             _new_token(
                 Token,
-                (word, len(tokens), begin, end, folded, singular, cap, clause_start, possessive),
+                (word, count, begin, end, folded, singular, cap, clause_start, possessive),
             )
         )
+        count += 1
         clause_start = False
     return tuple(tokens)
 

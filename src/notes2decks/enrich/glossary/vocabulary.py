@@ -184,6 +184,7 @@ _ELEMENTS_1 = frozenset("HBCNOFPSKVYIWU")
 _NAME_ENDINGS = ("ism", "ist", "ists", "ian", "ians", "ans", "ese", "ish")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def frequency(word: str) -> int:
     """How common a word (in any case, possessive or not) is in English; 0 if not English."""
     return english_frequencies().get(bare(word), 0)
@@ -218,6 +219,7 @@ def formula_like(word: str) -> bool:
     return word.isupper() and all(c in _ELEMENTS_1 for c in word)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_like(word: str) -> bool:
     """True for a word that could be a person's name: rare, and no month, place or title."""
     folded = bare(word)
