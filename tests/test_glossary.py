@@ -397,7 +397,7 @@ def test_glossary_auto_adds_to_an_explicit_glossary_which_wins() -> None:
     assert result["Amplitude"] == EXPLICIT[1]
     assert "amplitude" not in result
     assert result["progressive wave"].kind is TermKind.AUTO
-    assert result["Wavelength"].definition == "Wavelength: the length of a wave."
+    assert result["Wavelength"].definition == "The length of a wave."
 
 
 def test_bold_terms_that_a_sentence_defines() -> None:

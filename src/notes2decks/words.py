@@ -75,10 +75,11 @@ def stem(word: str) -> str:
 def term_key(term: str) -> str:
     """The key under which two spellings of a term count as one.
 
-    Case, accents, possessives, plurals and linking words are ignored: "Ban of Faction" and
-    "ban on factions" share the key `ban faction`.
+    Case, accents, possessives, plurals, hyphens and linking words are ignored: "Ban of
+    Faction" and "ban on factions" share the key `ban faction`.
     """
-    words = [bare(w) for w in WORD.findall(term)]
+    # "Break-even" and "break even" are one term.
+    words = [bare(part) for w in WORD.findall(term) for part in w.split("-") if part]
     content = [stem(w) for w in words if w not in KEY_SKIP]
     return " ".join(content or words)
 

@@ -4,8 +4,9 @@
 
 - the explicit entries the reader put in `Deck.glossary` (kind EXPLICIT), untouched;
 - when the notes have no explicit glossary (or ask for `glossary: auto`), the terms the author
-  marked: bold terms that their sentence defines (`bold`) and flashcards that ask for a
-  definition (`flashcards`);
+  marked: flashcards that ask for a definition (`flashcards`), terms written as a label and
+  its definition, `**Term** - definition` or `Term - definition` in a list of terms
+  (`labelled`), and bold terms that their sentence defines (`bold`);
 - when `Deck.auto_glossary` is set (always for card-set text), terms found by rules (kind AUTO)
   and a who's who of the people the notes name (kind PERSON).
 
@@ -26,8 +27,9 @@ from ...model import Deck, GlossaryEntry, TermKind
 from ...words import sort_key, term_key
 from .bold import bold_terms
 from .definitions import tidy_definition
-from .flashcards import flashcard_terms
+from .flashcards import flashcard_terms, link_cards
 from .index import index_text
+from .labelled import labelled_terms
 from .sentences import deck_sentences
 from .terms import found_terms
 
@@ -73,13 +75,15 @@ def extract_glossary(deck: Deck, *, people: bool = True) -> tuple[GlossaryEntry,
     """
     explicit = [e for e in deck.glossary if e.kind is TermKind.EXPLICIT]
     if explicit and not deck.auto_glossary:
-        return merge_entries(explicit)
+        return link_cards(deck, merge_entries(explicit))
     file = deck.source.file
-    found = flashcard_terms(deck)
+    # A term the notes write as a label keeps that wording over a question's ("What is X?").
+    found = labelled_terms(deck)
+    found.extend(flashcard_terms(deck))
     if deck.auto_glossary:
         index = index_text(deck)
         found.extend(bold_terms(index.sentences, file))
         found.extend(found_terms(index, file, people))
     else:
         found.extend(bold_terms(deck_sentences(deck, words=False), file))
-    return merge_entries([*explicit, *found])
+    return link_cards(deck, merge_entries([*explicit, *found]))

@@ -1,5 +1,6 @@
 """Terms the author marked: a bold term that its sentence defines ("A **progressive wave** is
-a wave that ...", "**Wavelength**: the length of a wave")."""
+a wave that ..."). A bold term and a separator ("**Wavelength**: the length of a wave") is
+`labelled`'s."""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ from ...model import GlossaryEntry, SourceRef, TermKind
 from ...words import WORD
 from .definitions import one_line, tidy_definition
 from .sentences import Sentence
-from .vocabulary import NAMED_BEFORE
+from .vocabulary import NAMED_BEFORE, ends_with
 
 _MAX_BOLD_WORDS = 8
-_LEAD_IN = re.compile(r"\s*(?:(?:a|an|the)\s+)?", re.IGNORECASE)
 _DEFINING_AFTER = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:is|are|was|were|means|refers to|describes|stands for)\b"
 )
-_COLON_AFTER = re.compile(r"\s*[:\-–—=]\s")
 _APPOSITION_AFTER = re.compile(r"\s*,\s+(?:a|an|the)\s")
 
 
@@ -26,9 +25,8 @@ def _defined_here(sentence: Sentence, start: int, end: int) -> bool:
     before = text[:start]
     return bool(
         _DEFINING_AFTER.match(text, end)
-        or (_LEAD_IN.fullmatch(before) and _COLON_AFTER.match(text, end))
         or _APPOSITION_AFTER.match(text, end)
-        or NAMED_BEFORE.search(before)
+        or ends_with(NAMED_BEFORE, before)
     )
 
 

@@ -71,17 +71,23 @@ class Candidates:
 
     def __init__(self) -> None:
         self._found: dict[Key, Candidate] = {}
+        # Only keys of one length whose first words share a first letter can be one phrase
+        # (`same_word`), so each new phrase is compared with those alone.
+        self._alike: dict[tuple[int, str], list[Candidate]] = {}
 
     def add(self, words: Sequence[str]) -> Candidate:
         """The candidate for a phrase: an existing one of the same words, or a new one."""
         key = content_key(words)
-        for existing_key, existing in self._found.items():
-            if len(existing_key) == len(key) and all(
-                same_word(a, b) for a, b in zip(existing_key, key, strict=True)
-            ):
+        found = self._found.get(key)
+        if found is not None:
+            return found
+        alike = self._alike.setdefault((len(key), key[0][:1] if key else ""), [])
+        for existing in alike:
+            if all(same_word(a, b) for a, b in zip(existing.key, key, strict=True)):
                 return existing
         candidate = Candidate(key=key)
         self._found[key] = candidate
+        alike.append(candidate)
         return candidate
 
     def __iter__(self) -> Iterator[Candidate]:

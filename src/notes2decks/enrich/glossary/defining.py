@@ -13,7 +13,7 @@ from .vocabulary import (
     ARTICLES,
     COPULA,
     DEFINING_AFTER_COPULA,
-    DEFINING_VERBS,
+    DEFINING_VERB,
     GENERIC,
     NAMING,
     NOT_TERM_START,
@@ -81,8 +81,7 @@ def _subject(sentence: Sentence) -> list[Token]:
             if after and defines(after, plural=subject[-1].bare.endswith("s")):
                 return subject
             return []
-        rest = text[rest_start:]
-        if any(rest.lower().startswith(v + " ") for v in DEFINING_VERBS):
+        if DEFINING_VERB.match(text, rest_start):
             return subject
         if bracket and bracket.group().strip():
             return []

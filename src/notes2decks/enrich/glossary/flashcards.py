@@ -1,13 +1,16 @@
 """Terms from flashcards that ask a definition ("What is osmosis? | ...") or a term ("... -
 what term is this? | osmosis"). Each entry remembers its card, so that the Anki exporter does
-not ask the same thing twice."""
+not ask the same thing twice; `link_cards` gives the same link to a glossary entry, explicit or
+found, whose term a card asks ("Osmosis :: ...", "Q: What is osmosis?")."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Sequence
 
 from ...model import CardKind, Deck, GlossaryEntry, TermKind, block_source, inline_source
-from ...words import WORD, bare, word_set
+from ...words import WORD, bare, term_key, word_set
 from .definitions import one_line, tidy_definition
 from .vocabulary import MAX_TERM_WORDS, NOT_TERM_START
 
@@ -121,3 +124,38 @@ def flashcard_terms(deck: Deck) -> list[GlossaryEntry]:
             )
         )
     return found
+
+
+def _asked_terms(deck: Deck) -> dict[str, str]:
+    """The term each question card asks about, by `term_key`, with the first such card's
+    identity: the front itself when it is a term ("Osmosis :: ..."), else the term it asks
+    the definition of ("What is osmosis?")."""
+    asked: dict[str, str] = {}
+    for card in deck.cards:
+        if card.kind not in (CardKind.BASIC, CardKind.REVERSED):
+            continue
+        front = one_line(inline_source(card.front))
+        words = WORD.findall(front)
+        if not words:
+            continue
+        terms = [front] if len(words) <= MAX_TERM_WORDS else []
+        pair = _asked_definition(front, "a definition")
+        if pair is not None:
+            terms.append(pair[0])
+        for term in terms:
+            asked.setdefault(term_key(term), card.identity)
+    return asked
+
+
+def link_cards(deck: Deck, entries: Sequence[GlossaryEntry]) -> tuple[GlossaryEntry, ...]:
+    """The entries, each whose term a basic or reversed card asks linked to that card: the
+    card already asks it, so the Anki exporter makes no second note of it."""
+    asked = _asked_terms(deck)
+    if not asked:
+        return tuple(entries)
+    return tuple(
+        dataclasses.replace(entry, card=asked[key])
+        if not entry.card and (key := term_key(entry.term)) in asked
+        else entry
+        for entry in entries
+    )

@@ -3,6 +3,7 @@ capital mid-sentence, and where each stem occurs."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ from ...model import Deck
 from ...words import LINKING_WORDS, stem
 from .sentences import Sentence, Token, deck_sentences
 from .vocabulary import NOT_TERM_START, common
+
+_DIGIT = re.compile(r"\d")
 
 Place = tuple[int, int]
 """A token's place: the index of its sentence and its position in that sentence."""
@@ -32,7 +35,7 @@ class TextIndex:
 
     def proper(self, token: Token) -> bool:
         """True when a capitalised token is capitalised as a name, not as a first word."""
-        if not token.cap or any(c.isdigit() for c in token.text):
+        if not token.cap or _DIGIT.search(token.text):
             return False
         if not token.initial:
             return True
@@ -54,13 +57,18 @@ def index_text(deck: Deck) -> TextIndex:
     midcaps: set[str] = set()
     places: dict[str, list[Place]] = {}
     for number, sentence in enumerate(sentences):
-        for token in sentence.tokens:
-            if not token.cap:
-                lowercase.add(token.bare)
-                lowercase.add(token.stem)
-            elif not token.initial:
-                midcaps.add(token.bare)
-            places.setdefault(token.stem, []).append((number, token.position))
+        # Unpacked rather than read by name: this runs for every word of the notes.
+        for _, position, _, _, folded, singular, cap, initial, _ in sentence.tokens:
+            if not cap:
+                lowercase.add(folded)
+                lowercase.add(singular)
+            elif not initial:
+                midcaps.add(folded)
+            found = places.get(singular)
+            if found is None:
+                places[singular] = [(number, position)]
+            else:
+                found.append((number, position))
     stems_by_letter: dict[str, list[str]] = {}
     for word in places:
         stems_by_letter.setdefault(word[:1], []).append(word)

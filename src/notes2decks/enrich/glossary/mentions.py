@@ -19,6 +19,7 @@ from .vocabulary import (
     NAMING_BEFORE,
     YEAR_AFTER,
     acronym_letters,
+    ends_with,
 )
 
 _MAX_SKIPPED = 2
@@ -80,14 +81,14 @@ def explains(
     tokens = sentence.tokens
     position = matched[0].position
     after = matched[-1].end
-    before = text[: matched[0].start]
+    start = matched[0].start
     if all(t.bare in ARTICLES for t in tokens[:position]):
         follow = tokens[matched[-1].position + 1 :]
         if follow and follow[0].bare in COPULA and defines(follow[1:] or follow, True):
             return DEFINES
         if _DASH_AFTER.match(text, after):
             return DEFINES
-    if _NAMED_BEFORE.search(before):
+    if ends_with(_NAMED_BEFORE, text, start):
         return DEFINES
     if _APPOSITION_AFTER.match(text, after):
         return INTRODUCES
@@ -99,9 +100,9 @@ def explains(
         and tokens[position - 2].bare in CREATING
     ):
         return NAMES
-    if _CREATED_BEFORE.search(before):
+    if ends_with(_CREATED_BEFORE, text, start):
         return NAMES
-    if YEAR_AFTER.match(text, after) or _QUOTE_BEFORE.search(before):
+    if YEAR_AFTER.match(text, after) or ends_with(_QUOTE_BEFORE, text, start):
         return NAMES
     return 0
 

@@ -27,6 +27,7 @@ from .vocabulary import (
     TITLES,
     YEAR_AFTER,
     common,
+    ends_with,
     is_acronym,
     name_like,
 )
@@ -44,15 +45,18 @@ _CREATED_AFTER = re.compile(r",\s+" + _CREATED + r"\b")
 def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
     """The runs of capitalised words of a sentence, with up to two linking words inside."""
     tokens = sentence.tokens
+    count = len(tokens)
     found: list[list[Token]] = []
     position = 0
-    while position < len(tokens):
-        if not index.proper(tokens[position]) or is_acronym(tokens[position].text):
+    while position < count:
+        token = tokens[position]
+        # Most words are lower case: skip them before the fuller test.
+        if not token.cap or not index.proper(token) or is_acronym(token.text):
             position += 1
             continue
         chain = [tokens[position]]
         cursor = position + 1
-        while cursor < len(tokens):
+        while cursor < count:
             previous = tokens[cursor - 1]
             if previous.possessive and len(chain) > 1 and not chain[-1].possessive:
                 break
@@ -65,7 +69,7 @@ def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
                 continue
             probe = cursor
             while (
-                probe < len(tokens)
+                probe < count
                 and probe - cursor < _MAX_LINKS
                 and tokens[probe].bare in LINKING_WORDS
                 and not tokens[probe].cap
@@ -74,7 +78,7 @@ def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
                 probe += 1
             if (
                 probe > cursor
-                and probe < len(tokens)
+                and probe < count
                 and tokens[probe].cap
                 and not is_acronym(tokens[probe].text)
                 and sentence.spaced(tokens[probe - 1], tokens[probe])
@@ -112,7 +116,7 @@ def _classify(
     after_the = before is not None and before.bare == "the"
     eponym = any(t.possessive for t in chain[:-1])  # "Lenin's Testament" is a term
     if len(content) == 1 and (
-        _CREATED_BEFORE.search(sentence.text, 0, chain[0].start)
+        ends_with(_CREATED_BEFORE, sentence.text, chain[0].start)
         or _CREATED_AFTER.match(sentence.text, chain[-1].end)
     ):
         if not content[0].possessive and not common(content[0].bare):

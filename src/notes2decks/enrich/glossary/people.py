@@ -75,8 +75,12 @@ class People:
         self._found: dict[str, Person] = {}
 
     def _person(self, key: str) -> Person:
+        found = self._found.get(key)
+        if found is not None:
+            return found
         for existing in self._found.values():
-            if same_word(existing.key, key):
+            # `same_word` needs the same first letter: a cheap test first.
+            if existing.key[:1] == key[:1] and same_word(existing.key, key):
                 return existing
         return self._found.setdefault(key, Person(key))
 

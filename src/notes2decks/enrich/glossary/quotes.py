@@ -10,7 +10,15 @@ from collections.abc import Iterator
 from ...words import KEY_SKIP
 from .candidates import Candidates
 from .sentences import Sentence, Span
-from .vocabulary import MAX_TERM_WORDS, NAMED_BEFORE, NAMING_NOUNS, NOT_TERM_START, PLACES, common
+from .vocabulary import (
+    MAX_TERM_WORDS,
+    NAMED_BEFORE,
+    NAMING_NOUNS,
+    NOT_TERM_START,
+    PLACES,
+    common,
+    ends_with,
+)
 
 _OPEN_QUOTES = {"'": "'’", "‘": "'’", '"': '"”', "“": '"”'}
 _QUOTE_MARK = re.compile("[" + "".join(_OPEN_QUOTES) + "]")
@@ -72,7 +80,7 @@ def find_quoted(index: int, sentence: Sentence, candidates: Candidates) -> None:
         if noun.lower() in NAMING_NOUNS:
             candidate = candidates.add([*written, noun])
             candidate.suffix = noun
-        elif (NAMED_BEFORE.search(before) and not _SO_CALLED.search(before)) or (
+        elif (ends_with(NAMED_BEFORE, before) and not ends_with(_SO_CALLED, before)) or (
             len(content) > 1 and content[-1].bare in NAMING_NOUNS
         ):
             # "the 'domino theory'" names itself by its last word.

@@ -114,8 +114,9 @@ def flatten(inlines: Inlines) -> tuple[str, list[Span], list[Span]]:
             start = length
             match node:
                 case Text():
-                    # Written as a definition shows it: formulas in dollars (`inline_source`).
-                    text = inline_source((node,))
+                    # Written as a definition shows it: formulas in dollars (`inline_source`),
+                    # which only changes a text holding a dollar.
+                    text = inline_source((node,)) if "$" in node.text else node.text
                     parts.append(text)
                     length += len(text)
                 case Code() | Math():
@@ -164,41 +165,45 @@ def split_sentences(text: str) -> Iterator[Span]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _word_forms(word: str) -> tuple[str, str, bool]:
-    """A word's bare form, its stem, and whether it is possessive."""
+def _word_forms(word: str) -> tuple[str, str, bool, bool]:
+    """A word's bare form, its stem, whether it is capitalised and whether it is possessive."""
     folded = bare(word)
     possessive = fold(word).endswith("'s") or (word.endswith("'") and len(word) > 2)
-    return folded, stem(folded), possessive
+    return folded, stem(folded), word[:1].isupper(), possessive
+
+
+_new_token = tuple.__new__
+"""Makes a token without the named tuple's keyword handling: every word of the notes is one."""
 
 
 def tokenise(text: str, masked: tuple[Span, ...]) -> tuple[Token, ...]:
     """The tokens of a sentence's text, leaving out words inside the `masked` spans."""
     tokens: list[Token] = []
+    append = tokens.append
+    count = 0
+    # Where clauses start: after a colon, semicolon or bullet (and at the start).
+    marks = [m.start() for m in _CLAUSE_MARK.finditer(text)]
+    next_mark = marks[0] if marks else len(text)
+    mark_index = 0
     clause_start = True
-    has_clauses = _CLAUSE_MARK.search(text) is not None
-    position = 0
     for match in WORD.finditer(text):
-        begin = match.start()
+        begin, end = match.span()
         if masked and any(s <= begin < e for s, e in masked):
             continue
-        if has_clauses and _CLAUSE_MARK.search(text, position, begin):
+        if next_mark < begin:
             clause_start = True
+            while next_mark < begin:
+                mark_index += 1
+                next_mark = marks[mark_index] if mark_index < len(marks) else len(text)
         word = match.group()
-        folded, singular, possessive = _word_forms(word)
-        position = match.end()
-        tokens.append(
-            Token(
-                word,
-                len(tokens),
-                begin,
-                position,
-                folded,
-                singular,
-                word[:1].isupper(),
-                clause_start,
-                possessive,
+        folded, singular, cap, possessive = _word_forms(word)
+        append(
+            _new_token(
+                Token,
+                (word, count, begin, end, folded, singular, cap, clause_start, possessive),
             )
         )
+        count += 1
         clause_start = False
     return tuple(tokens)
 

@@ -120,6 +120,24 @@ DEFINING_AFTER_COPULA = word_set(
 
 DEFINING_VERBS = ("means", "refers to", "stands for", "describes", "is defined as")
 
+DEFINING_VERB = re.compile("(?:" + "|".join(DEFINING_VERBS) + ") ", re.IGNORECASE)
+"""A defining verb and a space, to match where a subject ends: "Osmosis *means* ..."."""
+
+REACH = 40
+"""How far back a pattern that ends where a term starts may reach, in characters: "also known
+as the '" is far shorter. Searching only that tail keeps each test short in long sentences."""
+
+
+def ends_with(pattern: re.Pattern[str], text: str, end: int | None = None) -> bool:
+    """True when `pattern` (anchored with `$`) matches text that ends at `end`.
+
+    Only the last `REACH` characters are searched; `\\b` and look-behinds still see the
+    characters before them, so the answer is the same as searching all of the text.
+    """
+    stop = len(text) if end is None else end
+    return pattern.search(text, max(0, stop - REACH), stop) is not None
+
+
 NAMING_BEFORE = ("also known as", "known as", "called", "termed", "named", "nicknamed", "dubbed")
 
 CREATING = word_set(
@@ -166,6 +184,7 @@ _ELEMENTS_1 = frozenset("HBCNOFPSKVYIWU")
 _NAME_ENDINGS = ("ism", "ist", "ists", "ian", "ians", "ans", "ese", "ish")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def frequency(word: str) -> int:
     """How common a word (in any case, possessive or not) is in English; 0 if not English."""
     return english_frequencies().get(bare(word), 0)
@@ -200,6 +219,7 @@ def formula_like(word: str) -> bool:
     return word.isupper() and all(c in _ELEMENTS_1 for c in word)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_like(word: str) -> bool:
     """True for a word that could be a person's name: rare, and no month, place or title."""
     folded = bare(word)
@@ -213,3 +233,20 @@ def name_like(word: str) -> bool:
         and not folded.endswith(_NAME_ENDINGS)
         and not is_acronym(word)
     )
+
+
+LABELS = word_set(
+    """importance significance implementation usage usages use uses goal goals aim aims purpose
+    note notes tip tips hint hints definition meaning method methods step steps pros cons
+    benefit benefits drawback drawbacks limitation limitations evaluation component components
+    activity activities metric metrics property properties characteristic characteristics
+    feature features description explanation application applications aspect aspects
+    overview background context summary conclusion example examples reason reasons cause
+    causes effect effects result results consequence consequences impact impacts outcome
+    outcomes advantage advantages disadvantage disadvantages strength strengths weakness
+    weaknesses answer question why how what when where who remember important warning key
+    main exam strategy type types see also link links reference references source sources
+    further reading code implementation to of for and or vs"""
+)
+"""Words of a label that heads a field of the notes rather than names a term: "Importance",
+"Key aspects", "Example"."""

@@ -1,0 +1,305 @@
+"""Terms written as a label and its definition, the way outline notes list key terms.
+
+- `**Term** - definition`, `**Term**: definition`, `**Term** – definition`, `**Term** —
+  definition` (and `**Term:** definition`) anywhere: a paragraph or list item that starts with
+  a bold term and a separator defines that term.
+- In a list of terms, plain `Term - definition` lines too: under a heading that names terms
+  ("Key terms", "Keywords", "Vocabulary", "Glossary", "Definitions"; a colon works there as
+  well), and in the items nested under a bold parent item (`- **Key words**`), where only a
+  dash separates.
+
+The definition is the text after the separator. A label that the notes use over and over
+("**Importance**: ...", "**Goal**: ...") or that is a generic word is a field of the notes, not
+a term; nor is a yes-or-no answer ("**Stable**: Yes, ...") a definition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ...model import (
+    Blocks,
+    BulletList,
+    CardKind,
+    CodeBlock,
+    Deck,
+    GlossaryEntry,
+    Heading,
+    Inlines,
+    Paragraph,
+    SourceRef,
+    Strong,
+    TermKind,
+    Text,
+    inline_source,
+    inline_text,
+)
+from ...words import WORD, bare, term_key, word_set
+from .definitions import one_line, tidy_definition
+from .sentences import flatten
+from .vocabulary import LABELS, MAX_TERM_WORDS, NOT_TERM_START
+
+_MAX_BOLD_WORDS = 8
+"""Longest bold term, in words."""
+_MAX_FIELD_USES = 3
+"""A bold label used this often in one file is a field ("Importance"), not a term."""
+
+_ARTICLE = re.compile(r"(?:a|an|the)\s", re.IGNORECASE)
+"""A plain line starting with an article is a phrase ("The following must hold: ..."),
+not a term."""
+_LEAD_IN = re.compile(r"\s*(?:(?:a|an|the)\s+)?", re.IGNORECASE)
+_AFTER_BOLD = re.compile(r"\s*[:\-–—]+\s+")
+"""The separator after a bold term: a colon or a dash, then a space."""
+_INSIDE_BOLD = re.compile(r"\s*(?::|\s[-–—]+)\s*$")
+"""A separator written inside the bold: `**Term:** definition`."""
+_PLAIN = re.compile(
+    r"(?P<term>[^\W\d_][^\n]*?)(?P<sep>\s*[-–—]+\s+|\s*:\s+)(?P<definition>\S.*)",
+    re.DOTALL,
+)
+"""`Term - definition`, `Term – definition`, `Term- definition` or `Term: definition`."""
+_SPACED_DASH = re.compile(r"\s+[-–—]+\s+")
+_CLAUSE = re.compile(r"^(?:a|an|the)\s|\s(?:is|are|was|were)\s", re.IGNORECASE)
+"""A phrase that reads as a clause or starts with an article, so cannot be a term."""
+_MIN_RUN = 3
+"""How many `Term - definition` lines run together it takes to split a paragraph into them."""
+_NOT_A_TERM = re.compile(r"[!?;,]|\.\s|\.$|::|\$|`|\*\*|https?:")
+_LISTING_WORDS = word_set(
+    """term terms keyterms keyword keywords words vocabulary vocab glossary definition
+    definitions terminology jargon"""
+)
+"""Words of a heading that says its section lists terms ("Key terms", "Vocabulary")."""
+_PLAIN_CODE = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
+"""Code block languages that mean "text kept as written", which a list of terms may be."""
+_ANSWERS = frozenset({"yes", "no", "true", "false"})
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """A term found with its definition, before the labels of the whole file are known."""
+
+    term: str
+    """The term as written."""
+    definition: str
+    """The text after the separator, tidied."""
+    line: int
+    """Its line in the notes, or 0."""
+    bold: bool
+    """True when the term was bold."""
+
+
+def lists_terms(heading: str) -> bool:
+    """True for a heading that names a list of terms: "Key terms", "Vocabulary", "Glossary"."""
+    return any(bare(w) in _LISTING_WORDS for w in WORD.findall(heading))
+
+
+def _term_ok(term: str, bold: bool) -> bool:
+    """True for a term of a few words without sentence punctuation. A plain one must not
+    start like a clause ("It - ..."); a bold one was marked by the author ("**One's
+    complement**")."""
+    words = WORD.findall(term)
+    return (
+        0 < len(words) <= (_MAX_BOLD_WORDS if bold else MAX_TERM_WORDS)
+        and term[:1].isalnum()
+        and len(term) > 1  # "N - ...": a letter is notation, not a term
+        and not _NOT_A_TERM.search(term)
+        and (bold or bare(words[0]) not in NOT_TERM_START)
+    )
+
+
+def _definition(text: str) -> str:
+    text = one_line(text)
+    words = WORD.findall(text)
+    if not words or bare(words[0]) in _ANSWERS:
+        return ""
+    return tidy_definition(text)
+
+
+def _starts_bold(children: Inlines) -> bool:
+    """True when inline content starts with bold text, maybe after "a", "an" or "the": a
+    quick test before the paragraph is flattened."""
+    first = children[0] if children else None
+    if isinstance(first, Text) and len(children) > 1 and _LEAD_IN.fullmatch(first.text):
+        first = children[1]
+    return isinstance(first, Strong)
+
+
+def _bold_led(paragraph: Paragraph) -> Iterator[Labelled]:
+    """`**Term** - definition`; several when each line of the paragraph is one."""
+    if not _starts_bold(paragraph.children):
+        return
+    text, bold, _ = flatten(paragraph.children)
+    if not bold or not _LEAD_IN.fullmatch(text, 0, bold[0][0]):
+        return
+    # Lines joined into one paragraph: a bold term after the first entry starts another.
+    starts: list[tuple[int, int, int]] = []  # (term start, term end, definition start)
+    for start, end in bold:
+        term = text[start:end]
+        inside = _INSIDE_BOLD.search(term)
+        after = _AFTER_BOLD.match(text, end)
+        if inside and text[end : end + 1].isspace():
+            starts.append((start, start + inside.start(), end))
+        elif after:
+            starts.append((start, end, after.end()))
+        elif not starts:
+            return
+    if not starts or starts[0][0] != bold[0][0]:
+        return
+    for number, (start, end, begin) in enumerate(starts):
+        finish = starts[number + 1][0] if number + 1 < len(starts) else len(text)
+        term = one_line(text[start:end])
+        definition = _definition(text[begin:finish])
+        if _term_ok(term, bold=True) and definition:
+            line = paragraph.line + number if paragraph.line else 0
+            yield Labelled(term, definition, line, bold=True)
+
+
+def _plain(text: str, line: int, colon: bool) -> Labelled | None:
+    """`Term - definition` (or `Term: definition` where `colon`), or None."""
+    match = _PLAIN.fullmatch(text.strip())
+    if match is None or (not colon and ":" in match.group("sep")):
+        return None
+    term = one_line(match.group("term"))
+    definition = _definition(match.group("definition"))
+    if not definition or not _term_ok(term, bold=False) or _ARTICLE.match(term):
+        return None
+    return Labelled(term, definition, line, bold=False)
+
+
+def _code_lines(block: CodeBlock, line: int) -> Iterator[Labelled]:
+    """The `Term - definition` lines of a plain code block in a list of terms, when most of its
+    lines are such: notes kept in a fence to keep their line breaks."""
+    if block.language.lower() not in _PLAIN_CODE:
+        return
+    lines = [ln.strip().replace("**", "") for ln in block.code.splitlines()]
+    lines = [ln for ln in lines if ln]
+    found = [entry for ln in lines if (entry := _plain(ln, line, colon=True))]
+    if len(found) * 2 >= len(lines):
+        yield from found
+
+
+def _next_term(text: str, start: int, end: int) -> int:
+    """Where the term that ends at `end` starts, when lines were run together: at the last
+    capitalised word after `start` that leaves some definition before it; -1 if none."""
+    found = -1
+    for word in WORD.finditer(text, start, end):
+        if word.group()[:1].isupper() and text[start : word.start()].strip():
+            found = word.start()
+    return found
+
+
+def _run_together(text: str, line: int) -> list[Labelled]:
+    """The entries of `Term - definition` lines that Markdown ran together into one paragraph
+    ("Ecotourism - sustainable tourism Pull factor - attracts you"), told apart by the capital
+    that starts each term. A dash with no such term before it is part of a definition. None
+    unless three or more entries read as entries."""
+    separators = list(_SPACED_DASH.finditer(text))
+    if len(separators) < _MIN_RUN:
+        return []
+    starts = [0]  # where each entry's term starts
+    previous = separators[0]
+    for separator in separators[1:]:
+        start = _next_term(text, previous.end(), separator.start())
+        term = text[start : separator.start()]
+        if start >= 0 and _term_ok(term, bold=False) and not _CLAUSE.search(term):
+            starts.append(start)
+            previous = separator
+    if len(starts) < _MIN_RUN:
+        return []
+    entries: list[Labelled] = []
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(text)
+        entry = _plain(text[start:end], line + number if line else 0, colon=False)
+        if entry is None:
+            return []
+        entries.append(entry)
+    return entries
+
+
+def _paragraph(paragraph: Paragraph, listing: str) -> Iterator[Labelled]:
+    # Formulas keep their dollars, so that notation ("$T$: a Turing machine") is no term.
+    text = inline_source(paragraph.children) if listing else ""
+    entries = _run_together(text, paragraph.line) if listing else []
+    if not entries:
+        entries = list(_bold_led(paragraph))
+    if entries:
+        yield from entries
+    elif listing:
+        entry = _plain(text, paragraph.line, listing == "heading")
+        if entry:
+            yield entry
+
+
+def _label(term: str) -> bool:
+    """True for a label made of generic words ("Importance", "Method", "See also")."""
+    return all(bare(w) in LABELS for w in WORD.findall(term))
+
+
+def _parent(block: object) -> bool:
+    """True for a paragraph that is nothing but bold text (and a colon), not a generic label:
+    a parent item (`- **Key words**`) whose items may be terms."""
+    if not isinstance(block, Paragraph) or not block.children:
+        return False
+    first, *rest = block.children
+    return (
+        isinstance(first, Strong)
+        and all(isinstance(c, Text) and not c.text.strip(" :") for c in rest)
+        and not _label(inline_text(first.children))
+    )
+
+
+def _blocks(blocks: Blocks, listing: str, line: int) -> Iterator[Labelled]:
+    """The labelled terms of some blocks. `listing` is "heading" in a section of terms,
+    "parent" under a bold parent item, else "". A code block has no line of its own: its terms
+    point at `line`, the card's."""
+    outer = listing
+    heading_level = 0
+    parent = False
+    for block in blocks:
+        match block:
+            case Heading():
+                if heading_level and block.level <= heading_level:
+                    listing, heading_level = outer, 0
+                if lists_terms(inline_text(block.children)):
+                    listing, heading_level = "heading", block.level
+            case Paragraph():
+                yield from _paragraph(block, listing)
+            case BulletList():
+                inner = listing or ("parent" if parent else "")
+                for item in block.items:
+                    children = item.children
+                    if children and _parent(children[0]):
+                        # `- **Key words**` with the terms nested under it
+                        yield from _blocks(children[1:], inner or "parent", line)
+                    else:
+                        yield from _blocks(children, inner, line)
+            case CodeBlock():
+                if listing == "heading":
+                    yield from _code_lines(block, line)
+            case _:
+                pass
+        parent = _parent(block)
+
+
+def labelled_terms(deck: Deck) -> list[GlossaryEntry]:
+    """The terms the notes write as `**Term** - definition`, or as `Term - definition` in a
+    list of terms, with the text after the separator as their definition."""
+    file = deck.source.file
+    found: list[Labelled] = list(_blocks(deck.intro, "", 0))
+    for card in deck.cards:
+        if card.kind is CardKind.CLOZE:
+            continue  # its text is its section's, read there
+        listing = (
+            "heading"
+            if card.kind is CardKind.REVISION and lists_terms(inline_text(card.front))
+            else ""
+        )
+        found.extend(_blocks(card.back, listing, card.source.line))
+    uses = Counter(term_key(e.term) for e in found if e.bold)
+    return [
+        GlossaryEntry(e.term, e.definition, SourceRef(file, e.line), TermKind.AUTO)
+        for e in found
+        if uses[term_key(e.term)] < _MAX_FIELD_USES and not _label(e.term)
+    ]
