@@ -146,8 +146,9 @@ def build_file(
             _fingerprint(result, path)
         lock_dir = out / LOCKS / file.stem.parent
         inputs = cards_inputs(file.path, text, result.inputs, options)
+        package = output_paths(file, out, ("apkg",))["apkg"]
         deck, save_lock = enrich_deck(
-            deck, file.path, options, result.warnings.append, lock_dir, inputs
+            deck, file.path, options, result.warnings.append, lock_dir, inputs, package
         )
         result.cards = len(deck.cards)
         result.glossary = deck.glossary

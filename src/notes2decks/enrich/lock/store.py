@@ -1,17 +1,24 @@
 """Reading and writing the lock file.
 
-The file is one JSON object with sorted keys, one card or term a line, so that a diff or a merge
-of two builds' locks touches only the lines of the cards that changed. A lock that is not valid
-JSON (a merge conflict, a bad edit) is read line by line: a damaged line costs the entry on it,
-not the whole lock.
+A notes folder has one lock file, `notes2decks.lock`, beside its notes: a visible file, to be
+kept and committed with them. It is text, one entry a line, sorted: its first line names the
+format, and every other line is a JSON array `[notes file, section, key, entry]`, so that two
+people's edits to different notes touch different lines and merge. A line that cannot be read
+(a merge conflict's markers, a bad edit) costs the entry on it, not the whole lock; when a merge
+kept both sides of an entry, the later one wins.
 
-orjson reads and writes it: json's encoder took ten times as long, and its decoder twice as long,
-for the 180 kB lock of a 100-card file, which every rebuild of the file reads and writes.
+Locks of versions 1 to 3 were one hidden JSON file per notes file
+(`.topic.md.notes2decks.lock`): they are still read, when the folder's lock holds nothing for the
+file, and the build that next saves the lock moves their entries into it and deletes them.
+
+orjson reads and writes it: json's encoder took ten times as long, and its decoder twice as long.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +27,12 @@ import orjson
 
 from ...atomic import write_bytes
 from ...errors import Diagnostic, NotesError
+from ...identity import note_key
 
 LOCK_FORMAT = "notes2decks-lock"
-LOCK_VERSION = 3
+LOCK_VERSION = 4
+LOCK_NAME = "notes2decks.lock"
+"""The name of a notes folder's lock file."""
 
 Entry = dict[str, Any]
 """One card's or term's record in the lock: see the package's description for its members."""
@@ -30,131 +40,167 @@ Entry = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Lock:
-    """A lock file's content."""
+    """What a lock file holds for one notes file."""
 
     version: int = LOCK_VERSION
     """How the lock was written: how its card hashes were made (see `hashing`)."""
-    generation: int = 0
-    """How many builds have changed something."""
     time: int = 0
     """The latest modification time handed out."""
     inputs: str | None = None
     """A digest of what the cards were made of (`hashing.inputs_record`), when known."""
     cards: dict[str, Entry] = field(default_factory=dict)
-    """The entries of the cards of the last build, by card identity."""
+    """The entries of the cards of the last build, by note key (`identity.note_key`)."""
     removed: dict[str, Entry] = field(default_factory=dict)
-    """The entries of removed cards (tombstones), by card identity."""
+    """The entries of removed cards (tombstones), by note key."""
     glossary: dict[str, Entry] = field(default_factory=dict)
-    """The entries of the glossary notes of the last build, by key."""
+    """The entries of the glossary notes of the last build, by note key."""
     removed_glossary: dict[str, Entry] = field(default_factory=dict)
-    """The entries of removed glossary notes, by key."""
+    """The entries of removed glossary notes, by note key."""
+    legacy: Path | None = None
+    """The hidden lock of an earlier version it was read from, to delete once migrated."""
+
+    @property
+    def empty(self) -> bool:
+        """Whether the lock knows no note of the file."""
+        return not (self.cards or self.removed or self.glossary or self.removed_glossary)
 
 
 _SECTIONS = ("cards", "removed", "glossary", "removed_glossary")
+# The lines git writes around the two sides of a conflict.
+_MARKERS = (b"<<<<<<<", b"|||||||", b"=======", b">>>>>>>")
+_HEADER = orjson.dumps({"format": LOCK_FORMAT, "version": LOCK_VERSION})
 
 
 def lock_path_for(notes_path: Path) -> Path:
-    """The lock file of a notes file: hidden, beside it, named after it."""
-    notes_path = Path(notes_path)
-    return notes_path.with_name(f".{notes_path.name}.notes2decks.lock")
+    """The lock file of a notes file: its folder's `notes2decks.lock`."""
+    return Path(notes_path).with_name(LOCK_NAME)
 
 
-def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
-    """The lock file's content; an empty lock when there is none or it cannot be read.
+def legacy_lock_path(lock_path: Path, name: str) -> Path:
+    """Where a lock of version 1 to 3 kept the entries of the notes file `name`."""
+    return Path(lock_path).with_name(f".{name}.notes2decks.lock")
 
-    Damage is a warning to `warn`; a lock written by a newer notes2decks raises NotesError,
-    rather than be misread.
+
+def _prefix(name: str) -> bytes:
+    return b"[" + orjson.dumps(name) + b","
+
+
+def load_lock(lock_path: Path, name: str, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
+    """What the lock file `lock_path` holds for the notes file `name` (in its folder), or the
+    hidden lock an earlier version kept for it; an empty lock when there is neither.
+
+    Damage is a warning to `warn` naming `file`; a lock written by a newer notes2decks raises
+    NotesError, rather than be misread.
     """
     lock_path = Path(lock_path)
+    content = _read(lock_path, file, warn)
+    lock = _parse(content, lock_path, name, file, warn) if content else Lock()
+    if not lock.empty:
+        return lock
+    legacy = legacy_lock_path(lock_path, name)
+    old = _read(legacy, file, warn)
+    if not old:
+        return lock
+    from .legacy import read_legacy  # only for locks of earlier versions
+
+    found = read_legacy(old, legacy, file, warn)
+    cards, removed, glossary, removed_glossary = (_migrated(part) for part in found.sections)
+    return Lock(
+        found.version, found.time, found.inputs, cards, removed, glossary, removed_glossary, legacy
+    )
+
+
+def _migrated(section: dict[str, Entry]) -> dict[str, Entry]:
+    # Earlier locks keyed notes by their whole identity, deck path included, and named a note
+    # only when it differed from the key.
+    return {note_key(key): {"note": key, **entry} for key, entry in section.items()}
+
+
+def _read(path: Path, file: str, warn: Callable[[Diagnostic], None]) -> bytes:
     try:
-        content = lock_path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        return Lock()
+        return b""
     except OSError as exc:
-        warn(_warning(file, lock_path, f"cannot be read ({exc.strerror})"))
-        return Lock()
-    damaged: list[int] = []
+        warn(_warning(file, path, f"cannot be read ({exc.strerror})"))
+        return b""
+
+
+def _parse(
+    content: bytes, lock_path: Path, name: str, file: str, warn: Callable[[Diagnostic], None]
+) -> Lock:
+    lines = content.splitlines()
+    header = next((line for line in lines if line.startswith(b"{")), b"")
     try:
-        data = orjson.loads(content)
-    except orjson.JSONDecodeError as exc:
-        data, damaged = _salvage(content.decode("utf-8", "replace"))
-        damaged = damaged or [exc.lineno]
-    if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
-        problem = f"is damaged (line {damaged[0]})" if damaged else "is not a notes2decks lock file"
-        warn(_warning(file, lock_path, problem))
+        head = orjson.loads(header)
+    except orjson.JSONDecodeError:
+        head = None
+    if not isinstance(head, dict) or head.get("format") != LOCK_FORMAT:
+        warn(_warning(file, lock_path, "is not a notes2decks lock file"))
         return Lock()
-    version = data.get("version")
+    version = head.get("version")
     if not isinstance(version, int) or version > LOCK_VERSION:
         raise NotesError(
             f"the lock file {lock_path.name} was written by a newer notes2decks "
             f"(version {version}); upgrade notes2decks to build these notes",
             file,
         )
-    lock = _checked(data, version)
-    if lock is None:
-        warn(_warning(file, lock_path, "is damaged"))
-        return Lock()
+    prefix = _prefix(name)
+    sections: dict[str, dict[str, Entry]] = {key: {} for key in _SECTIONS}
+    inputs: set[str] = set()
+    damaged: list[int] = []
+    for number, line in enumerate(lines, 1):
+        if not line.startswith(prefix):
+            # Other files' lines are theirs to read; a merge's markers and blank lines are
+            # nobody's. Anything else is damage, which costs whatever entry it held.
+            if line.strip() and not line.startswith((b"[", b"{", *_MARKERS)):
+                damaged.append(number)
+            continue
+        try:
+            item = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            damaged.append(number)
+            continue
+        if not (isinstance(item, list) and len(item) == 4):
+            damaged.append(number)
+            continue
+        _, section, key, value = item
+        if section == "inputs" and isinstance(value, str):
+            inputs.add(value)
+        elif section in sections and isinstance(key, str) and isinstance(value, dict):
+            entries = sections[section]
+            if _time(value) >= _time(entries.get(key)):
+                entries[key] = value
+        else:
+            damaged.append(number)
     if damaged:
-        lines = ", ".join(str(n) for n in damaged[:5]) + (", ..." if len(damaged) > 5 else "")
+        lines_text = ", ".join(map(str, damaged[:5])) + (", ..." if len(damaged) > 5 else "")
         warn(
             Diagnostic(
                 file,
                 0,
-                f"the lock file {lock_path.name} is damaged (line {lines}); the rest of it is "
-                "used. Notes whose entries were on those lines and whose heading changed since "
-                "the last build become new notes in Anki",
+                f"the lock file {lock_path.name} is damaged (line {lines_text}); the rest of it "
+                "is used. Notes whose entries were on those lines and whose heading changed "
+                "since the last build become new notes in Anki",
             )
         )
-    return lock
+    times = [_time(entry) for section in sections.values() for entry in section.values()]
+    # Both sides of a merge each name the inputs they were built from: neither is this one.
+    known = inputs.pop() if len(inputs) == 1 else None
+    return Lock(
+        LOCK_VERSION,
+        max(times, default=0),
+        known,
+        sections["cards"],
+        sections["removed"],
+        sections["glossary"],
+        sections["removed_glossary"],
+    )
 
 
-def _checked(data: dict[str, Any], version: int) -> Lock | None:
-    """The lock of data read from a lock file; None when its members have the wrong types."""
-    sections = [data.get(key, {}) for key in _SECTIONS]
-    if not all(
-        isinstance(section, dict) and all(isinstance(entry, dict) for entry in section.values())
-        for section in sections
-    ):
-        return None
-    generation, time, inputs = data.get("generation", 0), data.get("time", 0), data.get("inputs")
-    if type(generation) is not int or type(time) is not int:
-        return None
-    return Lock(version, generation, time, inputs if isinstance(inputs, str) else None, *sections)
-
-
-def _salvage(text: str) -> tuple[dict[str, Any], list[int]]:
-    """What the lines of a lock that is not valid JSON say, and the numbers of the lines that
-    cannot be read.
-
-    Each line of a lock holds one member, or opens or closes a section. After a merge conflict
-    both sides' lines are there: the later line of an entry wins, and the later time and
-    generation. The digest of the inputs is left out, since the entries may come from builds of
-    other inputs.
-    """
-    data: dict[str, Any] = {}
-    section: dict[str, Any] = data
-    damaged: list[int] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        body = line.strip().removesuffix(",")
-        if body in ("{", "}", ""):
-            section = data  # the document's braces, or a section's end
-            continue
-        try:
-            if body.endswith("{"):
-                # A section's first line: its members follow, one a line.
-                opened = orjson.loads("{" + body + "}}")
-                section = data.setdefault(next(iter(opened)), {})
-                continue
-            member: dict[str, Any] = orjson.loads("{" + body + "}")
-        except orjson.JSONDecodeError:
-            damaged.append(number)
-            continue
-        for key, value in member.items():
-            if section is data and key in ("generation", "time") and type(value) is int:
-                value = max(value, data.get(key, value))
-            section[key] = value
-    data.pop("inputs", None)
-    return data, damaged
+def _time(entry: Entry | None) -> int:
+    time = entry.get("time") if entry is not None else None
+    return time if type(time) is int else -1
 
 
 def _warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
@@ -166,31 +212,19 @@ def _warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
     )
 
 
-def lock_content(lock: Lock) -> bytes:
-    """The lock file's text, as UTF-8: sorted keys, one card or term a line."""
-    members: dict[str, Any] = {
-        "format": LOCK_FORMAT,
-        "version": lock.version,
-        "generation": lock.generation,
-        "time": lock.time,
-        "cards": lock.cards,
-        "removed": lock.removed,
-        "glossary": lock.glossary,
-        "removed_glossary": lock.removed_glossary,
-    }
+def lock_lines(name: str, lock: Lock) -> list[bytes]:
+    """The lock file's lines of the notes file `name`, sorted."""
+    prefix = _prefix(name)
+    lines = [
+        prefix + _json(section) + b"," + _json(key) + b"," + _json(entry) + b"]"
+        for section, entries in zip(
+            _SECTIONS, (lock.cards, lock.removed, lock.glossary, lock.removed_glossary), strict=True
+        )
+        for key, entry in entries.items()
+    ]
     if lock.inputs is not None:
-        members["inputs"] = lock.inputs
-    parts: list[bytes] = []
-    for key in sorted(members):
-        value = members[key]
-        if isinstance(value, dict) and value:
-            entries = b",\n".join(
-                b"  " + _json(name) + b": " + _json(entry) for name, entry in sorted(value.items())
-            )
-            parts.append(b" " + _json(key) + b": {\n" + entries + b"\n }")
-        else:
-            parts.append(b" " + _json(key) + b": " + _json(value))
-    return b"{\n" + b",\n".join(parts) + b"\n}\n"
+        lines.append(prefix + b'"inputs","",' + _json(lock.inputs) + b"]")
+    return sorted(lines)
 
 
 def _json(value: Any) -> bytes:
@@ -199,32 +233,68 @@ def _json(value: Any) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class LockState:
-    """What `save_lock` writes: the lock file's new content, and what a build reports of it."""
+    """What `save_lock` writes: one notes file's lines of the lock, and what a build reports."""
 
-    content: bytes
-    """The lock file's text, as UTF-8 (`lock_content`)."""
-    generation: int
-    """How many builds have changed something."""
+    name: str
+    """The notes file's name, in the lock's folder."""
+    lines: tuple[bytes, ...]
+    """Its lines of the lock file (`lock_lines`)."""
     removed: tuple[str, ...] = ()
     """The fronts of the cards and terms found removed by this build, for reports."""
     kept: tuple[tuple[str, str], ...] = ()
     """(old front, new front) of the cards that kept their note across a front edit."""
+    legacy: Path | None = None
+    """The hidden lock of an earlier version that these lines replace."""
 
 
 def save_lock(lock_path: Path, state: LockState) -> None:
-    """Write the lock file atomically, unless it already holds exactly this content.
-
-    Leaving an unchanged lock untouched keeps its time, so folder watchers do not rebuild again.
+    """Put the notes file's lines into the lock file, leaving the other files' lines as they
+    are; write it atomically, and only when its content changes (so that folder watchers do not
+    rebuild again). A hidden lock of an earlier version is deleted once its entries are in.
     """
     lock_path = Path(lock_path)
+    with _exclusive(lock_path.parent):
+        try:
+            current = lock_path.read_bytes()
+        except FileNotFoundError:
+            current = b""
+        except OSError as exc:
+            raise NotesError(f"cannot read the lock file: {exc.strerror}", str(lock_path)) from None
+        prefix = _prefix(state.name)
+        others = [
+            line
+            for line in current.splitlines()
+            if line.startswith(b"[") and not line.startswith(prefix)
+        ]
+        content = b"\n".join([_HEADER, *sorted({*others, *state.lines})]) + b"\n"
+        if content != current:
+            try:
+                write_bytes(lock_path, content)
+            except OSError as exc:
+                raise NotesError(
+                    f"cannot write the lock file: {exc.strerror}", str(lock_path)
+                ) from None
+    if state.legacy is not None:
+        with contextlib.suppress(OSError):
+            state.legacy.unlink()
+
+
+@contextlib.contextmanager
+def _exclusive(folder: Path) -> Iterator[None]:
+    """Hold the folder's lock while its lock file is read and rewritten: the files of one
+    folder may be built by several worker processes at once."""
     try:
-        if lock_path.read_bytes() == state.content:
-            return
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise NotesError(f"cannot read the lock file: {exc.strerror}", str(lock_path)) from None
+        import fcntl
+    except ImportError:  # Windows: builds of one folder's files may race, rarely
+        yield
+        return
     try:
-        write_bytes(lock_path, state.content)
-    except OSError as exc:
-        raise NotesError(f"cannot write the lock file: {exc.strerror}", str(lock_path)) from None
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -1,0 +1,104 @@
+"""Recovering a lost lock file from the package the last build left in the output folder.
+
+A fresh clone of notes, or a sync tool that skipped the lock file, leaves the notes without
+their lock. Were the notes then dated by the file's time, every note would look changed to Anki,
+and the next import would overwrite the edits made there. The last package still knows each
+note: its GUID, its note type, its fields and when it last changed. A card whose note type and
+front (normalised as identities are) match a note of the package takes over that note's GUID
+and time; its text decides whether it changed since.
+
+A package is a ZIP archive holding an SQLite collection (`collection.anki2`): it is read with
+zipfile and sqlite3, from a temporary copy, since sqlite3 reads only files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ... import model
+from ...exporters.apkg.notetypes import NOTE_TYPES
+from ...identity import KNOWN_GUID, normalise_front
+from ...model import REMOVED_TAG, Card, GlossaryEntry
+
+_COLLECTIONS = ("collection.anki21", "collection.anki2")
+# A package's collection is small beside its media; past this it is not one of ours.
+_MAX_COLLECTION = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class PackagedNote:
+    """A note of an earlier package."""
+
+    guid: str
+    """Its GUID."""
+    modified: int
+    """When it last changed, in seconds since the epoch."""
+    back: str
+    """The normalised plain text of its second field (the back, the definition)."""
+
+
+Notes = dict[tuple[str, str], PackagedNote]
+"""A package's notes by note type key and normalised plain first field."""
+
+
+def packaged_notes(package: Path) -> Notes:
+    """The notes of a package built by notes2decks; none when it cannot be read."""
+    types = {note_type.model_id: key for key, note_type in NOTE_TYPES.items()}
+    found: Notes = {}
+    try:
+        with zipfile.ZipFile(package) as archive, tempfile.TemporaryDirectory() as folder:
+            name = next((n for n in _COLLECTIONS if n in archive.namelist()), None)
+            if name is None or archive.getinfo(name).file_size > _MAX_COLLECTION:
+                return {}
+            path = Path(archive.extract(name, folder))
+            with contextlib.closing(sqlite3.connect(path)) as db:
+                rows = db.execute("SELECT guid, mid, mod, flds, tags FROM notes").fetchall()
+    except (OSError, zipfile.BadZipFile, sqlite3.Error, KeyError):
+        return {}
+    for guid, mid, modified, fields, tags in rows:
+        key = types.get(mid)
+        if key is None or REMOVED_TAG.casefold() in str(tags).casefold().split():
+            continue
+        parts = str(fields).split("\x1f")
+        front = normalise_front(_plain(parts[0]))
+        back = normalise_front(_plain(parts[1])) if len(parts) > 1 else ""
+        found.setdefault((key, front), PackagedNote(str(guid), int(modified), back))
+    return found
+
+
+_TAG = re.compile(r"<[^>]*>")
+_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^{}]*?)?\}\}", re.DOTALL)
+
+
+def _plain(field: str) -> str:
+    """A field's text, as a reader sees it: cloze answers shown, tags dropped."""
+    return html.unescape(_TAG.sub(" ", _CLOZE.sub(r"\1", field)))
+
+
+def card_note(notes: Notes, card: Card) -> tuple[PackagedNote, bool] | None:
+    """The packaged note of a card, and whether the card shows the same text; None if none."""
+    front = normalise_front(model.inline_text(card.front))
+    found = notes.get((card.kind.value, front))
+    if found is None:
+        return None
+    return found, found.back == normalise_front(model.block_text(card.back))
+
+
+def term_note(notes: Notes, entry: GlossaryEntry) -> tuple[PackagedNote, bool] | None:
+    """The packaged note of a glossary entry, and whether it shows the same text."""
+    found = notes.get(("glossary", normalise_front(entry.term)))
+    if found is None:
+        return None
+    return found, found.back == normalise_front(entry.definition)
+
+
+def note_identity(note: PackagedNote) -> str:
+    """The identity that makes the exporter give a card this note's GUID."""
+    return KNOWN_GUID + note.guid
