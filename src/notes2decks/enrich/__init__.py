@@ -19,7 +19,7 @@ from ..options import BuildOptions
 from ..registry import EXPORTERS
 from .autocloze import add_auto_cloze
 from .glossary import extract_glossary
-from .lock import lock_path_for, reconcile, save_lock
+from .lock import first_lock_warning, lock_path_for, reconcile, save_lock
 
 
 def enrich_deck(
@@ -49,10 +49,14 @@ def enrich_deck(
     lock_path = lock_path_for(path)
     if lock_dir is not None and not writable_folder(path.parent):
         lock_path = lock_dir / lock_path.name
-    deck, state = reconcile(
-        deck, lock_path, warn or _ignore, inputs, name=path.name, package=package
-    )
-    return deck, lambda: save_lock(lock_path, state)
+    say = warn or _ignore
+    deck, state = reconcile(deck, lock_path, say, inputs, name=path.name, package=package)
+
+    def save() -> None:
+        if save_lock(lock_path, state) and state.dated_by_file:
+            say(first_lock_warning(lock_path, deck.source.file))
+
+    return deck, save
 
 
 def _ignore(_: Diagnostic) -> None:

@@ -63,6 +63,7 @@ def reconcile(
     lock = load_lock(lock_path, name, deck.source.file, warn)
     record = inputs_record(inputs, deck)
     same_inputs = record is not None and lock.version == LOCK_VERSION and lock.inputs == record
+    dated_by_file = False
     keys = disambiguate([note_key(card.identity) for card in deck.cards])
     records = [
         (same_inputs and hashing.recorded(lock.cards.get(key), card))
@@ -70,7 +71,9 @@ def reconcile(
         for card, key in zip(deck.cards, keys, strict=True)
     ]
     if lock.empty:
-        lock = _recovered(deck, keys, records, package, lock_path, warn)
+        legacy = lock.legacy
+        lock = _recovered(deck, keys, records, package)
+        dated_by_file = lock.empty and legacy is None
     plans, kept, gone = _plan_cards(deck, keys, records, lock, base)
     terms, gone_terms = _plan_terms(deck, lock)
     time = lock.time
@@ -109,7 +112,8 @@ def reconcile(
         removed_glossary=removed_glossary,
     )
     lines = tuple(lock_lines(name, new_lock))
-    return result, LockState(name, lines, tuple(removed_names), tuple(kept), lock.legacy)
+    state = LockState(name, lines, tuple(removed_names), tuple(kept), lock.legacy, dated_by_file)
+    return result, state
 
 
 def _recovered(
@@ -117,24 +121,11 @@ def _recovered(
     keys: list[str],
     records: list[CardRecord],
     package: Path | None,
-    lock_path: Path,
-    warn: Callable[[Diagnostic], None],
 ) -> Lock:
     """A lock made from the notes of the last package, when there is one; else an empty lock,
-    the notes file's time standing in for when each note changed (said once per lock file)."""
+    the notes file's time standing in for when each note changed."""
     notes = recover.packaged_notes(package) if package is not None and package.is_file() else {}
     if not notes:
-        if not lock_path.exists():
-            warn(
-                Diagnostic(
-                    str(lock_path),
-                    0,
-                    "there is no lock file yet, nor an earlier package of these notes: every "
-                    "note is dated by its notes file. Keep this file with the notes (commit it "
-                    "with them): it keeps their notes' identities and dates, and the edits made "
-                    "to them in Anki",
-                )
-            )
         return Lock()
     cards: dict[str, Entry] = {}
     for card, key, record in zip(deck.cards, keys, records, strict=True):

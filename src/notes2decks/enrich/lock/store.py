@@ -245,12 +245,17 @@ class LockState:
     """(old front, new front) of the cards that kept their note across a front edit."""
     legacy: Path | None = None
     """The hidden lock of an earlier version that these lines replace."""
+    dated_by_file: bool = False
+    """Whether neither a lock nor an earlier package knew the file's notes, so that the notes
+    file's time dates them (`first_lock_warning`)."""
 
 
-def save_lock(lock_path: Path, state: LockState) -> None:
+def save_lock(lock_path: Path, state: LockState) -> bool:
     """Put the notes file's lines into the lock file, leaving the other files' lines as they
     are; write it atomically, and only when its content changes (so that folder watchers do not
     rebuild again). A hidden lock of an earlier version is deleted once its entries are in.
+
+    Returns True when this made the lock file: the first of its folder's files to save does.
     """
     lock_path = Path(lock_path)
     with _exclusive(lock_path.parent):
@@ -267,7 +272,10 @@ def save_lock(lock_path: Path, state: LockState) -> None:
             if line.startswith(b"[") and not line.startswith(prefix)
         ]
         content = b"\n".join([_HEADER, *sorted({*others, *state.lines})]) + b"\n"
-        if content != current:
+        if content == current:
+            created = False
+        else:
+            created = not current
             try:
                 write_bytes(lock_path, content)
             except OSError as exc:
@@ -277,6 +285,19 @@ def save_lock(lock_path: Path, state: LockState) -> None:
     if state.legacy is not None:
         with contextlib.suppress(OSError):
             state.legacy.unlink()
+    return created
+
+
+def first_lock_warning(lock_path: Path, file: str) -> Diagnostic:
+    """What a build says, once a folder, when it made the folder's lock file without an earlier
+    lock or package to date the notes by."""
+    return Diagnostic(
+        file,
+        0,
+        f"made {Path(lock_path).name}: no lock file or earlier package of these notes was found, "
+        "so each note is dated by its notes file. Keep the lock file with the notes (commit it "
+        "with them): it keeps their Anki notes, their dates, and the edits made to them in Anki",
+    )
 
 
 @contextlib.contextmanager
