@@ -112,7 +112,10 @@ def reconcile(
         removed_glossary=removed_glossary,
     )
     lines = tuple(lock_lines(name, new_lock))
-    state = LockState(name, lines, tuple(removed_names), tuple(kept), lock.legacy, dated_by_file)
+    unchanged = lines == lock.lines and lock.legacy is None
+    state = LockState(
+        name, lines, tuple(removed_names), tuple(kept), lock.legacy, dated_by_file, unchanged
+    )
     return result, state
 
 

@@ -58,6 +58,8 @@ class Lock:
     """The entries of removed glossary notes, by note key."""
     legacy: Path | None = None
     """The hidden lock of an earlier version it was read from, to delete once migrated."""
+    lines: tuple[bytes, ...] = ()
+    """The file's lines of the lock file, as read."""
 
     @property
     def empty(self) -> bool:
@@ -149,6 +151,7 @@ def _parse(
     sections: dict[str, dict[str, Entry]] = {key: {} for key in _SECTIONS}
     inputs: set[str] = set()
     damaged: list[int] = []
+    own: list[bytes] = []
     for number, line in enumerate(lines, 1):
         if not line.startswith(prefix):
             # Other files' lines are theirs to read; a merge's markers and blank lines are
@@ -156,6 +159,7 @@ def _parse(
             if line.strip() and not line.startswith((b"[", b"{", *_MARKERS)):
                 damaged.append(number)
             continue
+        own.append(line)
         try:
             item = orjson.loads(line)
         except orjson.JSONDecodeError:
@@ -195,6 +199,7 @@ def _parse(
         sections["removed"],
         sections["glossary"],
         sections["removed_glossary"],
+        lines=tuple(own),
     )
 
 
@@ -248,6 +253,8 @@ class LockState:
     dated_by_file: bool = False
     """Whether neither a lock nor an earlier package knew the file's notes, so that the notes
     file's time dates them (`first_lock_warning`)."""
+    unchanged: bool = False
+    """Whether the lock file already holds exactly these lines for the file."""
 
 
 def save_lock(lock_path: Path, state: LockState) -> bool:
@@ -257,6 +264,8 @@ def save_lock(lock_path: Path, state: LockState) -> bool:
 
     Returns True when this made the lock file: the first of its folder's files to save does.
     """
+    if state.unchanged:
+        return False  # nothing to read or write: a rebuild of unchanged notes
     lock_path = Path(lock_path)
     with _exclusive(lock_path.parent):
         try:
