@@ -312,9 +312,11 @@ def test_a_build_flushes_only_its_lock_files(
     report = build([notes], tmp_path / "out", BuildOptions(jobs=1))
     written = [path for result in report.results for path in result.outputs]
     assert report.ok and len(written) == 6  # an .apkg, a .pdf and a .csv per file
-    # The folder's lock file's temporary, `.<lock name>.<random>.part`, once per notes file
-    # (each puts its lines in), and nothing else.
-    assert [Path(name).name.split(".")[1:3] for name in flushed] == [["notes2decks", "lock"]] * 2
+    # Each lock file's temporary, `.<lock name>.<random>.part`, and nothing else.
+    assert sorted(Path(name).name.split(".lock.")[0] for name in flushed) == [
+        ".cells.md",
+        ".waves.md",
+    ]
 
 
 def test_writes_into_a_private_folder_go_straight_to_their_names(tmp_path: Path) -> None:

@@ -392,6 +392,7 @@ def test_check_writes_nothing(notes: Path) -> None:
 
 def test_lock_file_problems_are_reported_and_the_lock_is_only_read(notes: Path) -> None:
     lock = lock_path_for(notes / "clean.txt")
+    lock.parent.mkdir()
     lock.write_text("{ not json", encoding="utf-8")
     [damaged] = check_file(notes / "clean.txt").warnings
     assert "is not a notes2decks lock file; starting a new one" in damaged.message

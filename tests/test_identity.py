@@ -19,7 +19,7 @@ from anki_support import (
     schedule_snapshot,
 )
 from notes2decks.cli import make_deck
-from notes2decks.enrich.lock import LOCK_NAME, legacy_lock_path, lock_path_for
+from notes2decks.enrich.lock import LOCK_FOLDER, legacy_lock_path, lock_path_for
 
 T0 = 1_700_000_000
 
@@ -101,7 +101,7 @@ def test_every_note_keeps_its_identity_whatever_the_build_starts_from_or_the_dec
     )
     third = make(chemistry.parent, "-o", tmp_path / "c")
     assert "no longer in the notes" not in third.output
-    assert "made notes2decks.lock" in first.output and "made" not in second.output
+    assert "made notes2decks-lock/" in first.output and "made" not in second.output
 
     col = fresh_collection(tmp_path / "anki")
     import_package(col, tmp_path / "a" / "acids.apkg")
@@ -182,7 +182,7 @@ def test_a_lost_lock_is_recovered_from_the_last_package(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0 + 86_400))
     edit(chemistry / "acids.md", "- The reaction gives out heat", "- The reaction is exothermic")
     rebuilt = make(chemistry, "-o", out)
-    assert "made notes2decks.lock" not in rebuilt.output
+    assert "made notes2decks-lock/" not in rebuilt.output
     assert lock_path_for(chemistry / "acids.md").is_file()
     log = import_package(col, out / "acids.apkg")
     assert log.counts["new"] == 0 and log.counts["updated"] == 1, log.counts
@@ -196,59 +196,67 @@ def test_a_lost_lock_is_recovered_from_the_last_package(
 def test_without_lock_or_package_the_build_says_so_once(tmp_path: Path) -> None:
     chemistry = notes_folder(tmp_path)
     first = make(chemistry, "-o", tmp_path / "out")
-    assert first.output.count("made notes2decks.lock") == 1
-    assert (chemistry / LOCK_NAME).is_file()
+    assert first.output.count("made notes2decks-lock/") == 1
+    assert (chemistry / LOCK_FOLDER).is_dir()
     assert not list(chemistry.glob(".*"))
     again = make(chemistry, "-o", tmp_path / "other", "--force")
-    assert "made notes2decks.lock" not in again.output
+    assert "made notes2decks-lock/" not in again.output
 
 
-def test_the_lock_is_one_sorted_entry_a_line_for_the_whole_folder(tmp_path: Path) -> None:
+def test_the_locks_are_visible_text_one_sorted_entry_a_line(tmp_path: Path) -> None:
     chemistry = notes_folder(tmp_path)
     make(chemistry, "-o", tmp_path / "out")
-    lines = (chemistry / LOCK_NAME).read_text(encoding="utf-8").splitlines()
+    assert sorted(p.name for p in (chemistry / LOCK_FOLDER).iterdir()) == [
+        "acids.md.lock",
+        "metals.md.lock",
+    ]
+    lines = lock_path_for(chemistry / "acids.md").read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[0])["format"] == "notes2decks-lock"
     assert lines[1:] == sorted(lines[1:])
-    files = {json.loads(line)[0] for line in lines[1:]}
-    assert files == {"acids.md", "metals.md"}
+    sections = [json.loads(line)[0] for line in lines[1:]]
+    assert sections.count("cards") == 3 and sections.count("glossary") == 2
 
 
 def test_a_hidden_lock_of_an_earlier_version_is_migrated(tmp_path: Path) -> None:
     chemistry = notes_folder(tmp_path)
     make(chemistry, "-o", tmp_path / "out")
-    lock = chemistry / LOCK_NAME
+    texts = {}
     # The same notes as version 3 kept them: hidden, one per notes file, keyed by identity.
     for name in ("acids.md", "metals.md"):
+        lock = lock_path_for(chemistry / name)
         sections: dict[str, dict[str, object]] = {
             s: {} for s in ("cards", "removed", "glossary", "removed_glossary")
         }
-        for line in lock.read_text(encoding="utf-8").splitlines()[1:]:
-            file, section, _, value = json.loads(line)
-            if file == name and section != "inputs":
+        texts[name] = lock.read_text(encoding="utf-8")
+        for line in texts[name].splitlines()[1:]:
+            section, _, value = json.loads(line)
+            if section != "inputs":
                 note = value.pop("note")
                 sections[section][note] = value
         old = {"format": "notes2decks-lock", "version": 3, "generation": 1, "time": T0, **sections}
-        legacy_lock_path(lock, name).write_text(json.dumps(old, indent=1), encoding="utf-8")
-    text = lock.read_text(encoding="utf-8")
-    lock.unlink()
+        legacy_lock_path(lock).write_text(json.dumps(old, indent=1), encoding="utf-8")
+        lock.unlink()
+    (chemistry / LOCK_FOLDER).rmdir()
     migrated = make(chemistry, "-o", tmp_path / "out", "--force")
     assert "made" not in migrated.output and "no longer" not in migrated.output
-    assert lock.read_text(encoding="utf-8") == text
+    for name, text in texts.items():
+        assert lock_path_for(chemistry / name).read_text(encoding="utf-8") == text
     assert not list(chemistry.glob(".*"))
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="merges with git")
-def test_two_peoples_edits_to_different_files_merge_in_git(tmp_path: Path) -> None:
+def test_two_peoples_edits_to_different_notes_merge_in_git(tmp_path: Path) -> None:
     chemistry = notes_folder(tmp_path)
+    notes = chemistry / "acids.md"
     make(chemistry, "-o", tmp_path / "out")
-    lock = chemistry / LOCK_NAME
+    lock = lock_path_for(notes)
     base = lock.read_text(encoding="utf-8")
-    edit(chemistry / "acids.md", "- The reaction gives out heat", "- The reaction is exothermic")
+    edit(notes, "- The reaction gives out heat", "- The reaction is exothermic")
     make(chemistry, "-o", tmp_path / "out")
     ours = lock.read_text(encoding="utf-8")
-    edit(chemistry / "acids.md", "- The reaction is exothermic", "- The reaction gives out heat")
+    edit(notes, "- The reaction is exothermic", "- The reaction gives out heat")
     lock.write_text(base, encoding="utf-8")
-    edit(chemistry / "metals.md", "- Gold hardly reacts at all", "- Gold does not react with water")
+    edit(notes, "Base\n: A substance that accepts protons.", "Base\n: A proton acceptor.")
     make(chemistry, "-o", tmp_path / "out")
     theirs = lock.read_text(encoding="utf-8")
 
@@ -257,10 +265,20 @@ def test_two_peoples_edits_to_different_files_merge_in_git(tmp_path: Path) -> No
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         paths.append(str(path))
-    merge = subprocess.run(["git", "merge-file", "-p", *paths], capture_output=True, text=True)
-    assert merge.returncode == 0, merge.stdout  # no conflict
-    edit(chemistry / "acids.md", "- The reaction gives out heat", "- The reaction is exothermic")
+    # With `notes2decks-lock/** merge=union` in .gitattributes, as the README suggests.
+    merge = subprocess.run(
+        ["git", "merge-file", "--union", "-p", *paths], capture_output=True, text=True
+    )
+    assert merge.returncode == 0, merge.stdout
+    edit(notes, "- The reaction gives out heat", "- The reaction is exothermic")
     lock.write_text(merge.stdout, encoding="utf-8")
-    # The merged lock is what building both edits gives.
-    make(chemistry, "-o", tmp_path / "out")
-    assert lock.read_text(encoding="utf-8") == merge.stdout
+    merged = make(chemistry, "-o", tmp_path / "out")
+    assert "damaged" not in merged.output and "no longer" not in merged.output
+    # Each side's note keeps the time it was given there.
+    times = {}
+    for line in lock.read_text(encoding="utf-8").splitlines()[1:]:
+        section, key, value = json.loads(line)
+        if section != "inputs":
+            times[key] = value["time"]
+    assert times["glossary/base"] == times["revision/neutralisation"] > T0
+    assert times["glossary/acid"] == T0

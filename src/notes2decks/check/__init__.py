@@ -196,7 +196,7 @@ def check_lock(path: Path, display: str) -> list[Diagnostic]:
 
     found: list[Diagnostic] = []
     try:
-        load_lock(lock_path_for(path), path.name, display, found.append)
+        load_lock(lock_path_for(path), display, found.append)
     except NotesError as exc:
         found.append(exc.diagnostic(display))
     return found

@@ -48,9 +48,9 @@ def enrich_deck(
         return deck, None
     lock_path = lock_path_for(path)
     if lock_dir is not None and not writable_folder(path.parent):
-        lock_path = lock_dir / lock_path.name
+        lock_path = lock_path_for(lock_dir / path.name)
     say = warn or _ignore
-    deck, state = reconcile(deck, lock_path, say, inputs, name=path.name, package=package)
+    deck, state = reconcile(deck, lock_path, say, inputs, package=package)
 
     def save() -> None:
         if save_lock(lock_path, state) and state.dated_by_file:

@@ -48,8 +48,8 @@ Modules: `store` reads and writes the file (`legacy` the hidden locks of version
 
 from .reconcile import reconcile
 from .store import (
+    LOCK_FOLDER,
     LOCK_FORMAT,
-    LOCK_NAME,
     LOCK_VERSION,
     Lock,
     LockState,
@@ -61,8 +61,8 @@ from .store import (
 )
 
 __all__ = [
+    "LOCK_FOLDER",
     "LOCK_FORMAT",
-    "LOCK_NAME",
     "LOCK_VERSION",
     "Lock",
     "LockState",

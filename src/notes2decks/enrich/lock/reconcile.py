@@ -20,7 +20,7 @@ from ...model import Card, Deck, GlossaryEntry, SourceRef
 from . import hashing, recover
 from .hashing import CardRecord, entry_hash, inputs_record, rebuild_card, unchanged_since
 from .matching import Candidate, match
-from .store import LOCK_VERSION, Entry, Lock, LockState, load_lock, lock_lines
+from .store import LOCK_VERSION, Entry, Lock, LockState, load_lock, lock_content
 
 # What a tombstone keeps once its card is no longer shipped: enough to continue its note.
 _TOMBSTONE_KEYS = frozenset({"note", "kind", "front", "term", "time"})
@@ -36,19 +36,17 @@ def reconcile(
     warn: Callable[[Diagnostic], None] = _silent,
     inputs: str | None = None,
     *,
-    name: str | None = None,
     package: Path | None = None,
 ) -> tuple[Deck, LockState]:
     """Keep note identities across edits, and time and collect changes, using the lock file.
 
     Returns the deck with each card's identity (the key of its Anki note) and modification time
     set, the cards and glossary entries removed since the last build in `Deck.removed` and
-    `Deck.removed_glossary`, and the notes file's new lines of the lock for `save_lock`. `warn`
+    `Deck.removed_glossary`, and the lock's new content for `save_lock`. `warn`
     hears which cards were removed and which kept their note across an edit: pass the build's
     warnings.
 
-    `name` is the notes file's name in the lock's folder (by default, that of the deck's
-    file). `package` is the package the last build wrote: when the lock knows nothing of the
+    `package` is the package the last build wrote: when the lock knows nothing of the
     file, the notes of that package are continued (see `recover`).
 
     `inputs`, when given, is a digest of everything the deck's cards were made of besides the
@@ -57,10 +55,10 @@ def reconcile(
     exactly what recording the cards again would give, and are taken as they are.
     """
     lock_path = Path(lock_path)
-    name = name or Path(deck.source.file).name
-    base = lock_path.parent.resolve()
+    # Image paths are kept relative to the notes' folder, which holds the lock's folder.
+    base = lock_path.parent.parent.resolve()
     deck = _with_unique_identities(deck)
-    lock = load_lock(lock_path, name, deck.source.file, warn)
+    lock = load_lock(lock_path, deck.source.file, warn)
     record = inputs_record(inputs, deck)
     same_inputs = record is not None and lock.version == LOCK_VERSION and lock.inputs == record
     dated_by_file = False
@@ -111,11 +109,8 @@ def reconcile(
         glossary=glossary,
         removed_glossary=removed_glossary,
     )
-    lines = tuple(lock_lines(name, new_lock))
-    unchanged = lines == lock.lines and lock.legacy is None
-    state = LockState(
-        name, lines, tuple(removed_names), tuple(kept), lock.legacy, dated_by_file, unchanged
-    )
+    content = lock_content(new_lock)
+    state = LockState(content, tuple(removed_names), tuple(kept), lock.legacy, dated_by_file)
     return result, state
 
 

@@ -1,24 +1,26 @@
-"""Reading and writing the lock file.
+"""Reading and writing the lock files.
 
-A notes folder has one lock file, `notes2decks.lock`, beside its notes: a visible file, to be
-kept and committed with them. It is text, one entry a line, sorted: its first line names the
-format, and every other line is a JSON array `[notes file, section, key, entry]`, so that two
-people's edits to different notes touch different lines and merge. A line that cannot be read
-(a merge conflict's markers, a bad edit) costs the entry on it, not the whole lock; when a merge
-kept both sides of an entry, the later one wins.
+A notes folder keeps its lock files in a visible folder beside its notes, `notes2decks-lock/`,
+one a notes file (`notes2decks-lock/topic.md.lock`), to be kept and committed with the notes. A
+lock is text, one entry a line, sorted: its first line names the format, and every other line
+is a JSON array `[section, key, entry]`, so that two people's edits to different notes touch
+different lines and merge. A line that cannot be read (a bad edit) costs the entry on it, not
+the whole lock; a merge conflict's marker lines are passed over, and when both sides of an entry
+are there, the later one wins. One file a notes file keeps each build's reading and writing in
+proportion to its own notes, however many files share the folder.
 
-Locks of versions 1 to 3 were one hidden JSON file per notes file
-(`.topic.md.notes2decks.lock`): they are still read, when the folder's lock holds nothing for the
-file, and the build that next saves the lock moves their entries into it and deletes them.
+Locks of versions 1 to 3 were hidden JSON files beside the notes (`.topic.md.notes2decks.lock`):
+one is still read when its notes file has no lock of the current version, and deleted once the
+build has saved its entries in the new one.
 
-orjson reads and writes it: json's encoder took ten times as long, and its decoder twice as long.
+orjson reads and writes them: json's encoder took ten times as long, and its decoder twice as
+long.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +33,8 @@ from ...identity import note_key
 
 LOCK_FORMAT = "notes2decks-lock"
 LOCK_VERSION = 4
-LOCK_NAME = "notes2decks.lock"
-"""The name of a notes folder's lock file."""
+LOCK_FOLDER = "notes2decks-lock"
+"""The name of the folder, beside the notes, that holds their lock files."""
 
 Entry = dict[str, Any]
 """One card's or term's record in the lock: see the package's description for its members."""
@@ -40,7 +42,7 @@ Entry = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Lock:
-    """What a lock file holds for one notes file."""
+    """What a lock file holds."""
 
     version: int = LOCK_VERSION
     """How the lock was written: how its card hashes were made (see `hashing`)."""
@@ -58,8 +60,8 @@ class Lock:
     """The entries of removed glossary notes, by note key."""
     legacy: Path | None = None
     """The hidden lock of an earlier version it was read from, to delete once migrated."""
-    lines: tuple[bytes, ...] = ()
-    """The file's lines of the lock file, as read."""
+    content: bytes = b""
+    """The lock file's content, as read."""
 
     @property
     def empty(self) -> bool:
@@ -68,41 +70,38 @@ class Lock:
 
 
 _SECTIONS = ("cards", "removed", "glossary", "removed_glossary")
+_HEADER = orjson.dumps({"format": LOCK_FORMAT, "version": LOCK_VERSION})
 # The lines git writes around the two sides of a conflict.
 _MARKERS = (b"<<<<<<<", b"|||||||", b"=======", b">>>>>>>")
-_HEADER = orjson.dumps({"format": LOCK_FORMAT, "version": LOCK_VERSION})
 
 
 def lock_path_for(notes_path: Path) -> Path:
-    """The lock file of a notes file: its folder's `notes2decks.lock`."""
-    return Path(notes_path).with_name(LOCK_NAME)
+    """The lock file of a notes file: `notes2decks-lock/NAME.lock` in the notes' folder."""
+    notes_path = Path(notes_path)
+    return notes_path.parent / LOCK_FOLDER / f"{notes_path.name}.lock"
 
 
-def legacy_lock_path(lock_path: Path, name: str) -> Path:
-    """Where a lock of version 1 to 3 kept the entries of the notes file `name`."""
-    return Path(lock_path).with_name(f".{name}.notes2decks.lock")
+def legacy_lock_path(lock_path: Path) -> Path:
+    """Where a lock of version 1 to 3 kept what the lock file `lock_path` now keeps."""
+    lock_path = Path(lock_path)
+    return lock_path.parent.parent / f".{lock_path.name.removesuffix('.lock')}.notes2decks.lock"
 
 
-def _prefix(name: str) -> bytes:
-    return b"[" + orjson.dumps(name) + b","
-
-
-def load_lock(lock_path: Path, name: str, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
-    """What the lock file `lock_path` holds for the notes file `name` (in its folder), or the
-    hidden lock an earlier version kept for it; an empty lock when there is neither.
+def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
+    """The lock file's content, or that of the hidden lock an earlier version kept in its
+    stead; an empty lock when there is neither.
 
     Damage is a warning to `warn` naming `file`; a lock written by a newer notes2decks raises
     NotesError, rather than be misread.
     """
     lock_path = Path(lock_path)
     content = _read(lock_path, file, warn)
-    lock = _parse(content, lock_path, name, file, warn) if content else Lock()
-    if not lock.empty:
-        return lock
-    legacy = legacy_lock_path(lock_path, name)
+    if content:
+        return _parse(content, lock_path, file, warn)
+    legacy = legacy_lock_path(lock_path)
     old = _read(legacy, file, warn)
     if not old:
-        return lock
+        return Lock()
     from .legacy import read_legacy  # only for locks of earlier versions
 
     found = read_legacy(old, legacy, file, warn)
@@ -128,13 +127,10 @@ def _read(path: Path, file: str, warn: Callable[[Diagnostic], None]) -> bytes:
         return b""
 
 
-def _parse(
-    content: bytes, lock_path: Path, name: str, file: str, warn: Callable[[Diagnostic], None]
-) -> Lock:
+def _parse(content: bytes, lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
     lines = content.splitlines()
-    header = next((line for line in lines if line.startswith(b"{")), b"")
     try:
-        head = orjson.loads(header)
+        head = orjson.loads(lines[0]) if lines else None
     except orjson.JSONDecodeError:
         head = None
     if not isinstance(head, dict) or head.get("format") != LOCK_FORMAT:
@@ -147,28 +143,21 @@ def _parse(
             f"(version {version}); upgrade notes2decks to build these notes",
             file,
         )
-    prefix = _prefix(name)
     sections: dict[str, dict[str, Entry]] = {key: {} for key in _SECTIONS}
     inputs: set[str] = set()
     damaged: list[int] = []
-    own: list[bytes] = []
-    for number, line in enumerate(lines, 1):
-        if not line.startswith(prefix):
-            # Other files' lines are theirs to read; a merge's markers and blank lines are
-            # nobody's. Anything else is damage, which costs whatever entry it held.
-            if line.strip() and not line.startswith((b"[", b"{", *_MARKERS)):
-                damaged.append(number)
+    for number, line in enumerate(lines[1:], 2):
+        if not line.strip() or line.startswith(_MARKERS):
             continue
-        own.append(line)
         try:
             item = orjson.loads(line)
         except orjson.JSONDecodeError:
             damaged.append(number)
             continue
-        if not (isinstance(item, list) and len(item) == 4):
+        if not (isinstance(item, list) and len(item) == 3):
             damaged.append(number)
             continue
-        _, section, key, value = item
+        section, key, value = item
         if section == "inputs" and isinstance(value, str):
             inputs.add(value)
         elif section in sections and isinstance(key, str) and isinstance(value, dict):
@@ -199,7 +188,7 @@ def _parse(
         sections["removed"],
         sections["glossary"],
         sections["removed_glossary"],
-        lines=tuple(own),
+        content=content,
     )
 
 
@@ -217,19 +206,18 @@ def _warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
     )
 
 
-def lock_lines(name: str, lock: Lock) -> list[bytes]:
-    """The lock file's lines of the notes file `name`, sorted."""
-    prefix = _prefix(name)
+def lock_content(lock: Lock) -> bytes:
+    """The lock file's text, as UTF-8: the header line, then one entry a line, sorted."""
     lines = [
-        prefix + _json(section) + b"," + _json(key) + b"," + _json(entry) + b"]"
+        b"[" + _json(section) + b"," + _json(key) + b"," + _json(entry) + b"]"
         for section, entries in zip(
             _SECTIONS, (lock.cards, lock.removed, lock.glossary, lock.removed_glossary), strict=True
         )
         for key, entry in entries.items()
     ]
     if lock.inputs is not None:
-        lines.append(prefix + b'"inputs","",' + _json(lock.inputs) + b"]")
-    return sorted(lines)
+        lines.append(b'["inputs","",' + _json(lock.inputs) + b"]")
+    return b"\n".join([_HEADER, *sorted(lines)]) + b"\n"
 
 
 def _json(value: Any) -> bytes:
@@ -238,59 +226,46 @@ def _json(value: Any) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class LockState:
-    """What `save_lock` writes: one notes file's lines of the lock, and what a build reports."""
+    """What `save_lock` writes: the lock file's new content, and what a build reports of it."""
 
-    name: str
-    """The notes file's name, in the lock's folder."""
-    lines: tuple[bytes, ...]
-    """Its lines of the lock file (`lock_lines`)."""
+    content: bytes
+    """The lock file's text, as UTF-8 (`lock_content`)."""
     removed: tuple[str, ...] = ()
     """The fronts of the cards and terms found removed by this build, for reports."""
     kept: tuple[tuple[str, str], ...] = ()
     """(old front, new front) of the cards that kept their note across a front edit."""
     legacy: Path | None = None
-    """The hidden lock of an earlier version that these lines replace."""
+    """The hidden lock of an earlier version that this lock replaces."""
     dated_by_file: bool = False
     """Whether neither a lock nor an earlier package knew the file's notes, so that the notes
     file's time dates them (`first_lock_warning`)."""
-    unchanged: bool = False
-    """Whether the lock file already holds exactly these lines for the file."""
 
 
 def save_lock(lock_path: Path, state: LockState) -> bool:
-    """Put the notes file's lines into the lock file, leaving the other files' lines as they
-    are; write it atomically, and only when its content changes (so that folder watchers do not
-    rebuild again). A hidden lock of an earlier version is deleted once its entries are in.
+    """Write the lock file atomically, unless it already holds exactly this content (leaving an
+    unchanged lock untouched keeps its time, so folder watchers do not rebuild again). A hidden
+    lock of an earlier version is deleted once its entries are in the new one.
 
-    Returns True when this made the lock file: the first of its folder's files to save does.
+    Returns True when this made the folder of lock files: the first of its notes files to save
+    a lock does.
     """
-    if state.unchanged:
-        return False  # nothing to read or write: a rebuild of unchanged notes
     lock_path = Path(lock_path)
-    with _exclusive(lock_path.parent):
+    try:
+        if lock_path.read_bytes() == state.content:
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise NotesError(f"cannot read the lock file: {exc.strerror}", str(lock_path)) from None
+    try:
         try:
-            current = lock_path.read_bytes()
-        except FileNotFoundError:
-            current = b""
-        except OSError as exc:
-            raise NotesError(f"cannot read the lock file: {exc.strerror}", str(lock_path)) from None
-        prefix = _prefix(state.name)
-        others = [
-            line
-            for line in current.splitlines()
-            if line.startswith(b"[") and not line.startswith(prefix)
-        ]
-        content = b"\n".join([_HEADER, *sorted({*others, *state.lines})]) + b"\n"
-        if content == current:
+            lock_path.parent.mkdir(parents=True)
+            created = True
+        except FileExistsError:
             created = False
-        else:
-            created = not current
-            try:
-                write_bytes(lock_path, content)
-            except OSError as exc:
-                raise NotesError(
-                    f"cannot write the lock file: {exc.strerror}", str(lock_path)
-                ) from None
+        write_bytes(lock_path, state.content)
+    except OSError as exc:
+        raise NotesError(f"cannot write the lock file: {exc.strerror}", str(lock_path)) from None
     if state.legacy is not None:
         with contextlib.suppress(OSError):
             state.legacy.unlink()
@@ -298,33 +273,13 @@ def save_lock(lock_path: Path, state: LockState) -> bool:
 
 
 def first_lock_warning(lock_path: Path, file: str) -> Diagnostic:
-    """What a build says, once a folder, when it made the folder's lock file without an earlier
-    lock or package to date the notes by."""
+    """What a build says, once a folder, when it made the folder's lock files without an
+    earlier lock or package to date the notes by."""
     return Diagnostic(
         file,
         0,
-        f"made {Path(lock_path).name}: no lock file or earlier package of these notes was found, "
-        "so each note is dated by its notes file. Keep the lock file with the notes (commit it "
-        "with them): it keeps their Anki notes, their dates, and the edits made to them in Anki",
+        f"made {Path(lock_path).parent.name}/: no lock file or earlier package of these notes was "
+        "found, so each note is dated by its notes file. Keep this folder with the notes (commit "
+        "it with them): it keeps their Anki notes, their dates, and the edits made to them in "
+        "Anki",
     )
-
-
-@contextlib.contextmanager
-def _exclusive(folder: Path) -> Iterator[None]:
-    """Hold the folder's lock while its lock file is read and rewritten: the files of one
-    folder may be built by several worker processes at once."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: builds of one folder's files may race, rarely
-        yield
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        yield
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
