@@ -151,8 +151,8 @@ def build_options(command: F) -> F:
             "--lock/--no-lock",
             default=True,
             show_default=True,
-            help="Keep notes' identities across heading edits in a small lock file beside "
-            "the notes.",
+            help="Keep notes' identities and dates across edits in small lock files beside "
+            "the notes (notes2decks-lock/).",
         ),
         click.option(
             "-j",
