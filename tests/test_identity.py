@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -101,7 +103,7 @@ def test_every_note_keeps_its_identity_whatever_the_build_starts_from_or_the_dec
     )
     third = make(chemistry.parent, "-o", tmp_path / "c")
     assert "no longer in the notes" not in third.output
-    assert "made notes2decks-lock/" in first.output and "made" not in second.output
+    assert "made notes2decks-lock/ beside the notes" in first.output and "made" not in second.output
 
     col = fresh_collection(tmp_path / "anki")
     import_package(col, tmp_path / "a" / "acids.apkg")
@@ -182,7 +184,7 @@ def test_a_lost_lock_is_recovered_from_the_last_package(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0 + 86_400))
     edit(chemistry / "acids.md", "- The reaction gives out heat", "- The reaction is exothermic")
     rebuilt = make(chemistry, "-o", out)
-    assert "made notes2decks-lock/" not in rebuilt.output
+    assert "made notes2decks-lock/ beside the notes" not in rebuilt.output
     assert lock_path_for(chemistry / "acids.md").is_file()
     log = import_package(col, out / "acids.apkg")
     assert log.counts["new"] == 0 and log.counts["updated"] == 1, log.counts
@@ -195,12 +197,16 @@ def test_a_lost_lock_is_recovered_from_the_last_package(
 
 def test_without_lock_or_package_the_build_says_so_once(tmp_path: Path) -> None:
     chemistry = notes_folder(tmp_path)
+    (chemistry.parent / "physics").mkdir()
+    (chemistry.parent / "physics" / "waves.md").write_text(METALS, encoding="utf-8")
+    chemistry = chemistry.parent
     first = make(chemistry, "-o", tmp_path / "out")
-    assert first.output.count("made notes2decks-lock/") == 1
-    assert (chemistry / LOCK_FOLDER).is_dir()
-    assert not list(chemistry.glob(".*"))
+    assert first.output.count("made notes2decks-lock/ beside the notes") == 1
+    assert (chemistry / "chemistry" / LOCK_FOLDER).is_dir()
+    assert (chemistry / "physics" / LOCK_FOLDER).is_dir()
+    assert not list(chemistry.rglob(".*"))
     again = make(chemistry, "-o", tmp_path / "other", "--force")
-    assert "made notes2decks-lock/" not in again.output
+    assert "made notes2decks-lock/ beside the notes" not in again.output
 
 
 def test_the_locks_are_visible_text_one_sorted_entry_a_line(tmp_path: Path) -> None:
@@ -282,3 +288,35 @@ def test_two_peoples_edits_to_different_notes_merge_in_git(tmp_path: Path) -> No
             times[key] = value["time"]
     assert times["glossary/base"] == times["revision/neutralisation"] > T0
     assert times["glossary/acid"] == T0
+
+
+def package_notes(package: Path) -> dict[str, tuple[int, str]]:
+    """Each note of a package by GUID: its time and fields."""
+    with zipfile.ZipFile(package) as archive:
+        archive.extract("collection.anki2", package.parent / "read")
+    db = sqlite3.connect(package.parent / "read" / "collection.anki2")
+    try:
+        return {g: (m, f) for g, m, f in db.execute("SELECT guid, mod, flds FROM notes")}
+    finally:
+        db.close()
+
+
+def test_recovery_gives_each_packaged_note_to_one_card_and_keeps_every_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chemistry = notes_folder(tmp_path)
+    # Two cards with one front, and formatting that the package's HTML shows otherwise.
+    (chemistry / "methods.md").write_text(
+        "# Methods\n\n## Method\n\n- Fill the `burette`'s tube\n\n"
+        "## Method\n\n- Draw a *pencil* line\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    make(chemistry, "-o", out)
+    before = {name: package_notes(out / f"{name}.apkg") for name in ("acids", "methods")}
+    assert len(before["methods"]) == 2
+    shutil.rmtree(chemistry / LOCK_FOLDER)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0 + 3600))
+    make(chemistry, "-o", out, "--force")
+    after = {name: package_notes(out / f"{name}.apkg") for name in ("acids", "methods")}
+    assert after == before

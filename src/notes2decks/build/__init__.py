@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..atomic import private_folder
 from ..enrich import enrich_deck
+from ..enrich.lock import FIRST_LOCK
 from ..errors import Diagnostic, NoCardsError, NotesError
 from ..model import Deck, Image, SourceRef, walk_inlines
 from ..options import BuildOptions
@@ -101,6 +102,7 @@ def build(
 
     report.results.sort(key=lambda r: (r.file.stem.as_posix(), r.file.display))
     _warn_shared_decks(report)
+    _say_once(report, FIRST_LOCK)
     _write_combined(report, cache, out, options)
     cache.save(out)
     report.seconds = time.perf_counter() - started
@@ -237,6 +239,15 @@ def _check_clashes(files: list[NotesFile], report: BuildReport) -> None:
             )
         else:
             owners[key] = file
+
+
+def _say_once(report: BuildReport, message: str) -> None:
+    """Keep only the first of the files' warnings that say `message`."""
+    said = False
+    for result in report.results:
+        if any(w.message == message for w in result.warnings):
+            result.warnings = [w for w in result.warnings if w.message != message or not said]
+            said = True
 
 
 def _warn_shared_decks(report: BuildReport) -> None:

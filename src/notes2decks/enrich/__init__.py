@@ -54,7 +54,7 @@ def enrich_deck(
 
     def save() -> None:
         if save_lock(lock_path, state) and state.dated_by_file:
-            say(first_lock_warning(lock_path, deck.source.file))
+            say(first_lock_warning(deck.source.file))
 
     return deck, save
 

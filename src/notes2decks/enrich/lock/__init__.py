@@ -48,6 +48,7 @@ Modules: `store` reads and writes the file (`legacy` the hidden locks of version
 
 from .reconcile import reconcile
 from .store import (
+    FIRST_LOCK,
     LOCK_FOLDER,
     LOCK_FORMAT,
     LOCK_VERSION,
@@ -61,6 +62,7 @@ from .store import (
 )
 
 __all__ = [
+    "FIRST_LOCK",
     "LOCK_FOLDER",
     "LOCK_FORMAT",
     "LOCK_VERSION",

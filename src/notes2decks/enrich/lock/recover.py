@@ -41,11 +41,11 @@ class PackagedNote:
     modified: int
     """When it last changed, in seconds since the epoch."""
     back: str
-    """The normalised plain text of its second field (the back, the definition)."""
+    """The text of its second field (the back, the definition), as `_compact` gives it."""
 
 
-Notes = dict[tuple[str, str], PackagedNote]
-"""A package's notes by note type key and normalised plain first field."""
+Notes = dict[tuple[str, str], list[PackagedNote]]
+"""A package's notes by note type key and first field (`_compact`), in the package's order."""
 
 
 def packaged_notes(package: Path) -> Notes:
@@ -67,9 +67,9 @@ def packaged_notes(package: Path) -> Notes:
         if key is None or REMOVED_TAG.casefold() in str(tags).casefold().split():
             continue
         parts = str(fields).split("\x1f")
-        front = normalise_front(_plain(parts[0]))
-        back = normalise_front(_plain(parts[1])) if len(parts) > 1 else ""
-        found.setdefault((key, front), PackagedNote(str(guid), int(modified), back))
+        back = _compact(_plain(parts[1])) if len(parts) > 1 else ""
+        note = PackagedNote(str(guid), int(modified), back)
+        found.setdefault((key, _compact(_plain(parts[0]))), []).append(note)
     return found
 
 
@@ -82,21 +82,31 @@ def _plain(field: str) -> str:
     return html.unescape(_TAG.sub(" ", _CLOZE.sub(r"\1", field)))
 
 
+def _compact(text: str) -> str:
+    # Normalised as identities are, and without spaces: the HTML's tags split words that the
+    # notes' text does not ("<code>x</code>'s").
+    return "".join(normalise_front(text).split())
+
+
 def card_note(notes: Notes, card: Card) -> tuple[PackagedNote, bool] | None:
-    """The packaged note of a card, and whether the card shows the same text; None if none."""
-    front = normalise_front(model.inline_text(card.front))
-    found = notes.get((card.kind.value, front))
-    if found is None:
+    """The packaged note of a card, and whether the card shows the same text; None if none.
+
+    Each note goes to one card: to the first card of the notes with its front and type.
+    """
+    found = notes.get((card.kind.value, _compact(model.inline_text(card.front))))
+    if not found:
         return None
-    return found, found.back == normalise_front(model.block_text(card.back))
+    note = found.pop(0)
+    return note, note.back == _compact(model.block_text(card.back))
 
 
 def term_note(notes: Notes, entry: GlossaryEntry) -> tuple[PackagedNote, bool] | None:
     """The packaged note of a glossary entry, and whether it shows the same text."""
-    found = notes.get(("glossary", normalise_front(entry.term)))
-    if found is None:
+    found = notes.get(("glossary", _compact(entry.term)))
+    if not found:
         return None
-    return found, found.back == normalise_front(entry.definition)
+    note = found.pop(0)
+    return note, note.back == _compact(entry.definition)
 
 
 def note_identity(note: PackagedNote) -> str:

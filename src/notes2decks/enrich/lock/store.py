@@ -272,14 +272,15 @@ def save_lock(lock_path: Path, state: LockState) -> bool:
     return created
 
 
-def first_lock_warning(lock_path: Path, file: str) -> Diagnostic:
-    """What a build says, once a folder, when it made the folder's lock files without an
-    earlier lock or package to date the notes by."""
-    return Diagnostic(
-        file,
-        0,
-        f"made {Path(lock_path).parent.name}/: no lock file or earlier package of these notes was "
-        "found, so each note is dated by its notes file. Keep this folder with the notes (commit "
-        "it with them): it keeps their Anki notes, their dates, and the edits made to them in "
-        "Anki",
-    )
+FIRST_LOCK = (
+    f"made {LOCK_FOLDER}/ beside the notes: no lock file or earlier package of them was found, "
+    "so each note is dated by its notes file. Keep it with the notes (commit it with them): it "
+    "keeps their Anki notes, their dates, and the edits made to them in Anki"
+)
+"""What a build says when it made a folder's lock files without an earlier lock or package to
+date the notes by: the build says it once, however many folders it made them in."""
+
+
+def first_lock_warning(file: str) -> Diagnostic:
+    """`FIRST_LOCK`, about the notes file `file`."""
+    return Diagnostic(file, 0, FIRST_LOCK)
