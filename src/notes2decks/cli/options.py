@@ -204,6 +204,6 @@ def no_notes_message() -> str:
 
 
 def echo_diagnostic(diagnostic: Diagnostic) -> None:
-    """Show a warning (yellow) or an error (red) on standard error."""
-    colour = "red" if diagnostic.severity == "error" else "yellow"
+    """Show a warning (yellow), an error (red) or a note (plain) on standard error."""
+    colour = {"error": "red", "note": None}.get(diagnostic.severity, "yellow")
     click.secho(str(diagnostic), fg=colour, err=True)

@@ -283,4 +283,4 @@ date the notes by: the build says it once, however many folders it made them in.
 
 def first_lock_warning(file: str) -> Diagnostic:
     """`FIRST_LOCK`, about the notes file `file`."""
-    return Diagnostic(file, 0, FIRST_LOCK)
+    return Diagnostic(file, 0, FIRST_LOCK, "note")
