@@ -917,3 +917,27 @@ def test_cards_are_recorded_again_when_anything_they_are_made_of_changed(
     records.count = 0
     reconcile(notes, lock, inputs="v1")
     assert records.count == (len(cards) if change == "an older lock" else 0)
+
+
+def test_glossary_notes_keep_their_note_across_a_new_deck_path_and_a_corrected_term(
+    tmp_path: Path,
+) -> None:
+    builds = Builds(tmp_path)
+    terms = (term("Politbruo", "Ruling committee"), term("NEP", "New Economic Policy"))
+    first = builds.run(deck(*base_cards(), glossary=terms))
+    moved = dataclasses.replace(deck(*base_cards(), glossary=terms), deck_path="Russia")
+    second = builds.run(moved)
+    assert [e.identity for e in second.glossary] == [e.identity for e in first.glossary]
+    assert [c.identity for c in second.cards] == [c.identity for c in first.cards]
+    assert second.removed_glossary == () and builds.warnings == []
+    corrected = (term("Politburo", "Ruling committee"), terms[1])
+    third = builds.run(deck(*base_cards(), glossary=corrected, modified=T0 + 5))
+    assert [e.identity for e in third.glossary] == [e.identity for e in first.glossary]
+    assert [e.modified for e in third.glossary] == [T0 + 5, T0]
+    assert third.removed_glossary == ()
+    assert "'Politburo' looks like a corrected 'Politbruo'" in builds.messages()
+    # Another term is another note; the old one is shipped as removed.
+    other = (term("Comintern", "Communist International"), terms[1])
+    fourth = builds.run(deck(*base_cards(), glossary=other, modified=T0 + 9))
+    assert fourth.glossary[0].identity != first.glossary[0].identity
+    assert [e.identity for e in fourth.removed_glossary] == [first.glossary[0].identity]

@@ -73,7 +73,8 @@ def reconcile(
         lock = _recovered(deck, keys, records, package)
         dated_by_file = lock.empty and legacy is None
     plans, kept, gone = _plan_cards(deck, keys, records, lock, base)
-    terms, gone_terms = _plan_terms(deck, lock)
+    terms, gone_terms, kept_terms = _plan_terms(deck, lock)
+    kept += kept_terms
     time = lock.time
     if gone or gone_terms or not all(p.same for p in plans) or not all(t.same for t in terms):
         time = max(deck_time(deck), lock.time + 1)
@@ -286,8 +287,11 @@ def _unchanged(
     return older and unchanged_since(lock.version, card, record, previous, deck, base)
 
 
-def _plan_terms(deck: Deck, lock: Lock) -> tuple[list[_TermPlan], dict[str, Entry]]:
-    """Each glossary note's plan, and the entries of the glossary notes that are gone.
+def _plan_terms(
+    deck: Deck, lock: Lock
+) -> tuple[list[_TermPlan], dict[str, Entry], list[tuple[str, str]]]:
+    """Each glossary note's plan, the entries of the glossary notes that are gone, and (old
+    term, new term) of the terms that took over a vanished term's note.
 
     A term whose key is new, but which looks like a corrected term that vanished in the same
     build, continues the vanished term's note."""
@@ -305,6 +309,7 @@ def _plan_terms(deck: Deck, lock: Lock) -> tuple[list[_TermPlan], dict[str, Entr
     ]
     takeovers = match(unknown, old) if unknown and old else {}
     terms: list[_TermPlan] = []
+    kept: list[tuple[str, str]] = []
     for key, identity, term in found:
         previous = lock.glossary.get(key)
         if previous is None and key in lock.removed_glossary:
@@ -312,10 +317,11 @@ def _plan_terms(deck: Deck, lock: Lock) -> tuple[list[_TermPlan], dict[str, Entr
         elif previous is None and key in takeovers:
             previous = vanished.pop(takeovers[key])
             note = _note_of(previous, identity)
+            kept.append((str(previous.get("term", "")), term.term))
         else:
             note = _note_of(previous, identity) if previous is not None else identity
         terms.append(_TermPlan(key, term, note, previous, entry_hash(term, deck)))
-    return terms, vanished
+    return terms, vanished, kept
 
 
 def _takeovers(
