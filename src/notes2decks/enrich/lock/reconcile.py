@@ -70,7 +70,7 @@ def reconcile(
     ]
     if lock.empty:
         legacy = lock.legacy
-        lock = _recovered(deck, keys, records, package)
+        lock = recover.lock_from_package(deck, keys, records, package)
         dated_by_file = lock.empty and legacy is None
     plans, kept, gone = _plan_cards(deck, keys, records, lock, base)
     terms, gone_terms, kept_terms = _plan_terms(deck, lock)
@@ -113,45 +113,6 @@ def reconcile(
     content = lock_content(new_lock)
     state = LockState(content, tuple(removed_names), tuple(kept), lock.legacy, dated_by_file)
     return result, state
-
-
-def _recovered(
-    deck: Deck,
-    keys: list[str],
-    records: list[CardRecord],
-    package: Path | None,
-) -> Lock:
-    """A lock made from the notes of the last package, when there is one; else an empty lock,
-    the notes file's time standing in for when each note changed."""
-    notes = recover.packaged_notes(package) if package is not None and package.is_file() else {}
-    if not notes:
-        return Lock()
-    cards: dict[str, Entry] = {}
-    for card, key, record in zip(deck.cards, keys, records, strict=True):
-        found = recover.card_note(notes, card)
-        if found is not None:
-            note, same = found
-            cards[key] = {
-                "card": record.data,
-                "front": record.front,
-                "hash": record.digest if same else "",
-                "kind": card.kind.value,
-                "note": recover.note_identity(note),
-                "time": note.modified,
-            }
-    glossary: dict[str, Entry] = {}
-    for key, term in glossary_notes(deck):
-        found_term = recover.term_note(notes, term)
-        if found_term is not None:
-            note, same = found_term
-            glossary[note_key(key)] = {
-                "hash": entry_hash(term, deck) if same else "",
-                "note": recover.note_identity(note),
-                "term": term.term,
-                "time": note.modified,
-            }
-    times = [entry["time"] for entry in (*cards.values(), *glossary.values())]
-    return Lock(time=max(times, default=0), cards=cards, glossary=glossary)
 
 
 def _time_of(previous: Entry | None, same: bool, time: int) -> int:

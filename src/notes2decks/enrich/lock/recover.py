@@ -24,8 +24,10 @@ from pathlib import Path
 
 from ... import model
 from ...exporters.apkg.notetypes import NOTE_TYPES
-from ...identity import KNOWN_GUID, normalise_front
-from ...model import REMOVED_TAG, Card, GlossaryEntry
+from ...identity import KNOWN_GUID, glossary_notes, normalise_front, note_key
+from ...model import REMOVED_TAG, Card, Deck, GlossaryEntry
+from .hashing import CardRecord, entry_hash
+from .store import Entry, Lock
 
 _COLLECTIONS = ("collection.anki21", "collection.anki2")
 # A package's collection is small beside its media; past this it is not one of ours.
@@ -112,3 +114,43 @@ def term_note(notes: Notes, entry: GlossaryEntry) -> tuple[PackagedNote, bool] |
 def note_identity(note: PackagedNote) -> str:
     """The identity that makes the exporter give a card this note's GUID."""
     return KNOWN_GUID + note.guid
+
+
+def lock_from_package(
+    deck: Deck,
+    keys: list[str],
+    records: list[CardRecord],
+    package: Path | None,
+) -> Lock:
+    """A lock made from the notes of `package`, the last package of the deck's notes, when
+    there is one: `keys` are the cards' keys in the lock, `records` their records. Else an empty
+    lock, the notes file's time standing in for when each note changed."""
+    notes = packaged_notes(package) if package is not None and package.is_file() else {}
+    if not notes:
+        return Lock()
+    cards: dict[str, Entry] = {}
+    for card, key, record in zip(deck.cards, keys, records, strict=True):
+        found = card_note(notes, card)
+        if found is not None:
+            note, same = found
+            cards[key] = {
+                "card": record.data,
+                "front": record.front,
+                "hash": record.digest if same else "",
+                "kind": card.kind.value,
+                "note": note_identity(note),
+                "time": note.modified,
+            }
+    glossary: dict[str, Entry] = {}
+    for key, term in glossary_notes(deck):
+        found_term = term_note(notes, term)
+        if found_term is not None:
+            note, same = found_term
+            glossary[note_key(key)] = {
+                "hash": entry_hash(term, deck) if same else "",
+                "note": note_identity(note),
+                "term": term.term,
+                "time": note.modified,
+            }
+    times = [entry["time"] for entry in (*cards.values(), *glossary.values())]
+    return Lock(time=max(times, default=0), cards=cards, glossary=glossary)
