@@ -320,3 +320,28 @@ def test_recovery_gives_each_packaged_note_to_one_card_and_keeps_every_date(
     make(chemistry, "-o", out, "--force")
     after = {name: package_notes(out / f"{name}.apkg") for name in ("acids", "methods")}
     assert after == before
+
+
+def test_a_removed_note_deleted_in_anki_stays_deleted(tmp_path: Path) -> None:
+    chemistry = notes_folder(tmp_path)
+    notes, out = chemistry / "metals.md", tmp_path / "out"
+    make(chemistry, "-o", out)
+    col = fresh_collection(tmp_path / "anki")
+    import_package(col, out / "metals.apkg")
+    review_everything(col)
+
+    edit(notes, "Q: Which gas do metals give off with acids?\nA: Hydrogen\n", "")
+    removed = make(chemistry, "-o", out)
+    assert "'Which gas do metals give off with acids?' is no longer in the notes" in removed.output
+    assert import_package(col, out / "metals.apkg").counts["new"] == 0
+    (gone,) = col.find_notes("tag:notes2decks::removed")
+    col.remove_notes([gone])
+
+    # The next change of the notes no longer ships it: the deleted note does not come back.
+    edit(notes, "- Gold hardly reacts at all", "- Gold does not react with water")
+    make(chemistry, "-o", out)
+    log = import_package(col, out / "metals.apkg")
+    assert log.counts["new"] == 0 and log.counts["updated"] == 1, log.counts
+    assert col.find_notes("tag:notes2decks::removed") == []
+    assert "Which gas" not in " ".join(notes_by_front(col))
+    col.close()
