@@ -69,8 +69,9 @@ def reconcile(
         for card, key in zip(deck.cards, keys, strict=True)
     ]
     if lock.empty:
-        legacy = lock.legacy
-        lock = recover.lock_from_package(deck, keys, records, package)
+        legacy = lock.legacy  # an old lock with nothing in it is deleted all the same
+        recovered = recover.lock_from_package(deck, keys, records, package)
+        lock = dataclasses.replace(recovered, legacy=legacy)
         dated_by_file = lock.empty and legacy is None
     plans, kept, gone = _plan_cards(deck, keys, records, lock, base)
     terms, gone_terms, kept_terms = _plan_terms(deck, lock)
