@@ -313,9 +313,9 @@ def test_a_build_flushes_only_its_lock_files(
     written = [path for result in report.results for path in result.outputs]
     assert report.ok and len(written) == 6  # an .apkg, a .pdf and a .csv per file
     # Each lock file's temporary, `.<lock name>.<random>.part`, and nothing else.
-    assert sorted(Path(name).name.split(".notes2decks.lock.")[0] for name in flushed) == [
-        "..cells.md",
-        "..waves.md",
+    assert sorted(Path(name).name.split(".lock.")[0] for name in flushed) == [
+        ".cells.md",
+        ".waves.md",
     ]
 
 

@@ -191,10 +191,10 @@ def test_a_term_a_card_asks_is_one_anki_note_and_still_in_the_csv(tmp_path: Path
     for front, note in notes_.items():
         kinds.setdefault(note.note_type()["name"], set()).add(front)
     # Four sections, three question cards, and the glossary terms no card asks.
-    assert len(kinds["notes2decks Revision"]) == 4
-    assert kinds["notes2decks Glossary"] == set(OUTLINE_TERMS) - ASKED
-    assert len(kinds["notes2decks Basic"]) == 2
-    assert len(kinds["notes2decks Basic (and reversed)"]) == 1
+    assert len(kinds["notes2decks Revision v2"]) == 4
+    assert kinds["notes2decks Glossary v2"] == set(OUTLINE_TERMS) - ASKED
+    assert len(kinds["notes2decks Basic v2"]) == 2
+    assert len(kinds["notes2decks Basic (and reversed) v2"]) == 1
     assert log.counts["new"] == 4 + 3 + len(OUTLINE_TERMS) - len(ASKED)
     col.close()
 
@@ -247,8 +247,8 @@ def test_an_explicit_term_a_card_asks_is_one_anki_note(tmp_path: Path) -> None:
     import_package(col, out / "water.apkg")
     types = {front: note.note_type()["name"] for front, note in notes_by_front(col).items()}
     assert types == {
-        "Osmosis": "notes2decks Basic (and reversed)",
-        "Turgor": "notes2decks Glossary",
+        "Osmosis": "notes2decks Basic (and reversed) v2",
+        "Turgor": "notes2decks Glossary v2",
     }
     # Two cards each: the reversed note and Turgor's glossary note (asked both ways). Without the
     # link, Osmosis would have been asked four times.

@@ -24,9 +24,16 @@ from anki_support import (
 from helpers import FIXTURES
 from notes2decks.build import build
 from notes2decks.enrich import enrich_deck
-from notes2decks.enrich.lock import LOCK_VERSION, hashing, lock_path_for, reconcile, save_lock
+from notes2decks.enrich.lock import (
+    LOCK_VERSION,
+    hashing,
+    legacy_lock_path,
+    lock_path_for,
+    reconcile,
+    save_lock,
+)
 from notes2decks.errors import Diagnostic, NotesError
-from notes2decks.identity import card_identity
+from notes2decks.identity import card_identity, note_key
 from notes2decks.model import (
     Align,
     BulletList,
@@ -87,12 +94,33 @@ def term(name: str, definition: str) -> GlossaryEntry:
     return GlossaryEntry(name, definition, SourceRef("russia.txt", 30))
 
 
+SECTIONS = ("cards", "removed", "glossary", "removed_glossary")
+
+
+def lock_data(lock: Path) -> dict[str, Any]:
+    """What a lock file holds: its header, its entries by section, its inputs line, and the
+    latest time its entries hold."""
+    lines = lock.read_text(encoding="utf-8").splitlines()
+    data: dict[str, Any] = {"header": json.loads(lines[0]), "inputs": None}
+    data.update({section: {} for section in SECTIONS})
+    for line in lines[1:]:
+        section, key, value = json.loads(line)
+        if section == "inputs":
+            data["inputs"] = value
+        else:
+            data[section][key] = value
+    times = [e["time"] for section in SECTIONS for e in data[section].values()]
+    data["time"] = max(times, default=0)
+    return data
+
+
 class Builds:
     """Runs reconcile and save_lock as the build does, collecting warnings."""
 
     def __init__(self, folder: Path) -> None:
         self.notes = folder / "russia.txt"
         self.lock = lock_path_for(self.notes)
+        self.lock.parent.mkdir(exist_ok=True)
         self.warnings: list[Diagnostic] = []
 
     def run(self, notes: Deck) -> Deck:
@@ -116,8 +144,11 @@ def base_cards() -> list[Card]:
     ]
 
 
-def test_the_lock_is_a_hidden_file_beside_the_notes() -> None:
-    assert lock_path_for(Path("notes/russia.md")) == Path("notes/.russia.md.notes2decks.lock")
+def test_the_lock_is_a_visible_file_in_a_folder_beside_the_notes() -> None:
+    assert lock_path_for(Path("notes/russia.md")) == Path("notes/notes2decks-lock/russia.md.lock")
+    assert legacy_lock_path(lock_path_for(Path("notes/russia.md"))) == Path(
+        "notes/.russia.md.notes2decks.lock"
+    )
 
 
 def test_first_build_times_every_card_and_rebuilds_change_nothing(tmp_path: Path) -> None:
@@ -126,9 +157,9 @@ def test_first_build_times_every_card_and_rebuilds_change_nothing(tmp_path: Path
     assert [c.modified for c in first.cards] == [T0] * 3
     assert [c.identity for c in first.cards] == [c.identity for c in base_cards()]
     assert first.removed == ()
-    data = json.loads(builds.lock.read_text())
-    assert data["version"] == LOCK_VERSION and data["generation"] == 1
-    assert sorted(data["cards"]) == sorted(c.identity for c in base_cards())
+    data = lock_data(builds.lock)
+    assert data["header"] == {"format": "notes2decks-lock", "version": LOCK_VERSION}
+    assert sorted(data["cards"]) == sorted(note_key(c.identity) for c in base_cards())
 
     stat = builds.lock.stat()
     text = builds.lock.read_text()
@@ -258,30 +289,29 @@ def test_removed_cards_are_reported_rebuilt_and_shipped_until_the_next_change(
     edited = [base_cards()[0], card("Importance of Party Organization", "Packed it")]
     fourth = builds.run(deck(*edited, modified=T0 + 50))
     assert fourth.removed == ()
-    tombstone = json.loads(builds.lock.read_text())["removed"][gone.identity]
+    tombstone = lock_data(builds.lock)["removed"][note_key(gone.identity)]
     assert "card" not in tombstone
 
     # A card that comes back continues its note, and is newer than its removal.
     back = builds.run(deck(*edited, base_cards()[2], modified=T0 + 50))
     assert back.cards[2].identity == gone.identity
     assert back.cards[2].modified > T0 + 50
-    assert gone.identity not in json.loads(builds.lock.read_text())["removed"]
+    assert note_key(gone.identity) not in lock_data(builds.lock)["removed"]
 
 
 def test_the_lock_holds_one_card_a_line_in_key_order(tmp_path: Path) -> None:
     # So that a diff, or a merge of two people's builds, touches only the cards that changed.
     builds = Builds(tmp_path)
     builds.run(deck(*base_cards(), glossary=(term("NEP", "New Economic Policy"),)))
-    text = builds.lock.read_text(encoding="utf-8")
-    data = json.loads(text)
-    lines = text.splitlines()
-    for section in ("cards", "glossary"):
-        start = lines.index(f' "{section}": {{')
-        entries = lines[start + 1 : start + 1 + len(data[section])]
-        assert [json.loads("{" + line.rstrip(",") + "}") for line in entries] == [
-            {key: data[section][key]} for key in sorted(data[section])
-        ]
-    assert list(data) == sorted(data)
+    lines = builds.lock.read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0]) == {"format": "notes2decks-lock", "version": LOCK_VERSION}
+    assert lines[1:] == sorted(lines[1:])
+    entries = [json.loads(line) for line in lines[1:]]
+    assert all(len(entry) == 3 for entry in entries)
+    assert [e[1] for e in entries if e[0] == "cards"] == sorted(
+        note_key(c.identity) for c in base_cards()
+    )
+    assert [e[1] for e in entries if e[0] == "glossary"] == ["glossary/nep"]
 
 
 def damage_line(text: str, old: str, new: str) -> tuple[str, int]:
@@ -303,7 +333,7 @@ def test_a_damaged_line_costs_only_the_card_on_it(tmp_path: Path) -> None:
     # Every card keeps its note; only the damaged entry's card is sent to Anki again.
     assert [c.identity for c in again.cards] == [c.identity for c in first.cards]
     assert [c.modified for c in again.cards] == [T0, T0, T0 + 30]
-    assert json.loads(builds.lock.read_text())["generation"] == 2
+    assert lock_data(builds.lock)["time"] == T0 + 30
     assert builds.run(deck(*base_cards(), modified=T0 + 30)) == again
     assert builds.warnings == []
 
@@ -313,14 +343,15 @@ def test_a_damaged_lock_keeps_the_notes_of_a_corrected_heading_on_other_lines(
 ) -> None:
     builds = Builds(tmp_path)
     first = builds.run(deck(*base_cards()))
-    damaged, _ = damage_line(builds.lock.read_text(), '"time": ', '"time": [')
+    damaged, _ = damage_line(builds.lock.read_text(), '"text":"January 1924"', '"text":[')
     builds.lock.write_text(damaged)
     fixed = base_cards()
     fixed[0] = card("Stalin's Personal Characteristics", *FACTS)
     second = builds.run(deck(*fixed, modified=T0 + 10))
     assert "is damaged" in builds.messages()
     assert second.cards[0].identity == first.cards[0].identity
-    assert [c.modified for c in second.cards] == [T0 + 10, T0, T0]
+    # The card whose entry was damaged is sent to Anki again; the others keep their times.
+    assert [c.modified for c in second.cards] == [T0 + 10, T0, T0 + 10]
 
 
 def conflicted(ours: str, theirs: str) -> str:
@@ -352,12 +383,12 @@ def test_a_lock_with_merge_conflicts_keeps_both_sides_notes(tmp_path: Path) -> N
 
     merged = [ours_cards[0], ours_cards[1], theirs_cards[2]]
     result = builds.run(deck(*merged, modified=T0 + 5))
-    assert "is damaged" in builds.messages()
+    assert "is damaged" not in builds.messages()  # both sides' lines are read
     assert [c.identity for c in result.cards] == [c.identity for c in first.cards]
     # Each card keeps the time of the side that changed it.
     assert [c.modified for c in result.cards] == [T0 + 10, T0, T0 + 20]
     assert result.removed == ()
-    assert json.loads(builds.lock.read_text())["time"] == T0 + 20
+    assert lock_data(builds.lock)["time"] == T0 + 20
     assert builds.run(deck(*merged, modified=T0 + 5)) == result
     assert builds.warnings == []
 
@@ -366,9 +397,9 @@ def test_a_damaged_lock_warns_and_starts_again(tmp_path: Path) -> None:
     builds = Builds(tmp_path)
     builds.lock.write_text("{ not json")
     result = builds.run(deck(*base_cards()))
-    assert "is damaged (line 1); starting a new one" in builds.messages()
+    assert "is not a notes2decks lock file; starting a new one" in builds.messages()
     assert [c.modified for c in result.cards] == [T0] * 3
-    assert json.loads(builds.lock.read_text())["generation"] == 1
+    assert len(lock_data(builds.lock)["cards"]) == 3
 
     builds.lock.write_text(json.dumps({"something": "else"}))
     builds.run(deck(*base_cards()))
@@ -376,9 +407,12 @@ def test_a_damaged_lock_warns_and_starts_again(tmp_path: Path) -> None:
 
     builds.lock.write_bytes(b"\xff\xfe")
     builds.run(deck(*base_cards()))
-    assert "is damaged" in builds.messages()
+    assert "is not a notes2decks lock file" in builds.messages()
 
-    builds.lock.write_text(json.dumps({"format": "notes2decks-lock", "version": 2, "cards": []}))
+    # An old hidden lock of the wrong shape.
+    builds.lock.unlink()
+    legacy = legacy_lock_path(builds.lock)
+    legacy.write_text(json.dumps({"format": "notes2decks-lock", "version": 2, "cards": []}))
     builds.run(deck(*base_cards()))
     assert "is damaged; starting a new one" in builds.messages()
 
@@ -402,12 +436,18 @@ def test_glossary_notes_are_timed_and_removed_like_cards(tmp_path: Path) -> None
     )
     third = builds.run(deck(*base_cards(), glossary=taken, modified=T0 + 7))
     assert third.glossary[1].modified == 0
-    assert "x" not in " ".join(json.loads(builds.lock.read_text())["glossary"])
+    assert "x" not in " ".join(lock_data(builds.lock)["glossary"])
 
 
 def test_a_lock_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     builds = Builds(tmp_path)
     builds.lock.write_text(json.dumps({"format": "notes2decks-lock", "version": LOCK_VERSION + 1}))
+    with pytest.raises(NotesError, match="newer notes2decks"):
+        builds.run(deck(*base_cards()))
+    builds.lock.unlink()
+    legacy_lock_path(builds.lock).write_text(
+        json.dumps({"format": "notes2decks-lock", "version": 4})
+    )
     with pytest.raises(NotesError, match="newer notes2decks"):
         builds.run(deck(*base_cards()))
 
@@ -439,7 +479,7 @@ def test_repeated_identities_get_separate_lock_entries(tmp_path: Path) -> None:
     twice = [card("Same", "one"), card("Same", "two", line=5)]
     result = builds.run(deck(*twice))
     assert [c.identity for c in result.cards] == [twice[0].identity, twice[0].identity + "#2"]
-    assert len(json.loads(builds.lock.read_text())["cards"]) == 2
+    assert len(lock_data(builds.lock)["cards"]) == 2
 
 
 # --------------------------------------------------------------------------- formulas
@@ -521,8 +561,9 @@ def test_a_version_1_lock_keeps_every_unchanged_note_and_time(
 ) -> None:
     notes_file, _ = physics_notes(tmp_path)
     lock = lock_path_for(notes_file)
-    shutil.copy(V1_LOCK, lock)
-    old = json.loads(lock.read_text(encoding="utf-8"))
+    legacy = legacy_lock_path(lock)
+    shutil.copy(V1_LOCK, legacy)
+    old = json.loads(legacy.read_text(encoding="utf-8"))
     assert old["version"] == 1 < LOCK_VERSION
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(LATER))
     warnings: list[Diagnostic] = []
@@ -545,12 +586,15 @@ def test_a_version_1_lock_keeps_every_unchanged_note_and_time(
     assert warnings == []
 
     save()
-    new = json.loads(lock.read_text(encoding="utf-8"))
-    assert new["version"] == LOCK_VERSION
-    assert (new["generation"], new["time"], new["removed"]) == (2, T0 + 60, old["removed"])
-    assert new["glossary"] == old["glossary"]
+    assert not legacy.exists()  # moved into the folder's lock
+    new = lock_data(lock)
+    assert new["header"]["version"] == LOCK_VERSION
+    assert new["time"] == T0 + 60
+    assert new["removed"] == {note_key(k): {"note": k, **e} for k, e in old["removed"].items()}
+    assert new["glossary"] == {note_key(k): {"note": k, **e} for k, e in old["glossary"].items()}
     for key, entry in old["cards"].items():
-        rewritten = new["cards"][key]
+        entry = {"note": key, **entry}
+        rewritten = new["cards"][note_key(key)]
         # The card's place names the notes file as that build was given it.
         assert rewritten["card"].pop("source")["line"] == entry["card"].pop("source")["line"]
         # Only the hash changes: it is made as the current version makes it.
@@ -614,7 +658,8 @@ def test_only_cards_whose_content_changed_get_a_new_time(
     notes_file, _ = physics_notes(tmp_path)
     warnings: list[Diagnostic] = []
     if lock_version < LOCK_VERSION:
-        shutil.copy(V1_LOCK if lock_version == 1 else V2_LOCK, lock_path_for(notes_file))
+        legacy = legacy_lock_path(lock_path_for(notes_file))
+        shutil.copy(V1_LOCK if lock_version == 1 else V2_LOCK, legacy)
     else:
         monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T0))
         prepare(notes_file, warnings)[1]()
@@ -641,8 +686,9 @@ def test_a_version_2_lock_keeps_every_note_and_time(
 ) -> None:
     notes_file, _ = physics_notes(tmp_path)
     lock = lock_path_for(notes_file)
-    shutil.copy(V2_LOCK, lock)
-    old = json.loads(lock.read_text(encoding="utf-8"))
+    legacy = legacy_lock_path(lock)
+    shutil.copy(V2_LOCK, legacy)
+    old = json.loads(legacy.read_text(encoding="utf-8"))
     assert old["version"] == 2 < LOCK_VERSION
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(LATER))
     warnings: list[Diagnostic] = []
@@ -653,12 +699,14 @@ def test_a_version_2_lock_keeps_every_note_and_time(
     assert sorted((c.identity, c.modified) for c in deck.cards) == [(k, T0) for k in old["cards"]]
     assert warnings == []
     save()
-    new = json.loads(lock.read_text(encoding="utf-8"))
-    assert new["version"] == LOCK_VERSION
-    assert {**new, "version": 2, "cards": old["cards"]} == old
+    new = lock_data(lock)
+    assert new["header"]["version"] == LOCK_VERSION
+    assert new["time"] == old["time"]
+    for section in ("removed", "glossary", "removed_glossary"):
+        assert new[section] == {note_key(k): {"note": k, **e} for k, e in old[section].items()}
     # Only the hashes change: they are made as the current version makes them.
     for key, entry in old["cards"].items():
-        assert {**new["cards"][key], "hash": entry["hash"]} == entry
+        assert {**new["cards"][note_key(key)], "hash": entry["hash"]} == {"note": key, **entry}
 
     text = lock.read_text(encoding="utf-8")
     again, save = enrich_deck(read, notes_file, options, warnings.append)
@@ -774,7 +822,7 @@ class Records:
 def test_cards_from_the_same_inputs_are_taken_from_the_lock_as_they_would_be_recorded(
     notes: Deck, kept: list[bool], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    lock = tmp_path_factory.mktemp("same") / ".topic.md.notes2decks.lock"
+    lock = lock_path_for(tmp_path_factory.mktemp("same") / "topic.md")
     _, first = reconcile(notes, lock, inputs="notes v1")
     save_lock(lock, first)
     again = fewer(notes, kept)
@@ -810,7 +858,7 @@ def test_cards_from_the_same_inputs_are_taken_from_the_lock_as_they_would_be_rec
 def test_a_damaged_lock_is_a_warning_never_a_traceback(
     notes: Deck, kept: list[bool], edits: list[tuple[float, int, str]], tmp_path_factory: Any
 ) -> None:
-    lock = tmp_path_factory.mktemp("damaged") / ".topic.md.notes2decks.lock"
+    lock = lock_path_for(tmp_path_factory.mktemp("damaged") / "topic.md")
     save_lock(lock, reconcile(notes, lock, inputs="v1")[1])
     save_lock(lock, reconcile(fewer(notes, kept), lock, inputs="v1")[1])
     text = lock.read_text(encoding="utf-8")
@@ -825,12 +873,15 @@ def test_a_damaged_lock_is_a_warning_never_a_traceback(
     except NotesError as exc:
         assert "newer notes2decks" in exc.message
         return
-    try:
-        json.loads(text)
-    except json.JSONDecodeError:
-        assert any("the lock file" in w.message for w in warnings)
+    # Split as the lock is read: str.splitlines would also split at U+2028 within a key.
+    for line in text.split("\n"):
+        try:
+            json.loads(line)
+        except json.JSONDecodeError:
+            if line.strip() and not line.startswith(("<<<<<<<", "=======", ">>>>>>>")):
+                assert any("the lock file" in w.message for w in warnings)
     assert [c.kind for c in result.cards] == [c.kind for c in notes.cards]
-    assert json.loads(state.content)["version"] == LOCK_VERSION
+    assert json.loads(state.content.splitlines()[0])["version"] == LOCK_VERSION
 
 
 @pytest.mark.parametrize(
@@ -845,12 +896,15 @@ def test_cards_are_recorded_again_when_anything_they_are_made_of_changed(
         for q in ("first", "second")
     ]
     notes = Deck("Topic", "Subject::Topic", SourceRef("t.md"), tuple(cards), tags=("x",))
-    lock = tmp_path / ".t.md.notes2decks.lock"
+    lock = lock_path_for(tmp_path / "t.md")
     _, state = reconcile(notes, lock, inputs="v1")
-    text = state.content.decode("utf-8")
+    save_lock(lock, state)
     if change == "an older lock":
-        text = text.replace(f'"version": {LOCK_VERSION}', '"version": 1')
-    lock.write_text(text, encoding="utf-8")
+        data = lock_data(lock)
+        old = {"format": "notes2decks-lock", "version": 1, "inputs": data["inputs"]}
+        old.update({s: {e["note"]: e for e in data[s].values()} for s in SECTIONS})
+        lock.unlink()
+        legacy_lock_path(lock).write_text(json.dumps(old), encoding="utf-8")
     inputs: str | None = "v2" if change == "inputs" else None if change == "no inputs" else "v1"
     changed = {
         "title": dataclasses.replace(notes, title="Topic 2"),
@@ -864,3 +918,27 @@ def test_cards_are_recorded_again_when_anything_they_are_made_of_changed(
     records.count = 0
     reconcile(notes, lock, inputs="v1")
     assert records.count == (len(cards) if change == "an older lock" else 0)
+
+
+def test_glossary_notes_keep_their_note_across_a_new_deck_path_and_a_corrected_term(
+    tmp_path: Path,
+) -> None:
+    builds = Builds(tmp_path)
+    terms = (term("Politbruo", "Ruling committee"), term("NEP", "New Economic Policy"))
+    first = builds.run(deck(*base_cards(), glossary=terms))
+    moved = dataclasses.replace(deck(*base_cards(), glossary=terms), deck_path="Russia")
+    second = builds.run(moved)
+    assert [e.identity for e in second.glossary] == [e.identity for e in first.glossary]
+    assert [c.identity for c in second.cards] == [c.identity for c in first.cards]
+    assert second.removed_glossary == () and builds.warnings == []
+    corrected = (term("Politburo", "Ruling committee"), terms[1])
+    third = builds.run(deck(*base_cards(), glossary=corrected, modified=T0 + 5))
+    assert [e.identity for e in third.glossary] == [e.identity for e in first.glossary]
+    assert [e.modified for e in third.glossary] == [T0 + 5, T0]
+    assert third.removed_glossary == ()
+    assert "'Politburo' looks like a corrected 'Politbruo'" in builds.messages()
+    # Another term is another note; the old one is shipped as removed.
+    other = (term("Comintern", "Communist International"), terms[1])
+    fourth = builds.run(deck(*base_cards(), glossary=other, modified=T0 + 9))
+    assert fourth.glossary[0].identity != first.glossary[0].identity
+    assert [e.identity for e in fourth.removed_glossary] == [first.glossary[0].identity]

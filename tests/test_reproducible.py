@@ -79,7 +79,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
     notes = folder / "notes"
     files.update(
-        {f"notes/{p.relative_to(notes).as_posix()}": p.read_bytes() for p in notes.rglob(".*lock")}
+        {f"notes/{p.relative_to(notes).as_posix()}": p.read_bytes() for p in notes.rglob("*.lock")}
     )
     return files
 

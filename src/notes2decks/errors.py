@@ -45,7 +45,7 @@ class Diagnostic:
     message: str
     """What is wrong, and how to fix it."""
     severity: str = "warning"
-    """`warning` or `error`."""
+    """`warning` or `error`; or `note`, for information that is no problem (not counted)."""
     col: int = 0
     """The 1-based column, or 0 when unknown."""
 

@@ -12,6 +12,10 @@ if TYPE_CHECKING:
 
 _PUNCT_OR_SPACE = re.compile(r"[\W_]+", re.UNICODE)
 
+KNOWN_GUID = "guid:"
+"""What starts the identity of a note whose Anki GUID is known rather than derived: a note
+recovered from an earlier package (`enrich.lock.recover`). The rest is the GUID."""
+
 
 def normalise_front(text: str) -> str:
     """Fold case, accents' compatibility forms, white space and punctuation out of a front.
@@ -36,6 +40,13 @@ def card_identity(deck_path: str, kind: str, front: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _normalised_deck(deck_path: str) -> str:
     return normalise_front(deck_path)
+
+
+def note_key(identity: str) -> str:
+    """An identity without its deck path (`qa/what is an acid`): what the lock file keys a note
+    by, so that a note keeps its identity whatever the deck is called or the build starts from.
+    """
+    return identity.split("/", 1)[-1]
 
 
 def disambiguate(identities: list[str]) -> list[str]:
@@ -63,5 +74,10 @@ def glossary_notes(deck: Deck) -> list[tuple[str, GlossaryEntry]]:
     Entries taken from a card that already asks them make no note of their own.
     """
     entries = [entry for entry in deck.glossary if not entry.card]
-    keys = disambiguate([glossary_identity(deck.deck_path, e.term) for e in entries])
+    keys = disambiguate([glossary_key(deck, e) for e in entries])
     return list(zip(keys, entries, strict=True))
+
+
+def glossary_key(deck: Deck, entry: GlossaryEntry) -> str:
+    """The identity of a glossary entry's note: the one the lock file gave it, if any."""
+    return entry.identity or glossary_identity(deck.deck_path, entry.term)

@@ -277,6 +277,9 @@ class GlossaryEntry:
     """The identity of the card the entry was taken from, if any: that card already asks it."""
     modified: int = 0
     """When the entry last changed, in seconds since the epoch (0: use `Deck.modified`)."""
+    identity: str = ""
+    """The identity of the entry's Anki note, set by the lock file (empty: from the deck path
+    and the term, `identity.glossary_identity`)."""
 
 
 @dataclass(frozen=True, slots=True)

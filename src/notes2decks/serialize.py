@@ -22,8 +22,10 @@ from .model import Deck
 # Bump when the JSON's shape changes, so that tools reading it can tell.
 SCHEMA_VERSION = 1
 
-# Build-time data that would make the JSON change on every save of the notes.
+# Build-time data that would make the JSON change on every save of the notes, or that the lock
+# file sets (a glossary note's identity).
 _SKIPPED = frozenset({"modified"})
+_SKIPPED_OF: dict[str, frozenset[str]] = {"GlossaryEntry": frozenset({"identity"})}
 
 # Where a card and its paragraphs are in the notes: they move whenever a card is added above,
 # and are not part of what a card shows. Named by node type, since other nodes use the same
@@ -55,7 +57,9 @@ def _converter(cls: type, places: bool) -> _Convert:
     convert: _Convert
     if dataclasses.is_dataclass(cls):
         name = cls.__name__
-        skipped = _SKIPPED if places else _SKIPPED | PLACES.get(name, frozenset())
+        skipped = _SKIPPED | _SKIPPED_OF.get(name, frozenset())
+        if not places:
+            skipped |= PLACES.get(name, frozenset())
         names = tuple(f.name for f in dataclasses.fields(cls) if f.name not in skipped)
 
         def convert(value: Any, base: Path | None) -> dict[str, Any]:

@@ -22,6 +22,8 @@ def watch_and_build(
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
+    from .enrich.lock import LOCK_FOLDER
+
     out_resolved = out.resolve()
     changed = threading.Event()
 
@@ -34,6 +36,8 @@ def watch_and_build(
                 return
             if where.name.startswith(".") or where.name.endswith("~"):
                 return
+            if LOCK_FOLDER in where.parts:
+                return  # the build's own lock files
             changed.set()
 
     observer = Observer()

@@ -22,11 +22,12 @@ from pathlib import Path
 
 from ..atomic import private_folder
 from ..enrich import enrich_deck
+from ..enrich.lock import FIRST_LOCK
 from ..errors import Diagnostic, NoCardsError, NotesError
 from ..model import Deck, Image, walk_inlines
 from ..options import BuildOptions
 from ..readers import read_notes_bytes, read_notes_text
-from ..registry import exporters, load
+from ..registry import EXPORTERS, exporters, load
 from .cache import BuildCache, cards_inputs, code_digest, fingerprint_of
 from .combined import kept_previous, write_combined
 from .files import NotesFile, find_notes, output_paths
@@ -104,6 +105,7 @@ def build(
 
     report.results.sort(key=lambda r: (r.file.stem.as_posix(), r.file.display))
     _warn_shared_decks(report, options)
+    _say_once(report, FIRST_LOCK)
     for result in report.results:
         if result.cached:
             continue
@@ -156,8 +158,11 @@ def build_file(
             _fingerprint(result, path)
         lock_dir = out / LOCKS / file.stem.parent
         inputs = cards_inputs(file.path, text, result.inputs, options)
+        # A lost lock file is recovered from the package the last build left (enrich.lock).
+        keeps_notes = tuple(name for name, spec in EXPORTERS.items() if spec.needs_lock)
+        package = next(iter(output_paths(file, out, keeps_notes).values()), None)
         deck, save_lock = enrich_deck(
-            deck, file.path, options, result.warnings.append, lock_dir, inputs
+            deck, file.path, options, result.warnings.append, lock_dir, inputs, package
         )
         result.cards = len(deck.cards)
         result.glossary = deck.glossary
@@ -254,6 +259,15 @@ def _check_clashes(files: list[NotesFile], report: BuildReport) -> None:
             )
         else:
             owners[key] = file
+
+
+def _say_once(report: BuildReport, message: str) -> None:
+    """Keep only the first of the files' warnings that say `message`."""
+    said = False
+    for result in report.results:
+        if any(w.message == message for w in result.warnings):
+            result.warnings = [w for w in result.warnings if w.message != message or not said]
+            said = True
 
 
 def _warn_shared_decks(report: BuildReport, options: BuildOptions) -> None:

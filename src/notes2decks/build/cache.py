@@ -198,7 +198,8 @@ class BuildCache:
             "cards": result.cards,
             "deck_path": result.deck_path,
             "glossary": [_entry_to_data(entry) for entry in result.glossary],
-            "warnings": [dataclasses.asdict(w) for w in result.warnings],
+            # Notes tell of what this build did, not of the notes: a rebuild does not repeat them.
+            "warnings": [dataclasses.asdict(w) for w in result.warnings if w.severity != "note"],
         }
         self.changed = True
 

@@ -60,8 +60,8 @@ class BuildReport:
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        """Every warning, file by file."""
-        return [w for r in self.results for w in r.warnings]
+        """Every warning, file by file (without the notes among them: they are no problem)."""
+        return [w for r in self.results for w in r.warnings if w.severity != "note"]
 
     @property
     def ok(self) -> bool:

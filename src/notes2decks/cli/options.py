@@ -164,8 +164,8 @@ def build_options(command: F) -> F:
             "--lock/--no-lock",
             default=True,
             show_default=True,
-            help="Keep notes' identities across heading edits in a small lock file beside "
-            "the notes.",
+            help="Keep notes' identities and dates across edits in small lock files beside "
+            "the notes (notes2decks-lock/).",
         ),
         click.option(
             "-j",
@@ -220,6 +220,6 @@ def no_notes_message() -> str:
 
 
 def echo_diagnostic(diagnostic: Diagnostic) -> None:
-    """Show a warning (yellow) or an error (red) on standard error."""
-    colour = "red" if diagnostic.severity == "error" else "yellow"
+    """Show a warning (yellow), an error (red) or a note (plain) on standard error."""
+    colour = {"error": "red", "note": None}.get(diagnostic.severity, "yellow")
     click.secho(str(diagnostic), fg=colour, err=True)

@@ -19,7 +19,7 @@ from ..options import BuildOptions
 from ..registry import EXPORTERS
 from .autocloze import add_auto_cloze
 from .glossary import extract_glossary
-from .lock import lock_path_for, reconcile, save_lock
+from .lock import first_lock_warning, lock_path_for, reconcile, save_lock
 
 
 def enrich_deck(
@@ -29,6 +29,7 @@ def enrich_deck(
     warn: Callable[[Diagnostic], None] | None = None,
     lock_dir: Path | None = None,
     inputs: str | None = None,
+    package: Path | None = None,
 ) -> tuple[Deck, Callable[[], None] | None]:
     """The deck as the exporters get it: dated, its glossary extracted, auto cloze added, and its
     identities reconciled with the lock file. Also returns the step that saves the lock file,
@@ -36,7 +37,8 @@ def enrich_deck(
 
     The lock file lives beside the notes; when their folder is read-only, in `lock_dir` instead.
     `inputs` is a digest of what the cards were made of (`build.cache.cards_inputs`), for the
-    lock file.
+    lock file. `package` is where the last build's package of the notes is: when the lock file
+    is lost, their notes' identities and dates are recovered from it.
     """
     deck = dataclasses.replace(deck, modified=source_date(path.stat().st_mtime))
     deck = dataclasses.replace(deck, glossary=extract_glossary(deck))
@@ -46,9 +48,15 @@ def enrich_deck(
         return deck, None
     lock_path = lock_path_for(path)
     if lock_dir is not None and not writable_folder(path.parent):
-        lock_path = lock_dir / lock_path.name
-    deck, state = reconcile(deck, lock_path, warn or _ignore, inputs)
-    return deck, lambda: save_lock(lock_path, state)
+        lock_path = lock_path_for(lock_dir / path.name)
+    say = warn or _ignore
+    deck, state = reconcile(deck, lock_path, say, inputs, package=package)
+
+    def save() -> None:
+        if save_lock(lock_path, state) and state.dated_by_file:
+            say(first_lock_warning(deck.source.file))
+
+    return deck, save
 
 
 def _ignore(_: Diagnostic) -> None:

@@ -2,13 +2,17 @@
 
 A card whose identity is new, but whose front is a small edit of a card that vanished in the
 same build and whose back is the same or nearly so, takes over the vanished card's note: fixing
-a typo in a heading keeps the note and its review history.
+a typo in a heading keeps the note and its review history. A cloze note's front is its whole
+sentence, so there a small edit is counted in words: adding or changing a couple of words keeps
+the note. Glossary notes are matched the same way, by term and definition.
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
 
 from ... import model
 from ...edits import edit_distance
@@ -21,6 +25,11 @@ _MAX_FRONT_EDITS = 0.25
 _MAX_EDITS = 5
 _MIN_BACK_SIMILARITY = 0.8
 _GRAM = 3
+# A cloze sentence is taken over when at most this share of its words (at least _MIN_WORD_EDITS,
+# at most _MAX_WORD_EDITS) were added, removed or changed.
+_MAX_WORD_SHARE = 0.34
+_MIN_WORD_EDITS = 2
+_MAX_WORD_EDITS = 4
 # Comparing every new card with every vanished one is quadratic; past this many pairs (a
 # wholesale rewrite) only fronts that are equal once normalised are matched.
 _MAX_FUZZY_PAIRS = 40_000
@@ -44,9 +53,15 @@ class Candidate:
     @classmethod
     def of(cls, key: str, card: Card) -> Candidate:
         """The candidate of a card known by `key`."""
-        norm = normalise_front(model.inline_text(card.front))
+        front = model.inline_text(card.front)
+        return cls.make(key, card.kind.value, front, model.block_text(card.back))
+
+    @classmethod
+    def make(cls, key: str, kind: str, front: str, back: str) -> Candidate:
+        """The candidate of a note of `kind` known by `key`, from its fronts' and backs' text."""
+        norm = normalise_front(front)
         grams = frozenset(norm[i : i + _GRAM] for i in range(len(norm) - _GRAM + 1))
-        return cls(key, card.kind.value, model.block_text(card.back), norm, grams)
+        return cls(key, kind, back, norm, grams)
 
 
 def match(new: list[Candidate], old: list[Candidate]) -> dict[str, str]:
@@ -94,6 +109,8 @@ def _similar(new: Candidate, old: Candidate) -> tuple[int, float] | None:
     """(front edits, back similarity) when `new` looks like an edit of `old`, else None."""
     if new.kind != old.kind:
         return None
+    if new.kind == model.CardKind.CLOZE.value:
+        return _similar_sentence(new, old)
     longest = max(len(new.norm), len(old.norm))
     limit = min(_MAX_EDITS, max(1, int(longest * _MAX_FRONT_EDITS)))
     # Each edit destroys at most _GRAM of a string's trigrams, so strings within `limit` edits
@@ -103,6 +120,23 @@ def _similar(new: Candidate, old: Candidate) -> tuple[int, float] | None:
         return None
     edits = edit_distance(new.norm, old.norm, limit)
     if edits > limit:
+        return None
+    back = _back_similarity(new, old)
+    if back < _MIN_BACK_SIMILARITY:
+        return None
+    return edits, back
+
+
+def _similar_sentence(new: Candidate, old: Candidate) -> tuple[int, float] | None:
+    """(word edits, back similarity) when a cloze sentence looks like an edit of another."""
+    new_words, old_words = new.norm.split(), old.norm.split()
+    longest = max(len(new_words), len(old_words))
+    limit = min(_MAX_WORD_EDITS, max(_MIN_WORD_EDITS, int(longest * _MAX_WORD_SHARE)))
+    if abs(len(new_words) - len(old_words)) > limit:
+        return None
+    # Words, not letters: a word added is one edit, however long.
+    edits = Levenshtein.distance(new_words, old_words, score_cutoff=limit)
+    if edits > limit or edits >= longest:
         return None
     back = _back_similarity(new, old)
     if back < _MIN_BACK_SIMILARITY:

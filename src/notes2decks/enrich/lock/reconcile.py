@@ -3,7 +3,7 @@ which cards and terms were removed.
 
 `reconcile` runs a few steps, each handing plain data to the next: each card's record (its
 data and hash), its plan (its note, its previous entry, whether it changed), the build's clock
-(generation and time), then the new entries, the tombstones and the removed cards and terms.
+(its time), then the new entries, the tombstones and the removed cards and terms.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from pathlib import Path
 
 from ...dates import deck_time
 from ...errors import Diagnostic
-from ...identity import disambiguate, glossary_notes, normalise_front
+from ...identity import disambiguate, glossary_notes, normalise_front, note_key
 from ...model import Card, Deck, GlossaryEntry, SourceRef
-from . import hashing
+from . import hashing, recover
 from .hashing import CardRecord, entry_hash, inputs_record, rebuild_card, unchanged_since
 from .matching import Candidate, match
 from .store import LOCK_VERSION, Entry, Lock, LockState, load_lock, lock_content
 
 # What a tombstone keeps once its card is no longer shipped: enough to continue its note.
-_TOMBSTONE_KEYS = frozenset({"note", "kind", "front", "term", "time", "generation"})
+_TOMBSTONE_KEYS = frozenset({"note", "kind", "front", "term", "time"})
 
 
 def _silent(_: Diagnostic) -> None:
@@ -35,13 +35,19 @@ def reconcile(
     lock_path: Path,
     warn: Callable[[Diagnostic], None] = _silent,
     inputs: str | None = None,
+    *,
+    package: Path | None = None,
 ) -> tuple[Deck, LockState]:
     """Keep note identities across edits, and time and collect changes, using the lock file.
 
     Returns the deck with each card's identity (the key of its Anki note) and modification time
     set, the cards and glossary entries removed since the last build in `Deck.removed` and
-    `Deck.removed_glossary`, and the lock's new content for `save_lock`. `warn` hears which
-    cards were removed and which kept their note across an edit: pass the build's warnings.
+    `Deck.removed_glossary`, and the lock's new content for `save_lock`. `warn`
+    hears which cards were removed and which kept their note across an edit: pass the build's
+    warnings.
+
+    `package` is the package the last build wrote: when the lock knows nothing of the
+    file, the notes of that package are continued (see `recover`).
 
     `inputs`, when given, is a digest of everything the deck's cards were made of besides the
     deck's title, tags and path (see `build.cards_inputs`): the notes' text, the options and the
@@ -49,70 +55,71 @@ def reconcile(
     exactly what recording the cards again would give, and are taken as they are.
     """
     lock_path = Path(lock_path)
-    base = lock_path.parent.resolve()
+    # Image paths are kept relative to the notes' folder, which holds the lock's folder.
+    base = lock_path.parent.parent.resolve()
     deck = _with_unique_identities(deck)
     lock = load_lock(lock_path, deck.source.file, warn)
     record = inputs_record(inputs, deck)
     same_inputs = record is not None and lock.version == LOCK_VERSION and lock.inputs == record
+    dated_by_file = False
+    keys = disambiguate([note_key(card.identity) for card in deck.cards])
     records = [
-        (same_inputs and hashing.recorded(lock.cards.get(card.identity), card))
+        (same_inputs and hashing.recorded(lock.cards.get(key), card))
         or hashing.record_card(card, deck, base)
-        for card in deck.cards
+        for card, key in zip(deck.cards, keys, strict=True)
     ]
-    plans, kept, gone = _plan_cards(deck, records, lock, base)
-    terms, gone_terms = _plan_terms(deck, lock)
-    clock = _Clock(lock.generation, lock.time)
+    if lock.empty:
+        legacy = lock.legacy  # an old lock with nothing in it is deleted all the same
+        recovered = recover.lock_from_package(deck, keys, records, package)
+        lock = dataclasses.replace(recovered, legacy=legacy)
+        dated_by_file = lock.empty and legacy is None
+    plans, kept, gone = _plan_cards(deck, keys, records, lock, base)
+    terms, gone_terms, kept_terms = _plan_terms(deck, lock)
+    kept += kept_terms
+    time = lock.time
     if gone or gone_terms or not all(p.same for p in plans) or not all(t.same for t in terms):
-        clock = _Clock(lock.generation + 1, max(deck_time(deck), lock.time + 1))
+        time = max(deck_time(deck), lock.time + 1)
 
-    removed, removed_cards = _card_tombstones(lock, plans, gone, clock, base)
-    glossary = {plan.key: plan.entry(clock) for plan in terms}
-    removed_glossary, removed_terms = _term_tombstones(lock, glossary, gone_terms, clock, deck)
+    removed, removed_cards = _card_tombstones(lock, plans, gone, time, base)
+    glossary = {plan.key: plan.entry(time) for plan in terms}
+    removed_glossary, removed_terms = _term_tombstones(lock, glossary, gone_terms, time, deck)
     removed_names = [str(gone[k].get("front", k)) for k in sorted(gone)]
     removed_names += [str(gone_terms[k].get("term", k)) for k in sorted(gone_terms)]
     _report(deck.source.file, removed_names, kept, warn)
 
-    times = {id(plan.term): plan.time(clock) for plan in terms}
+    by_term = {id(plan.term): plan for plan in terms}
     result = dataclasses.replace(
         deck,
         cards=tuple(
-            dataclasses.replace(plan.card, identity=plan.note, modified=plan.time(clock))
+            dataclasses.replace(plan.card, identity=plan.note, modified=plan.time(time))
             for plan in plans
         ),
         glossary=tuple(
-            dataclasses.replace(e, modified=times[id(e)]) if id(e) in times else e
+            dataclasses.replace(e, identity=by_term[id(e)].note, modified=by_term[id(e)].time(time))
+            if id(e) in by_term
+            else e
             for e in deck.glossary
         ),
         removed=tuple(removed_cards),
         removed_glossary=tuple(removed_terms),
     )
     new_lock = Lock(
-        generation=clock.generation,
-        time=clock.time,
+        time=time,
         inputs=record,
-        cards={plan.card.identity: plan.entry(clock) for plan in plans},
+        cards={plan.key: plan.entry(time) for plan in plans},
         removed=removed,
         glossary=glossary,
         removed_glossary=removed_glossary,
     )
     content = lock_content(new_lock)
-    return result, LockState(content, clock.generation, tuple(removed_names), tuple(kept))
+    state = LockState(content, tuple(removed_names), tuple(kept), lock.legacy, dated_by_file)
+    return result, state
 
 
-@dataclass(frozen=True, slots=True)
-class _Clock:
-    """The build's place in the lock's history."""
-
-    generation: int
-    """The lock's generation after this build."""
-    time: int
-    """The time of what this build changed: later than any the lock handed out before."""
-
-
-def _time_of(previous: Entry | None, same: bool, clock: _Clock) -> int:
+def _time_of(previous: Entry | None, same: bool, time: int) -> int:
     """An unchanged note keeps its time, so that Anki keeps the edits made to it there."""
-    time = previous.get("time") if previous is not None and same else None
-    return time if type(time) is int else clock.time
+    kept = previous.get("time") if previous is not None and same else None
+    return kept if type(kept) is int else time
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +127,9 @@ class _CardPlan:
     """What becomes of one card of the deck."""
 
     card: Card
-    """The card, its identity its key in the lock."""
+    """The card, its identity as the reader gave it."""
+    key: str
+    """Its key in the lock (`identity.note_key`)."""
     record: CardRecord
     """Its data and hash."""
     note: str
@@ -130,20 +139,18 @@ class _CardPlan:
     same: bool
     """Whether the note shows what it showed when `previous` was written."""
 
-    def time(self, clock: _Clock) -> int:
-        return _time_of(self.previous, self.same, clock)
+    def time(self, time: int) -> int:
+        return _time_of(self.previous, self.same, time)
 
-    def entry(self, clock: _Clock) -> Entry:
-        entry: Entry = {
+    def entry(self, time: int) -> Entry:
+        return {
             "card": self.record.data,
             "front": self.record.front,
             "hash": self.record.digest,
             "kind": self.card.kind.value,
-            "time": self.time(clock),
+            "note": self.note,
+            "time": self.time(time),
         }
-        if self.note != self.card.identity:
-            entry["note"] = self.note
-        return entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +158,11 @@ class _TermPlan:
     """What becomes of one glossary note."""
 
     key: str
-    """The note's key (`identity.glossary_notes`)."""
+    """The note's key in the lock (`identity.note_key` of `identity.glossary_notes`' key)."""
     term: GlossaryEntry
     """The glossary entry."""
+    note: str
+    """The identity of the Anki note it updates."""
     previous: Entry | None
     """The lock's entry of the note, when it had one."""
     digest: str
@@ -163,16 +172,17 @@ class _TermPlan:
     def same(self) -> bool:
         return self.previous is not None and self.previous.get("hash") == self.digest
 
-    def time(self, clock: _Clock) -> int:
-        return _time_of(self.previous, self.same, clock)
+    def time(self, time: int) -> int:
+        return _time_of(self.previous, self.same, time)
 
-    def entry(self, clock: _Clock) -> Entry:
+    def entry(self, time: int) -> Entry:
         term = self.term
         return {
             "term": term.term,
             "definition": term.definition,
             "hash": self.digest,
-            "time": self.time(clock),
+            "note": self.note,
+            "time": self.time(time),
         }
 
 
@@ -189,34 +199,34 @@ def _with_unique_identities(deck: Deck) -> Deck:
 
 
 def _plan_cards(
-    deck: Deck, records: list[CardRecord], lock: Lock, base: Path
+    deck: Deck, keys: list[str], records: list[CardRecord], lock: Lock, base: Path
 ) -> tuple[list[_CardPlan], list[tuple[str, str]], dict[str, Entry]]:
     """Each card's plan; (old front, new front) of the cards that took over a vanished card's
     note; and the entries of the vanished cards whose notes no card continues."""
-    current = {card.identity for card in deck.cards}
+    current = set(keys)
     vanished = {key: entry for key, entry in lock.cards.items() if key not in current}
-    takeovers = _takeovers(deck, lock, vanished, base)
+    takeovers = _takeovers(deck, keys, lock, vanished, base)
 
     plans: list[_CardPlan] = []
     kept: list[tuple[str, str]] = []
     new: list[int] = []
-    for card, record in zip(deck.cards, records, strict=True):
-        key = card.identity
+    for card, key, record in zip(deck.cards, keys, records, strict=True):
         previous: Entry | None = None
         if key in lock.cards:
-            previous, note = lock.cards[key], _note_of(lock.cards[key], key)
+            previous = lock.cards[key]
+            note = _note_of(previous, card.identity)
         elif key in lock.removed:
             # A card that comes back continues its old note; the note changes (its tag goes).
-            note = _note_of(lock.removed[key], key)
+            note = _note_of(lock.removed[key], card.identity)
         elif key in takeovers:
             previous = vanished.pop(takeovers[key])
-            note = _note_of(previous, takeovers[key])
+            note = _note_of(previous, card.identity)
             kept.append((str(previous.get("front", takeovers[key])), record.front))
         else:
             new.append(len(plans))
             note = ""  # named below, once every kept note is known
         same_note = previous is not None and _unchanged(card, record, previous, lock, deck, base)
-        plans.append(_CardPlan(card, record, note, previous, same_note))
+        plans.append(_CardPlan(card, key, record, note, previous, same_note))
 
     # New cards take their own identity as their note's, unless a kept note already has it.
     fresh = set(new)
@@ -239,20 +249,49 @@ def _unchanged(
     return older and unchanged_since(lock.version, card, record, previous, deck, base)
 
 
-def _plan_terms(deck: Deck, lock: Lock) -> tuple[list[_TermPlan], dict[str, Entry]]:
-    """Each glossary note's plan, and the entries of the glossary notes that are gone."""
-    terms = [
-        _TermPlan(key, term, lock.glossary.get(key), entry_hash(term, deck))
-        for key, term in glossary_notes(deck)
+def _plan_terms(
+    deck: Deck, lock: Lock
+) -> tuple[list[_TermPlan], dict[str, Entry], list[tuple[str, str]]]:
+    """Each glossary note's plan, the entries of the glossary notes that are gone, and (old
+    term, new term) of the terms that took over a vanished term's note.
+
+    A term whose key is new, but which looks like a corrected term that vanished in the same
+    build, continues the vanished term's note."""
+    found = [(note_key(key), key, term) for key, term in glossary_notes(deck)]
+    current = {key for key, _, _ in found}
+    vanished = {key: entry for key, entry in lock.glossary.items() if key not in current}
+    unknown = [
+        Candidate.make(key, "glossary", term.term, term.definition)
+        for key, _, term in found
+        if key not in lock.glossary and key not in lock.removed_glossary
     ]
-    keys = {plan.key for plan in terms}
-    return terms, {key: entry for key, entry in lock.glossary.items() if key not in keys}
+    old = [
+        Candidate.make(key, "glossary", str(e.get("term", "")), str(e.get("definition", "")))
+        for key, e in sorted(vanished.items())
+    ]
+    takeovers = match(unknown, old) if unknown and old else {}
+    terms: list[_TermPlan] = []
+    kept: list[tuple[str, str]] = []
+    for key, identity, term in found:
+        previous = lock.glossary.get(key)
+        if previous is None and key in lock.removed_glossary:
+            note = _note_of(lock.removed_glossary[key], identity)
+        elif previous is None and key in takeovers:
+            previous = vanished.pop(takeovers[key])
+            note = _note_of(previous, identity)
+            kept.append((str(previous.get("term", "")), term.term))
+        else:
+            note = _note_of(previous, identity) if previous is not None else identity
+        terms.append(_TermPlan(key, term, note, previous, entry_hash(term, deck)))
+    return terms, vanished, kept
 
 
-def _takeovers(deck: Deck, lock: Lock, vanished: dict[str, Entry], base: Path) -> dict[str, str]:
-    """New card identity to vanished card identity, for cards that look like edits."""
+def _takeovers(
+    deck: Deck, keys: list[str], lock: Lock, vanished: dict[str, Entry], base: Path
+) -> dict[str, str]:
+    """New card key to vanished card key, for cards that look like edits."""
     known = lock.cards.keys() | lock.removed.keys()
-    unknown = [c for c in deck.cards if c.identity not in known]
+    unknown = [(k, c) for k, c in zip(keys, deck.cards, strict=True) if k not in known]
     if not unknown or not vanished:
         return {}
     old: list[Candidate] = []
@@ -260,23 +299,24 @@ def _takeovers(deck: Deck, lock: Lock, vanished: dict[str, Entry], base: Path) -
         rebuilt = rebuild_card(vanished[key], base)
         if rebuilt is not None:
             old.append(Candidate.of(key, rebuilt))
-    return match([Candidate.of(c.identity, c) for c in unknown], old)
+    return match([Candidate.of(k, c) for k, c in unknown], old)
 
 
-def _note_of(entry: Entry, key: str) -> str:
-    note = entry.get("note", key)
-    return note if isinstance(note, str) and note else key
+def _note_of(entry: Entry | None, default: str) -> str:
+    note = entry.get("note", default) if entry is not None else default
+    return note if isinstance(note, str) and note else default
 
 
 def _card_tombstones(
-    lock: Lock, plans: list[_CardPlan], gone: dict[str, Entry], clock: _Clock, base: Path
+    lock: Lock, plans: list[_CardPlan], gone: dict[str, Entry], time: int, base: Path
 ) -> tuple[dict[str, Entry], list[Card]]:
     """The lock's removed cards after this build, and the removed cards it ships.
 
     A removed card is shipped, tagged removed, with every build of the change that removed it
-    (so that rebuilding the same notes gives the same package); after that a stub is enough.
+    (its time is the build's: so that rebuilding the same notes gives the same package); after
+    that a stub is enough.
     """
-    current = {plan.card.identity for plan in plans}
+    current = {plan.key for plan in plans}
     notes = {plan.note for plan in plans}
     tombstones = {
         key: entry
@@ -284,18 +324,16 @@ def _card_tombstones(
         if key not in current and _note_of(entry, key) not in notes
     }
     for key, entry in gone.items():
-        tombstones[key] = {**entry, "time": clock.time, "generation": clock.generation}
+        tombstones[key] = {**entry, "time": time}
     shipped: list[Card] = []
     for key in sorted(tombstones):
         entry = tombstones[key]
-        time = entry.get("time")
-        rebuilt = rebuild_card(entry, base) if entry.get("generation") == clock.generation else None
-        if rebuilt is None or type(time) is not int:
+        rebuilt = rebuild_card(entry, base) if entry.get("time") == time else None
+        if rebuilt is None:
             tombstones[key] = _stub(entry)
         else:
-            shipped.append(
-                dataclasses.replace(rebuilt, identity=_note_of(entry, key), modified=time)
-            )
+            note = _note_of(entry, key)
+            shipped.append(dataclasses.replace(rebuilt, identity=note, modified=time))
     return tombstones, shipped
 
 
@@ -303,28 +341,32 @@ def _term_tombstones(
     lock: Lock,
     glossary: dict[str, Entry],
     gone: dict[str, Entry],
-    clock: _Clock,
+    time: int,
     deck: Deck,
 ) -> tuple[dict[str, Entry], list[GlossaryEntry]]:
     """The lock's removed glossary notes after this build, and the removed terms it ships."""
-    tombstones = {k: v for k, v in lock.removed_glossary.items() if k not in glossary}
+    notes = {entry.get("note") for entry in glossary.values()}
+    tombstones = {
+        k: v
+        for k, v in lock.removed_glossary.items()
+        if k not in glossary and v.get("note") not in notes
+    }
     for key, entry in gone.items():
         tombstones[key] = {
             "term": entry.get("term", ""),
             "definition": entry.get("definition", ""),
-            "time": clock.time,
-            "generation": clock.generation,
+            "note": entry.get("note", ""),
+            "time": time,
         }
     shipped: list[GlossaryEntry] = []
     for key in sorted(tombstones):
         entry = tombstones[key]
-        term, time = entry.get("term"), entry.get("time")
-        if entry.get("generation") == clock.generation and isinstance(term, str):
+        term = entry.get("term")
+        if entry.get("time") == time and isinstance(term, str):
             definition = str(entry.get("definition", ""))
-            modified = time if type(time) is int else clock.time
-            shipped.append(
-                GlossaryEntry(term, definition, SourceRef(deck.source.file), modified=modified)
-            )
+            note = _note_of(entry, "")
+            source = SourceRef(deck.source.file)
+            shipped.append(GlossaryEntry(term, definition, source, modified=time, identity=note))
         else:
             tombstones[key] = _stub(entry)
     return tombstones, shipped

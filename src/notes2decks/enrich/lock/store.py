@@ -1,16 +1,25 @@
-"""Reading and writing the lock file.
+"""Reading and writing the lock files.
 
-The file is one JSON object with sorted keys, one card or term a line, so that a diff or a merge
-of two builds' locks touches only the lines of the cards that changed. A lock that is not valid
-JSON (a merge conflict, a bad edit) is read line by line: a damaged line costs the entry on it,
-not the whole lock.
+A notes folder keeps its lock files in a visible folder beside its notes, `notes2decks-lock/`,
+one a notes file (`notes2decks-lock/topic.md.lock`), to be kept and committed with the notes. A
+lock is text, one entry a line, sorted: its first line names the format, and every other line
+is a JSON array `[section, key, entry]`, so that two people's edits to different notes touch
+different lines and merge. A line that cannot be read (a bad edit) costs the entry on it, not
+the whole lock; a merge conflict's marker lines are passed over, and when both sides of an entry
+are there, the later one wins. One file a notes file keeps each build's reading and writing in
+proportion to its own notes, however many files share the folder.
 
-orjson reads and writes it: json's encoder took ten times as long, and its decoder twice as long,
-for the 180 kB lock of a 100-card file, which every rebuild of the file reads and writes.
+Locks of versions 1 to 3 were hidden JSON files beside the notes (`.topic.md.notes2decks.lock`):
+one is still read when its notes file has no lock of the current version, and deleted once the
+build has saved its entries in the new one.
+
+orjson reads and writes them: json's encoder took ten times as long, and its decoder twice as
+long.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +29,12 @@ import orjson
 
 from ...atomic import write_bytes
 from ...errors import Diagnostic, NotesError
+from ...identity import note_key
 
 LOCK_FORMAT = "notes2decks-lock"
-LOCK_VERSION = 3
+LOCK_VERSION = 4
+LOCK_FOLDER = "notes2decks-lock"
+"""The name of the folder, beside the notes, that holds their lock files."""
 
 Entry = dict[str, Any]
 """One card's or term's record in the lock: see the package's description for its members."""
@@ -30,131 +42,159 @@ Entry = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Lock:
-    """A lock file's content."""
+    """What a lock file holds."""
 
     version: int = LOCK_VERSION
     """How the lock was written: how its card hashes were made (see `hashing`)."""
-    generation: int = 0
-    """How many builds have changed something."""
     time: int = 0
     """The latest modification time handed out."""
     inputs: str | None = None
     """A digest of what the cards were made of (`hashing.inputs_record`), when known."""
     cards: dict[str, Entry] = field(default_factory=dict)
-    """The entries of the cards of the last build, by card identity."""
+    """The entries of the cards of the last build, by note key (`identity.note_key`)."""
     removed: dict[str, Entry] = field(default_factory=dict)
-    """The entries of removed cards (tombstones), by card identity."""
+    """The entries of removed cards (tombstones), by note key."""
     glossary: dict[str, Entry] = field(default_factory=dict)
-    """The entries of the glossary notes of the last build, by key."""
+    """The entries of the glossary notes of the last build, by note key."""
     removed_glossary: dict[str, Entry] = field(default_factory=dict)
-    """The entries of removed glossary notes, by key."""
+    """The entries of removed glossary notes, by note key."""
+    legacy: Path | None = None
+    """The hidden lock of an earlier version it was read from, to delete once migrated."""
+    content: bytes = b""
+    """The lock file's content, as read."""
+
+    @property
+    def empty(self) -> bool:
+        """Whether the lock knows no note of the file."""
+        return not (self.cards or self.removed or self.glossary or self.removed_glossary)
 
 
 _SECTIONS = ("cards", "removed", "glossary", "removed_glossary")
+_HEADER = orjson.dumps({"format": LOCK_FORMAT, "version": LOCK_VERSION})
+# The lines git writes around the two sides of a conflict.
+_MARKERS = (b"<<<<<<<", b"|||||||", b"=======", b">>>>>>>")
 
 
 def lock_path_for(notes_path: Path) -> Path:
-    """The lock file of a notes file: hidden, beside it, named after it."""
+    """The lock file of a notes file: `notes2decks-lock/NAME.lock` in the notes' folder."""
     notes_path = Path(notes_path)
-    return notes_path.with_name(f".{notes_path.name}.notes2decks.lock")
+    return notes_path.parent / LOCK_FOLDER / f"{notes_path.name}.lock"
+
+
+def legacy_lock_path(lock_path: Path) -> Path:
+    """Where a lock of version 1 to 3 kept what the lock file `lock_path` now keeps."""
+    lock_path = Path(lock_path)
+    return lock_path.parent.parent / f".{lock_path.name.removesuffix('.lock')}.notes2decks.lock"
 
 
 def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
-    """The lock file's content; an empty lock when there is none or it cannot be read.
+    """The lock file's content, or that of the hidden lock an earlier version kept in its
+    stead; an empty lock when there is neither.
 
-    Damage is a warning to `warn`; a lock written by a newer notes2decks raises NotesError,
-    rather than be misread.
+    Damage is a warning to `warn` naming `file`; a lock written by a newer notes2decks raises
+    NotesError, rather than be misread.
     """
     lock_path = Path(lock_path)
+    content = _read(lock_path, file, warn)
+    if content:
+        return _parse(content, lock_path, file, warn)
+    legacy = legacy_lock_path(lock_path)
+    old = _read(legacy, file, warn)
+    if not old:
+        return Lock()
+    from .legacy import read_legacy  # only for locks of earlier versions
+
+    found = read_legacy(old, legacy, file, warn)
+    cards, removed, glossary, removed_glossary = (_migrated(part) for part in found.sections)
+    return Lock(
+        found.version, found.time, found.inputs, cards, removed, glossary, removed_glossary, legacy
+    )
+
+
+def _migrated(section: dict[str, Entry]) -> dict[str, Entry]:
+    # Earlier locks keyed notes by their whole identity, deck path included, and named a note
+    # only when it differed from the key.
+    return {note_key(key): {"note": key, **entry} for key, entry in section.items()}
+
+
+def _read(path: Path, file: str, warn: Callable[[Diagnostic], None]) -> bytes:
     try:
-        content = lock_path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        return Lock()
+        return b""
     except OSError as exc:
-        warn(_warning(file, lock_path, f"cannot be read ({exc.strerror})"))
-        return Lock()
-    damaged: list[int] = []
+        warn(_warning(file, path, f"cannot be read ({exc.strerror})"))
+        return b""
+
+
+def _parse(content: bytes, lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
+    lines = content.splitlines()
     try:
-        data = orjson.loads(content)
-    except orjson.JSONDecodeError as exc:
-        data, damaged = _salvage(content.decode("utf-8", "replace"))
-        damaged = damaged or [exc.lineno]
-    if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
-        problem = f"is damaged (line {damaged[0]})" if damaged else "is not a notes2decks lock file"
-        warn(_warning(file, lock_path, problem))
+        head = orjson.loads(lines[0]) if lines else None
+    except orjson.JSONDecodeError:
+        head = None
+    if not isinstance(head, dict) or head.get("format") != LOCK_FORMAT:
+        warn(_warning(file, lock_path, "is not a notes2decks lock file"))
         return Lock()
-    version = data.get("version")
+    version = head.get("version")
     if not isinstance(version, int) or version > LOCK_VERSION:
         raise NotesError(
             f"the lock file {lock_path.name} was written by a newer notes2decks "
             f"(version {version}); upgrade notes2decks to build these notes",
             file,
         )
-    lock = _checked(data, version)
-    if lock is None:
-        warn(_warning(file, lock_path, "is damaged"))
-        return Lock()
+    sections: dict[str, dict[str, Entry]] = {key: {} for key in _SECTIONS}
+    inputs: set[str] = set()
+    damaged: list[int] = []
+    for number, line in enumerate(lines[1:], 2):
+        if not line.strip() or line.startswith(_MARKERS):
+            continue
+        try:
+            item = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            damaged.append(number)
+            continue
+        if not (isinstance(item, list) and len(item) == 3):
+            damaged.append(number)
+            continue
+        section, key, value = item
+        if section == "inputs" and isinstance(value, str):
+            inputs.add(value)
+        elif section in sections and isinstance(key, str) and isinstance(value, dict):
+            entries = sections[section]
+            if _time(value) >= _time(entries.get(key)):
+                entries[key] = value
+        else:
+            damaged.append(number)
     if damaged:
-        lines = ", ".join(str(n) for n in damaged[:5]) + (", ..." if len(damaged) > 5 else "")
+        lines_text = ", ".join(map(str, damaged[:5])) + (", ..." if len(damaged) > 5 else "")
         warn(
             Diagnostic(
                 file,
                 0,
-                f"the lock file {lock_path.name} is damaged (line {lines}); the rest of it is "
-                "used. Notes whose entries were on those lines and whose heading changed since "
-                "the last build become new notes in Anki",
+                f"the lock file {lock_path.name} is damaged (line {lines_text}); the rest of it "
+                "is used. Notes whose entries were on those lines and whose heading changed "
+                "since the last build become new notes in Anki",
             )
         )
-    return lock
+    times = [_time(entry) for section in sections.values() for entry in section.values()]
+    # Both sides of a merge each name the inputs they were built from: neither is this one.
+    known = inputs.pop() if len(inputs) == 1 else None
+    return Lock(
+        LOCK_VERSION,
+        max(times, default=0),
+        known,
+        sections["cards"],
+        sections["removed"],
+        sections["glossary"],
+        sections["removed_glossary"],
+        content=content,
+    )
 
 
-def _checked(data: dict[str, Any], version: int) -> Lock | None:
-    """The lock of data read from a lock file; None when its members have the wrong types."""
-    sections = [data.get(key, {}) for key in _SECTIONS]
-    if not all(
-        isinstance(section, dict) and all(isinstance(entry, dict) for entry in section.values())
-        for section in sections
-    ):
-        return None
-    generation, time, inputs = data.get("generation", 0), data.get("time", 0), data.get("inputs")
-    if type(generation) is not int or type(time) is not int:
-        return None
-    return Lock(version, generation, time, inputs if isinstance(inputs, str) else None, *sections)
-
-
-def _salvage(text: str) -> tuple[dict[str, Any], list[int]]:
-    """What the lines of a lock that is not valid JSON say, and the numbers of the lines that
-    cannot be read.
-
-    Each line of a lock holds one member, or opens or closes a section. After a merge conflict
-    both sides' lines are there: the later line of an entry wins, and the later time and
-    generation. The digest of the inputs is left out, since the entries may come from builds of
-    other inputs.
-    """
-    data: dict[str, Any] = {}
-    section: dict[str, Any] = data
-    damaged: list[int] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        body = line.strip().removesuffix(",")
-        if body in ("{", "}", ""):
-            section = data  # the document's braces, or a section's end
-            continue
-        try:
-            if body.endswith("{"):
-                # A section's first line: its members follow, one a line.
-                opened = orjson.loads("{" + body + "}}")
-                section = data.setdefault(next(iter(opened)), {})
-                continue
-            member: dict[str, Any] = orjson.loads("{" + body + "}")
-        except orjson.JSONDecodeError:
-            damaged.append(number)
-            continue
-        for key, value in member.items():
-            if section is data and key in ("generation", "time") and type(value) is int:
-                value = max(value, data.get(key, value))
-            section[key] = value
-    data.pop("inputs", None)
-    return data, damaged
+def _time(entry: Entry | None) -> int:
+    time = entry.get("time") if entry is not None else None
+    return time if type(time) is int else -1
 
 
 def _warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
@@ -167,30 +207,17 @@ def _warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
 
 
 def lock_content(lock: Lock) -> bytes:
-    """The lock file's text, as UTF-8: sorted keys, one card or term a line."""
-    members: dict[str, Any] = {
-        "format": LOCK_FORMAT,
-        "version": lock.version,
-        "generation": lock.generation,
-        "time": lock.time,
-        "cards": lock.cards,
-        "removed": lock.removed,
-        "glossary": lock.glossary,
-        "removed_glossary": lock.removed_glossary,
-    }
+    """The lock file's text, as UTF-8: the header line, then one entry a line, sorted."""
+    lines = [
+        b"[" + _json(section) + b"," + _json(key) + b"," + _json(entry) + b"]"
+        for section, entries in zip(
+            _SECTIONS, (lock.cards, lock.removed, lock.glossary, lock.removed_glossary), strict=True
+        )
+        for key, entry in entries.items()
+    ]
     if lock.inputs is not None:
-        members["inputs"] = lock.inputs
-    parts: list[bytes] = []
-    for key in sorted(members):
-        value = members[key]
-        if isinstance(value, dict) and value:
-            entries = b",\n".join(
-                b"  " + _json(name) + b": " + _json(entry) for name, entry in sorted(value.items())
-            )
-            parts.append(b" " + _json(key) + b": {\n" + entries + b"\n }")
-        else:
-            parts.append(b" " + _json(key) + b": " + _json(value))
-    return b"{\n" + b",\n".join(parts) + b"\n}\n"
+        lines.append(b'["inputs","",' + _json(lock.inputs) + b"]")
+    return b"\n".join([_HEADER, *sorted(lines)]) + b"\n"
 
 
 def _json(value: Any) -> bytes:
@@ -203,28 +230,57 @@ class LockState:
 
     content: bytes
     """The lock file's text, as UTF-8 (`lock_content`)."""
-    generation: int
-    """How many builds have changed something."""
     removed: tuple[str, ...] = ()
     """The fronts of the cards and terms found removed by this build, for reports."""
     kept: tuple[tuple[str, str], ...] = ()
     """(old front, new front) of the cards that kept their note across a front edit."""
+    legacy: Path | None = None
+    """The hidden lock of an earlier version that this lock replaces."""
+    dated_by_file: bool = False
+    """Whether neither a lock nor an earlier package knew the file's notes, so that the notes
+    file's time dates them (`first_lock_warning`)."""
 
 
-def save_lock(lock_path: Path, state: LockState) -> None:
-    """Write the lock file atomically, unless it already holds exactly this content.
+def save_lock(lock_path: Path, state: LockState) -> bool:
+    """Write the lock file atomically, unless it already holds exactly this content (leaving an
+    unchanged lock untouched keeps its time, so folder watchers do not rebuild again). A hidden
+    lock of an earlier version is deleted once its entries are in the new one.
 
-    Leaving an unchanged lock untouched keeps its time, so folder watchers do not rebuild again.
+    Returns True when this made the folder of lock files: the first of its notes files to save
+    a lock does.
     """
     lock_path = Path(lock_path)
     try:
         if lock_path.read_bytes() == state.content:
-            return
+            return False
     except FileNotFoundError:
         pass
     except OSError as exc:
         raise NotesError(f"cannot read the lock file: {exc.strerror}", str(lock_path)) from None
     try:
+        try:
+            lock_path.parent.mkdir(parents=True)
+            created = True
+        except FileExistsError:
+            created = False
         write_bytes(lock_path, state.content)
     except OSError as exc:
         raise NotesError(f"cannot write the lock file: {exc.strerror}", str(lock_path)) from None
+    if state.legacy is not None:
+        with contextlib.suppress(OSError):
+            state.legacy.unlink()
+    return created
+
+
+FIRST_LOCK = (
+    f"made {LOCK_FOLDER}/ beside the notes: no lock file or earlier package of them was found, "
+    "so each note is dated by its notes file. Keep it with the notes (commit it with them): it "
+    "keeps their Anki notes, their dates, and the edits made to them in Anki"
+)
+"""What a build says when it made a folder's lock files without an earlier lock or package to
+date the notes by: the build says it once, however many folders it made them in."""
+
+
+def first_lock_warning(file: str) -> Diagnostic:
+    """`FIRST_LOCK`, about the notes file `file`."""
+    return Diagnostic(file, 0, FIRST_LOCK, "note")

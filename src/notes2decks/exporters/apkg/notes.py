@@ -30,7 +30,7 @@ else:
 
 from ...dates import deck_time
 from ...errors import Diagnostic, NotesError
-from ...identity import disambiguate, glossary_identity, glossary_notes
+from ...identity import KNOWN_GUID, disambiguate, glossary_key, glossary_notes
 from ...model import (
     REMOVED_TAG,
     Card,
@@ -86,6 +86,8 @@ def note_guid(identity: str, note_type: str) -> str:
     a card that turns from basic into reversed becomes a new note, and the old one is reported
     as removed.
     """
+    if identity.startswith(KNOWN_GUID):
+        return identity.removeprefix(KNOWN_GUID)  # recovered from an earlier package
     digest = hashlib.sha256(f"notes2decks\x1f{note_type}\x1f{identity}".encode()).digest()
     number = int.from_bytes(digest[:8], "big")
     base = len(_BASE91)
@@ -262,7 +264,7 @@ def plan_notes(
     for key, entry in glossary:
         notes.append(glossary_note(key, entry, ()))
     for entry in deck.removed_glossary:
-        key = glossary_identity(deck.deck_path, entry.term)
+        key = glossary_key(deck, entry)
         notes.append(glossary_note(key, entry, (REMOVED_TAG,)))
     return _drop_repeated_guids(notes)
 
