@@ -417,6 +417,22 @@ def split_math(text: str) -> Inlines:
     return tuple(parts)
 
 
+def paragraphs(blocks: Blocks) -> Iterator[Paragraph]:
+    """The paragraphs of blocks, those in lists too: a card's facts, as the steps that read
+    sentences (glossary, auto cloze) see them. Headings, code, formulas and tables hold none."""
+    for block in blocks:
+        match block:
+            case Paragraph():
+                yield block
+            case BulletList():
+                for item in block.items:
+                    yield from paragraphs(item.children)
+            case Heading() | CodeBlock() | MathBlock() | Table() | ThematicBreak():
+                pass
+            case _:
+                raise AssertionError(f"unhandled block {block!r}")
+
+
 def block_lines(blocks: Blocks) -> list[str]:
     """The plain text of blocks, one string per paragraph, list item, row or code block."""
     lines: list[str] = []

@@ -18,35 +18,28 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 
 from ..identity import card_identity, disambiguate
 from ..model import (
     AUTO_TAG,
-    Blocks,
-    BulletList,
     Card,
     CardKind,
     Cloze,
     Code,
-    CodeBlock,
     Deck,
     Emphasis,
-    Heading,
     Image,
     Inline,
     Inlines,
     LineBreak,
     Link,
     Math,
-    MathBlock,
     Paragraph,
     SourceRef,
     Strong,
-    Table,
     Text,
-    ThematicBreak,
     inline_text,
+    paragraphs,
 )
 
 _MONTH = (
@@ -147,27 +140,12 @@ def _has_cloze(inlines: Inlines) -> bool:
     return False
 
 
-def _paragraphs(blocks: Blocks) -> Iterator[Paragraph]:
-    """The paragraphs of blocks, in lists too: a card's facts."""
-    for block in blocks:
-        match block:
-            case Paragraph():
-                yield block
-            case BulletList():
-                for item in block.items:
-                    yield from _paragraphs(item.children)
-            case Heading() | CodeBlock() | MathBlock() | Table() | ThematicBreak():
-                pass  # not facts
-            case _:
-                raise AssertionError(f"unhandled block {block!r}")
-
-
 def fact_clozes(card: Card, deck_path: str) -> list[Card]:
     """The cloze cards made from one revision card's facts (identities not yet unique)."""
     if card.kind is not CardKind.REVISION:
         return []
     made: list[Card] = []
-    for fact in _paragraphs(card.back):
+    for fact in paragraphs(card.back):
         if _has_cloze(fact.children):
             continue
         front = cloze_inlines(fact.children)

@@ -15,30 +15,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ...model import (
-    BulletList,
     Cloze,
     Code,
-    CodeBlock,
     Deck,
     Emphasis,
-    Heading,
     Image,
     Inlines,
     LineBreak,
     Link,
     Math,
-    MathBlock,
-    Paragraph,
     Strong,
-    Table,
     Text,
-    ThematicBreak,
     inline_source,
+    paragraphs,
 )
 from ...words import WORD, bare, fold, stem, word_set
 
 if TYPE_CHECKING:
-    from ...model import Blocks
+    pass
 
 Span = tuple[int, int]
 
@@ -208,20 +202,6 @@ def tokenise(text: str, masked: tuple[Span, ...]) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
-def _paragraphs(blocks: Blocks) -> Iterator[Paragraph]:
-    for block in blocks:
-        match block:
-            case Paragraph():
-                yield block
-            case BulletList():
-                for item in block.items:
-                    yield from _paragraphs(item.children)
-            case Heading() | CodeBlock() | MathBlock() | Table() | ThematicBreak():
-                pass  # no defining sentences in these
-            case _:
-                raise AssertionError(f"unhandled block {block!r}")
-
-
 def _within(spans: list[Span], offset: int, length: int) -> tuple[Span, ...]:
     return tuple((s - offset, e - offset) for s, e in spans if offset <= s < offset + length)
 
@@ -234,7 +214,7 @@ def deck_sentences(deck: Deck, *, words: bool = True) -> tuple[Sentence, ...]:
     """
     sentences: list[Sentence] = []
     for group in (deck.intro, *(card.back for card in deck.cards)):
-        for paragraph in _paragraphs(group):
+        for paragraph in paragraphs(group):
             text, bold, masked = flatten(paragraph.children)
             if not (words or bold):
                 continue
