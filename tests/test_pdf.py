@@ -21,10 +21,12 @@ from typing import Any
 import pdfplumber
 import pypdf
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notes2decks import __version__
+from notes2decks.cli import make_deck as make_deck_command
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.exporters.pdf import (
     export_calibration,
@@ -844,8 +846,100 @@ def test_unreadable_image_prints_its_description(tmp_path: Path) -> None:
 def test_missing_glyphs_are_reported(tmp_path: Path) -> None:
     path, warnings = build(make_deck([revision(1, "Wave 波", ["fine"])]), tmp_path)
     assert len(warnings) == 1 and "U+6CE2" in warnings[0].message
+    assert "1 place" in warnings[0].message
     assert "Wave" in all_text(path)
     assert warnings[0].line == 100
+
+
+def test_missing_glyphs_make_one_warning_per_file(tmp_path: Path) -> None:
+    """Emoji on many cards, in bold, in code and in a code block: one warning naming each
+    character once, counting the places, at the first of them."""
+    cards = [
+        revision(k, f"Topic {k} \U0001f642", [f"fact {k} \u2705", "plain fact"]) for k in (3, 1, 2)
+    ]
+    cards.append(
+        Card(
+            CardKind.BASIC,
+            (Text("Which sign?"),),
+            (
+                Paragraph((Strong((Text("bold \u2705"),)), Code("ok \u2728")), line=450),
+                CodeBlock('print("\u2728")\n'),
+            ),
+            SourceRef(NOTES, 440),
+            "b",
+        )
+    )
+    path, warnings = build(make_deck(cards), tmp_path)
+    assert len(warnings) == 1, warnings
+    (warning,) = warnings
+    message = warning.message
+    for char in ("\U0001f642", "\u2705", "\u2728"):
+        assert message.count(char) == 1, message
+    # Three fronts and three facts, the bold text, the inline code and the code block.
+    assert "9 places" in message
+    assert warning.line == 100 and warning.file == NOTES
+    assert "Topic" in all_text(path)
+
+
+def test_glyphs_are_checked_in_the_face_that_prints_them(tmp_path: Path) -> None:
+    """Hebrew is in DejaVu Sans but not in DejaVu Sans Mono: fine as text, boxes as code."""
+    _, warnings = build(make_deck([revision(1, "Shalom", ["\u05e9\u05dc\u05d5\u05dd"])]), tmp_path)
+    assert warnings == []
+    card = Card(
+        CardKind.BASIC,
+        (Text("Code"),),
+        (Paragraph((Code("\u05e9"),), line=5),),
+        SourceRef(NOTES, 4),
+        "c",
+    )
+    _, warnings = build(make_deck([card]), tmp_path, "code.pdf")
+    assert len(warnings) == 1 and "U+05E9" in warnings[0].message and warnings[0].line == 5
+
+
+def test_sound_references_are_left_out_of_print(tmp_path: Path) -> None:
+    card = Card(
+        CardKind.BASIC,
+        (Text("der Hund [sound:hund.mp3]"),),
+        (
+            Paragraph((Text("the dog"),)),
+            Paragraph((Text("[sound:dog.mp3]"),)),
+            Table(
+                ((Text("word"),), (Text("audio"),)), (((Text("Hund"),), (Text("[sound:x.mp3]"),)),)
+            ),
+        ),
+        SourceRef(NOTES, 1),
+        "s",
+    )
+    path, warnings = build(make_deck([card]), tmp_path)
+    text = all_text(path)
+    assert "sound" not in text and ".mp3" not in text
+    assert "der Hund" in text and "the dog" in text and "Hund" in text
+    assert warnings == []
+
+
+def test_code_block_in_a_list_item_keeps_its_spacing(tmp_path: Path) -> None:
+    """An ASCII diagram inside a list item prints line for line, its columns lined up."""
+    diagram = "+-----+     +-----+\n| A   | --> |  B  |\n+-----+     +-----+\n   |\n   v\n"
+    item = ListItem((Paragraph((Text("The pipeline:"),), line=2), CodeBlock(diagram)))
+    card = Card(
+        CardKind.REVISION, (Text("Pipeline"),), (BulletList((item,)),), SourceRef(NOTES, 1), "p"
+    )
+    path, _ = build(make_deck([card]), tmp_path)
+    with pdfplumber.open(path) as pdf:
+        chars = [c for c in pdf.pages[1].chars if "Mono" in c["fontname"]]
+    rows: dict[float, list[Any]] = {}
+    for char in chars:
+        rows.setdefault(round(char["top"], 1), []).append(char)
+    lines = [sorted(row, key=lambda c: c["x0"]) for _, row in sorted(rows.items())]
+    assert ["".join(c["text"] for c in line) for line in lines] == diagram.splitlines()
+    # Monospace columns: each character sits at its column of the diagram.
+    advance = lines[0][1]["x0"] - lines[0][0]["x0"]
+    left = lines[0][0]["x0"]
+    for line, source in zip(lines, diagram.splitlines(), strict=True):
+        assert [round((c["x0"] - left) / advance) for c in line] == list(range(len(source)))
+    # The block is indented under its item's text, not at the card's edge.
+    with pdfplumber.open(path) as pdf:
+        assert left > find(pdf.pages[1], "The pipeline")["x0"]
 
 
 # ----------------------------------------------------------------------------- which cards print
@@ -913,12 +1007,35 @@ def test_cloze_and_glossary_cards_print_only_on_request(tmp_path: Path) -> None:
     assert "5 / 5" in fronts
 
 
-def test_nothing_to_print_is_an_error_that_says_why(tmp_path: Path) -> None:
+def test_nothing_to_print_is_a_warning_and_no_pdf(tmp_path: Path) -> None:
     deck = make_deck([mixed_deck().cards[3]])
-    with pytest.raises(NotesError) as error:
-        build(deck, tmp_path)
-    assert error.value.file == NOTES and "cloze" in error.value.message
+    _, warnings = build(deck, tmp_path)
+    assert len(warnings) == 1 and warnings[0].file == NOTES
+    assert "only cloze cards" in warnings[0].message and "--print" in warnings[0].message
     assert not (tmp_path / "cards.pdf").exists()
+
+
+def test_cloze_only_notes_build_their_deck_and_no_pdf(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "types.md").write_text(
+        "# Type checking\n\nA type system that keeps types through evaluation has "
+        "==type preservation==.\n\nChecking types at run time is {{c1::dynamic}} semantics.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        make_deck_command, [str(notes), "-o", str(out), "-j", "1", "--no-lock"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "no PDF written" in result.output and "types.md" in result.output
+    assert (out / "types.apkg").is_file() and not (out / "types.pdf").exists()
+    result = CliRunner().invoke(
+        make_deck_command,
+        [str(notes), "-o", str(out), "-j", "1", "--no-lock", "--print", "cloze"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "type preservation" in squash(all_text(out / "types.pdf")).replace("type", "type ")
 
 
 def test_glossary_sheet(tmp_path: Path) -> None:
