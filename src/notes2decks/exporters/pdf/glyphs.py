@@ -66,6 +66,6 @@ class MissingGlyphs:
             file,
             min(lines) if lines else 0,
             f"the bundled fonts have no glyph for {shown} ({where}); "
-            f"{'it prints' if len(chars) == 1 else 'they print'} as empty boxes. "
+            f"{'it prints as an empty box' if len(chars) == 1 else 'they print as empty boxes'}. "
             "Use other characters or write them out",
         )
