@@ -34,7 +34,10 @@ from notes2decks.exporters.pdf import (
     overflowing_cards,
     render_pdf,
 )
+from notes2decks.exporters.pdf.fit import least_height
+from notes2decks.exporters.pdf.fonts import MONO, string_width
 from notes2decks.exporters.pdf.layout import CARD_SPECS, PAPER_SIZES, sheet_layout
+from notes2decks.exporters.pdf.text import CardParagraph, escape, paragraph_style
 from notes2decks.model import (
     Align,
     BulletList,
@@ -1292,3 +1295,52 @@ def test_styled_text_stays_inside_its_card(tmp_path: Path) -> None:
         for line in facts(card):
             assert squash(line) in text
             assert squash(line) in drawn_text
+
+
+# ----------------------------------------------------------------------------- fitting
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(
+        st.tuples(
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGH0123456789,.()-", min_size=1),
+            st.sampled_from(["", "b", "i", "code"]),
+            st.sampled_from([" ", "  ", "", " \n "]),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    size=st.sampled_from([7.0, 9.5, 11.0, 14.0]),
+    width=st.floats(min_value=40, max_value=400),
+    hang=st.sampled_from([0.0, 12.0]),
+)
+def test_least_height_never_exceeds_the_wrapped_height(
+    words: list[tuple[str, str, str]], size: float, width: float, hang: float
+) -> None:
+    """The measure that lets fitting skip the top type size is a true lower bound: skipping is
+    only ever right, so the chosen size is the one that setting every size would find."""
+    markup = ""
+    for word, tag, space in words:
+        text = escape(word)
+        if tag == "code":
+            text = f'<font face="{MONO}">{text}</font>'
+        elif tag:
+            text = f"<{tag}>{text}</{tag}>"
+        markup += text + space
+    style = paragraph_style(size, left=0.0, hang=hang)
+    items = [(0.0, CardParagraph(markup, style)), (size * 0.35, CardParagraph(markup, style))]
+    least = least_height(items, width)
+    actual = sum(flowable.wrap(width, 1e9)[1] for _, flowable in items) + size * 0.35
+    assert 0 < least <= actual + 1e-6
+
+
+def test_least_height_is_tight_for_lines_filled_to_the_edge() -> None:
+    """Words that fill each line exactly: the bound is the height itself, not more."""
+    style = paragraph_style(10.0)
+    word, space = (string_width(text, "N2D-DejaVuSans", 10.0) for text in ("mmmm", " "))
+    width = 5 * word + 4 * space + 0.01
+    para = CardParagraph(" ".join(["mmmm"] * 200), style)
+    actual = para.wrap(width, 1e9)[1]
+    assert actual == 40 * style.leading
+    assert least_height([(0.0, CardParagraph(" ".join(["mmmm"] * 200), style))], width) == actual
