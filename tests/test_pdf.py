@@ -884,19 +884,45 @@ def test_missing_glyphs_make_one_warning_per_file(tmp_path: Path) -> None:
     assert "Topic" in all_text(path)
 
 
-def test_glyphs_are_checked_in_the_face_that_prints_them(tmp_path: Path) -> None:
-    """Hebrew is in DejaVu Sans but not in DejaVu Sans Mono: fine as text, boxes as code."""
-    _, warnings = build(make_deck([revision(1, "Shalom", ["\u05e9\u05dc\u05d5\u05dd"])]), tmp_path)
-    assert warnings == []
+def test_code_borrows_what_the_monospace_face_lacks(tmp_path: Path) -> None:
+    """DejaVu Sans Mono has no ℓ nor Hebrew, DejaVu Sans has: code prints them in the regular
+    face, a code block keeping its columns, with no warning. Emoji neither has: one warning."""
     card = Card(
         CardKind.BASIC,
         (Text("Code"),),
-        (Paragraph((Code("\u05e9"),), line=5),),
+        (
+            Paragraph((Text("store "), Code("\u2113 \u21a6 v")), line=5),
+            CodeBlock("x = \u2113 + 1 # \u05e9\ny = 2     # ok\n"),
+        ),
         SourceRef(NOTES, 4),
         "c",
     )
-    _, warnings = build(make_deck([card]), tmp_path, "code.pdf")
-    assert len(warnings) == 1 and "U+05E9" in warnings[0].message and warnings[0].line == 5
+    path, warnings = build(make_deck([card]), tmp_path)
+    assert warnings == []
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[1]
+        borrowed = [c for c in page.chars if c["text"] in "\u2113\u05e9"]
+        assert len(borrowed) == 3
+        assert all("Mono" not in c["fontname"] and "Sans" in c["fontname"] for c in borrowed)
+        # In the block, ℓ sits in column 4 and # in column 8 on both lines.
+        block = sorted(
+            (c for c in page.chars if c["text"] in "\u2113#" and c["top"] > borrowed[0]["top"] + 1),
+            key=lambda c: (round(c["top"]), c["x0"]),
+        )
+        ell, hash1, hash2 = block
+        mono = next(c for c in page.chars if "Mono" in c["fontname"] and c["text"] == "x")
+        advance = (hash1["x0"] - mono["x0"]) / 10
+        assert ell["x0"] == pytest.approx(mono["x0"] + 4 * advance, abs=0.01)
+        assert hash2["x0"] == pytest.approx(hash1["x0"], abs=0.01)
+    emoji = Card(
+        CardKind.BASIC,
+        (Text("Emoji"),),
+        (Paragraph((Code("\U0001f642"),), line=9),),
+        SourceRef(NOTES, 8),
+        "e",
+    )
+    _, warnings = build(make_deck([emoji]), tmp_path, "emoji.pdf")
+    assert len(warnings) == 1 and "U+1F642" in warnings[0].message and warnings[0].line == 9
 
 
 def test_sound_references_are_left_out_of_print(tmp_path: Path) -> None:

@@ -16,6 +16,22 @@ _SHOWN = 8
 """At most this many characters are named; the warning counts the rest."""
 
 
+def mono_fallback(text: str) -> list[tuple[str, bool]]:
+    """`text` in runs, each True when the monospace face lacks its characters and the regular
+    face, which covers more scripts, draws them instead."""
+    lacking = {c for c in missing_glyphs(text, MONO) if not missing_glyphs(c, SANS)}
+    if not lacking:
+        return [(text, False)]
+    runs: list[tuple[str, bool]] = []
+    for char in text:
+        borrowed = char in lacking
+        if runs and runs[-1][1] == borrowed:
+            runs[-1] = (runs[-1][0] + char, borrowed)
+        else:
+            runs.append((char, borrowed))
+    return runs
+
+
 def face_of(font: str, *, bold: bool, italic: bool) -> str:
     """The registered face that `<b>` and `<i>` pick inside text set in `font`."""
     if font == MONO:
@@ -39,8 +55,11 @@ class MissingGlyphs:
     """For each (line, text) holding characters the font lacks, those characters."""
 
     def check(self, line: int, text: str, font: str = SANS) -> None:
-        """Record the characters of `text` that `font` cannot draw, if any."""
+        """Record the characters of `text` that `font` cannot draw, if any; for code, those
+        that neither the monospace face nor, in its place, the regular face can draw."""
         missing = missing_glyphs(text, font)
+        if missing and font == MONO:
+            missing = tuple(c for c in missing if missing_glyphs(c, SANS))
         if missing:
             self.places.setdefault((line, text), missing)
 

@@ -34,7 +34,7 @@ from ...model import (
     inline_text,
 )
 from .fonts import MONO, SANS, register_fonts
-from .glyphs import MissingGlyphs, face_of
+from .glyphs import MissingGlyphs, face_of, mono_fallback
 from .math import MathArt, MathFailure, typeset
 
 MIN_SIZE = 7.0
@@ -243,8 +243,8 @@ class InlineWriter:
     def markup(self, inlines: Inlines) -> str:
         return "".join(self._one(node) for node in inlines)
 
-    def _text(self, text: str, font: str | None = None) -> str:
-        face = font or face_of(self.font, bold=self._bold, italic=self._italic)
+    def _text(self, text: str) -> str:
+        face = face_of(self.font, bold=self._bold, italic=self._italic)
         self.ctx.glyphs.check(self.line, text, face)
         return escape(text)
 
@@ -295,7 +295,13 @@ class InlineWriter:
 
     def code(self, text: str) -> str:
         # Non-breaking spaces keep runs of spaces; a long span is split like a long word.
-        body = self._text(text, MONO).replace(" ", "\u00a0")
+        self.ctx.glyphs.check(self.line, text, MONO)
+        runs = [
+            (escape(run).replace(" ", "\u00a0"), borrowed) for run, borrowed in mono_fallback(text)
+        ]
+        body = "".join(
+            f'<font face="{SANS}">{run}</font>' if borrowed else run for run, borrowed in runs
+        )
         return f'<font face="{MONO}" backColor="{_CODE_BACK}">{body}</font>'
 
     def math(self, source: str) -> str:
