@@ -185,7 +185,8 @@ def _least_lines(para: Any, width: float) -> int:
         if not getattr(frag, "text", ""):
             continue
         text.append(frag.text)
-        words += sum(stringWidth(word, frag.fontName, frag.fontSize) for word in frag.text.split())
+        # Glyph widths add up: the words' widths are those of the text without its spaces.
+        words += stringWidth("".join(frag.text.split()), frag.fontName, frag.fontSize)
         spaces.append(stringWidth(" ", frag.fontName, frag.fontSize))
     if not spaces or width <= 0:
         return 0
