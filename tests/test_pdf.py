@@ -21,10 +21,12 @@ from typing import Any
 import pdfplumber
 import pypdf
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notes2decks import __version__
+from notes2decks.cli import make_deck as make_deck_command
 from notes2decks.errors import Diagnostic, NotesError
 from notes2decks.exporters.pdf import (
     export_calibration,
@@ -32,7 +34,10 @@ from notes2decks.exporters.pdf import (
     overflowing_cards,
     render_pdf,
 )
+from notes2decks.exporters.pdf.fit import least_height
+from notes2decks.exporters.pdf.fonts import MONO, string_width
 from notes2decks.exporters.pdf.layout import CARD_SPECS, PAPER_SIZES, sheet_layout
+from notes2decks.exporters.pdf.text import CardParagraph, escape, paragraph_style
 from notes2decks.model import (
     Align,
     BulletList,
@@ -844,8 +849,126 @@ def test_unreadable_image_prints_its_description(tmp_path: Path) -> None:
 def test_missing_glyphs_are_reported(tmp_path: Path) -> None:
     path, warnings = build(make_deck([revision(1, "Wave 波", ["fine"])]), tmp_path)
     assert len(warnings) == 1 and "U+6CE2" in warnings[0].message
+    assert "1 place" in warnings[0].message
     assert "Wave" in all_text(path)
     assert warnings[0].line == 100
+
+
+def test_missing_glyphs_make_one_warning_per_file(tmp_path: Path) -> None:
+    """Emoji on many cards, in bold, in code and in a code block: one warning naming each
+    character once, counting the places, at the first of them."""
+    cards = [
+        revision(k, f"Topic {k} \U0001f642", [f"fact {k} \u2705", "plain fact"]) for k in (3, 1, 2)
+    ]
+    cards.append(
+        Card(
+            CardKind.BASIC,
+            (Text("Which sign?"),),
+            (
+                Paragraph((Strong((Text("bold \u2705"),)), Code("ok \u2728")), line=450),
+                CodeBlock('print("\u2728")\n'),
+            ),
+            SourceRef(NOTES, 440),
+            "b",
+        )
+    )
+    path, warnings = build(make_deck(cards), tmp_path)
+    assert len(warnings) == 1, warnings
+    (warning,) = warnings
+    message = warning.message
+    for char in ("\U0001f642", "\u2705", "\u2728"):
+        assert message.count(char) == 1, message
+    # Three fronts and three facts, the bold text, the inline code and the code block.
+    assert "9 places" in message
+    assert warning.line == 100 and warning.file == NOTES
+    assert "Topic" in all_text(path)
+
+
+def test_code_borrows_what_the_monospace_face_lacks(tmp_path: Path) -> None:
+    """DejaVu Sans Mono has no ℓ nor Hebrew, DejaVu Sans has: code prints them in the regular
+    face, a code block keeping its columns, with no warning. Emoji neither has: one warning."""
+    card = Card(
+        CardKind.BASIC,
+        (Text("Code"),),
+        (
+            Paragraph((Text("store "), Code("\u2113 \u21a6 v")), line=5),
+            CodeBlock("x = \u2113 + 1 # \u05e9\ny = 2     # ok\n"),
+        ),
+        SourceRef(NOTES, 4),
+        "c",
+    )
+    path, warnings = build(make_deck([card]), tmp_path)
+    assert warnings == []
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[1]
+        borrowed = [c for c in page.chars if c["text"] in "\u2113\u05e9"]
+        assert len(borrowed) == 3
+        assert all("Mono" not in c["fontname"] and "Sans" in c["fontname"] for c in borrowed)
+        # In the block, ℓ sits in column 4 and # in column 8 on both lines.
+        block = sorted(
+            (c for c in page.chars if c["text"] in "\u2113#" and c["top"] > borrowed[0]["top"] + 1),
+            key=lambda c: (round(c["top"]), c["x0"]),
+        )
+        ell, hash1, hash2 = block
+        mono = next(c for c in page.chars if "Mono" in c["fontname"] and c["text"] == "x")
+        advance = (hash1["x0"] - mono["x0"]) / 10
+        assert ell["x0"] == pytest.approx(mono["x0"] + 4 * advance, abs=0.01)
+        assert hash2["x0"] == pytest.approx(hash1["x0"], abs=0.01)
+    emoji = Card(
+        CardKind.BASIC,
+        (Text("Emoji"),),
+        (Paragraph((Code("\U0001f642"),), line=9),),
+        SourceRef(NOTES, 8),
+        "e",
+    )
+    _, warnings = build(make_deck([emoji]), tmp_path, "emoji.pdf")
+    assert len(warnings) == 1 and "U+1F642" in warnings[0].message and warnings[0].line == 9
+
+
+def test_sound_references_are_left_out_of_print(tmp_path: Path) -> None:
+    card = Card(
+        CardKind.BASIC,
+        (Text("der Hund [sound:hund.mp3]"),),
+        (
+            Paragraph((Text("the dog"),)),
+            Paragraph((Text("[sound:dog.mp3]"),)),
+            Table(
+                ((Text("word"),), (Text("audio"),)), (((Text("Hund"),), (Text("[sound:x.mp3]"),)),)
+            ),
+        ),
+        SourceRef(NOTES, 1),
+        "s",
+    )
+    path, warnings = build(make_deck([card]), tmp_path)
+    text = all_text(path)
+    assert "sound" not in text and ".mp3" not in text
+    assert "der Hund" in text and "the dog" in text and "Hund" in text
+    assert warnings == []
+
+
+def test_code_block_in_a_list_item_keeps_its_spacing(tmp_path: Path) -> None:
+    """An ASCII diagram inside a list item prints line for line, its columns lined up."""
+    diagram = "+-----+     +-----+\n| A   | --> |  B  |\n+-----+     +-----+\n   |\n   v\n"
+    item = ListItem((Paragraph((Text("The pipeline:"),), line=2), CodeBlock(diagram)))
+    card = Card(
+        CardKind.REVISION, (Text("Pipeline"),), (BulletList((item,)),), SourceRef(NOTES, 1), "p"
+    )
+    path, _ = build(make_deck([card]), tmp_path)
+    with pdfplumber.open(path) as pdf:
+        chars = [c for c in pdf.pages[1].chars if "Mono" in c["fontname"]]
+    rows: dict[float, list[Any]] = {}
+    for char in chars:
+        rows.setdefault(round(char["top"], 1), []).append(char)
+    lines = [sorted(row, key=lambda c: c["x0"]) for _, row in sorted(rows.items())]
+    assert ["".join(c["text"] for c in line) for line in lines] == diagram.splitlines()
+    # Monospace columns: each character sits at its column of the diagram.
+    advance = lines[0][1]["x0"] - lines[0][0]["x0"]
+    left = lines[0][0]["x0"]
+    for line, source in zip(lines, diagram.splitlines(), strict=True):
+        assert [round((c["x0"] - left) / advance) for c in line] == list(range(len(source)))
+    # The block is indented under its item's text, not at the card's edge.
+    with pdfplumber.open(path) as pdf:
+        assert left > find(pdf.pages[1], "The pipeline")["x0"]
 
 
 # ----------------------------------------------------------------------------- which cards print
@@ -913,12 +1036,35 @@ def test_cloze_and_glossary_cards_print_only_on_request(tmp_path: Path) -> None:
     assert "5 / 5" in fronts
 
 
-def test_nothing_to_print_is_an_error_that_says_why(tmp_path: Path) -> None:
+def test_nothing_to_print_is_a_warning_and_no_pdf(tmp_path: Path) -> None:
     deck = make_deck([mixed_deck().cards[3]])
-    with pytest.raises(NotesError) as error:
-        build(deck, tmp_path)
-    assert error.value.file == NOTES and "cloze" in error.value.message
+    _, warnings = build(deck, tmp_path)
+    assert len(warnings) == 1 and warnings[0].file == NOTES
+    assert "only cloze cards" in warnings[0].message and "--print" in warnings[0].message
     assert not (tmp_path / "cards.pdf").exists()
+
+
+def test_cloze_only_notes_build_their_deck_and_no_pdf(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "types.md").write_text(
+        "# Type checking\n\nA type system that keeps types through evaluation has "
+        "==type preservation==.\n\nChecking types at run time is {{c1::dynamic}} semantics.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        make_deck_command, [str(notes), "-o", str(out), "-j", "1", "--no-lock"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "no PDF written" in result.output and "types.md" in result.output
+    assert (out / "types.apkg").is_file() and not (out / "types.pdf").exists()
+    result = CliRunner().invoke(
+        make_deck_command,
+        [str(notes), "-o", str(out), "-j", "1", "--no-lock", "--print", "cloze"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "type preservation" in squash(all_text(out / "types.pdf")).replace("type", "type ")
 
 
 def test_glossary_sheet(tmp_path: Path) -> None:
@@ -1175,3 +1321,52 @@ def test_styled_text_stays_inside_its_card(tmp_path: Path) -> None:
         for line in facts(card):
             assert squash(line) in text
             assert squash(line) in drawn_text
+
+
+# ----------------------------------------------------------------------------- fitting
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(
+        st.tuples(
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGH0123456789,.()-", min_size=1),
+            st.sampled_from(["", "b", "i", "code"]),
+            st.sampled_from([" ", "  ", "", " \n "]),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    size=st.sampled_from([7.0, 9.5, 11.0, 14.0]),
+    width=st.floats(min_value=40, max_value=400),
+    hang=st.sampled_from([0.0, 12.0]),
+)
+def test_least_height_never_exceeds_the_wrapped_height(
+    words: list[tuple[str, str, str]], size: float, width: float, hang: float
+) -> None:
+    """The measure that lets fitting skip the top type size is a true lower bound: skipping is
+    only ever right, so the chosen size is the one that setting every size would find."""
+    markup = ""
+    for word, tag, space in words:
+        text = escape(word)
+        if tag == "code":
+            text = f'<font face="{MONO}">{text}</font>'
+        elif tag:
+            text = f"<{tag}>{text}</{tag}>"
+        markup += text + space
+    style = paragraph_style(size, left=0.0, hang=hang)
+    items = [(0.0, CardParagraph(markup, style)), (size * 0.35, CardParagraph(markup, style))]
+    least = least_height(items, width)
+    actual = sum(flowable.wrap(width, 1e9)[1] for _, flowable in items) + size * 0.35
+    assert 0 < least <= actual + 1e-6
+
+
+def test_least_height_is_tight_for_lines_filled_to_the_edge() -> None:
+    """Words that fill each line exactly: the bound is the height itself, not more."""
+    style = paragraph_style(10.0)
+    word, space = (string_width(text, "N2D-DejaVuSans", 10.0) for text in ("mmmm", " "))
+    width = 5 * word + 4 * space + 0.01
+    para = CardParagraph(" ".join(["mmmm"] * 200), style)
+    actual = para.wrap(width, 1e9)[1]
+    assert actual == 40 * style.leading
+    assert least_height([(0.0, CardParagraph(" ".join(["mmmm"] * 200), style))], width) == actual

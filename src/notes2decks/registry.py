@@ -38,7 +38,8 @@ class ExporterSpec:
     suffix: str
     """What is appended to the notes file's stem to name the output, such as `-glossary.csv`."""
     target: str
-    """`module:function` of `export(deck, dest, options, warn) -> None`."""
+    """`module:function` of `export(deck, dest, options, warn) -> None`. It writes `dest`, or,
+    with nothing to write, no file and a warning that says why; the build goes on."""
     needs_lock: bool = False
     """True when its output keeps notes' identities across builds, through the lock file."""
     makes_notes: bool = False

@@ -222,6 +222,10 @@ def _stage(
             # Name the output the user knows, not its staging copy.
             exc.message = exc.message.replace(str(temp), str(dest))
             raise
+        if not temp.exists():
+            # An exporter with nothing to write (a PDF of notes with no card it prints) writes
+            # no file and says so in a warning; the file's other outputs are still built.
+            continue
         staged.append((temp, dest))
     return staged
 

@@ -32,16 +32,23 @@ from ...model import Card, Deck
 from ...options import BuildOptions
 from .cards import CardPrinter, Piece, PrintCard, Warn, printable_cards
 from .document import binary_streams, card_layout, new_canvas, pdf_bytes
+from .glyphs import MissingGlyphs
 from .sheets import draw_calibration, draw_glossary
 
 
 def export_pdf(deck: Deck, dest: Path, options: BuildOptions, warn: Warn) -> None:
-    """Write the deck's printable cards (and, if asked, its glossary sheet) to `dest`."""
-    write_bytes(dest, render_pdf(deck, options, warn), durable=False)
+    """Write the deck's printable cards (and, if asked, its glossary sheet) to `dest`.
+
+    Notes with nothing to print (no card of the kinds `--print` names, no glossary sheet asked
+    for) get a warning and no file: their other outputs are still built.
+    """
+    data = render_pdf(deck, options, warn)
+    if data is not None:
+        write_bytes(dest, data, durable=False)
 
 
-def render_pdf(deck: Deck, options: BuildOptions, warn: Warn) -> bytes:
-    """The PDF of `export_pdf` as bytes."""
+def render_pdf(deck: Deck, options: BuildOptions, warn: Warn) -> bytes | None:
+    """The PDF of `export_pdf` as bytes, or None when there is nothing to print."""
     layout = card_layout(options, deck.source.file)
     cards = printable_cards(deck, options)
     glossary = bool(options.print_glossary and deck.glossary)
@@ -54,16 +61,11 @@ def render_pdf(deck: Deck, options: BuildOptions, warn: Warn) -> bytes:
             )
         )
     if not cards and not glossary:
-        present = sorted({card.kind.value for card in deck.cards})
-        printed = sorted(kind.value for kind in options.print_kinds)
-        raise NotesError(
-            "nothing to print: the notes have "
-            + (f"only {', '.join(present)} cards" if present else "no cards")
-            + f" and the PDF prints {', '.join(printed) or 'no cards'}; add the kinds to print "
-            "(--print " + ",".join(sorted({*printed, *present})) + ") or leave out the PDF "
-            "(--format apkg,csv)",
-            deck.source.file,
-        )
+        warn(_nothing_to_print(deck, options))
+        return None
+    glyphs = MissingGlyphs()
+    for text in (deck.title, deck.subject):
+        glyphs.check(0, text)  # printed on every card
     with binary_streams():
         canvas = new_canvas(layout, options.duplex, deck)
         if cards:
@@ -76,9 +78,33 @@ def render_pdf(deck: Deck, options: BuildOptions, warn: Warn) -> bytes:
                     sheet = []
             if sheet:
                 printer.draw_sheet(canvas, sheet)
+            glyphs.add(printer.glyphs)
         if glossary:
-            draw_glossary(canvas, deck, layout.page_width, layout.page_height, warn)
+            draw_glossary(canvas, deck, layout.page_width, layout.page_height, warn, glyphs)
+        missing = glyphs.warning(deck.source.file)
+        if missing is not None:
+            warn(missing)
         return pdf_bytes(canvas)
+
+
+def _nothing_to_print(deck: Deck, options: BuildOptions) -> Diagnostic:
+    """The warning for notes none of whose cards the PDF prints."""
+    present = sorted({card.kind.value for card in deck.cards})
+    printed = sorted(kind.value for kind in options.print_kinds)
+    prints = f"{_and(printed)} cards" if printed else "no cards"
+    if not present:
+        message = f"no PDF written: the notes have no cards to print (the PDF prints {prints})"
+    else:
+        message = (
+            f"no PDF written: the notes have only {_and(present)} cards and the PDF prints "
+            f"{prints}; to print them, add {_and(present)} to --print "
+            f"(--print {','.join(sorted({*printed, *present}))})"
+        )
+    return Diagnostic(deck.source.file, 0, message)
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def overflowing_cards(deck: Deck, options: BuildOptions) -> list[tuple[Card, int]]:

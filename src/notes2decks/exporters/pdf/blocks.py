@@ -25,11 +25,11 @@ from ...model import (
 from ...model import Paragraph as ParagraphBlock
 from ...model import Table as TableBlock
 from .flowables import CodeFlowable, FittedBox, Indented, RuleFlowable
-from .fonts import SANS, SANS_BOLD, string_width
+from .fonts import MONO, SANS, SANS_BOLD, string_width
 from .math import MathArt, MathFailure, draw_math, typeset
 from .pictures import picture_items
 from .tables import table_flowable
-from .text import MIN_SIZE, FaceContext, InlineWriter, Item, paragraph_style
+from .text import MIN_SIZE, FaceContext, InlineWriter, Item, paragraph_style, without_sounds
 
 
 class MathFlowable(FittedBox):
@@ -63,7 +63,8 @@ def _segments(inlines: Inlines) -> list[Inlines | Image | Math]:
 
 def _blank(inlines: Inlines) -> bool:
     return all(
-        isinstance(node, LineBreak) or (isinstance(node, Text) and not node.text.strip())
+        isinstance(node, LineBreak)
+        or (isinstance(node, Text) and not without_sounds(node.text).strip())
         for node in inlines
     )
 
@@ -89,7 +90,7 @@ def inline_items(
         elif not _blank(part):
             first = not items
             label = bullet if first else None
-            writer = InlineWriter(ctx, size, front=front, line=line)
+            writer = InlineWriter(ctx, size, front=front, line=line, font=style.fontName)
             para = writer.paragraph(writer.markup(part), style, label)
             items.append((gap if first else size * 0.2, para))
     if items:
@@ -104,6 +105,7 @@ def math_block_items(ctx: FaceContext, source: str, size: float, line: int) -> l
         art = typeset(source, display=True)
     except MathFailure as failure:
         ctx.note(line, f"{failure}; it is printed as LaTeX source. Fix the formula")
+        ctx.glyphs.check(line, source, MONO)
         return [(size * 0.3, CodeFlowable(source, max(MIN_SIZE, size * 0.88)))]
     return [(size * 0.4, MathFlowable(art, size, ctx.height))]
 
@@ -182,6 +184,7 @@ def _block(
             ctx, block.children, size, style, line=line, front=options.front, gap=size * 0.6
         )
     if isinstance(block, CodeBlock):
+        ctx.glyphs.check(line, block.code, MONO)
         return [(gap, _indent(CodeFlowable(block.code, max(MIN_SIZE, size * 0.88)), left))]
     if isinstance(block, MathBlock):
         return [(g, _indent(f, left)) for g, f in math_block_items(ctx, block.source, size, line)]

@@ -24,6 +24,7 @@ from ...options import BuildOptions
 from .blocks import BlockOptions, block_items, inline_items
 from .fit import Fitted, Page, fit
 from .fonts import SANS, SANS_BOLD, SANS_ITALIC, register_fonts, string_width
+from .glyphs import MissingGlyphs
 from .layout import Rect, SheetLayout
 from .text import MIN_SIZE, MUTED, FaceContext, Item, paragraph_style, plain_paragraph
 
@@ -115,6 +116,8 @@ class CardPrinter:
         register_fonts()
         self.deck = deck
         self.layout = layout
+        self.glyphs = MissingGlyphs()
+        """Characters the fonts lack on the cards planned so far."""
         spec = layout.spec
         self.meta = spec.meta_size
         self.meta_leading = self.meta * 1.2
@@ -199,6 +202,7 @@ class CardPrinter:
         for ctx in (front_ctx, back_ctx):
             for note_line, message in ctx.notes:
                 warn(Diagnostic(file, note_line, message))
+            self.glyphs.add(ctx.glyphs)
 
         if count == 1:
             middle = not card.bullets

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from .flowables import Scaled
+from .flowables import CodeFlowable, Indented, Scaled
 from .text import MIN_SIZE, Item
 
 SIZE_STEP = 0.5
@@ -116,19 +117,25 @@ def fit(build: Callable[[float], list[Item]], width: float, height: float, top: 
     sizes = sizes_below(top)
     tried: dict[float, tuple[Page, ...]] = {}
 
-    def pages_at(size: float) -> tuple[Page, ...]:
+    def pages_at(size: float, items: list[Item] | None = None) -> tuple[Page, ...]:
         if size not in tried:
-            tried[size] = paginate(build(size), width, height)
+            tried[size] = paginate(build(size) if items is None else items, width, height)
         return tried[size]
 
-    first = pages_at(sizes[0])
-    if len(first) == 1:
-        return Fitted(sizes[0], first)
     # Setting a face at a size is the costly part of a build, so the content's height at the
-    # top size chooses where to start: type takes room as the square of its size. From that
-    # guess, smaller sizes are tried until one fits; a larger one only while the room left
-    # over says that it may fit too.
-    index = max(1, _guess(sizes, sum(page.used for page in first), height))
+    # top size chooses where to start: type takes room as the square of its size. When a
+    # measure of the words alone shows that the content cannot fit at the top size, that
+    # measure stands in for its height there and the top size is not set at all.
+    items = build(sizes[0])
+    least = least_height(items, width)
+    if least <= height + _EPSILON:
+        first = pages_at(sizes[0], items)
+        if len(first) == 1:
+            return Fitted(sizes[0], first)
+        least = sum(page.used for page in first)
+    # From the guess, smaller sizes are tried until one fits; a larger one only while the
+    # room left over says that it may fit too.
+    index = max(1, _guess(sizes, least, height))
     while index < len(sizes) and len(pages_at(sizes[index])) > 1:
         index += 1
     if index < len(sizes):
@@ -148,6 +155,46 @@ def fit(build: Callable[[float], list[Item]], width: float, height: float, top: 
         else:
             low = middle + 1
     return Fitted(sizes[high], pages_at(sizes[high]))
+
+
+def least_height(items: list[Item], width: float) -> float:
+    """A height that the flowables, stacked in a box of `width`, cannot take less than: their
+    words' widths over the width of their lines (the line breaking itself is reportlab's), and
+    code blocks' own heights. Pictures, formulas and tables count as nothing."""
+    total = sum(gap for gap, _ in items[1:])
+    for _, flowable in items:
+        inner, avail = flowable, width
+        while isinstance(inner, Indented):
+            inner, avail = inner.inner, avail - inner.left
+        if isinstance(inner, CodeFlowable):
+            total += inner.wrap(avail, 1e9)[1]
+        elif isinstance(inner, Paragraph):
+            total += _least_lines(inner, avail) * inner.style.leading
+    return total
+
+
+def _least_lines(para: Any, width: float) -> int:
+    """The fewest lines a paragraph can take: a line holds words and the spaces between them
+    up to its width, and a space where a line breaks is dropped."""
+    style = para.style
+    width -= style.leftIndent + style.rightIndent + max(0.0, style.firstLineIndent)
+    words = 0.0
+    spaces: list[float] = []
+    text: list[str] = []
+    for frag in para.frags:
+        if not getattr(frag, "text", ""):
+            continue
+        text.append(frag.text)
+        # Glyph widths add up: the words' widths are those of the text without its spaces.
+        words += stringWidth("".join(frag.text.split()), frag.fontName, frag.fontSize)
+        spaces.append(stringWidth(" ", frag.fontName, frag.fontSize))
+    if not spaces or width <= 0:
+        return 0
+    gaps = max(0, len("".join(text).split()) - 1)
+    # L lines hold the words and the spaces between them but the L - 1 dropped where the
+    # lines break: W - (L - 1) * widest space <= L * width.
+    least = (words + gaps * min(spaces) + max(spaces)) / (width + max(spaces))
+    return max(1, math.ceil(least - _EPSILON))
 
 
 def _guess(sizes: list[float], used: float, height: float) -> int:

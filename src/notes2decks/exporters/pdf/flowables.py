@@ -7,7 +7,8 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from .fonts import MONO, MONO_ADVANCE
+from .fonts import MONO, MONO_ADVANCE, SANS
+from .glyphs import mono_fallback
 from .text import CODE_BACKGROUND, CONTROL, INK, RULE
 
 
@@ -89,8 +90,20 @@ class CodeFlowable(Flowable):  # type: ignore[misc]
         canvas.setFillColor(INK)
         canvas.setFont(MONO, self.size)
         baseline = self.height - self.pad - self.size * 0.93
+        advance = MONO_ADVANCE * self.size
         for text in self.lines:
-            canvas.drawString(self.pad, baseline, text)
+            column = 0
+            for run, borrowed in mono_fallback(text):
+                if not borrowed:
+                    canvas.drawString(self.pad + column * advance, baseline, run)
+                else:
+                    # One character of the regular face in each column, so the columns after
+                    # it (an ASCII diagram's) stay lined up.
+                    canvas.setFont(SANS, self.size)
+                    for i, char in enumerate(run):
+                        canvas.drawString(self.pad + (column + i) * advance, baseline, char)
+                    canvas.setFont(MONO, self.size)
+                column += len(run)
             baseline -= self.leading
         canvas.restoreState()
 

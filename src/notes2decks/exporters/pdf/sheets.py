@@ -13,6 +13,7 @@ from ...errors import Diagnostic
 from ...model import Deck, GlossaryEntry, split_math
 from .fit import paginate
 from .fonts import SANS, SANS_BOLD, SANS_ITALIC
+from .glyphs import MissingGlyphs
 from .layout import MM, SheetLayout
 from .tables import cell_extent, cell_paragraph
 from .text import CODE_BACKGROUND, MUTED, RULE, FaceContext, escape, paragraph_style
@@ -36,8 +37,10 @@ def draw_glossary(
     page_width: float,
     page_height: float,
     warn: Callable[[Diagnostic], None],
+    glyphs: MissingGlyphs,
 ) -> None:
-    """Pages with a two-column table of the deck's terms and definitions, for handing out."""
+    """Pages with a two-column table of the deck's terms and definitions, for handing out;
+    characters the fonts lack are added to `glyphs`."""
     size = _GLOSSARY_SIZE
     width = page_width - 2 * _SHEET_MARGIN
     footer = _FOOTER_SIZE * 2
@@ -114,6 +117,7 @@ def draw_glossary(
         canvas.showPage()
     for line, message in ctx.notes:
         warn(Diagnostic(deck.source.file, line, message))
+    glyphs.add(ctx.glyphs)
 
 
 # --------------------------------------------------------------------------- calibration

@@ -23,7 +23,15 @@ from ...model import (
 from ...model import Table as TableBlock
 from .fonts import MONO, SANS, SANS_BOLD, string_width
 from .math import MathFailure, typeset
-from .text import CODE_BACKGROUND, MIN_SIZE, RULE, FaceContext, InlineWriter, paragraph_style
+from .text import (
+    CODE_BACKGROUND,
+    MIN_SIZE,
+    RULE,
+    FaceContext,
+    InlineWriter,
+    paragraph_style,
+    without_sounds,
+)
 
 
 def _column_widths(
@@ -77,7 +85,8 @@ def cell_extent(inlines: Inlines, font: str, size: float) -> tuple[float, float]
         for node in nodes:
             if isinstance(node, Text | Code):
                 name = MONO if isinstance(node, Code) else face
-                parts = node.text.split("\n")
+                text = node.text if isinstance(node, Code) else without_sounds(node.text)
+                parts = text.split("\n")
                 for i, part in enumerate(parts):
                     if i:
                         lines.append(0.0)
@@ -114,7 +123,7 @@ def cell_paragraph(
 ) -> Any:
     """A table cell's content as one paragraph: formulas inside its lines, images by their
     description."""
-    writer = InlineWriter(ctx, size, front=front, line=line)
+    writer = InlineWriter(ctx, size, front=front, line=line, font=style.fontName)
     return writer.paragraph(writer.markup(inlines), style)
 
 

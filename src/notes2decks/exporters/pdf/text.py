@@ -33,7 +33,8 @@ from ...model import (
     Text,
     inline_text,
 )
-from .fonts import MONO, SANS, missing_glyphs, register_fonts
+from .fonts import MONO, SANS, register_fonts
+from .glyphs import MissingGlyphs, face_of, mono_fallback
 from .math import MathArt, MathFailure, typeset
 
 MIN_SIZE = 7.0
@@ -78,9 +79,20 @@ class FaceContext:
     """The face's type size before shrinking: images shrink with the type."""
     notes: dict[tuple[int, str], None] = field(default_factory=dict)
     """Warnings, in order and without repeats: the face is built at several sizes."""
+    glyphs: MissingGlyphs = field(default_factory=MissingGlyphs)
+    """Characters the fonts lack: the PDF gives one warning for all of them."""
 
     def note(self, line: int, message: str) -> None:
         self.notes.setdefault((line or self.line, message), None)
+
+
+SOUND = re.compile(r"\[sound:[^\]\n]*\]")
+"""Anki's audio references, kept in flashcard fields for the deck; paper cannot play them."""
+
+
+def without_sounds(text: str) -> str:
+    """Text as printed: Anki's `[sound:...]` references left out."""
+    return SOUND.sub("", text) if "[sound:" in text else text
 
 
 def escape(text: str) -> str:
@@ -90,19 +102,6 @@ def escape(text: str) -> str:
 
 def _clean(text: str) -> str:
     return CONTROL.sub("", text.replace("\t", "    "))
-
-
-@functools.lru_cache(maxsize=1024)
-def glyph_warning(text: str) -> str:
-    """The warning for characters of `text` that the bundled font cannot draw, or empty."""
-    missing = missing_glyphs(text)
-    if not missing:
-        return ""
-    shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:5])
-    return (
-        f"the bundled font has no glyph for {shown}; it prints as an empty box. "
-        "Use another character or write it out"
-    )
 
 
 # --------------------------------------------------------------------------- styles
@@ -227,31 +226,43 @@ class _InlineMath:
 class InlineWriter:
     """Turns inline content into paragraph markup at one type size."""
 
-    def __init__(self, ctx: FaceContext, size: float, *, front: bool, line: int) -> None:
+    def __init__(
+        self, ctx: FaceContext, size: float, *, front: bool, line: int, font: str = SANS
+    ) -> None:
         self.ctx = ctx
         self.size = size
         self.front = front
         """True on a front, where cloze spans are gaps; on a back they are highlighted."""
         self.line = line
+        self.font = font
+        """The paragraph style's font, for telling which characters it lacks."""
         self.maths: list[_InlineMath] = []
         self._highlight: str | None = None
+        self._bold = self._italic = False
 
     def markup(self, inlines: Inlines) -> str:
         return "".join(self._one(node) for node in inlines)
 
     def _text(self, text: str) -> str:
-        message = glyph_warning(text)
-        if message:
-            self.ctx.note(self.line, message)
+        face = face_of(self.font, bold=self._bold, italic=self._italic)
+        self.ctx.glyphs.check(self.line, text, face)
         return escape(text)
 
     def _one(self, node: Inline) -> str:
         if isinstance(node, Text):
-            return self._text(node.text)
+            return self._text(without_sounds(node.text))
         if isinstance(node, Emphasis):
-            return f"<i>{self.markup(node.children)}</i>"
+            italic, self._italic = self._italic, True
+            try:
+                return f"<i>{self.markup(node.children)}</i>"
+            finally:
+                self._italic = italic
         if isinstance(node, Strong):
-            return f"<b>{self.markup(node.children)}</b>"
+            bold, self._bold = self._bold, True
+            try:
+                return f"<b>{self.markup(node.children)}</b>"
+            finally:
+                self._bold = bold
         if isinstance(node, Code):
             return self.code(node.text)
         if isinstance(node, Math):
@@ -284,7 +295,13 @@ class InlineWriter:
 
     def code(self, text: str) -> str:
         # Non-breaking spaces keep runs of spaces; a long span is split like a long word.
-        body = self._text(text).replace(" ", "\u00a0")
+        self.ctx.glyphs.check(self.line, text, MONO)
+        runs = [
+            (escape(run).replace(" ", "\u00a0"), borrowed) for run, borrowed in mono_fallback(text)
+        ]
+        body = "".join(
+            f'<font face="{SANS}">{run}</font>' if borrowed else run for run, borrowed in runs
+        )
         return f'<font face="{MONO}" backColor="{_CODE_BACK}">{body}</font>'
 
     def math(self, source: str) -> str:
