@@ -201,17 +201,24 @@ def test_a_changed_tool_invalidates_the_cache(
     assert not any(r.cached for r in build([notes], out, CSV_ONLY).results)
 
 
-def test_two_files_with_one_deck_are_warned_about(tmp_path: Path) -> None:
+def test_two_files_of_one_deck_are_warned_about_when_a_front_is_in_both(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     for name in ("a.md", "b.md"):
         (notes / name).write_text("# Waves\n\n## Definition\n\nA fact.\n", encoding="utf-8")
-    report = build([notes], tmp_path / "out", CSV_ONLY)
-    assert report.ok
-    warned = [w for w in report.warnings if "is also the deck of" in w.message]
-    assert [(w.file, w.message.split(":")[0]) for w in warned] == [
-        (str(notes / "b.md"), "its deck 'Waves' is also the deck of " + str(notes / "a.md"))
-    ]
+    # One deck, other fronts (as notes written for one Obsidian plugin deck): no clash.
+    (notes / "c.md").write_text("# Waves\n\n## Nodes\n\nA fact.\n", encoding="utf-8")
+    for _ in range(2):  # built, then taken from the cache
+        report = build([notes], tmp_path / "out", CSV_ONLY)
+        assert report.ok
+        warned = [w for w in report.warnings if "is also the deck of" in w.message]
+        assert [(w.file, w.message.split(":")[0]) for w in warned] == [
+            (
+                str(notes / "b.md"),
+                f"its deck 'Waves' is also the deck of {notes / 'a.md'}, and both have a card "
+                "'definition'",
+            )
+        ]
 
 
 def test_an_output_that_lost_its_content_is_built_again(tmp_path: Path) -> None:

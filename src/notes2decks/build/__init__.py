@@ -24,6 +24,7 @@ from ..atomic import private_folder
 from ..enrich import enrich_deck
 from ..enrich.lock import FIRST_LOCK
 from ..errors import Diagnostic, NoCardsError, NotesError
+from ..identity import glossary_notes
 from ..model import Deck, Image, walk_inlines
 from ..options import BuildOptions
 from ..readers import read_notes_bytes, read_notes_text
@@ -167,6 +168,9 @@ def build_file(
         result.cards = len(deck.cards)
         result.glossary = deck.glossary
         result.deck_path = deck.deck_path
+        result.identities = tuple(
+            sorted({c.identity for c in deck.cards} | {k for k, _ in glossary_notes(deck)})
+        )
         with staging_folder(out, staging) as folder:
             staged = _stage(deck, output_paths(file, out, options.formats), options, folder, result)
             if options.strict and result.warnings:
@@ -275,24 +279,38 @@ def _say_once(report: BuildReport, message: str) -> None:
 
 
 def _warn_shared_decks(report: BuildReport, options: BuildOptions) -> None:
-    """Notes are known to Anki by deck and front, so two files with one deck share their notes."""
-    first: dict[str, FileResult] = {}
+    """Anki knows a note by its deck and front: two files of one deck that have a card (or a
+    term) with the same front would update each other's note. Files that only share a deck, as
+    notes written for one Obsidian plugin deck do, are fine."""
+    first: dict[str, list[FileResult]] = {}
     for result in report.results:
         if kept_previous(result) or not result.deck_path:
             continue
-        key = result.deck_path.casefold()
-        if key not in first:
-            first[key] = result
-            continue
-        result.warnings.append(
-            Diagnostic(
-                result.file.display,
-                0,
-                f"its deck {result.deck_path!r} is also the deck of {first[key].file.display}: "
-                "cards with the same front would replace each other in Anki; give one of them "
-                "a title or a `deck:` of its own",
-            )
+        earlier = first.setdefault(result.deck_path.casefold(), [])
+        mine = set(result.identities)
+        clash = next(
+            (
+                (other, shared)
+                for other in earlier
+                if (shared := sorted(mine & set(other.identities)))
+            ),
+            None,
         )
+        earlier.append(result)
+        if clash is None:
+            continue
+        other, shared = clash
+        front = shared[0].rsplit("/", 1)[-1]
+        more = f" and {len(shared) - 1} more" if len(shared) > 1 else ""
+        warning = Diagnostic(
+            result.file.display,
+            0,
+            f"its deck {result.deck_path!r} is also the deck of {other.file.display}, and "
+            f"both have a card {front!r}{more}: Anki would take them for one note; give one "
+            "of the files a title or a `deck:` of its own",
+        )
+        if warning not in result.warnings:  # (a cached result brings it along)
+            result.warnings.append(warning)
         if options.strict:
             # Found once every file is built, so its outputs are in place already.
             result.error = _strict_error(result, "its outputs were built").diagnostic("")

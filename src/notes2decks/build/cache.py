@@ -183,6 +183,7 @@ class BuildCache:
             cards=int(entry.get("cards", 0)),
             glossary=tuple(_entry_from_data(item) for item in entry.get("glossary", [])),
             deck_path=str(entry.get("deck_path", "")),
+            identities=tuple(str(key) for key in entry.get("identities", [])),
             warnings=[Diagnostic(**item) for item in entry.get("warnings", [])],
             cached=True,
         )
@@ -197,6 +198,7 @@ class BuildCache:
             "outputs": _output_sizes(result.outputs),
             "cards": result.cards,
             "deck_path": result.deck_path,
+            "identities": list(result.identities),
             "glossary": [_entry_to_data(entry) for entry in result.glossary],
             # Notes tell of what this build did, not of the notes: a rebuild does not repeat them.
             "warnings": [dataclasses.asdict(w) for w in result.warnings if w.severity != "note"],

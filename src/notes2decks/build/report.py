@@ -27,6 +27,9 @@ class FileResult:
     """The deck's glossary, for the combined glossary of the build."""
     deck_path: str = ""
     """The deck's Anki path."""
+    identities: tuple[str, ...] = ()
+    """The identities of the deck's Anki notes (cards and glossary notes), sorted: two files of
+    one deck that share one would update each other's note in Anki."""
     warnings: list[Diagnostic] = field(default_factory=list)
     """The warnings, in the order they were found."""
     error: Diagnostic | None = None
