@@ -292,3 +292,22 @@ def test_a_forced_rebuild_of_unchanged_notes_takes_their_cards_from_the_lock(
     build([notes], out, forced)
     rewritten = lock.read_text(encoding="utf-8")
     assert f'"hash":"{mark}"' not in rewritten and f'"hash":"{real}"' in rewritten
+
+
+def test_a_warning_many_files_share_is_said_once(tmp_path: Path) -> None:
+    # A vault whose every note carries a plugin's key: one warning, naming the other files.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for n in range(6):
+        (notes / f"n{n}.md").write_text(
+            f"---\nmod-date: 2023\n---\n# Topic {n}\n\n## Card {n}\n\n- a fact\n", encoding="utf-8"
+        )
+    (notes / "other.md").write_text("---\nsubjekt: x\n---\n## Card\n\n- a fact\n", "utf-8")
+    report = build([notes], tmp_path / "out", CSV_ONLY)
+    messages = [(Path(w.file).name, w.message) for w in report.warnings]
+    assert len(messages) == 2
+    assert messages[0][0] == "n0.md" and "unknown key 'mod-date'" in messages[0][1]
+    assert messages[0][1].endswith(
+        f"(the same in 5 more files: {notes / 'n1.md'}, {notes / 'n2.md'}, {notes / 'n3.md'}, ...)"
+    )
+    assert messages[1][0] == "other.md"

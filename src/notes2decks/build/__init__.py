@@ -116,6 +116,8 @@ def build(
             cache.forget(result)
     write_combined(report, cache, out, options)
     cache.save(out)
+    # After the cache has each file's own warnings: the grouping is the report's, not a file's.
+    _group_repeated(report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -267,6 +269,34 @@ def _check_clashes(files: list[NotesFile], report: BuildReport) -> None:
             )
         else:
             owners[key] = file
+
+
+# The same warning in this many files of a build (a vault's plugin keys in every front matter)
+# is said once, with the files it is about, instead of burying the other warnings.
+GROUP_REPEATED = 5
+
+
+def _group_repeated(report: BuildReport) -> None:
+    """Say a whole-file warning that many files share once, at the first of them."""
+    by_message: dict[str, list[FileResult]] = {}
+    for result in report.results:
+        for warning in {w.message for w in result.warnings if w.severity == "warning"}:
+            by_message.setdefault(warning, []).append(result)
+    for message, results in by_message.items():
+        if len(results) < GROUP_REPEATED:
+            continue
+        first, others = results[0], results[1:]
+        names = ", ".join(r.file.display for r in others[:3]) + (", ..." if len(others) > 3 else "")
+        first.warnings = [
+            dataclasses.replace(
+                w, message=f"{w.message} (the same in {len(others)} more files: {names})"
+            )
+            if w.message == message
+            else w
+            for w in first.warnings
+        ]
+        for result in others:
+            result.warnings = [w for w in result.warnings if w.message != message]
 
 
 def _say_once(report: BuildReport, message: str) -> None:
