@@ -9,7 +9,7 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Diagnostic, NoCardsError, NotesError
@@ -42,10 +42,19 @@ class ReadContext:
     """The folders between the notes folder and the file, outermost first."""
     warn: Callable[[Diagnostic], None] = _silent
     """Where the reader reports warnings."""
+    said: set[str] = field(default_factory=set, compare=False)
+    """The kinds of warning `warning_once` has reported for this file."""
 
     def warning(self, line: int, message: str, col: int = 0) -> None:
         """Report a warning at a line of this file."""
         self.warn(Diagnostic(self.file, line, message, "warning", col))
+
+    def warning_once(self, kind: str, line: int, message: str) -> None:
+        """Report a warning of `kind` at its first place in this file only: for a choice the
+        notes make everywhere (pictures by web address), where one line says all."""
+        if kind not in self.said:
+            self.said.add(kind)
+            self.warning(line, message)
 
     def error(self, line: int, message: str, col: int = 0) -> NotesError:
         """An error at a line of this file, for the reader to raise."""

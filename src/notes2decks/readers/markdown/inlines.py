@@ -126,10 +126,12 @@ class InlineConverter:
         alt = inline_text(self.inlines(token.children or [], where="an image's description"))
         if _WEB_ADDRESS.match(src):
             # Anki and print need the picture itself; the address is kept as a link to it.
-            self.context.warning(
+            self.context.warning_once(
+                "web image",
                 line,
-                f"the image {src[:80]!r} is on the web, so it is shown as a link; download it "
-                "next to the notes and write its file name to show the picture",
+                f"the image {src[:80]!r} is on the web, so it is shown as a link, as is every "
+                "picture these notes name by a web address; download them next to the notes and "
+                "write their file names to show the pictures",
             )
             return Link(src, (Text(" ".join(alt.split()) or "image"),))
         return self.image_file(src, alt, line)
