@@ -109,11 +109,7 @@ def prose_words(deck: Deck, lexicon: Lexicon) -> tuple[list[Segment], list[Token
 
 
 def _segments(deck: Deck) -> list[Segment]:
-    """The deck's prose, each piece with the line to look for it from, each piece once.
-
-    Readers show some text on two cards (a cloze line is also a fact of its revision card);
-    counted twice, a typo there would pass for consistent use.
-    """
+    # Each piece once: a cloze line that is also a fact, counted twice, would hide its typos.
     segments: list[Segment] = []
     seen_fronts: set[str] = set()
     if deck.title:
@@ -165,7 +161,7 @@ def _block_segments(blocks: Blocks, line: int) -> list[Segment]:
 
 
 def _prose(inlines: Inlines) -> str:
-    """Inline content as text to spell-check: code, math and images become barriers."""
+    # Inline content as text to spell-check: code, math and images become barriers.
     parts: list[str] = []
     for node in inlines:
         match node:
@@ -183,7 +179,7 @@ def _prose(inlines: Inlines) -> str:
 
 
 def _tokens(segment: Segment, index: int) -> Iterator[Token]:
-    """The words of a segment, digits and affixes such as `-ons` or `ét-` left out."""
+    # The words of a segment, digits and affixes such as `-ons` or `ét-` left out.
     text = segment.text
     for match in _CHUNK.finditer(text):
         raw = match.group(0)
@@ -211,12 +207,8 @@ def _is_affix(text: str, start: int, end: int) -> bool:
 
 
 def _english_tokens(segment: Segment, tokens: list[Token], lexicon: Lexicon) -> list[Token]:
-    """The tokens to check: words of plain Latin letters outside runs of another language.
-
-    A quotation or bracket with an accented word or mostly words the English list lacks
-    (`'ils sont partis'`, `(le passé composé)`) is another language, as is a whole segment that
-    is mostly such words; the English list cannot judge them.
-    """
+    # Words of plain Latin letters, outside quotations, brackets or segments in another
+    # language (`'ils sont partis'`, `(le passé composé)`): the English list cannot judge them.
     text = segment.text
     spans = [(m.start(2), m.end(2)) for m in _QUOTED.finditer(text)]
     spans += [(m.start(1), m.end(1)) for m in _BRACKETED.finditer(text)]
@@ -249,8 +241,7 @@ def _looks_foreign(tokens: list[Token], lexicon: Lexicon, *, accents_decide: boo
 
 
 def _latin_letters(chunk: str) -> bool:
-    """True for a word of plain Latin letters (with apostrophes): the only words the English
-    list can judge. Digits, underscores, accents and other scripts rule a chunk out."""
+    # Plain Latin letters and apostrophes: the only words the English list can judge.
     if chunk.isascii():
         return _ASCII_WORD.fullmatch(chunk) is not None
     # Letters whose lower case is a plain one, such as the Kelvin sign, count too.
@@ -258,8 +249,7 @@ def _latin_letters(chunk: str) -> bool:
 
 
 def _accented_latin(chunk: str) -> bool:
-    """True for a word of another Latin-script language (`être`, `passé`): Latin letters, some
-    of them accented. Greek or Cyrillic words are not: no English word hides among them."""
+    # `être`, `passé`: another Latin-script language. No English word hides among Greek ones.
     letters = [ch for ch in chunk if ch.isalpha()]
     return any(not ch.isascii() for ch in letters) and all(
         unicodedata.name(ch, "").startswith("LATIN") for ch in letters

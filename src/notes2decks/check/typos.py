@@ -8,16 +8,16 @@ reports them.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 
 from ..errors import Diagnostic
 from ..model import Deck
-from ..spelling import (
+from ..spelling import Lexicon
+from ..spelling.typos import (
     SPLIT_WORDS,
-    Lexicon,
     Slip,
     Typo,
-    Vocabulary,
     is_doubled,
     is_particle,
     misspelling,
@@ -33,7 +33,7 @@ _SPLIT_FIRSTS = frozenset(words[0] for words in SPLIT_WORDS)
 def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
     """Misspellings, names typed wrongly, words run together or split, and doubled words."""
     segments, tokens = prose_words(deck, lexicon)
-    vocabulary = Vocabulary.of(t.word for t in tokens)
+    counts = Counter(t.word.casefold() for t in tokens)
     finder = Finder(text, segments, tokens)
     found: list[Diagnostic] = []
 
@@ -70,9 +70,7 @@ def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
                 warn(token, f"'{written}' has a letter on the wrong word", [moved])
                 settled = after
                 continue
-        typo = misspelling(
-            token.word, vocabulary, lexicon, initial=token.initial, mixed=token.mixed
-        )
+        typo = misspelling(token.word, counts, lexicon, initial=token.initial, mixed=token.mixed)
         if typo is not None:
             warn(token, _message(token.word, typo), typo.suggestions)
     return found
