@@ -45,7 +45,7 @@ class Diagnostic:
     message: str
     """What is wrong, and how to fix it."""
     severity: str = "warning"
-    """`warning` or `error`."""
+    """`warning` or `error`; `check` also says `note` for what it left unchecked and why."""
     col: int = 0
     """The 1-based column, or 0 when unknown."""
 

@@ -60,7 +60,7 @@ class FileCheck:
     @property
     def warnings(self) -> list[Diagnostic]:
         """What the build would accept but deserves a look."""
-        return [d for d in self.diagnostics if d.severity != "error"]
+        return [d for d in self.diagnostics if d.severity == "warning"]
 
 
 @dataclass(slots=True)
@@ -86,8 +86,8 @@ class CheckReport:
 
     @property
     def warning_count(self) -> int:
-        """How many warnings there are."""
-        return len(self.diagnostics) - self.error_count
+        """How many warnings there are (notes, such as what was not checked, are not)."""
+        return sum(1 for d in self.diagnostics if d.severity == "warning")
 
     def ok(self, strict: bool = False) -> bool:
         """True when nothing would stop the build (and, when `strict`, nothing was warned)."""
@@ -96,10 +96,12 @@ class CheckReport:
     def summary(self) -> str:
         """One line for people: files, cards, errors, warnings, time."""
         files, cards = len(self.files), sum(f.cards for f in self.files)
+        notes = sum(1 for d in self.diagnostics if d.severity == "note")
         return (
             f"checked {_count(files, 'file')} ({cards} cards): "
-            f"{_count(self.error_count, 'error')}, {_count(self.warning_count, 'warning')} "
-            f"in {self.seconds:.2f} s"
+            f"{_count(self.error_count, 'error')}, {_count(self.warning_count, 'warning')}"
+            + (f", {_count(notes, 'note')}" if notes else "")
+            + f" in {self.seconds:.2f} s"
         )
 
 

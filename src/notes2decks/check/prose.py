@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from ..model import (
     Blocks,
@@ -37,6 +39,7 @@ from ..model import (
     Text,
     ThematicBreak,
 )
+from ..readers import humanise
 from ..spelling import Lexicon
 
 # Chunks of word characters and apostrophes; hyphens and slashes separate words.
@@ -59,6 +62,9 @@ _QUOTED = re.compile(
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 _POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
 _ASCII_WORD = re.compile(r"[A-Za-z']*")
+# A file is judged to be in another language as a whole only on this many words at least;
+# fewer are judged card by card, so that two typos do not make a short note foreign.
+_FOREIGN_FILE_WORDS = 10
 # What stands in for code, math and images: not a word, and not white space either, so that
 # `to \x00 to` is no doubled word.
 _BARRIER = " \x00 "
@@ -76,6 +82,8 @@ class Segment:
     """Where in the file to start looking for its words."""
     heading: bool
     """True for titles and headings, whose capitals say nothing about names."""
+    card: int = -1
+    """The index of its card, or -1 for the title, the introduction and the glossary."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,33 +105,55 @@ class Token:
     mixed: bool = False
     """True in a segment that also holds words of another language: a word missing from the
     English list may well be one of them (`a verb like aller uses être`)."""
+    foreign: bool = False
+    """True in a card mostly in another language: the word counts as used, but is not judged."""
 
 
-def prose_words(deck: Deck, lexicon: Lexicon) -> tuple[list[Segment], list[Token]]:
-    """The deck's prose segments and, in order, the English words among them."""
-    segments = _segments(deck)
-    tokens: list[Token] = []
-    for index, segment in enumerate(segments):
-        tokens.extend(_english_tokens(segment, list(_tokens(segment, index)), lexicon))
-    return segments, tokens
+def prose_words(
+    deck: Deck, text: str, lexicon: Lexicon, *, english: bool = False
+) -> tuple[list[Segment], list[Token]] | None:
+    """The deck's prose segments and, in order, the English words among them; None when most
+    words of the deck are not English, unless the notes say they are (`english`). The words of
+    a card mostly in another language are marked `foreign`."""
+    segments = _segments(deck, text)
+    tokens = [list(_tokens(segment, index)) for index, segment in enumerate(segments)]
+    words = [t for found in tokens for t in found]
+    if not english and _looks_foreign(words, lexicon, at_least=_FOREIGN_FILE_WORDS):
+        return None
+    cards: defaultdict[int, list[Token]] = defaultdict(list)
+    for segment, found in zip(segments, tokens, strict=True):
+        cards[segment.card].extend(found)
+    foreign = {c for c, found in cards.items() if c >= 0 and _looks_foreign(found, lexicon)}
+    kept: list[Token] = []
+    for segment, found in zip(segments, tokens, strict=True):
+        if segment.card in foreign:
+            kept += [dataclasses.replace(t, foreign=True) for t in found if _latin_letters(t.raw)]
+        else:
+            kept.extend(_english_tokens(segment, found, lexicon))
+    return segments, kept
 
 
-def _segments(deck: Deck) -> list[Segment]:
+def _segments(deck: Deck, text: str) -> list[Segment]:
     # Each piece once: a cloze line that is also a fact, counted twice, would hide its typos.
     segments: list[Segment] = []
     seen_fronts: set[str] = set()
-    if deck.title:
+    # A title made from the file's name (`kamenevs-role.md`) is not the author's typing.
+    named = deck.title == humanise(PurePath(deck.source.file).stem) and deck.title not in text
+    if deck.title and not named:
         segments.append(Segment(deck.title, 1, heading=True))
-        seen_fronts.add(deck.title)
+    seen_fronts.add(deck.title)  # a card may repeat it, made from the file's name too
     segments.extend(_block_segments(deck.intro, 1))
-    for card in deck.cards:
+    for number, card in enumerate(deck.cards):
         front = _prose(card.front)
         # A continued card repeats an earlier heading; check each front's words once.
         if not card.continued and front not in seen_fronts:
             seen_fronts.add(front)
             heading = card.kind is CardKind.REVISION
-            segments.append(Segment(front, card.source.line, heading))
-        segments.extend(_block_segments(card.back, card.source.line))
+            segments.append(Segment(front, card.source.line, heading, number))
+        segments.extend(
+            dataclasses.replace(segment, card=number)
+            for segment in _block_segments(card.back, card.source.line)
+        )
     for entry in deck.glossary:
         if entry.kind is TermKind.EXPLICIT:
             segments.append(Segment(entry.term, entry.source.line, heading=True))
@@ -218,7 +248,7 @@ def _english_tokens(segment: Segment, tokens: list[Token], lexicon: Lexicon) -> 
         if _looks_foreign([tokens[i] for i in inside], lexicon, accents_decide=True):
             foreign.update(inside)
     rest = [t for i, t in enumerate(tokens) if i not in foreign]
-    if _looks_foreign(rest, lexicon, accents_decide=False):
+    if _looks_foreign(rest, lexicon):
         return []
     english = [t for t in rest if _latin_letters(t.raw)]
     if foreign or any(t.raw.islower() and _accented_latin(t.raw) for t in rest):
@@ -226,11 +256,14 @@ def _english_tokens(segment: Segment, tokens: list[Token], lexicon: Lexicon) -> 
     return english
 
 
-def _looks_foreign(tokens: list[Token], lexicon: Lexicon, *, accents_decide: bool) -> bool:
+def _looks_foreign(
+    tokens: list[Token], lexicon: Lexicon, *, accents_decide: bool = False, at_least: int = 2
+) -> bool:
+    # Mostly words the English list lacks. Mid-sentence capitals are names, so they do not vote.
     words = [t for t in tokens if not t.word.isupper() and (t.initial or t.word[:1].islower())]
     if accents_decide and any(not _latin_letters(t.raw) for t in words):
         return True
-    if len(words) < 2:
+    if len(words) < at_least:
         return False
     unknown = sum(1 for t in words if not (_latin_letters(t.raw) and lexicon.known(t.word)))
     if accents_decide:

@@ -31,9 +31,23 @@ _SPLIT_FIRSTS = frozenset(words[0] for words in SPLIT_WORDS)
 
 
 def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
-    """Misspellings, names typed wrongly, words run together or split, and doubled words."""
-    segments, tokens = prose_words(deck, lexicon)
-    counts = Counter(t.word.casefold() for t in tokens)
+    """Misspellings, names typed wrongly, words run together or split, and doubled words.
+
+    Notes whose front matter gives another language (`lang: fr`) are not checked; notes mostly
+    in another language without saying so get one note, and cards in one are left alone.
+    """
+    lang = getattr(deck, "lang", "")  # the front matter's `lang:`, where the model has it
+    if lang and not _is_english(lang):
+        return []
+    prose = prose_words(deck, text, lexicon, english=bool(lang))
+    if prose is None:
+        message = "most words of these notes are not English, so their spelling was not checked"
+        if deck.reader == "markdown":
+            message += "; to say so, write their language in the front matter, such as lang: de"
+        return [Diagnostic(deck.source.file, 0, message, "note")]
+    segments, words = prose
+    tokens = [t for t in words if not t.foreign]
+    counts = Counter(t.word.casefold() for t in words)
     finder = Finder(text, segments, tokens)
     found: list[Diagnostic] = []
 
@@ -74,6 +88,11 @@ def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
         if typo is not None:
             warn(token, _message(token.word, typo), typo.suggestions)
     return found
+
+
+def _is_english(lang: str) -> bool:
+    # `en`, `en-GB`, `en_US`, `English`
+    return lang.strip().lower().replace("_", "-").split("-")[0] in ("en", "eng", "english")
 
 
 def _split_word(segments: list[Segment], tokens: list[Token], index: int) -> tuple[str, str] | None:
