@@ -117,19 +117,21 @@ def prose_words(
     a card mostly in another language are marked `foreign`."""
     segments = _segments(deck, text)
     tokens = [list(_tokens(segment, index)) for index, segment in enumerate(segments)]
-    words = [t for found in tokens for t in found]
-    if not english and _looks_foreign(words, lexicon, at_least=_FOREIGN_FILE_WORDS):
+    tallies = [_tally(found, lexicon) for found in tokens]
+    voters, unknown = sum(n for n, _ in tallies), sum(n for _, n in tallies)
+    if not english and _mostly_unknown(voters, unknown, _FOREIGN_FILE_WORDS):
         return None
-    cards: defaultdict[int, list[Token]] = defaultdict(list)
-    for segment, found in zip(segments, tokens, strict=True):
-        cards[segment.card].extend(found)
-    foreign = {c for c, found in cards.items() if c >= 0 and _looks_foreign(found, lexicon)}
+    cards: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for segment, (voters, unknown) in zip(segments, tallies, strict=True):
+        cards[segment.card][0] += voters
+        cards[segment.card][1] += unknown
+    foreign = {card for card, tally in cards.items() if card >= 0 and _mostly_unknown(*tally)}
     kept: list[Token] = []
-    for segment, found in zip(segments, tokens, strict=True):
+    for segment, found, tally in zip(segments, tokens, tallies, strict=True):
         if segment.card in foreign:
             kept += [dataclasses.replace(t, foreign=True) for t in found if _latin_letters(t.raw)]
         else:
-            kept.extend(_english_tokens(segment, found, lexicon))
+            kept.extend(_english_tokens(segment, found, lexicon, tally))
     return segments, kept
 
 
@@ -236,7 +238,9 @@ def _is_affix(text: str, start: int, end: int) -> bool:
     return after == "-" and not (end + 1 < len(text) and text[end + 1].isalnum())
 
 
-def _english_tokens(segment: Segment, tokens: list[Token], lexicon: Lexicon) -> list[Token]:
+def _english_tokens(
+    segment: Segment, tokens: list[Token], lexicon: Lexicon, tally: tuple[int, int]
+) -> list[Token]:
     # Words of plain Latin letters, outside quotations, brackets or segments in another
     # language (`'ils sont partis'`, `(le passé composé)`): the English list cannot judge them.
     text = segment.text
@@ -245,10 +249,10 @@ def _english_tokens(segment: Segment, tokens: list[Token], lexicon: Lexicon) -> 
     foreign: set[int] = set()
     for a, b in spans:
         inside = [i for i, t in enumerate(tokens) if a <= t.start and t.end <= b]
-        if _looks_foreign([tokens[i] for i in inside], lexicon, accents_decide=True):
+        if _quote_looks_foreign([tokens[i] for i in inside], lexicon):
             foreign.update(inside)
     rest = [t for i, t in enumerate(tokens) if i not in foreign]
-    if _looks_foreign(rest, lexicon):
+    if _mostly_unknown(*(_tally(rest, lexicon) if foreign else tally)):
         return []
     english = [t for t in rest if _latin_letters(t.raw)]
     if foreign or any(t.raw.islower() and _accented_latin(t.raw) for t in rest):
@@ -256,21 +260,29 @@ def _english_tokens(segment: Segment, tokens: list[Token], lexicon: Lexicon) -> 
     return english
 
 
-def _looks_foreign(
-    tokens: list[Token], lexicon: Lexicon, *, accents_decide: bool = False, at_least: int = 2
-) -> bool:
-    # Mostly words the English list lacks. Mid-sentence capitals are names, so they do not vote.
-    words = [t for t in tokens if not t.word.isupper() and (t.initial or t.word[:1].islower())]
-    if accents_decide and any(not _latin_letters(t.raw) for t in words):
+def _voters(tokens: list[Token]) -> list[Token]:
+    # The words that say which language a text is in: mid-sentence capitals are names.
+    return [t for t in tokens if not t.word.isupper() and (t.initial or t.word[:1].islower())]
+
+
+def _tally(tokens: list[Token], lexicon: Lexicon) -> tuple[int, int]:
+    # How many words vote, and how many of them the English list lacks.
+    words = _voters(tokens)
+    return len(words), sum(not (_latin_letters(t.raw) and lexicon.known(t.word)) for t in words)
+
+
+def _mostly_unknown(voters: int, unknown: int, at_least: int = 2) -> bool:
+    return voters >= at_least and unknown * 2 > voters
+
+
+def _quote_looks_foreign(tokens: list[Token], lexicon: Lexicon) -> bool:
+    # An accented word decides; a short quotation is foreign when half its words are ('je
+    # jouais au foot'), a two-word one only when both are, so one typo does not hide the other.
+    words = _voters(tokens)
+    if any(not _latin_letters(t.raw) for t in words):
         return True
-    if len(words) < at_least:
-        return False
-    unknown = sum(1 for t in words if not (_latin_letters(t.raw) and lexicon.known(t.word)))
-    if accents_decide:
-        # A short quotation is foreign when half its words are ('je jouais au foot'), a
-        # two-word one only when both are, so one typo does not hide the other word.
-        return unknown == len(words) or (len(words) >= 3 and unknown * 2 >= len(words))
-    return unknown * 2 > len(words)
+    voters, unknown = _tally(words, lexicon)
+    return voters >= 2 and (unknown == voters or (voters >= 3 and unknown * 2 >= voters))
 
 
 def _latin_letters(chunk: str) -> bool:
@@ -283,6 +295,8 @@ def _latin_letters(chunk: str) -> bool:
 
 def _accented_latin(chunk: str) -> bool:
     # `être`, `passé`: another Latin-script language. No English word hides among Greek ones.
+    if chunk.isascii():
+        return False  # most words: answered without looking at each letter
     letters = [ch for ch in chunk if ch.isalpha()]
     return any(not ch.isascii() for ch in letters) and all(
         unicodedata.name(ch, "").startswith("LATIN") for ch in letters
