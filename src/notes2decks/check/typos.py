@@ -41,9 +41,8 @@ def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
         return []
     prose = prose_words(deck, text, lexicon, english=bool(lang))
     if prose is None:
-        message = "most words of these notes are not English, so their spelling was not checked"
-        if deck.reader == "markdown":
-            message += "; to say so, write their language in the front matter, such as lang: de"
+        message = "most words of these notes are not English, so their spelling was not checked "
+        message += "(front matter can say which language they are in: lang: de)"
         return [Diagnostic(deck.source.file, 0, message, "note")]
     segments, words = prose
     tokens = [t for t in words if not t.foreign]
