@@ -3,12 +3,14 @@ same fronts, cloze problems, missing images, print size, exit codes, and writing
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,12 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import FIXTURES
-from notes2decks.check import check_cloze, check_file, check_fronts, check_paths
+from notes2decks.check import check_cloze, check_deck, check_file, check_fronts, check_paths
 from notes2decks.cli import main
 from notes2decks.enrich.lock import LOCK_FORMAT, lock_path_for
 from notes2decks.errors import Diagnostic
 from notes2decks.model import Card, CardKind, Cloze, Deck, Paragraph, SourceRef, Text
 from notes2decks.options import BuildOptions
+from notes2decks.readers import read_notes
 from notes2decks.spelling import english, is_typo_of
 
 CHECK = FIXTURES / "check"
@@ -211,6 +214,67 @@ def test_a_typo_next_to_greek_is_still_caught(tmp_path: Path) -> None:
     )
     [warning] = warnings_of(notes)
     assert "'diretcly'" in warning.message and "'directly'" in warning.message
+
+
+# --------------------------------------------------------------------------- other languages
+
+
+@dataclass(frozen=True, slots=True)
+class DeckInLanguage(Deck):
+    """A deck with the `lang` its front matter gives, whether or not the model has it yet."""
+
+    lang: str = ""
+    """The language the notes say they are in."""
+
+
+def in_language(path: Path, lang: str) -> list[Diagnostic]:
+    """What `check_deck` says of the notes at `path` when they say they are in `lang`."""
+    deck = read_notes(path)
+    values = {f.name: getattr(deck, f.name) for f in dataclasses.fields(deck)}
+    return check_deck(DeckInLanguage(**{**values, "lang": lang}), path.read_text("utf-8"))
+
+
+def test_a_title_made_from_the_file_name_is_not_spell_checked(tmp_path: Path) -> None:
+    # `cell-resp.md` has no title of its own: "Cell resp" is not the author's typing.
+    assert warnings_of(CHECK / "cell-resp.md") == []
+    typed = tmp_path / "cell-resp.md"
+    typed.write_text("# Cell resp\n\n" + (CHECK / "cell-resp.md").read_text("utf-8"), "utf-8")
+    assert flagged_words(warnings_of(typed)) == ["resp"]
+
+
+def test_notes_mostly_in_another_language_get_one_note_and_no_spelling_warning() -> None:
+    result = check_file(CHECK / "prozesse.md")
+    [note] = result.diagnostics
+    assert note.severity == "note" and note.line == 0
+    assert "not English" in note.message and "lang: de" in note.message
+    assert result.warnings == []
+
+
+def test_a_card_in_another_language_is_left_alone_and_the_rest_checked() -> None:
+    # The German card's "wie" and "und" are words, not typos of "we" and "and".
+    assert flagged_words(warnings_of(CHECK / "mixed-cards.md")) == ["recieved"]
+
+
+def test_notes_that_say_their_language_are_checked_in_english_only_if_it_is_english() -> None:
+    for lang in ("de", "fr", "de-CH"):
+        assert in_language(CHECK / "mixed-cards.md", lang) == [], lang
+    for lang in ("en", "en-GB", "en_US"):
+        assert flagged_words(in_language(CHECK / "mixed-cards.md", lang)) == ["recieved"], lang
+        # Notes said to be English get no note that they are not: their cards are judged alone.
+        assert "note" not in {d.severity for d in in_language(CHECK / "prozesse.md", lang)}
+    assert [d.severity for d in in_language(CHECK / "prozesse.md", "")] == ["note"]
+
+
+def test_a_note_does_not_fail_strict_and_is_counted_apart(notes: Path) -> None:
+    shutil.copy(CHECK / "prozesse.md", notes / "prozesse.md")
+    result = invoke([str(notes), "--strict"])
+    assert result.exit_code == 0
+    assert re.search(
+        r"prozesse\.md: note: most words of these notes are not English", result.output
+    )
+    assert re.search(r": 0 errors, 0 warnings, 1 note in ", result.output)
+    shutil.copy(CHECK / "mixed-cards.md", notes / "mixed.md")
+    assert invoke([str(notes), "--strict"]).exit_code == 1
 
 
 # --------------------------------------------------------------------------- structure

@@ -45,7 +45,8 @@ class Diagnostic:
     message: str
     """What is wrong, and how to fix it."""
     severity: str = "warning"
-    """`warning` or `error`; or `note`, for information that is no problem (not counted)."""
+    """`warning` or `error`; or `note`, for information that is no problem and never fails
+    `--strict`: what `check` left unchecked and why, what a first build dated notes by."""
     col: int = 0
     """The 1-based column, or 0 when unknown."""
 

@@ -13,10 +13,9 @@ image, a cloze card that hides nothing), and warns about what a careful reader w
 Names and terms that the notes use consistently are never flagged, and neither is text in other
 scripts, code, math or web addresses. Every diagnostic names the file, line and column.
 
-`check_paths` checks files and folders; `check_deck` checks one deck already read, given the
-file's text (for columns). Each kind of check has its module: `typos` (over the words that
-`prose` finds, judged by `notes2decks.spelling`), `cloze`, `fronts` and `print_size`; `reading`
-reads a file on past its bad images, and `places` finds a word's line and column.
+`check_paths` checks files and folders, `check_deck` one deck already read. Each kind of check
+has its module: `typos` (over the words `prose` finds, judged by `notes2decks.spelling`),
+`cloze`, `fronts`, `print_size`; `reading` reads on past bad images, `places` finds columns.
 """
 
 from __future__ import annotations
@@ -34,28 +33,12 @@ from ..enrich import enrich_deck
 from ..errors import Diagnostic, NoCardsError, NotesError
 from ..model import Deck
 from ..options import BuildOptions
-from ..spelling import Lexicon, english
+from ..spelling import english
 from .cloze import check_cloze
 from .fronts import check_fronts
 from .print_size import check_print_size
 from .reading import read_leniently
 from .typos import check_spelling
-
-__all__ = [
-    "CheckReport",
-    "FileCheck",
-    "check_cloze",
-    "check_deck",
-    "check_file",
-    "check_fronts",
-    "check_lock",
-    "check_paths",
-    "check_print_size",
-    "check_spelling",
-    "read_leniently",
-]
-
-# --------------------------------------------------------------------------- report
 
 
 @dataclass(slots=True)
@@ -77,7 +60,7 @@ class FileCheck:
     @property
     def warnings(self) -> list[Diagnostic]:
         """What the build would accept but deserves a look."""
-        return [d for d in self.diagnostics if d.severity != "error"]
+        return [d for d in self.diagnostics if d.severity == "warning"]
 
 
 @dataclass(slots=True)
@@ -103,8 +86,8 @@ class CheckReport:
 
     @property
     def warning_count(self) -> int:
-        """How many warnings there are."""
-        return sum(1 for d in self.diagnostics if d.severity != "error")
+        """How many warnings there are (notes, such as what was not checked, are not)."""
+        return sum(1 for d in self.diagnostics if d.severity == "warning")
 
     def ok(self, strict: bool = False) -> bool:
         """True when nothing would stop the build (and, when `strict`, nothing was warned)."""
@@ -112,17 +95,18 @@ class CheckReport:
 
     def summary(self) -> str:
         """One line for people: files, cards, errors, warnings, time."""
-        files = len(self.files)
-        cards = sum(f.cards for f in self.files)
-        errors, warnings = self.error_count, self.warning_count
+        files, cards = len(self.files), sum(f.cards for f in self.files)
+        notes = sum(1 for d in self.diagnostics if d.severity == "note")
         return (
-            f"checked {files} file{'s' if files != 1 else ''} ({cards} cards): "
-            f"{errors} error{'s' if errors != 1 else ''}, "
-            f"{warnings} warning{'s' if warnings != 1 else ''} in {self.seconds:.2f} s"
+            f"checked {_count(files, 'file')} ({cards} cards): "
+            f"{_count(self.error_count, 'error')}, {_count(self.warning_count, 'warning')}"
+            + (f", {_count(notes, 'note')}" if notes else "")
+            + f" in {self.seconds:.2f} s"
         )
 
 
-# --------------------------------------------------------------------------- files
+def _count(n: int, name: str) -> str:
+    return f"{n} {name}{'s' if n != 1 else ''}"
 
 
 def check_paths(paths: Sequence[Path], options: BuildOptions | None = None) -> CheckReport:
@@ -144,14 +128,8 @@ def check_paths(paths: Sequence[Path], options: BuildOptions | None = None) -> C
     for file in files:
         key = file.stem.as_posix().casefold()
         if key in owners:
-            report.errors.append(
-                Diagnostic(
-                    file.display,
-                    0,
-                    f"its outputs would overwrite those of {owners[key]}; rename one of them",
-                    "error",
-                )
-            )
+            message = f"its outputs would overwrite those of {owners[key]}; rename one of them"
+            report.errors.append(Diagnostic(file.display, 0, message, "error"))
         else:
             owners[key] = file.display
         report.files.append(check_file(file.path, options, root=file.root, display=file.display))
@@ -212,14 +190,10 @@ def _ordered(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def _internal_error(file: str, doing: str, exc: Exception) -> Diagnostic:
-    """A bug of notes2decks met while checking, as an error that asks for a report."""
+    # A bug of notes2decks, as an error that asks for a report.
     detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    return Diagnostic(
-        file, 0, f"internal error while {doing} ({detail}); please report it", "error"
-    )
-
-
-# --------------------------------------------------------------------------- one deck
+    message = f"internal error while {doing} ({detail}); please report it"
+    return Diagnostic(file, 0, message, "error")
 
 
 def check_deck(
@@ -229,7 +203,6 @@ def check_deck(
     *,
     path: Path | None = None,
     reported: Sequence[Diagnostic] = (),
-    lexicon: Lexicon | None = None,
 ) -> list[Diagnostic]:
     """Everything wrong or doubtful in a deck read from `text` (the notes file's text, used to
     place each warning at its line and column).
@@ -242,34 +215,27 @@ def check_deck(
     found: list[Diagnostic] = []
     file = deck.source.file
 
-    def run(step: Callable[[], list[Diagnostic]]) -> None:
+    def run(step: Callable[[], list[Diagnostic]], doing: str = "checking this file") -> None:
         # One check failing must not hide what the others find.
         try:
             found.extend(step())
         except NotesError as exc:
             found.append(exc.diagnostic(file))
         except Exception as exc:
-            found.append(_internal_error(file, "checking this file", exc))
+            found.append(_internal_error(file, doing, exc))
 
-    if deck.lang.casefold()[:2] in ("", "en"):  # notes in another language are not spelt
-        run(lambda: check_spelling(deck, text, lexicon or english()))
+    run(lambda: check_spelling(deck, text, english()))
     prepared = deck
+
+    def prepare(path: Path) -> list[Diagnostic]:
+        # The deck as the build gives it to the exporters, without the lock file.
+        nonlocal prepared
+        prepared, _ = enrich_deck(deck, path, dataclasses.replace(options, lock=False))
+        return []
+
     if path is not None:
-        prepared, problem = _prepare(deck, path, options)
-        if problem is not None:
-            found.append(problem)
+        run(lambda: prepare(path), "preparing the cards")
     run(lambda: check_cloze(prepared, text, options))
     run(lambda: check_fronts(prepared, [*reported, *found]))
     run(lambda: check_print_size(prepared, options))
     return found
-
-
-def _prepare(deck: Deck, path: Path, options: BuildOptions) -> tuple[Deck, Diagnostic | None]:
-    """The deck as the build gives it to the exporters, without the lock file."""
-    try:
-        prepared, _ = enrich_deck(deck, path, dataclasses.replace(options, lock=False))
-    except NotesError as exc:
-        return deck, exc.diagnostic(deck.source.file)
-    except Exception as exc:
-        return deck, _internal_error(deck.source.file, "preparing the cards", exc)
-    return prepared, None

@@ -43,15 +43,9 @@ def check_cloze(deck: Deck, text: str, options: BuildOptions) -> list[Diagnostic
             for match in _CLOZE_LIKE.finditer(node.text):
                 mark = match.group(0)
                 at_line, col = locate(text, mark, line)
-                found.append(
-                    Diagnostic(
-                        where,
-                        at_line,
-                        f"{mark!r} looks like a cloze mark but is not read as one; "
-                        "write it as {{c1::hidden text}}",
-                        col=col,
-                    )
-                )
+                message = f"{mark!r} looks like a cloze mark but is not read as one; "
+                message += "write it as {{c1::hidden text}}"
+                found.append(Diagnostic(where, at_line, message, col=col))
     return found
 
 
@@ -69,37 +63,24 @@ def _cloze_card_problems(
             "this cloze card hides nothing; mark a span like {{c1::1924}} or make it a basic card"
         )
         return [Diagnostic(where, line, message, severity)]
-    found: list[Diagnostic] = []
+    messages: list[str] = []
     if numbers != list(range(1, len(numbers) + 1)):
         listed = ", ".join(f"c{n}" for n in numbers)
-        found.append(
-            Diagnostic(
-                where,
-                line,
-                f"cloze numbers {listed} skip a number; Anki makes one card per number, "
-                f"so number them c1 to c{len(numbers)}",
-            )
+        messages.append(
+            f"cloze numbers {listed} skip a number; Anki makes one card per number, "
+            f"so number them c1 to c{len(numbers)}"
         )
     if not re.search(r"\w", _visible_without_clozes(card.front)):
-        found.append(
-            Diagnostic(
-                where,
-                line,
-                "the cloze hides the whole text, leaving nothing to recall it from; "
-                "hide only the key part",
-            )
+        messages.append(
+            "the cloze hides the whole text, leaving nothing to recall it from; "
+            "hide only the key part"
         )
-    for span in spans:
-        if not inline_text(span.children).strip():
-            found.append(
-                Diagnostic(
-                    where,
-                    line,
-                    f"the cloze c{span.number} is empty and hides nothing; "
-                    "put the hidden text after '::'",
-                )
-            )
-    return found
+    messages += [
+        f"the cloze c{span.number} is empty and hides nothing; put the hidden text after '::'"
+        for span in spans
+        if not inline_text(span.children).strip()
+    ]
+    return [Diagnostic(where, line, message) for message in messages]
 
 
 def _visible_without_clozes(inlines: Inlines) -> str:

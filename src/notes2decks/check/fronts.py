@@ -17,24 +17,15 @@ def check_fronts(deck: Deck, reported: Sequence[Diagnostic] = ()) -> list[Diagno
     found: list[Diagnostic] = []
     for card in deck.cards:
         family = "qa" if card.kind in (CardKind.BASIC, CardKind.REVERSED) else card.kind.value
-        front = short(inline_text(card.front))
         key = (family, normalise_front(inline_text(card.front)))
-        if not key[1]:
-            continue
-        earlier = first.setdefault(key, card)
-        if earlier is card:
-            continue
+        earlier = first.setdefault(key, card) if key[1] else card
         where = card.source.file or deck.source.file
-        if (where, card.source.line) in warned:
+        if earlier is card or (where, card.source.line) in warned:
             continue
-        found.append(
-            Diagnostic(
-                where,
-                card.source.line,
-                f"the front {front!r} is the same as the card at line {earlier.source.line}; "
-                "a learner cannot tell which answer is wanted, so tell them apart",
-            )
-        )
+        front = short(inline_text(card.front))
+        message = f"the front {front!r} is the same as the card at line {earlier.source.line}; "
+        message += "a learner cannot tell which answer is wanted, so tell them apart"
+        found.append(Diagnostic(where, card.source.line, message))
     return found
 
 

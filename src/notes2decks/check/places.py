@@ -12,11 +12,8 @@ from .prose import Segment, Token
 
 
 class Finder:
-    """Places words of the deck at their line and column in the notes file.
-
-    A word is found by counting which occurrence of it this is in its segment and finding that
-    occurrence in the file from the segment's line on.
-    """
+    """Places words of the deck at their line and column: the word's nth occurrence in its
+    segment is its nth in the file from the segment's line on."""
 
     def __init__(self, text: str, segments: list[Segment], tokens: list[Token]) -> None:
         self.lines = text.split("\n")
@@ -48,13 +45,9 @@ def locate(text: str, needle: str, line: int, lines_ahead: int = 50) -> tuple[in
     return line, 0
 
 
-def _word_pattern(word: str) -> re.Pattern[str]:
-    # Not inside a longer word, nor the "s" of "Lenin's"; a quote before the word is fine.
-    return re.compile(rf"(?<![\w])(?<![\w]['\u2019]){re.escape(word)}(?![\w])")
-
-
 def _nth_in_lines(lines: list[str], word: str, skip: int, first: int) -> tuple[int, int] | None:
-    pattern = _word_pattern(word)
+    # Not inside a longer word, nor the "s" of "Lenin's"; a quote before the word is fine.
+    pattern = re.compile(rf"(?<![\w])(?<![\w]['\u2019]){re.escape(word)}(?![\w])")
     for number in range(first, len(lines) + 1):
         for match in pattern.finditer(lines[number - 1]):
             if skip == 0:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from ..model import (
     Blocks,
@@ -37,6 +39,7 @@ from ..model import (
     Text,
     ThematicBreak,
 )
+from ..readers import humanise
 from ..spelling import Lexicon
 
 # Chunks of word characters and apostrophes; hyphens and slashes separate words.
@@ -59,6 +62,9 @@ _QUOTED = re.compile(
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 _POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
 _ASCII_WORD = re.compile(r"[A-Za-z']*")
+# A file is judged to be in another language as a whole only on this many words at least;
+# fewer are judged card by card, so that two typos do not make a short note foreign.
+_FOREIGN_FILE_WORDS = 10
 # What stands in for code, math and images: not a word, and not white space either, so that
 # `to \x00 to` is no doubled word.
 _BARRIER = " \x00 "
@@ -76,6 +82,8 @@ class Segment:
     """Where in the file to start looking for its words."""
     heading: bool
     """True for titles and headings, whose capitals say nothing about names."""
+    card: int = -1
+    """The index of its card, or -1 for the title, the introduction and the glossary."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,37 +105,57 @@ class Token:
     mixed: bool = False
     """True in a segment that also holds words of another language: a word missing from the
     English list may well be one of them (`a verb like aller uses être`)."""
+    foreign: bool = False
+    """True in a card mostly in another language: the word counts as used, but is not judged."""
 
 
-def prose_words(deck: Deck, lexicon: Lexicon) -> tuple[list[Segment], list[Token]]:
-    """The deck's prose segments and, in order, the English words among them."""
-    segments = _segments(deck)
-    tokens: list[Token] = []
-    for index, segment in enumerate(segments):
-        tokens.extend(_english_tokens(segment, list(_tokens(segment, index)), lexicon))
-    return segments, tokens
+def prose_words(
+    deck: Deck, text: str, lexicon: Lexicon, *, english: bool = False
+) -> tuple[list[Segment], list[Token]] | None:
+    """The deck's prose segments and, in order, the English words among them; None when most
+    words of the deck are not English, unless the notes say they are (`english`). The words of
+    a card mostly in another language are marked `foreign`."""
+    segments = _segments(deck, text)
+    tokens = [list(_tokens(segment, index)) for index, segment in enumerate(segments)]
+    tallies = [_tally(found, lexicon) for found in tokens]
+    voters, unknown = sum(n for n, _ in tallies), sum(n for _, n in tallies)
+    if not english and _mostly_unknown(voters, unknown, _FOREIGN_FILE_WORDS):
+        return None
+    cards: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for segment, (voters, unknown) in zip(segments, tallies, strict=True):
+        cards[segment.card][0] += voters
+        cards[segment.card][1] += unknown
+    foreign = {card for card, tally in cards.items() if card >= 0 and _mostly_unknown(*tally)}
+    kept: list[Token] = []
+    for segment, found, tally in zip(segments, tokens, tallies, strict=True):
+        if segment.card in foreign:
+            kept += [dataclasses.replace(t, foreign=True) for t in found if _latin_letters(t.raw)]
+        else:
+            kept.extend(_english_tokens(segment, found, lexicon, tally))
+    return segments, kept
 
 
-def _segments(deck: Deck) -> list[Segment]:
-    """The deck's prose, each piece with the line to look for it from, each piece once.
-
-    Readers show some text on two cards (a cloze line is also a fact of its revision card);
-    counted twice, a typo there would pass for consistent use.
-    """
+def _segments(deck: Deck, text: str) -> list[Segment]:
+    # Each piece once: a cloze line that is also a fact, counted twice, would hide its typos.
     segments: list[Segment] = []
     seen_fronts: set[str] = set()
-    if deck.title:
+    # A title made from the file's name (`kamenevs-role.md`) is not the author's typing.
+    named = deck.title == humanise(PurePath(deck.source.file).stem) and deck.title not in text
+    if deck.title and not named:
         segments.append(Segment(deck.title, 1, heading=True))
-        seen_fronts.add(deck.title)
+    seen_fronts.add(deck.title)  # a card may repeat it, made from the file's name too
     segments.extend(_block_segments(deck.intro, 1))
-    for card in deck.cards:
+    for number, card in enumerate(deck.cards):
         front = _prose(card.front)
         # A continued card repeats an earlier heading; check each front's words once.
         if not card.continued and front not in seen_fronts:
             seen_fronts.add(front)
             heading = card.kind is CardKind.REVISION
-            segments.append(Segment(front, card.source.line, heading))
-        segments.extend(_block_segments(card.back, card.source.line))
+            segments.append(Segment(front, card.source.line, heading, number))
+        segments.extend(
+            dataclasses.replace(segment, card=number)
+            for segment in _block_segments(card.back, card.source.line)
+        )
     for entry in deck.glossary:
         if entry.kind is TermKind.EXPLICIT:
             segments.append(Segment(entry.term, entry.source.line, heading=True))
@@ -165,7 +193,7 @@ def _block_segments(blocks: Blocks, line: int) -> list[Segment]:
 
 
 def _prose(inlines: Inlines) -> str:
-    """Inline content as text to spell-check: code, math and images become barriers."""
+    # Inline content as text to spell-check: code, math and images become barriers.
     parts: list[str] = []
     for node in inlines:
         match node:
@@ -183,7 +211,7 @@ def _prose(inlines: Inlines) -> str:
 
 
 def _tokens(segment: Segment, index: int) -> Iterator[Token]:
-    """The words of a segment, digits and affixes such as `-ons` or `ét-` left out."""
+    # The words of a segment, digits and affixes such as `-ons` or `ét-` left out.
     text = segment.text
     for match in _CHUNK.finditer(text):
         raw = match.group(0)
@@ -210,23 +238,21 @@ def _is_affix(text: str, start: int, end: int) -> bool:
     return after == "-" and not (end + 1 < len(text) and text[end + 1].isalnum())
 
 
-def _english_tokens(segment: Segment, tokens: list[Token], lexicon: Lexicon) -> list[Token]:
-    """The tokens to check: words of plain Latin letters outside runs of another language.
-
-    A quotation or bracket with an accented word or mostly words the English list lacks
-    (`'ils sont partis'`, `(le passé composé)`) is another language, as is a whole segment that
-    is mostly such words; the English list cannot judge them.
-    """
+def _english_tokens(
+    segment: Segment, tokens: list[Token], lexicon: Lexicon, tally: tuple[int, int]
+) -> list[Token]:
+    # Words of plain Latin letters, outside quotations, brackets or segments in another
+    # language (`'ils sont partis'`, `(le passé composé)`): the English list cannot judge them.
     text = segment.text
     spans = [(m.start(2), m.end(2)) for m in _QUOTED.finditer(text)]
     spans += [(m.start(1), m.end(1)) for m in _BRACKETED.finditer(text)]
     foreign: set[int] = set()
     for a, b in spans:
         inside = [i for i, t in enumerate(tokens) if a <= t.start and t.end <= b]
-        if _looks_foreign([tokens[i] for i in inside], lexicon, accents_decide=True):
+        if _quote_looks_foreign([tokens[i] for i in inside], lexicon):
             foreign.update(inside)
     rest = [t for i, t in enumerate(tokens) if i not in foreign]
-    if _looks_foreign(rest, lexicon, accents_decide=False):
+    if _mostly_unknown(*(_tally(rest, lexicon) if foreign else tally)):
         return []
     english = [t for t in rest if _latin_letters(t.raw)]
     if foreign or any(t.raw.islower() and _accented_latin(t.raw) for t in rest):
@@ -234,23 +260,33 @@ def _english_tokens(segment: Segment, tokens: list[Token], lexicon: Lexicon) -> 
     return english
 
 
-def _looks_foreign(tokens: list[Token], lexicon: Lexicon, *, accents_decide: bool) -> bool:
-    words = [t for t in tokens if not t.word.isupper() and (t.initial or t.word[:1].islower())]
-    if accents_decide and any(not _latin_letters(t.raw) for t in words):
+def _voters(tokens: list[Token]) -> list[Token]:
+    # The words that say which language a text is in: mid-sentence capitals are names.
+    return [t for t in tokens if not t.word.isupper() and (t.initial or t.word[:1].islower())]
+
+
+def _tally(tokens: list[Token], lexicon: Lexicon) -> tuple[int, int]:
+    # How many words vote, and how many of them the English list lacks.
+    words = _voters(tokens)
+    return len(words), sum(not (_latin_letters(t.raw) and lexicon.known(t.word)) for t in words)
+
+
+def _mostly_unknown(voters: int, unknown: int, at_least: int = 2) -> bool:
+    return voters >= at_least and unknown * 2 > voters
+
+
+def _quote_looks_foreign(tokens: list[Token], lexicon: Lexicon) -> bool:
+    # An accented word decides; a short quotation is foreign when half its words are ('je
+    # jouais au foot'), a two-word one only when both are, so one typo does not hide the other.
+    words = _voters(tokens)
+    if any(not _latin_letters(t.raw) for t in words):
         return True
-    if len(words) < 2:
-        return False
-    unknown = sum(1 for t in words if not (_latin_letters(t.raw) and lexicon.known(t.word)))
-    if accents_decide:
-        # A short quotation is foreign when half its words are ('je jouais au foot'), a
-        # two-word one only when both are, so one typo does not hide the other word.
-        return unknown == len(words) or (len(words) >= 3 and unknown * 2 >= len(words))
-    return unknown * 2 > len(words)
+    voters, unknown = _tally(words, lexicon)
+    return voters >= 2 and (unknown == voters or (voters >= 3 and unknown * 2 >= voters))
 
 
 def _latin_letters(chunk: str) -> bool:
-    """True for a word of plain Latin letters (with apostrophes): the only words the English
-    list can judge. Digits, underscores, accents and other scripts rule a chunk out."""
+    # Plain Latin letters and apostrophes: the only words the English list can judge.
     if chunk.isascii():
         return _ASCII_WORD.fullmatch(chunk) is not None
     # Letters whose lower case is a plain one, such as the Kelvin sign, count too.
@@ -258,8 +294,9 @@ def _latin_letters(chunk: str) -> bool:
 
 
 def _accented_latin(chunk: str) -> bool:
-    """True for a word of another Latin-script language (`être`, `passé`): Latin letters, some
-    of them accented. Greek or Cyrillic words are not: no English word hides among them."""
+    # `être`, `passé`: another Latin-script language. No English word hides among Greek ones.
+    if chunk.isascii():
+        return False  # most words: answered without looking at each letter
     letters = [ch for ch in chunk if ch.isalpha()]
     return any(not ch.isascii() for ch in letters) and all(
         unicodedata.name(ch, "").startswith("LATIN") for ch in letters

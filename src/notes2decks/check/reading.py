@@ -15,8 +15,7 @@ from .places import locate
 
 @dataclass(frozen=True, slots=True)
 class _LenientContext(ReadContext):
-    """A read context that records a missing or unusable image as an error and reads on, so
-    that one check lists every bad image instead of stopping at the first."""
+    """A read context that records a bad image as an error and reads on, to list them all."""
 
     media_errors: list[Diagnostic] = field(default_factory=list)
     """The bad images found, as errors."""

@@ -8,16 +8,16 @@ reports them.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 
 from ..errors import Diagnostic
 from ..model import Deck
-from ..spelling import (
+from ..spelling import Lexicon
+from ..spelling.typos import (
     SPLIT_WORDS,
-    Lexicon,
     Slip,
     Typo,
-    Vocabulary,
     is_doubled,
     is_particle,
     misspelling,
@@ -31,9 +31,22 @@ _SPLIT_FIRSTS = frozenset(words[0] for words in SPLIT_WORDS)
 
 
 def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
-    """Misspellings, names typed wrongly, words run together or split, and doubled words."""
-    segments, tokens = prose_words(deck, lexicon)
-    vocabulary = Vocabulary.of(t.word for t in tokens)
+    """Misspellings, names typed wrongly, words run together or split, and doubled words.
+
+    Notes whose front matter gives another language (`lang: fr`) are not checked; notes mostly
+    in another language without saying so get one note, and cards in one are left alone.
+    """
+    lang = getattr(deck, "lang", "")  # the front matter's `lang:`, where the model has it
+    if lang and not _is_english(lang):
+        return []
+    prose = prose_words(deck, text, lexicon, english=bool(lang))
+    if prose is None:
+        message = "most words of these notes are not English, so their spelling was not checked "
+        message += "(front matter can say which language they are in: lang: de)"
+        return [Diagnostic(deck.source.file, 0, message, "note")]
+    segments, words = prose
+    tokens = [t for t in words if not t.foreign]
+    counts = Counter(t.word.casefold() for t in words)
     finder = Finder(text, segments, tokens)
     found: list[Diagnostic] = []
 
@@ -70,12 +83,15 @@ def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
                 warn(token, f"'{written}' has a letter on the wrong word", [moved])
                 settled = after
                 continue
-        typo = misspelling(
-            token.word, vocabulary, lexicon, initial=token.initial, mixed=token.mixed
-        )
+        typo = misspelling(token.word, counts, lexicon, initial=token.initial, mixed=token.mixed)
         if typo is not None:
             warn(token, _message(token.word, typo), typo.suggestions)
     return found
+
+
+def _is_english(lang: str) -> bool:
+    # `en`, `en-GB`, `en_US`, `English`
+    return lang.strip().lower().replace("_", "-").split("-")[0] in ("en", "eng", "english")
 
 
 def _split_word(segments: list[Segment], tokens: list[Token], index: int) -> tuple[str, str] | None:

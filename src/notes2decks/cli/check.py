@@ -46,7 +46,7 @@ def check_command(notes: tuple[Path, ...], strict: bool, card_size: str, paper: 
     except NotesError as exc:
         raise UsageFailure(str(exc)) from None
     for diagnostic in report.diagnostics:
-        colour = "red" if diagnostic.severity == "error" else "yellow"
+        colour = {"error": "red", "warning": "yellow"}.get(diagnostic.severity)
         severity = click.style(f"{diagnostic.severity}:", fg=colour)
         click.echo(str(diagnostic).replace(f" {diagnostic.severity}: ", f" {severity} ", 1))
     click.echo(report.summary(), err=True)

@@ -7,34 +7,7 @@ notes' own words. `notes2decks check` uses all three; the glossary uses the word
 
 from __future__ import annotations
 
-from .lexicon import Lexicon, Suggestion, edits1, english, english_frequencies
-from .typos import (
-    SPLIT_WORDS,
-    Slip,
-    Typo,
-    Vocabulary,
-    is_doubled,
-    is_particle,
-    is_typo_of,
-    match_case,
-    misspelling,
-    slipped_capital,
-)
+from .lexicon import Lexicon, edits1, english, english_frequencies
+from .typos import is_typo_of
 
-__all__ = [
-    "SPLIT_WORDS",
-    "Lexicon",
-    "Slip",
-    "Suggestion",
-    "Typo",
-    "Vocabulary",
-    "edits1",
-    "english",
-    "english_frequencies",
-    "is_doubled",
-    "is_particle",
-    "is_typo_of",
-    "match_case",
-    "misspelling",
-    "slipped_capital",
-]
+__all__ = ["Lexicon", "edits1", "english", "english_frequencies", "is_typo_of"]

@@ -23,42 +23,21 @@ BRITISH_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a list of words reads best as words
 )
 
+
+def _pairs(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((a, b) for a, _, b in (pair.partition(">") for pair in text.split()))
+
+
 # (British ending or infix, American replacement). Applied to unknown words only, one or two at
 # a time, so a misspelling would have to be an exact British form of a real word to slip by.
-_SUFFIXES: tuple[tuple[str, str], ...] = (
-    ("isation", "ization"),
-    ("isations", "izations"),
-    ("ise", "ize"),
-    ("ised", "ized"),
-    ("ises", "izes"),
-    ("ising", "izing"),
-    ("iser", "izer"),
-    ("isers", "izers"),
-    ("isable", "izable"),
-    ("yse", "yze"),
-    ("ysed", "yzed"),
-    ("ysing", "yzing"),
-    ("ence", "ense"),
-    ("ences", "enses"),
-    ("re", "er"),
-    ("res", "ers"),
-    ("red", "ered"),
-    ("ring", "ering"),
-    ("lled", "led"),
-    ("lling", "ling"),
-    ("ller", "ler"),
-    ("llers", "lers"),
-    ("mme", "m"),
-    ("mmes", "ms"),
-    ("ogue", "og"),
-    ("ogues", "ogs"),
+_SUFFIXES = _pairs(
+    """
+    isation>ization isations>izations ise>ize ised>ized ises>izes ising>izing iser>izer
+    isers>izers isable>izable yse>yze ysed>yzed ysing>yzing ence>ense ences>enses re>er res>ers
+    red>ered ring>ering lled>led lling>ling ller>ler llers>lers mme>m mmes>ms ogue>og ogues>ogs
+    """
 )
-_INFIXES: tuple[tuple[str, str], ...] = (
-    ("our", "or"),
-    ("ae", "e"),
-    ("oe", "e"),
-    ("ph", "f"),
-)
+_INFIXES = _pairs("our>or ae>e oe>e ph>f")
 
 
 def american_forms(word: str) -> Iterator[str]:

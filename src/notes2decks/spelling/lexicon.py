@@ -66,13 +66,13 @@ _MIN_AFFIXED = 3
 _COMMON_NEIGHBOUR = 10_000
 
 # A part of a run-together word must be at least this common to be believed.
-SPLIT_MIN_FREQUENCY = 1_000
+_SPLIT_MIN_FREQUENCY = 1_000
 # The word list gives its rarest words 50; suggesting words that rare is mostly noise.
 _FLOOR = 100
 # What a British word that no rule reaches counts as.
 _BRITISH_FREQUENCY = 5_000
 # Longer words get only edits at distance 1: distance 2 is slow and rarely right for them.
-MAX_LENGTH_FOR_DISTANCE_2 = 8
+_MAX_LENGTH_FOR_DISTANCE_2 = 8
 
 
 def _neighbours() -> dict[str, frozenset[str]]:
@@ -143,23 +143,11 @@ class Lexicon:
     _cache: dict[str, tuple[dict[str, float], int]] = field(default_factory=dict, repr=False)
     _known: dict[str, bool] = field(default_factory=dict, repr=False)
 
-    @classmethod
-    def load(cls) -> Lexicon:
-        """pyspellchecker's English list (it ships with the package: nothing is downloaded)."""
-        return cls(english_frequencies())
-
     def frequency(self, word: str) -> int:
         """How common a word is, 0 when it is not English; British spellings count as
         their American forms."""
         word = word.lower().replace("\u2019", "'")
-        found = self._listed(word)
-        if found:
-            return found
-        for american in american_forms(word):
-            found = self.frequencies.get(american, 0)
-            if found:
-                return found
-        return 0
+        return self._listed(word) or self._first_listed(american_forms(word))
 
     def _listed(self, word: str) -> int:
         found = self.frequencies.get(word, 0)
@@ -167,17 +155,13 @@ class Lexicon:
             return _BRITISH_FREQUENCY
         return found
 
+    def _first_listed(self, forms: Iterator[str]) -> int:
+        return next((n for n in map(self.frequencies.get, forms) if n), 0)
+
     def _suggestable(self, word: str) -> int:
         # A correction must be a listed word or a regular British form of one; the digraph
         # rules (ae, oe) would make "daefence" a word by way of "defence" and "defense".
-        found = self._listed(word)
-        if found:
-            return found
-        for american in american_endings(word):
-            found = self.frequencies.get(american, 0)
-            if found:
-                return found
-        return 0
+        return self._listed(word) or self._first_listed(american_endings(word))
 
     def known(self, word: str) -> bool:
         """True when the word is English (in any case): listed, a British spelling of a
@@ -192,8 +176,7 @@ class Lexicon:
         return known
 
     def _derived(self, word: str) -> bool:
-        """True for a prefix or suffix on a listed word ("bilayer", "bitwise", "lossless") that
-        is no slip of a common word ("untill" is "until", not "un" + "till")."""
+        # A prefix or suffix on a listed word ("bilayer", "lossless"), unless a slip ("untill").
         stems = [
             word[len(prefix) :]
             for prefix in _PREFIXES
@@ -209,9 +192,7 @@ class Lexicon:
         return not any(self._listed(near) >= _COMMON_NEIGHBOUR for near in self._edits(word))
 
     def _candidates(self, word: str) -> tuple[dict[str, float], int]:
-        """Known words one edit from `word` (two for short words with none at one), with the
-        cheapest edit cost of each, and that distance. Cached: each misspelling is looked at
-        once."""
+        # Known words one edit away (two for short words), with their cheapest cost; cached.
         word = word.lower()
         cached = self._cache.get(word)
         if cached is not None:
@@ -219,7 +200,7 @@ class Lexicon:
         distance = 1
         first = self._edits(word)
         found = {c: cost for c, cost in first.items() if self._suggestable(c) > _FLOOR}
-        if not found and len(word) <= MAX_LENGTH_FOR_DISTANCE_2:
+        if not found and len(word) <= _MAX_LENGTH_FOR_DISTANCE_2:
             distance = 2
             # Only listed words at distance 2: about 100,000 strings per word, so each must
             # cost no more than a dictionary look-up.
@@ -265,7 +246,7 @@ class Lexicon:
             return part == "a"
         if len(part) == 2 and part not in _TWO_LETTER_WORDS:
             return False
-        return self.frequency(part) >= SPLIT_MIN_FREQUENCY
+        return self.frequency(part) >= _SPLIT_MIN_FREQUENCY
 
     def split(self, word: str, names: Mapping[str, int] | None = None) -> tuple[str, str] | None:
         """Two words that `word` runs together (`theywould` -> `they`, `would`), or None.
@@ -297,8 +278,8 @@ class Lexicon:
 
 @functools.cache
 def english() -> Lexicon:
-    """The English lexicon, loaded once per process."""
-    return Lexicon.load()
+    """The English lexicon (pyspellchecker's list, shipped with it), loaded once per process."""
+    return Lexicon(english_frequencies())
 
 
 @functools.cache

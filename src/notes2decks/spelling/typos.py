@@ -12,7 +12,6 @@ from __future__ import annotations
 import enum
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..edits import edit_distance
@@ -21,31 +20,14 @@ from .lexicon import Lexicon
 # Doubled words that English grammar allows ("he had had enough", "he said that that was all").
 _GRAMMATICAL_DOUBLES = frozenset({"had", "that"})
 
-# One word written as two, where the two-word reading is (next to) never meant.
-SPLIT_WORDS: dict[tuple[str, ...], str] = {
-    ("where", "as"): "whereas",
-    ("in", "tact"): "intact",
-    ("there", "fore"): "therefore",
-    ("never", "the", "less"): "nevertheless",
-    ("al", "though"): "although",
-    ("it", "self"): "itself",
-    ("him", "self"): "himself",
-    ("her", "self"): "herself",
-    ("them", "selves"): "themselves",
-    ("your", "self"): "yourself",
-    ("my", "self"): "myself",
-    ("our", "selves"): "ourselves",
-    ("there", "after"): "thereafter",
-    ("where", "by"): "whereby",
-    ("through", "out"): "throughout",
-    ("not", "with", "standing"): "notwithstanding",
-    ("what", "so", "ever"): "whatsoever",
-    ("further", "more"): "furthermore",
-    ("every", "where"): "everywhere",
-    ("some", "where"): "somewhere",
-    ("where", "abouts"): "whereabouts",
-    ("where", "upon"): "whereupon",
-    ("there", "upon"): "thereupon",
+# One word written as two (or three), where that reading is (next to) never meant.
+SPLIT_WORDS = {
+    tuple(words.split("+")): words.replace("+", "")
+    for words in """
+    where+as in+tact there+fore never+the+less al+though it+self him+self her+self them+selves
+    your+self my+self our+selves there+after where+by through+out not+with+standing
+    what+so+ever further+more every+where some+where where+abouts where+upon there+upon
+    """.split()  # noqa: SIM905 - a list of words reads best as words
 }
 """The words, lower case, of a word written as two (or three), and the word they make."""
 
@@ -95,22 +77,6 @@ class Typo:
     """For a slip of a notes word, how many times the notes use that word."""
 
 
-@dataclass(frozen=True, slots=True)
-class Vocabulary:
-    """The words of some notes, the measure of what they use consistently."""
-
-    counts: Counter[str]
-    """Each word, case folded, to how many times the notes use it."""
-    names: dict[str, int]
-    """The words used more than once: the notes' own names and terms among them."""
-
-    @classmethod
-    def of(cls, words: Iterable[str]) -> Vocabulary:
-        """The vocabulary of these words, as written."""
-        counts = Counter(word.casefold() for word in words)
-        return cls(counts, {word: n for word, n in counts.items() if n > 1})
-
-
 def is_typo_of(typo: str, word: str) -> bool:
     """True when `typo` reads as a slip in typing `word`.
 
@@ -135,19 +101,19 @@ def is_typo_of(typo: str, word: str) -> bool:
 
 
 def misspelling(
-    word: str, vocabulary: Vocabulary, lexicon: Lexicon, *, initial: bool, mixed: bool
+    word: str, counts: Counter[str], lexicon: Lexicon, *, initial: bool, mixed: bool
 ) -> Typo | None:
     """Why `word` looks misspelt, or None when it looks fine.
 
-    `initial` is true where a capital letter would be there anyway (a sentence's or heading's
-    first word), `mixed` where the words around it include another language's.
+    `counts` holds the notes' words, case folded, with how often each is used: a word used more
+    than once is a name or term of the notes. `initial` is true where a capital letter would be
+    there anyway (a sentence's or heading's first word), `mixed` where the words around it
+    include another language's.
     """
     if len(word) < 2 or word.isupper():
         return None
-    names = vocabulary.names
     if any(ch.isupper() for ch in word[1:]):
-        return _camel_run_together(word, names, lexicon)
-    counts = vocabulary.counts
+        return _camel_run_together(word, counts, lexicon)
     key = word.casefold().replace("\u2019", "'")
     if lexicon.known(key) or counts[key] > 1:
         return None
@@ -155,29 +121,22 @@ def misspelling(
         return _misplaced_apostrophe(word, key, lexicon)
     capital = word[0].isupper()
 
-    typo_of = _typo_of_notes_word(key, counts, lexicon)
-    if typo_of is not None:
-        return Typo(Slip.OF_NOTES_WORD, (match_case(typo_of, word),), counts[typo_of])
+    typo = _slip_of_notes_word(word, counts, lexicon, everyday=False)
+    if typo is not None:
+        return typo
 
-    parts = lexicon.split(word, names)
+    parts = lexicon.split(word, counts)
     if parts is not None:
         left, right = parts
         # A capitalised word splits only on a name of the notes or a very common word after
         # it, so that a name used once ("Comecon", "Fairweather") is not taken apart.
-        if (
-            not capital
-            or names.get(left.casefold(), 0) > 1
-            or lexicon.frequency(right) >= _VERY_COMMON
-        ):
+        if not capital or counts[left.casefold()] > 1 or lexicon.frequency(right) >= _VERY_COMMON:
             return Typo(Slip.RUN_TOGETHER, (f"{left} {right}",))
 
     if capital and not initial:
         # A capitalised word mid-sentence is a name or a term, unless it is a slip of a word
         # the notes use more often ("the Provisional Goverment").
-        typo_of = _typo_of_notes_word(key, counts, lexicon, everyday=True)
-        if typo_of is None:
-            return None
-        return Typo(Slip.OF_NOTES_WORD, (match_case(typo_of, word),), counts[typo_of])
+        return _slip_of_notes_word(word, counts, lexicon, everyday=True)
     if mixed:
         return None  # beside words of another language, an unknown word may be one of them
     suggestions = lexicon.suggest(key, counts)
@@ -242,7 +201,7 @@ def _misplaced_apostrophe(word: str, key: str, lexicon: Lexicon) -> Typo | None:
     return Typo(Slip.UNKNOWN, (match_case(found[0].word, word),))
 
 
-def _camel_run_together(word: str, names: dict[str, int], lexicon: Lexicon) -> Typo | None:
+def _camel_run_together(word: str, counts: Counter[str], lexicon: Lexicon) -> Typo | None:
     # "theyWould", "notM": a lower-case word with a capital stuck to it. Words that start in
     # lower case and change case on purpose (iPhone, eBay) have a one-letter first part.
     match = _CAMEL_RUN_TOGETHER.fullmatch(word)
@@ -251,19 +210,19 @@ def _camel_run_together(word: str, names: dict[str, int], lexicon: Lexicon) -> T
     left, right = match.groups()
     if not lexicon.known(left):
         return None
-    if len(right) > 1 and not (lexicon.known(right) or names.get(right.casefold(), 0) > 1):
+    if len(right) > 1 and not (lexicon.known(right) or counts[right.casefold()] > 1):
         return None
-    if len(right) > 1 and names.get(right.casefold(), 0) < 2:
+    if len(right) > 1 and counts[right.casefold()] < 2:
         right = right.lower()  # "theyAbsorb": an ordinary word, not a name
     return Typo(Slip.RUN_TOGETHER, (f"{left} {right}",))
 
 
-def _typo_of_notes_word(
-    key: str, counts: Counter[str], lexicon: Lexicon, *, everyday: bool = False
-) -> str | None:
-    """The name or term of the notes, used more than this word, that this word is a slip in
-    typing. Everyday words are left to the dictionary's suggestions, which also weigh a split
-    into two words ("hada" is "had a" more likely than "had")."""
+def _slip_of_notes_word(
+    word: str, counts: Counter[str], lexicon: Lexicon, *, everyday: bool
+) -> Typo | None:
+    # The notes' name or term, used more often, that this word is a slip of. Everyday words are
+    # left to the dictionary, which also weighs a split ("hada" is "had a", not "had").
+    key = word.casefold().replace("\u2019", "'")
     best: tuple[int, str] | None = None
     mine = counts[key]
     for other, used in counts.items():
@@ -275,11 +234,13 @@ def _typo_of_notes_word(
             continue
         if best is None or (used, other) > best:
             best = (used, other)
-    return None if best is None else best[1]
+    if best is None:
+        return None
+    return Typo(Slip.OF_NOTES_WORD, (match_case(best[1], word),), best[0])
 
 
 def _related(a: str, b: str) -> bool:
-    """True when two words differ only by an ending that makes a related word."""
+    # Two words that differ only by an ending that makes a related word.
     for end_a in _RELATED_ENDINGS:
         if not a.endswith(end_a):
             continue
