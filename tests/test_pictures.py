@@ -113,3 +113,25 @@ def test_missing_pictures_build_with_their_description_in_anki_and_on_paper(
     text = " ".join(page.extract_text() or "" for page in reader.pages)
     assert "[Active transport pump]" in text and "[osmosis.png]" in text
     assert sum(len(page.images) for page in reader.pages) >= 3
+
+
+def test_a_file_built_on_its_own_finds_root_pictures_from_the_current_folder(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `make-deck biology/cells/membranes.md` from the vault: `/Figures/...` is the vault's.
+    monkeypatch.chdir(vault)
+    result = CliRunner().invoke(
+        make_deck, [str(MEMBRANES), "-o", "out", "--format", "apkg", "--no-lock", "-j", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "'/Figures/membrane.png' not found" not in result.output
+    # The notes' own folders still do not name the deck: the file was named on its own.
+    col = fresh_collection(vault / "anki")
+    try:
+        import_package(col, vault / "out" / "membranes.apkg")
+        names = {d.name for d in col.decks.all_names_and_ids()}
+        assert "Cell membranes" in names and not any("Biology" in n for n in names)
+        media = [p.name for p in Path(col.media.dir()).iterdir()]
+        assert any(name.startswith("membrane") for name in media), media
+    finally:
+        col.close()

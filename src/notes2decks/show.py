@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from .build.files import notes_root
 from .enrich import enrich_deck
 from .errors import Diagnostic
 from .model import Card, Deck, block_lines, inline_text
@@ -18,7 +19,9 @@ def load_deck(
     path: Path, *, auto_cloze: bool = True, warn: Callable[[Diagnostic], None] | None = None
 ) -> Deck:
     """The deck as the build hands it to exporters, less the lock file's identity mapping."""
-    deck = read_notes(path, root=path.parent, file=str(path), warn=warn or (lambda _: None))
+    deck = read_notes(
+        path, root=notes_root(path), file=str(path), warn=warn or (lambda _: None), folders=()
+    )
     options = BuildOptions(auto_cloze=auto_cloze, lock=False)
     deck, _ = enrich_deck(deck, path, options)
     return deck

@@ -154,7 +154,12 @@ def build_file(
         data, info = read_notes_bytes(file.path, file.display)
         result.fingerprints[str(file.path)] = fingerprint_of(info, data)
         deck, text = read_notes_text(
-            file.path, root=file.root, file=file.display, warn=result.warnings.append, data=data
+            file.path,
+            root=file.root,
+            file=file.display,
+            warn=result.warnings.append,
+            data=data,
+            folders=file.stem.parent.parts,
         )
         result.inputs = sorted({n.path for n in walk_inlines(deck) if isinstance(n, Image)})
         for path in result.inputs:

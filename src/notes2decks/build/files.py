@@ -18,11 +18,13 @@ class NotesFile:
     path: Path
     """The notes file."""
     root: Path
-    """The notes folder it was found in: images stay inside it, and its sub-folders name decks."""
+    """The notes root: the folder it was found in, or for a file named on its own the current
+    folder (see `notes_root`). Pictures are looked for in it and never outside it."""
     display: str
     """The file's name for messages."""
     stem: Path
-    """The outputs' path without suffix, relative to the output folder (mirrors the folders)."""
+    """The outputs' path without suffix, relative to the output folder (mirrors the folders);
+    its folders also name the deck."""
 
 
 def find_notes(paths: Sequence[Path]) -> list[NotesFile]:
@@ -38,7 +40,7 @@ def find_notes(paths: Sequence[Path]) -> list[NotesFile]:
         if not given.exists():
             raise NotesError("no such file or folder", str(given))
         if given.is_file():
-            _add(found, given, given.parent, Path(given.stem))
+            _add(found, given, notes_root(given), Path(given.stem))
             continue
         for folder, dirs, files in os.walk(given, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -52,6 +54,14 @@ def find_notes(paths: Sequence[Path]) -> list[NotesFile]:
                 real = None if os.path.islink(path) else real_folder / name
                 _add(found, path, given, stem, real)
     return sorted(found.values(), key=lambda f: (f.stem.as_posix(), f.display))
+
+
+def notes_root(file: Path) -> Path:
+    """The notes root of a notes file named on its own: the current folder when the file is in
+    it, as for a picture written `/Figures/x.png` from a repository's root; else its own folder.
+    """
+    here = Path.cwd()
+    return here if _resolved(file).is_relative_to(here.resolve()) else file.parent
 
 
 def _add(

@@ -132,7 +132,15 @@ def check_paths(paths: Sequence[Path], options: BuildOptions | None = None) -> C
             report.errors.append(Diagnostic(file.display, 0, message, "error"))
         else:
             owners[key] = file.display
-        report.files.append(check_file(file.path, options, root=file.root, display=file.display))
+        report.files.append(
+            check_file(
+                file.path,
+                options,
+                root=file.root,
+                display=file.display,
+                folders=file.stem.parent.parts,
+            )
+        )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -143,6 +151,7 @@ def check_file(
     *,
     root: Path | None = None,
     display: str | None = None,
+    folders: tuple[str, ...] | None = None,
 ) -> FileCheck:
     """Check one notes file. Never raises for bad notes: the result lists what is wrong.
 
@@ -154,7 +163,9 @@ def check_file(
     result = FileCheck(display)
     found: list[Diagnostic] = []
     try:
-        deck, text = read_leniently(path, root=root, file=display, warn=found.append)
+        deck, text = read_leniently(
+            path, root=root, file=display, warn=found.append, folders=folders
+        )
         result.cards = len(deck.cards)
         found.extend(check_deck(deck, text, options, path=path, reported=found))
         if options.lock and any(spec.needs_lock for spec in registry.exporters(options.formats)):

@@ -38,6 +38,7 @@ def read_leniently(
     root: Path | None = None,
     file: str | None = None,
     warn: Callable[[Diagnostic], None],
+    folders: tuple[str, ...] | None = None,
 ) -> tuple[Deck, str]:
     """Read a notes file as the build does, but report every bad image through `warn` as an
     error and carry on. Returns the deck and the file's decoded text."""
@@ -55,7 +56,9 @@ def read_leniently(
         return contexts[-1]
 
     try:
-        return read_notes_text(path, root=root, file=file, warn=warn, make_context=make_context)
+        return read_notes_text(
+            path, root=root, file=file, warn=warn, make_context=make_context, folders=folders
+        )
     finally:
         # Bad images found before a later error that stops the reader are still reported.
         for context in contexts:

@@ -205,13 +205,14 @@ def read_notes(
     root: Path | None = None,
     file: str | None = None,
     warn: Callable[[Diagnostic], None] = _silent,
+    folders: tuple[str, ...] | None = None,
 ) -> Deck:
     """Read one notes file into a `Deck`.
 
     `root` is the notes folder (images must stay inside it, and the folders between it and the
-    file name the deck); `file` is the name used in messages.
+    file name the deck, unless `folders` names them); `file` is the name used in messages.
     """
-    return read_notes_text(path, root=root, file=file, warn=warn)[0]
+    return read_notes_text(path, root=root, file=file, warn=warn, folders=folders)[0]
 
 
 def read_notes_text(
@@ -222,10 +223,12 @@ def read_notes_text(
     warn: Callable[[Diagnostic], None] = _silent,
     make_context: ContextFactory = _plain_context,
     data: bytes | None = None,
+    folders: tuple[str, ...] | None = None,
 ) -> tuple[Deck, str]:
     """`read_notes`, also returning the decoded text; `make_context(file, path, root, folders,
     warn, text)` lets a caller such as `check` give the reader a context of its own. `data` is
-    the file's content when the caller has read it already, with `read_notes_bytes`."""
+    the file's content when the caller has read it already, with `read_notes_bytes`. `folders`
+    are the folders that name the deck, when they are not those between `root` and the file."""
     path = Path(path)
     file = file or str(path)
     root = Path(root) if root is not None else path.parent
@@ -234,10 +237,11 @@ def read_notes_text(
     if spec is None:
         raise NotesError(f"no reader for {path.suffix!r} files", file)
     resolved = path.resolve()
-    try:
-        folders = resolved.parent.relative_to(root.resolve()).parts
-    except ValueError:
-        folders = ()
+    if folders is None:
+        try:
+            folders = resolved.parent.relative_to(root.resolve()).parts
+        except ValueError:
+            folders = ()
     context = make_context(file, resolved, root, tuple(folders), warn, text)
     deck: Deck = load(spec.target)(text, context)
     return deck, text
