@@ -167,6 +167,12 @@ def fact_clozes(card: Card, deck_path: str) -> list[Card]:
     if card.kind is not CardKind.REVISION:
         return []
     made: list[Card] = []
+    # A fact's cloze shows the heading it was under: "In [...] he formed the Triumvirate"
+    # cannot be answered without "Stalin".
+    if card.continued:
+        section = card.section
+    else:
+        section = (*card.section, Text(" — "), *card.front) if card.section else card.front
     for fact in _paragraphs(card.back):
         if _has_cloze(fact.children):
             continue
@@ -182,6 +188,7 @@ def fact_clozes(card: Card, deck_path: str) -> list[Card]:
                 source=source,
                 identity=card_identity(deck_path, CardKind.CLOZE.value, inline_text(fact.children)),
                 tags=(*card.tags, AUTO_TAG),
+                section=section,
             )
         )
     return made

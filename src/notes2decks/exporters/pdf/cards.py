@@ -160,9 +160,16 @@ class CardPrinter:
             # A long question or a cloze sentence reads better set like text.
             font, align, top = SANS, "left", min(spec.heading_size, spec.body_size * 1.25)
 
+        # The heading the front needs to be understood ("Definition" of what?), in the small
+        # grey type of the title, lined up with the front.
+        section = " ".join(inline_text(card.card.section).split())
+        above = paragraph_style(self.meta, SANS, align, color="muted") if section else None
+
         def build(size: float) -> list[Item]:
             style = paragraph_style(size, font, align, leading=1.18)
-            items = inline_items(ctx, card.front, size, style, line=ctx.line, front=True)
+            gap = self.meta * 0.8 if above else 0.0
+            items = [(0.0, _paragraph(section, above))] if above else []
+            items += inline_items(ctx, card.front, size, style, line=ctx.line, front=True, gap=gap)
             if continued:
                 note = paragraph_style(max(MIN_SIZE, size * 0.6), SANS_ITALIC, "center")
                 items.append((size * 0.35, _paragraph("(continued)", note)))
