@@ -274,3 +274,11 @@ def test_each_generic_heading_is_known(tmp_path: Path, heading: str) -> None:
         tmp_path, f"# Topic one\n\n## {heading}\n\n- A fact\n\n# Topic two\n\n## X\n\n- y\n"
     )
     assert inline_text(deck.cards[0].section) == "Topic one"
+
+
+def test_a_heading_that_repeats_the_title_is_not_shown_twice(tmp_path: Path) -> None:
+    # Flashcard notes often open with a heading named like the file: the topic shows it.
+    deck = read(
+        tmp_path, "## Logic gates\n\nQ: What does AND do?\nA: Both inputs\n", "logic-gates.md"
+    )
+    assert [(inline_text(c.front), c.section) for c in deck.cards] == [("What does AND do?", ())]

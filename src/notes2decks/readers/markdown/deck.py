@@ -40,6 +40,7 @@ from .sections import (
     is_empty,
     names_notes,
     trailing_tags,
+    unless_title,
     warn_empty,
     warn_splits,
 )
@@ -276,7 +277,7 @@ def _deck(
             source=SourceRef(context.file, draft.line),
             identity=identity,
             tags=draft.tags,
-            section=draft.section,
+            section=unless_title(draft.section, title),
         )
         for draft, identity in zip(drafts, identities, strict=True)
     )

@@ -76,6 +76,11 @@ def continues(front: Inlines) -> bool:
     return _words(front) in CONTINUING
 
 
+def unless_title(section: Inlines, title: str) -> Inlines:
+    """The section, or nothing when it only repeats the notes' title (shown above it anyway)."""
+    return () if _plain(inline_text(section)) == _plain(title) else section
+
+
 class HeadingsAbove:
     """The headings above the one being read, to say what a card's front shows above it
     (`Card.section`): headings are entered in the order of the notes."""
