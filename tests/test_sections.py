@@ -282,3 +282,16 @@ def test_a_heading_that_repeats_the_title_is_not_shown_twice(tmp_path: Path) -> 
         tmp_path, "## Logic gates\n\nQ: What does AND do?\nA: Both inputs\n", "logic-gates.md"
     )
     assert [(inline_text(c.front), c.section) for c in deck.cards] == [("What does AND do?", ())]
+
+
+def test_a_formula_in_a_printed_section_is_typeset(tmp_path: Path) -> None:
+    notes = write(
+        tmp_path / "notes",
+        "motion.md",
+        "## Acceleration $a = \\frac{\\Delta v}{\\Delta t}$\n\nQ: What is its unit?\nA: m/s²\n",
+    )
+    build(notes, tmp_path / "out", "pdf")
+    with pdfplumber.open(tmp_path / "out" / "motion.pdf") as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "Acceleration" in text and "What is its unit?" in text
+    assert "\\frac" not in text and "$" not in text
