@@ -295,3 +295,13 @@ def test_a_formula_in_a_printed_section_is_typeset(tmp_path: Path) -> None:
         text = pdf.pages[0].extract_text()
     assert "Acceleration" in text and "What is its unit?" in text
     assert "\\frac" not in text and "$" not in text
+
+
+def test_automatic_clozes_of_a_card_named_by_the_title_show_no_section(tmp_path: Path) -> None:
+    # The first card of a set without a heading takes the set's title as its front.
+    deck = read(
+        tmp_path, "The Cold War\n\nIn 1949 NATO was formed by the west.\n\n1 of 1\n", "cw.txt"
+    )
+    assert inline_text(deck.cards[0].front) == "The Cold War"
+    clozes = [c for c in add_auto_cloze(deck).cards if c.kind is CardKind.CLOZE]
+    assert clozes and all(c.section == () for c in clozes)

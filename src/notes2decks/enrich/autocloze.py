@@ -162,8 +162,9 @@ def _paragraphs(blocks: Blocks) -> Iterator[Paragraph]:
                 raise AssertionError(f"unhandled block {block!r}")
 
 
-def fact_clozes(card: Card, deck_path: str) -> list[Card]:
-    """The cloze cards made from one revision card's facts (identities not yet unique)."""
+def fact_clozes(card: Card, deck_path: str, title: str = "") -> list[Card]:
+    """The cloze cards made from one revision card's facts (identities not yet unique); each
+    shows the card's heading above it, unless that is only the topic's `title`."""
     if card.kind is not CardKind.REVISION:
         return []
     made: list[Card] = []
@@ -173,6 +174,8 @@ def fact_clozes(card: Card, deck_path: str) -> list[Card]:
         section = card.section
     else:
         section = (*card.section, Text(" — "), *card.front) if card.section else card.front
+    if inline_text(section).strip() == title.strip():
+        section = ()
     for fact in _paragraphs(card.back):
         if _has_cloze(fact.children):
             continue
@@ -204,7 +207,7 @@ def add_auto_cloze(deck: Deck) -> Deck:
     made: list[int] = []
     for card in deck.cards:
         ordered.append(card)
-        for extra in fact_clozes(card, deck.deck_path):
+        for extra in fact_clozes(card, deck.deck_path, deck.title):
             made.append(len(ordered))
             ordered.append(extra)
     if not made:
