@@ -1,5 +1,6 @@
-"""What the headings of Markdown notes are: card headings, empty ones, the title, and the
-warnings about the structure that made the cards (empty sections, long sections split)."""
+"""What the headings of Markdown notes are: card headings, empty ones, the title, generic ones
+and the heading a card's front shows above it (`Card.section`), and the warnings about the
+structure that made the cards (empty sections, long sections split)."""
 
 from __future__ import annotations
 
