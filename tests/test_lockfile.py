@@ -546,6 +546,9 @@ V1_LOCK = LOCK_FIXTURES / "waves.md.v1.lock"
 # json.dumps's text: from waves.notes (named waves.md) at SOURCE_DATE_EPOCH=1700000000.
 V2_LOCK = LOCK_FIXTURES / "waves.md.v2.lock"
 LATER = T0 + 500
+# How the fronts of the physics notes' cards that show a section (`Card.section`) begin: their
+# question and cloze, each under its card heading. Locks of earlier versions did not have it.
+SECTIONED = {"How are speed", "The energy of"}
 
 
 def prepare(notes_file: Path, warnings: list[Diagnostic]) -> tuple[Deck, Callable[[], None]]:
@@ -573,15 +576,17 @@ def test_a_version_1_lock_keeps_every_unchanged_note_and_time(
 
     deck, save = prepare(notes_file, warnings)
     entries = [old["cards"][c.identity] for c in read.cards]
+    # The question and the cloze now show the heading they sit under (`Card.section`): their
+    # notes show something new, so they get a new time, once.
+    assert {inline_text(c.front)[:13] for c in read.cards if c.section} == SECTIONED
     assert [(c.identity, c.modified) for c in deck.cards] == [
-        (entry.get("note", c.identity), entry["time"])
+        (entry.get("note", c.identity), LATER if c.section else entry["time"])
         for c, entry in zip(read.cards, entries, strict=True)
     ]
     assert deck.cards[0].identity == "physics waves/revision/mass energy equivalance"
-    # The change of the last build is not over: its removed card is still shipped.
-    assert [(c.identity, c.modified) for c in deck.removed] == [
-        ("physics waves/revision/longitudinal waves", T0 + 60)
-    ]
+    # This build is a change of its own (two notes show their section), so the card that the
+    # last build removed, and shipped as removed, is no longer shipped; the lock keeps it.
+    assert deck.removed == ()
     assert [e.modified for e in deck.glossary] == [T0]
     assert warnings == []
 
@@ -589,14 +594,22 @@ def test_a_version_1_lock_keeps_every_unchanged_note_and_time(
     assert not legacy.exists()  # moved into the folder's lock
     new = lock_data(lock)
     assert new["header"]["version"] == LOCK_VERSION
-    assert new["time"] == T0 + 60
-    assert new["removed"] == {note_key(k): {"note": k, **e} for k, e in old["removed"].items()}
+    assert new["time"] == LATER
+    # The removed card's change is over: a small tombstone stays, so that it can come back.
+    tombstone = ("front", "kind", "time")
+    assert new["removed"] == {
+        note_key(k): {"note": k, **{name: e[name] for name in tombstone}}
+        for k, e in old["removed"].items()
+    }
     assert new["glossary"] == {note_key(k): {"note": k, **e} for k, e in old["glossary"].items()}
     for key, entry in old["cards"].items():
         entry = {"note": key, **entry}
         rewritten = new["cards"][note_key(key)]
         # The card's place names the notes file as that build was given it.
         assert rewritten["card"].pop("source")["line"] == entry["card"].pop("source")["line"]
+        if rewritten["card"].pop("section", None) is not None:
+            assert rewritten.pop("time") == LATER
+            entry.pop("time")
         # Only the hash changes: it is made as the current version makes it.
         assert {**rewritten, "hash": entry["hash"]} == entry
 
@@ -657,6 +670,8 @@ def test_only_cards_whose_content_changed_get_a_new_time(
 ) -> None:
     notes_file, _ = physics_notes(tmp_path)
     warnings: list[Diagnostic] = []
+    # Cards that show a section now and did not when the old lock was written: new once.
+    changed = changed | (SECTIONED if lock_version < LOCK_VERSION else set())
     if lock_version < LOCK_VERSION:
         legacy = legacy_lock_path(lock_path_for(notes_file))
         shutil.copy(V1_LOCK if lock_version == 1 else V2_LOCK, legacy)
@@ -665,7 +680,10 @@ def test_only_cards_whose_content_changed_get_a_new_time(
         prepare(notes_file, warnings)[1]()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(LATER))
     before, _ = prepare(notes_file, warnings)  # the lock is not saved: it stays as it was
-    assert all(c.modified < LATER for c in before.cards)
+    assert all(
+        (c.modified < LATER) != (lock_version < LOCK_VERSION and bool(c.section))
+        for c in before.cards
+    )
 
     edit(notes_file)
     after, _ = prepare(notes_file, warnings)
@@ -696,17 +714,27 @@ def test_a_version_2_lock_keeps_every_note_and_time(
     options = BuildOptions(formats=("apkg",))
     deck, save = enrich_deck(read, notes_file, options, warnings.append)
     assert save is not None
-    assert sorted((c.identity, c.modified) for c in deck.cards) == [(k, T0) for k in old["cards"]]
+    # The question and the cloze now show their section: new once (see SECTIONED).
+    sectioned = {c.identity for c in read.cards if c.section}
+    assert {inline_text(c.front)[:13] for c in read.cards if c.section} == SECTIONED
+    assert sorted((c.identity, c.modified) for c in deck.cards) == [
+        (k, LATER if k in sectioned else T0) for k in old["cards"]
+    ]
     assert warnings == []
     save()
     new = lock_data(lock)
     assert new["header"]["version"] == LOCK_VERSION
-    assert new["time"] == old["time"]
+    assert new["time"] == LATER
     for section in ("removed", "glossary", "removed_glossary"):
         assert new[section] == {note_key(k): {"note": k, **e} for k, e in old[section].items()}
-    # Only the hashes change: they are made as the current version makes them.
+    # Only the hashes change (they are made as the current version makes them), and for the
+    # sectioned cards the section and the time.
     for key, entry in old["cards"].items():
-        assert {**new["cards"][note_key(key)], "hash": entry["hash"]} == {"note": key, **entry}
+        rewritten = dict(new["cards"][note_key(key)])
+        if key in sectioned:
+            assert rewritten["card"].pop("section") and rewritten.pop("time") == LATER
+            entry = {k: v for k, v in entry.items() if k != "time"}
+        assert {**rewritten, "hash": entry["hash"]} == {"note": key, **entry}
 
     text = lock.read_text(encoding="utf-8")
     again, save = enrich_deck(read, notes_file, options, warnings.append)

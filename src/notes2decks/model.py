@@ -247,6 +247,12 @@ class Card:
 
     Set by the lock file, so that Anki's "update if newer" only takes notes that really changed.
     """
+    section: Inlines = ()
+    """The heading a card sits under when its own front needs it to be understood: the parent
+    of a generic heading ("Definition", "Summary"), the section a cloze line, a `Q:` card or an
+    automatic cloze comes from, the heading a continued card continues; empty when the front
+    is understood with the topic's title alone. Shown small above the front, never part of the
+    identity."""
 
 
 class TermKind(enum.Enum):

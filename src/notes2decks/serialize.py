@@ -26,6 +26,9 @@ SCHEMA_VERSION = 1
 # file sets (a glossary note's identity).
 _SKIPPED = frozenset({"modified"})
 _SKIPPED_OF: dict[str, frozenset[str]] = {"GlossaryEntry": frozenset({"identity"})}
+# Fields left out while empty, so the JSON (golden files, lock hashes) of models that do not
+# use them stays as it was before they existed.
+_SKIPPED_EMPTY: dict[str, frozenset[str]] = {"Card": frozenset({"section"})}
 
 # Where a card and its paragraphs are in the notes: they move whenever a card is added above,
 # and are not part of what a card shows. Named by node type, since other nodes use the same
@@ -61,11 +64,14 @@ def _converter(cls: type, places: bool) -> _Convert:
         if not places:
             skipped |= PLACES.get(name, frozenset())
         names = tuple(f.name for f in dataclasses.fields(cls) if f.name not in skipped)
+        optional = _SKIPPED_EMPTY.get(name, frozenset())
 
         def convert(value: Any, base: Path | None) -> dict[str, Any]:
             data: dict[str, Any] = {"type": name}
             for field in names:
                 item = getattr(value, field)
+                if not item and field in optional:
+                    continue
                 kind = type(item)
                 if kind not in _ATOMS:
                     item = (table.get(kind) or _converter(kind, places))(item, base)

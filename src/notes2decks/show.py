@@ -68,6 +68,9 @@ def outline(deck: Deck) -> str:
 def _card_lines(number: int, card: Card) -> list[str]:
     tags = f"  [{' '.join(card.tags)}]" if card.tags else ""
     lines = [f"{number}. {card.kind.value}: {inline_text(card.front)}  ({card.source}){tags}"]
+    if card.section:
+        # What the card shows above its front, besides the topic.
+        lines.append(f"   section: {inline_text(card.section)}")
     for fact in block_lines(card.back):
         wrapped = textwrap.wrap(fact, 96, initial_indent="   - ", subsequent_indent="     ")
         lines.extend(wrapped or ["   -"])

@@ -140,11 +140,20 @@ def _has_cloze(inlines: Inlines) -> bool:
     return False
 
 
-def fact_clozes(card: Card, deck_path: str) -> list[Card]:
-    """The cloze cards made from one revision card's facts (identities not yet unique)."""
+def fact_clozes(card: Card, deck_path: str, title: str = "") -> list[Card]:
+    """The cloze cards made from one revision card's facts (identities not yet unique); each
+    shows the card's heading above it, unless that is only the topic's `title`."""
     if card.kind is not CardKind.REVISION:
         return []
     made: list[Card] = []
+    # A fact's cloze shows the heading it was under: "In [...] he formed the Triumvirate"
+    # cannot be answered without "Stalin".
+    if card.continued:
+        section = card.section
+    else:
+        section = (*card.section, Text(" — "), *card.front) if card.section else card.front
+    if inline_text(section).strip() == title.strip():
+        section = ()
     for fact in paragraphs(card.back):
         if _has_cloze(fact.children):
             continue
@@ -160,6 +169,7 @@ def fact_clozes(card: Card, deck_path: str) -> list[Card]:
                 source=source,
                 identity=card_identity(deck_path, CardKind.CLOZE.value, inline_text(fact.children)),
                 tags=(*card.tags, AUTO_TAG),
+                section=section,
             )
         )
     return made
@@ -175,7 +185,7 @@ def add_auto_cloze(deck: Deck) -> Deck:
     made: list[int] = []
     for card in deck.cards:
         ordered.append(card)
-        for extra in fact_clozes(card, deck.deck_path):
+        for extra in fact_clozes(card, deck.deck_path, deck.title):
             made.append(len(ordered))
             ordered.append(extra)
     if not made:

@@ -227,6 +227,8 @@ def _build_deck(
             source=SourceRef(context.file, line),
             identity=identity,
             continued=continued,
+            # A continued card shows the heading it continues above its front.
+            section=(Text(front.removesuffix(CONTINUED)),) if continued else (),
         )
         for (front, continued, facts, line), identity in zip(drafts, identities, strict=True)
     )

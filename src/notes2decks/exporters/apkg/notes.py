@@ -179,9 +179,6 @@ def plan_notes(
     source_name = Path(deck.source.file).name if deck.source.file else ""
     title = html.escape(deck.title, quote=False)
     source_text = html.escape(source_name, quote=False)
-    # The heading above a generic one: the model does not carry it yet (see README's Anki
-    # section), so the field is there for the readers to fill and stays empty.
-    section = ""
     notes: list[PlannedNote] = []
 
     # Removed cards are rendered leniently: their images may have been deleted with them.
@@ -192,6 +189,8 @@ def plan_notes(
         extra_tags = (REMOVED_TAG,) if removed else ()
         note_type = NOTE_TYPES[card.kind.value]
         where = card.source
+        # The heading the front needs to be understood, shown after the topic.
+        section = render.inlines(card.section, where) if card.section else ""
         if card.kind is CardKind.CLOZE:
             numbers = sorted(n for n in _cloze_numbers(card.front) if n > 0)
             if not numbers:

@@ -14,6 +14,7 @@ from ...model import (
     Card,
     CardKind,
     Deck,
+    Image,
     Inlines,
     Paragraph,
     ThematicBreak,
@@ -163,9 +164,16 @@ class CardPrinter:
             # A long question or a cloze sentence reads better set like text.
             font, align, top = SANS, "left", min(spec.heading_size, spec.body_size * 1.25)
 
+        # The heading the front needs to be understood ("Definition" of what?), in the small
+        # grey type of the title, lined up with the front; formulas typeset, pictures left out.
+        section = tuple(node for node in card.card.section if not isinstance(node, Image))
+        above = paragraph_style(self.meta, SANS, align, color="muted")
+
         def build(size: float) -> list[Item]:
             style = paragraph_style(size, font, align, leading=1.18)
-            items = inline_items(ctx, card.front, size, style, line=ctx.line, front=True)
+            items = inline_items(ctx, section, self.meta, above, line=ctx.line)
+            gap = self.meta * 0.8 if items else 0.0
+            items += inline_items(ctx, card.front, size, style, line=ctx.line, front=True, gap=gap)
             if continued:
                 note = paragraph_style(max(MIN_SIZE, size * 0.6), SANS_ITALIC, "center")
                 items.append((size * 0.35, _paragraph("(continued)", note)))

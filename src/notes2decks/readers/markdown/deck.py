@@ -34,11 +34,13 @@ from .paragraphs import Draft
 from .plugin_cards import heading_card
 from .plugins import PluginSyntax
 from .sections import (
+    HeadingsAbove,
     card_level,
     heading_level,
     is_empty,
     names_notes,
     trailing_tags,
+    unless_title,
     warn_empty,
     warn_splits,
 )
@@ -127,6 +129,7 @@ def assemble(
                 start + 3,
                 end,
                 1 < heading_level(heading) < level,
+                heading_level(heading),
             )
         )
     if title_at is not None:
@@ -164,6 +167,8 @@ class _Section:
     group: bool = False
     """A heading above the card headings (`###` over `####` cards): it makes a card only when
     text comes right under it."""
+    level: int = 2
+    """The heading's level (1 for `#`)."""
 
 
 def _deck(
@@ -195,13 +200,15 @@ def _deck(
         line: int,
         tags: tuple[str, ...],
         kind: CardKind = CardKind.REVISION,
+        above: Inlines = (),
     ) -> None:
         pieces = split(front, body, line)
         if pieces is None:
-            drafts.append(Draft(kind, front, tuple(body), line, tags))
+            drafts.append(Draft(kind, front, tuple(body), line, tags, above))
             return
         splits.append((inline_text(front), line, len(pieces)))
-        drafts.extend(Draft(kind, p.front, p.back, p.line, tags) for p in pieces)
+        # (Each part's front names the section already.)
+        drafts.extend(Draft(kind, p.front, p.back, p.line, tags, above) for p in pieces)
 
     if sections and _is_content(intro):
         # Sub-headings or pages of text before the first card heading are notes, not an
@@ -209,6 +216,7 @@ def _deck(
         revision(lone[0], intro, lone[1], ())
         intro = []
 
+    above_headings = HeadingsAbove()
     for section in sections:
         line = section.line
         if section.top and not sectioned:
@@ -220,6 +228,7 @@ def _deck(
             )
         front, tags = _heading(converter, section.heading, line)
         kind, tags = heading_card(converter.plugin, tags)
+        above, lines_above = above_headings.enter(section.level, front)
         if _is_glossary(front, converter, section):
             glossary.extend(converter.glossary(section.start, section.end))
             continue
@@ -228,11 +237,11 @@ def _deck(
         body = converter.blocks(section.start, section.end)
         tags = clean_tags([*tags, *converter.take_tags()])
         if _has_facts(body):
-            revision(front, body, line, tags, kind)
+            revision(front, body, line, tags, kind, above)
         elif not converter.drafts and not (sectioned and section.top) and not section.group:
             # (A bare `#` heading over `##` ones only groups them.)
             empty.append((inline_text(front), line))
-        drafts.extend(replace(draft, tags=tags) for draft in converter.drafts)
+        drafts.extend(replace(d, tags=tags, section=lines_above) for d in converter.drafts)
 
     if (not sections or not drafts) and _has_facts(intro) and not _all_cloze(intro, drafts):
         # Notes without card headings are an outline (a card per item with a lead) or, like
@@ -268,6 +277,7 @@ def _deck(
             source=SourceRef(context.file, draft.line),
             identity=identity,
             tags=draft.tags,
+            section=unless_title(draft.section, title),
         )
         for draft, identity in zip(drafts, identities, strict=True)
     )

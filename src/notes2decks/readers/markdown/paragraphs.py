@@ -48,6 +48,8 @@ class Draft:
     """The 1-based line where the card starts."""
     tags: tuple[str, ...] = ()
     """The tags of its section's heading."""
+    section: Inlines = ()
+    """The heading shown above its front (`Card.section`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,14 @@
-"""What the headings of Markdown notes are: card headings, empty ones, the title, and the
-warnings about the structure that made the cards (empty sections, long sections split)."""
+"""What the headings of Markdown notes are: card headings, empty ones, the title, generic ones
+and the heading a card's front shows above it (`Card.section`), and the warnings about the
+structure that made the cards (empty sections, long sections split)."""
 
 from __future__ import annotations
 
+import re
+
 from markdown_it.token import Token
 
+from ...model import Inlines, Text, inline_text
 from .. import ReadContext
 from .frontmatter import FrontMatter
 from .outline import SPLIT_OVER
@@ -12,6 +16,98 @@ from .tags import TAG
 
 # Inline tokens that are something to show even without a letter.
 _CONTENT = frozenset({"image", "code_inline", "wikilink"})
+
+
+# Headings that say what kind of text follows but not what it is about: a card with one on its
+# front shows the heading above it (docs/FORMAT.md lists them). Compared by their words, so
+# "Key points:" and "2. Examples" are generic too.
+GENERIC = frozenset(
+    {
+        "definition",
+        "definitions",
+        "key definitions",
+        "extra notes",
+        "notes",
+        "more notes",
+        "other notes",
+        "further notes",
+        "summary",
+        "example",
+        "examples",
+        "key points",
+        "key facts",
+        "key ideas",
+        "overview",
+        "introduction",
+        "background",
+        "conclusion",
+        "evaluation",
+        "explanation",
+        "details",
+        "misc",
+        "miscellaneous",
+        "questions",
+        "practice questions",
+        "exam tips",
+        "tips",
+        "common mistakes",
+        "recap",
+    }
+)
+# Generic headings that go on with the card before them: they show that card's heading.
+CONTINUING = frozenset({"continued", "cont", "contd", "cont d", "continuation", "part 2"})
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(front: Inlines) -> str:
+    words = _WORD.findall(inline_text(front).casefold())
+    while words and words[0].isdigit():
+        words.pop(0)  # a number in front: "2. Examples"
+    return " ".join(words)
+
+
+def is_generic(front: Inlines) -> bool:
+    """True for a heading that cannot be understood without the one above it."""
+    words = _words(front)
+    return words in GENERIC or words in CONTINUING
+
+
+def continues(front: Inlines) -> bool:
+    """True for a heading that says it goes on with the card before it ("Continued")."""
+    return _words(front) in CONTINUING
+
+
+def unless_title(section: Inlines, title: str) -> Inlines:
+    """The section, or nothing when it only repeats the notes' title (shown above it anyway)."""
+    return () if _plain(inline_text(section)) == _plain(title) else section
+
+
+class HeadingsAbove:
+    """The headings above the one being read, to say what a card's front shows above it
+    (`Card.section`): headings are entered in the order of the notes."""
+
+    def __init__(self) -> None:
+        # Outermost first: each heading's level and its full name, as a line under it shows it.
+        self._stack: list[tuple[int, Inlines]] = []
+
+    def enter(self, level: int, front: Inlines) -> tuple[Inlines, Inlines]:
+        """Enter a heading. What its card shows above its front (a generic heading: the heading
+        it sits under, or for one that continues the card before it, that card's heading;
+        another heading: nothing), and what a cloze line or a `Q:` card under it shows (the
+        heading, with the one above a generic heading: "Osmosis — Definition")."""
+        previous: Inlines = ()
+        while self._stack and self._stack[-1][0] >= level:
+            above_level, shown = self._stack.pop()
+            previous = shown if above_level == level else ()
+        parent = self._stack[-1][1] if self._stack else ()
+        if continues(front) and previous:
+            above, lines = previous, previous
+        elif is_generic(front) and parent:
+            above, lines = parent, (*parent, Text(" — "), *front)
+        else:
+            above, lines = (), front
+        self._stack.append((level, lines))
+        return above, lines
 
 
 def names_notes(inline: Token, meta: FrontMatter, context: ReadContext) -> bool:
