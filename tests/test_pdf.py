@@ -1370,3 +1370,24 @@ def test_least_height_is_tight_for_lines_filled_to_the_edge() -> None:
     actual = para.wrap(width, 1e9)[1]
     assert actual == 40 * style.leading
     assert least_height([(0.0, CardParagraph(" ".join(["mmmm"] * 200), style))], width) == actual
+
+
+def test_every_bundled_face_draws_all_of_printable_ascii() -> None:
+    # `missing_glyphs` answers ASCII text without opening a font: this is why it may.
+    from reportlab.pdfbase import pdfmetrics
+
+    from notes2decks.exporters.pdf.fonts import (
+        MONO,
+        SANS,
+        SANS_BOLD,
+        SANS_BOLD_ITALIC,
+        SANS_ITALIC,
+        missing_glyphs,
+        register_fonts,
+    )
+
+    register_fonts()
+    for face in (SANS, SANS_BOLD, SANS_ITALIC, SANS_BOLD_ITALIC, MONO):
+        cmap = pdfmetrics.getFont(face).face.charToGlyph
+        assert [chr(c) for c in range(32, 127) if c not in cmap] == []
+    assert missing_glyphs("smile \U0001f642", SANS) == ("\U0001f642",)

@@ -17,7 +17,7 @@ from ...dates import deck_time
 from ...errors import Diagnostic
 from ...identity import disambiguate, glossary_notes, normalise_front, note_key
 from ...model import Card, Deck, GlossaryEntry, SourceRef
-from . import hashing, recover
+from . import hashing
 from .hashing import CardRecord, entry_hash, inputs_record, rebuild_card, unchanged_since
 from .matching import Candidate, match
 from .store import LOCK_VERSION, Entry, Lock, LockState, load_lock, lock_content
@@ -70,7 +70,10 @@ def reconcile(
     ]
     if lock.empty:
         legacy = lock.legacy  # an old lock with nothing in it is deleted all the same
-        recovered = recover.lock_from_package(deck, keys, records, package)
+        # Only a build that lost its lock reads a package: the reader loads the note types.
+        from .recover import lock_from_package
+
+        recovered = lock_from_package(deck, keys, records, package)
         lock = dataclasses.replace(recovered, legacy=legacy)
         dated_by_file = lock.empty and legacy is None
     plans, kept, gone = _plan_cards(deck, keys, records, lock, base)

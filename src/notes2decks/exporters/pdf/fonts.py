@@ -49,12 +49,12 @@ def register_fonts() -> None:
 
 
 @functools.cache
-def _covered(font_name: str) -> frozenset[str]:
+def _cmap(font_name: str) -> dict[int, int]:
     from reportlab.pdfbase import pdfmetrics
 
     register_fonts()
-    face = pdfmetrics.getFont(font_name).face
-    return frozenset(chr(code) for code in face.charToGlyph)
+    cmap: dict[int, int] = pdfmetrics.getFont(font_name).face.charToGlyph
+    return cmap
 
 
 @functools.lru_cache(maxsize=1024)
@@ -63,12 +63,12 @@ def missing_glyphs(text: str, font_name: str = SANS) -> tuple[str, ...]:
 
     White space and control characters are left out: they are never drawn as glyphs.
     """
-    covered = _covered(font_name)
-    if covered.issuperset(text):
-        return ()
+    if text.isascii():
+        return ()  # every bundled face draws all of ASCII
+    cmap = _cmap(font_name)
     seen: dict[str, None] = {}
     for char in text:
-        if char not in covered and not char.isspace() and char.isprintable():
+        if ord(char) not in cmap and not char.isspace() and char.isprintable():
             seen.setdefault(char, None)
     return tuple(seen)
 
