@@ -53,7 +53,7 @@ class Draft:
 
 
 @dataclass(frozen=True, slots=True)
-class _Line:
+class Line:
     """One line of a paragraph."""
 
     number: int
@@ -70,13 +70,13 @@ class _Question:
 
     line: int
     """The line of its `Q:`."""
-    written: list[_Line] = field(default_factory=list)
+    written: list[Line] = field(default_factory=list)
     """Its lines as written, labels and all, for when it makes no card."""
-    question: list[_Line] = field(default_factory=list)
+    question: list[Line] = field(default_factory=list)
     """The lines of the question."""
     answer_line: int = 0
     """The line of its `A:`, or 0 before it is met."""
-    answer: list[_Line] = field(default_factory=list)
+    answer: list[Line] = field(default_factory=list)
     """The lines of the answer."""
 
 
@@ -107,9 +107,9 @@ class ParagraphConverter(InlineConverter):
         one_line = self._one_line(children, line)
         if one_line is not None:
             return one_line
-        lines = _split_lines(children, line)
+        lines = split_lines(children, line)
         result: list[Block] = []
-        plain: list[_Line] = []
+        plain: list[Line] = []
         question: _Question | None = None
 
         def flush_plain() -> None:
@@ -136,7 +136,7 @@ class ParagraphConverter(InlineConverter):
                 flush_plain()
                 finish_question()
                 question = _Question(
-                    current.number, [current], [_Line(current.number, rest, current.end)]
+                    current.number, [current], [Line(current.number, rest, current.end)]
                 )
             elif label == "A" and question is None:
                 self.context.warning(
@@ -149,7 +149,7 @@ class ParagraphConverter(InlineConverter):
             elif label == "A" and question is not None and not question.answer_line:
                 question.answer_line = current.number
                 question.written.append(current)
-                question.answer.append(_Line(current.number, rest, current.end))
+                question.answer.append(Line(current.number, rest, current.end))
             elif question is not None and question.answer_line and _separator(current.tokens):
                 finish_question()
                 self._separator_card(current, plain)
@@ -209,9 +209,9 @@ class ParagraphConverter(InlineConverter):
         inlines = strip_inlines(self.inlines(children))
         return [Paragraph(inlines, line)] if inlines else []
 
-    def _plain(self, lines: list[_Line]) -> Paragraph | None:
+    def _plain(self, lines: list[Line]) -> Paragraph | None:
         """Plain lines as one paragraph; when they hold a cloze, also a cloze draft."""
-        tokens = _join(lines)
+        tokens = join_lines(lines)
         has_cloze = any(token.type == "cloze_open" for token in tokens)
         if has_cloze:
             # Shorthand `==...==` spans are numbered after the explicit ones, in order.
@@ -232,8 +232,8 @@ class ParagraphConverter(InlineConverter):
         """Draft the card of a question with its answer; False, with a warning, when either
         side is empty (its lines are then text)."""
         where = "a Q:/A: card"
-        front = strip_inlines(self.inlines(_join(question.question), where=where))
-        back = strip_inlines(self.inlines(_join(question.answer), where=where))
+        front = strip_inlines(self.inlines(join_lines(question.question), where=where))
+        back = strip_inlines(self.inlines(join_lines(question.answer), where=where))
         if not front or not back:
             line, side = (
                 (question.line, "Q: line has no question after 'Q:'")
@@ -247,7 +247,7 @@ class ParagraphConverter(InlineConverter):
         )
         return True
 
-    def _separator_card(self, line: _Line, plain: list[_Line]) -> None:
+    def _separator_card(self, line: Line, plain: list[Line]) -> None:
         """Draft the card of a `front :: back` line; with a side empty, the line goes to
         `plain` with a warning."""
         found = _separator(line.tokens)
@@ -293,14 +293,14 @@ def _plain_paragraph(content: str, line: int) -> list[Block] | None:
     return [Paragraph((Text(text),), line)] if text else []
 
 
-def _split_lines(children: list[Token], first: int) -> list[_Line]:
+def split_lines(children: list[Token], first: int) -> list[Line]:
     """A paragraph's inline tokens, split at its top-level line breaks."""
-    lines: list[_Line] = []
+    lines: list[Line] = []
     current: list[Token] = []
     number = first
     for token in children:
         if token.type in ("softbreak", "hardbreak") and token.level == 0:
-            lines.append(_Line(number, current, token))
+            lines.append(Line(number, current, token))
             current = []
             number = int(token.meta.get("line", number + 1))
         elif token.type == "text" and not token.content:
@@ -308,11 +308,11 @@ def _split_lines(children: list[Token], first: int) -> list[_Line]:
             continue
         else:
             current.append(token)
-    lines.append(_Line(number, current, None))
+    lines.append(Line(number, current, None))
     return lines
 
 
-def _join(lines: list[_Line]) -> list[Token]:
+def join_lines(lines: list[Line]) -> list[Token]:
     """The tokens of consecutive lines, with the breaks between them."""
     tokens: list[Token] = []
     for position, line in enumerate(lines):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from markdown_it.rules_inline import StateInline
@@ -28,7 +27,7 @@ from markdown_it.token import Token
 from ...model import Block, BulletList, CardKind, ListItem, Paragraph
 from .inline_rules import line_at
 from .inlines import strip_inlines
-from .paragraphs import Draft, ParagraphConverter
+from .paragraphs import Draft, Line, ParagraphConverter, join_lines, split_lines
 from .plugins import FLASHCARDS, SPACED_REPETITION, PluginSyntax, is_deck_tag
 
 if TYPE_CHECKING:
@@ -37,15 +36,6 @@ if TYPE_CHECKING:
 _TASK_BOX = re.compile(r"^\s*\[[ xX]\]\s+")
 _ANKI_ID = re.compile(r"\s*\^\d{13}\s*$")
 _CURLY_ENV = "n2d_plugin_curly"
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    """One line of a paragraph: its 1-based number, its top-level tokens, the break after it."""
-
-    number: int
-    tokens: list[Token]
-    end: Token | None
 
 
 def plugin_paragraph(
@@ -130,13 +120,13 @@ def read_paragraph(
 
     `below(line)` gives the blocks that start right under a `?` line that ends the paragraph
     (None when there are none)."""
-    lines = [cleaned for raw in _split(children, line) if (cleaned := _clean(raw, syntax))]
+    lines = [cleaned for raw in split_lines(children, line) if (cleaned := _clean(raw, syntax))]
     result: list[Block] = []
-    pending: list[_Line] = []
+    pending: list[Line] = []
 
     def flush() -> None:
         if pending:
-            tokens = _join(pending)
+            tokens = join_lines(pending)
             if "bold" in syntax.cloze_marks:
                 tokens = _bold_as_cloze(tokens)
             result.extend(converter.paragraph_of(tokens, pending[0].number, cards=True))
@@ -158,7 +148,7 @@ def read_paragraph(
             kind = CardKind.REVERSED if text == syntax.multiline_reversed else CardKind.BASIC
             answer = lines[index + 1 :]
             if answer:
-                answer_side = _side(converter, _join(answer), answer[0].number)
+                answer_side = _side(converter, join_lines(answer), answer[0].number)
             else:
                 blocks = below(current.number) if below is not None else None
                 if not blocks:
@@ -169,7 +159,7 @@ def read_paragraph(
                     )
                     break
                 answer_side = tuple(blocks)
-            question = strip_inlines(converter.inlines(_no_clozes(_join(pending))))
+            question = strip_inlines(converter.inlines(_no_clozes(join_lines(pending))))
             converter.drafts.append(Draft(kind, question, answer_side, pending[0].number))
             return result
         if syntax.name == FLASHCARDS:
@@ -179,7 +169,9 @@ def read_paragraph(
                 answer = lines[index + 1 :]
                 if answer:
                     flush()
-                    _card(converter, kind, front, _join(answer), current.number, answer[0].number)
+                    _card(
+                        converter, kind, front, join_lines(answer), current.number, answer[0].number
+                    )
                     return result
         split = _separator(current.tokens, syntax)
         if split is None:
@@ -224,22 +216,7 @@ def _empty(tokens: list[Token]) -> bool:
     )
 
 
-def _split(children: list[Token], first: int) -> list[_Line]:
-    lines: list[_Line] = []
-    current: list[Token] = []
-    number = first
-    for token in children:
-        if token.type in ("softbreak", "hardbreak") and token.level == 0:
-            lines.append(_Line(number, current, token))
-            current = []
-            number = int(token.meta.get("line", number + 1))
-        elif not (token.type == "text" and not token.content):
-            current.append(token)
-    lines.append(_Line(number, current, None))
-    return lines
-
-
-def _clean(line: _Line, syntax: PluginSyntax) -> _Line | None:
+def _clean(line: Line, syntax: PluginSyntax) -> Line | None:
     """The line without the plugins' bookkeeping; None when nothing else is left on it."""
     tokens: list[Token] = []
     for token in line.tokens:
@@ -259,7 +236,7 @@ def _clean(line: _Line, syntax: PluginSyntax) -> _Line | None:
         for t in tokens
     ):
         return None
-    return _Line(line.number, tokens, line.end)
+    return Line(line.number, tokens, line.end)
 
 
 def _plain_text(tokens: list[Token]) -> str:
@@ -267,15 +244,6 @@ def _plain_text(tokens: list[Token]) -> str:
     if all(token.type in ("text", "text_special") for token in tokens):
         return "".join(token.content for token in tokens).strip()
     return ""
-
-
-def _join(lines: list[_Line]) -> list[Token]:
-    tokens: list[Token] = []
-    for position, line in enumerate(lines):
-        tokens.extend(line.tokens)
-        if line.end is not None and position < len(lines) - 1:
-            tokens.append(line.end)
-    return tokens
 
 
 def _separator(
@@ -303,7 +271,7 @@ def _separator(
     return None
 
 
-def _card_tag(line: _Line, syntax: PluginSyntax) -> tuple[list[Token], CardKind] | None:
+def _card_tag(line: Line, syntax: PluginSyntax) -> tuple[list[Token], CardKind] | None:
     """The front of a line that ends with a flashcards-obsidian card tag, and its kind."""
     if not line.tokens or line.tokens[-1].type != "text":
         return None
