@@ -33,11 +33,11 @@ from ..enrich import enrich_deck
 from ..errors import Diagnostic, NoCardsError, NotesError
 from ..model import Deck
 from ..options import BuildOptions
+from ..readers import read_notes_text
 from ..spelling import english
 from .cloze import check_cloze
 from .fronts import check_fronts
 from .print_size import check_print_size
-from .reading import read_leniently
 from .typos import check_spelling
 
 
@@ -163,7 +163,7 @@ def check_file(
     result = FileCheck(display)
     found: list[Diagnostic] = []
     try:
-        deck, text = read_leniently(
+        deck, text = read_notes_text(
             path, root=root, file=display, warn=found.append, folders=folders
         )
         result.cards = len(deck.cards)

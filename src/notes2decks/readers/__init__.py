@@ -16,7 +16,6 @@ from ..errors import Diagnostic, NoCardsError, NotesError
 from ..identity import card_identity, disambiguate
 from ..model import CardKind, Deck
 from ..registry import load, reader_for
-from .image_files import ImageProblem, locate_image
 
 # Revision notes are a few kilobytes; anything this large is almost surely not notes (a pasted
 # export, a log, a data dump) and would make a PDF of thousands of pages. Refuse it clearly.
@@ -65,14 +64,6 @@ class ReadContext:
         parts = [humanise(folder) for folder in self.folders]
         parts.append(clean_deck_part(title) or humanise(self.path.stem))
         return "::".join(part for part in parts if part)
-
-    def resolve_image(self, src: str, line: int) -> Path:
-        """The absolute path of an image the notes name, checked to exist, stay inside the notes
-        folder and be an image."""
-        try:
-            return locate_image(src, self.path, self.root)
-        except ImageProblem as exc:
-            raise self.error(line, str(exc)) from None
 
 
 def humanise(name: str) -> str:
@@ -183,22 +174,6 @@ def read_notes_bytes(path: Path, file: str) -> tuple[bytes, os.stat_result]:
         raise NotesError(f"cannot read the file: {exc.strerror or exc}", file) from None
 
 
-ContextFactory = Callable[
-    [str, Path, Path, tuple[str, ...], Callable[[Diagnostic], None], str], ReadContext
-]
-
-
-def _plain_context(
-    file: str,
-    path: Path,
-    root: Path,
-    folders: tuple[str, ...],
-    warn: Callable[[Diagnostic], None],
-    text: str,
-) -> ReadContext:
-    return ReadContext(file, path, root, folders, warn)
-
-
 def read_notes(
     path: Path,
     *,
@@ -221,12 +196,10 @@ def read_notes_text(
     root: Path | None = None,
     file: str | None = None,
     warn: Callable[[Diagnostic], None] = _silent,
-    make_context: ContextFactory = _plain_context,
     data: bytes | None = None,
     folders: tuple[str, ...] | None = None,
 ) -> tuple[Deck, str]:
-    """`read_notes`, also returning the decoded text; `make_context(file, path, root, folders,
-    warn, text)` lets a caller such as `check` give the reader a context of its own. `data` is
+    """`read_notes`, also returning the decoded text. `data` is
     the file's content when the caller has read it already, with `read_notes_bytes`. `folders`
     are the folders that name the deck, when they are not those between `root` and the file."""
     path = Path(path)
@@ -242,7 +215,7 @@ def read_notes_text(
             folders = resolved.parent.relative_to(root.resolve()).parts
         except ValueError:
             folders = ()
-    context = make_context(file, resolved, root, tuple(folders), warn, text)
+    context = ReadContext(file, resolved, root, tuple(folders), warn)
     deck: Deck = load(spec.target)(text, context)
     return deck, text
 

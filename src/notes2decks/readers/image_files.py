@@ -31,15 +31,6 @@ class _Missing(ImageProblem):
     """No file at the path: worth looking elsewhere."""
 
 
-def locate_image(src: str, notes: Path, root: Path) -> Path:
-    """The absolute path of the image `src` named in the notes file `notes`, exactly as written,
-    checked to exist, stay inside the notes folder `root` and be a PNG, JPEG, GIF or SVG image.
-    """
-    if _WEB_ADDRESS.match(src):
-        raise ImageProblem(f"image {_name(src)} is a web address; download it next to the notes")
-    return _checked(src, notes.parent / src, root)
-
-
 def _name(src: str) -> str:
     return repr(src if len(src) <= 80 else src[:77] + "...")
 
