@@ -15,65 +15,41 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-# mkstemp creates files readable by the owner only; outputs are ordinary files for sharing.
-_FILE_MODE = 0o666 & ~_umask()
-
-
-if sys.platform == "win32":
-
-    def _claim(fd: int) -> None:
-        # Windows cannot rename a file that is open, so its temporaries stay unclaimed.
-        os.close(fd)
-
-    def _release(fd: int) -> None:
-        pass
-
-    def _remove_abandoned(dest: Path) -> None:
-        pass
-
-else:
+if sys.platform != "win32":
     import fcntl
 
-    def _claim(fd: int) -> None:
-        # Without locks (some network file systems) a temporary is simply never cleaned: the
-        # cleaner cannot take the lock either.
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+# mkstemp creates files readable by the owner only; outputs are ordinary files for sharing.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK
 
-    def _release(fd: int) -> None:
-        os.close(fd)
 
-    def _remove_abandoned(dest: Path) -> None:
-        """Remove the temporary files of `dest` whose writers were killed."""
-        # Matched by hand rather than with a glob: every write scans its folder, and a glob
-        # pattern per output name costs a regex compilation each time.
-        prefix, suffix = f".{dest.name}.", ".part"
+def _remove_abandoned(dest: Path) -> None:
+    """Remove the temporary files of `dest` whose writers were killed."""
+    if sys.platform == "win32":
+        return
+    # Matched by hand rather than with a glob: every write scans its folder, and a glob
+    # pattern per output name costs a regex compilation each time.
+    prefix, suffix = f".{dest.name}.", ".part"
+    try:
+        with os.scandir(dest.parent) as entries:
+            names = [
+                entry.name
+                for entry in entries
+                if entry.name.startswith(prefix)
+                and entry.name.endswith(suffix)
+                and len(entry.name) >= len(prefix) + len(suffix)
+            ]
+    except OSError:
+        return
+    for name in names:
+        leftover = dest.parent / name
         try:
-            with os.scandir(dest.parent) as entries:
-                names = [
-                    entry.name
-                    for entry in entries
-                    if entry.name.startswith(prefix)
-                    and entry.name.endswith(suffix)
-                    and len(entry.name) >= len(prefix) + len(suffix)
-                ]
+            with open(leftover, "rb") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                leftover.unlink()
         except OSError:
-            return
-        for name in names:
-            leftover = dest.parent / name
-            try:
-                with open(leftover, "rb") as handle:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    leftover.unlink()
-            except OSError:
-                continue  # being written by a live writer, or already gone
+            continue  # being written by a live writer, or already gone
 
 
 # The folder of `private_folder`, while its block runs.
@@ -82,12 +58,9 @@ _private: ContextVar[Path | None] = ContextVar("private_folder", default=None)
 
 @contextlib.contextmanager
 def private_folder(folder: Path) -> Iterator[None]:
-    """Within the block, files written atomically into `folder` are written in place.
-
-    For a build's staging folder: nobody else reads it, and its files are moved into place
-    only once all of them are complete (else the folder is removed), so a temporary file and a
-    rename per file would buy nothing.
-    """
+    """Within the block, files written atomically into `folder` are written in place: for a
+    build's staging folder, which nobody else reads and whose files move into place only once
+    all are complete, a temporary file and a rename per file would buy nothing."""
     token = _private.set(folder)
     try:
         yield
@@ -97,24 +70,19 @@ def private_folder(folder: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def atomic_path(dest: Path, *, durable: bool = True) -> Iterator[Path]:
-    """Yield a temporary path beside `dest`; when the block succeeds, rename it onto `dest`.
-
-    The temporary file lives in the same folder so that the rename is atomic. On any error the
-    temporary file is removed and `dest` keeps its previous content.
+    """Yield a temporary path beside `dest` (so the rename is atomic); when the block succeeds,
+    rename it onto `dest`. On any error it is removed and `dest` keeps its previous content.
 
     `durable` also flushes the file to the disk before the rename, so that even a power cut
-    leaves the old content or the new. Build outputs skip it, as build tools do: they are made
-    again from the notes, and the build cache notices one that a power cut emptied (it checks
-    sizes). A flush per output was a tenth of a 100-file .apkg build here.
-
+    leaves the old content or the new. Build outputs skip it: they are made again from the
+    notes, and the build cache notices one that a power cut emptied (it checks sizes).
     Inside a `private_folder`, `dest` itself is yielded, and removed if the block fails.
     """
     if _private.get() == dest.parent:
         try:
             yield dest
         except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                dest.unlink()
+            dest.unlink(missing_ok=True)
             raise
         return
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +90,13 @@ def atomic_path(dest: Path, *, durable: bool = True) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     tmp = Path(tmp_name)
     try:
-        _claim(fd)
+        if sys.platform == "win32":
+            os.close(fd)  # Windows cannot rename an open file, so its temporaries stay unclaimed
+        else:
+            # Without locks (some network file systems) a temporary is simply never cleaned:
+            # the cleaner cannot take the lock either.
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.chmod(tmp, _FILE_MODE)
         yield tmp
         if durable:
@@ -130,11 +104,11 @@ def atomic_path(dest: Path, *, durable: bool = True) -> Iterator[Path]:
                 os.fsync(handle.fileno())
         os.replace(tmp, dest)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
         raise
     finally:
-        _release(fd)
+        if sys.platform != "win32":
+            os.close(fd)
 
 
 def write_bytes(dest: Path, data: bytes, *, durable: bool = True) -> None:

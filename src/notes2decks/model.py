@@ -8,12 +8,11 @@ or reportlab.
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-# --------------------------------------------------------------------------- inlines
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +98,6 @@ class LineBreak:
 
 Inline = Text | Emphasis | Strong | Code | Math | Cloze | Image | Link | LineBreak
 Inlines = tuple[Inline, ...]
-
-# --------------------------------------------------------------------------- blocks
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +187,6 @@ class ThematicBreak:
 Block = Paragraph | BulletList | Heading | CodeBlock | MathBlock | Table | ThematicBreak
 Blocks = tuple[Block, ...]
 
-# --------------------------------------------------------------------------- cards and decks
-
 AUTO_TAG = "notes2decks::auto"
 """The tag of cloze notes made automatically from dated or quoted facts."""
 REMOVED_TAG = "notes2decks::removed"
@@ -243,16 +238,9 @@ class Card:
     continued: bool = False
     """True when the card had no heading of its own and continues the previous card's heading."""
     modified: int = 0
-    """When the card's content last changed, in seconds since the epoch (0: use `Deck.modified`).
-
-    Set by the lock file, so that Anki's "update if newer" only takes notes that really changed.
-    """
+    """When the content last changed (lock file), in seconds since the epoch; 0: `Deck.modified`."""
     section: Inlines = ()
-    """The heading a card sits under when its own front needs it to be understood: the parent
-    of a generic heading ("Definition", "Summary"), the section a cloze line, a `Q:` card or an
-    automatic cloze comes from, the heading a continued card continues; empty when the front
-    is understood with the topic's title alone. Shown small above the front, never part of the
-    identity."""
+    """The heading the front needs to be understood (shown small above it, not in the identity)."""
 
 
 class TermKind(enum.Enum):
@@ -273,8 +261,7 @@ class GlossaryEntry:
     term: str
     """The term as it should be listed."""
     definition: str
-    """The definition, as plain text; formulas keep their dollars (`$v = f\\lambda$`), as
-    `inline_source` writes them and `split_math` reads them back."""
+    """The definition as plain text, formulas in dollars as `inline_source` writes them."""
     source: SourceRef
     """Where the term is defined or first explained."""
     kind: TermKind = TermKind.EXPLICIT
@@ -284,8 +271,7 @@ class GlossaryEntry:
     modified: int = 0
     """When the entry last changed, in seconds since the epoch (0: use `Deck.modified`)."""
     identity: str = ""
-    """The identity of the entry's Anki note, set by the lock file (empty: from the deck path
-    and the term, `identity.glossary_identity`)."""
+    """The identity of the entry's Anki note, set by the lock file (empty: from the term)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,8 +295,7 @@ class Deck:
     author: str = ""
     """The author, or empty."""
     lang: str = ""
-    """The language the notes are written in, as their front matter's `lang` gives it (`fr`,
-    `de`, `en-GB`), or empty when they do not say; `check` spells only English notes."""
+    """The front matter's `lang` (`fr`, `en-GB`), or empty; `check` spells only English notes."""
     intro: Blocks = ()
     """Text before the first card: shown nowhere on cards, kept for completeness."""
     auto_glossary: bool = False
@@ -329,19 +314,18 @@ class Deck:
     """Unknown front-matter keys kept as strings, for tools that want them."""
 
 
-# --------------------------------------------------------------------------- plain text
-
-
-def inline_text(inlines: Inlines) -> str:
-    """The plain text of inline content: cloze spans shown, math as its source."""
+def inline_text(inlines: Inlines, *, source: bool = False) -> str:
+    """The plain text of inline content: cloze spans shown, math as its source (with `source`,
+    in its dollars, as `inline_source`)."""
     parts: list[str] = []
     for node in inlines:
         if isinstance(node, Text | Code):
-            parts.append(node.text)
+            parts.append(_OPENING_DOLLAR.sub(r"\\$", node.text) if source else node.text)
         elif isinstance(node, Math):
-            parts.append(node.source)
+            dollars = ("$$" if node.display else "$") if source else ""
+            parts.append(f"{dollars}{node.source}{dollars}")
         elif isinstance(node, Emphasis | Strong | Cloze | Link):
-            parts.append(inline_text(node.children))
+            parts.append(inline_text(node.children, source=source))
         elif isinstance(node, Image):
             parts.append(node.alt)
         elif isinstance(node, LineBreak):
@@ -367,37 +351,38 @@ def inline_source(inlines: Inlines) -> str:
     The text still says where its math is, so a definition can show it typeset again
     (`split_math`). A dollar of the text that could open a formula is written `\\$`.
     """
-    parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, Text | Code):
-            parts.append(_OPENING_DOLLAR.sub(r"\\$", node.text))
-        elif isinstance(node, Math):
-            parts.append(f"$${node.source}$$" if node.display else f"${node.source}$")
-        elif isinstance(node, Emphasis | Strong | Cloze | Link):
-            parts.append(inline_source(node.children))
-        elif isinstance(node, Image):
-            parts.append(node.alt)
-        elif isinstance(node, LineBreak):
-            parts.append("\n")
-    return "".join(parts)
+    return inline_text(inlines, source=True)
+
+
+def block_lines(blocks: Blocks, *, source: bool = False) -> list[str]:
+    """The plain text of blocks, one string per paragraph, list item, row or code block (with
+    `source`, formulas in dollars, as `inline_source`)."""
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph | Heading):
+            lines.append(inline_text(block.children, source=source))
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                inner = block_lines(item.children, source=source)
+                lines.extend(["\n".join(inner)] if source else inner)
+        elif isinstance(block, CodeBlock):
+            lines.append(block.code.rstrip("\n"))
+        elif isinstance(block, MathBlock):
+            lines.append(f"$${block.source}$$" if source else block.source)
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                lines.append(" | ".join(inline_text(cell, source=source) for cell in row))
+    return lines
 
 
 def block_source(blocks: Blocks) -> str:
     """The plain text of blocks, joined by newlines, with formulas in dollars (`inline_source`)."""
-    lines: list[str] = []
-    for block in blocks:
-        if isinstance(block, Paragraph | Heading):
-            lines.append(inline_source(block.children))
-        elif isinstance(block, BulletList):
-            lines.extend(block_source(item.children) for item in block.items)
-        elif isinstance(block, CodeBlock):
-            lines.append(block.code.rstrip("\n"))
-        elif isinstance(block, MathBlock):
-            lines.append(f"$${block.source}$$")
-        elif isinstance(block, Table):
-            for row in (block.header, *block.rows):
-                lines.append(" | ".join(inline_source(cell) for cell in row))
-    return "\n".join(lines)
+    return "\n".join(block_lines(blocks, source=True))
+
+
+def block_text(blocks: Blocks) -> str:
+    """The plain text of blocks, joined by newlines."""
+    return "\n".join(block_lines(blocks))
 
 
 def split_math(text: str) -> Inlines:
@@ -425,70 +410,33 @@ def split_math(text: str) -> Inlines:
 
 def paragraphs(blocks: Blocks) -> Iterator[Paragraph]:
     """The paragraphs of blocks, those in lists too: a card's facts, as the steps that read
-    sentences (glossary, auto cloze) see them. Headings, code, formulas and tables hold none."""
+    sentences (glossary, auto cloze) see them."""
     for block in blocks:
-        match block:
-            case Paragraph():
-                yield block
-            case BulletList():
-                for item in block.items:
-                    yield from paragraphs(item.children)
-            case Heading() | CodeBlock() | MathBlock() | Table() | ThematicBreak():
-                pass
-            case _:
-                raise AssertionError(f"unhandled block {block!r}")
-
-
-def block_lines(blocks: Blocks) -> list[str]:
-    """The plain text of blocks, one string per paragraph, list item, row or code block."""
-    lines: list[str] = []
-    for block in blocks:
-        if isinstance(block, Paragraph | Heading):
-            lines.append(inline_text(block.children))
+        if isinstance(block, Paragraph):
+            yield block
         elif isinstance(block, BulletList):
             for item in block.items:
-                lines.extend(block_lines(item.children))
-        elif isinstance(block, CodeBlock):
-            lines.append(block.code.rstrip("\n"))
-        elif isinstance(block, MathBlock):
-            lines.append(block.source)
-        elif isinstance(block, Table):
-            for row in (block.header, *block.rows):
-                lines.append(" | ".join(inline_text(cell) for cell in row))
-    return lines
-
-
-def block_text(blocks: Blocks) -> str:
-    """The plain text of blocks, joined by newlines."""
-    return "\n".join(block_lines(blocks))
+                yield from paragraphs(item.children)
 
 
 def walk_inlines(deck: Deck) -> Iterator[Inline]:
     """Every inline node of a deck's cards, depth first, fronts before backs."""
-    nodes: list[Inline] = []
-    for card in deck.cards:
-        _collect(card.front, nodes)
-        _collect_blocks(card.back, nodes)
-    return iter(nodes)
+    return itertools.chain.from_iterable(map(card_inlines, deck.cards))
 
 
 def card_inlines(card: Card) -> Iterator[Inline]:
     """Every inline node of one card, depth first, front before back."""
+    # Collected into a list rather than yielded: every build walks each card several times
+    # (lock hashes, images, glossary), and nested generators cost several times as much.
     nodes: list[Inline] = []
     _collect(card.front, nodes)
     _collect_blocks(card.back, nodes)
     return iter(nodes)
 
 
-# Collected into a list rather than yielded: every build walks each card several times (lock
-# hashes, images, glossary), and nested generators cost several times as much as appends.
-_CONTAINERS = (Emphasis, Strong, Cloze, Link)
-_TEXT_BLOCKS = (Paragraph, Heading)
-
-
 def _collect_blocks(blocks: Blocks, nodes: list[Inline]) -> None:
     for block in blocks:
-        if isinstance(block, _TEXT_BLOCKS):
+        if isinstance(block, Paragraph | Heading):
             _collect(block.children, nodes)
         elif isinstance(block, BulletList):
             for item in block.items:
@@ -502,7 +450,7 @@ def _collect_blocks(blocks: Blocks, nodes: list[Inline]) -> None:
 def _collect(inlines: Inlines, nodes: list[Inline]) -> None:
     for node in inlines:
         nodes.append(node)
-        if isinstance(node, _CONTAINERS):
+        if isinstance(node, Emphasis | Strong | Cloze | Link):
             _collect(node.children, nodes)
 
 
