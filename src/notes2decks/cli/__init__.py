@@ -14,14 +14,15 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from .build import CONTEXT, build_command, make_deck
+from .build import build_command, make_deck
 from .check import check_command
+from .options import CONTEXT
 from .show import show_command
 
 __all__ = ["main", "make_deck"]
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT, commands=[build_command, show_command, check_command])
 @click.version_option(__version__, prog_name="notes2decks")
 def main() -> None:
     """notes2decks: revision notes to Anki decks, PDF revision cards and a glossary.
@@ -30,8 +31,3 @@ def main() -> None:
 
         notes2decks build notes/ -o out
     """
-
-
-main.add_command(build_command)
-main.add_command(show_command)
-main.add_command(check_command)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +11,8 @@ from .. import __version__
 from ..errors import NotesError
 from ..options import BuildOptions
 from .options import (
+    CONTEXT,
     Failure,
-    UsageFailure,
     build_options,
     echo_diagnostic,
     no_notes_message,
@@ -21,16 +20,33 @@ from .options import (
     options_from,
 )
 
-CONTEXT = {"help_option_names": ["-h", "--help"]}
 
-
-@click.command(name="make-deck", context_settings=CONTEXT)
-@build_options
-@click.version_option(__version__, prog_name="make-deck")
-def make_deck(
+def run_build(
     notes: tuple[Path, ...], out: Path, watch: bool, calibration: bool, quiet: bool, **values: Any
 ) -> None:
-    """Build Anki decks, printable PDF cards and a CSV glossary from revision notes.
+    """Build (or write the calibration sheet, or watch and build) and exit with the status."""
+    options = options_from(values)
+    if calibration:
+        write_calibration(out, options, quiet)
+        return
+    paths = notes_paths(notes, "make-deck", must_hold_notes=not watch)
+    if watch:
+        from ..watch import watch_and_build
+
+        watch_and_build(paths, out, options, lambda: build_shown(paths, out, options, quiet))
+    elif not build_and_show(paths, out, options, quiet):
+        click.get_current_context().exit(1)
+
+
+def _build_command(name: str, help: str) -> click.Command:
+    # `make-deck` and `notes2decks build` differ only in their names and help.
+    return click.command(name, context_settings=CONTEXT, help=help)(build_options(run_build))
+
+
+make_deck = click.version_option(__version__, prog_name="make-deck")(
+    _build_command(
+        "make-deck",
+        """Build Anki decks, printable PDF cards and a CSV glossary from revision notes.
 
     NOTES are notes files (.md, .txt, .tsv, .csv) or folders of them, walked recursively;
     the default is notes/. Each file x gives OUT/x.apkg, OUT/x.pdf and OUT/x-glossary.csv,
@@ -43,50 +59,18 @@ def make_deck(
     Example:
 
         make-deck notes/history -o out --card-size a7 --duplex short
-    """
-    run_build(notes, out, options_from(values), watch=watch, calibration=calibration, quiet=quiet)
-
-
-@click.command(name="build", context_settings=CONTEXT)
-@build_options
-def build_command(
-    notes: tuple[Path, ...], out: Path, watch: bool, calibration: bool, quiet: bool, **values: Any
-) -> None:
+    """,
+    )
+)
+build_command = _build_command(
+    "build",
     """Build decks, PDFs and glossaries (the same as make-deck).
 
     Example:
 
         notes2decks build notes/ -o out --format apkg,csv
-    """
-    run_build(notes, out, options_from(values), watch=watch, calibration=calibration, quiet=quiet)
-
-
-def run_build(
-    notes: Sequence[Path],
-    out: Path,
-    options: BuildOptions,
-    *,
-    watch: bool = False,
-    calibration: bool = False,
-    quiet: bool = False,
-) -> None:
-    """Build (or write the calibration sheet, or watch and build) and exit with the status."""
-    if calibration:
-        write_calibration(out, options, quiet)
-        return
-    from ..build.files import find_notes
-
-    paths = notes_paths(notes, "make-deck")
-    if not watch and not find_notes(paths):
-        # Checked before building, so that a mistyped folder leaves no empty output folder.
-        raise UsageFailure(f"{', '.join(map(str, paths))}: {no_notes_message()}")
-    if watch:
-        from ..watch import watch_and_build
-
-        watch_and_build(paths, out, options, lambda: build_shown(paths, out, options, quiet))
-        return
-    if not build_and_show(paths, out, options, quiet):
-        click.get_current_context().exit(1)
+    """,
+)
 
 
 def build_and_show(paths: list[Path], out: Path, options: BuildOptions, quiet: bool) -> bool:

@@ -9,21 +9,21 @@ import click
 from ..errors import NotesError
 from ..options import BuildOptions
 from .options import (
+    CARD_SIZE_OPTION,
+    CONTEXT,
+    NOTES_ARGUMENT,
+    PAPER_OPTION,
+    STRICT_OPTION,
     UsageFailure,
-    card_size_option,
-    no_notes_message,
-    notes_argument,
     notes_paths,
-    paper_option,
-    strict_option,
 )
 
 
-@click.command(name="check")
-@notes_argument()
-@strict_option("Fail (exit 1) on warnings too, not only errors, as make-deck --strict does.")
-@card_size_option("The printed card size whose overflowing cards are reported.")
-@paper_option("The paper the printed cards are laid out on.")
+@click.command(name="check", context_settings=CONTEXT)
+@NOTES_ARGUMENT
+@STRICT_OPTION(help="Fail (exit 1) on warnings too, not only errors, as make-deck --strict does.")
+@CARD_SIZE_OPTION(help="The printed card size whose overflowing cards are reported.")
+@PAPER_OPTION(help="The paper the printed cards are laid out on.")
 def check_command(notes: tuple[Path, ...], strict: bool, card_size: str, paper: str) -> None:
     """Check notes for errors, typos and other problems, writing nothing.
 
@@ -35,12 +35,9 @@ def check_command(notes: tuple[Path, ...], strict: bool, card_size: str, paper: 
 
         notes2decks check notes/history --strict
     """
-    from ..build.files import find_notes
     from ..check import check_paths
 
     paths = notes_paths(notes, "check")
-    if not find_notes(paths):
-        raise UsageFailure(f"{', '.join(map(str, paths))}: {no_notes_message()}")
     try:
         report = check_paths(paths, BuildOptions(card_size=card_size, paper=paper))
     except NotesError as exc:

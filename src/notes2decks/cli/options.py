@@ -3,6 +3,7 @@ results and failures are shown."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -18,6 +19,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_NOTES = Path("notes")
 DEFAULT_OUT = Path("out")
+CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}
+"""The commands' context: `-h` for help, and every option's default shown in it."""
 PRINT_KINDS = {kind.value: kind for kind in CardKind}
 GLOSSARY_CARDS = "glossary"
 """The `--print` name of the glossary's terms printed as cards."""
@@ -65,66 +68,51 @@ def _print_kinds(ctx: click.Context, param: click.Parameter, value: str) -> froz
     return names
 
 
-def notes_argument() -> Callable[[F], F]:
-    """NOTES: files or folders of notes, any number (none means notes/)."""
-    return click.argument("notes", nargs=-1, type=click.Path(path_type=Path))
-
-
-def paper_option(help: str) -> Callable[[F], F]:
-    """`--paper`, with a help text that says what it changes for the command."""
-    return click.option(
-        "--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help=help
-    )
-
-
-def card_size_option(help: str) -> Callable[[F], F]:
-    """`--card-size`, with a help text that says what it changes for the command."""
-    return click.option(
-        "--card-size", type=click.Choice(CARD_SIZES), default="a6", show_default=True, help=help
-    )
-
-
-def strict_option(help: str) -> Callable[[F], F]:
-    """`--strict`, which `make-deck` and `check` share: warnings count as errors."""
-    return click.option("--strict", is_flag=True, help=help)
+NOTES_ARGUMENT = click.argument("notes", nargs=-1, type=click.Path(path_type=Path))
+"""NOTES: files or folders of notes, any number (none means notes/)."""
+PAPER_OPTION = functools.partial(click.option, "--paper", type=click.Choice(PAPERS), default="a4")
+"""`--paper`, given a help text that says what it changes for the command."""
+CARD_SIZE_OPTION = functools.partial(
+    click.option, "--card-size", type=click.Choice(CARD_SIZES), default="a6"
+)
+"""`--card-size`, given a help text that says what it changes for the command."""
+STRICT_OPTION = functools.partial(click.option, "--strict", is_flag=True)
+"""`--strict`, which `make-deck` and `check` share: warnings count as errors."""
 
 
 def build_options(command: F) -> F:
     """The arguments and options shared by `make-deck` and `notes2decks build`."""
     decorators = [
-        notes_argument(),
+        NOTES_ARGUMENT,
         click.option(
             "-o",
             "--out",
             type=click.Path(path_type=Path, file_okay=False),
             default=DEFAULT_OUT,
-            show_default=True,
             help="Output folder; it mirrors the notes' folders.",
         ),
         click.option(
             "--format",
             "formats",
             default=",".join(EXPORTERS),
-            show_default=True,
             callback=_formats,
             help="Outputs to build, comma-separated.",
         ),
-        paper_option("Paper the PDF's cards are laid out on."),
-        card_size_option(
-            "a6: 4 per A4 side; a7: 8 per side; 3x5 and 4x6 inch index cards; business: 85x55 mm."
+        PAPER_OPTION(help="Paper the PDF's cards are laid out on."),
+        CARD_SIZE_OPTION(
+            help="a6: 4 per A4 side; a7: 8 per side; 3x5 and 4x6 inch index cards; "
+            "business: 85x55 mm."
         ),
         click.option(
             "--duplex",
             type=click.Choice(DUPLEX_MODES),
             default="long",
-            show_default=True,
             help="long/short: backs on the next page, for flipping on that edge; "
             "fold: front and back side by side.",
         ),
         click.option(
             "--back-offset",
             default="0,0",
-            show_default=True,
             callback=_offset,
             metavar="X,Y",
             help="Shift the backs by X,Y mm to correct a printer (see --calibration).",
@@ -133,7 +121,6 @@ def build_options(command: F) -> F:
             "--print",
             "print_kinds",
             default="revision,basic,reversed",
-            show_default=True,
             callback=_print_kinds,
             help="Kinds of card to print: revision, basic, reversed, cloze, glossary "
             "(key terms as cards).",
@@ -141,21 +128,17 @@ def build_options(command: F) -> F:
         click.option(
             "--glossary-sheet/--no-glossary-sheet",
             "print_glossary",
-            default=False,
-            show_default=True,
             help="Add a printable table of key terms to each PDF.",
         ),
         click.option(
             "--auto-cloze/--no-auto-cloze",
             default=True,
-            show_default=True,
             help="Turn dated or quoted facts of card-set notes into cloze notes.",
         ),
         click.option(
             "--glossary-cards",
             type=click.Choice(GLOSSARY_CARD_MODES),
             default="both",
-            show_default=True,
             help="Anki asks key terms both ways (the definition with the term hidden, too) "
             "or forward only (term to definition).",
         ),
@@ -163,7 +146,6 @@ def build_options(command: F) -> F:
         click.option(
             "--lock/--no-lock",
             default=True,
-            show_default=True,
             help="Keep notes' identities and dates across edits in small lock files beside "
             "the notes (notes2decks-lock/).",
         ),
@@ -172,11 +154,12 @@ def build_options(command: F) -> F:
             "--jobs",
             type=click.IntRange(min=0),
             default=0,
+            show_default=False,
             help="Worker processes (default: one per core).",
         ),
         click.option("--force", is_flag=True, help="Rebuild files even when unchanged."),
-        strict_option(
-            "Make warnings errors: a file with warnings fails and its previous outputs stay."
+        STRICT_OPTION(
+            help="Make warnings errors: a file with warnings fails and its previous outputs stay."
         ),
         click.option("--watch", is_flag=True, help="Rebuild whenever a notes file is saved."),
         click.option(
@@ -204,13 +187,19 @@ def options_from(values: Mapping[str, Any]) -> BuildOptions:
     )
 
 
-def notes_paths(notes: Sequence[Path], command: str) -> list[Path]:
-    """The notes paths a command was given, notes/ when none; a missing one is a usage error."""
+def notes_paths(notes: Sequence[Path], command: str, *, must_hold_notes: bool = True) -> list[Path]:
+    """The notes paths a command was given, notes/ when none; a missing one, or (checked before
+    building, so that a mistyped folder leaves no empty output folder) paths that hold no notes
+    files, are usage errors."""
+    from ..build.files import find_notes
+
     paths = list(notes) or [DEFAULT_NOTES]
     missing = [path for path in paths if not path.exists()]
     if missing:
         hint = "" if notes else f" (run {command} in a folder with notes/, or name notes files)"
         raise UsageFailure("\n".join(f"{path}: no such file or folder{hint}" for path in missing))
+    if must_hold_notes and not find_notes(paths):
+        raise UsageFailure(f"{', '.join(map(str, paths))}: {no_notes_message()}")
     return paths
 
 

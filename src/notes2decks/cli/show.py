@@ -7,16 +7,15 @@ from pathlib import Path
 import click
 
 from ..errors import Diagnostic, NotesError
-from .options import Failure, UsageFailure, echo_diagnostic
+from .options import CONTEXT, Failure, UsageFailure, echo_diagnostic
 
 
-@click.command(name="show")
+@click.command(name="show", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the model as JSON.")
 @click.option(
     "--auto-cloze/--no-auto-cloze",
     default=True,
-    show_default=True,
     help="Include the auto cloze notes the build would add.",
 )
 def show_command(file: Path, as_json: bool, auto_cloze: bool) -> None:
@@ -36,9 +35,8 @@ def show_command(file: Path, as_json: bool, auto_cloze: bool) -> None:
     try:
         text = show_deck(file, as_json=as_json, auto_cloze=auto_cloze, warn=warnings.append)
     except NotesError as exc:
+        raise Failure(str(exc)) from None
+    finally:
         for warning in warnings:
             echo_diagnostic(warning)
-        raise Failure(str(exc)) from None
-    for warning in warnings:
-        echo_diagnostic(warning)
     click.echo(text, nl=False)
