@@ -20,16 +20,11 @@ def source_date_epoch() -> int | None:
 
 
 def source_date(default: float) -> int:
-    """SOURCE_DATE_EPOCH when set, else `default` (such as a notes file's modification time).
-
-    Example:
-        deck_time = source_date(path.stat().st_mtime)
-    """
+    """SOURCE_DATE_EPOCH when set, else `default` (such as a notes file's modification time)."""
     epoch = source_date_epoch()
     return int(default) if epoch is None else epoch
 
 
 def deck_time(deck: Deck) -> int:
     """The notes' time: SOURCE_DATE_EPOCH when set, else the notes file's modification time."""
-    epoch = source_date_epoch()
-    return deck.modified if epoch is None else epoch
+    return source_date(deck.modified)

@@ -12,9 +12,5 @@ from rapidfuzz.distance import OSA
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
-    """The number of edits between `a` and `b`; past `limit`, some number above `limit`.
-
-    Example:
-        edit_distance("Kamenv", "Kamenev") == 1
-    """
+    """The number of edits between `a` and `b`; past `limit`, some number above `limit`."""
     return int(OSA.distance(a, b, score_cutoff=limit))

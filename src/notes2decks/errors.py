@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 
 class NotesError(Exception):
-    """Something in the notes (or the build) that stops one file from building.
-
-    The library raises it; only the CLI turns it into a message and an exit code.
-    """
+    """Something in the notes (or the build) that stops one file from building; only the CLI
+    turns it into a message and an exit code."""
 
     def __init__(self, message: str, file: str = "", line: int = 0, col: int = 0) -> None:
         super().__init__(message)
@@ -27,11 +25,8 @@ class NotesError(Exception):
 
 
 class NoCardsError(NotesError):
-    """The notes hold no cards yet (a title, or a stub of headings): nothing to build.
-
-    The build reports it as a warning and skips the file, leaving any earlier outputs alone:
-    a stub note in a notes folder is work in progress, not a failure.
-    """
+    """The notes hold no cards yet (a title, or a stub of headings): the build warns and skips
+    the file, leaving its earlier outputs alone, as a stub note is work in progress."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +40,7 @@ class Diagnostic:
     message: str
     """What is wrong, and how to fix it."""
     severity: str = "warning"
-    """`warning` or `error`; or `note`, for information that is no problem and never fails
-    `--strict`: what `check` left unchecked and why, what a first build dated notes by."""
+    """`warning`, `error`, or `note`: information that is no problem and never fails `--strict`."""
     col: int = 0
     """The 1-based column, or 0 when unknown."""
 

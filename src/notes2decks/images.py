@@ -6,12 +6,7 @@ reportlab prints; SVG is drawn by both. Anything else named as an image is refus
 
 from __future__ import annotations
 
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-)
+_MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF87a": "gif", b"GIF89a": "gif"}
 
 SUFFIXES = {"png": ".png", "jpeg": ".jpg", "gif": ".gif", "svg": ".svg"}
 """The file suffix each kind is saved with."""
@@ -21,12 +16,8 @@ HEAD_BYTES = 512
 
 
 def image_kind(head: bytes) -> str:
-    """`png`, `jpeg`, `gif` or `svg` from a file's first bytes, or empty when it is none of them.
-
-    Example:
-        image_kind(path.read_bytes()[:HEAD_BYTES]) == "png"
-    """
-    for magic, kind in _MAGIC:
+    """`png`, `jpeg`, `gif` or `svg` from a file's first bytes, or empty when it is none of them."""
+    for magic, kind in _MAGIC.items():
         if head.startswith(magic):
             return kind
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")

@@ -17,8 +17,6 @@ DUPLEX_MODES = ("long", "short", "fold")
 GLOSSARY_CARD_MODES = ("both", "forward")
 """How key terms are asked in Anki, as `--glossary-cards` names them."""
 
-DEFAULT_PRINT_KINDS = frozenset({CardKind.REVISION, CardKind.BASIC, CardKind.REVERSED})
-
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
@@ -34,7 +32,9 @@ class BuildOptions:
     """How backs are laid out: `long`, `short` or `fold`."""
     back_offset: tuple[float, float] = (0.0, 0.0)
     """Millimetres to shift the backs by (x right, y up) for a misaligned printer."""
-    print_kinds: frozenset[CardKind] = DEFAULT_PRINT_KINDS
+    print_kinds: frozenset[CardKind] = frozenset(
+        {CardKind.REVISION, CardKind.BASIC, CardKind.REVERSED}
+    )
     """The kinds of card printed in the PDF."""
     print_glossary: bool = False
     """True to add a printable glossary sheet to the PDF."""
@@ -43,8 +43,7 @@ class BuildOptions:
     auto_cloze: bool = True
     """True to turn dated or quoted facts of card-set notes into cloze notes."""
     glossary_cards: str = "both"
-    """How Anki asks key terms: `both` (term to definition, and the definition with the term
-    hidden to the term) or `forward` (term to definition only)."""
+    """How Anki asks key terms: `both` ways (the definition, term hidden, too) or `forward`."""
     csv_anki: bool = False
     """True to add Anki's import header lines to the CSV."""
     lock: bool = True

@@ -32,13 +32,9 @@ def watch_and_build(
             if event.event_type in ("opened", "closed_no_write"):
                 return
             where = Path(str(event.src_path)).resolve()
-            if where == out_resolved or out_resolved in where.parents:
-                return
-            if where.name.startswith(".") or where.name.endswith("~"):
-                return
-            if LOCK_FOLDER in where.parts:
-                return  # the build's own lock files
-            changed.set()
+            ours = out_resolved in (where, *where.parents) or LOCK_FOLDER in where.parts
+            if not (ours or where.name.startswith(".") or where.name.endswith("~")):
+                changed.set()  # not the outputs, the build's lock files, hidden or backup files
 
     observer = Observer()
     for path in paths:

@@ -11,18 +11,6 @@ import functools
 import re
 import unicodedata
 
-__all__ = [
-    "KEY_SKIP",
-    "LINKING_WORDS",
-    "WORD",
-    "bare",
-    "fold",
-    "sort_key",
-    "stem",
-    "term_key",
-    "word_set",
-]
-
 
 def word_set(text: str) -> frozenset[str]:
     """The words of a text separated by white space, as a set: for writing word lists."""

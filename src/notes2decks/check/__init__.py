@@ -1,21 +1,9 @@
 """`notes2decks check`: validate notes without writing anything.
 
-It reports, as errors, everything the build would reject (a file no reader can read, a missing
-image, a cloze card that hides nothing), and warns about what a careful reader would mark:
-
-- likely misspellings, above all a name or term of the notes typed wrongly once (`Kamenv` where
-  the notes say `Kamenev` fourteen times), each with a suggestion;
-- words run together (`theywould`) and one word split in two (`where as`);
-- doubled words (`to to`);
-- cards too long for the chosen print size, same fronts, cloze problems;
-- and whatever the readers warn about while reading.
-
-Names and terms that the notes use consistently are never flagged, and neither is text in other
-scripts, code, math or web addresses. Every diagnostic names the file, line and column.
-
-`check_paths` checks files and folders, `check_deck` one deck already read. Each kind of check
-has its module: `typos` (over the words `prose` finds, judged by `notes2decks.spelling`),
-`cloze`, `fronts`, `print_size`; `reading` reads on past bad images, `places` finds columns.
+It reports, as errors, everything the build would reject, and warns about what a careful reader
+would mark: typos (`typos`, over the words `prose` finds), cloze problems (`cloze`), same fronts
+(`fronts`), cards too long to print (`print_size`), and what the readers warn about. Every
+diagnostic names the file, line and column (`places`).
 """
 
 from __future__ import annotations
@@ -30,6 +18,7 @@ from pathlib import Path
 from .. import registry
 from ..build.files import find_notes
 from ..enrich import enrich_deck
+from ..enrich.lock import load_lock, lock_path_for
 from ..errors import Diagnostic, NoCardsError, NotesError
 from ..model import Deck
 from ..options import BuildOptions
@@ -110,16 +99,8 @@ def _count(n: int, name: str) -> str:
 
 
 def check_paths(paths: Sequence[Path], options: BuildOptions | None = None) -> CheckReport:
-    """Check every notes file under `paths` (files, or folders walked like the build does).
-
-    Writes nothing: no outputs, no lock file, no cache. Raises `NotesError` only for a path that
-    does not exist.
-
-    Example:
-        report = check_paths([Path("notes")], BuildOptions(card_size="a7"))
-        for diagnostic in report.diagnostics:
-            print(diagnostic)
-    """
+    """Check every notes file under `paths` (files, or folders walked like the build does),
+    writing nothing. Raises `NotesError` only for a path that does not exist."""
     options = options or BuildOptions()
     started = time.perf_counter()
     report = CheckReport()
@@ -156,7 +137,8 @@ def check_file(
     """Check one notes file. Never raises for bad notes: the result lists what is wrong.
 
     With `options.lock` (and an Anki deck among the formats, as the build has it), the file's
-    lock file is read, never written, for the problems the build would meet in it.
+    lock file is read, never written, for the problems the build would meet in it (damaged,
+    unreadable, or written by a newer notes2decks).
     """
     options = options or BuildOptions()
     display = display or str(path)
@@ -169,7 +151,7 @@ def check_file(
         result.cards = len(deck.cards)
         found.extend(check_deck(deck, text, options, path=path, reported=found))
         if options.lock and any(spec.needs_lock for spec in registry.exporters(options.formats)):
-            found.extend(check_lock(path, display))
+            load_lock(lock_path_for(path), display, found.append)
     except NoCardsError as exc:
         # The build skips such a file with a warning, and so does check.
         found.append(exc.diagnostic(display, "warning"))
@@ -177,27 +159,9 @@ def check_file(
         found.append(exc.diagnostic(display))
     except Exception as exc:
         found.append(_internal_error(display, "checking this file", exc))
-    result.diagnostics = _ordered(found)
-    return result
-
-
-def check_lock(path: Path, display: str) -> list[Diagnostic]:
-    """What the build would say about the notes file's lock file: damaged, unreadable, or
-    written by a newer notes2decks (an error). Reads it only."""
-    from ..enrich.lock import load_lock, lock_path_for
-
-    found: list[Diagnostic] = []
-    try:
-        load_lock(lock_path_for(path), display, found.append)
-    except NotesError as exc:
-        found.append(exc.diagnostic(display))
-    return found
-
-
-def _ordered(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     # Stable by place, so that a file's problems read top to bottom like a compiler's.
-    unique = list(dict.fromkeys(diagnostics))
-    return sorted(unique, key=lambda d: (d.file, d.line, d.col))
+    result.diagnostics = sorted(dict.fromkeys(found), key=lambda d: (d.file, d.line, d.col))
+    return result
 
 
 def _internal_error(file: str, doing: str, exc: Exception) -> Diagnostic:

@@ -20,12 +20,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..usercache import read_cached, write_cached
+from ..words import word_set
 from .british import BRITISH_WORDS, american_endings, american_forms
-
-
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _VOWELS = frozenset("aeiouy")
@@ -33,13 +29,13 @@ _KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 # Real two-letter words; other two-letter entries of the frequency list (from film subtitles and
 # web text) are abbreviations and interjections that must not make "ac" + "used" a split.
-_TWO_LETTER_WORDS = _word_set(
+_TWO_LETTER_WORDS = word_set(
     "am an as at be by do go he if in is it me my no of on or so to up us we"
 )
 
 # The little words that typing runs into their neighbours: articles, pronouns, prepositions,
 # conjunctions and auxiliaries.
-_FUNCTION_WORDS = _word_set(
+_FUNCTION_WORDS = word_set(
     """
     a an the and or but nor so yet if of to in on at by for with from into onto as than that
     this these those there their they them he him his she her it its we us our you your me my
@@ -51,14 +47,14 @@ _FUNCTION_WORDS = _word_set(
 
 # Prefixes that make new words from known ones: "bilayer", "nonmetal", "subatomic" are words of
 # science notes that a general list may lack.
-_PREFIXES = _word_set(
+_PREFIXES = word_set(
     "anti auto bi co counter de dis extra hyper hypo inter intra macro micro mid mini mis multi "
     "neo non over poly post pre pro pseudo re semi sub super trans tri ultra un under uni"
 )
 # Prefixes also written as words of their own ("multi line", "semi final").
 _STANDALONE_PREFIXES = frozenset(p for p in _PREFIXES if len(p) >= 4)
 # Suffixes that make new words from known ones: "bitwise", "lossless", "pointlike".
-_SUFFIXES = _word_set("able less like ness ship wise ful hood ism ist ment")
+_SUFFIXES = word_set("able less like ness ship wise ful hood ism ist ment")
 # The known word beside a prefix or suffix must be at least this long.
 _MIN_AFFIXED = 3
 # A word with an affix is not believed when it is one slip from a word at least this common:
@@ -128,8 +124,6 @@ class Suggestion:
     """The correction, in lower case."""
     distance: int
     """How many edits away it is: 1 or 2."""
-    cost: float
-    """The edit cost from the misspelling: lower is likelier."""
     score: float
     """The ranking score (lower ranks first): the cost less the correction's log frequency."""
 
@@ -235,7 +229,7 @@ class Lexicon:
             score = cost - math.log10(self._suggestable(candidate))
             if vocabulary and vocabulary.get(candidate, 0) > 0:
                 score -= 1.5
-            ranked.append(Suggestion(candidate, distance, cost, score))
+            ranked.append(Suggestion(candidate, distance, score))
         ranked.sort(key=lambda s: (s.score, s.word))
         return ranked[:limit]
 
