@@ -1,9 +1,6 @@
-"""Writing outputs so that an interrupted build never leaves a half-written file.
-
-A killed writer cannot remove its temporary file, so on POSIX each writer holds a lock on its
-temporary file while it writes, and the next write of the same file removes the unlocked ones:
-those whose writers are gone.
-"""
+"""Writing outputs so that an interrupted build never leaves a half-written file: on POSIX each
+writer locks its temporary file, and the next write of the same file removes unlocked ones,
+whose writers were killed."""
 
 from __future__ import annotations
 
@@ -44,12 +41,10 @@ def _remove_abandoned(dest: Path) -> None:
         return
     for name in names:
         leftover = dest.parent / name
-        try:
-            with open(leftover, "rb") as handle:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                leftover.unlink()
-        except OSError:
-            continue  # being written by a live writer, or already gone
+        # Not one being written by a live writer, or already gone.
+        with contextlib.suppress(OSError), open(leftover, "rb") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            leftover.unlink()
 
 
 # The folder of `private_folder`, while its block runs.

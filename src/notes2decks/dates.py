@@ -1,8 +1,5 @@
-"""The one source date of a build: SOURCE_DATE_EPOCH when set, for reproducible builds.
-
-Every output that carries a date (the lock's note times, the PDF's metadata, the package's
-notes) asks here, so that one variable makes every byte of a build repeatable.
-"""
+"""The one source date of a build, SOURCE_DATE_EPOCH when set, which every dated output asks
+for, so that one variable makes every byte of a build repeatable."""
 
 from __future__ import annotations
 

@@ -1,10 +1,6 @@
-"""The one edit distance of the project: how many typing slips turn one word into another.
-
-It is the optimal-string-alignment distance (an insertion, a deletion, a substitution or a swap
-of two neighbouring letters each count one), computed by rapidfuzz. The glossary merges a term's
-misspelt variants with it, `check` finds typos with it, and the lock file recognises an edited
-heading with it.
-"""
+"""The one edit distance of the project (optimal string alignment, by rapidfuzz: an insertion,
+deletion, substitution or swap of neighbours each count one), for the glossary's misspelt
+variants, `check`'s typos and the lock file's edited headings."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""What kind of image a file holds, from its first bytes: the one list of formats we accept.
-
-PNG, JPEG and GIF are the bitmaps Anki shows everywhere (desktop, AnkiDroid, AnkiMobile) and
-reportlab prints; SVG is drawn by both. Anything else named as an image is refused.
-"""
+"""What kind of image a file holds, from its first bytes: PNG, JPEG, GIF (the bitmaps Anki
+shows everywhere and reportlab prints) and SVG; anything else named as an image is refused."""
 
 from __future__ import annotations
 

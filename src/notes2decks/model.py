@@ -1,9 +1,6 @@
-"""The format-neutral card model that every reader builds and every exporter consumes.
-
-Rich text is a small tree of blocks and inlines, in the spirit of a CommonMark AST. It holds no
-HTML and no reportlab markup: each exporter renders it for itself. Nothing here imports genanki
-or reportlab.
-"""
+"""The format-neutral card model that every reader builds and every exporter consumes: rich
+text is a small tree of blocks and inlines, like a CommonMark AST, with no HTML or reportlab
+markup (each exporter renders it for itself)."""
 
 from __future__ import annotations
 
@@ -207,16 +204,13 @@ class SourceRef:
 
 
 class CardKind(enum.Enum):
-    """What kind of note a card becomes."""
+    """What kind of note a card becomes: a revision card (a heading and its facts), a question
+    and an answer (basic, or reversed: also asked the other way round), or a cloze."""
 
     REVISION = "revision"
-    """A heading and its facts: the classic revision card."""
     BASIC = "basic"
-    """A question and an answer."""
     REVERSED = "reversed"
-    """A question and an answer, also asked the other way round."""
     CLOZE = "cloze"
-    """A text with hidden spans."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,14 +238,12 @@ class Card:
 
 
 class TermKind(enum.Enum):
-    """Where a glossary entry came from."""
+    """Where a glossary entry came from: the notes' glossary section (explicit, authoritative),
+    the text (auto), or a person the notes mention, with the facts about them."""
 
     EXPLICIT = "explicit"
-    """Written in the notes' glossary section: authoritative."""
     AUTO = "auto"
-    """Extracted automatically from the text."""
     PERSON = "person"
-    """A person the notes mention, with the facts about them."""
 
 
 @dataclass(frozen=True, slots=True)

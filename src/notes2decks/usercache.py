@@ -1,15 +1,13 @@
-"""Files kept between runs in the user's cache folder, for start-up work that is slow to redo.
-
-Everything here is an optimisation: a missing, unreadable or unwritable cache only means the
-work is done again, so no error from it ever reaches the user.
-"""
+"""Files kept between runs in the user's cache folder, for slow start-up work: a missing or
+unusable cache only means the work is done again, so no error from it reaches the user."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
+
+from .atomic import write_bytes
 
 
 def cache_folder() -> Path:
@@ -28,15 +26,6 @@ def read_cached(name: str) -> bytes | None:
 
 def write_cached(name: str, data: bytes) -> None:
     """Cache `data` under `name`, replacing any earlier copy whole; failures are ignored."""
-    folder = cache_folder()
+    # Two builds may race to fill the cache; each renames a whole file into place.
     with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            # Two builds may race to fill the cache; each renames a whole file into place.
-            os.replace(tmp, folder / name)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        write_bytes(cache_folder() / name, data, durable=False)

@@ -1,9 +1,5 @@
-"""Words compared as a reader compares them: without case, accents, possessives or plurals.
-
-The glossary merges a term's spellings with these helpers and the CSV exporter sorts and
-de-duplicates terms with them, so both agree on when two terms are one. The word functions are
-pure and called for every word of the notes, so each remembers its recent answers.
-"""
+"""Words compared as a reader compares them, without case, accents, possessives or plurals: the
+glossary and the CSV exporter agree through these helpers on when two terms are one."""
 
 from __future__ import annotations
 

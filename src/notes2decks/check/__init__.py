@@ -1,10 +1,7 @@
-"""`notes2decks check`: validate notes without writing anything.
-
-It reports, as errors, everything the build would reject, and warns about what a careful reader
-would mark: typos (`typos`, over the words `prose` finds), cloze problems (`cloze`), same fronts
-(`fronts`), cards too long to print (`print_size`), and what the readers warn about. Every
-diagnostic names the file, line and column (`places`).
-"""
+"""`notes2decks check`: validate notes without writing anything. It reports as errors what the
+build would reject, and warns about typos (`typos`, over the words `prose` finds), cloze problems
+(`cloze`), same fronts (`fronts`), cards too long to print (`print_size`) and what the readers
+warn about, each at its file, line and column (`places`)."""
 
 from __future__ import annotations
 
@@ -104,9 +101,8 @@ def check_paths(paths: Sequence[Path], options: BuildOptions | None = None) -> C
     options = options or BuildOptions()
     started = time.perf_counter()
     report = CheckReport()
-    files = find_notes(paths)
     owners: dict[str, str] = {}
-    for file in files:
+    for file in find_notes(paths):
         key = file.stem.as_posix().casefold()
         if key in owners:
             message = f"its outputs would overwrite those of {owners[key]}; rename one of them"
@@ -179,13 +175,9 @@ def check_deck(
     path: Path | None = None,
     reported: Sequence[Diagnostic] = (),
 ) -> list[Diagnostic]:
-    """Everything wrong or doubtful in a deck read from `text` (the notes file's text, used to
-    place each warning at its line and column).
-
-    With `path`, the deck is also prepared as the build prepares it (glossary, auto cloze), and
-    errors of that step are reported. `reported` holds what the reader already said, so that
-    the same problem is not warned about twice.
-    """
+    """Everything wrong or doubtful in a deck read from `text` (which places each warning). With
+    `path`, the deck is also prepared as the build prepares it (glossary, auto cloze), and errors
+    of that step reported; `reported` holds what the reader already said, not to warn twice."""
     options = options or BuildOptions()
     found: list[Diagnostic] = []
     file = deck.source.file

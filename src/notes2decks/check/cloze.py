@@ -5,44 +5,28 @@ from __future__ import annotations
 
 import re
 
-from .. import registry
+from .. import model, registry
 from ..errors import Diagnostic
-from ..model import (
-    Card,
-    CardKind,
-    Cloze,
-    Deck,
-    Emphasis,
-    Inlines,
-    Link,
-    Strong,
-    Text,
-    card_inlines,
-    inline_text,
-)
 from ..options import BuildOptions
 from .places import locate
 
 _CLOZE_LIKE = re.compile(r"\{\{\s*c\d+\s*:|\{\{\s*c\d+\s*\}\}", re.IGNORECASE)
 
 
-def check_cloze(deck: Deck, text: str, options: BuildOptions) -> list[Diagnostic]:
+def check_cloze(deck: model.Deck, text: str, options: BuildOptions) -> list[Diagnostic]:
     """Cloze cards that hide nothing, hide everything, skip numbers or hold an empty span, and
     cloze marks that the reader did not take as cloze (written in notes that have no cloze
     syntax, or mistyped)."""
     found: list[Diagnostic] = []
     for card in deck.cards:
         where = card.source.file or deck.source.file
-        line = card.source.line
-        nodes: list[object] = list(card_inlines(card))
-        if card.kind is CardKind.CLOZE:
+        nodes: list[object] = list(model.card_inlines(card))
+        if card.kind is model.CardKind.CLOZE:
             found.extend(_cloze_card_problems(card, nodes, where, options))
         for node in nodes:
-            if not isinstance(node, Text):
-                continue
-            for match in _CLOZE_LIKE.finditer(node.text):
+            for match in _CLOZE_LIKE.finditer(node.text if isinstance(node, model.Text) else ""):
                 mark = match.group(0)
-                at_line, col = locate(text, mark, line)
+                at_line, col = locate(text, mark, card.source.line)
                 message = f"{mark!r} looks like a cloze mark but is not read as one; "
                 message += "write it as {{c1::hidden text}}"
                 found.append(Diagnostic(where, at_line, message, col=col))
@@ -50,10 +34,10 @@ def check_cloze(deck: Deck, text: str, options: BuildOptions) -> list[Diagnostic
 
 
 def _cloze_card_problems(
-    card: Card, nodes: list[object], where: str, options: BuildOptions
+    card: model.Card, nodes: list[object], where: str, options: BuildOptions
 ) -> list[Diagnostic]:
     line = card.source.line
-    spans = [node for node in nodes if isinstance(node, Cloze)]
+    spans = [node for node in nodes if isinstance(node, model.Cloze)]
     numbers = sorted({span.number for span in spans if span.number > 0})
     if not numbers:
         # An exporter that makes notes refuses such a card; other formats only print it.
@@ -78,18 +62,18 @@ def _cloze_card_problems(
     messages += [
         f"the cloze c{span.number} is empty and hides nothing; put the hidden text after '::'"
         for span in spans
-        if not inline_text(span.children).strip()
+        if not model.inline_text(span.children).strip()
     ]
     return [Diagnostic(where, line, message) for message in messages]
 
 
-def _visible_without_clozes(inlines: Inlines) -> str:
+def _visible_without_clozes(inlines: model.Inlines) -> str:
     parts: list[str] = []
     for node in inlines:
-        if isinstance(node, Cloze):
+        if isinstance(node, model.Cloze):
             continue
-        if isinstance(node, Emphasis | Strong | Link):
+        if isinstance(node, model.Emphasis | model.Strong | model.Link):
             parts.append(_visible_without_clozes(node.children))
         else:
-            parts.append(inline_text((node,)))
+            parts.append(model.inline_text((node,)))
     return "".join(parts)

@@ -1,8 +1,5 @@
-"""Where something of the deck stands in the notes file: its line and 1-based column.
-
-The deck's text is the file's text with its markup gone, so the file is searched for it from
-the line the deck gives.
-"""
+"""Where something of the deck stands in the notes file, its line and 1-based column: the file
+is searched for the deck's text (the file's text without its markup) from the line it gives."""
 
 from __future__ import annotations
 
@@ -11,27 +8,21 @@ import re
 from .prose import Segment, Token
 
 
-class Finder:
-    """Places words of the deck at their line and column: the word's nth occurrence in its
-    segment is its nth in the file from the segment's line on."""
-
-    def __init__(self, text: str, segments: list[Segment], tokens: list[Token]) -> None:
-        self.lines = text.split("\n")
-        self.segments = segments
-        self.tokens = tokens
-
-    def place(self, token: Token) -> tuple[int, int]:
-        """The token's line and column, or its segment's line and 0 when it is not found."""
-        segment = self.segments[token.segment]
-        before = sum(
-            1
-            for t in self.tokens
-            if t.segment == token.segment and t.start < token.start and t.raw == token.raw
-        )
-        found = _nth_in_lines(self.lines, token.raw, before, max(segment.line, 1))
-        if found is None:
-            found = _nth_in_lines(self.lines, token.raw, 0, 1)
-        return found or (segment.line, 0)
+def place(
+    token: Token, lines: list[str], segments: list[Segment], tokens: list[Token]
+) -> tuple[int, int]:
+    """The token's line and column in the file's `lines` (its nth occurrence in its segment is
+    its nth in the file from the segment's line on), or its segment's line and 0."""
+    segment = segments[token.segment]
+    before = sum(
+        1
+        for t in tokens
+        if t.segment == token.segment and t.start < token.start and t.raw == token.raw
+    )
+    found = _nth_in_lines(lines, token.raw, before, max(segment.line, 1))
+    if found is None:
+        found = _nth_in_lines(lines, token.raw, 0, 1)
+    return found or (segment.line, 0)
 
 
 def locate(text: str, needle: str, line: int, lines_ahead: int = 50) -> tuple[int, int]:

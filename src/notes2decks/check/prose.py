@@ -1,10 +1,6 @@
-"""A deck's prose as the words to spell-check.
-
-The prose is cut into segments (a title, a front, a paragraph, a list item, a table cell), each
-with the line of the notes file to look for its words from, and each segment into tokens. Code,
-math, images, web addresses and file names are not prose; neither are digits, affixes such as
-`-ons`, and runs of another language or script, which an English word list cannot judge.
-"""
+"""A deck's prose as the words to spell-check: segments (a title, a front, a paragraph, a list
+item, a cell), each with its line, cut into tokens. Code, math, images, addresses, file names,
+digits, affixes (`-ons`) and runs of another language or script are not judged."""
 
 from __future__ import annotations
 
@@ -16,26 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from ..model import (
-    Blocks,
-    BulletList,
-    CardKind,
-    Cloze,
-    Code,
-    Deck,
-    Emphasis,
-    Heading,
-    Image,
-    Inlines,
-    LineBreak,
-    Link,
-    Math,
-    Paragraph,
-    Strong,
-    Table,
-    TermKind,
-    Text,
-)
+from .. import model
 from ..readers import humanise
 from ..spelling import Lexicon
 
@@ -106,7 +83,7 @@ class Token:
 
 
 def prose_words(
-    deck: Deck, text: str, lexicon: Lexicon, *, english: bool = False
+    deck: model.Deck, text: str, lexicon: Lexicon, *, english: bool = False
 ) -> tuple[list[Segment], list[Token]] | None:
     """The deck's prose segments and, in order, the English words among them; None when most
     words of the deck are not English, unless the notes say they are (`english`). The words of
@@ -131,7 +108,7 @@ def prose_words(
     return segments, kept
 
 
-def _segments(deck: Deck, text: str) -> list[Segment]:
+def _segments(deck: model.Deck, text: str) -> list[Segment]:
     # Each piece once: a cloze line that is also a fact, counted twice, would hide its typos.
     segments: list[Segment] = []
     seen_fronts: set[str] = set()
@@ -146,14 +123,14 @@ def _segments(deck: Deck, text: str) -> list[Segment]:
         # A continued card repeats an earlier heading; check each front's words once.
         if not card.continued and front not in seen_fronts:
             seen_fronts.add(front)
-            heading = card.kind is CardKind.REVISION
+            heading = card.kind is model.CardKind.REVISION
             segments.append(Segment(front, card.source.line, heading, number))
         segments.extend(
             dataclasses.replace(segment, card=number)
             for segment in _block_segments(card.back, card.source.line)
         )
     for entry in deck.glossary:
-        if entry.kind is TermKind.EXPLICIT:
+        if entry.kind is model.TermKind.EXPLICIT:
             segments.append(Segment(entry.term, entry.source.line, heading=True))
             segments.append(Segment(entry.definition, entry.source.line, heading=False))
     unique: dict[tuple[str, int], Segment] = {}
@@ -162,40 +139,40 @@ def _segments(deck: Deck, text: str) -> list[Segment]:
     return list(unique.values())
 
 
-def _block_segments(blocks: Blocks, line: int) -> list[Segment]:
+def _block_segments(blocks: model.Blocks, line: int) -> list[Segment]:
     segments: list[Segment] = []
     for block in blocks:
         match block:
-            case Paragraph():
+            case model.Paragraph():
                 line = block.line or line
                 segments.append(Segment(_prose(block.children), line, heading=False))
-            case Heading():
+            case model.Heading():
                 segments.append(Segment(_prose(block.children), line, heading=True))
-            case BulletList():
+            case model.BulletList():
                 for item in block.items:
                     inner = _block_segments(item.children, line)
                     segments.extend(inner)
                     if inner:
                         line = inner[-1].line
-            case Table():
+            case model.Table():
                 for row in (block.header, *block.rows):
                     for cell in row:
                         segments.append(Segment(_prose(cell), line, heading=False))
     return segments
 
 
-def _prose(inlines: Inlines) -> str:
+def _prose(inlines: model.Inlines) -> str:
     # Inline content as text to spell-check: code, math and images become barriers.
     parts: list[str] = []
     for node in inlines:
         match node:
-            case Text():
+            case model.Text():
                 parts.append(node.text)
-            case Emphasis() | Strong() | Cloze() | Link():
+            case model.Emphasis() | model.Strong() | model.Cloze() | model.Link():
                 parts.append(_prose(node.children))
-            case Code() | Math() | Image():
+            case model.Code() | model.Math() | model.Image():
                 parts.append(_BARRIER)
-            case LineBreak():
+            case model.LineBreak():
                 parts.append(" ")
     return _NOT_PROSE.sub(_BARRIER, "".join(parts))
 

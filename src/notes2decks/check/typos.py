@@ -1,9 +1,5 @@
-"""Typos in the notes' prose: misspellings, names typed wrongly, words run together or split,
-and doubled words, each a warning at its line and column.
-
-What counts as a typo is `notes2decks.spelling`'s to say; this module finds the words and
-reports them.
-"""
+"""Typos in the notes' prose (misspellings, names typed wrongly, words run together or split,
+doubled words) as warnings at their line and column; `notes2decks.spelling` judges the words."""
 
 from __future__ import annotations
 
@@ -17,17 +13,22 @@ from ..spelling import Lexicon
 from ..spelling.typos import (
     SPLIT_WORDS,
     Slip,
-    Typo,
     is_doubled,
     is_particle,
     misspelling,
     slipped_capital,
 )
-from .places import Finder
+from .places import place
 from .prose import Segment, Token, prose_words
 
 _LONGEST_SPLIT = max(len(words) for words in SPLIT_WORDS)
 _SPLIT_FIRSTS = frozenset(words[0] for words in SPLIT_WORDS)
+_MESSAGES = {
+    Slip.OF_NOTES_WORD: "'{word}' looks like a misspelling of '{typo.suggestions[0]}', used "
+    "{typo.used} times in these notes",
+    Slip.RUN_TOGETHER: "'{word}' looks like two words run together",
+    Slip.UNKNOWN: "unknown word '{word}'",
+}
 
 
 def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
@@ -36,10 +37,9 @@ def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
     Notes whose front matter gives another language (`lang: fr`) are not checked; notes mostly
     in another language without saying so get one note, and cards in one are left alone.
     """
-    lang = getattr(deck, "lang", "")  # the front matter's `lang:`, where the model has it
-    if lang and not _is_english(lang):
+    if deck.lang and not _is_english(deck.lang):
         return []
-    prose = prose_words(deck, text, lexicon, english=bool(lang))
+    prose = prose_words(deck, text, lexicon, english=bool(deck.lang))
     if prose is None:
         message = "most words of these notes are not English, so their spelling was not checked "
         message += "(front matter can say which language they are in: lang: de)"
@@ -47,11 +47,11 @@ def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
     segments, words = prose
     tokens = [t for t in words if not t.foreign]
     counts = Counter(t.word.casefold() for t in words)
-    finder = Finder(text, segments, tokens)
+    lines = text.split("\n")
     found: list[Diagnostic] = []
 
     def warn(token: Token, message: str, suggestions: Sequence[str] = ()) -> None:
-        line, col = finder.place(token)
+        line, col = place(token, lines, segments, tokens)
         if suggestions:
             message += f" (did you mean {_alternatives(suggestions)}?)"
         found.append(Diagnostic(deck.source.file, line, message, "warning", col))
@@ -64,10 +64,8 @@ def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
             warn(token, f"'{token.raw}' is doubled: '{previous.raw} {token.raw}'", [previous.raw])
 
     for index, token in enumerate(tokens):
-        split = _split_word(segments, tokens, index)
-        if split is not None:
-            written, joined = split
-            warn(token, f"'{written}' should be one word", [joined])
+        if (split := _split_word(segments, tokens, index)) is not None:
+            warn(token, f"'{split[0]}' should be one word", [split[1]])
 
     settled: Token | None = None
     for token, after in itertools.zip_longest(tokens, tokens[1:]):
@@ -85,7 +83,7 @@ def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
                 continue
         typo = misspelling(token.word, counts, lexicon, initial=token.initial, mixed=token.mixed)
         if typo is not None:
-            warn(token, _message(token.word, typo), typo.suggestions)
+            warn(token, _MESSAGES[typo.slip].format(word=token.word, typo=typo), typo.suggestions)
     return found
 
 
@@ -112,20 +110,6 @@ def _split_word(segments: list[Segment], tokens: list[Token], index: int) -> tup
                 joined = joined.capitalize()
             return " ".join(t.raw for t in run), joined
     return None
-
-
-def _message(word: str, typo: Typo) -> str:
-    match typo.slip:
-        case Slip.OF_NOTES_WORD:
-            return (
-                f"'{word}' looks like a misspelling of '{typo.suggestions[0]}', "
-                f"used {typo.used} times in these notes"
-            )
-        case Slip.RUN_TOGETHER:
-            return f"'{word}' looks like two words run together"
-        case Slip.UNKNOWN:
-            return f"unknown word '{word}'"
-    raise AssertionError(f"a kind of typo without a message: {typo.slip}")
 
 
 def _alternatives(words: Sequence[str]) -> str:

@@ -1,28 +1,144 @@
-"""The command line: `make-deck`, and the `notes2decks` group (`build`, `show`, `check`).
-
-Each command lives in a module of its own and only turns options into a `BuildOptions`, calls
-the library (`build.build`, `show.show_deck`, `check.check_paths`) and turns its results into
-messages and exit codes.
-
-Exit status: 0 when everything built, 1 when any notes file failed (or, for `check`, had errors;
-with `--strict`, warnings too), 2 for usage errors (unknown options, a missing notes folder, notes
-paths without notes files).
-"""
+"""The command line: `make-deck`, and the `notes2decks` group (`build`, `show`, `check`). Each
+command turns options (`options`) into library calls and results into messages and exit codes
+(0 when all is well, 1 when a file failed, 2 for usage errors)."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 import click
 
 from .. import __version__
-from .build import build_command, make_deck
-from .check import check_command
-from .options import CONTEXT
-from .show import show_command
+from ..errors import Diagnostic, NotesError
+from ..options import BuildOptions
+from .options import (
+    CARD_SIZE_OPTION,
+    CONTEXT,
+    NOTES_ARGUMENT,
+    PAPER_OPTION,
+    STRICT_OPTION,
+    Failure,
+    UsageFailure,
+    build_options,
+    echo_diagnostic,
+    no_notes_message,
+    notes_paths,
+    options_from,
+)
 
-__all__ = ["main", "make_deck"]
+
+def run_build(
+    notes: tuple[Path, ...], out: Path, watch: bool, calibration: bool, quiet: bool, **values: Any
+) -> None:
+    """Build (or write the calibration sheet, or watch and build) and exit with the status."""
+    options = options_from(values)
+    if calibration:
+        write_calibration(out, options, quiet)
+        return
+    paths = notes_paths(notes, "make-deck", must_hold_notes=not watch)
+    if watch:
+        from ..watch import watch_and_build
+
+        watch_and_build(paths, out, options, lambda: build_shown(paths, out, options, quiet))
+    elif not build_and_show(paths, out, options, quiet):
+        click.get_current_context().exit(1)
 
 
-@click.group(context_settings=CONTEXT, commands=[build_command, show_command, check_command])
+def _build_command(name: str, help: str) -> click.Command:
+    # `make-deck` and `notes2decks build` differ only in their names and help.
+    return click.command(name, context_settings=CONTEXT, help=help)(build_options(run_build))
+
+
+make_deck = click.version_option(__version__, prog_name="make-deck")(
+    _build_command(
+        "make-deck",
+        """Build Anki decks, printable PDF cards and a CSV glossary from revision notes.
+
+    NOTES are notes files (.md, .txt, .tsv, .csv) or folders of them, walked recursively;
+    the default is notes/. Each file x gives OUT/x.apkg, OUT/x.pdf and OUT/x-glossary.csv,
+    and a build of several files also writes OUT/glossary.csv. An output is written only when
+    its content changed.
+
+    Exits 0 when every file built, 1 when any failed (with --strict: or was warned about),
+    2 for usage errors, such as notes paths that hold no notes files.
+
+    Example:
+
+        make-deck notes/history -o out --card-size a7 --duplex short
+    """,
+    )
+)
+build_command = _build_command(
+    "build",
+    """Build decks, PDFs and glossaries (the same as make-deck).
+
+    Example:
+
+        notes2decks build notes/ -o out --format apkg,csv
+    """,
+)
+
+
+def build_and_show(paths: list[Path], out: Path, options: BuildOptions, quiet: bool) -> bool:
+    """Build, show the warnings, errors and summary, and return True when every file built;
+    raise `Failure` when the build as a whole cannot run (an output folder it cannot write)."""
+    from ..build import build
+    from ..progress import Progress
+
+    with Progress(enabled=not quiet) as progress:
+        try:
+            report = build(paths, out, options, progress=progress.advance)
+        except NotesError as exc:
+            raise Failure(str(exc)) from None
+    for result in report.results:
+        # Under --strict a file's warnings are why it failed: shown even with --quiet.
+        if not quiet or (options.strict and result.error is not None):
+            for warning in result.warnings:
+                echo_diagnostic(warning)
+        if result.error is not None:
+            echo_diagnostic(result.error)
+    for error in report.errors:
+        echo_diagnostic(error)
+    if not report.results:
+        click.secho(no_notes_message(), fg="yellow", err=True)
+    if not quiet:
+        click.echo(report.summary(), err=True)
+    return report.ok
+
+
+def build_shown(paths: list[Path], out: Path, options: BuildOptions, quiet: bool) -> int:
+    """One build of `--watch`, which goes on watching whatever happened: its exit status."""
+    try:
+        return 0 if build_and_show(paths, out, options, quiet) else 1
+    except Failure as failure:
+        failure.show()
+        return failure.exit_code
+
+
+def write_calibration(out: Path, options: BuildOptions, quiet: bool) -> None:
+    """Write OUT/calibration.pdf, the duplex test sheet for `--back-offset`."""
+    from ..atomic import private_folder
+    from ..build.staging import move_into_place, staging_folder
+    from ..exporters.pdf import export_calibration
+
+    dest = out / "calibration.pdf"
+    try:
+        # Like every output, written aside and moved into place only when its bytes changed.
+        with staging_folder(out) as folder, private_folder(folder):
+            export_calibration(folder / dest.name, options)
+            written = move_into_place([(folder / dest.name, dest)])
+    except OSError as exc:
+        raise Failure(f"{dest}: cannot write: {exc.strerror or exc}") from None
+    except NotesError as exc:
+        raise Failure(str(exc)) from None
+    if not quiet:
+        done = "wrote" if written else "kept (unchanged)"
+        advice = "print it double-sided at 100 % scale and follow the instructions on it"
+        click.echo(f"{done} {dest}: {advice}", err=True)
+
+
+@click.group(context_settings=CONTEXT, commands=[build_command])
 @click.version_option(__version__, prog_name="notes2decks")
 def main() -> None:
     """notes2decks: revision notes to Anki decks, PDF revision cards and a glossary.
@@ -31,3 +147,67 @@ def main() -> None:
 
         notes2decks build notes/ -o out
     """
+
+
+@main.command(name="show")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the model as JSON.")
+@click.option(
+    "--auto-cloze/--no-auto-cloze",
+    default=True,
+    help="Include the auto cloze notes the build would add.",
+)
+def show_command(file: Path, as_json: bool, auto_cloze: bool) -> None:
+    """Print the card model parsed from one notes file.
+
+    The JSON (`--json`) has a `schema` number and is stable for other tools to read.
+
+    Example:
+
+        notes2decks show notes/power-struggle-after-lenin.md --json
+    """
+    from ..show import show_deck
+
+    if not file.exists():
+        raise UsageFailure(f"{file}: no such file")
+    warnings: list[Diagnostic] = []
+    try:
+        text = show_deck(file, as_json=as_json, auto_cloze=auto_cloze, warn=warnings.append)
+    except NotesError as exc:
+        raise Failure(str(exc)) from None
+    finally:
+        for warning in warnings:
+            echo_diagnostic(warning)
+    click.echo(text, nl=False)
+
+
+@main.command(name="check")
+@NOTES_ARGUMENT
+@STRICT_OPTION(help="Fail (exit 1) on warnings too, not only errors, as make-deck --strict does.")
+@CARD_SIZE_OPTION(help="The printed card size whose overflowing cards are reported.")
+@PAPER_OPTION(help="The paper the printed cards are laid out on.")
+def check_command(notes: tuple[Path, ...], strict: bool, card_size: str, paper: str) -> None:
+    """Check notes for errors, typos and other problems, writing nothing.
+
+    Prints one `file:line:col: warning: ...` line per problem on standard output, so editors can
+    jump to it, and a summary on standard error. Exits 1 when the build would reject a file
+    (or, with --strict, when anything was warned about); the default NOTES are notes/.
+
+    Example:
+
+        notes2decks check notes/history --strict
+    """
+    from ..check import check_paths
+
+    paths = notes_paths(notes, "check")
+    try:
+        report = check_paths(paths, BuildOptions(card_size=card_size, paper=paper))
+    except NotesError as exc:
+        raise UsageFailure(str(exc)) from None
+    for diagnostic in report.diagnostics:
+        colour = {"error": "red", "warning": "yellow"}.get(diagnostic.severity)
+        severity = click.style(f"{diagnostic.severity}:", fg=colour)
+        click.echo(str(diagnostic).replace(f" {diagnostic.severity}: ", f" {severity} ", 1))
+    click.echo(report.summary(), err=True)
+    if not report.ok(strict):
+        click.get_current_context().exit(1)

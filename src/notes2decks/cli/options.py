@@ -42,8 +42,7 @@ class UsageFailure(Failure):
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
-    unknown = [name for name in names if name not in EXPORTERS]
-    if unknown or not names:
+    if not names or not set(names) <= set(EXPORTERS):
         known = ",".join(EXPORTERS)
         raise click.BadParameter(f"choose from {known} (comma-separated), not {value!r}")
     return names

@@ -1,9 +1,5 @@
-"""English spelling: the word list, British spellings, and what counts as a typo.
-
-`lexicon` holds the word list and its suggestions, `british` the rules that let an American
-list accept British spellings, and `typos` the judgement of a word against the list and the
-notes' own words. `notes2decks check` uses all three; the glossary uses the word frequencies.
-"""
+"""English spelling: the word list (`lexicon`), British spellings (`british`) and what counts
+as a typo (`typos`), for `notes2decks check`; the glossary uses the word frequencies."""
 
 from __future__ import annotations
 

@@ -1,9 +1,6 @@
-"""British spellings as American ones, for an American word list to accept them.
-
-Most revision notes use British spelling; pyspellchecker's list is American. Regular rules map
-one onto the other (`favour` -> `favor`, `organised` -> `organized`, `centre` -> `center`), and a
-short list holds the British words that no rule reaches (`aluminium`, `kerb`, `maths`).
-"""
+"""British spellings as American ones, for pyspellchecker's American list to accept them:
+regular rules (`favour` -> `favor`, `organised` -> `organized`, `centre` -> `center`), and a
+short list of the words no rule reaches (`aluminium`, `kerb`, `maths`)."""
 
 from __future__ import annotations
 

@@ -1,14 +1,7 @@
-"""The English word list: which words are known, how common each is, and what a typo meant.
-
-The word list is pyspellchecker's offline English frequency list (American spelling); British
-spellings count as their American forms (see `british`).
-
-Suggestions are ranked by a weighted edit cost and the word's frequency: typists hit neighbouring
-keys, double or drop a doubled letter and swap two letters far more often than they mistype a
-word's first letter, so those edits cost less. Only words that are not in the list ever get here,
-and their candidates are cached, so the slow part (edits at distance 2) runs rarely and only for
-short words.
-"""
+"""The English word list (pyspellchecker's, British spellings counting as their American forms):
+which words are known, how common each is, and what a typo meant. Suggestions are ranked by a
+weighted edit cost (typists hit neighbouring keys, double or drop letters and swap two far more
+often than they mistype a first letter) and the word's frequency."""
 
 from __future__ import annotations
 
@@ -261,10 +254,7 @@ class Lexicon:
             glue = left in _FUNCTION_WORDS or right in _FUNCTION_WORDS or names.get(left, 0) > 1
             if not (left_ok and right_ok and glue):
                 continue
-            weakest = min(
-                self.frequency(left) or _BRITISH_FREQUENCY,
-                self.frequency(right) or _BRITISH_FREQUENCY,
-            )
+            weakest = min(self.frequency(part) or _BRITISH_FREQUENCY for part in (left, right))
             if best is None or weakest > best[0]:
                 best = (weakest, word[:i], word[i:])
         return None if best is None else (best[1], best[2])
@@ -278,12 +268,8 @@ def english() -> Lexicon:
 
 @functools.cache
 def english_frequencies() -> Mapping[str, int]:
-    """pyspellchecker's English word frequencies, loaded once per process.
-
-    Its packaged list is gzipped JSON that takes about 0.1 s to load, a fifth of a small build;
-    a pickled copy in the user's cache folder loads in a fifth of that. The copy is keyed by the
-    package's version and rebuilt whenever it is missing or unreadable.
-    """
+    """pyspellchecker's English word frequencies, loaded once per process: from a pickled copy
+    in the user's cache folder (keyed by the package's version), quicker than its gzipped JSON."""
     from importlib.metadata import version
 
     name = f"en-frequencies-{version('pyspellchecker')}.pickle"

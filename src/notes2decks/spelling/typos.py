@@ -1,11 +1,6 @@
-"""What counts as a typo: a word judged against the word list and the notes' own words.
-
-A name or term that the notes use consistently is never a typo; a word typed once as a slip of
-one the notes use more often is (`Kamenv` where the notes say `Kamenev` fourteen times), as are
-words run together (`theywould`), one word split in two (`where as`) and doubled words (`to to`).
-Nothing here knows where a word stands in a file: `notes2decks.check` finds the words and
-reports them.
-"""
+"""What counts as a typo, judged against the word list and the notes' own words: not a name or
+term the notes use consistently, but a slip of one they use more often (`Kamenv` for `Kamenev`),
+words run together (`theywould`) or split (`where as`), and doubled words (`to to`)."""
 
 from __future__ import annotations
 
@@ -15,12 +10,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..edits import edit_distance
+from ..words import word_set
 from .lexicon import Lexicon
 
 # Doubled words that English grammar allows ("he had had enough", "he said that that was all").
 _GRAMMATICAL_DOUBLES = frozenset({"had", "that"})
 
-# One word written as two (or three), where that reading is (next to) never meant.
 SPLIT_WORDS = {
     tuple(words.split("+")): words.replace("+", "")
     for words in """
@@ -29,7 +24,7 @@ SPLIT_WORDS = {
     what+so+ever further+more every+where some+where where+abouts where+upon there+upon
     """.split()  # noqa: SIM905 - a list of words reads best as words
 }
-"""The words, lower case, of a word written as two (or three), and the word they make."""
+"""Words (lower case) that are one word written as two or three, never meant so, to that word."""
 
 # A suggestion must be at least this common for a capitalised word at the start of a sentence
 # to count as a misspelling: otherwise the word may well be a name used once.
@@ -38,10 +33,8 @@ _COMMON_FOR_CAPITALS = 2_000
 _VERY_COMMON = 100_000
 # Lower-case words that are part of a name before a capitalised word: van der Waals, de Gaulle,
 # von Papen, ibn Saud.
-_PARTICLES = frozenset(
-    """
-    al bin da das de del della den der des di do dos du el ibn la le ten ter van von y zu
-    """.split()  # noqa: SIM905 - a list of words reads best as words
+_PARTICLES = word_set(
+    "al bin da das de del della den der des di do dos du el ibn la le ten ter van von y zu"
 )
 # Words at least this common are everyday English, not names or terms of the notes.
 _EVERYDAY = 20_000
@@ -55,14 +48,12 @@ _RELATED_ENDINGS = ("", "s", "es", "n", "an", "ian", "i", "ic", "ism", "ist", "i
 
 
 class Slip(enum.Enum):
-    """The kinds of typo."""
+    """The kinds of typo: no English word but close to some, a slip of a word the notes use more
+    often, or two words typed without the space between them."""
 
     UNKNOWN = "unknown"
-    """No English word, but close to some."""
     OF_NOTES_WORD = "of-notes-word"
-    """A slip in typing a word that the notes use more often."""
     RUN_TOGETHER = "run-together"
-    """Two words typed without the space between them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +112,7 @@ def misspelling(
         return _misplaced_apostrophe(word, key, lexicon)
     capital = word[0].isupper()
 
-    typo = _slip_of_notes_word(word, counts, lexicon, everyday=False)
+    typo = _slip_of_notes_word(word, key, counts, lexicon, everyday=False)
     if typo is not None:
         return typo
 
@@ -136,7 +127,7 @@ def misspelling(
     if capital and not initial:
         # A capitalised word mid-sentence is a name or a term, unless it is a slip of a word
         # the notes use more often ("the Provisional Goverment").
-        return _slip_of_notes_word(word, counts, lexicon, everyday=True)
+        return _slip_of_notes_word(word, key, counts, lexicon, everyday=True)
     if mixed:
         return None  # beside words of another language, an unknown word may be one of them
     suggestions = lexicon.suggest(key, counts)
@@ -218,11 +209,10 @@ def _camel_run_together(word: str, counts: Counter[str], lexicon: Lexicon) -> Ty
 
 
 def _slip_of_notes_word(
-    word: str, counts: Counter[str], lexicon: Lexicon, *, everyday: bool
+    word: str, key: str, counts: Counter[str], lexicon: Lexicon, *, everyday: bool
 ) -> Typo | None:
-    # The notes' name or term, used more often, that this word is a slip of. Everyday words are
-    # left to the dictionary, which also weighs a split ("hada" is "had a", not "had").
-    key = word.casefold().replace("\u2019", "'")
+    # The notes' name or term, used more often, that this word (`key` folded) is a slip of.
+    # Everyday words are left to the dictionary, which also weighs a split ("hada": "had a").
     best: tuple[int, str] | None = None
     mine = counts[key]
     for other, used in counts.items():
