@@ -17,8 +17,6 @@ from ..registry import EXPORTERS, notes_suffixes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_NOTES = Path("notes")
-DEFAULT_OUT = Path("out")
 CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}
 """The commands' context: `-h` for help, and every option's default shown in it."""
 PRINT_KINDS = {kind.value: kind for kind in CardKind}
@@ -87,7 +85,7 @@ def build_options(command: F) -> F:
             "-o",
             "--out",
             type=click.Path(path_type=Path, file_okay=False),
-            default=DEFAULT_OUT,
+            default=Path("out"),
             help="Output folder; it mirrors the notes' folders.",
         ),
         click.option(
@@ -192,7 +190,7 @@ def notes_paths(notes: Sequence[Path], command: str, *, must_hold_notes: bool = 
     files, are usage errors."""
     from ..build.files import find_notes
 
-    paths = list(notes) or [DEFAULT_NOTES]
+    paths = list(notes) or [Path("notes")]
     missing = [path for path in paths if not path.exists()]
     if missing:
         hint = "" if notes else f" (run {command} in a folder with notes/, or name notes files)"
