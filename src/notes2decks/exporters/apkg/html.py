@@ -146,8 +146,6 @@ class Renderer:
     """False to show an image that cannot be stored as its alternative text instead of failing:
     for cards that are no longer in the notes, whose images may be gone too."""
 
-    # ----------------------------------------------------------------- inlines
-
     def inlines(self, nodes: Inlines, where: SourceRef, *, cloze_field: bool = False) -> str:
         """Inline content as HTML.
 
@@ -203,61 +201,47 @@ class Renderer:
         alt = f' alt="{_escape_attr(image.alt, cloze_field)}"' if image.alt else ""
         return f'<img src="{name}"{alt}>'
 
-    # ----------------------------------------------------------------- blocks
-
-    def blocks(self, nodes: Blocks, where: SourceRef, *, cloze_field: bool = False) -> str:
+    def blocks(self, nodes: Blocks, where: SourceRef) -> str:
         """Block content as HTML, one block after another without blank lines."""
-        text = self._blocks(nodes, where, cloze_field)
-        return _finish_cloze_field(text) if cloze_field else text
+        return "".join([self._block(node, where) for node in nodes])
 
-    def _blocks(self, nodes: Blocks, where: SourceRef, cloze_field: bool) -> str:
-        return "".join([self._block(node, where, cloze_field) for node in nodes])
-
-    def _block(self, node: Block, where: SourceRef, cloze_field: bool) -> str:
+    def _block(self, node: Block, where: SourceRef) -> str:
         match node:
             case Paragraph():
                 here = SourceRef(where.file, node.line) if node.line else where
-                return f"<p>{self._inlines(node.children, here, cloze_field)}</p>"
+                return f"<p>{self._inlines(node.children, here, False)}</p>"
             case BulletList():
                 tag = "ol" if node.ordered else "ul"
                 start = f' start="{node.start}"' if node.ordered and node.start != 1 else ""
-                items = "".join(
-                    [self._list_item(item.children, where, cloze_field) for item in node.items]
-                )
+                items = "".join([self._list_item(item.children, where) for item in node.items])
                 return f"<{tag}{start}>{items}</{tag}>"
             case Heading():
                 level = min(max(node.level, 3), 6)
-                inner = self._inlines(node.children, where, cloze_field)
-                return f"<h{level}>{inner}</h{level}>"
+                return f"<h{level}>{self._inlines(node.children, where, False)}</h{level}>"
             case CodeBlock():
-                lang = (
-                    f' class="language-{_escape_attr(node.language, cloze_field)}"'
-                    if node.language
-                    else ""
-                )
-                code = _escape_text(node.code.rstrip("\n"), cloze_field)
+                lang = f' class="language-{html.escape(node.language)}"' if node.language else ""
+                code = _escape_text(node.code.rstrip("\n"), False)
                 return f"<pre><code{lang}>{code}</code></pre>"
             case MathBlock():
-                return f'<div class="math">{math_html(node.source, True, cloze_field)}</div>'
+                return f'<div class="math">{math_html(node.source, True)}</div>'
             case Table():
-                return self._table(node, where, cloze_field)
+                return self._table(node, where)
             case ThematicBreak():
                 return "<hr>"
             case _:
                 assert_never(node)
 
-    def _list_item(self, blocks: Blocks, where: SourceRef, cloze_field: bool) -> str:
+    def _list_item(self, blocks: Blocks, where: SourceRef) -> str:
         # A one-paragraph item is written without <p>, so lists stay tight as in the notes.
         if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
-            return f"<li>{self._inlines(blocks[0].children, where, cloze_field)}</li>"
-        return f"<li>{self._blocks(blocks, where, cloze_field)}</li>"
+            return f"<li>{self._inlines(blocks[0].children, where, False)}</li>"
+        return f"<li>{self.blocks(blocks, where)}</li>"
 
-    def _table(self, table: Table, where: SourceRef, cloze_field: bool) -> str:
+    def _table(self, table: Table, where: SourceRef) -> str:
         def cell(tag: str, column: int, content: Inlines) -> str:
             align = table.align[column] if column < len(table.align) else Align.NONE
             style = f' style="text-align:{align.value}"' if align is not Align.NONE else ""
-            inner = self._inlines(content, where, cloze_field)
-            return f"<{tag}{style}>{inner}</{tag}>"
+            return f"<{tag}{style}>{self._inlines(content, where, False)}</{tag}>"
 
         head = "".join(cell("th", i, c) for i, c in enumerate(table.header))
         body = "".join(

@@ -18,15 +18,9 @@ import functools
 import hashlib
 import html
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-if sys.version_info >= (3, 11):
-    from typing import assert_never
-else:
-    from typing_extensions import assert_never
 
 from ...dates import deck_time
 from ...errors import Diagnostic, NotesError
@@ -36,18 +30,13 @@ from ...model import (
     Card,
     CardKind,
     Cloze,
-    Code,
     Deck,
     Emphasis,
     GlossaryEntry,
-    Image,
     Inlines,
-    LineBreak,
     Link,
-    Math,
     SourceRef,
     Strong,
-    Text,
     inline_text,
     split_math,
 )
@@ -139,26 +128,16 @@ def _field(html_text: str) -> str:
     # Control characters are never printable, and telling that is quicker than the search.
     if html_text.isprintable():
         return html_text
-    return _CONTROL.sub(_control_replacement, html_text)
-
-
-def _control_replacement(match: re.Match[str]) -> str:
-    return " " if match.group().isspace() else ""
+    return _CONTROL.sub(lambda match: " " if match.group().isspace() else "", html_text)
 
 
 def _cloze_numbers(inlines: Inlines) -> set[int]:
     numbers: set[int] = set()
     for node in inlines:
-        match node:
-            case Cloze():
-                numbers.add(node.number)
-                numbers |= _cloze_numbers(node.children)
-            case Emphasis() | Strong() | Link():
-                numbers |= _cloze_numbers(node.children)
-            case Text() | Code() | Math() | Image() | LineBreak():
-                pass
-            case _:
-                assert_never(node)
+        if isinstance(node, Cloze):
+            numbers.add(node.number)
+        if isinstance(node, Cloze | Emphasis | Strong | Link):
+            numbers |= _cloze_numbers(node.children)
     return numbers
 
 
@@ -179,7 +158,6 @@ def plan_notes(
     source_name = Path(deck.source.file).name if deck.source.file else ""
     title = html.escape(deck.title, quote=False)
     source_text = html.escape(source_name, quote=False)
-    notes: list[PlannedNote] = []
 
     # Removed cards are rendered leniently: their images may have been deleted with them.
     lenient = dataclasses.replace(renderer, strict=False)
@@ -191,7 +169,9 @@ def plan_notes(
         where = card.source
         # The heading the front needs to be understood, shown after the topic.
         section = render.inlines(card.section, where) if card.section else ""
-        if card.kind is CardKind.CLOZE:
+        cloze = card.kind is CardKind.CLOZE
+        ords = tuple(range(len(note_type.templates)))
+        if cloze:
             numbers = sorted(n for n in _cloze_numbers(card.front) if n > 0)
             if not numbers:
                 raise NotesError(
@@ -200,23 +180,14 @@ def plan_notes(
                     where.file or deck.source.file,
                     where.line,
                 )
-            fields: tuple[str, ...] = (
-                render.inlines(card.front, where, cloze_field=True),
-                render.blocks(card.back, where),
-                title,
-                section,
-                source_text,
-            )
             ords = tuple(n - 1 for n in numbers)
-        else:
-            fields = (
-                render.inlines(card.front, where),
-                render.blocks(card.back, where),
-                title,
-                section,
-                source_text,
-            )
-            ords = tuple(range(len(note_type.templates)))
+        fields = (
+            render.inlines(card.front, where, cloze_field=cloze),
+            render.blocks(card.back, where),
+            title,
+            section,
+            source_text,
+        )
         return PlannedNote(
             note_guid(card.identity, note_type.key),
             note_type,
@@ -227,10 +198,8 @@ def plan_notes(
             ords,
         )
 
-    for card in _unique_cards(deck.cards, warn):
-        notes.append(card_note(card, removed=False))
-    for card in deck.removed:
-        notes.append(card_note(card, removed=True))
+    notes = [card_note(card, removed=False) for card in _unique_cards(deck.cards, warn)]
+    notes += [card_note(card, removed=True) for card in deck.removed]
 
     glossary_deck = f"{deck.deck_path}::{GLOSSARY_SUBDECK}"
     glossary_type = NOTE_TYPES["glossary"]
@@ -260,11 +229,11 @@ def plan_notes(
             (0, 1) if masked else (0,),
         )
 
-    for key, entry in glossary:
-        notes.append(glossary_note(key, entry, ()))
-    for entry in deck.removed_glossary:
-        key = glossary_key(deck, entry)
-        notes.append(glossary_note(key, entry, (REMOVED_TAG,)))
+    notes += [glossary_note(key, entry, ()) for key, entry in glossary]
+    notes += [
+        glossary_note(glossary_key(deck, entry), entry, (REMOVED_TAG,))
+        for entry in deck.removed_glossary
+    ]
     return _drop_repeated_guids(notes)
 
 
@@ -328,10 +297,7 @@ def _warn_repeated_terms(
 def _drop_repeated_guids(notes: list[PlannedNote]) -> list[PlannedNote]:
     # A removed card that comes back under a new front can share a GUID with a current note;
     # the current note wins.
-    seen: set[str] = set()
-    kept: list[PlannedNote] = []
+    kept: dict[str, PlannedNote] = {}
     for note in notes:
-        if note.guid not in seen:
-            seen.add(note.guid)
-            kept.append(note)
-    return kept
+        kept.setdefault(note.guid, note)
+    return list(kept.values())
