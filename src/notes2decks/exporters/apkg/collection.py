@@ -38,35 +38,17 @@ def deck_id(name: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
-def _deck_json(name: str, ident: int, description: str) -> dict[str, Any]:
-    return {
-        "id": ident,
-        "name": name,
-        "desc": description,
-        "mod": STYLE_MODIFIED,
-        "usn": -1,
-        "collapsed": False,
-        "browserCollapsed": False,
-        "conf": 1,
-        "dyn": 0,
-        "extendNew": 0,
-        "extendRev": 0,
-        "newToday": [0, 0],
-        "revToday": [0, 0],
-        "lrnToday": [0, 0],
-        "timeToday": [0, 0],
-    }
+# A new deck's settings, beside its ID, name and description.
+_NEW_DECK: dict[str, Any] = {"mod": STYLE_MODIFIED, "usn": -1, "collapsed": False, "conf": 1}
+_NEW_DECK |= {"browserCollapsed": False, "dyn": 0, "extendNew": 0, "extendRev": 0}
+_NEW_DECK |= {f"{what}Today": [0, 0] for what in ("new", "rev", "lrn", "time")}
 
 
 def database_bytes(
     image: bytes, fill: Callable[[sqlite3.Connection], None], *, in_memory: bool = CAN_SERIALIZE
 ) -> bytes:
-    """The bytes of the SQLite database `image` (empty: a new one) after `fill` ran on it.
-
-    In memory by default where sqlite3 can serialize a database, which spares a scratch folder
-    to create, write, read back and remove for every package; otherwise (or with `in_memory`
-    false) through a scratch file. Both give a database of the same content.
-    """
+    """The bytes of the SQLite database `image` (empty: a new one) after `fill` ran on it: in
+    memory where sqlite3 can serialize (unless `in_memory` is false), else in a scratch file."""
     if in_memory and sys.version_info >= (3, 11):
         conn = sqlite3.connect(":memory:")
         try:
@@ -94,13 +76,9 @@ def database_bytes(
 
 @functools.cache
 def empty_collection() -> bytes:
-    """An empty legacy (schema 11) collection, made from genanki's schema: once per process,
-    copied per package, because running the schema script is a good part of a small package.
-
-    It is also kept in the user's cache folder, keyed by the schema's text and SQLite's
-    version: importing genanki (which pulls in asyncio) takes longer than writing a whole
-    100-card package, and every worker process of a build would pay it.
-    """
+    """An empty legacy (schema 11) collection from genanki's schema, made once per process and
+    kept in the user's cache folder, keyed by the schema's text and SQLite's version: importing
+    genanki takes longer than writing a 100-card package."""
     sources = _schema_sources()
     name = None
     if sources is not None:
@@ -160,11 +138,8 @@ def _is_empty_collection(data: bytes) -> bool:
 
 
 def collection_bytes(notes: list[PlannedNote], deck: Deck, description: str = "") -> bytes:
-    """The notes as a new legacy (schema 11) collection file, which every Anki imports.
-
-    `description` is the HTML that Anki shows on the deck's overview screen (the notes'
-    introduction); the glossary subdeck says whose key terms it holds.
-    """
+    """The notes as a new collection file; `description` is the HTML that Anki shows on the
+    deck's overview screen."""
     return database_bytes(
         empty_collection(), lambda conn: _fill_collection(conn, notes, deck, description)
     )
@@ -192,7 +167,7 @@ def _fill_collection(
             text = f"The key terms of {title}." if title else ""
         else:
             text = title
-        decks[str(deck_ids[name])] = _deck_json(name, deck_ids[name], text)
+        decks[str(deck_ids[name])] = {"id": deck_ids[name], "name": name, "desc": text, **_NEW_DECK}
     models = {
         str(NOTE_TYPES[key].model_id): note_type_json(NOTE_TYPES[key], deck_ids[deck.deck_path])
         for key in used_types

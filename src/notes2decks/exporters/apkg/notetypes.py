@@ -47,36 +47,17 @@ class NoteType:
 
 # A note type's ID and name belong to its field layout: when the fields change, add a new entry
 # with a new name and ID (never reuse one), so Anki sees a new note type instead of quietly
-# remapping ours. tests/test_apkg.py keeps the history of every layout ever published.
-#
-# Layout 2 renamed "Deck" (which held the topic's title) to "Topic", added "Section" (the heading
-# above a generic one, shown beside the topic) to every type, gave the cloze type the same topic
-# field as the others and the glossary type its "Masked Definition" (the definition with the
-# term hidden, asked by the reverse card). Anki keeps notes of the layout-1 types as they are on
-# a re-import, with their history, and reports them as "note type changed"; README.md tells
-# users how to move them to the new types once with Anki's Change Note Type.
+# remapping ours. tests/test_apkg.py keeps the history of every layout ever published; README.md
+# tells users how to move notes of older layouts to the new types.
+_CARD_FIELDS = ("Front", "Back", "Topic", "Section", "Source")
+_CLOZE_FIELDS = ("Text", "Back Extra", "Topic", "Section", "Source")
+_GLOSSARY_FIELDS = ("Term", "Definition", "Masked Definition", "Topic", "Source")
 _FIELD_LAYOUTS: dict[str, tuple[tuple[str, ...], int, str]] = {
-    "revision": (
-        ("Front", "Back", "Topic", "Section", "Source"),
-        1764950401,
-        "notes2decks Revision v2",
-    ),
-    "basic": (("Front", "Back", "Topic", "Section", "Source"), 1764950402, "notes2decks Basic v2"),
-    "reversed": (
-        ("Front", "Back", "Topic", "Section", "Source"),
-        1764950403,
-        "notes2decks Basic (and reversed) v2",
-    ),
-    "cloze": (
-        ("Text", "Back Extra", "Topic", "Section", "Source"),
-        1764950404,
-        "notes2decks Cloze v2",
-    ),
-    "glossary": (
-        ("Term", "Definition", "Masked Definition", "Topic", "Source"),
-        1764950405,
-        "notes2decks Glossary v2",
-    ),
+    "revision": (_CARD_FIELDS, 1764950401, "notes2decks Revision v2"),
+    "basic": (_CARD_FIELDS, 1764950402, "notes2decks Basic v2"),
+    "reversed": (_CARD_FIELDS, 1764950403, "notes2decks Basic (and reversed) v2"),
+    "cloze": (_CLOZE_FIELDS, 1764950404, "notes2decks Cloze v2"),
+    "glossary": (_GLOSSARY_FIELDS, 1764950405, "notes2decks Glossary v2"),
 }
 
 # Every front names its topic (and the section of a generic heading) in small type above the
