@@ -37,9 +37,7 @@ def card_identity(deck_path: str, kind: str, front: str) -> str:
 
 
 # Every card of a deck asks for the same deck path; a deck has few, so a small cache suffices.
-@functools.lru_cache(maxsize=64)
-def _normalised_deck(deck_path: str) -> str:
-    return normalise_front(deck_path)
+_normalised_deck = functools.lru_cache(maxsize=64)(normalise_front)
 
 
 def note_key(identity: str) -> str:

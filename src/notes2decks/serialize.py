@@ -122,9 +122,7 @@ def _path(value: Path, base: Path | None) -> str:
 
 def deck_to_data(deck: Deck, base: Path | None = None) -> dict[str, Any]:
     """The deck as JSON-ready data, with the schema version."""
-    data: dict[str, Any] = {"schema": SCHEMA_VERSION}
-    data.update(to_data(deck, base))
-    return data
+    return {"schema": SCHEMA_VERSION, **to_data(deck, base)}
 
 
 def deck_to_json(deck: Deck, base: Path | None = None) -> str:
