@@ -1,11 +1,6 @@
 """The Anki collection inside a package: a legacy (schema 11) SQLite database, which every Anki
-version imports.
-
-Deck IDs are hashes of deck names, and note and card IDs come from the notes' times and
-positions, so the same notes give the same database. The database is built in memory where
-sqlite3 can hand over its bytes (Python 3.11's `serialize`), else in a scratch folder that is
-always removed; it starts from a copy of an empty collection made once per process and kept in
-the user's cache folder.
+version imports. Deck IDs hash the decks' names and note and card IDs come from the notes' times
+and positions, so the same notes give the same database.
 """
 
 from __future__ import annotations
@@ -20,6 +15,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -50,27 +46,21 @@ def database_bytes(
     """The bytes of the SQLite database `image` (empty: a new one) after `fill` ran on it: in
     memory where sqlite3 can serialize (unless `in_memory` is false), else in a scratch file."""
     if in_memory and sys.version_info >= (3, 11):
-        conn = sqlite3.connect(":memory:")
-        try:
+        with closing(sqlite3.connect(":memory:")) as conn:
             if image:
                 conn.deserialize(image)
             fill(conn)
             conn.commit()
             return conn.serialize()
-        finally:
-            conn.close()
     with tempfile.TemporaryDirectory(prefix="notes2decks-") as folder:
         path = Path(folder) / "collection.anki2"
         path.write_bytes(image)
-        conn = sqlite3.connect(path)
-        try:
+        with closing(sqlite3.connect(path)) as conn:
             # A scratch file in a temporary folder: no journal, no waiting for the disk.
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
             fill(conn)
             conn.commit()
-        finally:
-            conn.close()
         return path.read_bytes()
 
 
@@ -82,9 +72,7 @@ def empty_collection() -> bytes:
     sources = _schema_sources()
     name = None
     if sources is not None:
-        digest = hashlib.sha256(sqlite3.sqlite_version.encode())
-        for source in sources:
-            digest.update(source)
+        digest = hashlib.sha256(b"".join([sqlite3.sqlite_version.encode(), *sources]))
         name = f"empty-collection-{digest.hexdigest()[:20]}.anki2"
         cached = read_cached(name)
         if cached is not None and _is_empty_collection(cached):
@@ -150,7 +138,6 @@ def _fill_collection(
 ) -> None:
     deck_names = sorted({note.deck for note in notes} | {deck.deck_path})
     deck_ids = {name: deck_id(name) for name in deck_names}
-    used_types = sorted({note.note_type.key for note in notes})
 
     (decks_text,) = conn.execute("SELECT decks FROM col").fetchone()
     decks = json.loads(decks_text)
@@ -170,7 +157,7 @@ def _fill_collection(
         decks[str(deck_ids[name])] = {"id": deck_ids[name], "name": name, "desc": text, **_NEW_DECK}
     models = {
         str(NOTE_TYPES[key].model_id): note_type_json(NOTE_TYPES[key], deck_ids[deck.deck_path])
-        for key in used_types
+        for key in sorted({note.note_type.key for note in notes})
     }
     conn.execute(
         "UPDATE col SET decks = ?, models = ?",

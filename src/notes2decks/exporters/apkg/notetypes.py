@@ -147,33 +147,16 @@ _LATEX_PREAMBLE = (
     "\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n"
 )
 
+# What a legacy collection stores of each field and card template besides its name and place.
+_FIELD = {"sticky": False, "rtl": False, "font": "Arial", "size": 20, "media": []}
+_TEMPLATE = {"did": None, "bqfmt": "", "bafmt": "", "bfont": "", "bsize": 0}
+
 
 def note_type_json(note_type: NoteType, default_deck: int) -> dict[str, Any]:
     """A note type as a legacy collection stores it, new cards going to `default_deck`."""
-    fields = [
-        {
-            "name": name,
-            "ord": i,
-            "sticky": False,
-            "rtl": False,
-            "font": "Arial",
-            "size": 20,
-            "media": [],
-        }
-        for i, name in enumerate(note_type.fields)
-    ]
+    fields = [{"name": name, "ord": i, **_FIELD} for i, name in enumerate(note_type.fields)]
     templates = [
-        {
-            "name": name,
-            "ord": i,
-            "qfmt": qfmt,
-            "afmt": afmt,
-            "did": None,
-            "bqfmt": "",
-            "bafmt": "",
-            "bfont": "",
-            "bsize": 0,
-        }
+        {"name": name, "ord": i, "qfmt": qfmt, "afmt": afmt, **_TEMPLATE}
         for i, (name, qfmt, afmt) in enumerate(note_type.templates)
     ]
     req = [
