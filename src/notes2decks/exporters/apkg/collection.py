@@ -92,8 +92,7 @@ def empty_collection() -> bytes:
 
 
 def _schema_sources() -> list[bytes] | None:
-    """The text of genanki's two schema modules, read without importing genanki (None if they
-    cannot be found, and then nothing is cached)."""
+    """The text of genanki's two schema modules, read without importing genanki, or None."""
     try:
         spec = importlib.util.find_spec("genanki")
         if spec is None or not spec.submodule_search_locations:
@@ -105,17 +104,15 @@ def _schema_sources() -> list[bytes] | None:
 
 
 def _is_empty_collection(data: bytes) -> bool:
-    """True when `data` is a sound SQLite database holding one collection and no notes: a
-    damaged or foreign cache file is made again rather than copied into every package."""
+    """True when `data` is a sound SQLite database holding one collection and no notes."""
     if not data.startswith(b"SQLite format 3\x00"):
         return False
     sound: list[bool] = []
 
     def probe(conn: sqlite3.Connection) -> None:
         (check,) = conn.execute("PRAGMA quick_check").fetchone()
-        counts = conn.execute(
-            "SELECT (SELECT count(*) FROM col), (SELECT count(*) FROM notes)"
-        ).fetchone()
+        query = "SELECT (SELECT count(*) FROM col), (SELECT count(*) FROM notes)"
+        counts = conn.execute(query).fetchone()
         sound.append(check == "ok" and tuple(counts) == (1, 0))
 
     try:
@@ -218,7 +215,6 @@ _TAG = re.compile(r"<[^>]+>")
 def _sort_field(text: str) -> str:
     """The text Anki sorts and finds duplicates by: the first field without its markup, an
     image standing for its file name."""
-    # Most fronts are plain text: no tag to look for.
     if "<" in text:
         text = _TAG.sub("", _IMAGE_TAG.sub(r" \1 ", text))
     return html.unescape(text)

@@ -1,14 +1,11 @@
 """The notes of a deck as they go into a package: GUIDs, note types, fields, tags and times.
 
-- A note's GUID comes from the card's identity (its deck path and normalised front, kept across
-  heading edits by the lock file) and its note type, never from its fields, so an edited back
-  updates the note that is already there, with its review history.
-- Note modification times come from `Card.modified` (set by the lock file: the time the card's
-  content last changed), else from the notes file's time, with SOURCE_DATE_EPOCH winning. Anki
-  updates a note only when the package's note is newer, so unchanged notes never overwrite edits
-  made in Anki.
-- Cards that the notes no longer have, and glossary terms they no longer define, still ship,
-  tagged `REMOVED_TAG`, so that users can find them in Anki and delete them.
+A note's GUID comes from the card's identity (kept across heading edits by the lock file) and
+note type, never from its fields, so an edited back updates the note already in Anki with its
+review history. Its time is `Card.modified` (when the lock file saw its content change), else
+the notes file's, SOURCE_DATE_EPOCH winning: Anki updates a note only from a newer one. Cards
+and glossary terms that the notes no longer have still ship, tagged `REMOVED_TAG`, for users
+to find in Anki and delete.
 """
 
 from __future__ import annotations
@@ -69,12 +66,8 @@ class PlannedNote:
 
 
 def note_guid(identity: str, note_type: str) -> str:
-    """A note's GUID: a hash of its identity and note type, in Anki's base-91 alphabet.
-
-    The note type is part of it because Anki refuses to update a note into another note type:
-    a card that turns from basic into reversed becomes a new note, and the old one is reported
-    as removed.
-    """
+    """A note's GUID: a hash of its identity and note type (Anki cannot update a note into
+    another note type), in Anki's base-91 alphabet."""
     if identity.startswith(KNOWN_GUID):
         return identity.removeprefix(KNOWN_GUID)  # recovered from an earlier package
     digest = hashlib.sha256(f"notes2decks\x1f{note_type}\x1f{identity}".encode()).digest()
@@ -155,9 +148,8 @@ def plan_notes(
     notes show are collected in `renderer.media`.
     """
     fallback_time = deck_time(deck)
-    source_name = Path(deck.source.file).name if deck.source.file else ""
     title = html.escape(deck.title, quote=False)
-    source_text = html.escape(source_name, quote=False)
+    source_text = html.escape(Path(deck.source.file).name, quote=False)
 
     # Removed cards are rendered leniently: their images may have been deleted with them.
     lenient = dataclasses.replace(renderer, strict=False)
@@ -181,13 +173,8 @@ def plan_notes(
                     where.line,
                 )
             ords = tuple(n - 1 for n in numbers)
-        fields = (
-            render.inlines(card.front, where, cloze_field=cloze),
-            render.blocks(card.back, where),
-            title,
-            section,
-            source_text,
-        )
+        front = render.inlines(card.front, where, cloze_field=cloze)
+        fields = (front, render.blocks(card.back, where), title, section, source_text)
         return PlannedNote(
             note_guid(card.identity, note_type.key),
             note_type,
@@ -212,12 +199,8 @@ def plan_notes(
         term = renderer.inlines(split_math(entry.term), entry.source)
         definition_nodes = split_math(entry.definition)
         definition = renderer.inlines(definition_nodes, entry.source)
-        masked_nodes = (
-            mask_definition(entry.term, definition_nodes) if glossary_cards == "both" else None
-        )
-        masked = ""
-        if masked_nodes is not None:
-            masked = renderer.inlines(masked_nodes, entry.source).replace(MASK, MASK_HTML)
+        hidden = mask_definition(entry.term, definition_nodes) if glossary_cards == "both" else None
+        masked = renderer.inlines(hidden, entry.source).replace(MASK, MASK_HTML) if hidden else ""
         texts = (term, definition, masked, title, source_text)
         return PlannedNote(
             note_guid(key, glossary_type.key),
@@ -256,14 +239,10 @@ def _unique_cards(cards: tuple[Card, ...], warn: Callable[[Diagnostic], None]) -
     first: dict[str, SourceRef] = {}
     for card in cards:
         if card.identity in first:
-            warn(
-                Diagnostic(
-                    card.source.file,
-                    card.source.line,
-                    f"the front {inline_text(card.front)!r} is the same as at line "
-                    f"{first[card.identity].line}; both are kept, but consider telling them apart",
-                )
-            )
+            earlier = first[card.identity].line
+            message = f"the front {inline_text(card.front)!r} is the same as at line {earlier}; "
+            message += "both are kept, but consider telling them apart"
+            warn(Diagnostic(card.source.file, card.source.line, message))
         else:
             first[card.identity] = card.source
     if len(first) == len(cards):
@@ -280,16 +259,12 @@ def _warn_repeated_terms(
 ) -> None:
     first: dict[str, SourceRef] = {}
     for key, entry in glossary:
-        base_key = key.rsplit("#", 1)[0] if "#" in key else key
+        base_key = key.rsplit("#", 1)[0]
         if base_key in first:
-            warn(
-                Diagnostic(
-                    entry.source.file,
-                    entry.source.line,
-                    f"the glossary term {entry.term!r} is also defined at line "
-                    f"{first[base_key].line}; both are kept, but consider merging them",
-                )
-            )
+            earlier = first[base_key].line
+            message = f"the glossary term {entry.term!r} is also defined at line {earlier}; "
+            message += "both are kept, but consider merging them"
+            warn(Diagnostic(entry.source.file, entry.source.line, message))
         else:
             first[base_key] = entry.source
 

@@ -17,12 +17,8 @@ CSS = (Path(__file__).parent / "style.css").read_text(encoding="utf-8")
 """The style sheet of every note type (`style.css` beside this module)."""
 
 STYLE_MODIFIED = 1796428800
-"""When the templates or the CSS last changed (seconds since the epoch).
-
-Anki updates a note type's templates and CSS only from a package whose note type is newer, so
-move this forward with every change to them; `STYLE_FINGERPRINT` makes a forgotten move fail the
-tests.
-"""
+"""When the templates or the CSS last changed (seconds since the epoch): Anki takes them only
+from a newer note type. `STYLE_FINGERPRINT` makes a forgotten move fail the tests."""
 STYLE_FINGERPRINT = "0913cc0a77bb"
 """The first hex digits of `style_fingerprint()` when `STYLE_MODIFIED` was last moved."""
 
@@ -89,13 +85,11 @@ _BACK_Q = _topic(left=True) + _side("Back", "n2d-body")
 _TERM = _topic(section=False) + _side("Term", "n2d-front")
 # The reverse glossary card exists only when the masked definition leaves something to ask:
 # Anki makes no card whose question is empty.
-_MASKED_Q = (
-    "{{#Masked Definition}}"
-    + _topic(section=False, left=True)
-    + _side("Masked Definition", "n2d-body")
-    + "{{/Masked Definition}}"
-)
+_MASKED = _topic(section=False, left=True) + _side("Masked Definition", "n2d-body")
+_MASKED_Q = "{{#Masked Definition}}" + _MASKED + "{{/Masked Definition}}"
 _CLOZE_Q = _topic(left=True) + '<div class="cloze-text">{{cloze:Text}}</div>'
+_EXTRA = '<div class="n2d-body"><div class="n2d-extra">{{Back Extra}}</div></div>'
+_CLOZE_A = f"{_CLOZE_Q}\n{{{{#Back Extra}}}}{_EXTRA}{{{{/Back Extra}}}}\n{_META}"
 
 _TEMPLATES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "revision": (("Revision card", _FRONT, _answer(_FRONT, "Back")),),
@@ -104,14 +98,7 @@ _TEMPLATES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("Card 1", _FRONT, _answer(_FRONT, "Back")),
         ("Card 2", _BACK_Q, _answer(_BACK_Q, "Front", "n2d-front")),
     ),
-    "cloze": (
-        (
-            "Cloze",
-            _CLOZE_Q,
-            f'{_CLOZE_Q}\n{{{{#Back Extra}}}}<div class="n2d-body"><div class="n2d-extra">'
-            f"{{{{Back Extra}}}}</div></div>{{{{/Back Extra}}}}\n{_META}",
-        ),
-    ),
+    "cloze": (("Cloze", _CLOZE_Q, _CLOZE_A),),
     "glossary": (
         ("Term to definition", _TERM, _answer(_TERM, "Definition")),
         ("Definition to term", _MASKED_Q, _answer(_MASKED_Q, "Term", "n2d-front")),

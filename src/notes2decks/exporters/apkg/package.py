@@ -12,9 +12,8 @@ from pathlib import Path
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
-# A package is built at every edit and downloaded rarely: zlib's level 2 costs a build no more
-# than its fastest level and packs a little tighter, while its default level slows builds down
-# noticeably for packages a sixth smaller.
+# zlib's level 2 builds as fast as its fastest level and packs a little tighter; its default
+# level slows every build for packages a sixth smaller.
 _DEFLATE_LEVEL = 2
 
 
