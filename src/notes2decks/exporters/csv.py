@@ -49,11 +49,8 @@ def glossary_deck(deck_path: str) -> str:
 def merge_rows(
     entries: Iterable[tuple[GlossaryEntry, str]],
 ) -> list[tuple[GlossaryEntry, str]]:
-    """(entry, deck path) pairs with one row per term, sorted by term.
-
-    The best kind wins (explicit, then extracted, then person), and among equals the first.
-    Explicit entries with other definitions are kept beside the winner.
-    """
+    """(entry, deck path) pairs with one row per term, sorted by term: the best kind wins
+    (explicit, extracted, person), then the first; other explicit definitions stay beside it."""
     kept: dict[str, tuple[GlossaryEntry, str]] = {}
     extra: list[tuple[GlossaryEntry, str]] = []
     for entry, deck in entries:
@@ -76,11 +73,8 @@ def merge_rows(
 def render(
     rows: Sequence[tuple[GlossaryEntry, str]], anki: bool, anki_deck: str | None = None
 ) -> str:
-    """The CSV text of merged rows, BOM included.
-
-    For Anki, `anki_deck` names the deck of every note; None puts each row's own
-    `<deck>::Glossary` in the deck column and tells Anki to read it from there.
-    """
+    """The CSV text of merged rows, BOM included. For Anki, `anki_deck` names the deck of every
+    note; None tells Anki to read each row's own `<deck>::Glossary` from the deck column."""
     buffer = io.StringIO()
     buffer.write(BOM)
     if anki:
@@ -107,14 +101,9 @@ def export_csv(
 ) -> None:
     """Write the deck's glossary (`Deck.glossary`, as `extract_glossary` made it) to `dest`."""
     if not deck.glossary and deck.auto_glossary:
-        warn(
-            Diagnostic(
-                deck.source.file,
-                0,
-                f"no key terms were found, so {dest.name} has no rows; put key terms in quotes "
-                "or write sentences that define them ('X is a ...')",
-            )
-        )
+        message = f"no key terms were found, so {dest.name} has no rows; put key terms in quotes "
+        message += "or write sentences that define them ('X is a ...')"
+        warn(Diagnostic(deck.source.file, 0, message))
     rows = merge_rows((entry, deck.deck_path) for entry in deck.glossary)
     write_bytes(dest, render(rows, options.csv_anki, deck.deck_path).encode(), durable=False)
 
