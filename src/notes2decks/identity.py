@@ -18,28 +18,22 @@ recovered from an earlier package (`enrich.lock.recover`). The rest is the GUID.
 
 
 def normalise_front(text: str) -> str:
-    """Fold case, accents' compatibility forms, white space and punctuation out of a front.
-
-    "Stalin's  Rise!" and "stalins rise" give the same key, so trivial edits keep a note's identity.
-    """
+    """Fold case, compatibility forms, white space and punctuation out of a front: "Stalin's
+    Rise!" and "stalins rise" give the same key, so trivial edits keep a note's identity."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("'", "").replace("\u2019", "")
     return _PUNCT_OR_SPACE.sub(" ", text).strip()
 
 
 def card_identity(deck_path: str, kind: str, front: str) -> str:
-    """The identity of a card: its deck path, its kind family and its normalised front.
-
-    Basic and reversed cards share a family, so switching `::` to `:::` keeps the note's key.
-    """
+    """The identity of a card: its deck path, its kind family (basic and reversed share one)
+    and its normalised front."""
     family = "qa" if kind in ("basic", "reversed") else kind
     return f"{_normalised_deck(deck_path)}/{family}/{normalise_front(front)}"
 
 
 # Every card of a deck asks for the same deck path; a deck has few, so a small cache suffices.
-@functools.lru_cache(maxsize=64)
-def _normalised_deck(deck_path: str) -> str:
-    return normalise_front(deck_path)
+_normalised_deck = functools.lru_cache(maxsize=64)(normalise_front)
 
 
 def note_key(identity: str) -> str:

@@ -25,8 +25,7 @@ class ReaderSpec:
     sniff: str = ""
     """`module:function` of `accepts(text: str) -> bool` when the suffix alone cannot decide."""
     libraries: tuple[str, ...] = ()
-    """Importable names of the libraries whose version changes what it reads: a rebuild after
-    one of them changed writes every card again instead of trusting the lock file."""
+    """Importable names of the libraries whose new version makes a rebuild ignore the lock file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,18 +37,17 @@ class ExporterSpec:
     suffix: str
     """What is appended to the notes file's stem to name the output, such as `-glossary.csv`."""
     target: str
-    """`module:function` of `export(deck, dest, options, warn) -> None`. It writes `dest`, or,
-    with nothing to write, no file and a warning that says why; the build goes on."""
+    """`module:function` of `export(deck, dest, options, warn) -> None`, which writes `dest` or
+    warns why not."""
     needs_lock: bool = False
     """True when its output keeps notes' identities across builds, through the lock file."""
     makes_notes: bool = False
-    """True when each card becomes a study note, so a cloze card that hides nothing is an error
-    rather than a warning."""
+    """True when each card becomes a study note: a cloze card that hides nothing is an error."""
     prints: bool = False
     """True when its cards are printed, so a card too long for the card size matters."""
     combined: str = ""
-    """`module:function` of `export_combined(decks, dest, options) -> None`, which writes one
-    output for the whole build from every deck's output of this format, or empty."""
+    """`module:function` of `export_combined(decks, dest, options) -> None` for one output of the
+    whole build, or empty."""
     combined_name: str = ""
     """The combined output's file name in the output folder, such as `glossary.csv`."""
 
@@ -110,10 +108,8 @@ def reader_for(suffix: str, text: str) -> ReaderSpec | None:
     for spec in candidates:
         if spec.sniff and load(spec.sniff)(text):
             return spec
-    plain = [spec for spec in candidates if not spec.sniff]
-    if plain:
-        return plain[0]
-    return candidates[-1] if candidates else None
+    fallback = candidates[-1] if candidates else None
+    return next((spec for spec in candidates if not spec.sniff), fallback)
 
 
 def exporters(formats: tuple[str, ...]) -> list[ExporterSpec]:

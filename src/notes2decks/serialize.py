@@ -8,6 +8,7 @@ JSON does not depend on where the notes live.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import json
@@ -22,27 +23,21 @@ from .model import Deck
 # Bump when the JSON's shape changes, so that tools reading it can tell.
 SCHEMA_VERSION = 1
 
-# Build-time data that would make the JSON change on every save of the notes, or that the lock
-# file sets (a glossary note's identity).
+# Build-time data (the lock file's times, a glossary note's identity): not the notes' content.
 _SKIPPED = frozenset({"modified"})
 _SKIPPED_OF: dict[str, frozenset[str]] = {"GlossaryEntry": frozenset({"identity"})}
-# Fields left out while empty, so the JSON (golden files, lock hashes) of models that do not
-# use them stays as it was before they existed.
+# Fields left out while empty, so that the JSON of models without them stays as it was.
 _SKIPPED_EMPTY: dict[str, frozenset[str]] = {"Card": frozenset({"section"})}
 
-# Where a card and its paragraphs are in the notes: they move whenever a card is added above,
-# and are not part of what a card shows. Named by node type, since other nodes use the same
-# field names for content (`Math.source` is the formula).
+# Where a card and its paragraphs are in the notes, by node type: not part of what a card shows.
 PLACES: dict[str, frozenset[str]] = {
     "Card": frozenset({"source"}),
     "Paragraph": frozenset({"line"}),
 }
 
-# Values that are their own data: most of a card's fields.
 _ATOMS = frozenset({str, int, bool, float, type(None)})
 _Convert = Callable[[Any, "Path | None"], Any]
-# A converter per type, with places and without: a build converts thousands of nodes, and
-# looking a node's type up once is several times faster than testing what it is at each node.
+# A converter per type, with places and without: looked up once per type, not tested per node.
 _CONVERTERS: dict[bool, dict[type, _Convert]] = {True: {}, False: {}}
 
 
@@ -113,18 +108,14 @@ def _enum(value: enum.Enum, base: Path | None) -> Any:
 
 def _path(value: Path, base: Path | None) -> str:
     if base is not None:
-        try:
+        with contextlib.suppress(ValueError):
             return Path(os.path.relpath(value, base)).as_posix()
-        except ValueError:
-            pass
     return value.as_posix()
 
 
 def deck_to_data(deck: Deck, base: Path | None = None) -> dict[str, Any]:
     """The deck as JSON-ready data, with the schema version."""
-    data: dict[str, Any] = {"schema": SCHEMA_VERSION}
-    data.update(to_data(deck, base))
-    return data
+    return {"schema": SCHEMA_VERSION, **to_data(deck, base)}
 
 
 def deck_to_json(deck: Deck, base: Path | None = None) -> str:

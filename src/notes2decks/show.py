@@ -9,7 +9,7 @@ from pathlib import Path
 from .build.files import notes_root
 from .enrich import enrich_deck
 from .errors import Diagnostic
-from .model import Card, Deck, block_lines, inline_text
+from .model import Deck, block_lines, inline_text
 from .options import BuildOptions
 from .readers import read_notes
 from .serialize import deck_to_json
@@ -22,9 +22,7 @@ def load_deck(
     deck = read_notes(
         path, root=notes_root(path), file=str(path), warn=warn or (lambda _: None), folders=()
     )
-    options = BuildOptions(auto_cloze=auto_cloze, lock=False)
-    deck, _ = enrich_deck(deck, path, options)
-    return deck
+    return enrich_deck(deck, path, BuildOptions(auto_cloze=auto_cloze, lock=False))[0]
 
 
 def show_deck(
@@ -53,8 +51,15 @@ def outline(deck: Deck) -> str:
     if deck.tags:
         lines.append(f"  tags {' '.join(deck.tags)}")
     for number, card in enumerate(deck.cards, start=1):
-        lines.append("")
-        lines.extend(_card_lines(number, card))
+        tags = f"  [{' '.join(card.tags)}]" if card.tags else ""
+        front = f"{card.kind.value}: {inline_text(card.front)}  ({card.source}){tags}"
+        lines += ["", f"{number}. {front}"]
+        if card.section:
+            # What the card shows above its front, besides the topic.
+            lines.append(f"   section: {inline_text(card.section)}")
+        for fact in block_lines(card.back):
+            wrapped = textwrap.wrap(fact, 96, initial_indent="   - ", subsequent_indent="     ")
+            lines.extend(wrapped or ["   -"])
     if deck.glossary:
         lines.extend(["", "Glossary"])
         for entry in deck.glossary:
@@ -63,15 +68,3 @@ def outline(deck: Deck) -> str:
                 textwrap.wrap(entry.definition, 96, initial_indent="    ", subsequent_indent="    ")
             )
     return "\n".join(lines) + "\n"
-
-
-def _card_lines(number: int, card: Card) -> list[str]:
-    tags = f"  [{' '.join(card.tags)}]" if card.tags else ""
-    lines = [f"{number}. {card.kind.value}: {inline_text(card.front)}  ({card.source}){tags}"]
-    if card.section:
-        # What the card shows above its front, besides the topic.
-        lines.append(f"   section: {inline_text(card.section)}")
-    for fact in block_lines(card.back):
-        wrapped = textwrap.wrap(fact, 96, initial_indent="   - ", subsequent_indent="     ")
-        lines.extend(wrapped or ["   -"])
-    return lines

@@ -1,33 +1,12 @@
 """The glossary as CSV: `OUT/<notes>-glossary.csv` per notes file, `OUT/glossary.csv` per build.
 
-The file is made for spreadsheets first and Anki second:
-
-- Columns `term`, `definition`, `kind` (`explicit`, `auto` or `person`), `deck` (the Anki deck
-  path) and `source` (`file:line` of the definition in the notes), under one header row.
-- Rows are sorted by term without regard to case, accents or leading quotes, and a term is
-  listed once: an explicit definition beats an extracted one, and among equals the first deck
-  of the build wins (`notes2decks.words.term_key` decides what counts as the same term).
-  Explicit entries whose definitions differ are all kept, since the notes say them.
-- Written by Python's csv module: RFC 4180 quoting of commas, double quotes and line breaks,
-  CRLF line ends, UTF-8.
-- The file starts with a UTF-8 byte order mark. Excel on Windows reads a CSV without one in the
-  local ANSI code page, turning "passé" into "passÃ©"; LibreOffice, Python's `utf-8-sig`
-  codec and Anki's importer all skip the mark.
-- Formula injection is neutralised the way OWASP recommends: a cell whose first character (or
-  first character after leading white space) is `=`, `+`, `-`, `@`, a tab, a carriage return or
-  a line feed, or the full-width `＝ ＋ － ＠`, gets a leading apostrophe. Excel and LibreOffice
-  then read it as text instead of running it; the apostrophe stays visible in the cell, a
-  small price for a file that can never start a command.
-- With `--csv-anki` (`BuildOptions.csv_anki`) the header row is replaced by Anki's file headers
-  (`#separator:Comma`, `#html:false`, `#notetype:Basic`, `#deck:<deck>::Glossary`,
-  `#tags:glossary`, `#tags column:3`, `#columns:Front,Back,kind,deck,source`), so that
-  File > Import takes the file without questions. Anki's stock "Basic" note type exists in
-  every collection; the term and definition columns are labelled with its field names, Front
-  and Back, because Anki maps columns to fields by name. Anki always reads the column after
-  the fields as tags, so the header says so: each note is tagged `glossary` and its kind
-  (`explicit`, `auto`, `person`). Re-importing updates the notes whose Front matches instead
-  of adding duplicates. The combined file of a build that spans several decks uses
-  `#deck column:4` instead, and its deck column then names each row's `<deck>::Glossary`.
+Columns `COLUMNS`, one row per term (`merge_rows`), sorted by term; written by the csv module
+(RFC 4180 quoting, CRLF, UTF-8) after a byte order mark, without which Excel on Windows reads
+the file in the local code page. Cells that a spreadsheet could run as a formula get a leading
+apostrophe (`neutralise`, OWASP's advice). With `--csv-anki` the header row gives way to Anki's
+file headers (note type Basic, whose Front and Back the first two columns fill; the deck, or
+`#deck column` for a build of several decks; the kind column read as tags), so that File >
+Import takes the file without questions and a re-import updates notes instead of adding copies.
 """
 
 from __future__ import annotations
@@ -45,7 +24,6 @@ from ..words import sort_key, term_key
 
 COLUMNS = ("term", "definition", "kind", "deck", "source")
 ANKI_COLUMNS = ("Front", "Back", "kind", "deck", "source")
-ANKI_NOTETYPE = "Basic"
 GLOSSARY_SUBDECK = "Glossary"
 BOM = "\ufeff"
 
@@ -71,11 +49,8 @@ def glossary_deck(deck_path: str) -> str:
 def merge_rows(
     entries: Iterable[tuple[GlossaryEntry, str]],
 ) -> list[tuple[GlossaryEntry, str]]:
-    """(entry, deck path) pairs with one row per term, sorted by term.
-
-    The best kind wins (explicit, then extracted, then person), and among equals the first.
-    Explicit entries with other definitions are kept beside the winner.
-    """
+    """(entry, deck path) pairs with one row per term, sorted by term: the best kind wins
+    (explicit, extracted, person), then the first; other explicit definitions stay beside it."""
     kept: dict[str, tuple[GlossaryEntry, str]] = {}
     extra: list[tuple[GlossaryEntry, str]] = []
     for entry, deck in entries:
@@ -98,23 +73,19 @@ def merge_rows(
 def render(
     rows: Sequence[tuple[GlossaryEntry, str]], anki: bool, anki_deck: str | None = None
 ) -> str:
-    """The CSV text of merged rows, BOM included.
-
-    For Anki, `anki_deck` names the deck of every note; None puts each row's own
-    `<deck>::Glossary` in the deck column and tells Anki to read it from there.
-    """
+    """The CSV text of merged rows, BOM included. For Anki, `anki_deck` names the deck of every
+    note; None tells Anki to read each row's own `<deck>::Glossary` from the deck column."""
     buffer = io.StringIO()
     buffer.write(BOM)
     if anki:
-        buffer.write("#separator:Comma\n#html:false\n")
-        buffer.write(f"#notetype:{ANKI_NOTETYPE}\n")
         if anki_deck is not None:
-            buffer.write(f"#deck:{_header_value(glossary_deck(anki_deck))}\n")
+            # A header line ends at the line break; deck paths never hold one, but be sure.
+            deck_header = f"#deck:{' '.join(glossary_deck(anki_deck).split())}"
         else:
-            buffer.write(f"#deck column:{COLUMNS.index('deck') + 1}\n")
-        buffer.write("#tags:glossary\n")
-        buffer.write(f"#tags column:{COLUMNS.index('kind') + 1}\n")
-        buffer.write(f"#columns:{','.join(ANKI_COLUMNS)}\n")
+            deck_header = f"#deck column:{COLUMNS.index('deck') + 1}"
+        headers = ["#separator:Comma", "#html:false", "#notetype:Basic", deck_header]
+        headers += ["#tags:glossary", f"#tags column:{COLUMNS.index('kind') + 1}"]
+        buffer.write("\n".join([*headers, f"#columns:{','.join(ANKI_COLUMNS)}", ""]))
     writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
     if not anki:
         writer.writerow(COLUMNS)
@@ -125,27 +96,16 @@ def render(
     return buffer.getvalue()
 
 
-def _header_value(value: str) -> str:
-    # A header line ends at the line break; deck paths never hold one, but be sure.
-    return " ".join(value.split())
-
-
 def export_csv(
     deck: Deck, dest: Path, options: BuildOptions, warn: Callable[[Diagnostic], None]
 ) -> None:
     """Write the deck's glossary (`Deck.glossary`, as `extract_glossary` made it) to `dest`."""
     if not deck.glossary and deck.auto_glossary:
-        warn(
-            Diagnostic(
-                deck.source.file,
-                0,
-                f"no key terms were found, so {dest.name} has no rows; put key terms in quotes "
-                "or write sentences that define them ('X is a ...')",
-            )
-        )
+        message = f"no key terms were found, so {dest.name} has no rows; put key terms in quotes "
+        message += "or write sentences that define them ('X is a ...')"
+        warn(Diagnostic(deck.source.file, 0, message))
     rows = merge_rows((entry, deck.deck_path) for entry in deck.glossary)
-    text = render(rows, options.csv_anki, deck.deck_path)
-    write_bytes(dest, text.encode("utf-8"), durable=False)
+    write_bytes(dest, render(rows, options.csv_anki, deck.deck_path).encode(), durable=False)
 
 
 def export_combined_csv(decks: Sequence[Deck], dest: Path, options: BuildOptions) -> None:
@@ -155,5 +115,4 @@ def export_combined_csv(decks: Sequence[Deck], dest: Path, options: BuildOptions
     anki_deck = deck_paths[0] if len(deck_paths) == 1 else None
     if not rows and decks:
         anki_deck = decks[0].deck_path
-    text = render(rows, options.csv_anki, anki_deck)
-    write_bytes(dest, text.encode("utf-8"), durable=False)
+    write_bytes(dest, render(rows, options.csv_anki, anki_deck).encode(), durable=False)

@@ -1,16 +1,9 @@
 """Anki packages (.apkg) that update the notes already in a collection instead of duplicating them.
 
-The steps, one module each:
-
-- `notes`: the deck's cards and glossary as notes, with GUIDs that survive edits (the fields'
-  HTML comes from `html`);
-- `notetypes`: the note types, with fixed IDs per field layout, their templates and style;
-- `collection`: the notes as an Anki collection, a SQLite database;
-- `package`: the collection and the images zipped into the .apkg file.
-
-Packages are written without genanki's `Package` (which leaks a temporary SQLite file, stamps
-every note with the wall clock and stores an uncompressed zip): the same notes give the same
-bytes.
+`notes` plans the notes (their fields' HTML from `html`), `notetypes` defines their note types,
+`collection` writes them into an Anki collection and `package` zips it with the images. No
+genanki `Package` (it leaks a temporary file, stamps notes with the clock and does not
+compress): the same notes give the same bytes.
 """
 
 from __future__ import annotations

@@ -1,11 +1,6 @@
 """The Anki collection inside a package: a legacy (schema 11) SQLite database, which every Anki
-version imports.
-
-Deck IDs are hashes of deck names, and note and card IDs come from the notes' times and
-positions, so the same notes give the same database. The database is built in memory where
-sqlite3 can hand over its bytes (Python 3.11's `serialize`), else in a scratch folder that is
-always removed; it starts from a copy of an empty collection made once per process and kept in
-the user's cache folder.
+version imports. Deck IDs hash the decks' names and note and card IDs come from the notes' times
+and positions, so the same notes give the same database.
 """
 
 from __future__ import annotations
@@ -20,6 +15,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -38,75 +34,45 @@ def deck_id(name: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
-def _deck_json(name: str, ident: int, description: str) -> dict[str, Any]:
-    return {
-        "id": ident,
-        "name": name,
-        "desc": description,
-        "mod": STYLE_MODIFIED,
-        "usn": -1,
-        "collapsed": False,
-        "browserCollapsed": False,
-        "conf": 1,
-        "dyn": 0,
-        "extendNew": 0,
-        "extendRev": 0,
-        "newToday": [0, 0],
-        "revToday": [0, 0],
-        "lrnToday": [0, 0],
-        "timeToday": [0, 0],
-    }
+# A new deck's settings, beside its ID, name and description.
+_NEW_DECK: dict[str, Any] = {"mod": STYLE_MODIFIED, "usn": -1, "collapsed": False, "conf": 1}
+_NEW_DECK |= {"browserCollapsed": False, "dyn": 0, "extendNew": 0, "extendRev": 0}
+_NEW_DECK |= {f"{what}Today": [0, 0] for what in ("new", "rev", "lrn", "time")}
 
 
 def database_bytes(
     image: bytes, fill: Callable[[sqlite3.Connection], None], *, in_memory: bool = CAN_SERIALIZE
 ) -> bytes:
-    """The bytes of the SQLite database `image` (empty: a new one) after `fill` ran on it.
-
-    In memory by default where sqlite3 can serialize a database, which spares a scratch folder
-    to create, write, read back and remove for every package; otherwise (or with `in_memory`
-    false) through a scratch file. Both give a database of the same content.
-    """
+    """The bytes of the SQLite database `image` (empty: a new one) after `fill` ran on it: in
+    memory where sqlite3 can serialize (unless `in_memory` is false), else in a scratch file."""
     if in_memory and sys.version_info >= (3, 11):
-        conn = sqlite3.connect(":memory:")
-        try:
+        with closing(sqlite3.connect(":memory:")) as conn:
             if image:
                 conn.deserialize(image)
             fill(conn)
             conn.commit()
             return conn.serialize()
-        finally:
-            conn.close()
     with tempfile.TemporaryDirectory(prefix="notes2decks-") as folder:
         path = Path(folder) / "collection.anki2"
         path.write_bytes(image)
-        conn = sqlite3.connect(path)
-        try:
+        with closing(sqlite3.connect(path)) as conn:
             # A scratch file in a temporary folder: no journal, no waiting for the disk.
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
             fill(conn)
             conn.commit()
-        finally:
-            conn.close()
         return path.read_bytes()
 
 
 @functools.cache
 def empty_collection() -> bytes:
-    """An empty legacy (schema 11) collection, made from genanki's schema: once per process,
-    copied per package, because running the schema script is a good part of a small package.
-
-    It is also kept in the user's cache folder, keyed by the schema's text and SQLite's
-    version: importing genanki (which pulls in asyncio) takes longer than writing a whole
-    100-card package, and every worker process of a build would pay it.
-    """
+    """An empty legacy (schema 11) collection from genanki's schema, made once per process and
+    kept in the user's cache folder, keyed by the schema's text and SQLite's version: importing
+    genanki takes longer than writing a 100-card package."""
     sources = _schema_sources()
     name = None
     if sources is not None:
-        digest = hashlib.sha256(sqlite3.sqlite_version.encode())
-        for source in sources:
-            digest.update(source)
+        digest = hashlib.sha256(b"".join([sqlite3.sqlite_version.encode(), *sources]))
         name = f"empty-collection-{digest.hexdigest()[:20]}.anki2"
         cached = read_cached(name)
         if cached is not None and _is_empty_collection(cached):
@@ -126,8 +92,7 @@ def empty_collection() -> bytes:
 
 
 def _schema_sources() -> list[bytes] | None:
-    """The text of genanki's two schema modules, read without importing genanki (None if they
-    cannot be found, and then nothing is cached)."""
+    """The text of genanki's two schema modules, read without importing genanki, or None."""
     try:
         spec = importlib.util.find_spec("genanki")
         if spec is None or not spec.submodule_search_locations:
@@ -139,17 +104,15 @@ def _schema_sources() -> list[bytes] | None:
 
 
 def _is_empty_collection(data: bytes) -> bool:
-    """True when `data` is a sound SQLite database holding one collection and no notes: a
-    damaged or foreign cache file is made again rather than copied into every package."""
+    """True when `data` is a sound SQLite database holding one collection and no notes."""
     if not data.startswith(b"SQLite format 3\x00"):
         return False
     sound: list[bool] = []
 
     def probe(conn: sqlite3.Connection) -> None:
         (check,) = conn.execute("PRAGMA quick_check").fetchone()
-        counts = conn.execute(
-            "SELECT (SELECT count(*) FROM col), (SELECT count(*) FROM notes)"
-        ).fetchone()
+        query = "SELECT (SELECT count(*) FROM col), (SELECT count(*) FROM notes)"
+        counts = conn.execute(query).fetchone()
         sound.append(check == "ok" and tuple(counts) == (1, 0))
 
     try:
@@ -160,11 +123,8 @@ def _is_empty_collection(data: bytes) -> bool:
 
 
 def collection_bytes(notes: list[PlannedNote], deck: Deck, description: str = "") -> bytes:
-    """The notes as a new legacy (schema 11) collection file, which every Anki imports.
-
-    `description` is the HTML that Anki shows on the deck's overview screen (the notes'
-    introduction); the glossary subdeck says whose key terms it holds.
-    """
+    """The notes as a new collection file; `description` is the HTML that Anki shows on the
+    deck's overview screen."""
     return database_bytes(
         empty_collection(), lambda conn: _fill_collection(conn, notes, deck, description)
     )
@@ -175,7 +135,6 @@ def _fill_collection(
 ) -> None:
     deck_names = sorted({note.deck for note in notes} | {deck.deck_path})
     deck_ids = {name: deck_id(name) for name in deck_names}
-    used_types = sorted({note.note_type.key for note in notes})
 
     (decks_text,) = conn.execute("SELECT decks FROM col").fetchone()
     decks = json.loads(decks_text)
@@ -192,10 +151,10 @@ def _fill_collection(
             text = f"The key terms of {title}." if title else ""
         else:
             text = title
-        decks[str(deck_ids[name])] = _deck_json(name, deck_ids[name], text)
+        decks[str(deck_ids[name])] = {"id": deck_ids[name], "name": name, "desc": text, **_NEW_DECK}
     models = {
         str(NOTE_TYPES[key].model_id): note_type_json(NOTE_TYPES[key], deck_ids[deck.deck_path])
-        for key in used_types
+        for key in sorted({note.note_type.key for note in notes})
     }
     conn.execute(
         "UPDATE col SET decks = ?, models = ?",
@@ -256,7 +215,6 @@ _TAG = re.compile(r"<[^>]+>")
 def _sort_field(text: str) -> str:
     """The text Anki sorts and finds duplicates by: the first field without its markup, an
     image standing for its file name."""
-    # Most fronts are plain text: no tag to look for.
     if "<" in text:
         text = _TAG.sub("", _IMAGE_TAG.sub(r" \1 ", text))
     return html.unescape(text)

@@ -1,16 +1,11 @@
 """The card model as the HTML that Anki shows.
 
-Every character of the notes reaches Anki escaped, so `x < y & z` or `<script>` shows exactly
-those characters. Formulas become MathJax delimiters (`\\(...\\)` and `\\[...\\]`), which Anki
-renders itself. Images become `<img src="NAME">`, where NAME is the content hash of the file:
-the `Media` collector reads each file once, checks it and hands the files to the package.
-
-Cloze text needs more care than other fields, because Anki parses the raw field text for cloze
-markers before any HTML is read: `{{c1::` opens a cloze, `}}` closes it and `::` inside one
-starts its hint. The text of a cloze field is rendered with private-use stand-ins for our own
-markers, then only a brace or colon that would pair with the next character (`{{`, `}}`, `::`,
-or one of them next to a marker) becomes a character reference; every other character stays
-plain, so the field reads as written in Anki's editor.
+Every character of the notes reaches Anki escaped. Formulas become MathJax delimiters, which Anki
+renders itself; images become `<img src="NAME">`, NAME carrying the file's content hash (`Media`).
+Anki finds cloze markers in the raw field text before reading any HTML (`{{c1::` opens one, `}}`
+closes it, `::` starts its hint), so a cloze field is rendered with private-use stand-ins for our
+own markers, and then only a brace or colon that would pair with its neighbour becomes a
+character reference: the field reads as written in Anki's editor.
 """
 
 from __future__ import annotations
@@ -61,12 +56,8 @@ _SAFE_HREF = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 
 @dataclass
 class Media:
-    """The image files that a deck's notes show, each stored once.
-
-    A file is stored as its own name plus a short hash of its content (`timeline-3f2a9c1d.png`):
-    recognisable in Anki's media folder, while two different `diagram.png` files from different
-    folders never collide and the same picture used twice is stored once.
-    """
+    """The image files that a deck's notes show, each stored once under its name and a short
+    hash of its content (`timeline-3f2a9c1d.png`), so that two `diagram.png` never collide."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     """Media name to file content."""
@@ -83,24 +74,17 @@ class Media:
         try:
             data = image.path.read_bytes()
         except FileNotFoundError:
-            raise NotesError(
-                f"image {image.src!r} not found (looked for {image.path}); "
-                "put the file there or fix the path",
-                where.file,
-                where.line,
-            ) from None
+            hint = "put the file there or fix the path"
+            message = f"image {image.src!r} not found (looked for {image.path}); {hint}"
+            raise NotesError(message, where.file, where.line) from None
         except OSError as exc:
-            raise NotesError(
-                f"cannot read image {image.src!r}: {exc.strerror}", where.file, where.line
-            ) from None
+            message = f"cannot read image {image.src!r}: {exc.strerror}"
+            raise NotesError(message, where.file, where.line) from None
         suffix = SUFFIXES.get(image_kind(data[:HEAD_BYTES]), "")
         if not suffix:
-            raise NotesError(
-                f"{image.src!r} is not a PNG, JPEG, GIF or SVG image; "
-                "export it in one of those formats",
-                where.file,
-                where.line,
-            )
+            hint = "export it in one of those formats"
+            message = f"{image.src!r} is not a PNG, JPEG, GIF or SVG image; {hint}"
+            raise NotesError(message, where.file, where.line)
         digest = hashlib.sha256(data).hexdigest()
         name = self._by_content.get(digest)
         if name is None:
@@ -146,14 +130,10 @@ class Renderer:
     """False to show an image that cannot be stored as its alternative text instead of failing:
     for cards that are no longer in the notes, whose images may be gone too."""
 
-    # ----------------------------------------------------------------- inlines
-
     def inlines(self, nodes: Inlines, where: SourceRef, *, cloze_field: bool = False) -> str:
-        """Inline content as HTML.
-
-        `cloze_field` is true for the text of a cloze note: then `Cloze` nodes become Anki's
-        cloze markers and stray braces are neutralised. Elsewhere a `Cloze` shows its content.
-        """
+        """Inline content as HTML. In the text of a cloze note (`cloze_field`) `Cloze` nodes
+        become Anki's cloze markers and stray braces are neutralised; elsewhere they show their
+        content."""
         text = self._inlines(nodes, where, cloze_field)
         return _finish_cloze_field(text) if cloze_field else text
 
@@ -203,61 +183,47 @@ class Renderer:
         alt = f' alt="{_escape_attr(image.alt, cloze_field)}"' if image.alt else ""
         return f'<img src="{name}"{alt}>'
 
-    # ----------------------------------------------------------------- blocks
-
-    def blocks(self, nodes: Blocks, where: SourceRef, *, cloze_field: bool = False) -> str:
+    def blocks(self, nodes: Blocks, where: SourceRef) -> str:
         """Block content as HTML, one block after another without blank lines."""
-        text = self._blocks(nodes, where, cloze_field)
-        return _finish_cloze_field(text) if cloze_field else text
+        return "".join([self._block(node, where) for node in nodes])
 
-    def _blocks(self, nodes: Blocks, where: SourceRef, cloze_field: bool) -> str:
-        return "".join([self._block(node, where, cloze_field) for node in nodes])
-
-    def _block(self, node: Block, where: SourceRef, cloze_field: bool) -> str:
+    def _block(self, node: Block, where: SourceRef) -> str:
         match node:
             case Paragraph():
                 here = SourceRef(where.file, node.line) if node.line else where
-                return f"<p>{self._inlines(node.children, here, cloze_field)}</p>"
+                return f"<p>{self._inlines(node.children, here, False)}</p>"
             case BulletList():
                 tag = "ol" if node.ordered else "ul"
                 start = f' start="{node.start}"' if node.ordered and node.start != 1 else ""
-                items = "".join(
-                    [self._list_item(item.children, where, cloze_field) for item in node.items]
-                )
+                items = "".join([self._list_item(item.children, where) for item in node.items])
                 return f"<{tag}{start}>{items}</{tag}>"
             case Heading():
                 level = min(max(node.level, 3), 6)
-                inner = self._inlines(node.children, where, cloze_field)
-                return f"<h{level}>{inner}</h{level}>"
+                return f"<h{level}>{self._inlines(node.children, where, False)}</h{level}>"
             case CodeBlock():
-                lang = (
-                    f' class="language-{_escape_attr(node.language, cloze_field)}"'
-                    if node.language
-                    else ""
-                )
-                code = _escape_text(node.code.rstrip("\n"), cloze_field)
+                lang = f' class="language-{html.escape(node.language)}"' if node.language else ""
+                code = _escape_text(node.code.rstrip("\n"), False)
                 return f"<pre><code{lang}>{code}</code></pre>"
             case MathBlock():
-                return f'<div class="math">{math_html(node.source, True, cloze_field)}</div>'
+                return f'<div class="math">{math_html(node.source, True)}</div>'
             case Table():
-                return self._table(node, where, cloze_field)
+                return self._table(node, where)
             case ThematicBreak():
                 return "<hr>"
             case _:
                 assert_never(node)
 
-    def _list_item(self, blocks: Blocks, where: SourceRef, cloze_field: bool) -> str:
+    def _list_item(self, blocks: Blocks, where: SourceRef) -> str:
         # A one-paragraph item is written without <p>, so lists stay tight as in the notes.
         if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
-            return f"<li>{self._inlines(blocks[0].children, where, cloze_field)}</li>"
-        return f"<li>{self._blocks(blocks, where, cloze_field)}</li>"
+            return f"<li>{self._inlines(blocks[0].children, where, False)}</li>"
+        return f"<li>{self.blocks(blocks, where)}</li>"
 
-    def _table(self, table: Table, where: SourceRef, cloze_field: bool) -> str:
+    def _table(self, table: Table, where: SourceRef) -> str:
         def cell(tag: str, column: int, content: Inlines) -> str:
             align = table.align[column] if column < len(table.align) else Align.NONE
             style = f' style="text-align:{align.value}"' if align is not Align.NONE else ""
-            inner = self._inlines(content, where, cloze_field)
-            return f"<{tag}{style}>{inner}</{tag}>"
+            return f"<{tag}{style}>{self._inlines(content, where, False)}</{tag}>"
 
         head = "".join(cell("th", i, c) for i, c in enumerate(table.header))
         body = "".join(
@@ -271,10 +237,8 @@ class Renderer:
 def math_html(source: str, display: bool, cloze_field: bool = False) -> str:
     """A formula in the delimiters Anki's MathJax renders: `\\(...\\)` inline, `\\[...\\]` display.
 
-    Only `&`, `<` and `>` are escaped, as HTML requires; MathJax reads the decoded text, so the
-    formula arrives unchanged. In a cloze field the braces and colons that Anki would read as
-    cloze markers are neutralised when the field is finished (`Renderer.inlines`).
-    """
+    Only `&`, `<` and `>` are escaped: MathJax reads the decoded text, so the formula arrives
+    unchanged."""
     body = html.escape(source.strip(), quote=False)
     if cloze_field:
         body = _hide_stand_ins(body)

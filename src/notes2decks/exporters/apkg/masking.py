@@ -6,8 +6,7 @@ when it is warm" for "Diffusion". The term, its plural or singular, the name wit
 bracketed abbreviation and the abbreviation itself are each hidden as `MASK`, whole words only
 and ignoring case (an abbreviation of up to three letters keeps its case, and one of a single
 letter is not hidden where it starts a sentence, so that "A" for amplitude leaves the article
-alone). A definition with nothing left to ask once the term is
-hidden gets no reverse card.
+alone). A definition with nothing left to ask once the term is hidden gets no reverse card.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import re
 from dataclasses import replace
 
 from ...model import Emphasis, Inline, Inlines, Link, Math, Strong, Text, inline_text
+from ...words import word_set
 
 MASK = "\ue003"
 """What stands for a hidden term in the masked definition: the renderer's text shows it as
@@ -24,46 +24,9 @@ MASK_HTML = '<span class="n2d-mask">[...]</span>'
 """How a hidden term shows on the card."""
 
 # Words that ask nothing on their own: a definition of only these around the mask is empty.
-_FILLER = frozenset(
-    {
-        "a",
-        "an",
-        "the",
-        "of",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "as",
-        "and",
-        "or",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "which",
-        "who",
-        "what",
-        "called",
-        "known",
-        "also",
-        "means",
-        "meaning",
-        "refers",
-        "term",
-        "word",
-    }
+_FILLER = word_set(
+    "a an the of is are was were be been to in on at by for with as and or it its this that these"
+    " those which who what called known also means meaning refers term word"
 )
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*[(\[](?P<short>[^()\[\]]+)[)\]]\s*$")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
@@ -116,17 +79,16 @@ def _unique(forms: list[str]) -> list[str]:
 def _pattern(forms: list[str], flags: int) -> re.Pattern[str] | None:
     if not forms:
         return None
+    start = ""
     if flags == 0 and all(len(form) <= 2 for form in forms):
         # A one-letter abbreviation ("A", "As"): never the word that starts a sentence.
         start = r"(?<![.!?]\s)(?<![.!?]\s\s)(?<!^)(?<!^\s)"
-        words = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-        return re.compile(start + r"(?<!\w)(?:" + words + r")(?!\w)")
     # Longest first, so "fields" is hidden whole rather than as "field" and a stray "s".
     alternatives = [
         r"\s+".join(re.escape(word) for word in form.split())
         for form in sorted(forms, key=len, reverse=True)
     ]
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags)
+    return re.compile(start + r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags)
 
 
 def mask_definition(term: str, definition: Inlines) -> Inlines | None:

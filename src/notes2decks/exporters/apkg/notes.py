@@ -1,14 +1,11 @@
 """The notes of a deck as they go into a package: GUIDs, note types, fields, tags and times.
 
-- A note's GUID comes from the card's identity (its deck path and normalised front, kept across
-  heading edits by the lock file) and its note type, never from its fields, so an edited back
-  updates the note that is already there, with its review history.
-- Note modification times come from `Card.modified` (set by the lock file: the time the card's
-  content last changed), else from the notes file's time, with SOURCE_DATE_EPOCH winning. Anki
-  updates a note only when the package's note is newer, so unchanged notes never overwrite edits
-  made in Anki.
-- Cards that the notes no longer have, and glossary terms they no longer define, still ship,
-  tagged `REMOVED_TAG`, so that users can find them in Anki and delete them.
+A note's GUID comes from the card's identity (kept across heading edits by the lock file) and
+note type, never from its fields, so an edited back updates the note already in Anki with its
+review history. Its time is `Card.modified` (when the lock file saw its content change), else
+the notes file's, SOURCE_DATE_EPOCH winning: Anki updates a note only from a newer one. Cards
+and glossary terms that the notes no longer have still ship, tagged `REMOVED_TAG`, for users
+to find in Anki and delete.
 """
 
 from __future__ import annotations
@@ -18,15 +15,9 @@ import functools
 import hashlib
 import html
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-if sys.version_info >= (3, 11):
-    from typing import assert_never
-else:
-    from typing_extensions import assert_never
 
 from ...dates import deck_time
 from ...errors import Diagnostic, NotesError
@@ -36,18 +27,13 @@ from ...model import (
     Card,
     CardKind,
     Cloze,
-    Code,
     Deck,
     Emphasis,
     GlossaryEntry,
-    Image,
     Inlines,
-    LineBreak,
     Link,
-    Math,
     SourceRef,
     Strong,
-    Text,
     inline_text,
     split_math,
 )
@@ -80,12 +66,8 @@ class PlannedNote:
 
 
 def note_guid(identity: str, note_type: str) -> str:
-    """A note's GUID: a hash of its identity and note type, in Anki's base-91 alphabet.
-
-    The note type is part of it because Anki refuses to update a note into another note type:
-    a card that turns from basic into reversed becomes a new note, and the old one is reported
-    as removed.
-    """
+    """A note's GUID: a hash of its identity and note type (Anki cannot update a note into
+    another note type), in Anki's base-91 alphabet."""
     if identity.startswith(KNOWN_GUID):
         return identity.removeprefix(KNOWN_GUID)  # recovered from an earlier package
     digest = hashlib.sha256(f"notes2decks\x1f{note_type}\x1f{identity}".encode()).digest()
@@ -139,26 +121,16 @@ def _field(html_text: str) -> str:
     # Control characters are never printable, and telling that is quicker than the search.
     if html_text.isprintable():
         return html_text
-    return _CONTROL.sub(_control_replacement, html_text)
-
-
-def _control_replacement(match: re.Match[str]) -> str:
-    return " " if match.group().isspace() else ""
+    return _CONTROL.sub(lambda match: " " if match.group().isspace() else "", html_text)
 
 
 def _cloze_numbers(inlines: Inlines) -> set[int]:
     numbers: set[int] = set()
     for node in inlines:
-        match node:
-            case Cloze():
-                numbers.add(node.number)
-                numbers |= _cloze_numbers(node.children)
-            case Emphasis() | Strong() | Link():
-                numbers |= _cloze_numbers(node.children)
-            case Text() | Code() | Math() | Image() | LineBreak():
-                pass
-            case _:
-                assert_never(node)
+        if isinstance(node, Cloze):
+            numbers.add(node.number)
+        if isinstance(node, Cloze | Emphasis | Strong | Link):
+            numbers |= _cloze_numbers(node.children)
     return numbers
 
 
@@ -176,10 +148,8 @@ def plan_notes(
     notes show are collected in `renderer.media`.
     """
     fallback_time = deck_time(deck)
-    source_name = Path(deck.source.file).name if deck.source.file else ""
     title = html.escape(deck.title, quote=False)
-    source_text = html.escape(source_name, quote=False)
-    notes: list[PlannedNote] = []
+    source_text = html.escape(Path(deck.source.file).name, quote=False)
 
     # Removed cards are rendered leniently: their images may have been deleted with them.
     lenient = dataclasses.replace(renderer, strict=False)
@@ -191,7 +161,9 @@ def plan_notes(
         where = card.source
         # The heading the front needs to be understood, shown after the topic.
         section = render.inlines(card.section, where) if card.section else ""
-        if card.kind is CardKind.CLOZE:
+        cloze = card.kind is CardKind.CLOZE
+        ords = tuple(range(len(note_type.templates)))
+        if cloze:
             numbers = sorted(n for n in _cloze_numbers(card.front) if n > 0)
             if not numbers:
                 raise NotesError(
@@ -200,23 +172,9 @@ def plan_notes(
                     where.file or deck.source.file,
                     where.line,
                 )
-            fields: tuple[str, ...] = (
-                render.inlines(card.front, where, cloze_field=True),
-                render.blocks(card.back, where),
-                title,
-                section,
-                source_text,
-            )
             ords = tuple(n - 1 for n in numbers)
-        else:
-            fields = (
-                render.inlines(card.front, where),
-                render.blocks(card.back, where),
-                title,
-                section,
-                source_text,
-            )
-            ords = tuple(range(len(note_type.templates)))
+        front = render.inlines(card.front, where, cloze_field=cloze)
+        fields = (front, render.blocks(card.back, where), title, section, source_text)
         return PlannedNote(
             note_guid(card.identity, note_type.key),
             note_type,
@@ -227,10 +185,8 @@ def plan_notes(
             ords,
         )
 
-    for card in _unique_cards(deck.cards, warn):
-        notes.append(card_note(card, removed=False))
-    for card in deck.removed:
-        notes.append(card_note(card, removed=True))
+    notes = [card_note(card, removed=False) for card in _unique_cards(deck.cards, warn)]
+    notes += [card_note(card, removed=True) for card in deck.removed]
 
     glossary_deck = f"{deck.deck_path}::{GLOSSARY_SUBDECK}"
     glossary_type = NOTE_TYPES["glossary"]
@@ -243,12 +199,8 @@ def plan_notes(
         term = renderer.inlines(split_math(entry.term), entry.source)
         definition_nodes = split_math(entry.definition)
         definition = renderer.inlines(definition_nodes, entry.source)
-        masked_nodes = (
-            mask_definition(entry.term, definition_nodes) if glossary_cards == "both" else None
-        )
-        masked = ""
-        if masked_nodes is not None:
-            masked = renderer.inlines(masked_nodes, entry.source).replace(MASK, MASK_HTML)
+        hidden = mask_definition(entry.term, definition_nodes) if glossary_cards == "both" else None
+        masked = renderer.inlines(hidden, entry.source).replace(MASK, MASK_HTML) if hidden else ""
         texts = (term, definition, masked, title, source_text)
         return PlannedNote(
             note_guid(key, glossary_type.key),
@@ -260,11 +212,11 @@ def plan_notes(
             (0, 1) if masked else (0,),
         )
 
-    for key, entry in glossary:
-        notes.append(glossary_note(key, entry, ()))
-    for entry in deck.removed_glossary:
-        key = glossary_key(deck, entry)
-        notes.append(glossary_note(key, entry, (REMOVED_TAG,)))
+    notes += [glossary_note(key, entry, ()) for key, entry in glossary]
+    notes += [
+        glossary_note(glossary_key(deck, entry), entry, (REMOVED_TAG,))
+        for entry in deck.removed_glossary
+    ]
     return _drop_repeated_guids(notes)
 
 
@@ -287,14 +239,10 @@ def _unique_cards(cards: tuple[Card, ...], warn: Callable[[Diagnostic], None]) -
     first: dict[str, SourceRef] = {}
     for card in cards:
         if card.identity in first:
-            warn(
-                Diagnostic(
-                    card.source.file,
-                    card.source.line,
-                    f"the front {inline_text(card.front)!r} is the same as at line "
-                    f"{first[card.identity].line}; both are kept, but consider telling them apart",
-                )
-            )
+            earlier = first[card.identity].line
+            message = f"the front {inline_text(card.front)!r} is the same as at line {earlier}; "
+            message += "both are kept, but consider telling them apart"
+            warn(Diagnostic(card.source.file, card.source.line, message))
         else:
             first[card.identity] = card.source
     if len(first) == len(cards):
@@ -311,16 +259,12 @@ def _warn_repeated_terms(
 ) -> None:
     first: dict[str, SourceRef] = {}
     for key, entry in glossary:
-        base_key = key.rsplit("#", 1)[0] if "#" in key else key
+        base_key = key.rsplit("#", 1)[0]
         if base_key in first:
-            warn(
-                Diagnostic(
-                    entry.source.file,
-                    entry.source.line,
-                    f"the glossary term {entry.term!r} is also defined at line "
-                    f"{first[base_key].line}; both are kept, but consider merging them",
-                )
-            )
+            earlier = first[base_key].line
+            message = f"the glossary term {entry.term!r} is also defined at line {earlier}; "
+            message += "both are kept, but consider merging them"
+            warn(Diagnostic(entry.source.file, entry.source.line, message))
         else:
             first[base_key] = entry.source
 
@@ -328,10 +272,7 @@ def _warn_repeated_terms(
 def _drop_repeated_guids(notes: list[PlannedNote]) -> list[PlannedNote]:
     # A removed card that comes back under a new front can share a GUID with a current note;
     # the current note wins.
-    seen: set[str] = set()
-    kept: list[PlannedNote] = []
+    kept: dict[str, PlannedNote] = {}
     for note in notes:
-        if note.guid not in seen:
-            seen.add(note.guid)
-            kept.append(note)
-    return kept
+        kept.setdefault(note.guid, note)
+    return list(kept.values())

@@ -17,12 +17,8 @@ CSS = (Path(__file__).parent / "style.css").read_text(encoding="utf-8")
 """The style sheet of every note type (`style.css` beside this module)."""
 
 STYLE_MODIFIED = 1796428800
-"""When the templates or the CSS last changed (seconds since the epoch).
-
-Anki updates a note type's templates and CSS only from a package whose note type is newer, so
-move this forward with every change to them; `STYLE_FINGERPRINT` makes a forgotten move fail the
-tests.
-"""
+"""When the templates or the CSS last changed (seconds since the epoch): Anki takes them only
+from a newer note type. `STYLE_FINGERPRINT` makes a forgotten move fail the tests."""
 STYLE_FINGERPRINT = "0913cc0a77bb"
 """The first hex digits of `style_fingerprint()` when `STYLE_MODIFIED` was last moved."""
 
@@ -47,36 +43,17 @@ class NoteType:
 
 # A note type's ID and name belong to its field layout: when the fields change, add a new entry
 # with a new name and ID (never reuse one), so Anki sees a new note type instead of quietly
-# remapping ours. tests/test_apkg.py keeps the history of every layout ever published.
-#
-# Layout 2 renamed "Deck" (which held the topic's title) to "Topic", added "Section" (the heading
-# above a generic one, shown beside the topic) to every type, gave the cloze type the same topic
-# field as the others and the glossary type its "Masked Definition" (the definition with the
-# term hidden, asked by the reverse card). Anki keeps notes of the layout-1 types as they are on
-# a re-import, with their history, and reports them as "note type changed"; README.md tells
-# users how to move them to the new types once with Anki's Change Note Type.
+# remapping ours. tests/test_apkg.py keeps the history of every layout ever published; README.md
+# tells users how to move notes of older layouts to the new types.
+_CARD_FIELDS = ("Front", "Back", "Topic", "Section", "Source")
+_CLOZE_FIELDS = ("Text", "Back Extra", "Topic", "Section", "Source")
+_GLOSSARY_FIELDS = ("Term", "Definition", "Masked Definition", "Topic", "Source")
 _FIELD_LAYOUTS: dict[str, tuple[tuple[str, ...], int, str]] = {
-    "revision": (
-        ("Front", "Back", "Topic", "Section", "Source"),
-        1764950401,
-        "notes2decks Revision v2",
-    ),
-    "basic": (("Front", "Back", "Topic", "Section", "Source"), 1764950402, "notes2decks Basic v2"),
-    "reversed": (
-        ("Front", "Back", "Topic", "Section", "Source"),
-        1764950403,
-        "notes2decks Basic (and reversed) v2",
-    ),
-    "cloze": (
-        ("Text", "Back Extra", "Topic", "Section", "Source"),
-        1764950404,
-        "notes2decks Cloze v2",
-    ),
-    "glossary": (
-        ("Term", "Definition", "Masked Definition", "Topic", "Source"),
-        1764950405,
-        "notes2decks Glossary v2",
-    ),
+    "revision": (_CARD_FIELDS, 1764950401, "notes2decks Revision v2"),
+    "basic": (_CARD_FIELDS, 1764950402, "notes2decks Basic v2"),
+    "reversed": (_CARD_FIELDS, 1764950403, "notes2decks Basic (and reversed) v2"),
+    "cloze": (_CLOZE_FIELDS, 1764950404, "notes2decks Cloze v2"),
+    "glossary": (_GLOSSARY_FIELDS, 1764950405, "notes2decks Glossary v2"),
 }
 
 # Every front names its topic (and the section of a generic heading) in small type above the
@@ -108,13 +85,11 @@ _BACK_Q = _topic(left=True) + _side("Back", "n2d-body")
 _TERM = _topic(section=False) + _side("Term", "n2d-front")
 # The reverse glossary card exists only when the masked definition leaves something to ask:
 # Anki makes no card whose question is empty.
-_MASKED_Q = (
-    "{{#Masked Definition}}"
-    + _topic(section=False, left=True)
-    + _side("Masked Definition", "n2d-body")
-    + "{{/Masked Definition}}"
-)
+_MASKED = _topic(section=False, left=True) + _side("Masked Definition", "n2d-body")
+_MASKED_Q = "{{#Masked Definition}}" + _MASKED + "{{/Masked Definition}}"
 _CLOZE_Q = _topic(left=True) + '<div class="cloze-text">{{cloze:Text}}</div>'
+_EXTRA = '<div class="n2d-body"><div class="n2d-extra">{{Back Extra}}</div></div>'
+_CLOZE_A = f"{_CLOZE_Q}\n{{{{#Back Extra}}}}{_EXTRA}{{{{/Back Extra}}}}\n{_META}"
 
 _TEMPLATES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "revision": (("Revision card", _FRONT, _answer(_FRONT, "Back")),),
@@ -123,14 +98,7 @@ _TEMPLATES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("Card 1", _FRONT, _answer(_FRONT, "Back")),
         ("Card 2", _BACK_Q, _answer(_BACK_Q, "Front", "n2d-front")),
     ),
-    "cloze": (
-        (
-            "Cloze",
-            _CLOZE_Q,
-            f'{_CLOZE_Q}\n{{{{#Back Extra}}}}<div class="n2d-body"><div class="n2d-extra">'
-            f"{{{{Back Extra}}}}</div></div>{{{{/Back Extra}}}}\n{_META}",
-        ),
-    ),
+    "cloze": (("Cloze", _CLOZE_Q, _CLOZE_A),),
     "glossary": (
         ("Term to definition", _TERM, _answer(_TERM, "Definition")),
         ("Definition to term", _MASKED_Q, _answer(_MASKED_Q, "Term", "n2d-front")),
@@ -166,33 +134,16 @@ _LATEX_PREAMBLE = (
     "\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n"
 )
 
+# What a legacy collection stores of each field and card template besides its name and place.
+_FIELD = {"sticky": False, "rtl": False, "font": "Arial", "size": 20, "media": []}
+_TEMPLATE = {"did": None, "bqfmt": "", "bafmt": "", "bfont": "", "bsize": 0}
+
 
 def note_type_json(note_type: NoteType, default_deck: int) -> dict[str, Any]:
     """A note type as a legacy collection stores it, new cards going to `default_deck`."""
-    fields = [
-        {
-            "name": name,
-            "ord": i,
-            "sticky": False,
-            "rtl": False,
-            "font": "Arial",
-            "size": 20,
-            "media": [],
-        }
-        for i, name in enumerate(note_type.fields)
-    ]
+    fields = [{"name": name, "ord": i, **_FIELD} for i, name in enumerate(note_type.fields)]
     templates = [
-        {
-            "name": name,
-            "ord": i,
-            "qfmt": qfmt,
-            "afmt": afmt,
-            "did": None,
-            "bqfmt": "",
-            "bafmt": "",
-            "bfont": "",
-            "bsize": 0,
-        }
+        {"name": name, "ord": i, "qfmt": qfmt, "afmt": afmt, **_TEMPLATE}
         for i, (name, qfmt, afmt) in enumerate(note_type.templates)
     ]
     req = [
