@@ -17,30 +17,6 @@ from .layout import SHOWN, Headers, Layout, Row, split_columns
 
 _FRONTS = ("front", "question", "q", "term", "word", "text", "prompt", "concept")
 _BACKS = ("back", "answer", "a", "definition", "meaning", "translation", "explanation", "response")
-_OTHERS = (
-    "tags",
-    "tag",
-    "deck",
-    "notetype",
-    "note type",
-    "guid",
-    "id",
-    "example",
-    "examples",
-    "notes",
-    "note",
-    "extra",
-    "back extra",
-    "hint",
-    "sound",
-    "audio",
-    "image",
-    "picture",
-    "reading",
-    "pronunciation",
-    "source",
-    "remarks",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,18 +59,9 @@ class Columns:
             labels = [field.strip() for field in layout.rows[0].fields]
             first_row = 1
         width = max(layout.columns, len(labels), 2)
-        meta = {
-            number - 1
-            for number in (
-                headers.tags_column,
-                headers.deck_column,
-                headers.notetype_column,
-                headers.guid_column,
-            )
-            if number > 0
-        }
+        meta = {number - 1 for number in headers.meta_columns if number > 0}
         names = [label.lower() for label in labels] + [""] * (width - len(labels))
-        tags = headers.tags_column - 1
+        tags = headers.meta_columns[0] - 1
         if tags < 0 and "tags" in names:
             tags = names.index("tags")
             meta.add(tags)
@@ -102,13 +69,12 @@ class Columns:
         while len(fields) < 2:
             fields.append(max([*meta, *fields]) + 1)
         front = next((i for i in fields if names[i] in _FRONTS), fields[0])
-        back = next((i for i in fields if i != front and names[i] in _BACKS), None)
-        if back is None:
-            back = next(i for i in fields if i != front)
+        others = [i for i in fields if i != front]
+        back = next((i for i in others if names[i] in _BACKS), others[0])
         extra = tuple(
             (i, labels[i] if i < len(labels) else "") for i in fields if i not in (front, back)
         )
-        columns = cls(front, back, extra, tags, headers.deck_column - 1, first_row)
+        columns = cls(front, back, extra, tags, headers.meta_columns[1] - 1, first_row)
         if extra and layout.fitting:
             columns._warn_extra(labels, width, layout, context)
         return columns
@@ -183,9 +149,8 @@ def _names_columns(fields: tuple[str, ...]) -> bool:
     """True when a first record names columns: a front name and a back name, and nothing but
     short names."""
     names = [field.strip().lower() for field in fields]
-    known = (*_FRONTS, *_BACKS, *_OTHERS)
     return (
         any(name in _FRONTS for name in names)
         and any(name in _BACKS for name in names)
-        and all(name in known or (0 < len(name.split()) <= 2 and len(name) <= 24) for name in names)
+        and all(0 < len(name.split()) <= 2 and len(name) <= 24 for name in names)
     )

@@ -3,10 +3,9 @@
 The separator is chosen per file from its lines, never from its extension: each candidate (tab,
 `|`, `;`, `,`, `:`, ` - `, `-`) reads the file with the csv module, and the one that gives the
 most records of one same number of fields, and the fewest others, wins (ties: the order
-above). Quoting is tried both ways,
-so that CSV-quoted fields may hold separators, quotes and line breaks, while a stray `"` in a
-` | ` file cannot swallow the lines after it. Quizlet's `;`-between-cards exports are one more
-layout. Anki's `#separator:` header decides without a vote.
+above). Quoting is tried both ways, so that CSV-quoted fields may hold separators, quotes and
+line breaks, while a stray `"` in a ` | ` file cannot swallow the lines after it. Quizlet's
+`;`-between-cards exports are one more layout. Anki's `#separator:` header decides without a vote.
 """
 
 from __future__ import annotations
@@ -34,19 +33,10 @@ _MANY = 0.2
 _SAMPLE = 1000
 
 _HEADER = re.compile(r"^#\s*([a-z][a-z ]*?)\s*:(.*)$", re.IGNORECASE)
+# Anki's meta columns: never fields of a card.
+_META = ("tags", "deck", "notetype", "guid")
 ANKI_KEYS = frozenset(
-    {
-        "separator",
-        "html",
-        "tags",
-        "columns",
-        "deck",
-        "notetype",
-        "tags column",
-        "deck column",
-        "notetype column",
-        "guid column",
-    }
+    ("separator", "html", "tags", "columns", "deck", "notetype", *(f"{m} column" for m in _META))
 )
 
 
@@ -66,14 +56,9 @@ class Headers:
     """The deck `#deck:` names, as written."""
     tags: tuple[str, ...] = ()
     """The tags `#tags:` gives every card."""
-    tags_column: int = 0
-    """The 1-based column of each card's tags (`#tags column:`), or 0."""
-    deck_column: int = 0
-    """The 1-based column naming each card's deck (`#deck column:`), or 0."""
-    notetype_column: int = 0
-    """The 1-based column naming each card's note type (`#notetype column:`), or 0."""
-    guid_column: int = 0
-    """The 1-based column of each note's Anki id (`#guid column:`), or 0."""
+    meta_columns: tuple[int, ...] = (0, 0, 0, 0)
+    """The 1-based columns of each card's tags, deck, note type and Anki id (`#tags column:`,
+    `#deck column:`, `#notetype column:`, `#guid column:`), each 0 when not named."""
     anki: bool = False
     """True when at least one of Anki's own headers is there: the file is meant for Anki."""
 
@@ -93,20 +78,14 @@ def read_headers(lines: list[str]) -> Headers:
         index += 1
     separator = values.get("separator", "")
     separator = _NAMED.get(separator.lower(), separator if len(separator) == 1 else "")
-    if values.get("separator") == "" and "separator" in values:
-        separator = ""
-    html = values.get("html", "").lower()
     return Headers(
         start=index,
         separator=separator,
-        html=True if html == "true" else False if html == "false" else None,
+        html={"true": True, "false": False}.get(values.get("html", "").lower()),
         columns=values.get("columns", ""),
         deck=values.get("deck", ""),
         tags=tuple(values.get("tags", "").split()),
-        tags_column=_number(values.get("tags column", "")),
-        deck_column=_number(values.get("deck column", "")),
-        notetype_column=_number(values.get("notetype column", "")),
-        guid_column=_number(values.get("guid column", "")),
+        meta_columns=tuple(_number(values.get(f"{name} column", "")) for name in _META),
         anki=bool(values),
     )
 
@@ -243,18 +222,15 @@ def _read(
         strict=False,
     )
     rows: list[Row] = []
-    while True:
-        first[0] = True
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            # Only a field over the csv module's size limit gets here: one huge quoted field.
-            return rows, str(exc), last[0]
-        unmasked = tuple(_unmask(field, separator) for field in fields)
-        if any(field.strip() for field in unmasked):
-            rows.append(Row(starts[-1], unmasked))
+    try:
+        for fields in reader:
+            unmasked = tuple(_unmask(field, separator) for field in fields)
+            if any(field.strip() for field in unmasked):
+                rows.append(Row(starts[-1], unmasked))
+            first[0] = True
+    except csv.Error as exc:
+        # Only a field over the csv module's size limit gets here: one huge quoted field.
+        return rows, str(exc), last[0]
     return rows, "", 0
 
 
@@ -322,26 +298,24 @@ def _quizlet(lines: list[str], start: int) -> Layout | None:
 
     Only worth asking when the cards outnumber the lines: otherwise `;` is a field separator.
     """
-    pieces: list[Row] = []
-    for number in range(start, len(lines)):
-        for piece in lines[number].split(";"):
-            if piece.strip():
-                pieces.append(Row(number + 1, (piece,)))
+    pieces = [
+        Row(number + 1, (piece,))
+        for number in range(start, len(lines))
+        for piece in lines[number].split(";")
+        if piece.strip()
+    ]
     data_lines = sum(1 for line in lines[start:] if line.strip())
     if len(pieces) < max(2, 2 * data_lines):
         return None
-    best: Layout | None = None
-    for separator in ("\t", " - ", ",", "-"):
-        rows = [
-            Row(row.line, tuple(row.fields[0].split(separator, 1)))
-            if separator in row.fields[0]
-            else row
-            for row in pieces
-        ]
-        layout = _judge(separator, rows, ";")
-        if best is None or _score(layout) > _score(best):
-            best = layout
-    return best
+    layouts = (
+        _judge(
+            separator,
+            [Row(row.line, tuple(row.fields[0].split(separator, 1))) for row in pieces],
+            ";",
+        )
+        for separator in ("\t", " - ", ",", "-")
+    )
+    return max(layouts, key=_score)
 
 
 def split_columns(value: str, separator: str) -> list[str]:
