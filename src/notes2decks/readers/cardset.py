@@ -33,7 +33,7 @@ MARKER = re.compile(r"^\s*(\d{1,4})\s+of\s+(\d{1,4})\s*$", re.IGNORECASE)
 
 # Spaces that copy-and-paste from web pages brings in, and characters that only get in the way.
 _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 # A heading reads like a heading: short, and not ended like a sentence or a clause.
 _HEADING_MAX_WORDS = 10
@@ -65,7 +65,7 @@ class _Block:
 
 def normalise(text: str) -> str:
     """Text with web spaces folded to single spaces and invisible characters removed."""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+    return _SPACES.sub(" ", INVISIBLE.sub("", text)).strip()
 
 
 def reads_like_heading(text: str) -> bool:

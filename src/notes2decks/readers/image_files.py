@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from ..images import HEAD_BYTES, image_kind
 
-_WEB_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+WEB_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 class ImageProblem(Exception):
@@ -68,7 +68,7 @@ class ImageFinder:
     def find(self, src: str) -> Path:
         """The checked absolute path of the picture `src`. Raises ImageProblem when there is
         none, or when the one named is outside the notes folder or not a picture."""
-        if _WEB_ADDRESS.match(src):
+        if WEB_ADDRESS.match(src):
             raise ImageProblem(
                 f"image {_name(src)} is a web address; download it next to the notes"
             )
@@ -101,22 +101,17 @@ class ImageFinder:
                     found.setdefault(file.casefold(), []).append(Path(folder) / file)
             self._by_name = found
         matches = self._by_name.get(name.casefold(), [])
-        if not matches:
-            return None
-        return min(matches, key=lambda path: (len(path.parts), path.as_posix()))
+        return min(matches, key=lambda path: (len(path.parts), path.as_posix()), default=None)
 
     def _spellings(self, src: str) -> list[Path]:
         """Where `src` may be, in order: as written, unescaped, without stray spaces or a
         trailing `/`. A path that starts with `/` is read from the notes folder."""
-        paths: list[Path] = []
-        for written in dict.fromkeys((src, unquote(src), _clean(src), _clean(unquote(src)))):
-            if not written.strip("/ "):
-                continue
-            if written.startswith("/"):
-                paths.append(self.root / written.lstrip("/"))
-            else:
-                paths.append(self.here / written)
-        return paths
+        spellings = dict.fromkeys((src, unquote(src), _clean(src), _clean(unquote(src))))
+        return [
+            self.root / written.lstrip("/") if written.startswith("/") else self.here / written
+            for written in spellings
+            if written.strip("/ ")
+        ]
 
 
 def _clean(src: str) -> str:

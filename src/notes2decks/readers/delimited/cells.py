@@ -3,9 +3,6 @@ inline Markdown (a field of several lines keeps its line breaks and paragraphs).
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING
-
 from ...model import (
     Block,
     Image,
@@ -19,14 +16,10 @@ from ...model import (
     inline_text,
 )
 from .. import ReadContext
-from ..cardset import normalise
-from .html import LOOKS_HTML, as_inlines, image_names, is_web, read_html, text_of
+from ..cardset import INVISIBLE, normalise
+from ..image_files import WEB_ADDRESS, ImageFinder, ImageProblem
+from .html import LOOKS_HTML, as_inlines, image_names, read_html, text_of
 from .tally import Tally
-
-if TYPE_CHECKING:
-    from ..image_files import ImageFinder
-
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
 class Cells:
@@ -38,13 +31,6 @@ class Cells:
         self.tally = tally
         self._images: dict[str, Inline] = {}
         self._finder: ImageFinder | None = None
-
-    def is_html(self, text: str) -> bool:
-        """True when the field is read as HTML: always with `#html:true`, never with
-        `#html:false`, and otherwise when it holds HTML elements."""
-        if self.html is None:
-            return bool(LOOKS_HTML.search(text))
-        return self.html
 
     def card(self, front: str, back: str, line: int) -> tuple[Inlines, tuple[Block, ...]]:
         """A card's front and back from its two fields (either may come out empty).
@@ -74,10 +60,11 @@ class Cells:
         return Paragraph(inlines, line)
 
     def _blocks(self, text: str, line: int) -> tuple[tuple[Block, ...], tuple[Block, ...] | None]:
-        text = _INVISIBLE.sub("", text).strip()
+        text = INVISIBLE.sub("", text).strip()
         if not text:
             return (), None
-        if self.is_html(text):
+        # HTML always with `#html:true`, never with `#html:false`, else when it holds elements.
+        if self.html or (self.html is None and LOOKS_HTML.search(text)):
             field = read_html(text, line, self._image)
             if field.scripts:
                 self.tally.add(
@@ -107,7 +94,7 @@ class Cells:
             return found
         alt = " ".join(alt.split())
         node: Inline
-        if is_web(src):
+        if WEB_ADDRESS.match(src):
             self.tally.add(
                 "this picture is on the web, so it is shown as a link; download it next to "
                 "the notes to show it",
@@ -123,8 +110,6 @@ class Cells:
         return node
 
     def _image_file(self, src: str, alt: str, line: int) -> Inline:
-        from ..image_files import ImageFinder, ImageProblem
-
         if self._finder is None:
             self._finder = ImageFinder(self.context.path, self.context.root)
         reason = ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -49,7 +49,7 @@ _BLOCKS = frozenset(
 )
 _HIDDEN = frozenset({"script", "style", "template", "head", "title"})
 _SAFE_LINK = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
-_WEB = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_INLINE = {"b": "strong", "strong": "strong", "i": "em", "em": "em", "code": "code"}
 _MATHJAX = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _SPACE = re.compile(r"[\s\u00a0]+")
 
@@ -102,21 +102,17 @@ class _Reader(HTMLParser):
 
     def _close_inline(self) -> None:
         tag, href, children = self.inline.pop()
-        node: Inline
         inner = tuple(children)
-        if tag == "strong":
-            node = Strong(inner)
-        elif tag == "em":
-            node = Emphasis(inner)
-        elif tag == "code":
-            node = Code("".join(_plain(inner)))
+        parent = self.inline[-1][2]
+        if tag == "code":
+            parent.append(Code("".join(_plain(inner))))
         elif tag == "a":
-            node = Link(href, inner)
+            parent.append(Link(href, inner))
+        elif tag:
+            parent.append(Strong(inner) if tag == "strong" else Emphasis(inner))
         else:
             # A link whose address was not safe: its text stays, the link goes.
-            self.inline[-1][2].extend(children)
-            return
-        self.inline[-1][2].append(node)
+            parent.extend(children)
 
     def _close_item(self) -> None:
         if self.lists:
@@ -124,6 +120,12 @@ class _Reader(HTMLParser):
             if blocks:
                 items.append(ListItem(tuple(blocks)))
             self.lists[-1] = (ordered, items, [])
+
+    def _close_list(self) -> None:
+        self._close_item()
+        ordered, items, _ = self.lists.pop()
+        if items:
+            self._target().append(BulletList(tuple(items), ordered))
 
     # -- the parser's callbacks
 
@@ -134,12 +136,8 @@ class _Reader(HTMLParser):
             self.scripts += tag == "script"
         elif self.hidden:
             return
-        elif tag in ("b", "strong"):
-            self.inline.append(("strong", "", []))
-        elif tag in ("i", "em"):
-            self.inline.append(("em", "", []))
-        elif tag == "code":
-            self.inline.append(("code", "", []))
+        elif tag in _INLINE:
+            self.inline.append((_INLINE[tag], "", []))
         elif tag == "a":
             href = values.get("href", "").strip()
             self.inline.append(("a" if _SAFE_LINK.match(href) else "", href, []))
@@ -178,7 +176,7 @@ class _Reader(HTMLParser):
             return
         if self.hidden:
             return
-        kind = {"b": "strong", "strong": "strong", "i": "em", "em": "em", "code": "code"}.get(tag)
+        kind = _INLINE.get(tag)
         if tag == "a":
             kind = next((k for k, _, _ in reversed(self.inline[1:]) if k in ("a", "")), None)
         if kind is not None and any(k == kind for k, _, _ in self.inline[1:]):
@@ -187,10 +185,7 @@ class _Reader(HTMLParser):
             self._close_inline()
         elif tag in ("ul", "ol") and self.lists:
             self._flush()
-            self._close_item()
-            ordered, items, _ = self.lists.pop()
-            if items:
-                self._target().append(BulletList(tuple(items), ordered))
+            self._close_list()
         elif tag == "li":
             self._flush()
             self._close_item()
@@ -205,13 +200,10 @@ class _Reader(HTMLParser):
         self.close()
         self._flush()
         while self.lists:
-            self._close_item()
-            ordered, items, _ = self.lists.pop()
-            if items:
-                self._target().append(BulletList(tuple(items), ordered))
-        if self.answer_at is None:
-            return HtmlField(tuple(self.top), None, self.scripts)
+            self._close_list()
         at = self.answer_at
+        if at is None:
+            return HtmlField(tuple(self.top), None, self.scripts)
         return HtmlField(tuple(self.top[:at]), tuple(self.top[at:]), self.scripts)
 
 
@@ -255,14 +247,10 @@ def _tidy(nodes: list[Inline], *, outer: bool = True) -> Inlines:
             if outer and (index == len(joined) - 1 or isinstance(joined[index + 1], LineBreak)):
                 text = text.rstrip()
             result.extend(_math(text))
-        elif isinstance(node, Link):
+        elif isinstance(node, Link | Strong | Emphasis):
             children = _tidy(list(node.children), outer=False)
             if children:
-                result.append(Link(node.href, children))
-        elif isinstance(node, Strong | Emphasis):
-            children = _tidy(list(node.children), outer=False)
-            if children:
-                result.append(type(node)(children))
+                result.append(replace(node, children=children))
         else:
             result.append(node)
     return tuple(result)
@@ -270,8 +258,6 @@ def _tidy(nodes: list[Inline], *, outer: bool = True) -> Inlines:
 
 def _math(text: str) -> list[Inline]:
     """Text with Anki's MathJax delimiters as Math nodes."""
-    if "\\" not in text:
-        return [Text(text)] if text else []
     parts: list[Inline] = []
     pos = 0
     for match in _MATHJAX.finditer(text):
@@ -288,16 +274,7 @@ def _math(text: str) -> list[Inline]:
 def image_names(src: str) -> list[str]:
     """The file names an `<img src>` may mean: as written, and with %-escapes decoded (Anki
     writes `my%20picture.jpg` for a file with a space)."""
-    names = [src]
-    decoded = unquote(src)
-    if decoded != src:
-        names.append(decoded)
-    return names
-
-
-def is_web(src: str) -> bool:
-    """True for an address on the web rather than a file."""
-    return bool(_WEB.match(src))
+    return list(dict.fromkeys((src, unquote(src))))
 
 
 def as_inlines(blocks: tuple[Block, ...]) -> Inlines:
