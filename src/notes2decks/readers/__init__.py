@@ -9,12 +9,12 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Diagnostic, NoCardsError, NotesError
 from ..identity import card_identity, disambiguate
-from ..model import CardKind, Deck
+from ..model import Card, CardKind, Deck
 from ..registry import load, reader_for
 
 # Revision notes are a few kilobytes; anything this large is almost surely not notes (a pasted
@@ -240,3 +240,13 @@ def assign_identities(
         else:
             first_line[key] = line
     return disambiguate(keys)
+
+
+def identified(
+    drafts: list[tuple[str, Card]], deck_path: str, context: ReadContext
+) -> tuple[Card, ...]:
+    """The cards with their identities from `assign_identities`, given each card's front text."""
+    keys = assign_identities(
+        [(card.kind, front, card.source.line) for front, card in drafts], deck_path, context
+    )
+    return tuple(replace(card, identity=key) for (_, card), key in zip(drafts, keys, strict=True))

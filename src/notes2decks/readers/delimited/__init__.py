@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
-from ...model import Block, Card, CardKind, Deck, Image, Inlines, SourceRef, inline_text
-from .. import ReadContext, assign_identities, clean_deck_part, humanise
+from ...model import Card, CardKind, Deck, Image, Inlines, SourceRef, inline_text
+from .. import ReadContext, clean_deck_part, humanise, identified
 from ..cardset import MARKER, normalise
 from .cells import Cells
 from .columns import Columns
@@ -57,7 +57,7 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
     title = humanise(context.path.stem)
     deck_path = _deck_path(headers.deck, columns.deck_name(layout.rows, context))
     deck_path = deck_path or context.default_deck_path(title)
-    drafts: list[tuple[Inlines, tuple[Block, ...], tuple[str, ...], int]] = []
+    drafts: list[tuple[str, Card]] = []
     for row in layout.rows[columns.first_row :]:
         fields = columns.fields(row, layout.separator)
         if fields is None:
@@ -85,33 +85,18 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
                 "are basic cards and show the braces as written",
                 row.line,
             )
-        drafts.append((front, back, fields.tags, row.line))
+        card = Card(CardKind.BASIC, front, back, SourceRef(context.file, row.line), "", fields.tags)
+        drafts.append((_identity_text(front), card))
     tally.report()
 
     if not drafts:
         raise context.error(0, "no 'front | back' lines found; write one card per line")
 
-    identities = assign_identities(
-        [(CardKind.BASIC, _identity_text(front), line) for front, _, _, line in drafts],
-        deck_path,
-        context,
-    )
-    cards = tuple(
-        Card(
-            kind=CardKind.BASIC,
-            front=front,
-            back=back,
-            source=SourceRef(context.file, line),
-            identity=identity,
-            tags=tags,
-        )
-        for (front, back, tags, line), identity in zip(drafts, identities, strict=True)
-    )
     return Deck(
         title=title,
         deck_path=deck_path,
         source=SourceRef(context.file),
-        cards=cards,
+        cards=identified(drafts, deck_path, context),
         tags=tuple(tag for tag in headers.tags if tag),
         reader="delimited",
     )
