@@ -118,8 +118,6 @@ class Layout:
     fitting: int
     """How many records have the most common number of fields: how well the separator reads
     the file."""
-    between_cards: str = "\n"
-    """Between records: a line break, or `;` in a Quizlet export written so."""
     error: str = ""
     """Why the csv module stopped reading before the end, or empty."""
     error_line: int = 0
@@ -138,51 +136,42 @@ def _protected(line: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     pos = 0
     while (found := _SPECIAL.search(line, pos)) is not None:
-        mark, pos = found.group(), found.end()
-        if mark.startswith("\\"):
-            spans.append((found.start(), pos))
-        elif mark.startswith("`"):
-            closing = re.compile(rf"(?<!`){mark}(?!`)").search(line, pos)
-            if closing is not None:
-                spans.append((found.start(), closing.end()))
-                pos = closing.end()
-        elif mark == "$$":
-            end = line.find("$$", pos)
-            if end > pos:
-                spans.append((found.start(), end + 2))
-                pos = end + 2
-        elif pos < len(line) and not line[pos].isspace():
-            end = _math_end(line, pos)
-            if end > pos:
-                spans.append((found.start(), end))
-                pos = end
+        pos = found.end()
+        end = _span_end(line, found.group(), pos)
+        if end is not None:
+            spans.append((found.start(), end))
+            pos = end
     return tuple(spans)
 
 
-def _math_end(line: str, start: int) -> int:
-    """Where inline math opened just before `start` ends, or `start` when it is not closed."""
-    end = start
+def _span_end(line: str, mark: str, pos: int) -> int | None:
+    """Where the escape, code span or math that `mark` opens before `pos` ends, or None when it
+    is not closed."""
+    if mark.startswith("\\"):
+        return pos
+    if mark.startswith("`"):
+        closing = re.compile(rf"(?<!`){mark}(?!`)").search(line, pos)
+        return closing.end() if closing else None
+    if mark == "$$":
+        end = line.find("$$", pos)
+        return end + 2 if end > pos else None
+    if pos == len(line) or line[pos].isspace():
+        return None
+    end = pos
     while (end := line.find("$", end + 1)) > 0:
-        if line[end - 1] in " \t\\":
-            continue
-        if end + 1 < len(line) and line[end + 1].isdigit():
-            continue
-        return end + 1
-    return start
+        if line[end - 1] not in " \t\\" and not line[end + 1 : end + 2].isdigit():
+            return end + 1
+    return None
 
 
 def _mask(line: str, separator: str) -> str:
     """The line with the separator hidden inside math, code and escapes (Markdown cells)."""
     if separator not in line or separator == "\t" or not _SPECIAL.search(line):
         return line
-    spans = _protected(line)
-    if not spans:
-        return line
     parts: list[str] = []
     pos = 0
-    for start, end in spans:
-        parts.append(line[pos:start])
-        parts.append(line[start:end].replace(separator, _MASK))
+    for start, end in _protected(line):
+        parts.extend((line[pos:start], line[start:end].replace(separator, _MASK)))
         pos = end
     parts.append(line[pos:])
     return "".join(parts)
@@ -238,16 +227,16 @@ def _unmask(field: str, separator: str) -> str:
     return field.replace(_MASK, separator).replace(_WIDE, separator).rstrip("\n")
 
 
-def _judge(separator: str, rows: list[Row], between: str = "\n") -> Layout:
+def _judge(separator: str, rows: list[Row]) -> Layout:
     counts = Counter(len(row.fields) for row in rows if len(row.fields) >= 2)
     if not counts:
-        return Layout(separator, tuple(rows), 1, 0, between)
+        return Layout(separator, tuple(rows), 1, 0)
     # How well the separator reads the file: the records of its most common count.
     fitting = max(counts.values())
     # The columns: the fewest fields that many records have. A comma file whose backs often
     # hold commas of their own is two columns, with those commas kept in the back.
     columns = min(n for n in counts if counts[n] >= _MANY * len(rows) or counts[n] == fitting)
-    return Layout(separator, tuple(rows), columns, fitting, between)
+    return Layout(separator, tuple(rows), columns, fitting)
 
 
 def _score(layout: Layout) -> int:
@@ -311,7 +300,6 @@ def _quizlet(lines: list[str], start: int) -> Layout | None:
         _judge(
             separator,
             [Row(row.line, tuple(row.fields[0].split(separator, 1))) for row in pieces],
-            ";",
         )
         for separator in ("\t", " - ", ",", "-")
     )
