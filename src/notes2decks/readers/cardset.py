@@ -1,24 +1,8 @@
-"""The card-set text reader: notes copied from a revision website.
-
-The layout, as such sites print a card set::
-
-    Title of the set
-
-    Heading of card 1            <- optional: a short line without sentence punctuation
-
-    A fact, one per paragraph.
-
-    1 of 8                       <- closes each card
-
-    ...
-
-    8 of 8
-
-    No comments have yet been made    <- the website's footer: dropped
-
-A card without a heading continues the previous card's heading, marked "(continued)". Every
-paragraph lands on exactly one card; nothing is dropped silently.
-"""
+"""The card-set text reader: notes copied from a revision website, laid out as such sites print
+a card set: a title line, then per card an optional heading (a short line without sentence
+punctuation), its facts one per paragraph, and an `N of M` line that closes it; the website's
+footer after the last card is dropped. A card without a heading continues the previous card's
+heading, marked "(continued)". Every paragraph lands on exactly one card or a warning."""
 
 from __future__ import annotations
 
@@ -35,9 +19,6 @@ MARKER = re.compile(r"^\s*(\d{1,4})\s+of\s+(\d{1,4})\s*$", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
-# A heading reads like a heading: short, and not ended like a sentence or a clause.
-_HEADING_MAX_WORDS = 10
-_HEADING_MAX_CHARS = 80
 _SENTENCE_END = (".", "!", "?", ";", ":", ",", "\u2026")
 
 # What revision websites put after the last card; recognised so that a missing final marker
@@ -69,10 +50,10 @@ def normalise(text: str) -> str:
 
 
 def reads_like_heading(text: str) -> bool:
-    """True for a short line without the punctuation that ends a sentence."""
+    """True for a short line (80 characters, 10 words at most) not ended like a sentence."""
     return (
-        0 < len(text) <= _HEADING_MAX_CHARS
-        and len(text.split()) <= _HEADING_MAX_WORDS
+        0 < len(text) <= 80
+        and len(text.split()) <= 10
         and not text.endswith(_SENTENCE_END)
         and not MARKER.match(text)
     )

@@ -1,16 +1,9 @@
-"""The delimited flashcard reader: `.txt`, `.tsv` and `.csv` files of one card per record.
-
-This is the layout of Anki's text import and export, of Quizlet's export and of many students'
-own files. `layout` reads Anki's file headers and finds the separator from the file's lines;
-`columns` says which column is the front, the back, the tags; `html` reads the fields of Anki
-exports and `#html:true` files. Other fields are inline Markdown, read by the Markdown reader's
-own parser (`$v = \\frac{d}{t}$`, `**bold**` and `` `code` `` work as in notes), and a separator
-inside math, code or escaped (`\\|`) never splits.
-
-A `.txt` file is read this way when it has Anki's headers, or when most of its records split
-with one separator and none is a card-set `N of M` marker, so card-set text is never mistaken
-for it.
-"""
+"""The delimited flashcard reader: `.txt`, `.tsv` and `.csv` files of one card per record, as
+Anki's text import and export, Quizlet's export and students' own files lay them out. `layout`
+finds the headers and the separator, `columns` which column is what, `cells` reads the fields
+(HTML, or inline Markdown in which a separator inside math, code or escaped never splits). A
+`.txt` file is read so when it has Anki's headers, or when most of its records split with one
+separator and none is a card-set `N of M` marker."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ class Cells:
         self.html = html
         self.tally = tally
         self._images: dict[str, Inline] = {}
-        self._finder: ImageFinder | None = None
+        self._finder = ImageFinder(context.path, context.root)
 
     def card(self, front: str, back: str, line: int) -> tuple[Inlines, tuple[Block, ...]]:
         """A card's front and back from its two fields (either may come out empty).
@@ -110,8 +110,6 @@ class Cells:
         return node
 
     def _image_file(self, src: str, alt: str, line: int) -> Inline:
-        if self._finder is None:
-            self._finder = ImageFinder(self.context.path, self.context.root)
         reason = ""
         for name in image_names(src):
             try:

@@ -83,8 +83,6 @@ class _Reader(HTMLParser):
         self.scripts = 0
         self.answer_at: int | None = None
 
-    # -- where blocks go
-
     def _target(self) -> list[Block]:
         return self.lists[-1][2] if self.lists else self.top
 
@@ -126,8 +124,6 @@ class _Reader(HTMLParser):
         ordered, items, _ = self.lists.pop()
         if items:
             self._target().append(BulletList(tuple(items), ordered))
-
-    # -- the parser's callbacks
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): value or "" for name, value in attrs}
