@@ -48,24 +48,20 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
     cells = Cells(context, headers.html, tally)
 
     title = humanise(context.path.stem)
-    deck_path = _deck_path(headers.deck, columns.deck_name(layout.rows, context))
+    column = columns.deck_name(layout.rows, context)
+    deck_path = "::".join(
+        clean_deck_part(p) for p in (headers.deck or column).split("::") if p.strip()
+    )
     deck_path = deck_path or context.default_deck_path(title)
     drafts: list[tuple[str, Card]] = []
     for row in layout.rows[columns.first_row :]:
         fields = columns.fields(row, layout.separator)
-        if fields is None:
+        front, back = cells.card(fields.front, fields.back, row.line) if fields else ((), ())
+        if fields is None or not front or not back:
+            lack = f"nothing on the {'back' if front else 'front'}" if fields else "no separator"
             tally.add(
-                "this line has no separator, so it was skipped",
-                "{count} lines have no separator, so they were skipped",
-                row.line,
-            )
-            continue
-        front, back = cells.card(fields.front, fields.back, row.line)
-        if not front or not back:
-            side = "front" if not front else "back"
-            tally.add(
-                f"this line has nothing on the {side}, so it was skipped",
-                f"{{count}} lines have nothing on the {side}, so they were skipped",
+                f"this line has {lack}, so it was skipped",
+                f"{{count}} lines have {lack}, so they were skipped",
                 row.line,
             )
             continue
@@ -95,15 +91,9 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
     )
 
 
-def _deck_path(named: str, column: str) -> str:
-    value = named or column
-    return "::".join(clean_deck_part(p) for p in value.split("::") if p.strip())
-
-
 def _identity_text(front: Inlines) -> str:
     """The text a card's identity is made from: its front's text, or for a front that is only
     pictures, the pictures' file names."""
-    text = normalise(inline_text(front))
-    if text:
-        return text
-    return " ".join(node.src for node in front if isinstance(node, Image))
+    return normalise(inline_text(front)) or " ".join(
+        node.src for node in front if isinstance(node, Image)
+    )

@@ -33,12 +33,9 @@ class Cells:
         self._finder = ImageFinder(context.path, context.root)
 
     def card(self, front: str, back: str, line: int) -> tuple[Inlines, tuple[Block, ...]]:
-        """A card's front and back from its two fields (either may come out empty).
-
-        An HTML field holding `<hr id=answer>` is a whole card as Anki shows it: what is before
-        the marker is the question, what follows the answer. In the back, a question that
-        repeats the front is left out; one that says more stays, above a rule.
-        """
+        """A card's front and back from its two fields (either may come out empty). An HTML
+        field with `<hr id=answer>` is a whole card: the question, then the answer; in the back,
+        a question that repeats the front is left out, one that says more stays above a rule."""
         front_blocks, front_answer = self._blocks(front, line)
         back_blocks, back_answer = self._blocks(back, line)
         front_inlines = as_inlines(front_blocks)
@@ -76,8 +73,7 @@ class Cells:
         return self._markdown(text, line), None
 
     def _markdown(self, text: str, line: int) -> tuple[Block, ...]:
-        """A field of one line is inline Markdown; one of several lines is Markdown blocks
-        (paragraphs, lists, tables), its line breaks kept."""
+        """A field of one line is inline Markdown, one of several lines Markdown blocks."""
         # Imported here: the sniff runs for every .txt file, and card sets need no markdown-it.
         from ..markdown import parse_blocks, parse_inline
 
@@ -89,11 +85,10 @@ class Cells:
     def _image(self, src: str, alt: str, line: int) -> Inline:
         """An `<img>`'s node: the picture, found like a Markdown picture (beside the notes, then
         in the notes folder); a link for a picture on the web; its file name when missing."""
-        found = self._images.get(src)
-        if found is not None:
-            return found
+        if src in self._images:
+            return self._images[src]
         alt = " ".join(alt.split())
-        node: Inline
+        node: Inline = Link(src, (Text(alt or "image"),))
         if WEB_ADDRESS.match(src):
             self.tally.add(
                 "this picture is on the web, so it is shown as a link; download it next to "
@@ -103,7 +98,6 @@ class Cells:
                 line,
                 repr(src[:60]),
             )
-            node = Link(src, (Text(alt or "image"),))
         else:
             node = self._image_file(src, alt, line)
         self._images[src] = node

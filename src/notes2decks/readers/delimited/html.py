@@ -1,13 +1,10 @@
-"""HTML fields, as Anki exports and `#html:true` files hold them, turned into the model's nodes.
-
-Read with the standard library's `html.parser`: `<b>`/`<strong>` are Strong, `<i>`/`<em>`
-Emphasis, `<code>` Code, `<br>` a line break, `<div>`/`<p>` paragraphs, `<ul>`/`<ol>` with `<li>`
-lists, `<hr>` a rule, `<img src>` an image, `<a href>` a link (web and mail addresses only).
-`<hr id=answer>`, the marker Anki's templates put between a card's question and answer, is
-reported so that the caller can split there. Other tags keep their text; `<script>` and `<style>`
-are left out, and no attribute other than `src` and `href` is ever read, so no event handler or
-style reaches an output. Anki's MathJax, `\\(...\\)` and `\\[...\\]`, is math.
-"""
+"""HTML fields, as Anki exports and `#html:true` files hold them, as the model's nodes, read with
+`html.parser`: `<b>`, `<i>`, `<code>`, `<br>`, `<div>`/`<p>`, lists, `<hr>`, `<img src>` and
+`<a href>` (web and mail addresses only) become their nodes, and `<hr id=answer>` (between a
+card's question and answer in Anki's templates) is reported so the caller can split there. Other
+tags keep their text; `<script>` and `<style>` are left out and no attribute but `src` and `href`
+is read, so no event handler or style reaches an output. MathJax (`\\(...\\)`, `\\[...\\]`) is
+math."""
 
 from __future__ import annotations
 
@@ -113,6 +110,7 @@ class _Reader(HTMLParser):
             parent.extend(children)
 
     def _close_item(self) -> None:
+        self._flush()
         if self.lists:
             ordered, items, blocks = self.lists[-1]
             if blocks:
@@ -154,7 +152,6 @@ class _Reader(HTMLParser):
             self._flush()
             self.lists.append((tag == "ol", [], []))
         elif tag == "li":
-            self._flush()
             self._close_item()
         elif tag in _BLOCKS:
             self._flush()
@@ -180,10 +177,8 @@ class _Reader(HTMLParser):
                 self._close_inline()
             self._close_inline()
         elif tag in ("ul", "ol") and self.lists:
-            self._flush()
             self._close_list()
         elif tag == "li":
-            self._flush()
             self._close_item()
         elif tag in _BLOCKS:
             self._flush()
@@ -280,14 +275,13 @@ def as_inlines(blocks: tuple[Block, ...]) -> Inlines:
     for block in blocks:
         pieces: list[Inlines] = []
         if isinstance(block, Paragraph | Heading):
-            pieces.append(block.children)
+            pieces = [block.children]
         elif isinstance(block, BulletList):
-            for item in block.items:
-                pieces.append((Text("\u2022 "), *as_inlines(item.children)))
+            pieces = [(Text("\u2022 "), *as_inlines(item.children)) for item in block.items]
         elif isinstance(block, CodeBlock):
-            pieces.append((Code(block.code),))
+            pieces = [(Code(block.code),)]
         elif isinstance(block, MathBlock):
-            pieces.append((Math(block.source, display=True),))
+            pieces = [(Math(block.source, display=True),)]
         elif isinstance(block, Table):
             for row in (block.header, *block.rows):
                 cells: list[Inline] = []

@@ -1,12 +1,9 @@
-"""How a flashcard file is laid out: Anki's file headers, the separator, and the rows.
-
-The separator is chosen per file from its lines, never from its extension: each candidate (tab,
-`|`, `;`, `,`, `:`, ` - `, `-`) reads the file with the csv module, and the one that gives the
-most records of one same number of fields, and the fewest others, wins (ties: the order
-above). Quoting is tried both ways, so that CSV-quoted fields may hold separators, quotes and
-line breaks, while a stray `"` in a ` | ` file cannot swallow the lines after it. Quizlet's
-`;`-between-cards exports are one more layout. Anki's `#separator:` header decides without a vote.
-"""
+"""How a flashcard file is laid out: Anki's file headers, the separator, and the rows. Unless
+`#separator:` names it, each candidate separator (tab, `|`, `;`, `,`, `:`, ` - `, `-`) reads the
+file's first lines with the csv module, quoting on and off, and the reading with the most records
+of one number of fields and the fewest others wins (ties: that order); so CSV-quoted fields may
+hold separators, quotes and line breaks, while a stray `"` in a ` | ` file swallows nothing.
+Quizlet's `;`-between-cards exports are one more layout."""
 
 from __future__ import annotations
 
@@ -26,8 +23,7 @@ SHOWN = {"\t": "a tab", " ": "a space"}
 _MASK = "\ue000"
 # Stands for a separator of several characters, so that the csv module can read it.
 _WIDE = "\x1f"
-# The share of records that makes a number of fields the file's columns, when fewer records
-# than the most common number have it.
+# The share of records that makes a number of fields the file's columns, if not the most common.
 _MANY = 0.2
 # How many lines the separator vote reads.
 _SAMPLE = 1000
@@ -78,6 +74,7 @@ def read_headers(lines: list[str]) -> Headers:
         index += 1
     separator = values.get("separator", "")
     separator = _NAMED.get(separator.lower(), separator if len(separator) == 1 else "")
+    numbers = (values.get(f"{name} column", "").strip() for name in _META)
     return Headers(
         start=index,
         separator=separator,
@@ -85,13 +82,9 @@ def read_headers(lines: list[str]) -> Headers:
         columns=values.get("columns", ""),
         deck=values.get("deck", ""),
         tags=tuple(values.get("tags", "").split()),
-        meta_columns=tuple(_number(values.get(f"{name} column", "")) for name in _META),
+        meta_columns=tuple(int(number) if number.isdigit() else 0 for number in numbers),
         anki=bool(values),
     )
-
-
-def _number(value: str) -> int:
-    return int(value) if value.strip().isdigit() else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +106,9 @@ class Layout:
     rows: tuple[Row, ...]
     """The records, headers, comments and blank lines left out."""
     columns: int
-    """How many columns the file has: the fewest fields that many records have (at least 2
-    when the file is flashcards); a record with more keeps the rest in its back."""
+    """How many columns the file has: the fewest fields that many records have."""
     fitting: int
-    """How many records have the most common number of fields: how well the separator reads
-    the file."""
+    """How many records have the most common number of fields."""
     error: str = ""
     """Why the csv module stopped reading before the end, or empty."""
     error_line: int = 0
@@ -251,8 +242,7 @@ def find_layout(
     """The file's layout: the separator `#separator:` names, or the one its lines agree on;
     without `whole`, only the first lines' layout, which is enough to tell what the file is."""
     start = headers.start
-    # The vote is taken on the first lines, as the csv module's Sniffer does; the chosen way is
-    # then read over the whole file.
+    # The vote is taken on the first lines, as the csv module's Sniffer does.
     sample = lines[: start + _SAMPLE]
     candidates = (headers.separator,) if headers.separator else SEPARATORS
     best: tuple[int, str, bool] | None = None
@@ -283,12 +273,10 @@ def _loose_quotes(lines: list[str], start: int, separator: str) -> bool:
 
 
 def _quizlet(lines: list[str], start: int) -> Layout | None:
-    """A Quizlet export with `;` between cards (and a tab, `,`, ` - ` or `-` in each), or None.
-
-    Only worth asking when the cards outnumber the lines: otherwise `;` is a field separator.
-    """
+    """A Quizlet export with `;` between cards (and a tab, `,`, ` - ` or `-` in each), or None;
+    only worth asking when the cards outnumber the lines, else `;` separates fields."""
     pieces = [
-        Row(number + 1, (piece,))
+        (number + 1, piece)
         for number in range(start, len(lines))
         for piece in lines[number].split(";")
         if piece.strip()
@@ -297,10 +285,7 @@ def _quizlet(lines: list[str], start: int) -> Layout | None:
     if len(pieces) < max(2, 2 * data_lines):
         return None
     layouts = (
-        _judge(
-            separator,
-            [Row(row.line, tuple(row.fields[0].split(separator, 1))) for row in pieces],
-        )
+        _judge(separator, [Row(line, tuple(piece.split(separator, 1))) for line, piece in pieces])
         for separator in ("\t", " - ", ",", "-")
     )
     return max(layouts, key=_score)
