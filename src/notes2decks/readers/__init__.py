@@ -19,6 +19,7 @@ from ..registry import load, reader_for
 # export, a log, a data dump) and would make a PDF of thousands of pages. Refuse it clearly.
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_LINE_CHARS = 100_000
+_CP1252 = "the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to be sure"
 
 
 def _silent(_: Diagnostic) -> None:
@@ -76,11 +77,9 @@ def clean_deck_part(name: str) -> str:
 
 
 def decode(data: bytes, file: str, warn: Callable[[Diagnostic], None]) -> str:
-    """Notes text from a file's bytes: UTF-8 with or without a BOM, any newline convention.
-
-    UTF-16 with a byte order mark (Notepad's "Unicode") is read as such. Windows-1252 (notes
-    saved from Word) is decoded with a warning; binary files are refused.
-    """
+    """Notes text from a file's bytes, any newline convention: UTF-8 with or without a BOM,
+    UTF-16 with a BOM (Notepad's "Unicode"), else Windows-1252 (notes saved from Word) with a
+    warning; binary files are refused."""
     if len(data) > MAX_FILE_BYTES:
         raise NotesError(_too_large(len(data)), file)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -106,13 +105,7 @@ def decode(data: bytes, file: str, warn: Callable[[Diagnostic], None]) -> str:
                 raise NotesError(
                     "the file is not UTF-8 text; save it as UTF-8 and build again", file, bad_line
                 ) from None
-            warn(
-                Diagnostic(
-                    file,
-                    bad_line,
-                    "the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to be sure",
-                )
-            )
+            warn(Diagnostic(file, bad_line, _CP1252))
     if not text.strip():
         raise NoCardsError("the file is empty; write a title and some cards", file)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -156,9 +149,8 @@ def read_notes_bytes(path: Path, file: str) -> tuple[bytes, os.stat_result]:
             return handle.read(MAX_FILE_BYTES + 1), info
     except FileNotFoundError:
         if Path(path).is_symlink():
-            target = os.readlink(path)
             raise NotesError(
-                f"this is a symbolic link to {target}, which does not exist", file
+                f"this is a symbolic link to {os.readlink(path)}, which does not exist", file
             ) from None
         raise NotesError("no such file", file) from None
     except OSError as exc:

@@ -29,8 +29,6 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 
-CONTINUED = " (continued)"
-
 
 @dataclass(slots=True)
 class _Block:
@@ -166,7 +164,7 @@ def _build_deck(title: str, cards: _Cards, context: ReadContext) -> Deck:
         else:
             # The first card has no heading to continue: the set's title is the best front.
             continued = bool(heading)
-            front = heading + CONTINUED if continued else title
+            front = f"{heading} (continued)" if continued else title
         card = Card(
             kind=CardKind.REVISION,
             front=(Text(front),),

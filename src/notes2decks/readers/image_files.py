@@ -1,15 +1,8 @@
-"""Image files that notes name: found beside the notes or in the notes folder, kept inside the
-notes folder, checked to be pictures.
-
-Notes name pictures in the ways their editors write them, and `ImageFinder` accepts each:
-
-- a path relative to the notes file, `pics/cell.png`;
-- a path from the notes folder, `/Figures/cell.png`, as GitHub and many editors write it (never
-  the file system's root: nothing outside the notes folder is ever read);
-- a URL-escaped name, `Untitled%203.png`, as Notion's exports write it;
-- a path with a stray space or a trailing `/`;
-- a bare name, `cell.png` or Obsidian's `![[cell.png]]`, found anywhere in the notes folder.
-"""
+"""Image files that notes name, found as their editors write them: relative to the notes file
+(`pics/cell.png`), from the notes folder (`/Figures/cell.png`, never the file system's root),
+URL-escaped (Notion's `Untitled%203.png`), with a stray space or trailing `/`, or a bare name
+(`cell.png`, Obsidian's `![[cell.png]]`) found anywhere in the notes folder; always kept inside
+the notes folder and checked to be pictures."""
 
 from __future__ import annotations
 
@@ -60,9 +53,7 @@ class ImageFinder:
 
     def __init__(self, notes: Path, root: Path) -> None:
         self.here = notes.parent
-        """The folder of the notes file."""
         self.root = root
-        """The notes folder."""
         self._by_name: dict[str, list[Path]] | None = None
 
     def find(self, src: str) -> Path:
@@ -84,9 +75,8 @@ class ImageFinder:
         raise missing or _Missing(f"image {_name(src)} not found")
 
     def named(self, src: str) -> Path | None:
-        """The file named like the last part of `src` that is nearest the notes: beside them,
-        in the notes folder, or else the one with the shortest path under it, as Obsidian picks.
-        """
+        """The file named like the last part of `src` nearest the notes: beside them, in the
+        notes folder, or else the one with the shortest path under it, as Obsidian picks."""
         name = _clean(unquote(src)).rsplit("/", 1)[-1]
         if not name or name in (".", ".."):
             return None
