@@ -1,7 +1,5 @@
-"""Readers turn one notes file into a `Deck`. They know nothing of the exporters.
-
-`read_notes` decodes the file, picks the reader from the registry and runs it.
-"""
+"""Readers turn one notes file into a `Deck`: `read_notes` decodes the file, picks the reader
+from the registry and runs it. They know nothing of the exporters."""
 
 from __future__ import annotations
 
@@ -9,18 +7,19 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import Diagnostic, NoCardsError, NotesError
 from ..identity import card_identity, disambiguate
-from ..model import CardKind, Deck
+from ..model import Card, CardKind, Deck
 from ..registry import load, reader_for
 
 # Revision notes are a few kilobytes; anything this large is almost surely not notes (a pasted
 # export, a log, a data dump) and would make a PDF of thousands of pages. Refuse it clearly.
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_LINE_CHARS = 100_000
+_CP1252 = "the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to be sure"
 
 
 def _silent(_: Diagnostic) -> None:
@@ -49,8 +48,7 @@ class ReadContext:
         self.warn(Diagnostic(self.file, line, message, "warning", col))
 
     def warning_once(self, kind: str, line: int, message: str) -> None:
-        """Report a warning of `kind` at its first place in this file only: for a choice the
-        notes make everywhere (pictures by web address), where one line says all."""
+        """Report a warning of `kind` at its first place in this file only."""
         if kind not in self.said:
             self.said.add(kind)
             self.warning(line, message)
@@ -79,11 +77,9 @@ def clean_deck_part(name: str) -> str:
 
 
 def decode(data: bytes, file: str, warn: Callable[[Diagnostic], None]) -> str:
-    """Notes text from a file's bytes: UTF-8 with or without a BOM, any newline convention.
-
-    UTF-16 with a byte order mark (Notepad's "Unicode") is read as such. Windows-1252 (notes
-    saved from Word) is decoded with a warning; binary files are refused.
-    """
+    """Notes text from a file's bytes, any newline convention: UTF-8 with or without a BOM,
+    UTF-16 with a BOM (Notepad's "Unicode"), else Windows-1252 (notes saved from Word) with a
+    warning; binary files are refused."""
     if len(data) > MAX_FILE_BYTES:
         raise NotesError(_too_large(len(data)), file)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -109,15 +105,8 @@ def decode(data: bytes, file: str, warn: Callable[[Diagnostic], None]) -> str:
                 raise NotesError(
                     "the file is not UTF-8 text; save it as UTF-8 and build again", file, bad_line
                 ) from None
-            warn(
-                Diagnostic(
-                    file,
-                    bad_line,
-                    "the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to be sure",
-                )
-            )
+            warn(Diagnostic(file, bad_line, _CP1252))
     if not text.strip():
-        # Like a stub of headings: work in progress, skipped with a warning.
         raise NoCardsError("the file is empty; write a title and some cards", file)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > MAX_LINE_CHARS:
@@ -140,13 +129,8 @@ def _too_large(size: int) -> str:
 
 
 def read_notes_bytes(path: Path, file: str) -> tuple[bytes, os.stat_result]:
-    """The bytes of a notes file and its status as it was opened, refused with a NotesError
-    when it cannot be notes.
-
-    Pipes, devices and sockets are refused without reading them (a pipe would wait for a writer
-    forever, a device might never end), and so is a file over the size limit, before its bytes
-    are loaded.
-    """
+    """The bytes of a notes file and its status as it was opened. Pipes, devices, sockets and
+    files over the size limit are refused with a NotesError before any byte is read."""
     try:
         if Path(path).is_dir():
             raise NotesError("this is a folder, not a notes file", file)
@@ -165,9 +149,8 @@ def read_notes_bytes(path: Path, file: str) -> tuple[bytes, os.stat_result]:
             return handle.read(MAX_FILE_BYTES + 1), info
     except FileNotFoundError:
         if Path(path).is_symlink():
-            target = os.readlink(path)
             raise NotesError(
-                f"this is a symbolic link to {target}, which does not exist", file
+                f"this is a symbolic link to {os.readlink(path)}, which does not exist", file
             ) from None
         raise NotesError("no such file", file) from None
     except OSError as exc:
@@ -182,11 +165,9 @@ def read_notes(
     warn: Callable[[Diagnostic], None] = _silent,
     folders: tuple[str, ...] | None = None,
 ) -> Deck:
-    """Read one notes file into a `Deck`.
-
-    `root` is the notes folder (images must stay inside it, and the folders between it and the
-    file name the deck, unless `folders` names them); `file` is the name used in messages.
-    """
+    """Read one notes file into a `Deck`. `root` is the notes folder (images stay inside it; the
+    folders between it and the file name the deck, unless `folders` names them); `file` is the
+    name used in messages."""
     return read_notes_text(path, root=root, file=file, warn=warn, folders=folders)[0]
 
 
@@ -199,9 +180,8 @@ def read_notes_text(
     data: bytes | None = None,
     folders: tuple[str, ...] | None = None,
 ) -> tuple[Deck, str]:
-    """`read_notes`, also returning the decoded text. `data` is
-    the file's content when the caller has read it already, with `read_notes_bytes`. `folders`
-    are the folders that name the deck, when they are not those between `root` and the file."""
+    """`read_notes`, also returning the decoded text; `data` is the file's content when the
+    caller has read it already, with `read_notes_bytes`."""
     path = Path(path)
     file = file or str(path)
     root = Path(root) if root is not None else path.parent
@@ -215,8 +195,7 @@ def read_notes_text(
             folders = resolved.parent.relative_to(root.resolve()).parts
         except ValueError:
             folders = ()
-    context = ReadContext(file, resolved, root, tuple(folders), warn)
-    deck: Deck = load(spec.target)(text, context)
+    deck: Deck = load(spec.target)(text, ReadContext(file, resolved, root, tuple(folders), warn))
     return deck, text
 
 
@@ -224,10 +203,8 @@ def assign_identities(
     drafts: list[tuple[CardKind, str, int]], deck_path: str, context: ReadContext
 ) -> list[str]:
     """Identities for a deck's cards, given each card's kind, front text and line, in order.
-
     Two cards with the same front get a warning naming both lines, and keep apart as `key`,
-    `key#2`, ... in the order of the notes, so rebuilds give every card the same identity.
-    """
+    `key#2`, ... in the order of the notes, so rebuilds give every card the same identity."""
     keys = [card_identity(deck_path, kind.value, front) for kind, front, _ in drafts]
     first_line: dict[str, int] = {}
     for key, (_, front, line) in zip(keys, drafts, strict=True):
@@ -240,3 +217,13 @@ def assign_identities(
         else:
             first_line[key] = line
     return disambiguate(keys)
+
+
+def identified(
+    drafts: list[tuple[str, Card]], deck_path: str, context: ReadContext
+) -> tuple[Card, ...]:
+    """The cards with their identities from `assign_identities`, given each card's front text."""
+    keys = assign_identities(
+        [(card.kind, front, card.source.line) for front, card in drafts], deck_path, context
+    )
+    return tuple(replace(card, identity=key) for (_, card), key in zip(drafts, keys, strict=True))

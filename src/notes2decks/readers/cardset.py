@@ -1,24 +1,8 @@
-"""The card-set text reader: notes copied from a revision website.
-
-The layout, as such sites print a card set::
-
-    Title of the set
-
-    Heading of card 1            <- optional: a short line without sentence punctuation
-
-    A fact, one per paragraph.
-
-    1 of 8                       <- closes each card
-
-    ...
-
-    8 of 8
-
-    No comments have yet been made    <- the website's footer: dropped
-
-A card without a heading continues the previous card's heading, marked "(continued)". Every
-paragraph lands on exactly one card; nothing is dropped silently.
-"""
+"""The card-set text reader: notes copied from a revision website, laid out as such sites print
+a card set: a title line, then per card an optional heading (a short line without sentence
+punctuation), its facts one per paragraph, and an `N of M` line that closes it; the website's
+footer after the last card is dropped. A card without a heading continues the previous card's
+heading, marked "(continued)". Every paragraph lands on exactly one card or a warning."""
 
 from __future__ import annotations
 
@@ -27,17 +11,14 @@ from dataclasses import dataclass, field
 
 from ..errors import NoCardsError
 from ..model import Card, CardKind, Deck, Paragraph, SourceRef, Text
-from . import ReadContext, assign_identities, clean_deck_part
+from . import ReadContext, clean_deck_part, identified
 
 MARKER = re.compile(r"^\s*(\d{1,4})\s+of\s+(\d{1,4})\s*$", re.IGNORECASE)
 
 # Spaces that copy-and-paste from web pages brings in, and characters that only get in the way.
 _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
-# A heading reads like a heading: short, and not ended like a sentence or a clause.
-_HEADING_MAX_WORDS = 10
-_HEADING_MAX_CHARS = 80
 _SENTENCE_END = (".", "!", "?", ";", ":", ",", "\u2026")
 
 # What revision websites put after the last card; recognised so that a missing final marker
@@ -47,8 +28,6 @@ _FOOTER = re.compile(
     r"report\b|rate this|share this|.*\u00bb\s*$)",
     re.IGNORECASE,
 )
-
-CONTINUED = " (continued)"
 
 
 @dataclass(slots=True)
@@ -65,39 +44,45 @@ class _Block:
 
 def normalise(text: str) -> str:
     """Text with web spaces folded to single spaces and invisible characters removed."""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+    return _SPACES.sub(" ", INVISIBLE.sub("", text)).strip()
 
 
 def reads_like_heading(text: str) -> bool:
-    """True for a short line without the punctuation that ends a sentence."""
+    """True for a short line (80 characters, 10 words at most) not ended like a sentence."""
     return (
-        0 < len(text) <= _HEADING_MAX_CHARS
-        and len(text.split()) <= _HEADING_MAX_WORDS
+        0 < len(text) <= 80
+        and len(text.split()) <= 10
         and not text.endswith(_SENTENCE_END)
         and not MARKER.match(text)
     )
 
 
-def _paragraphs(lines: list[str], start: int) -> list[_Block | tuple[int, int, int]]:
-    """Split lines into paragraphs and markers; a marker is `(line, n, m)`.
+_Marker = tuple[int, int, int]
+"""A marker line `N of M`: its line, N and M."""
+_Cards = list[tuple[list[_Block], _Marker | None]]
+"""Each card's paragraphs and the marker that closes it, if any."""
 
-    A marker line closes a card even when no blank line surrounds it.
-    """
-    items: list[_Block | tuple[int, int, int]] = []
+
+def _split(lines: list[str], start: int) -> tuple[_Cards, list[_Block]]:
+    """The cards, each its paragraphs and its closing marker, and the paragraphs after the last
+    marker. A marker line closes a card even when no blank line surrounds it."""
+    cards: _Cards = []
+    pending: list[_Block] = []
     current: _Block | None = None
     for number, raw in enumerate(lines[start:], start=start + 1):
         marker = MARKER.match(raw)
         if marker:
+            cards.append((pending, (number, int(marker.group(1)), int(marker.group(2)))))
+            pending = []
             current = None
-            items.append((number, int(marker.group(1)), int(marker.group(2))))
         elif normalise(raw):
             if current is None:
                 current = _Block(number)
-                items.append(current)
+                pending.append(current)
             current.lines.append(raw)
         else:
             current = None
-    return items
+    return cards, pending
 
 
 def parse_cardset(text: str, context: ReadContext) -> Deck:
@@ -112,56 +97,39 @@ def parse_cardset(text: str, context: ReadContext) -> Deck:
             title_index + 1, "the first line should be the title of the card set, not a marker"
         )
 
-    items = _paragraphs(lines, title_index + 1)
-    markers = [item for item in items if isinstance(item, tuple)]
+    cards, trailing = _split(lines, title_index + 1)
+    markers = [marker for _, marker in cards if marker]
     if not markers:
         context.warning(
             title_index + 1,
             "no 'N of M' lines close the cards; everything after the title is read as one card",
         )
-
-    cards: list[list[_Block]] = []
-    card_markers: list[tuple[int, int, int] | None] = []
-    pending: list[_Block] = []
-    for item in items:
-        if isinstance(item, tuple):
-            cards.append(pending)
-            card_markers.append(item)
-            pending = []
-        else:
-            pending.append(item)
-    trailing = pending
-
     _check_markers(markers, context)
     total = markers[-1][2] if markers else 0
-    if trailing:
-        footer_start = len(trailing)
-        while footer_start > 0 and _FOOTER.match(trailing[footer_start - 1].text):
-            footer_start -= 1
-        notes_after, footer = trailing[:footer_start], trailing[footer_start:]
-        if markers and (markers[-1][1] >= total or not notes_after):
-            # After the final "M of M" everything is the website's, by the format's definition.
-            if notes_after:
-                context.warning(
-                    notes_after[0].line,
-                    f"{len(notes_after) + len(footer)} paragraph(s) after the last "
-                    f"'{markers[-1][1]} of {total}' line are not part of any card and were "
-                    "left out; add an 'N of M' line after them if they are notes",
-                )
-        elif notes_after:
-            if markers:
-                context.warning(
-                    notes_after[-1].line,
-                    f"the last card has no closing '{markers[-1][1] + 1} of {total}' line; "
-                    "it is kept as a card",
-                )
-            cards.append(notes_after)
-            card_markers.append(None)
-
-    return _build_deck(title, cards, card_markers, context)
+    notes_after = list(trailing)
+    while notes_after and _FOOTER.match(notes_after[-1].text):
+        notes_after.pop()
+    if markers and (markers[-1][1] >= total or not notes_after):
+        # After the final "M of M" everything is the website's, by the format's definition.
+        if notes_after:
+            context.warning(
+                notes_after[0].line,
+                f"{len(trailing)} paragraph(s) after the last "
+                f"'{markers[-1][1]} of {total}' line are not part of any card and were "
+                "left out; add an 'N of M' line after them if they are notes",
+            )
+    elif notes_after:
+        if markers:
+            context.warning(
+                notes_after[-1].line,
+                f"the last card has no closing '{markers[-1][1] + 1} of {total}' line; "
+                "it is kept as a card",
+            )
+        cards.append((notes_after, None))
+    return _build_deck(title, cards, context)
 
 
-def _check_markers(markers: list[tuple[int, int, int]], context: ReadContext) -> None:
+def _check_markers(markers: list[_Marker], context: ReadContext) -> None:
     """Warn about markers that do not count up 1, 2, 3 ... M of one M."""
     if not markers:
         return
@@ -178,65 +146,46 @@ def _check_markers(markers: list[tuple[int, int, int]], context: ReadContext) ->
         )
 
 
-def _build_deck(
-    title: str,
-    cards: list[list[_Block]],
-    card_markers: list[tuple[int, int, int] | None],
-    context: ReadContext,
-) -> Deck:
-    deck_path = context.default_deck_path(clean_deck_part(title))
-    drafts: list[tuple[str, bool, list[_Block], int]] = []
+def _build_deck(title: str, cards: _Cards, context: ReadContext) -> Deck:
+    drafts: list[tuple[str, Card]] = []
     heading = ""
-    for blocks, marker in zip(cards, card_markers, strict=True):
+    for blocks, marker in cards:
         if not blocks:
-            where = marker[0] if marker else 0
-            context.warning(where, "this card is empty; it was skipped")
+            context.warning(marker[0] if marker else 0, "this card is empty; it was skipped")
             continue
         first = blocks[0].text
-        has_heading = reads_like_heading(first) and (len(blocks) > 1 or not heading)
-        if has_heading:
-            heading = first
+        facts = blocks
+        continued = False
+        if reads_like_heading(first) and (len(blocks) > 1 or not heading):
+            heading = front = first
             facts = blocks[1:]
-            front, continued = heading, False
             if not facts:
                 context.warning(blocks[0].line, f"the card {heading!r} has a heading but no facts")
-        elif heading:
-            facts = blocks
-            front, continued = heading + CONTINUED, True
         else:
             # The first card has no heading to continue: the set's title is the best front.
-            facts = blocks
-            front, continued = title, False
-        drafts.append((front, continued, facts, blocks[0].line))
-
+            continued = bool(heading)
+            front = f"{heading} (continued)" if continued else title
+        card = Card(
+            kind=CardKind.REVISION,
+            front=(Text(front),),
+            back=tuple(Paragraph((Text(block.text),), block.line) for block in facts),
+            source=SourceRef(context.file, blocks[0].line),
+            identity="",
+            continued=continued,
+            # A continued card shows the heading it continues above its front.
+            section=(Text(heading),) if continued else (),
+        )
+        drafts.append((front, card))
     if not drafts:
         raise NoCardsError(
             "no cards found; each card is a few paragraphs closed by 'N of M'", context.file
         )
-
-    identities = assign_identities(
-        [(CardKind.REVISION, front, line) for front, _, _, line in drafts],
-        deck_path,
-        context,
-    )
-    built = tuple(
-        Card(
-            kind=CardKind.REVISION,
-            front=(Text(front),),
-            back=tuple(Paragraph((Text(block.text),), block.line) for block in facts),
-            source=SourceRef(context.file, line),
-            identity=identity,
-            continued=continued,
-            # A continued card shows the heading it continues above its front.
-            section=(Text(front.removesuffix(CONTINUED)),) if continued else (),
-        )
-        for (front, continued, facts, line), identity in zip(drafts, identities, strict=True)
-    )
+    deck_path = context.default_deck_path(clean_deck_part(title))
     return Deck(
         title=title,
         deck_path=deck_path,
         source=SourceRef(context.file),
-        cards=built,
+        cards=identified(drafts, deck_path, context),
         auto_glossary=True,
         auto_cloze=True,
         reader="cardset",

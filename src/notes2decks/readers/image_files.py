@@ -1,15 +1,8 @@
-"""Image files that notes name: found beside the notes or in the notes folder, kept inside the
-notes folder, checked to be pictures.
-
-Notes name pictures in the ways their editors write them, and `ImageFinder` accepts each:
-
-- a path relative to the notes file, `pics/cell.png`;
-- a path from the notes folder, `/Figures/cell.png`, as GitHub and many editors write it (never
-  the file system's root: nothing outside the notes folder is ever read);
-- a URL-escaped name, `Untitled%203.png`, as Notion's exports write it;
-- a path with a stray space or a trailing `/`;
-- a bare name, `cell.png` or Obsidian's `![[cell.png]]`, found anywhere in the notes folder.
-"""
+"""Image files that notes name, found as their editors write them: relative to the notes file
+(`pics/cell.png`), from the notes folder (`/Figures/cell.png`, never the file system's root),
+URL-escaped (Notion's `Untitled%203.png`), with a stray space or trailing `/`, or a bare name
+(`cell.png`, Obsidian's `![[cell.png]]`) found anywhere in the notes folder; always kept inside
+the notes folder and checked to be pictures."""
 
 from __future__ import annotations
 
@@ -20,7 +13,7 @@ from urllib.parse import unquote
 
 from ..images import HEAD_BYTES, image_kind
 
-_WEB_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+WEB_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 class ImageProblem(Exception):
@@ -60,15 +53,13 @@ class ImageFinder:
 
     def __init__(self, notes: Path, root: Path) -> None:
         self.here = notes.parent
-        """The folder of the notes file."""
         self.root = root
-        """The notes folder."""
         self._by_name: dict[str, list[Path]] | None = None
 
     def find(self, src: str) -> Path:
         """The checked absolute path of the picture `src`. Raises ImageProblem when there is
         none, or when the one named is outside the notes folder or not a picture."""
-        if _WEB_ADDRESS.match(src):
+        if WEB_ADDRESS.match(src):
             raise ImageProblem(
                 f"image {_name(src)} is a web address; download it next to the notes"
             )
@@ -84,9 +75,8 @@ class ImageFinder:
         raise missing or _Missing(f"image {_name(src)} not found")
 
     def named(self, src: str) -> Path | None:
-        """The file named like the last part of `src` that is nearest the notes: beside them,
-        in the notes folder, or else the one with the shortest path under it, as Obsidian picks.
-        """
+        """The file named like the last part of `src` nearest the notes: beside them, in the
+        notes folder, or else the one with the shortest path under it, as Obsidian picks."""
         name = _clean(unquote(src)).rsplit("/", 1)[-1]
         if not name or name in (".", ".."):
             return None
@@ -101,22 +91,17 @@ class ImageFinder:
                     found.setdefault(file.casefold(), []).append(Path(folder) / file)
             self._by_name = found
         matches = self._by_name.get(name.casefold(), [])
-        if not matches:
-            return None
-        return min(matches, key=lambda path: (len(path.parts), path.as_posix()))
+        return min(matches, key=lambda path: (len(path.parts), path.as_posix()), default=None)
 
     def _spellings(self, src: str) -> list[Path]:
         """Where `src` may be, in order: as written, unescaped, without stray spaces or a
         trailing `/`. A path that starts with `/` is read from the notes folder."""
-        paths: list[Path] = []
-        for written in dict.fromkeys((src, unquote(src), _clean(src), _clean(unquote(src)))):
-            if not written.strip("/ "):
-                continue
-            if written.startswith("/"):
-                paths.append(self.root / written.lstrip("/"))
-            else:
-                paths.append(self.here / written)
-        return paths
+        spellings = dict.fromkeys((src, unquote(src), _clean(src), _clean(unquote(src))))
+        return [
+            self.root / written.lstrip("/") if written.startswith("/") else self.here / written
+            for written in spellings
+            if written.strip("/ ")
+        ]
 
 
 def _clean(src: str) -> str:

@@ -1,23 +1,16 @@
-"""The delimited flashcard reader: `.txt`, `.tsv` and `.csv` files of one card per record.
-
-This is the layout of Anki's text import and export, of Quizlet's export and of many students'
-own files. `layout` reads Anki's file headers and finds the separator from the file's lines;
-`columns` says which column is the front, the back, the tags; `html` reads the fields of Anki
-exports and `#html:true` files. Other fields are inline Markdown, read by the Markdown reader's
-own parser (`$v = \\frac{d}{t}$`, `**bold**` and `` `code` `` work as in notes), and a separator
-inside math, code or escaped (`\\|`) never splits.
-
-A `.txt` file is read this way when it has Anki's headers, or when most of its records split
-with one separator and none is a card-set `N of M` marker, so card-set text is never mistaken
-for it.
-"""
+"""The delimited flashcard reader: `.txt`, `.tsv` and `.csv` files of one card per record, as
+Anki's text import and export, Quizlet's export and students' own files lay them out. `layout`
+finds the headers and the separator, `columns` which column is what, `cells` reads the fields
+(HTML, or inline Markdown in which a separator inside math, code or escaped never splits). A
+`.txt` file is read so when it has Anki's headers, or when most of its records split with one
+separator and none is a card-set `N of M` marker."""
 
 from __future__ import annotations
 
 import re
 
-from ...model import Block, Card, CardKind, Deck, Image, Inlines, SourceRef, inline_text
-from .. import ReadContext, assign_identities, clean_deck_part, humanise
+from ...model import Card, CardKind, Deck, Image, Inlines, SourceRef, inline_text
+from .. import ReadContext, clean_deck_part, humanise, identified
 from ..cardset import MARKER, normalise
 from .cells import Cells
 from .columns import Columns
@@ -55,24 +48,20 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
     cells = Cells(context, headers.html, tally)
 
     title = humanise(context.path.stem)
-    deck_path = _deck_path(headers.deck, columns.deck_name(layout.rows, context))
+    column = columns.deck_name(layout.rows, context)
+    deck_path = "::".join(
+        clean_deck_part(p) for p in (headers.deck or column).split("::") if p.strip()
+    )
     deck_path = deck_path or context.default_deck_path(title)
-    drafts: list[tuple[Inlines, tuple[Block, ...], tuple[str, ...], int]] = []
+    drafts: list[tuple[str, Card]] = []
     for row in layout.rows[columns.first_row :]:
         fields = columns.fields(row, layout.separator)
-        if fields is None:
+        front, back = cells.card(fields.front, fields.back, row.line) if fields else ((), ())
+        if fields is None or not front or not back:
+            lack = f"nothing on the {'back' if front else 'front'}" if fields else "no separator"
             tally.add(
-                "this line has no separator, so it was skipped",
-                "{count} lines have no separator, so they were skipped",
-                row.line,
-            )
-            continue
-        front, back = cells.card(fields.front, fields.back, row.line)
-        if not front or not back:
-            side = "front" if not front else "back"
-            tally.add(
-                f"this line has nothing on the {side}, so it was skipped",
-                f"{{count}} lines have nothing on the {side}, so they were skipped",
+                f"this line has {lack}, so it was skipped",
+                f"{{count}} lines have {lack}, so they were skipped",
                 row.line,
             )
             continue
@@ -85,47 +74,26 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
                 "are basic cards and show the braces as written",
                 row.line,
             )
-        drafts.append((front, back, fields.tags, row.line))
+        card = Card(CardKind.BASIC, front, back, SourceRef(context.file, row.line), "", fields.tags)
+        drafts.append((_identity_text(front), card))
     tally.report()
 
     if not drafts:
         raise context.error(0, "no 'front | back' lines found; write one card per line")
 
-    identities = assign_identities(
-        [(CardKind.BASIC, _identity_text(front), line) for front, _, _, line in drafts],
-        deck_path,
-        context,
-    )
-    cards = tuple(
-        Card(
-            kind=CardKind.BASIC,
-            front=front,
-            back=back,
-            source=SourceRef(context.file, line),
-            identity=identity,
-            tags=tags,
-        )
-        for (front, back, tags, line), identity in zip(drafts, identities, strict=True)
-    )
     return Deck(
         title=title,
         deck_path=deck_path,
         source=SourceRef(context.file),
-        cards=cards,
+        cards=identified(drafts, deck_path, context),
         tags=tuple(tag for tag in headers.tags if tag),
         reader="delimited",
     )
 
 
-def _deck_path(named: str, column: str) -> str:
-    value = named or column
-    return "::".join(clean_deck_part(p) for p in value.split("::") if p.strip())
-
-
 def _identity_text(front: Inlines) -> str:
     """The text a card's identity is made from: its front's text, or for a front that is only
     pictures, the pictures' file names."""
-    text = normalise(inline_text(front))
-    if text:
-        return text
-    return " ".join(node.src for node in front if isinstance(node, Image))
+    return normalise(inline_text(front)) or " ".join(
+        node.src for node in front if isinstance(node, Image)
+    )

@@ -3,9 +3,6 @@ inline Markdown (a field of several lines keeps its line breaks and paragraphs).
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING
-
 from ...model import (
     Block,
     Image,
@@ -19,14 +16,10 @@ from ...model import (
     inline_text,
 )
 from .. import ReadContext
-from ..cardset import normalise
-from .html import LOOKS_HTML, as_inlines, image_names, is_web, read_html, text_of
+from ..cardset import INVISIBLE, normalise
+from ..image_files import WEB_ADDRESS, ImageFinder, ImageProblem
+from .html import LOOKS_HTML, as_inlines, image_names, read_html, text_of
 from .tally import Tally
-
-if TYPE_CHECKING:
-    from ..image_files import ImageFinder
-
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
 class Cells:
@@ -37,22 +30,12 @@ class Cells:
         self.html = html
         self.tally = tally
         self._images: dict[str, Inline] = {}
-        self._finder: ImageFinder | None = None
-
-    def is_html(self, text: str) -> bool:
-        """True when the field is read as HTML: always with `#html:true`, never with
-        `#html:false`, and otherwise when it holds HTML elements."""
-        if self.html is None:
-            return bool(LOOKS_HTML.search(text))
-        return self.html
+        self._finder = ImageFinder(context.path, context.root)
 
     def card(self, front: str, back: str, line: int) -> tuple[Inlines, tuple[Block, ...]]:
-        """A card's front and back from its two fields (either may come out empty).
-
-        An HTML field holding `<hr id=answer>` is a whole card as Anki shows it: what is before
-        the marker is the question, what follows the answer. In the back, a question that
-        repeats the front is left out; one that says more stays, above a rule.
-        """
+        """A card's front and back from its two fields (either may come out empty). An HTML
+        field with `<hr id=answer>` is a whole card: the question, then the answer; in the back,
+        a question that repeats the front is left out, one that says more stays above a rule."""
         front_blocks, front_answer = self._blocks(front, line)
         back_blocks, back_answer = self._blocks(back, line)
         front_inlines = as_inlines(front_blocks)
@@ -74,10 +57,11 @@ class Cells:
         return Paragraph(inlines, line)
 
     def _blocks(self, text: str, line: int) -> tuple[tuple[Block, ...], tuple[Block, ...] | None]:
-        text = _INVISIBLE.sub("", text).strip()
+        text = INVISIBLE.sub("", text).strip()
         if not text:
             return (), None
-        if self.is_html(text):
+        # HTML always with `#html:true`, never with `#html:false`, else when it holds elements.
+        if self.html or (self.html is None and LOOKS_HTML.search(text)):
             field = read_html(text, line, self._image)
             if field.scripts:
                 self.tally.add(
@@ -89,8 +73,7 @@ class Cells:
         return self._markdown(text, line), None
 
     def _markdown(self, text: str, line: int) -> tuple[Block, ...]:
-        """A field of one line is inline Markdown; one of several lines is Markdown blocks
-        (paragraphs, lists, tables), its line breaks kept."""
+        """A field of one line is inline Markdown, one of several lines Markdown blocks."""
         # Imported here: the sniff runs for every .txt file, and card sets need no markdown-it.
         from ..markdown import parse_blocks, parse_inline
 
@@ -102,12 +85,11 @@ class Cells:
     def _image(self, src: str, alt: str, line: int) -> Inline:
         """An `<img>`'s node: the picture, found like a Markdown picture (beside the notes, then
         in the notes folder); a link for a picture on the web; its file name when missing."""
-        found = self._images.get(src)
-        if found is not None:
-            return found
+        if src in self._images:
+            return self._images[src]
         alt = " ".join(alt.split())
-        node: Inline
-        if is_web(src):
+        node: Inline = Link(src, (Text(alt or "image"),))
+        if WEB_ADDRESS.match(src):
             self.tally.add(
                 "this picture is on the web, so it is shown as a link; download it next to "
                 "the notes to show it",
@@ -116,17 +98,12 @@ class Cells:
                 line,
                 repr(src[:60]),
             )
-            node = Link(src, (Text(alt or "image"),))
         else:
             node = self._image_file(src, alt, line)
         self._images[src] = node
         return node
 
     def _image_file(self, src: str, alt: str, line: int) -> Inline:
-        from ..image_files import ImageFinder, ImageProblem
-
-        if self._finder is None:
-            self._finder = ImageFinder(self.context.path, self.context.root)
         reason = ""
         for name in image_names(src):
             try:

@@ -1,11 +1,7 @@
-"""Which column of a flashcard file is what: front, back, tags, and the rest.
-
-The first two columns are the front and the back, unless `#columns:` or a first row of column
-names says otherwise (`Front`, `Question`, `Term`, `Word` ... and `Back`, `Answer`,
-`Definition`, `Meaning` ...). Anki's meta columns (`#tags column:`, `#deck column:`,
-`#notetype column:`, `#guid column:`) are never fields. Any other column is added to the back,
-under its name when it has one, and one warning per file says so.
-"""
+"""Which column of a flashcard file is what: the first two are the front and the back unless
+`#columns:` or a first row of names (`Front`, `Question`, `Term` ... `Back`, `Answer`,
+`Definition` ...) says otherwise; Anki's meta columns (`#tags column:` ...) are never fields, and
+any other column is added to the back under its name, which one warning per file says."""
 
 from __future__ import annotations
 
@@ -17,30 +13,6 @@ from .layout import SHOWN, Headers, Layout, Row, split_columns
 
 _FRONTS = ("front", "question", "q", "term", "word", "text", "prompt", "concept")
 _BACKS = ("back", "answer", "a", "definition", "meaning", "translation", "explanation", "response")
-_OTHERS = (
-    "tags",
-    "tag",
-    "deck",
-    "notetype",
-    "note type",
-    "guid",
-    "id",
-    "example",
-    "examples",
-    "notes",
-    "note",
-    "extra",
-    "back extra",
-    "hint",
-    "sound",
-    "audio",
-    "image",
-    "picture",
-    "reading",
-    "pronunciation",
-    "source",
-    "remarks",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,18 +55,9 @@ class Columns:
             labels = [field.strip() for field in layout.rows[0].fields]
             first_row = 1
         width = max(layout.columns, len(labels), 2)
-        meta = {
-            number - 1
-            for number in (
-                headers.tags_column,
-                headers.deck_column,
-                headers.notetype_column,
-                headers.guid_column,
-            )
-            if number > 0
-        }
+        meta = {number - 1 for number in headers.meta_columns if number > 0}
         names = [label.lower() for label in labels] + [""] * (width - len(labels))
-        tags = headers.tags_column - 1
+        tags = headers.meta_columns[0] - 1
         if tags < 0 and "tags" in names:
             tags = names.index("tags")
             meta.add(tags)
@@ -102,41 +65,30 @@ class Columns:
         while len(fields) < 2:
             fields.append(max([*meta, *fields]) + 1)
         front = next((i for i in fields if names[i] in _FRONTS), fields[0])
-        back = next((i for i in fields if i != front and names[i] in _BACKS), None)
-        if back is None:
-            back = next(i for i in fields if i != front)
+        others = [i for i in fields if i != front]
+        back = next((i for i in others if names[i] in _BACKS), others[0])
         extra = tuple(
             (i, labels[i] if i < len(labels) else "") for i in fields if i not in (front, back)
         )
-        columns = cls(front, back, extra, tags, headers.deck_column - 1, first_row)
         if extra and layout.fitting:
-            columns._warn_extra(labels, width, layout, context)
-        return columns
 
-    def _warn_extra(
-        self, labels: list[str], width: int, layout: Layout, context: ReadContext
-    ) -> None:
-        def name(index: int) -> str:
-            label = labels[index] if index < len(labels) else ""
-            return f"column {index + 1}" + (f" ({label!r})" if label else "")
+            def name(index: int) -> str:
+                label = labels[index] if index < len(labels) else ""
+                return f"column {index + 1}" + (f" ({label!r})" if label else "")
 
-        added = ", ".join(name(index) for index, _ in self.extra)
-        line = layout.rows[0].line if layout.rows else 0
-        context.warning(
-            line,
-            f"this file has {width} columns separated by "
-            f"{SHOWN.get(layout.separator, repr(layout.separator))}: {name(self.front)} is the "
-            f"front and {name(self.back)} the back; {added} "
-            f"{'is' if len(self.extra) == 1 else 'are'} added to the back. Name the columns with "
-            "a '#columns:' line or a first row (Front, Back, Tags ...) to choose",
-        )
+            context.warning(
+                layout.rows[0].line if layout.rows else 0,
+                f"this file has {width} columns separated by "
+                f"{SHOWN.get(layout.separator, repr(layout.separator))}: {name(front)} is the "
+                f"front and {name(back)} the back; {', '.join(name(i) for i, _ in extra)} "
+                f"{'is' if len(extra) == 1 else 'are'} added to the back. Name the columns with "
+                "a '#columns:' line or a first row (Front, Back, Tags ...) to choose",
+            )
+        return cls(front, back, extra, tags, headers.meta_columns[1] - 1, first_row)
 
     def fields(self, row: Row, separator: str) -> Fields | None:
-        """The record's fields, or None when it has no separator at all.
-
-        A record with more fields than the file has columns keeps the extra ones in its back,
-        joined by the separator, as they were written.
-        """
+        """The record's fields, or None when it has no separator at all. Fields beyond the file's
+        columns stay in the back, joined by the separator as they were written."""
         values = list(row.fields)
         if len(values) < 2:
             return None
@@ -183,9 +135,8 @@ def _names_columns(fields: tuple[str, ...]) -> bool:
     """True when a first record names columns: a front name and a back name, and nothing but
     short names."""
     names = [field.strip().lower() for field in fields]
-    known = (*_FRONTS, *_BACKS, *_OTHERS)
     return (
         any(name in _FRONTS for name in names)
         and any(name in _BACKS for name in names)
-        and all(name in known or (0 < len(name.split()) <= 2 and len(name) <= 24) for name in names)
+        and all(0 < len(name.split()) <= 2 and len(name) <= 24 for name in names)
     )

@@ -1,19 +1,16 @@
-"""HTML fields, as Anki exports and `#html:true` files hold them, turned into the model's nodes.
-
-Read with the standard library's `html.parser`: `<b>`/`<strong>` are Strong, `<i>`/`<em>`
-Emphasis, `<code>` Code, `<br>` a line break, `<div>`/`<p>` paragraphs, `<ul>`/`<ol>` with `<li>`
-lists, `<hr>` a rule, `<img src>` an image, `<a href>` a link (web and mail addresses only).
-`<hr id=answer>`, the marker Anki's templates put between a card's question and answer, is
-reported so that the caller can split there. Other tags keep their text; `<script>` and `<style>`
-are left out, and no attribute other than `src` and `href` is ever read, so no event handler or
-style reaches an output. Anki's MathJax, `\\(...\\)` and `\\[...\\]`, is math.
-"""
+"""HTML fields, as Anki exports and `#html:true` files hold them, as the model's nodes, read with
+`html.parser`: `<b>`, `<i>`, `<code>`, `<br>`, `<div>`/`<p>`, lists, `<hr>`, `<img src>` and
+`<a href>` (web and mail addresses only) become their nodes, and `<hr id=answer>` (between a
+card's question and answer in Anki's templates) is reported so the caller can split there. Other
+tags keep their text; `<script>` and `<style>` are left out and no attribute but `src` and `href`
+is read, so no event handler or style reaches an output. MathJax (`\\(...\\)`, `\\[...\\]`) is
+math."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -49,7 +46,7 @@ _BLOCKS = frozenset(
 )
 _HIDDEN = frozenset({"script", "style", "template", "head", "title"})
 _SAFE_LINK = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
-_WEB = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_INLINE = {"b": "strong", "strong": "strong", "i": "em", "em": "em", "code": "code"}
 _MATHJAX = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _SPACE = re.compile(r"[\s\u00a0]+")
 
@@ -83,8 +80,6 @@ class _Reader(HTMLParser):
         self.scripts = 0
         self.answer_at: int | None = None
 
-    # -- where blocks go
-
     def _target(self) -> list[Block]:
         return self.lists[-1][2] if self.lists else self.top
 
@@ -102,30 +97,31 @@ class _Reader(HTMLParser):
 
     def _close_inline(self) -> None:
         tag, href, children = self.inline.pop()
-        node: Inline
         inner = tuple(children)
-        if tag == "strong":
-            node = Strong(inner)
-        elif tag == "em":
-            node = Emphasis(inner)
-        elif tag == "code":
-            node = Code("".join(_plain(inner)))
+        parent = self.inline[-1][2]
+        if tag == "code":
+            parent.append(Code("".join(_plain(inner))))
         elif tag == "a":
-            node = Link(href, inner)
+            parent.append(Link(href, inner))
+        elif tag:
+            parent.append(Strong(inner) if tag == "strong" else Emphasis(inner))
         else:
             # A link whose address was not safe: its text stays, the link goes.
-            self.inline[-1][2].extend(children)
-            return
-        self.inline[-1][2].append(node)
+            parent.extend(children)
 
     def _close_item(self) -> None:
+        self._flush()
         if self.lists:
             ordered, items, blocks = self.lists[-1]
             if blocks:
                 items.append(ListItem(tuple(blocks)))
             self.lists[-1] = (ordered, items, [])
 
-    # -- the parser's callbacks
+    def _close_list(self) -> None:
+        self._close_item()
+        ordered, items, _ = self.lists.pop()
+        if items:
+            self._target().append(BulletList(tuple(items), ordered))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): value or "" for name, value in attrs}
@@ -134,12 +130,8 @@ class _Reader(HTMLParser):
             self.scripts += tag == "script"
         elif self.hidden:
             return
-        elif tag in ("b", "strong"):
-            self.inline.append(("strong", "", []))
-        elif tag in ("i", "em"):
-            self.inline.append(("em", "", []))
-        elif tag == "code":
-            self.inline.append(("code", "", []))
+        elif tag in _INLINE:
+            self.inline.append((_INLINE[tag], "", []))
         elif tag == "a":
             href = values.get("href", "").strip()
             self.inline.append(("a" if _SAFE_LINK.match(href) else "", href, []))
@@ -160,7 +152,6 @@ class _Reader(HTMLParser):
             self._flush()
             self.lists.append((tag == "ol", [], []))
         elif tag == "li":
-            self._flush()
             self._close_item()
         elif tag in _BLOCKS:
             self._flush()
@@ -178,7 +169,7 @@ class _Reader(HTMLParser):
             return
         if self.hidden:
             return
-        kind = {"b": "strong", "strong": "strong", "i": "em", "em": "em", "code": "code"}.get(tag)
+        kind = _INLINE.get(tag)
         if tag == "a":
             kind = next((k for k, _, _ in reversed(self.inline[1:]) if k in ("a", "")), None)
         if kind is not None and any(k == kind for k, _, _ in self.inline[1:]):
@@ -186,13 +177,8 @@ class _Reader(HTMLParser):
                 self._close_inline()
             self._close_inline()
         elif tag in ("ul", "ol") and self.lists:
-            self._flush()
-            self._close_item()
-            ordered, items, _ = self.lists.pop()
-            if items:
-                self._target().append(BulletList(tuple(items), ordered))
+            self._close_list()
         elif tag == "li":
-            self._flush()
             self._close_item()
         elif tag in _BLOCKS:
             self._flush()
@@ -205,13 +191,10 @@ class _Reader(HTMLParser):
         self.close()
         self._flush()
         while self.lists:
-            self._close_item()
-            ordered, items, _ = self.lists.pop()
-            if items:
-                self._target().append(BulletList(tuple(items), ordered))
-        if self.answer_at is None:
-            return HtmlField(tuple(self.top), None, self.scripts)
+            self._close_list()
         at = self.answer_at
+        if at is None:
+            return HtmlField(tuple(self.top), None, self.scripts)
         return HtmlField(tuple(self.top[:at]), tuple(self.top[at:]), self.scripts)
 
 
@@ -255,14 +238,10 @@ def _tidy(nodes: list[Inline], *, outer: bool = True) -> Inlines:
             if outer and (index == len(joined) - 1 or isinstance(joined[index + 1], LineBreak)):
                 text = text.rstrip()
             result.extend(_math(text))
-        elif isinstance(node, Link):
+        elif isinstance(node, Link | Strong | Emphasis):
             children = _tidy(list(node.children), outer=False)
             if children:
-                result.append(Link(node.href, children))
-        elif isinstance(node, Strong | Emphasis):
-            children = _tidy(list(node.children), outer=False)
-            if children:
-                result.append(type(node)(children))
+                result.append(replace(node, children=children))
         else:
             result.append(node)
     return tuple(result)
@@ -270,8 +249,6 @@ def _tidy(nodes: list[Inline], *, outer: bool = True) -> Inlines:
 
 def _math(text: str) -> list[Inline]:
     """Text with Anki's MathJax delimiters as Math nodes."""
-    if "\\" not in text:
-        return [Text(text)] if text else []
     parts: list[Inline] = []
     pos = 0
     for match in _MATHJAX.finditer(text):
@@ -288,16 +265,7 @@ def _math(text: str) -> list[Inline]:
 def image_names(src: str) -> list[str]:
     """The file names an `<img src>` may mean: as written, and with %-escapes decoded (Anki
     writes `my%20picture.jpg` for a file with a space)."""
-    names = [src]
-    decoded = unquote(src)
-    if decoded != src:
-        names.append(decoded)
-    return names
-
-
-def is_web(src: str) -> bool:
-    """True for an address on the web rather than a file."""
-    return bool(_WEB.match(src))
+    return list(dict.fromkeys((src, unquote(src))))
 
 
 def as_inlines(blocks: tuple[Block, ...]) -> Inlines:
@@ -307,14 +275,13 @@ def as_inlines(blocks: tuple[Block, ...]) -> Inlines:
     for block in blocks:
         pieces: list[Inlines] = []
         if isinstance(block, Paragraph | Heading):
-            pieces.append(block.children)
+            pieces = [block.children]
         elif isinstance(block, BulletList):
-            for item in block.items:
-                pieces.append((Text("\u2022 "), *as_inlines(item.children)))
+            pieces = [(Text("\u2022 "), *as_inlines(item.children)) for item in block.items]
         elif isinstance(block, CodeBlock):
-            pieces.append((Code(block.code),))
+            pieces = [(Code(block.code),)]
         elif isinstance(block, MathBlock):
-            pieces.append((Math(block.source, display=True),))
+            pieces = [(Math(block.source, display=True),)]
         elif isinstance(block, Table):
             for row in (block.header, *block.rows):
                 cells: list[Inline] = []

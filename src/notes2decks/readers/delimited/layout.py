@@ -1,13 +1,9 @@
-"""How a flashcard file is laid out: Anki's file headers, the separator, and the rows.
-
-The separator is chosen per file from its lines, never from its extension: each candidate (tab,
-`|`, `;`, `,`, `:`, ` - `, `-`) reads the file with the csv module, and the one that gives the
-most records of one same number of fields, and the fewest others, wins (ties: the order
-above). Quoting is tried both ways,
-so that CSV-quoted fields may hold separators, quotes and line breaks, while a stray `"` in a
-` | ` file cannot swallow the lines after it. Quizlet's `;`-between-cards exports are one more
-layout. Anki's `#separator:` header decides without a vote.
-"""
+"""How a flashcard file is laid out: Anki's file headers, the separator, and the rows. Unless
+`#separator:` names it, each candidate separator (tab, `|`, `;`, `,`, `:`, ` - `, `-`) reads the
+file's first lines with the csv module, quoting on and off, and the reading with the most records
+of one number of fields and the fewest others wins (ties: that order); so CSV-quoted fields may
+hold separators, quotes and line breaks, while a stray `"` in a ` | ` file swallows nothing.
+Quizlet's `;`-between-cards exports are one more layout."""
 
 from __future__ import annotations
 
@@ -27,26 +23,16 @@ SHOWN = {"\t": "a tab", " ": "a space"}
 _MASK = "\ue000"
 # Stands for a separator of several characters, so that the csv module can read it.
 _WIDE = "\x1f"
-# The share of records that makes a number of fields the file's columns, when fewer records
-# than the most common number have it.
+# The share of records that makes a number of fields the file's columns, if not the most common.
 _MANY = 0.2
 # How many lines the separator vote reads.
 _SAMPLE = 1000
 
 _HEADER = re.compile(r"^#\s*([a-z][a-z ]*?)\s*:(.*)$", re.IGNORECASE)
+# Anki's meta columns: never fields of a card.
+_META = ("tags", "deck", "notetype", "guid")
 ANKI_KEYS = frozenset(
-    {
-        "separator",
-        "html",
-        "tags",
-        "columns",
-        "deck",
-        "notetype",
-        "tags column",
-        "deck column",
-        "notetype column",
-        "guid column",
-    }
+    ("separator", "html", "tags", "columns", "deck", "notetype", *(f"{m} column" for m in _META))
 )
 
 
@@ -66,14 +52,9 @@ class Headers:
     """The deck `#deck:` names, as written."""
     tags: tuple[str, ...] = ()
     """The tags `#tags:` gives every card."""
-    tags_column: int = 0
-    """The 1-based column of each card's tags (`#tags column:`), or 0."""
-    deck_column: int = 0
-    """The 1-based column naming each card's deck (`#deck column:`), or 0."""
-    notetype_column: int = 0
-    """The 1-based column naming each card's note type (`#notetype column:`), or 0."""
-    guid_column: int = 0
-    """The 1-based column of each note's Anki id (`#guid column:`), or 0."""
+    meta_columns: tuple[int, ...] = (0, 0, 0, 0)
+    """The 1-based columns of each card's tags, deck, note type and Anki id (`#tags column:`,
+    `#deck column:`, `#notetype column:`, `#guid column:`), each 0 when not named."""
     anki: bool = False
     """True when at least one of Anki's own headers is there: the file is meant for Anki."""
 
@@ -93,26 +74,17 @@ def read_headers(lines: list[str]) -> Headers:
         index += 1
     separator = values.get("separator", "")
     separator = _NAMED.get(separator.lower(), separator if len(separator) == 1 else "")
-    if values.get("separator") == "" and "separator" in values:
-        separator = ""
-    html = values.get("html", "").lower()
+    numbers = (values.get(f"{name} column", "").strip() for name in _META)
     return Headers(
         start=index,
         separator=separator,
-        html=True if html == "true" else False if html == "false" else None,
+        html={"true": True, "false": False}.get(values.get("html", "").lower()),
         columns=values.get("columns", ""),
         deck=values.get("deck", ""),
         tags=tuple(values.get("tags", "").split()),
-        tags_column=_number(values.get("tags column", "")),
-        deck_column=_number(values.get("deck column", "")),
-        notetype_column=_number(values.get("notetype column", "")),
-        guid_column=_number(values.get("guid column", "")),
+        meta_columns=tuple(int(number) if number.isdigit() else 0 for number in numbers),
         anki=bool(values),
     )
-
-
-def _number(value: str) -> int:
-    return int(value) if value.strip().isdigit() else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,13 +106,9 @@ class Layout:
     rows: tuple[Row, ...]
     """The records, headers, comments and blank lines left out."""
     columns: int
-    """How many columns the file has: the fewest fields that many records have (at least 2
-    when the file is flashcards); a record with more keeps the rest in its back."""
+    """How many columns the file has: the fewest fields that many records have."""
     fitting: int
-    """How many records have the most common number of fields: how well the separator reads
-    the file."""
-    between_cards: str = "\n"
-    """Between records: a line break, or `;` in a Quizlet export written so."""
+    """How many records have the most common number of fields."""
     error: str = ""
     """Why the csv module stopped reading before the end, or empty."""
     error_line: int = 0
@@ -159,51 +127,42 @@ def _protected(line: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     pos = 0
     while (found := _SPECIAL.search(line, pos)) is not None:
-        mark, pos = found.group(), found.end()
-        if mark.startswith("\\"):
-            spans.append((found.start(), pos))
-        elif mark.startswith("`"):
-            closing = re.compile(rf"(?<!`){mark}(?!`)").search(line, pos)
-            if closing is not None:
-                spans.append((found.start(), closing.end()))
-                pos = closing.end()
-        elif mark == "$$":
-            end = line.find("$$", pos)
-            if end > pos:
-                spans.append((found.start(), end + 2))
-                pos = end + 2
-        elif pos < len(line) and not line[pos].isspace():
-            end = _math_end(line, pos)
-            if end > pos:
-                spans.append((found.start(), end))
-                pos = end
+        pos = found.end()
+        end = _span_end(line, found.group(), pos)
+        if end is not None:
+            spans.append((found.start(), end))
+            pos = end
     return tuple(spans)
 
 
-def _math_end(line: str, start: int) -> int:
-    """Where inline math opened just before `start` ends, or `start` when it is not closed."""
-    end = start
+def _span_end(line: str, mark: str, pos: int) -> int | None:
+    """Where the escape, code span or math that `mark` opens before `pos` ends, or None when it
+    is not closed."""
+    if mark.startswith("\\"):
+        return pos
+    if mark.startswith("`"):
+        closing = re.compile(rf"(?<!`){mark}(?!`)").search(line, pos)
+        return closing.end() if closing else None
+    if mark == "$$":
+        end = line.find("$$", pos)
+        return end + 2 if end > pos else None
+    if pos == len(line) or line[pos].isspace():
+        return None
+    end = pos
     while (end := line.find("$", end + 1)) > 0:
-        if line[end - 1] in " \t\\":
-            continue
-        if end + 1 < len(line) and line[end + 1].isdigit():
-            continue
-        return end + 1
-    return start
+        if line[end - 1] not in " \t\\" and not line[end + 1 : end + 2].isdigit():
+            return end + 1
+    return None
 
 
 def _mask(line: str, separator: str) -> str:
     """The line with the separator hidden inside math, code and escapes (Markdown cells)."""
     if separator not in line or separator == "\t" or not _SPECIAL.search(line):
         return line
-    spans = _protected(line)
-    if not spans:
-        return line
     parts: list[str] = []
     pos = 0
-    for start, end in spans:
-        parts.append(line[pos:start])
-        parts.append(line[start:end].replace(separator, _MASK))
+    for start, end in _protected(line):
+        parts.extend((line[pos:start], line[start:end].replace(separator, _MASK)))
         pos = end
     parts.append(line[pos:])
     return "".join(parts)
@@ -243,18 +202,15 @@ def _read(
         strict=False,
     )
     rows: list[Row] = []
-    while True:
-        first[0] = True
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            # Only a field over the csv module's size limit gets here: one huge quoted field.
-            return rows, str(exc), last[0]
-        unmasked = tuple(_unmask(field, separator) for field in fields)
-        if any(field.strip() for field in unmasked):
-            rows.append(Row(starts[-1], unmasked))
+    try:
+        for fields in reader:
+            unmasked = tuple(_unmask(field, separator) for field in fields)
+            if any(field.strip() for field in unmasked):
+                rows.append(Row(starts[-1], unmasked))
+            first[0] = True
+    except csv.Error as exc:
+        # Only a field over the csv module's size limit gets here: one huge quoted field.
+        return rows, str(exc), last[0]
     return rows, "", 0
 
 
@@ -262,16 +218,16 @@ def _unmask(field: str, separator: str) -> str:
     return field.replace(_MASK, separator).replace(_WIDE, separator).rstrip("\n")
 
 
-def _judge(separator: str, rows: list[Row], between: str = "\n") -> Layout:
+def _judge(separator: str, rows: list[Row]) -> Layout:
     counts = Counter(len(row.fields) for row in rows if len(row.fields) >= 2)
     if not counts:
-        return Layout(separator, tuple(rows), 1, 0, between)
+        return Layout(separator, tuple(rows), 1, 0)
     # How well the separator reads the file: the records of its most common count.
     fitting = max(counts.values())
     # The columns: the fewest fields that many records have. A comma file whose backs often
     # hold commas of their own is two columns, with those commas kept in the back.
     columns = min(n for n in counts if counts[n] >= _MANY * len(rows) or counts[n] == fitting)
-    return Layout(separator, tuple(rows), columns, fitting, between)
+    return Layout(separator, tuple(rows), columns, fitting)
 
 
 def _score(layout: Layout) -> int:
@@ -286,8 +242,7 @@ def find_layout(
     """The file's layout: the separator `#separator:` names, or the one its lines agree on;
     without `whole`, only the first lines' layout, which is enough to tell what the file is."""
     start = headers.start
-    # The vote is taken on the first lines, as the csv module's Sniffer does; the chosen way is
-    # then read over the whole file.
+    # The vote is taken on the first lines, as the csv module's Sniffer does.
     sample = lines[: start + _SAMPLE]
     candidates = (headers.separator,) if headers.separator else SEPARATORS
     best: tuple[int, str, bool] | None = None
@@ -318,30 +273,22 @@ def _loose_quotes(lines: list[str], start: int, separator: str) -> bool:
 
 
 def _quizlet(lines: list[str], start: int) -> Layout | None:
-    """A Quizlet export with `;` between cards (and a tab, `,`, ` - ` or `-` in each), or None.
-
-    Only worth asking when the cards outnumber the lines: otherwise `;` is a field separator.
-    """
-    pieces: list[Row] = []
-    for number in range(start, len(lines)):
-        for piece in lines[number].split(";"):
-            if piece.strip():
-                pieces.append(Row(number + 1, (piece,)))
+    """A Quizlet export with `;` between cards (and a tab, `,`, ` - ` or `-` in each), or None;
+    only worth asking when the cards outnumber the lines, else `;` separates fields."""
+    pieces = [
+        (number + 1, piece)
+        for number in range(start, len(lines))
+        for piece in lines[number].split(";")
+        if piece.strip()
+    ]
     data_lines = sum(1 for line in lines[start:] if line.strip())
     if len(pieces) < max(2, 2 * data_lines):
         return None
-    best: Layout | None = None
-    for separator in ("\t", " - ", ",", "-"):
-        rows = [
-            Row(row.line, tuple(row.fields[0].split(separator, 1)))
-            if separator in row.fields[0]
-            else row
-            for row in pieces
-        ]
-        layout = _judge(separator, rows, ";")
-        if best is None or _score(layout) > _score(best):
-            best = layout
-    return best
+    layouts = (
+        _judge(separator, [Row(line, tuple(piece.split(separator, 1))) for line, piece in pieces])
+        for separator in ("\t", " - ", ",", "-")
+    )
+    return max(layouts, key=_score)
 
 
 def split_columns(value: str, separator: str) -> list[str]:

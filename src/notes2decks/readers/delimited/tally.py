@@ -13,28 +13,23 @@ class Tally:
 
     def __init__(self, context: ReadContext) -> None:
         self.context = context
-        self._hits: dict[tuple[str, str], list[tuple[int, str]]] = {}
-        self._alone: dict[tuple[str, str], str] = {}
+        self._hits: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
 
     def add(self, one: str, many: str, line: int, detail: str = "", alone: str = "") -> None:
-        """Count a warning: `one` says it of one line, `many` (with `{count}`) of several;
-        `detail` names what each line is about, `alone` replaces `one` when it is the only
-        one."""
-        self._hits.setdefault((one, many), []).append((line, detail))
-        if alone:
-            self._alone[(one, many)] = alone
+        """Count a warning: `one` says it of one line, `many` (with `{count}`) of several,
+        `detail` what each line is about; `alone` replaces `one` when it is the only one."""
+        self._hits.setdefault((one, many), []).append((line, detail, alone))
 
     def report(self) -> None:
         """Give the warnings counted, each once."""
         for (one, many), hits in self._hits.items():
-            line, detail = hits[0]
+            line, detail, alone = hits[0]
             if len(hits) == 1:
-                alone = self._alone.get((one, many), "")
                 self.context.warning(line, alone or one + (f": {detail}" if detail else ""))
                 continue
             shown = ", ".join(
                 f"{detail} (line {where})" if detail else str(where)
-                for where, detail in hits[: self._SHOWN]
+                for where, detail, _ in hits[: self._SHOWN]
             )
             more = ", ..." if len(hits) > self._SHOWN else ""
             lines = "" if detail else "lines "
