@@ -27,6 +27,7 @@ from notes2decks.model import (
     Table,
     Text,
     ThematicBreak,
+    block_lines,
     facts,
     inline_text,
 )
@@ -197,6 +198,21 @@ def test_a_file_of_misfits_is_an_error(tmp_path: Path) -> None:
     path.write_text("one\ntwo\n", encoding="utf-8")
     with pytest.raises(NotesError, match=r"no 'front \| back' lines"):
         read_notes(path)
+
+
+def test_meta_columns_that_leave_one_field_column_are_read_not_crashed_on(tmp_path: Path) -> None:
+    path = tmp_path / "export.txt"
+    path.write_text(
+        "#separator:tab\n#html:false\n#tags column:1\nhistory\tWho led?\nhistory\tWhen?\t1917\n",
+        encoding="utf-8",
+    )
+    warnings: list[Diagnostic] = []
+    deck = read_notes(path, warn=warnings.append)
+    assert [(inline_text(c.front), block_lines(c.back)) for c in deck.cards] == [
+        ("When?", ["1917"])
+    ]
+    assert [w.line for w in warnings] == [4]
+    assert "nothing on the back" in warnings[0].message
 
 
 # --------------------------------------------------------------------------- formats people have

@@ -64,6 +64,7 @@ class Columns:
         fields = [index for index in range(width) if index not in meta]
         while len(fields) < 2:
             fields.append(max([*meta, *fields]) + 1)
+        names += [""] * (max(fields) + 1 - len(names))  # a meta column took a field's place
         front = next((i for i in fields if names[i] in _FRONTS), fields[0])
         others = [i for i in fields if i != front]
         back = next((i for i in others if names[i] in _BACKS), others[0])
