@@ -1,7 +1,4 @@
-"""Reading the hidden locks of versions 1 to 3: one JSON object per notes file.
-
-`store` moves what they hold into the folder's lock file (see there); this only reads them.
-"""
+"""Reading the hidden locks of versions 1 to 3 (one JSON object per notes file) for `store`."""
 
 from __future__ import annotations
 
@@ -12,10 +9,9 @@ from typing import Any
 
 import orjson
 
-from ...errors import Diagnostic, NotesError
+from ...errors import Diagnostic
+from .store import _SECTIONS, LOCK_FORMAT, damaged_warning, newer_error, warning
 
-_SECTIONS = ("cards", "removed", "glossary", "removed_glossary")
-_FORMAT = "notes2decks-lock"
 _LAST_VERSION = 3
 
 
@@ -46,36 +42,23 @@ def read_legacy(
     except orjson.JSONDecodeError as exc:
         data, damaged = _salvage(content.decode("utf-8", "replace"))
         damaged = damaged or [exc.lineno]
-    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+    if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
         problem = f"is damaged (line {damaged[0]})" if damaged else "is not a notes2decks lock file"
-        warn(_warning(file, path, problem))
+        warn(warning(file, path, problem))
         return _EMPTY
     version = data.get("version")
     if not isinstance(version, int) or version > _LAST_VERSION:
-        raise NotesError(
-            f"the lock file {path.name} was written by a newer notes2decks "
-            f"(version {version}); upgrade notes2decks to build these notes",
-            file,
-        )
+        raise newer_error(path, version, file)
     sections = tuple(data.get(key, {}) for key in _SECTIONS)
     time, inputs = data.get("time", 0), data.get("inputs")
     if type(time) is not int or not all(
         isinstance(section, dict) and all(isinstance(entry, dict) for entry in section.values())
         for section in sections
     ):
-        warn(_warning(file, path, "is damaged"))
+        warn(warning(file, path, "is damaged"))
         return _EMPTY
     if damaged:
-        lines = ", ".join(str(n) for n in damaged[:5]) + (", ..." if len(damaged) > 5 else "")
-        warn(
-            Diagnostic(
-                file,
-                0,
-                f"the lock file {path.name} is damaged (line {lines}); the rest of it is "
-                "used. Notes whose entries were on those lines and whose heading changed since "
-                "the last build become new notes in Anki",
-            )
-        )
+        warn(damaged_warning(file, path, damaged))
     return LegacyLock(version, time, inputs if isinstance(inputs, str) else None, sections)
 
 
@@ -111,12 +94,3 @@ def _salvage(text: str) -> tuple[dict[str, Any], list[int]]:
             section[key] = value
     data.pop("inputs", None)
     return data, damaged
-
-
-def _warning(file: str, path: Path, problem: str) -> Diagnostic:
-    return Diagnostic(
-        file,
-        0,
-        f"the lock file {path.name} {problem}; starting a new one. Notes whose heading "
-        "changed since the last build become new notes in Anki",
-    )

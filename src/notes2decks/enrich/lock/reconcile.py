@@ -115,7 +115,7 @@ def reconcile(
         removed_glossary=removed_glossary,
     )
     content = lock_content(new_lock)
-    state = LockState(content, tuple(removed_names), tuple(kept), lock.legacy, dated_by_file)
+    state = LockState(content, lock.legacy, dated_by_file)
     return result, state
 
 

@@ -1,20 +1,8 @@
-"""Reading and writing the lock files.
+"""Reading and writing the lock files: one a notes file, `notes2decks-lock/topic.md.lock`.
 
-A notes folder keeps its lock files in a visible folder beside its notes, `notes2decks-lock/`,
-one a notes file (`notes2decks-lock/topic.md.lock`), to be kept and committed with the notes. A
-lock is text, one entry a line, sorted: its first line names the format, and every other line
-is a JSON array `[section, key, entry]`, so that two people's edits to different notes touch
-different lines and merge. A line that cannot be read (a bad edit) costs the entry on it, not
-the whole lock; a merge conflict's marker lines are passed over, and when both sides of an entry
-are there, the later one wins. One file a notes file keeps each build's reading and writing in
-proportion to its own notes, however many files share the folder.
-
-Locks of versions 1 to 3 were hidden JSON files beside the notes (`.topic.md.notes2decks.lock`):
-one is still read when its notes file has no lock of the current version, and deleted once the
-build has saved its entries in the new one.
-
-orjson reads and writes them: json's encoder took ten times as long, and its decoder twice as
-long.
+A lock is text: a header line naming the format, then one sorted JSON array `[section, key,
+entry]` a line, so that edits to different notes merge. A damaged line costs only its entry; a
+merge conflict's marker lines are passed over, and of both sides of an entry the later wins.
 """
 
 from __future__ import annotations
@@ -38,6 +26,7 @@ LOCK_FOLDER = "notes2decks-lock"
 
 Entry = dict[str, Any]
 """One card's or term's record in the lock: see the package's description for its members."""
+_SECTIONS = ("cards", "removed", "glossary", "removed_glossary")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +49,13 @@ class Lock:
     """The entries of removed glossary notes, by note key."""
     legacy: Path | None = None
     """The hidden lock of an earlier version it was read from, to delete once migrated."""
-    content: bytes = b""
-    """The lock file's content, as read."""
 
     @property
     def empty(self) -> bool:
         """Whether the lock knows no note of the file."""
-        return not (self.cards or self.removed or self.glossary or self.removed_glossary)
+        return not any(getattr(self, section) for section in _SECTIONS)
 
 
-_SECTIONS = ("cards", "removed", "glossary", "removed_glossary")
 _HEADER = orjson.dumps({"format": LOCK_FORMAT, "version": LOCK_VERSION})
 # The lines git writes around the two sides of a conflict.
 _MARKERS = (b"<<<<<<<", b"|||||||", b"=======", b">>>>>>>")
@@ -88,12 +74,8 @@ def legacy_lock_path(lock_path: Path) -> Path:
 
 
 def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
-    """The lock file's content, or that of the hidden lock an earlier version kept in its
-    stead; an empty lock when there is neither.
-
-    Damage is a warning to `warn` naming `file`; a lock written by a newer notes2decks raises
-    NotesError, rather than be misread.
-    """
+    """The lock file's content, else the hidden lock's of an earlier version, else an empty
+    lock. Damage is a warning to `warn`; a lock of a newer notes2decks raises NotesError."""
     lock_path = Path(lock_path)
     content = _read(lock_path, file, warn)
     if content:
@@ -105,16 +87,13 @@ def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) ->
     from .legacy import read_legacy  # only for locks of earlier versions
 
     found = read_legacy(old, legacy, file, warn)
-    cards, removed, glossary, removed_glossary = (_migrated(part) for part in found.sections)
-    return Lock(
-        found.version, found.time, found.inputs, cards, removed, glossary, removed_glossary, legacy
+    # Earlier locks keyed notes by their whole identity, and named a note only when it differed.
+    cards, removed, glossary, gone_terms = (
+        {note_key(k): {"note": k, **e} for k, e in part.items()} for part in found.sections
     )
-
-
-def _migrated(section: dict[str, Entry]) -> dict[str, Entry]:
-    # Earlier locks keyed notes by their whole identity, deck path included, and named a note
-    # only when it differed from the key.
-    return {note_key(key): {"note": key, **entry} for key, entry in section.items()}
+    return Lock(
+        found.version, found.time, found.inputs, cards, removed, glossary, gone_terms, legacy
+    )
 
 
 def _read(path: Path, file: str, warn: Callable[[Diagnostic], None]) -> bytes:
@@ -123,7 +102,7 @@ def _read(path: Path, file: str, warn: Callable[[Diagnostic], None]) -> bytes:
     except FileNotFoundError:
         return b""
     except OSError as exc:
-        warn(_warning(file, path, f"cannot be read ({exc.strerror})"))
+        warn(warning(file, path, f"cannot be read ({exc.strerror})"))
         return b""
 
 
@@ -134,15 +113,11 @@ def _parse(content: bytes, lock_path: Path, file: str, warn: Callable[[Diagnosti
     except orjson.JSONDecodeError:
         head = None
     if not isinstance(head, dict) or head.get("format") != LOCK_FORMAT:
-        warn(_warning(file, lock_path, "is not a notes2decks lock file"))
+        warn(warning(file, lock_path, "is not a notes2decks lock file"))
         return Lock()
     version = head.get("version")
     if not isinstance(version, int) or version > LOCK_VERSION:
-        raise NotesError(
-            f"the lock file {lock_path.name} was written by a newer notes2decks "
-            f"(version {version}); upgrade notes2decks to build these notes",
-            file,
-        )
+        raise newer_error(lock_path, version, file)
     sections: dict[str, dict[str, Entry]] = {key: {} for key in _SECTIONS}
     inputs: set[str] = set()
     damaged: list[int] = []
@@ -152,8 +127,7 @@ def _parse(content: bytes, lock_path: Path, file: str, warn: Callable[[Diagnosti
         try:
             item = orjson.loads(line)
         except orjson.JSONDecodeError:
-            damaged.append(number)
-            continue
+            item = None
         if not (isinstance(item, list) and len(item) == 3):
             damaged.append(number)
             continue
@@ -167,29 +141,12 @@ def _parse(content: bytes, lock_path: Path, file: str, warn: Callable[[Diagnosti
         else:
             damaged.append(number)
     if damaged:
-        lines_text = ", ".join(map(str, damaged[:5])) + (", ..." if len(damaged) > 5 else "")
-        warn(
-            Diagnostic(
-                file,
-                0,
-                f"the lock file {lock_path.name} is damaged (line {lines_text}); the rest of it "
-                "is used. Notes whose entries were on those lines and whose heading changed "
-                "since the last build become new notes in Anki",
-            )
-        )
+        warn(damaged_warning(file, lock_path, damaged))
     times = [_time(entry) for section in sections.values() for entry in section.values()]
     # Both sides of a merge each name the inputs they were built from: neither is this one.
     known = inputs.pop() if len(inputs) == 1 else None
-    return Lock(
-        LOCK_VERSION,
-        max(times, default=0),
-        known,
-        sections["cards"],
-        sections["removed"],
-        sections["glossary"],
-        sections["removed_glossary"],
-        content=content,
-    )
+    cards, removed, glossary, gone_terms = sections.values()
+    return Lock(LOCK_VERSION, max(times, default=0), known, cards, removed, glossary, gone_terms)
 
 
 def _time(entry: Entry | None) -> int:
@@ -197,7 +154,8 @@ def _time(entry: Entry | None) -> int:
     return time if type(time) is int else -1
 
 
-def _warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
+def warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
+    """The warning about a lock file that cannot be used at all."""
     return Diagnostic(
         file,
         0,
@@ -206,14 +164,33 @@ def _warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
     )
 
 
+def damaged_warning(file: str, lock_path: Path, damaged: list[int]) -> Diagnostic:
+    """The warning about a lock file whose lines `damaged` cannot be read."""
+    lines = ", ".join(map(str, damaged[:5])) + (", ..." if len(damaged) > 5 else "")
+    return Diagnostic(
+        file,
+        0,
+        f"the lock file {lock_path.name} is damaged (line {lines}); the rest of it is used. "
+        "Notes whose entries were on those lines and whose heading changed since the last "
+        "build become new notes in Anki",
+    )
+
+
+def newer_error(lock_path: Path, version: object, file: str) -> NotesError:
+    """The error about a lock file written by a newer notes2decks."""
+    return NotesError(
+        f"the lock file {lock_path.name} was written by a newer notes2decks "
+        f"(version {version}); upgrade notes2decks to build these notes",
+        file,
+    )
+
+
 def lock_content(lock: Lock) -> bytes:
     """The lock file's text, as UTF-8: the header line, then one entry a line, sorted."""
     lines = [
         b"[" + _json(section) + b"," + _json(key) + b"," + _json(entry) + b"]"
-        for section, entries in zip(
-            _SECTIONS, (lock.cards, lock.removed, lock.glossary, lock.removed_glossary), strict=True
-        )
-        for key, entry in entries.items()
+        for section in _SECTIONS
+        for key, entry in getattr(lock, section).items()
     ]
     if lock.inputs is not None:
         lines.append(b'["inputs","",' + _json(lock.inputs) + b"]")
@@ -230,10 +207,6 @@ class LockState:
 
     content: bytes
     """The lock file's text, as UTF-8 (`lock_content`)."""
-    removed: tuple[str, ...] = ()
-    """The fronts of the cards and terms found removed by this build, for reports."""
-    kept: tuple[tuple[str, str], ...] = ()
-    """(old front, new front) of the cards that kept their note across a front edit."""
     legacy: Path | None = None
     """The hidden lock of an earlier version that this lock replaces."""
     dated_by_file: bool = False
@@ -242,13 +215,8 @@ class LockState:
 
 
 def save_lock(lock_path: Path, state: LockState) -> bool:
-    """Write the lock file atomically, unless it already holds exactly this content (leaving an
-    unchanged lock untouched keeps its time, so folder watchers do not rebuild again). A hidden
-    lock of an earlier version is deleted once its entries are in the new one.
-
-    Returns True when this made the folder of lock files: the first of its notes files to save
-    a lock does.
-    """
+    """Write the lock file atomically unless it holds this content already (so that watchers
+    see no change), and delete the hidden lock it replaces. True when this made its folder."""
     lock_path = Path(lock_path)
     try:
         if lock_path.read_bytes() == state.content:
@@ -277,8 +245,7 @@ FIRST_LOCK = (
     "so each note is dated by its notes file. Keep it with the notes (commit it with them): it "
     "keeps their Anki notes, their dates, and the edits made to them in Anki"
 )
-"""What a build says when it made a folder's lock files without an earlier lock or package to
-date the notes by: the build says it once, however many folders it made them in."""
+"""What a build says, once, when it made lock files without a lock or package to date notes by."""
 
 
 def first_lock_warning(file: str) -> Diagnostic:
