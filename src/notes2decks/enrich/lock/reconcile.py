@@ -1,10 +1,5 @@
 """Reconciling a deck with its lock file: which note each card updates, when it changed, and
-which cards and terms were removed.
-
-`reconcile` runs a few steps, each handing plain data to the next: each card's record (its
-data and hash), its plan (its note, its previous entry, whether it changed), the build's clock
-(its time), then the new entries, the tombstones and the removed cards and terms.
-"""
+which cards and terms were removed."""
 
 from __future__ import annotations
 
@@ -40,19 +35,11 @@ def reconcile(
 ) -> tuple[Deck, LockState]:
     """Keep note identities across edits, and time and collect changes, using the lock file.
 
-    Returns the deck with each card's identity (the key of its Anki note) and modification time
-    set, the cards and glossary entries removed since the last build in `Deck.removed` and
-    `Deck.removed_glossary`, and the lock's new content for `save_lock`. `warn`
-    hears which cards were removed and which kept their note across an edit: pass the build's
-    warnings.
-
-    `package` is the package the last build wrote: when the lock knows nothing of the
-    file, the notes of that package are continued (see `recover`).
-
-    `inputs`, when given, is a digest of everything the deck's cards were made of besides the
-    deck's title, tags and path (see `build.cards_inputs`): the notes' text, the options and the
-    code that read them. When the lock was written from the same inputs, its entries hold
-    exactly what recording the cards again would give, and are taken as they are.
+    Returns the deck with each card's note identity and time set and the removed cards and terms
+    in `Deck.removed` and `Deck.removed_glossary`, and the lock's new content for `save_lock`.
+    `warn` hears of removed cards and of cards that kept their note across an edit. `package`,
+    the last build's package, is read when the lock knows nothing of the file (`recover`).
+    `inputs` (`build.cards_inputs`) lets a lock written from the same inputs be reused.
     """
     lock_path = Path(lock_path)
     # Image paths are kept relative to the notes' folder, which holds the lock's folder.
@@ -228,7 +215,13 @@ def _plan_cards(
         else:
             new.append(len(plans))
             note = ""  # named below, once every kept note is known
-        same_note = previous is not None and _unchanged(card, record, previous, lock, deck, base)
+        same_note = previous is not None and (
+            previous.get("hash") == record.digest
+            or (
+                lock.version < LOCK_VERSION
+                and unchanged_since(lock.version, card, record, previous, deck, base)
+            )
+        )
         plans.append(_CardPlan(card, key, record, note, previous, same_note))
 
     # New cards take their own identity as their note's, unless a kept note already has it.
@@ -240,16 +233,6 @@ def _plan_cards(
     notes = {plan.note for plan in plans}
     gone = {key: entry for key, entry in vanished.items() if _note_of(entry, key) not in notes}
     return plans, kept, gone
-
-
-def _unchanged(
-    card: Card, record: CardRecord, previous: Entry, lock: Lock, deck: Deck, base: Path
-) -> bool:
-    """Whether the card shows what it showed when its lock entry was written."""
-    if previous.get("hash") == record.digest:
-        return True
-    older = lock.version < LOCK_VERSION
-    return older and unchanged_since(lock.version, card, record, previous, deck, base)
 
 
 def _plan_terms(
@@ -385,23 +368,15 @@ def _report(
     kept: list[tuple[str, str]],
     warn: Callable[[Diagnostic], None],
 ) -> None:
-    for name in removed:
-        warn(
-            Diagnostic(
-                file,
-                0,
-                f"{name!r} is no longer in the notes; its Anki note is tagged "
-                "notes2decks::removed: find it with tag:notes2decks::removed and delete it",
-            )
-        )
-    for old_front, new_front in kept:
-        if normalise_front(old_front) == normalise_front(new_front):
-            continue  # the deck moved; the heading did not change
-        warn(
-            Diagnostic(
-                file,
-                0,
-                f"{new_front!r} looks like a corrected {old_front!r}: the Anki note and its "
-                "review history are kept",
-            )
-        )
+    messages = [
+        f"{name!r} is no longer in the notes; its Anki note is tagged notes2decks::removed: "
+        "find it with tag:notes2decks::removed and delete it"
+        for name in removed
+    ]
+    messages += [
+        f"{new!r} looks like a corrected {old!r}: the Anki note and its review history are kept"
+        for old, new in kept
+        if normalise_front(old) != normalise_front(new)  # else the deck moved, not the heading
+    ]
+    for message in messages:
+        warn(Diagnostic(file, 0, message))
