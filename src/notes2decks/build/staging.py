@@ -1,9 +1,7 @@
 """Staging folders: each notes file's outputs are written aside, then moved into place together.
 
-A staging folder holds an `owner` file that its build keeps open (and, on POSIX, locked) until
-the folder is removed. A build that is killed cannot remove its folder, but the system closes
-its files, so the next build can tell an abandoned folder from one that a build running at the
-same time (a --watch in another terminal) is still writing.
+A staging folder's `owner` file stays open (and on POSIX locked) while its build runs, so that
+the next build can tell a killed build's folder from one that a running build is writing.
 """
 
 from __future__ import annotations
@@ -65,23 +63,17 @@ else:
 
 @contextlib.contextmanager
 def staging_folder(out: Path, given: Path | None = None) -> Iterator[Path]:
-    """A folder of its own for outputs being written: inside `given` (the build's staging
-    folder) when given, else a staging folder in `out`, owned while it lives. It is removed,
-    with whatever is left in it, when the block ends."""
-    if given is not None:
-        # The build's folder is owned already: a file's own folder costs one mkdir, not a
-        # folder, an owner file and its lock per file.
-        folder = Path(tempfile.mkdtemp(dir=given))
-        try:
-            yield folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        return
-    out.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    """A folder of its own for outputs being written, removed with its content when the block
+    ends: inside `given` (the build's staging folder, owned already) when given, else a staging
+    folder in `out`, owned while it lives."""
+    if given is None:
+        out.mkdir(parents=True, exist_ok=True)
+    prefix = STAGING_PREFIX if given is None else None
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=given or out))
     owner: IO[bytes] | None = None
     try:
-        owner = _own(folder)
+        if given is None:
+            owner = _own(folder)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -90,14 +82,9 @@ def staging_folder(out: Path, given: Path | None = None) -> Iterator[Path]:
 
 
 def move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:
-    """Rename staged outputs onto their destinations, once every format has succeeded; returns
-    the destinations that were written.
-
-    An output whose bytes are those already in place is not written: it keeps its modification
-    time, so that whatever watches or syncs the output folder sees only real changes. What
-    would stop a rename (a folder in the way, a folder that cannot be made) is checked for every
-    output first, so a failure leaves all of the previous outputs as they were.
-    """
+    """Rename staged outputs onto their destinations; returns those written. An output whose
+    bytes are already in place keeps its time. What would stop a rename is checked for every
+    output first, so a failure leaves all of the previous outputs as they were."""
     for _, dest in staged:
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -130,11 +117,8 @@ def _same_bytes(new: Path, old: Path) -> bool:
 
 
 def remove_abandoned_staging(out: Path) -> list[Path]:
-    """Remove the staging folders that killed builds left in `out`; returns what was removed.
-
-    Only folders named with `STAGING_PREFIX` are looked at, and only those whose build is gone:
-    the lock folder, the cache and the staging folders of a build still running are kept.
-    """
+    """Remove the staging folders (named with `STAGING_PREFIX`) that killed builds left in
+    `out`, not those of a build still running; returns what was removed."""
     removed: list[Path] = []
     try:
         entries = sorted(out.iterdir())
