@@ -21,14 +21,10 @@ from .store import LOCK_VERSION, Entry, Lock, LockState, load_lock, lock_content
 _TOMBSTONE_KEYS = frozenset({"note", "kind", "front", "term", "time"})
 
 
-def _silent(_: Diagnostic) -> None:
-    pass
-
-
 def reconcile(
     deck: Deck,
     lock_path: Path,
-    warn: Callable[[Diagnostic], None] = _silent,
+    warn: Callable[[Diagnostic], None] = lambda _: None,
     inputs: str | None = None,
     *,
     package: Path | None = None,
@@ -93,17 +89,9 @@ def reconcile(
         removed=tuple(removed_cards),
         removed_glossary=tuple(removed_terms),
     )
-    new_lock = Lock(
-        time=time,
-        inputs=record,
-        cards={plan.key: plan.entry(time) for plan in plans},
-        removed=removed,
-        glossary=glossary,
-        removed_glossary=removed_glossary,
-    )
-    content = lock_content(new_lock)
-    state = LockState(content, lock.legacy, dated_by_file)
-    return result, state
+    cards = {plan.key: plan.entry(time) for plan in plans}
+    new_lock = Lock(LOCK_VERSION, time, record, cards, removed, glossary, removed_glossary)
+    return result, LockState(lock_content(new_lock), lock.legacy, dated_by_file)
 
 
 def _time_of(previous: Entry | None, same: bool, time: int) -> int:
@@ -166,10 +154,9 @@ class _TermPlan:
         return _time_of(self.previous, self.same, time)
 
     def entry(self, time: int) -> Entry:
-        term = self.term
         return {
-            "term": term.term,
-            "definition": term.definition,
+            "term": self.term.term,
+            "definition": self.term.definition,
             "hash": self.digest,
             "note": self.note,
             "time": self.time(time),
@@ -239,10 +226,7 @@ def _plan_terms(
     deck: Deck, lock: Lock
 ) -> tuple[list[_TermPlan], dict[str, Entry], list[tuple[str, str]]]:
     """Each glossary note's plan, the entries of the glossary notes that are gone, and (old
-    term, new term) of the terms that took over a vanished term's note.
-
-    A term whose key is new, but which looks like a corrected term that vanished in the same
-    build, continues the vanished term's note."""
+    term, new term) of the new terms that took over a vanished (corrected) term's note."""
     found = [(note_key(key), key, term) for key, term in glossary_notes(deck)]
     current = {key for key, _, _ in found}
     vanished = {key: entry for key, entry in lock.glossary.items() if key not in current}
@@ -280,11 +264,8 @@ def _takeovers(
     unknown = [(k, c) for k, c in zip(keys, deck.cards, strict=True) if k not in known]
     if not unknown or not vanished:
         return {}
-    old: list[Candidate] = []
-    for key in sorted(vanished):
-        rebuilt = rebuild_card(vanished[key], base)
-        if rebuilt is not None:
-            old.append(Candidate.of(key, rebuilt))
+    rebuilt = ((key, rebuild_card(vanished[key], base)) for key in sorted(vanished))
+    old = [Candidate.of(key, card) for key, card in rebuilt if card is not None]
     return match([Candidate.of(k, c) for k, c in unknown], old)
 
 
@@ -296,12 +277,8 @@ def _note_of(entry: Entry | None, default: str) -> str:
 def _card_tombstones(
     lock: Lock, plans: list[_CardPlan], gone: dict[str, Entry], time: int, base: Path
 ) -> tuple[dict[str, Entry], list[Card]]:
-    """The lock's removed cards after this build, and the removed cards it ships.
-
-    A removed card is shipped, tagged removed, with every build of the change that removed it
-    (its time is the build's: so that rebuilding the same notes gives the same package); after
-    that a stub is enough.
-    """
+    """The lock's removed cards after this build, and the removed cards it ships: those removed
+    by the latest change (their time is the build's), so rebuilds give the same package."""
     current = {plan.key for plan in plans}
     notes = {plan.note for plan in plans}
     tombstones = {
@@ -324,11 +301,7 @@ def _card_tombstones(
 
 
 def _term_tombstones(
-    lock: Lock,
-    glossary: dict[str, Entry],
-    gone: dict[str, Entry],
-    time: int,
-    deck: Deck,
+    lock: Lock, glossary: dict[str, Entry], gone: dict[str, Entry], time: int, deck: Deck
 ) -> tuple[dict[str, Entry], list[GlossaryEntry]]:
     """The lock's removed glossary notes after this build, and the removed terms it ships."""
     notes = {entry.get("note") for entry in glossary.values()}
@@ -363,10 +336,7 @@ def _stub(entry: Entry) -> Entry:
 
 
 def _report(
-    file: str,
-    removed: list[str],
-    kept: list[tuple[str, str]],
-    warn: Callable[[Diagnostic], None],
+    file: str, removed: list[str], kept: list[tuple[str, str]], warn: Callable[[Diagnostic], None]
 ) -> None:
     messages = [
         f"{name!r} is no longer in the notes; its Anki note is tagged notes2decks::removed: "

@@ -95,10 +95,7 @@ def _take(notes: Notes, kind: str, front: str, back: str) -> tuple[PackagedNote,
 
 
 def lock_from_package(
-    deck: Deck,
-    keys: list[str],
-    records: list[CardRecord],
-    package: Path | None,
+    deck: Deck, keys: list[str], records: list[CardRecord], package: Path | None
 ) -> Lock:
     """A lock made from the notes of `package`, the deck's last package, if any (else empty):
     `keys` are the cards' keys in the lock, `records` their records."""
