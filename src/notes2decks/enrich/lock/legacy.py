@@ -3,39 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from ...errors import Diagnostic
-from .store import _SECTIONS, LOCK_FORMAT, damaged_warning, newer_error, warning
+from ...identity import note_key
+from .store import _SECTIONS, LOCK_FORMAT, Lock, damaged_warning, newer_error, warning
 
 _LAST_VERSION = 3
 
 
-@dataclass(frozen=True, slots=True)
-class LegacyLock:
-    """What a hidden lock of an earlier version holds."""
-
-    version: int
-    """How its card hashes were made (see `hashing`)."""
-    time: int
-    """The latest modification time it handed out."""
-    inputs: str | None
-    """The digest of what its cards were made of, when known."""
-    sections: tuple[dict[str, Any], ...]
-    """Its cards, removed cards, glossary notes and removed glossary notes, by identity."""
-
-
-_EMPTY = LegacyLock(_LAST_VERSION, 0, None, ({}, {}, {}, {}))
-
-
-def read_legacy(
-    content: bytes, path: Path, file: str, warn: Callable[[Diagnostic], None]
-) -> LegacyLock:
-    """The content of a hidden lock; empty, with a warning, when it cannot be read."""
+def read_legacy(content: bytes, path: Path, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
+    """The content of a hidden lock, keyed as lock files key it, its `legacy` being `path`;
+    empty, with a warning, when it cannot be read."""
     damaged: list[int] = []
     try:
         data = orjson.loads(content)
@@ -45,7 +27,7 @@ def read_legacy(
     if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
         problem = f"is damaged (line {damaged[0]})" if damaged else "is not a notes2decks lock file"
         warn(warning(file, path, problem))
-        return _EMPTY
+        return Lock(_LAST_VERSION, legacy=path)
     version = data.get("version")
     if not isinstance(version, int) or version > _LAST_VERSION:
         raise newer_error(path, version, file)
@@ -56,20 +38,21 @@ def read_legacy(
         for section in sections
     ):
         warn(warning(file, path, "is damaged"))
-        return _EMPTY
+        return Lock(_LAST_VERSION, legacy=path)
     if damaged:
         warn(damaged_warning(file, path, damaged))
-    return LegacyLock(version, time, inputs if isinstance(inputs, str) else None, sections)
+    # Earlier locks keyed notes by their whole identity, and named a note only when it differed.
+    cards, removed, glossary, gone_terms = (
+        {note_key(k): {"note": k, **e} for k, e in part.items()} for part in sections
+    )
+    known = inputs if isinstance(inputs, str) else None
+    return Lock(version, time, known, cards, removed, glossary, gone_terms, path)
 
 
 def _salvage(text: str) -> tuple[dict[str, Any], list[int]]:
-    """What the lines of a lock that is not valid JSON say, and the numbers of the lines that
-    cannot be read.
-
-    Each line of a lock holds one member, or opens or closes a section. After a merge conflict
-    both sides' lines are there: the later line of an entry wins, and the later time. The
-    digest of the inputs is left out, since the entries may come from builds of other inputs.
-    """
+    """What the lines of a lock that is not valid JSON (a merge conflict's) say, and the numbers
+    of the lines that cannot be read. Of both sides, the later line of an entry wins, and the
+    later time; the inputs' digest is left out, as the entries may come from other inputs."""
     data: dict[str, Any] = {}
     section: dict[str, Any] = data
     damaged: list[int] = []

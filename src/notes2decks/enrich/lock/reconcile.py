@@ -37,7 +37,6 @@ def reconcile(
     the last build's package, is read when the lock knows nothing of the file (`recover`).
     `inputs` (`build.cards_inputs`) lets a lock written from the same inputs be reused.
     """
-    lock_path = Path(lock_path)
     # Image paths are kept relative to the notes' folder, which holds the lock's folder.
     base = lock_path.parent.parent.resolve()
     deck = _with_unique_identities(deck)

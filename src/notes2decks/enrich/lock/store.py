@@ -17,7 +17,6 @@ import orjson
 
 from ...atomic import write_bytes
 from ...errors import Diagnostic, NotesError
-from ...identity import note_key
 
 LOCK_FORMAT = "notes2decks-lock"
 LOCK_VERSION = 4
@@ -63,20 +62,17 @@ _MARKERS = (b"<<<<<<<", b"|||||||", b"=======", b">>>>>>>")
 
 def lock_path_for(notes_path: Path) -> Path:
     """The lock file of a notes file: `notes2decks-lock/NAME.lock` in the notes' folder."""
-    notes_path = Path(notes_path)
     return notes_path.parent / LOCK_FOLDER / f"{notes_path.name}.lock"
 
 
 def legacy_lock_path(lock_path: Path) -> Path:
     """Where a lock of version 1 to 3 kept what the lock file `lock_path` now keeps."""
-    lock_path = Path(lock_path)
     return lock_path.parent.parent / f".{lock_path.name.removesuffix('.lock')}.notes2decks.lock"
 
 
 def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
     """The lock file's content, else the hidden lock's of an earlier version, else an empty
     lock. Damage is a warning to `warn`; a lock of a newer notes2decks raises NotesError."""
-    lock_path = Path(lock_path)
     content = _read(lock_path, file, warn)
     if content:
         return _parse(content, lock_path, file, warn)
@@ -86,14 +82,7 @@ def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) ->
         return Lock()
     from .legacy import read_legacy  # only for locks of earlier versions
 
-    found = read_legacy(old, legacy, file, warn)
-    # Earlier locks keyed notes by their whole identity, and named a note only when it differed.
-    cards, removed, glossary, gone_terms = (
-        {note_key(k): {"note": k, **e} for k, e in part.items()} for part in found.sections
-    )
-    return Lock(
-        found.version, found.time, found.inputs, cards, removed, glossary, gone_terms, legacy
-    )
+    return read_legacy(old, legacy, file, warn)
 
 
 def _read(path: Path, file: str, warn: Callable[[Diagnostic], None]) -> bytes:
@@ -217,7 +206,6 @@ class LockState:
 def save_lock(lock_path: Path, state: LockState) -> bool:
     """Write the lock file atomically unless it holds this content already (so that watchers
     see no change), and delete the hidden lock it replaces. True when this made its folder."""
-    lock_path = Path(lock_path)
     try:
         if lock_path.read_bytes() == state.content:
             return False
