@@ -40,11 +40,10 @@ def _unchanged(path: Path, recorded: dict[str, Any]) -> bool:
         info = path.stat()
     except OSError:
         return False
-    if info.st_size != recorded.get("size"):
-        return False
-    if info.st_mtime_ns == recorded.get("mtime_ns"):
-        return True
-    return hashlib.sha256(path.read_bytes()).hexdigest() == recorded.get("sha256")
+    return info.st_size == recorded.get("size") and (
+        info.st_mtime_ns == recorded.get("mtime_ns")
+        or hashlib.sha256(path.read_bytes()).hexdigest() == recorded.get("sha256")
+    )
 
 
 @functools.cache
