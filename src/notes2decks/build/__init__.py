@@ -69,13 +69,11 @@ def build(
         else:
             todo.append(file)
 
-    jobs = options.jobs or (os.cpu_count() or 1)
-    jobs = max(1, min(jobs, len(todo)))
+    jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(todo)))
     if todo:
         code_digest()  # once, here, rather than in every worker (see `cards_inputs`)
     with contextlib.ExitStack() as stack:
-        # One staging folder for the build, made only when something is built, so that a
-        # rebuild with nothing to do writes nothing.
+        # One staging folder for the build, made only when something is built.
         try:
             staging = stack.enter_context(staging_folder(out)) if todo else None
         except OSError as exc:
@@ -131,8 +129,7 @@ def build_file(
     The outputs are staged together (inside the build's `staging` folder when given)."""
     result = FileResult(file)
     try:
-        # The cache records the bytes that were read: were the notes saved again during the
-        # build, the next build sees the change and builds them again.
+        # The cache records the bytes read: notes saved during the build are built again.
         data, info = read_notes_bytes(file.path, file.display)
         result.fingerprints[str(file.path)] = fingerprint_of(info, data)
         deck, text = read_notes_text(
@@ -145,8 +142,7 @@ def build_file(
         )
         result.inputs = sorted({n.path for n in walk_inlines(deck) if isinstance(n, Image)})
         for path in result.inputs:
-            # Read as notes are read (an ordinary file within the size limit, not waiting on a
-            # named pipe); the cache fingerprints any other image itself.
+            # Read as notes are read; the cache fingerprints any other image itself.
             with contextlib.suppress(NotesError):
                 image, image_info = read_notes_bytes(path, str(path))
                 result.fingerprints[str(path)] = fingerprint_of(image_info, image)
@@ -239,8 +235,7 @@ def _without_clashes(files: list[NotesFile], report: BuildReport) -> list[NotesF
     return [file for file in files if owners[file.stem.as_posix().casefold()] is file]
 
 
-# The same warning in this many files of a build (a vault's plugin keys in every front matter)
-# is said once, with the files it is about, instead of burying the other warnings.
+# The same warning in this many files of a build is said once, with the files it is about.
 GROUP_REPEATED = 5
 
 

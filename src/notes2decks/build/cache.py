@@ -151,8 +151,7 @@ class BuildCache:
         outputs = list(output_paths(file, out, options.formats).values())
         sizes = entry.get("outputs", {})
         for path in outputs:
-            # Outputs are written without flushing them to the disk (see atomic_path): one that
-            # a power cut left short or empty no longer has the size this build gave it.
+            # An output that a power cut left short no longer has the size this build gave it.
             recorded = sizes.get(path.name) if isinstance(sizes, dict) else None
             try:
                 info = path.stat()

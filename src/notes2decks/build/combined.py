@@ -34,7 +34,6 @@ def write_combined(
     unchanged = all(r.cached for r in report.results) and key == cache.combined
     if unchanged and all((out / spec.combined_name).is_file() for spec in combined):
         return
-    # The combined outputs need each deck's glossary and path, which the results carry.
     decks = [
         Deck(
             title=r.file.stem.name,

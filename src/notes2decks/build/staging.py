@@ -23,8 +23,7 @@ STAGING_PREFIX = ".notes2decks-staging-"
 """The name a build's staging folder in the output folder starts with."""
 
 _OWNER = "owner"
-# Between making a folder and opening its owner file a build spends a moment; a folder without
-# an owner file that is older than this was left by a build killed in that moment.
+# A folder without an owner file older than this was left by a build killed before opening it.
 _UNOWNED_GRACE = 10.0
 
 if sys.platform == "win32":

@@ -122,8 +122,7 @@ def inputs_record(inputs: str | None, deck: Deck) -> str | None:
     return _hash_of(json.dumps(parts, ensure_ascii=False))
 
 
-# As versions 1 and 2 hashed cards, and glossary notes are hashed: json.dumps with these
-# options makes an encoder at each call.
+# How versions 1 and 2 hashed cards, and glossary notes are hashed (one encoder for all calls).
 _HASHED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 

@@ -25,8 +25,7 @@ _GRAM = 3
 _MAX_WORD_SHARE = 0.34
 _MIN_WORD_EDITS = 2
 _MAX_WORD_EDITS = 4
-# Comparing every new card with every vanished one is quadratic; past this many pairs (a
-# wholesale rewrite) only fronts that are equal once normalised are matched.
+# Past this many (new, vanished) pairs, a wholesale rewrite, only equal fronts are matched.
 _MAX_FUZZY_PAIRS = 40_000
 
 

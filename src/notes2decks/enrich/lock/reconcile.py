@@ -310,12 +310,8 @@ def _term_tombstones(
         if k not in glossary and v.get("note") not in notes
     }
     for key, entry in gone.items():
-        tombstones[key] = {
-            "term": entry.get("term", ""),
-            "definition": entry.get("definition", ""),
-            "note": entry.get("note", ""),
-            "time": time,
-        }
+        kept = {name: entry.get(name, "") for name in ("term", "definition", "note")}
+        tombstones[key] = {**kept, "time": time}
     shipped: list[GlossaryEntry] = []
     for key in sorted(tombstones):
         entry = tombstones[key]

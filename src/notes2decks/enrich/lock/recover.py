@@ -79,8 +79,7 @@ def _plain(field: str) -> str:
 
 
 def _compact(text: str) -> str:
-    # Normalised as identities are, and without spaces: the HTML's tags split words that the
-    # notes' text does not ("<code>x</code>'s").
+    # Without spaces: the HTML's tags split words that the notes' text does not.
     return "".join(normalise_front(text).split())
 
 
