@@ -77,11 +77,9 @@ def build(
         try:
             staging = stack.enter_context(staging_folder(out)) if todo else None
         except OSError as exc:
-            raise NotesError(
-                f"cannot write in the output folder ({exc.strerror or exc}); "
-                "choose another with -o",
-                str(out),
-            ) from None
+            reason = exc.strerror or exc
+            message = f"cannot write in the output folder ({reason}); choose another with -o"
+            raise NotesError(message, str(out)) from None
         pool = stack.enter_context(ProcessPoolExecutor(jobs)) if jobs > 1 else None
         rest = (repeat(out), repeat(options), repeat(staging))
         results = pool.map(build_file, todo, *rest) if pool else map(build_file, todo, *rest)
@@ -113,10 +111,9 @@ def _prepare_output_folder(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise NotesError(
-            f"cannot create the output folder ({exc.strerror or exc}); choose another with -o",
-            str(out),
-        ) from None
+        reason = exc.strerror or exc
+        message = f"cannot create the output folder ({reason}); choose another with -o"
+        raise NotesError(message, str(out)) from None
     if not os.access(out, os.W_OK):
         raise NotesError("the output folder cannot be written; choose another with -o", str(out))
     remove_abandoned_staging(out)

@@ -107,9 +107,9 @@ def _entry_key(file: NotesFile) -> str:
 class BuildCache:
     """What the last builds wrote, by output stem."""
 
-    def __init__(self, entries: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, entries: dict[str, dict[str, Any]], combined: str = "") -> None:
         self.entries = entries
-        self.combined = ""
+        self.combined = combined
         self.changed = False
 
     @classmethod
@@ -122,9 +122,7 @@ class BuildCache:
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             return cls({})
         entries = data.get("files", {})
-        cache = cls(entries if isinstance(entries, dict) else {})
-        cache.combined = str(data.get("combined", ""))
-        return cache
+        return cls(entries if isinstance(entries, dict) else {}, str(data.get("combined", "")))
 
     def save(self, out: Path) -> None:
         """Write the cache back if anything changed."""
@@ -203,13 +201,9 @@ class BuildCache:
         that `result` carries: its previous outputs stay, and so do its terms in the combined
         glossary. (An entry without options is never looked up as a hit.)"""
         key = _entry_key(result.file)
-        kept: dict[str, Any] = {}
-        if result.glossary:
-            kept = {
-                "deck_path": result.deck_path,
-                "glossary": [_entry_to_data(entry) for entry in result.glossary],
-            }
-        if self.entries.get(key) != (kept or None):
+        glossary = [_entry_to_data(entry) for entry in result.glossary]
+        kept = {"deck_path": result.deck_path, "glossary": glossary} if glossary else None
+        if self.entries.get(key) != kept:
             if kept:
                 self.entries[key] = kept
             else:

@@ -59,8 +59,7 @@ def find_notes(paths: Sequence[Path]) -> list[NotesFile]:
 
 def notes_root(file: Path) -> Path:
     """The notes root of a notes file named on its own: the current folder when the file is in
-    it, as for a picture written `/Figures/x.png` from a repository's root; else its own folder.
-    """
+    it (for a picture written `/Figures/x.png` from a repository's root), else its own folder."""
     here = Path.cwd()
     return here if _resolved(file).is_relative_to(here.resolve()) else file.parent
 

@@ -88,9 +88,8 @@ def move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise NotesError(
-                f"cannot create the folder {dest.parent}: {exc.strerror or exc}"
-            ) from None
+            message = f"cannot create the folder {dest.parent}: {exc.strerror or exc}"
+            raise NotesError(message) from None
         if dest.is_dir():
             raise NotesError(f"cannot write {dest}: a folder of that name is in the way")
     written: list[Path] = []
@@ -108,9 +107,7 @@ def move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:
 def _same_bytes(new: Path, old: Path) -> bool:
     """True when `old` is an ordinary file (not a link) holding exactly the bytes of `new`."""
     try:
-        if old.is_symlink() or not old.is_file():
-            return False
-        return filecmp.cmp(new, old, shallow=False)
+        return not old.is_symlink() and old.is_file() and filecmp.cmp(new, old, shallow=False)
     except OSError:
         return False
 

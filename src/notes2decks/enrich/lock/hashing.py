@@ -42,8 +42,7 @@ def record_card(card: Card, deck: Deck, base: Path) -> CardRecord:
 
 
 def _shown(card: Card, deck: Deck, base: Path) -> list[Any]:
-    """What the card's note shows, as hashed: the card without its places, the deck's title
-    and tags, and the card's images' digests."""
+    """What the card's note shows: the card without places, the deck's title and tags, images."""
     content = to_data(card, base, places=False)
     content["identity"] = ""
     return [content, deck.title, list(deck.tags), _image_digests(card)]
@@ -113,9 +112,8 @@ def entry_hash(entry: GlossaryEntry, deck: Deck) -> str:
 
 
 def inputs_record(inputs: str | None, deck: Deck) -> str | None:
-    """What the lock records of the inputs its cards were written from: `inputs`, with what
-    else a card's record depends on (the deck's title and tags, the name the cards give their
-    file) and what the cards' keys hold (the deck's path)."""
+    """What the lock records of the inputs its cards were written from: `inputs`, with the
+    deck's title, tags and path and the cards' file name, which records and keys hold too."""
     if inputs is None:
         return None
     parts = [inputs, deck.title, list(deck.tags), deck.deck_path, deck.source.file]

@@ -79,13 +79,12 @@ def match(new: list[Candidate], old: list[Candidate]) -> dict[str, str]:
     rest_old = [c for c in old if c.key not in taken]
     if len(rest_new) * len(rest_old) > _MAX_FUZZY_PAIRS:
         return result
-    pairs: list[tuple[int, float, int, str, str]] = []
-    for index, candidate in enumerate(rest_new):
-        for previous in rest_old:
-            found = _similar(candidate, previous)
-            if found is not None:
-                pairs.append((found[0], -found[1], index, previous.key, candidate.key))
-    pairs.sort()
+    pairs = sorted(
+        (found[0], -found[1], index, previous.key, candidate.key)
+        for index, candidate in enumerate(rest_new)
+        for previous in rest_old
+        if (found := _similar(candidate, previous)) is not None
+    )
     for _, _, _, old_key, new_key in pairs:
         if new_key not in result and old_key not in taken:
             taken.add(old_key)

@@ -55,8 +55,7 @@ def reconcile(
         # Only a build that lost its lock reads a package: the reader loads the note types.
         from .recover import lock_from_package
 
-        recovered = lock_from_package(deck, keys, records, package)
-        lock = dataclasses.replace(recovered, legacy=legacy)
+        lock = dataclasses.replace(lock_from_package(deck, keys, records, package), legacy=legacy)
         dated_by_file = lock.empty and legacy is None
     plans, kept, gone = _plan_cards(deck, keys, records, lock, base)
     terms, gone_terms, kept_terms = _plan_terms(deck, lock)
@@ -250,7 +249,7 @@ def _plan_terms(
             note = _note_of(previous, identity)
             kept.append((str(previous.get("term", "")), term.term))
         else:
-            note = _note_of(previous, identity) if previous is not None else identity
+            note = _note_of(previous, identity)
         terms.append(_TermPlan(key, term, note, previous, entry_hash(term, deck)))
     return terms, vanished, kept
 
