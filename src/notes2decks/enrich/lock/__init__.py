@@ -4,7 +4,7 @@ Per card (by `identity.note_key`) and glossary term it keeps the Anki note's ide
 edit of a vanished card takes over its note: `matching`), a hash of what the note shows and when
 that last changed (unchanged notes keep their time, so Anki keeps edits made there), and the
 card, so that a deleted card is shipped tagged `notes2decks::removed` until the notes change
-again, then kept as a tombstone. Modules: `store` (the file; `legacy`, versions 1 to 3),
+again, then kept as a tombstone. Modules: `store` (the files, old ones too),
 `hashing`, `matching`, `recover` (from the last package) and `reconcile` (for a build).
 """
 

@@ -3,6 +3,7 @@
 A lock is text: a header line naming the format, then one sorted JSON array `[section, key,
 entry]` a line, so that edits to different notes merge. A damaged line costs only its entry; a
 merge conflict's marker lines are passed over, and of both sides of an entry the later wins.
+The hidden JSON locks of versions 1 to 3 are read too, and deleted once the new one is saved.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ import orjson
 
 from ...atomic import write_bytes
 from ...errors import Diagnostic, NotesError
+from ...identity import note_key
 
 LOCK_FORMAT = "notes2decks-lock"
 LOCK_VERSION = 4
+_LEGACY_VERSION = 3
+"""The last version of the hidden locks (`.topic.md.notes2decks.lock`) that came before."""
 LOCK_FOLDER = "notes2decks-lock"
 """The name of the folder, beside the notes, that holds their lock files."""
 
@@ -80,9 +84,7 @@ def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) ->
     old = _read(legacy, file, warn)
     if not old:
         return Lock()
-    from .legacy import read_legacy  # only for locks of earlier versions
-
-    return read_legacy(old, legacy, file, warn)
+    return _read_legacy(old, legacy, file, warn)
 
 
 def _read(path: Path, file: str, warn: Callable[[Diagnostic], None]) -> bytes:
@@ -91,7 +93,7 @@ def _read(path: Path, file: str, warn: Callable[[Diagnostic], None]) -> bytes:
     except FileNotFoundError:
         return b""
     except OSError as exc:
-        warn(warning(file, path, f"cannot be read ({exc.strerror})"))
+        warn(_warning(file, path, f"cannot be read ({exc.strerror})"))
         return b""
 
 
@@ -102,11 +104,11 @@ def _parse(content: bytes, lock_path: Path, file: str, warn: Callable[[Diagnosti
     except orjson.JSONDecodeError:
         head = None
     if not isinstance(head, dict) or head.get("format") != LOCK_FORMAT:
-        warn(warning(file, lock_path, "is not a notes2decks lock file"))
+        warn(_warning(file, lock_path, "is not a notes2decks lock file"))
         return Lock()
     version = head.get("version")
     if not isinstance(version, int) or version > LOCK_VERSION:
-        raise newer_error(lock_path, version, file)
+        raise _newer_error(lock_path, version, file)
     sections: dict[str, dict[str, Entry]] = {key: {} for key in _SECTIONS}
     inputs: set[str] = set()
     damaged: list[int] = []
@@ -130,7 +132,7 @@ def _parse(content: bytes, lock_path: Path, file: str, warn: Callable[[Diagnosti
         else:
             damaged.append(number)
     if damaged:
-        warn(damaged_warning(file, lock_path, damaged))
+        warn(_damaged_warning(file, lock_path, damaged))
     times = [_time(entry) for section in sections.values() for entry in section.values()]
     # Both sides of a merge each name the inputs they were built from: neither is this one.
     known = inputs.pop() if len(inputs) == 1 else None
@@ -143,8 +145,7 @@ def _time(entry: Entry | None) -> int:
     return time if type(time) is int else -1
 
 
-def warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
-    """The warning about a lock file that cannot be used at all."""
+def _warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
     return Diagnostic(
         file,
         0,
@@ -153,8 +154,7 @@ def warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
     )
 
 
-def damaged_warning(file: str, lock_path: Path, damaged: list[int]) -> Diagnostic:
-    """The warning about a lock file whose lines `damaged` cannot be read."""
+def _damaged_warning(file: str, lock_path: Path, damaged: list[int]) -> Diagnostic:
     lines = ", ".join(map(str, damaged[:5])) + (", ..." if len(damaged) > 5 else "")
     return Diagnostic(
         file,
@@ -165,13 +165,76 @@ def damaged_warning(file: str, lock_path: Path, damaged: list[int]) -> Diagnosti
     )
 
 
-def newer_error(lock_path: Path, version: object, file: str) -> NotesError:
-    """The error about a lock file written by a newer notes2decks."""
+def _newer_error(lock_path: Path, version: object, file: str) -> NotesError:
     return NotesError(
         f"the lock file {lock_path.name} was written by a newer notes2decks "
         f"(version {version}); upgrade notes2decks to build these notes",
         file,
     )
+
+
+def _read_legacy(content: bytes, path: Path, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
+    """The content of a hidden lock, keyed as lock files key it, its `legacy` being `path`;
+    empty, with a warning, when it cannot be read."""
+    damaged: list[int] = []
+    try:
+        data = orjson.loads(content)
+    except orjson.JSONDecodeError as exc:
+        data, damaged = _salvage(content.decode("utf-8", "replace"))
+        damaged = damaged or [exc.lineno]
+    if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
+        problem = f"is damaged (line {damaged[0]})" if damaged else "is not a notes2decks lock file"
+        warn(_warning(file, path, problem))
+        return Lock(_LEGACY_VERSION, legacy=path)
+    version = data.get("version")
+    if not isinstance(version, int) or version > _LEGACY_VERSION:
+        raise _newer_error(path, version, file)
+    sections = tuple(data.get(key, {}) for key in _SECTIONS)
+    time, inputs = data.get("time", 0), data.get("inputs")
+    if type(time) is not int or not all(
+        isinstance(section, dict) and all(isinstance(entry, dict) for entry in section.values())
+        for section in sections
+    ):
+        warn(_warning(file, path, "is damaged"))
+        return Lock(_LEGACY_VERSION, legacy=path)
+    if damaged:
+        warn(_damaged_warning(file, path, damaged))
+    # Earlier locks keyed notes by their whole identity, and named a note only when it differed.
+    cards, removed, glossary, gone_terms = (
+        {note_key(k): {"note": k, **e} for k, e in part.items()} for part in sections
+    )
+    known = inputs if isinstance(inputs, str) else None
+    return Lock(version, time, known, cards, removed, glossary, gone_terms, path)
+
+
+def _salvage(text: str) -> tuple[dict[str, Any], list[int]]:
+    """What the lines of a lock that is not valid JSON (a merge conflict's) say, and the numbers
+    of the lines that cannot be read. Of both sides, the later line of an entry wins, and the
+    later time; the inputs' digest is left out, as the entries may come from other inputs."""
+    data: dict[str, Any] = {}
+    section: dict[str, Any] = data
+    damaged: list[int] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        body = line.strip().removesuffix(",")
+        if body in ("{", "}", ""):
+            section = data  # the document's braces, or a section's end
+            continue
+        try:
+            if body.endswith("{"):
+                # A section's first line: its members follow, one a line.
+                opened = orjson.loads("{" + body + "}}")
+                section = data.setdefault(next(iter(opened)), {})
+                continue
+            member: dict[str, Any] = orjson.loads("{" + body + "}")
+        except orjson.JSONDecodeError:
+            damaged.append(number)
+            continue
+        for key, value in member.items():
+            if section is data and key in ("generation", "time") and type(value) is int:
+                value = max(value, data.get(key, value))
+            section[key] = value
+    data.pop("inputs", None)
+    return data, damaged
 
 
 def lock_content(lock: Lock) -> bytes:
