@@ -1,12 +1,7 @@
-"""The build: notes files in, one set of outputs per file out.
-
-`build(paths, out, options)` is what `make-deck` runs. Each notes file is built on its own (in
-worker processes when there are several): read into a `Deck`, enriched (`enrich.enrich_deck`),
-then handed to each exporter. A file that fails leaves its previous outputs untouched and does
-not stop the others; with `BuildOptions.strict` a file with warnings fails too. The parts:
-`files` finds notes and names outputs, `staging` writes them aside and moves into place those
-whose bytes changed, `cache` skips unchanged files, `combined` writes the outputs of the build as
-a whole (OUT/glossary.csv), `report` says what happened.
+"""The build that `make-deck` runs: each notes file is read, enriched and exported on its own
+(in worker processes when there are several); a file that fails keeps its previous outputs and
+does not stop the others. `files` finds notes, `staging` moves changed outputs into place,
+`cache` skips unchanged files, `combined` writes OUT/glossary.csv, `report` says what happened.
 """
 
 from __future__ import annotations
@@ -18,6 +13,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
 
 from ..atomic import private_folder
@@ -58,10 +54,7 @@ def build(
     options = options or BuildOptions()
     started = time.perf_counter()
     report = BuildReport()
-    files = find_notes(paths)
-    _check_clashes(files, report)
-    clashing = {Path(e.file) for e in report.errors}
-    files = [f for f in files if f.path not in clashing]
+    files = _without_clashes(find_notes(paths), report)
     _prepare_output_folder(out)
 
     cache = BuildCache.load(out)
@@ -76,26 +69,20 @@ def build(
         else:
             todo.append(file)
 
-    jobs = options.jobs or (os.cpu_count() or 1)
-    jobs = max(1, min(jobs, len(todo)))
+    jobs = max(1, min(options.jobs or os.cpu_count() or 1, len(todo)))
     if todo:
         code_digest()  # once, here, rather than in every worker (see `cards_inputs`)
     with contextlib.ExitStack() as stack:
-        # One staging folder for the build, made only when something is built, so that a
-        # rebuild with nothing to do writes nothing.
+        # One staging folder for the build, made only when something is built.
         try:
             staging = stack.enter_context(staging_folder(out)) if todo else None
         except OSError as exc:
-            raise NotesError(
-                f"cannot write in the output folder ({exc.strerror or exc}); "
-                "choose another with -o",
-                str(out),
-            ) from None
-        if jobs > 1:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
-            results = pool.map(_build_one, [(f, out, options, staging) for f in todo])
-        else:
-            results = (build_file(file, out, options, staging) for file in todo)
+            reason = exc.strerror or exc
+            message = f"cannot write in the output folder ({reason}); choose another with -o"
+            raise NotesError(message, str(out)) from None
+        pool = stack.enter_context(ProcessPoolExecutor(jobs)) if jobs > 1 else None
+        rest = (repeat(out), repeat(options), repeat(staging))
+        results = pool.map(build_file, todo, *rest) if pool else map(build_file, todo, *rest)
         for result in results:
             if kept_previous(result):
                 # Its previous outputs stay, and so do its terms in the combined glossary.
@@ -107,9 +94,7 @@ def build(
     report.results.sort(key=lambda r: (r.file.stem.as_posix(), r.file.display))
     _warn_shared_decks(report, options)
     _say_once(report, FIRST_LOCK)
-    for result in report.results:
-        if result.cached:
-            continue
+    for result in (r for r in report.results if not r.cached):
         if result.error is None:
             cache.store(result, options)
         else:
@@ -126,31 +111,22 @@ def _prepare_output_folder(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise NotesError(
-            f"cannot create the output folder ({exc.strerror or exc}); choose another with -o",
-            str(out),
-        ) from None
+        reason = exc.strerror or exc
+        message = f"cannot create the output folder ({reason}); choose another with -o"
+        raise NotesError(message, str(out)) from None
     if not os.access(out, os.W_OK):
         raise NotesError("the output folder cannot be written; choose another with -o", str(out))
     remove_abandoned_staging(out)
-
-
-def _build_one(args: tuple[NotesFile, Path, BuildOptions, Path | None]) -> FileResult:
-    return build_file(*args)
 
 
 def build_file(
     file: NotesFile, out: Path, options: BuildOptions, staging: Path | None = None
 ) -> FileResult:
     """Build one notes file's outputs. Never raises for bad notes: the result says what failed.
-
-    The outputs are staged in a folder of their own, inside `staging` (the build's staging
-    folder) when given, and moved into place together once all are written.
-    """
+    The outputs are staged together (inside the build's `staging` folder when given)."""
     result = FileResult(file)
     try:
-        # The cache records the bytes that were read: were the notes saved again during the
-        # build, the next build sees the change and builds them again.
+        # The cache records the bytes read: notes saved during the build are built again.
         data, info = read_notes_bytes(file.path, file.display)
         result.fingerprints[str(file.path)] = fingerprint_of(info, data)
         deck, text = read_notes_text(
@@ -163,7 +139,10 @@ def build_file(
         )
         result.inputs = sorted({n.path for n in walk_inlines(deck) if isinstance(n, Image)})
         for path in result.inputs:
-            _fingerprint(result, path)
+            # Read as notes are read; the cache fingerprints any other image itself.
+            with contextlib.suppress(NotesError):
+                image, image_info = read_notes_bytes(path, str(path))
+                result.fingerprints[str(path)] = fingerprint_of(image_info, image)
         lock_dir = out / LOCKS / file.stem.parent
         inputs = cards_inputs(file.path, text, result.inputs, options)
         # A lost lock file is recovered from the package the last build left (enrich.lock).
@@ -200,12 +179,8 @@ def build_file(
         result.error = Diagnostic(str(where), 0, f"cannot write: {exc.strerror or exc}", "error")
     except Exception as exc:
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        result.error = Diagnostic(
-            file.display,
-            0,
-            f"internal error while building this file ({detail}); please report it",
-            "error",
-        )
+        message = f"internal error while building this file ({detail}); please report it"
+        result.error = Diagnostic(file.display, 0, message, "error")
     return result
 
 
@@ -233,11 +208,8 @@ def _stage(
             # Name the output the user knows, not its staging copy.
             exc.message = exc.message.replace(str(temp), str(dest))
             raise
-        if not temp.exists():
-            # An exporter with nothing to write (a PDF of notes with no card it prints) writes
-            # no file and says so in a warning; the file's other outputs are still built.
-            continue
-        staged.append((temp, dest))
+        if temp.exists():  # an exporter with nothing to write says so in a warning
+            staged.append((temp, dest))
     return staged
 
 
@@ -248,36 +220,19 @@ def _strict_error(result: FileResult, outcome: str) -> NotesError:
     return NotesError(f"--strict makes {what}: {outcome}", result.file.display)
 
 
-def _fingerprint(result: FileResult, path: Path) -> None:
-    """Fingerprint an image for the cache, read as notes are read: an ordinary file within the
-    size limit, opened without waiting (a named pipe would wait for a writer). The cache
-    fingerprints any other itself."""
-    with contextlib.suppress(NotesError):
-        data, info = read_notes_bytes(path, str(path))
-        result.fingerprints[str(path)] = fingerprint_of(info, data)
-
-
-def _check_clashes(files: list[NotesFile], report: BuildReport) -> None:
-    """Two notes files whose outputs would overwrite each other (x.md and x.txt) are errors."""
+def _without_clashes(files: list[NotesFile], report: BuildReport) -> list[NotesFile]:
+    """The files but those whose outputs would overwrite an earlier one's (x.md and x.txt):
+    those are errors."""
     owners: dict[str, NotesFile] = {}
     for file in files:
-        key = file.stem.as_posix().casefold()
-        if key in owners:
-            first = owners[key]
-            report.errors.append(
-                Diagnostic(
-                    file.display,
-                    0,
-                    f"its outputs would overwrite those of {first.display}; rename one of them",
-                    "error",
-                )
-            )
-        else:
-            owners[key] = file
+        first = owners.setdefault(file.stem.as_posix().casefold(), file)
+        if first is not file:
+            message = f"its outputs would overwrite those of {first.display}; rename one of them"
+            report.errors.append(Diagnostic(file.display, 0, message, "error"))
+    return [file for file in files if owners[file.stem.as_posix().casefold()] is file]
 
 
-# The same warning in this many files of a build (a vault's plugin keys in every front matter)
-# is said once, with the files it is about, instead of burying the other warnings.
+# The same warning in this many files of a build is said once, with the files it is about.
 GROUP_REPEATED = 5
 
 
@@ -292,12 +247,9 @@ def _group_repeated(report: BuildReport) -> None:
             continue
         first, others = results[0], results[1:]
         names = ", ".join(r.file.display for r in others[:3]) + (", ..." if len(others) > 3 else "")
+        more = f" (the same in {len(others)} more files: {names})"
         first.warnings = [
-            dataclasses.replace(
-                w, message=f"{w.message} (the same in {len(others)} more files: {names})"
-            )
-            if w.message == message
-            else w
+            dataclasses.replace(w, message=w.message + more) if w.message == message else w
             for w in first.warnings
         ]
         for result in others:
@@ -314,27 +266,19 @@ def _say_once(report: BuildReport, message: str) -> None:
 
 
 def _warn_shared_decks(report: BuildReport, options: BuildOptions) -> None:
-    """Anki knows a note by its deck and front: two files of one deck that have a card (or a
-    term) with the same front would update each other's note. Files that only share a deck, as
-    notes written for one Obsidian plugin deck do, are fine."""
+    """Warn of two files of one deck with a card (or term) of the same front: they would update
+    each other's note in Anki. Files that only share a deck are fine."""
     first: dict[str, list[FileResult]] = {}
     for result in report.results:
         if kept_previous(result) or not result.deck_path:
             continue
         earlier = first.setdefault(result.deck_path.casefold(), [])
         mine = set(result.identities)
-        clash = next(
-            (
-                (other, shared)
-                for other in earlier
-                if (shared := sorted(mine & set(other.identities)))
-            ),
-            None,
-        )
+        shared: list[str] = []
+        other = next((o for o in earlier if (shared := sorted(mine & set(o.identities)))), None)
         earlier.append(result)
-        if clash is None:
+        if other is None:
             continue
-        other, shared = clash
         front = shared[0].rsplit("/", 1)[-1]
         more = f" and {len(shared) - 1} more" if len(shared) > 1 else ""
         warning = Diagnostic(

@@ -1,10 +1,6 @@
-"""The build cache: skip notes files whose content, options and tool version are unchanged.
-
-It lives in the output folder as `.notes2decks-cache.json`. An entry is trusted only while the
-notes file (and every image it uses) has the same content, the options and the tool version are
-the same, and every output is still there. Size and modification time are checked first; the
-content hash only when they differ, so a no-change rebuild reads no notes.
-"""
+"""The build cache (OUT/.notes2decks-cache.json): skip notes files whose content (and images'),
+options, tool version and outputs are unchanged. A file's content is hashed only when its size
+or time changed."""
 
 from __future__ import annotations
 
@@ -33,11 +29,6 @@ CACHE_NAME = ".notes2decks-cache.json"
 _FORMAT = 1
 
 
-def file_fingerprint(path: Path) -> dict[str, Any]:
-    """Size, modification time and content hash of a file."""
-    return fingerprint_of(path.stat(), path.read_bytes())
-
-
 def fingerprint_of(info: os.stat_result, data: bytes) -> dict[str, Any]:
     """The fingerprint of a file whose status is `info` and content `data`."""
     digest = hashlib.sha256(data).hexdigest()
@@ -49,11 +40,10 @@ def _unchanged(path: Path, recorded: dict[str, Any]) -> bool:
         info = path.stat()
     except OSError:
         return False
-    if info.st_size != recorded.get("size"):
-        return False
-    if info.st_mtime_ns == recorded.get("mtime_ns"):
-        return True
-    return hashlib.sha256(path.read_bytes()).hexdigest() == recorded.get("sha256")
+    return info.st_size == recorded.get("size") and (
+        info.st_mtime_ns == recorded.get("mtime_ns")
+        or hashlib.sha256(path.read_bytes()).hexdigest() == recorded.get("sha256")
+    )
 
 
 @functools.cache
@@ -69,14 +59,9 @@ def code_digest() -> str:
 
 
 def cards_inputs(path: Path, text: str, images: list[Path], options: BuildOptions) -> str | None:
-    """A digest of what a notes file's cards are made of, besides the deck's title, tags and
-    path: the notes' text as read, the options that add cards, and the code that reads them
-    (notes2decks' own, and the versions of the libraries its reader uses). None for notes with
-    images, whose cards also hold the images' content and their paths from the lock file.
-
-    The lock file records it (see `enrich.lock.reconcile`): a rebuild from the same inputs takes
-    the cards' data and hashes from the lock instead of writing every card again.
-    """
+    """A digest of what a notes file's cards are made of besides the deck's title, tags and path
+    (the text, the options that add cards, the reading code and libraries), for the lock to reuse
+    its records (`enrich.lock.reconcile`). None for notes with images."""
     if images:
         return None
     parts = [__version__, code_digest(), str(options.auto_cloze), text]
@@ -102,9 +87,7 @@ def _options_key(options: BuildOptions, version: str, code: str, epoch: int | No
         if f.name not in ("jobs", "force", "strict")
     }
     data["print_kinds"] = sorted(kind.value for kind in options.print_kinds)
-    data["version"] = version
-    data["code"] = code
-    data["source_date_epoch"] = epoch
+    data.update(version=version, code=code, source_date_epoch=epoch)
     text = json.dumps(data, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -124,9 +107,9 @@ def _entry_key(file: NotesFile) -> str:
 class BuildCache:
     """What the last builds wrote, by output stem."""
 
-    def __init__(self, entries: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, entries: dict[str, dict[str, Any]], combined: str = "") -> None:
         self.entries = entries
-        self.combined = ""
+        self.combined = combined
         self.changed = False
 
     @classmethod
@@ -139,9 +122,7 @@ class BuildCache:
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             return cls({})
         entries = data.get("files", {})
-        cache = cls(entries if isinstance(entries, dict) else {})
-        cache.combined = str(data.get("combined", ""))
-        return cache
+        return cls(entries if isinstance(entries, dict) else {}, str(data.get("combined", "")))
 
     def save(self, out: Path) -> None:
         """Write the cache back if anything changed."""
@@ -168,8 +149,7 @@ class BuildCache:
         outputs = list(output_paths(file, out, options.formats).values())
         sizes = entry.get("outputs", {})
         for path in outputs:
-            # Outputs are written without flushing them to the disk (see atomic_path): one that
-            # a power cut left short or empty no longer has the size this build gave it.
+            # An output that a power cut left short no longer has the size this build gave it.
             recorded = sizes.get(path.name) if isinstance(sizes, dict) else None
             try:
                 info = path.stat()
@@ -221,13 +201,9 @@ class BuildCache:
         that `result` carries: its previous outputs stay, and so do its terms in the combined
         glossary. (An entry without options is never looked up as a hit.)"""
         key = _entry_key(result.file)
-        kept: dict[str, Any] = {}
-        if result.glossary:
-            kept = {
-                "deck_path": result.deck_path,
-                "glossary": [_entry_to_data(entry) for entry in result.glossary],
-            }
-        if self.entries.get(key) != (kept or None):
+        glossary = [_entry_to_data(entry) for entry in result.glossary]
+        kept = {"deck_path": result.deck_path, "glossary": glossary} if glossary else None
+        if self.entries.get(key) != kept:
             if kept:
                 self.entries[key] = kept
             else:
@@ -238,7 +214,7 @@ class BuildCache:
 def _recorded_fingerprint(result: FileResult, path: Path) -> dict[str, Any]:
     """The fingerprint the build took of the bytes it read of `path`, else one taken now."""
     taken = result.fingerprints.get(str(path))
-    return taken if taken is not None else file_fingerprint(path)
+    return taken if taken is not None else fingerprint_of(path.stat(), path.read_bytes())
 
 
 def _entry_to_data(entry: GlossaryEntry) -> dict[str, Any]:

@@ -1,9 +1,5 @@
 """The outputs of a build as a whole, such as `OUT/glossary.csv`: every file's glossary in one.
-
-A file that failed, or that held nothing to build, keeps its previous outputs, so the combined
-glossary keeps its previous terms too (the cache remembers them). Like every output, a combined
-one is written aside and moved into place only when its bytes changed.
-"""
+A file that kept its previous outputs keeps its previous terms there too (the cache has them)."""
 
 from __future__ import annotations
 
@@ -21,7 +17,7 @@ from .staging import move_into_place, staging_folder
 
 def kept_previous(result: FileResult) -> bool:
     """True when the build left `result`'s previous outputs in place: the file failed, or held
-    nothing to build (a file that builds always has an output, as a build has a format)."""
+    nothing to build."""
     return result.error is not None or not result.outputs
 
 
@@ -38,7 +34,6 @@ def write_combined(
     unchanged = all(r.cached for r in report.results) and key == cache.combined
     if unchanged and all((out / spec.combined_name).is_file() for spec in combined):
         return
-    # The combined outputs need each deck's glossary and path, which the results carry.
     decks = [
         Deck(
             title=r.file.stem.name,
@@ -48,7 +43,7 @@ def write_combined(
         )
         for r in listed
     ]
-    written = True
+    errors = len(report.errors)
     for spec in combined:
         dest = out / spec.combined_name
         try:
@@ -60,10 +55,8 @@ def write_combined(
         except NotesError as exc:
             # Its message names the output already.
             report.errors.append(exc.diagnostic(""))
-            written = False
         except OSError as exc:
             message = f"cannot write: {exc.strerror or exc}"
             report.errors.append(Diagnostic(str(dest), 0, message, "error"))
-            written = False
-    if written and key != cache.combined:
+    if len(report.errors) == errors and key != cache.combined:
         cache.combined, cache.changed = key, True

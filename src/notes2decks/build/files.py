@@ -40,7 +40,8 @@ def find_notes(paths: Sequence[Path]) -> list[NotesFile]:
         if not given.exists():
             raise NotesError("no such file or folder", str(given))
         if given.is_file():
-            _add(found, given, notes_root(given), Path(given.stem))
+            file = NotesFile(given, notes_root(given), str(given), Path(given.stem))
+            found.setdefault(_resolved(given), file)  # the first of the paths to a file wins
             continue
         for folder, dirs, files in os.walk(given, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -51,27 +52,16 @@ def find_notes(paths: Sequence[Path]) -> list[NotesFile]:
                 if name.startswith(".") or path.suffix.lower() not in suffixes:
                     continue
                 stem = path.relative_to(given).with_suffix("")
-                real = None if os.path.islink(path) else real_folder / name
-                _add(found, path, given, stem, real)
+                real = _resolved(path) if os.path.islink(path) else real_folder / name
+                found.setdefault(real, NotesFile(path, given, str(path), stem))
     return sorted(found.values(), key=lambda f: (f.stem.as_posix(), f.display))
 
 
 def notes_root(file: Path) -> Path:
     """The notes root of a notes file named on its own: the current folder when the file is in
-    it, as for a picture written `/Figures/x.png` from a repository's root; else its own folder.
-    """
+    it (for a picture written `/Figures/x.png` from a repository's root), else its own folder."""
     here = Path.cwd()
     return here if _resolved(file).is_relative_to(here.resolve()) else file.parent
-
-
-def _add(
-    found: dict[Path, NotesFile], path: Path, root: Path, stem: Path, real: Path | None = None
-) -> None:
-    """Add a notes file unless it was found already (by its real path, which `real` is when
-    the caller knows it)."""
-    resolved = real if real is not None else _resolved(path)
-    if resolved not in found:
-        found[resolved] = NotesFile(path, root, str(path), stem)
 
 
 def _resolved(path: Path) -> Path:

@@ -28,8 +28,7 @@ class FileResult:
     deck_path: str = ""
     """The deck's Anki path."""
     identities: tuple[str, ...] = ()
-    """The identities of the deck's Anki notes (cards and glossary notes), sorted: two files of
-    one deck that share one would update each other's note in Anki."""
+    """The identities of the deck's Anki notes (cards and glossary notes), sorted."""
     warnings: list[Diagnostic] = field(default_factory=list)
     """The warnings, in the order they were found."""
     error: Diagnostic | None = None
@@ -39,8 +38,7 @@ class FileResult:
     inputs: list[Path] = field(default_factory=list)
     """Files besides the notes that the outputs depend on (images)."""
     fingerprints: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Size, time and hash of the notes file and of each input, by path, of the bytes the build
-    read: the build cache records them (see `cache.fingerprint_of`)."""
+    """The `cache.fingerprint_of` the bytes the build read of the notes and each input, by path."""
 
 
 @dataclass(slots=True)

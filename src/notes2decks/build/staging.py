@@ -1,9 +1,7 @@
 """Staging folders: each notes file's outputs are written aside, then moved into place together.
 
-A staging folder holds an `owner` file that its build keeps open (and, on POSIX, locked) until
-the folder is removed. A build that is killed cannot remove its folder, but the system closes
-its files, so the next build can tell an abandoned folder from one that a build running at the
-same time (a --watch in another terminal) is still writing.
+A staging folder's `owner` file stays open (and on POSIX locked) while its build runs, so that
+the next build can tell a killed build's folder from one that a running build is writing.
 """
 
 from __future__ import annotations
@@ -25,8 +23,7 @@ STAGING_PREFIX = ".notes2decks-staging-"
 """The name a build's staging folder in the output folder starts with."""
 
 _OWNER = "owner"
-# Between making a folder and opening its owner file a build spends a moment; a folder without
-# an owner file that is older than this was left by a build killed in that moment.
+# A folder without an owner file older than this was left by a build killed before opening it.
 _UNOWNED_GRACE = 10.0
 
 if sys.platform == "win32":
@@ -65,23 +62,17 @@ else:
 
 @contextlib.contextmanager
 def staging_folder(out: Path, given: Path | None = None) -> Iterator[Path]:
-    """A folder of its own for outputs being written: inside `given` (the build's staging
-    folder) when given, else a staging folder in `out`, owned while it lives. It is removed,
-    with whatever is left in it, when the block ends."""
-    if given is not None:
-        # The build's folder is owned already: a file's own folder costs one mkdir, not a
-        # folder, an owner file and its lock per file.
-        folder = Path(tempfile.mkdtemp(dir=given))
-        try:
-            yield folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        return
-    out.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    """A folder of its own for outputs being written, removed with its content when the block
+    ends: inside `given` (the build's staging folder, owned already) when given, else a staging
+    folder in `out`, owned while it lives."""
+    if given is None:
+        out.mkdir(parents=True, exist_ok=True)
+    prefix = STAGING_PREFIX if given is None else None
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=given or out))
     owner: IO[bytes] | None = None
     try:
-        owner = _own(folder)
+        if given is None:
+            owner = _own(folder)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -90,21 +81,15 @@ def staging_folder(out: Path, given: Path | None = None) -> Iterator[Path]:
 
 
 def move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:
-    """Rename staged outputs onto their destinations, once every format has succeeded; returns
-    the destinations that were written.
-
-    An output whose bytes are those already in place is not written: it keeps its modification
-    time, so that whatever watches or syncs the output folder sees only real changes. What
-    would stop a rename (a folder in the way, a folder that cannot be made) is checked for every
-    output first, so a failure leaves all of the previous outputs as they were.
-    """
+    """Rename staged outputs onto their destinations; returns those written. An output whose
+    bytes are already in place keeps its time. What would stop a rename is checked for every
+    output first, so a failure leaves all of the previous outputs as they were."""
     for _, dest in staged:
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise NotesError(
-                f"cannot create the folder {dest.parent}: {exc.strerror or exc}"
-            ) from None
+            message = f"cannot create the folder {dest.parent}: {exc.strerror or exc}"
+            raise NotesError(message) from None
         if dest.is_dir():
             raise NotesError(f"cannot write {dest}: a folder of that name is in the way")
     written: list[Path] = []
@@ -122,19 +107,14 @@ def move_into_place(staged: list[tuple[Path, Path]]) -> list[Path]:
 def _same_bytes(new: Path, old: Path) -> bool:
     """True when `old` is an ordinary file (not a link) holding exactly the bytes of `new`."""
     try:
-        if old.is_symlink() or not old.is_file():
-            return False
-        return filecmp.cmp(new, old, shallow=False)
+        return not old.is_symlink() and old.is_file() and filecmp.cmp(new, old, shallow=False)
     except OSError:
         return False
 
 
 def remove_abandoned_staging(out: Path) -> list[Path]:
-    """Remove the staging folders that killed builds left in `out`; returns what was removed.
-
-    Only folders named with `STAGING_PREFIX` are looked at, and only those whose build is gone:
-    the lock folder, the cache and the staging folders of a build still running are kept.
-    """
+    """Remove the staging folders (named with `STAGING_PREFIX`) that killed builds left in
+    `out`, not those of a build still running; returns what was removed."""
     removed: list[Path] = []
     try:
         entries = sorted(out.iterdir())

@@ -1,17 +1,13 @@
-"""A card as the lock records it: its data, and hashes of what its note shows.
-
-A card is hashed as orjson writes its data with sorted keys: json.dumps took twice as long as
-all else a card's record needs, at every first build and edit of a notes file. Locks of version
-2 and 1 hold hashes of the text json.dumps writes: a card is compared with them as they were
-made (`unchanged_since`), since a card whose hash changed gets a new time, which makes Anki
-overwrite the edits made to its note there.
-"""
+"""A card as the lock records it: its data, and a hash of what its note shows (orjson's text,
+sorted keys). Locks of versions 1 and 2 hashed json.dumps's text: `unchanged_since` compares a
+card with them as they were made, so that an unchanged note keeps its time."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,8 +42,7 @@ def record_card(card: Card, deck: Deck, base: Path) -> CardRecord:
 
 
 def _shown(card: Card, deck: Deck, base: Path) -> list[Any]:
-    """What the card's note shows, as hashed: the card without its places, the deck's title
-    and tags, and the card's images' digests."""
+    """What the card's note shows: the card without places, the deck's title and tags, images."""
     content = to_data(card, base, places=False)
     content["identity"] = ""
     return [content, deck.title, list(deck.tags), _image_digests(card)]
@@ -68,11 +63,8 @@ def unchanged_since(
 ) -> bool:
     """Whether a card shows what it showed when a lock of an earlier `version` wrote `entry`.
 
-    Version 2 hashed the text json.dumps writes. Version 1 also dropped every `line` and
-    `source` key from the hashed card, the formulas' with the card's place: the formulas are
-    compared in the card data the entry keeps. Comparing the hashes alone would give every card
-    with a formula a new time (and so overwrite edits made to it in Anki); comparing the data
-    alone would miss changed images.
+    Version 2 hashed json.dumps's text. Version 1 also dropped every `line` and `source` key,
+    formulas' included: so its hash and the entry's card data without places are both compared.
     """
     if version == 2:
         return entry.get("hash") == _digest(_shown(card, deck, base))
@@ -81,29 +73,24 @@ def unchanged_since(
         return False
     data = to_data(card, base)
     data["identity"] = ""
-    v1_hash = _digest(
-        [_without_keys(data, _V1_PLACES), deck.title, list(deck.tags), _image_digests(card)]
+    shown = _without(data, lambda _: frozenset({"line", "source"}))
+    v1_hash = _digest([shown, deck.title, list(deck.tags), _image_digests(card)])
+    return entry.get("hash") == v1_hash and _without(stored, _places) == _without(
+        record.data, _places
     )
-    return entry.get("hash") == v1_hash and _without_places(stored) == _without_places(record.data)
 
 
-_V1_PLACES = frozenset({"line", "source"})
+def _places(data: dict[str, Any]) -> frozenset[str]:
+    return PLACES.get(data.get("type", ""), frozenset())
 
 
-def _without_keys(data: Any, keys: frozenset[str]) -> Any:
+def _without(data: Any, dropped: Callable[[dict[str, Any]], frozenset[str]]) -> Any:
+    """`data` without the keys `dropped` names of each of its dicts, at every depth."""
     if isinstance(data, dict):
-        return {k: _without_keys(v, keys) for k, v in data.items() if k not in keys}
+        keys = dropped(data)
+        return {k: _without(v, dropped) for k, v in data.items() if k not in keys}
     if isinstance(data, list):
-        return [_without_keys(v, keys) for v in data]
-    return data
-
-
-def _without_places(data: Any) -> Any:
-    if isinstance(data, dict):
-        places = PLACES.get(data.get("type", ""), frozenset())
-        return {k: _without_places(v) for k, v in data.items() if k not in places}
-    if isinstance(data, list):
-        return [_without_places(v) for v in data]
+        return [_without(v, dropped) for v in data]
     return data
 
 
@@ -125,17 +112,15 @@ def entry_hash(entry: GlossaryEntry, deck: Deck) -> str:
 
 
 def inputs_record(inputs: str | None, deck: Deck) -> str | None:
-    """What the lock records of the inputs its cards were written from: `inputs`, with what
-    else a card's record depends on (the deck's title and tags, the name the cards give their
-    file) and what the cards' keys hold (the deck's path)."""
+    """What the lock records of the inputs its cards were written from: `inputs`, with the
+    deck's title, tags and path and the cards' file name, which records and keys hold too."""
     if inputs is None:
         return None
     parts = [inputs, deck.title, list(deck.tags), deck.deck_path, deck.source.file]
     return _hash_of(json.dumps(parts, ensure_ascii=False))
 
 
-# As versions 1 and 2 hashed cards, and glossary notes are hashed: json.dumps with these
-# options makes an encoder at each call.
+# How versions 1 and 2 hashed cards, and glossary notes are hashed (one encoder for all calls).
 _HASHED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 

@@ -1,11 +1,6 @@
-"""Which new card takes over which vanished card's note.
-
-A card whose identity is new, but whose front is a small edit of a card that vanished in the
-same build and whose back is the same or nearly so, takes over the vanished card's note: fixing
-a typo in a heading keeps the note and its review history. A cloze note's front is its whole
-sentence, so there a small edit is counted in words: adding or changing a couple of words keeps
-the note. Glossary notes are matched the same way, by term and definition.
-"""
+"""Which new card takes over which vanished card's note: one whose front is a small edit of the
+vanished card's (for a cloze sentence, counted in words) and whose back is nearly the same.
+Glossary notes are matched the same way, by term and definition."""
 
 from __future__ import annotations
 
@@ -30,8 +25,7 @@ _GRAM = 3
 _MAX_WORD_SHARE = 0.34
 _MIN_WORD_EDITS = 2
 _MAX_WORD_EDITS = 4
-# Comparing every new card with every vanished one is quadratic; past this many pairs (a
-# wholesale rewrite) only fronts that are equal once normalised are matched.
+# Past this many (new, vanished) pairs, a wholesale rewrite, only equal fronts are matched.
 _MAX_FUZZY_PAIRS = 40_000
 
 
@@ -85,13 +79,12 @@ def match(new: list[Candidate], old: list[Candidate]) -> dict[str, str]:
     rest_old = [c for c in old if c.key not in taken]
     if len(rest_new) * len(rest_old) > _MAX_FUZZY_PAIRS:
         return result
-    pairs: list[tuple[int, float, int, str, str]] = []
-    for index, candidate in enumerate(rest_new):
-        for previous in rest_old:
-            found = _similar(candidate, previous)
-            if found is not None:
-                pairs.append((found[0], -found[1], index, previous.key, candidate.key))
-    pairs.sort()
+    pairs = sorted(
+        (found[0], -found[1], index, previous.key, candidate.key)
+        for index, candidate in enumerate(rest_new)
+        for previous in rest_old
+        if (found := _similar(candidate, previous)) is not None
+    )
     for _, _, _, old_key, new_key in pairs:
         if new_key not in result and old_key not in taken:
             taken.add(old_key)
@@ -109,8 +102,16 @@ def _similar(new: Candidate, old: Candidate) -> tuple[int, float] | None:
     """(front edits, back similarity) when `new` looks like an edit of `old`, else None."""
     if new.kind != old.kind:
         return None
-    if new.kind == model.CardKind.CLOZE.value:
-        return _similar_sentence(new, old)
+    cloze = new.kind == model.CardKind.CLOZE.value
+    edits = _sentence_edits(new, old) if cloze else _front_edits(new, old)
+    if edits is None:
+        return None
+    back = _back_similarity(new, old)
+    return (edits, back) if back >= _MIN_BACK_SIMILARITY else None
+
+
+def _front_edits(new: Candidate, old: Candidate) -> int | None:
+    """The letters edited between the fronts, when few enough."""
     longest = max(len(new.norm), len(old.norm))
     limit = min(_MAX_EDITS, max(1, int(longest * _MAX_FRONT_EDITS)))
     # Each edit destroys at most _GRAM of a string's trigrams, so strings within `limit` edits
@@ -119,16 +120,11 @@ def _similar(new: Candidate, old: Candidate) -> tuple[int, float] | None:
     if shared < max(len(new.grams), len(old.grams)) - limit * _GRAM:
         return None
     edits = edit_distance(new.norm, old.norm, limit)
-    if edits > limit:
-        return None
-    back = _back_similarity(new, old)
-    if back < _MIN_BACK_SIMILARITY:
-        return None
-    return edits, back
+    return edits if edits <= limit else None
 
 
-def _similar_sentence(new: Candidate, old: Candidate) -> tuple[int, float] | None:
-    """(word edits, back similarity) when a cloze sentence looks like an edit of another."""
+def _sentence_edits(new: Candidate, old: Candidate) -> int | None:
+    """The words edited between two cloze sentences, when few enough."""
     new_words, old_words = new.norm.split(), old.norm.split()
     longest = max(len(new_words), len(old_words))
     limit = min(_MAX_WORD_EDITS, max(_MIN_WORD_EDITS, int(longest * _MAX_WORD_SHARE)))
@@ -136,9 +132,4 @@ def _similar_sentence(new: Candidate, old: Candidate) -> tuple[int, float] | Non
         return None
     # Words, not letters: a word added is one edit, however long.
     edits = Levenshtein.distance(new_words, old_words, score_cutoff=limit)
-    if edits > limit or edits >= longest:
-        return None
-    back = _back_similarity(new, old)
-    if back < _MIN_BACK_SIMILARITY:
-        return None
-    return edits, back
+    return edits if edits <= limit and edits < longest else None

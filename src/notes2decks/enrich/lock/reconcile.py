@@ -1,10 +1,5 @@
 """Reconciling a deck with its lock file: which note each card updates, when it changed, and
-which cards and terms were removed.
-
-`reconcile` runs a few steps, each handing plain data to the next: each card's record (its
-data and hash), its plan (its note, its previous entry, whether it changed), the build's clock
-(its time), then the new entries, the tombstones and the removed cards and terms.
-"""
+which cards and terms were removed."""
 
 from __future__ import annotations
 
@@ -26,35 +21,22 @@ from .store import LOCK_VERSION, Entry, Lock, LockState, load_lock, lock_content
 _TOMBSTONE_KEYS = frozenset({"note", "kind", "front", "term", "time"})
 
 
-def _silent(_: Diagnostic) -> None:
-    pass
-
-
 def reconcile(
     deck: Deck,
     lock_path: Path,
-    warn: Callable[[Diagnostic], None] = _silent,
+    warn: Callable[[Diagnostic], None] = lambda _: None,
     inputs: str | None = None,
     *,
     package: Path | None = None,
 ) -> tuple[Deck, LockState]:
     """Keep note identities across edits, and time and collect changes, using the lock file.
 
-    Returns the deck with each card's identity (the key of its Anki note) and modification time
-    set, the cards and glossary entries removed since the last build in `Deck.removed` and
-    `Deck.removed_glossary`, and the lock's new content for `save_lock`. `warn`
-    hears which cards were removed and which kept their note across an edit: pass the build's
-    warnings.
-
-    `package` is the package the last build wrote: when the lock knows nothing of the
-    file, the notes of that package are continued (see `recover`).
-
-    `inputs`, when given, is a digest of everything the deck's cards were made of besides the
-    deck's title, tags and path (see `build.cards_inputs`): the notes' text, the options and the
-    code that read them. When the lock was written from the same inputs, its entries hold
-    exactly what recording the cards again would give, and are taken as they are.
+    Returns the deck with each card's note identity and time set and the removed cards and terms
+    in `Deck.removed` and `Deck.removed_glossary`, and the lock's new content for `save_lock`.
+    `warn` hears of removed cards and of cards that kept their note across an edit. `package`,
+    the last build's package, is read when the lock knows nothing of the file (`recover`).
+    `inputs` (`build.cards_inputs`) lets a lock written from the same inputs be reused.
     """
-    lock_path = Path(lock_path)
     # Image paths are kept relative to the notes' folder, which holds the lock's folder.
     base = lock_path.parent.parent.resolve()
     deck = _with_unique_identities(deck)
@@ -73,8 +55,7 @@ def reconcile(
         # Only a build that lost its lock reads a package: the reader loads the note types.
         from .recover import lock_from_package
 
-        recovered = lock_from_package(deck, keys, records, package)
-        lock = dataclasses.replace(recovered, legacy=legacy)
+        lock = dataclasses.replace(lock_from_package(deck, keys, records, package), legacy=legacy)
         dated_by_file = lock.empty and legacy is None
     plans, kept, gone = _plan_cards(deck, keys, records, lock, base)
     terms, gone_terms, kept_terms = _plan_terms(deck, lock)
@@ -106,17 +87,9 @@ def reconcile(
         removed=tuple(removed_cards),
         removed_glossary=tuple(removed_terms),
     )
-    new_lock = Lock(
-        time=time,
-        inputs=record,
-        cards={plan.key: plan.entry(time) for plan in plans},
-        removed=removed,
-        glossary=glossary,
-        removed_glossary=removed_glossary,
-    )
-    content = lock_content(new_lock)
-    state = LockState(content, tuple(removed_names), tuple(kept), lock.legacy, dated_by_file)
-    return result, state
+    cards = {plan.key: plan.entry(time) for plan in plans}
+    new_lock = Lock(LOCK_VERSION, time, record, cards, removed, glossary, removed_glossary)
+    return result, LockState(lock_content(new_lock), lock.legacy, dated_by_file)
 
 
 def _time_of(previous: Entry | None, same: bool, time: int) -> int:
@@ -179,10 +152,9 @@ class _TermPlan:
         return _time_of(self.previous, self.same, time)
 
     def entry(self, time: int) -> Entry:
-        term = self.term
         return {
-            "term": term.term,
-            "definition": term.definition,
+            "term": self.term.term,
+            "definition": self.term.definition,
             "hash": self.digest,
             "note": self.note,
             "time": self.time(time),
@@ -228,7 +200,13 @@ def _plan_cards(
         else:
             new.append(len(plans))
             note = ""  # named below, once every kept note is known
-        same_note = previous is not None and _unchanged(card, record, previous, lock, deck, base)
+        same_note = previous is not None and (
+            previous.get("hash") == record.digest
+            or (
+                lock.version < LOCK_VERSION
+                and unchanged_since(lock.version, card, record, previous, deck, base)
+            )
+        )
         plans.append(_CardPlan(card, key, record, note, previous, same_note))
 
     # New cards take their own identity as their note's, unless a kept note already has it.
@@ -242,24 +220,11 @@ def _plan_cards(
     return plans, kept, gone
 
 
-def _unchanged(
-    card: Card, record: CardRecord, previous: Entry, lock: Lock, deck: Deck, base: Path
-) -> bool:
-    """Whether the card shows what it showed when its lock entry was written."""
-    if previous.get("hash") == record.digest:
-        return True
-    older = lock.version < LOCK_VERSION
-    return older and unchanged_since(lock.version, card, record, previous, deck, base)
-
-
 def _plan_terms(
     deck: Deck, lock: Lock
 ) -> tuple[list[_TermPlan], dict[str, Entry], list[tuple[str, str]]]:
     """Each glossary note's plan, the entries of the glossary notes that are gone, and (old
-    term, new term) of the terms that took over a vanished term's note.
-
-    A term whose key is new, but which looks like a corrected term that vanished in the same
-    build, continues the vanished term's note."""
+    term, new term) of the new terms that took over a vanished (corrected) term's note."""
     found = [(note_key(key), key, term) for key, term in glossary_notes(deck)]
     current = {key for key, _, _ in found}
     vanished = {key: entry for key, entry in lock.glossary.items() if key not in current}
@@ -284,7 +249,7 @@ def _plan_terms(
             note = _note_of(previous, identity)
             kept.append((str(previous.get("term", "")), term.term))
         else:
-            note = _note_of(previous, identity) if previous is not None else identity
+            note = _note_of(previous, identity)
         terms.append(_TermPlan(key, term, note, previous, entry_hash(term, deck)))
     return terms, vanished, kept
 
@@ -297,11 +262,8 @@ def _takeovers(
     unknown = [(k, c) for k, c in zip(keys, deck.cards, strict=True) if k not in known]
     if not unknown or not vanished:
         return {}
-    old: list[Candidate] = []
-    for key in sorted(vanished):
-        rebuilt = rebuild_card(vanished[key], base)
-        if rebuilt is not None:
-            old.append(Candidate.of(key, rebuilt))
+    rebuilt = ((key, rebuild_card(vanished[key], base)) for key in sorted(vanished))
+    old = [Candidate.of(key, card) for key, card in rebuilt if card is not None]
     return match([Candidate.of(k, c) for k, c in unknown], old)
 
 
@@ -313,12 +275,8 @@ def _note_of(entry: Entry | None, default: str) -> str:
 def _card_tombstones(
     lock: Lock, plans: list[_CardPlan], gone: dict[str, Entry], time: int, base: Path
 ) -> tuple[dict[str, Entry], list[Card]]:
-    """The lock's removed cards after this build, and the removed cards it ships.
-
-    A removed card is shipped, tagged removed, with every build of the change that removed it
-    (its time is the build's: so that rebuilding the same notes gives the same package); after
-    that a stub is enough.
-    """
+    """The lock's removed cards after this build, and the removed cards it ships: those removed
+    by the latest change (their time is the build's), so rebuilds give the same package."""
     current = {plan.key for plan in plans}
     notes = {plan.note for plan in plans}
     tombstones = {
@@ -341,11 +299,7 @@ def _card_tombstones(
 
 
 def _term_tombstones(
-    lock: Lock,
-    glossary: dict[str, Entry],
-    gone: dict[str, Entry],
-    time: int,
-    deck: Deck,
+    lock: Lock, glossary: dict[str, Entry], gone: dict[str, Entry], time: int, deck: Deck
 ) -> tuple[dict[str, Entry], list[GlossaryEntry]]:
     """The lock's removed glossary notes after this build, and the removed terms it ships."""
     notes = {entry.get("note") for entry in glossary.values()}
@@ -355,12 +309,8 @@ def _term_tombstones(
         if k not in glossary and v.get("note") not in notes
     }
     for key, entry in gone.items():
-        tombstones[key] = {
-            "term": entry.get("term", ""),
-            "definition": entry.get("definition", ""),
-            "note": entry.get("note", ""),
-            "time": time,
-        }
+        kept = {name: entry.get(name, "") for name in ("term", "definition", "note")}
+        tombstones[key] = {**kept, "time": time}
     shipped: list[GlossaryEntry] = []
     for key in sorted(tombstones):
         entry = tombstones[key]
@@ -380,28 +330,17 @@ def _stub(entry: Entry) -> Entry:
 
 
 def _report(
-    file: str,
-    removed: list[str],
-    kept: list[tuple[str, str]],
-    warn: Callable[[Diagnostic], None],
+    file: str, removed: list[str], kept: list[tuple[str, str]], warn: Callable[[Diagnostic], None]
 ) -> None:
-    for name in removed:
-        warn(
-            Diagnostic(
-                file,
-                0,
-                f"{name!r} is no longer in the notes; its Anki note is tagged "
-                "notes2decks::removed: find it with tag:notes2decks::removed and delete it",
-            )
-        )
-    for old_front, new_front in kept:
-        if normalise_front(old_front) == normalise_front(new_front):
-            continue  # the deck moved; the heading did not change
-        warn(
-            Diagnostic(
-                file,
-                0,
-                f"{new_front!r} looks like a corrected {old_front!r}: the Anki note and its "
-                "review history are kept",
-            )
-        )
+    messages = [
+        f"{name!r} is no longer in the notes; its Anki note is tagged notes2decks::removed: "
+        "find it with tag:notes2decks::removed and delete it"
+        for name in removed
+    ]
+    messages += [
+        f"{new!r} looks like a corrected {old!r}: the Anki note and its review history are kept"
+        for old, new in kept
+        if normalise_front(old) != normalise_front(new)  # else the deck moved, not the heading
+    ]
+    for message in messages:
+        warn(Diagnostic(file, 0, message))

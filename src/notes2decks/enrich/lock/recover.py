@@ -1,14 +1,8 @@
 """Recovering a lost lock file from the package the last build left in the output folder.
 
-A fresh clone of notes, or a sync tool that skipped the lock file, leaves the notes without
-their lock. Were the notes then dated by the file's time, every note would look changed to Anki,
-and the next import would overwrite the edits made there. The last package still knows each
-note: its GUID, its note type, its fields and when it last changed. A card whose note type and
-front (normalised as identities are) match a note of the package takes over that note's GUID
-and time; its text decides whether it changed since.
-
-A package is a ZIP archive holding an SQLite collection (`collection.anki2`): it is read with
-zipfile and sqlite3, from a temporary copy, since sqlite3 reads only files.
+A card whose note type and front (normalised as identities are) match a note of the package
+takes over that note's GUID and time, so that Anki's edits survive a lost lock; its text decides
+whether it changed since. The package's SQLite collection is read from a temporary copy.
 """
 
 from __future__ import annotations
@@ -25,7 +19,7 @@ from pathlib import Path
 from ... import model
 from ...exporters.apkg.notetypes import NOTE_TYPES
 from ...identity import KNOWN_GUID, glossary_notes, normalise_front, note_key
-from ...model import REMOVED_TAG, Card, Deck, GlossaryEntry
+from ...model import REMOVED_TAG, Deck
 from .hashing import CardRecord, entry_hash
 from .store import Entry, Lock
 
@@ -85,52 +79,32 @@ def _plain(field: str) -> str:
 
 
 def _compact(text: str) -> str:
-    # Normalised as identities are, and without spaces: the HTML's tags split words that the
-    # notes' text does not ("<code>x</code>'s").
+    # Without spaces: the HTML's tags split words that the notes' text does not.
     return "".join(normalise_front(text).split())
 
 
-def card_note(notes: Notes, card: Card) -> tuple[PackagedNote, bool] | None:
-    """The packaged note of a card, and whether the card shows the same text; None if none.
-
-    Each note goes to one card: to the first card of the notes with its front and type.
-    """
-    found = notes.get((card.kind.value, _compact(model.inline_text(card.front))))
+def _take(notes: Notes, kind: str, front: str, back: str) -> tuple[PackagedNote, bool] | None:
+    """The packaged note of this kind and front, and whether its back is `back`; None if none.
+    Each packaged note goes to the first of the notes with its front and kind."""
+    found = notes.get((kind, _compact(front)))
     if not found:
         return None
     note = found.pop(0)
-    return note, note.back == _compact(model.block_text(card.back))
-
-
-def term_note(notes: Notes, entry: GlossaryEntry) -> tuple[PackagedNote, bool] | None:
-    """The packaged note of a glossary entry, and whether it shows the same text."""
-    found = notes.get(("glossary", _compact(entry.term)))
-    if not found:
-        return None
-    note = found.pop(0)
-    return note, note.back == _compact(entry.definition)
-
-
-def note_identity(note: PackagedNote) -> str:
-    """The identity that makes the exporter give a card this note's GUID."""
-    return KNOWN_GUID + note.guid
+    return note, note.back == _compact(back)
 
 
 def lock_from_package(
-    deck: Deck,
-    keys: list[str],
-    records: list[CardRecord],
-    package: Path | None,
+    deck: Deck, keys: list[str], records: list[CardRecord], package: Path | None
 ) -> Lock:
-    """A lock made from the notes of `package`, the last package of the deck's notes, when
-    there is one: `keys` are the cards' keys in the lock, `records` their records. Else an empty
-    lock, the notes file's time standing in for when each note changed."""
+    """A lock made from the notes of `package`, the deck's last package, if any (else empty):
+    `keys` are the cards' keys in the lock, `records` their records."""
     notes = packaged_notes(package) if package is not None and package.is_file() else {}
     if not notes:
         return Lock()
     cards: dict[str, Entry] = {}
     for card, key, record in zip(deck.cards, keys, records, strict=True):
-        found = card_note(notes, card)
+        front, back = model.inline_text(card.front), model.block_text(card.back)
+        found = _take(notes, card.kind.value, front, back)
         if found is not None:
             note, same = found
             cards[key] = {
@@ -138,17 +112,17 @@ def lock_from_package(
                 "front": record.front,
                 "hash": record.digest if same else "",
                 "kind": card.kind.value,
-                "note": note_identity(note),
+                "note": KNOWN_GUID + note.guid,
                 "time": note.modified,
             }
     glossary: dict[str, Entry] = {}
     for key, term in glossary_notes(deck):
-        found_term = term_note(notes, term)
+        found_term = _take(notes, "glossary", term.term, term.definition)
         if found_term is not None:
             note, same = found_term
             glossary[note_key(key)] = {
                 "hash": entry_hash(term, deck) if same else "",
-                "note": note_identity(note),
+                "note": KNOWN_GUID + note.guid,
                 "term": term.term,
                 "time": note.modified,
             }

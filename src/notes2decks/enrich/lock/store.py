@@ -1,20 +1,9 @@
-"""Reading and writing the lock files.
+"""Reading and writing the lock files: one a notes file, `notes2decks-lock/topic.md.lock`.
 
-A notes folder keeps its lock files in a visible folder beside its notes, `notes2decks-lock/`,
-one a notes file (`notes2decks-lock/topic.md.lock`), to be kept and committed with the notes. A
-lock is text, one entry a line, sorted: its first line names the format, and every other line
-is a JSON array `[section, key, entry]`, so that two people's edits to different notes touch
-different lines and merge. A line that cannot be read (a bad edit) costs the entry on it, not
-the whole lock; a merge conflict's marker lines are passed over, and when both sides of an entry
-are there, the later one wins. One file a notes file keeps each build's reading and writing in
-proportion to its own notes, however many files share the folder.
-
-Locks of versions 1 to 3 were hidden JSON files beside the notes (`.topic.md.notes2decks.lock`):
-one is still read when its notes file has no lock of the current version, and deleted once the
-build has saved its entries in the new one.
-
-orjson reads and writes them: json's encoder took ten times as long, and its decoder twice as
-long.
+A lock is text: a header line naming the format, then one sorted JSON array `[section, key,
+entry]` a line, so that edits to different notes merge. A damaged line costs only its entry; a
+merge conflict's marker lines are passed over, and of both sides of an entry the later wins.
+The hidden JSON locks of versions 1 to 3 are read too, and deleted once the new one is saved.
 """
 
 from __future__ import annotations
@@ -33,11 +22,14 @@ from ...identity import note_key
 
 LOCK_FORMAT = "notes2decks-lock"
 LOCK_VERSION = 4
+_LEGACY_VERSION = 3
+"""The last version of the hidden locks (`.topic.md.notes2decks.lock`) that came before."""
 LOCK_FOLDER = "notes2decks-lock"
 """The name of the folder, beside the notes, that holds their lock files."""
 
 Entry = dict[str, Any]
 """One card's or term's record in the lock: see the package's description for its members."""
+_SECTIONS = ("cards", "removed", "glossary", "removed_glossary")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +52,13 @@ class Lock:
     """The entries of removed glossary notes, by note key."""
     legacy: Path | None = None
     """The hidden lock of an earlier version it was read from, to delete once migrated."""
-    content: bytes = b""
-    """The lock file's content, as read."""
 
     @property
     def empty(self) -> bool:
         """Whether the lock knows no note of the file."""
-        return not (self.cards or self.removed or self.glossary or self.removed_glossary)
+        return not any(getattr(self, section) for section in _SECTIONS)
 
 
-_SECTIONS = ("cards", "removed", "glossary", "removed_glossary")
 _HEADER = orjson.dumps({"format": LOCK_FORMAT, "version": LOCK_VERSION})
 # The lines git writes around the two sides of a conflict.
 _MARKERS = (b"<<<<<<<", b"|||||||", b"=======", b">>>>>>>")
@@ -77,24 +66,17 @@ _MARKERS = (b"<<<<<<<", b"|||||||", b"=======", b">>>>>>>")
 
 def lock_path_for(notes_path: Path) -> Path:
     """The lock file of a notes file: `notes2decks-lock/NAME.lock` in the notes' folder."""
-    notes_path = Path(notes_path)
     return notes_path.parent / LOCK_FOLDER / f"{notes_path.name}.lock"
 
 
 def legacy_lock_path(lock_path: Path) -> Path:
     """Where a lock of version 1 to 3 kept what the lock file `lock_path` now keeps."""
-    lock_path = Path(lock_path)
     return lock_path.parent.parent / f".{lock_path.name.removesuffix('.lock')}.notes2decks.lock"
 
 
 def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
-    """The lock file's content, or that of the hidden lock an earlier version kept in its
-    stead; an empty lock when there is neither.
-
-    Damage is a warning to `warn` naming `file`; a lock written by a newer notes2decks raises
-    NotesError, rather than be misread.
-    """
-    lock_path = Path(lock_path)
+    """The lock file's content, else the hidden lock's of an earlier version, else an empty
+    lock. Damage is a warning to `warn`; a lock of a newer notes2decks raises NotesError."""
     content = _read(lock_path, file, warn)
     if content:
         return _parse(content, lock_path, file, warn)
@@ -102,19 +84,7 @@ def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) ->
     old = _read(legacy, file, warn)
     if not old:
         return Lock()
-    from .legacy import read_legacy  # only for locks of earlier versions
-
-    found = read_legacy(old, legacy, file, warn)
-    cards, removed, glossary, removed_glossary = (_migrated(part) for part in found.sections)
-    return Lock(
-        found.version, found.time, found.inputs, cards, removed, glossary, removed_glossary, legacy
-    )
-
-
-def _migrated(section: dict[str, Entry]) -> dict[str, Entry]:
-    # Earlier locks keyed notes by their whole identity, deck path included, and named a note
-    # only when it differed from the key.
-    return {note_key(key): {"note": key, **entry} for key, entry in section.items()}
+    return _read_legacy(old, legacy, file, warn)
 
 
 def _read(path: Path, file: str, warn: Callable[[Diagnostic], None]) -> bytes:
@@ -138,11 +108,7 @@ def _parse(content: bytes, lock_path: Path, file: str, warn: Callable[[Diagnosti
         return Lock()
     version = head.get("version")
     if not isinstance(version, int) or version > LOCK_VERSION:
-        raise NotesError(
-            f"the lock file {lock_path.name} was written by a newer notes2decks "
-            f"(version {version}); upgrade notes2decks to build these notes",
-            file,
-        )
+        raise _newer_error(lock_path, version, file)
     sections: dict[str, dict[str, Entry]] = {key: {} for key in _SECTIONS}
     inputs: set[str] = set()
     damaged: list[int] = []
@@ -152,8 +118,7 @@ def _parse(content: bytes, lock_path: Path, file: str, warn: Callable[[Diagnosti
         try:
             item = orjson.loads(line)
         except orjson.JSONDecodeError:
-            damaged.append(number)
-            continue
+            item = None
         if not (isinstance(item, list) and len(item) == 3):
             damaged.append(number)
             continue
@@ -167,29 +132,12 @@ def _parse(content: bytes, lock_path: Path, file: str, warn: Callable[[Diagnosti
         else:
             damaged.append(number)
     if damaged:
-        lines_text = ", ".join(map(str, damaged[:5])) + (", ..." if len(damaged) > 5 else "")
-        warn(
-            Diagnostic(
-                file,
-                0,
-                f"the lock file {lock_path.name} is damaged (line {lines_text}); the rest of it "
-                "is used. Notes whose entries were on those lines and whose heading changed "
-                "since the last build become new notes in Anki",
-            )
-        )
+        warn(_damaged_warning(file, lock_path, damaged))
     times = [_time(entry) for section in sections.values() for entry in section.values()]
     # Both sides of a merge each name the inputs they were built from: neither is this one.
     known = inputs.pop() if len(inputs) == 1 else None
-    return Lock(
-        LOCK_VERSION,
-        max(times, default=0),
-        known,
-        sections["cards"],
-        sections["removed"],
-        sections["glossary"],
-        sections["removed_glossary"],
-        content=content,
-    )
+    cards, removed, glossary, gone_terms = sections.values()
+    return Lock(LOCK_VERSION, max(times, default=0), known, cards, removed, glossary, gone_terms)
 
 
 def _time(entry: Entry | None) -> int:
@@ -206,14 +154,95 @@ def _warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
     )
 
 
+def _damaged_warning(file: str, lock_path: Path, damaged: list[int]) -> Diagnostic:
+    lines = ", ".join(map(str, damaged[:5])) + (", ..." if len(damaged) > 5 else "")
+    return Diagnostic(
+        file,
+        0,
+        f"the lock file {lock_path.name} is damaged (line {lines}); the rest of it is used. "
+        "Notes whose entries were on those lines and whose heading changed since the last "
+        "build become new notes in Anki",
+    )
+
+
+def _newer_error(lock_path: Path, version: object, file: str) -> NotesError:
+    return NotesError(
+        f"the lock file {lock_path.name} was written by a newer notes2decks "
+        f"(version {version}); upgrade notes2decks to build these notes",
+        file,
+    )
+
+
+def _read_legacy(content: bytes, path: Path, file: str, warn: Callable[[Diagnostic], None]) -> Lock:
+    """The content of a hidden lock, keyed as lock files key it, its `legacy` being `path`;
+    empty, with a warning, when it cannot be read."""
+    damaged: list[int] = []
+    try:
+        data = orjson.loads(content)
+    except orjson.JSONDecodeError as exc:
+        data, damaged = _salvage(content.decode("utf-8", "replace"))
+        damaged = damaged or [exc.lineno]
+    if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
+        problem = f"is damaged (line {damaged[0]})" if damaged else "is not a notes2decks lock file"
+        warn(_warning(file, path, problem))
+        return Lock(_LEGACY_VERSION, legacy=path)
+    version = data.get("version")
+    if not isinstance(version, int) or version > _LEGACY_VERSION:
+        raise _newer_error(path, version, file)
+    sections = tuple(data.get(key, {}) for key in _SECTIONS)
+    time, inputs = data.get("time", 0), data.get("inputs")
+    if type(time) is not int or not all(
+        isinstance(section, dict) and all(isinstance(entry, dict) for entry in section.values())
+        for section in sections
+    ):
+        warn(_warning(file, path, "is damaged"))
+        return Lock(_LEGACY_VERSION, legacy=path)
+    if damaged:
+        warn(_damaged_warning(file, path, damaged))
+    # Earlier locks keyed notes by their whole identity, and named a note only when it differed.
+    cards, removed, glossary, gone_terms = (
+        {note_key(k): {"note": k, **e} for k, e in part.items()} for part in sections
+    )
+    known = inputs if isinstance(inputs, str) else None
+    return Lock(version, time, known, cards, removed, glossary, gone_terms, path)
+
+
+def _salvage(text: str) -> tuple[dict[str, Any], list[int]]:
+    """What the lines of a lock that is not valid JSON (a merge conflict's) say, and the numbers
+    of the lines that cannot be read. Of both sides, the later line of an entry wins, and the
+    later time; the inputs' digest is left out, as the entries may come from other inputs."""
+    data: dict[str, Any] = {}
+    section: dict[str, Any] = data
+    damaged: list[int] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        body = line.strip().removesuffix(",")
+        if body in ("{", "}", ""):
+            section = data  # the document's braces, or a section's end
+            continue
+        try:
+            if body.endswith("{"):
+                # A section's first line: its members follow, one a line.
+                opened = orjson.loads("{" + body + "}}")
+                section = data.setdefault(next(iter(opened)), {})
+                continue
+            member: dict[str, Any] = orjson.loads("{" + body + "}")
+        except orjson.JSONDecodeError:
+            damaged.append(number)
+            continue
+        for key, value in member.items():
+            if section is data and key in ("generation", "time") and type(value) is int:
+                value = max(value, data.get(key, value))
+            section[key] = value
+    data.pop("inputs", None)
+    return data, damaged
+
+
 def lock_content(lock: Lock) -> bytes:
     """The lock file's text, as UTF-8: the header line, then one entry a line, sorted."""
     lines = [
         b"[" + _json(section) + b"," + _json(key) + b"," + _json(entry) + b"]"
-        for section, entries in zip(
-            _SECTIONS, (lock.cards, lock.removed, lock.glossary, lock.removed_glossary), strict=True
-        )
-        for key, entry in entries.items()
+        for section in _SECTIONS
+        for key, entry in getattr(lock, section).items()
     ]
     if lock.inputs is not None:
         lines.append(b'["inputs","",' + _json(lock.inputs) + b"]")
@@ -230,10 +259,6 @@ class LockState:
 
     content: bytes
     """The lock file's text, as UTF-8 (`lock_content`)."""
-    removed: tuple[str, ...] = ()
-    """The fronts of the cards and terms found removed by this build, for reports."""
-    kept: tuple[tuple[str, str], ...] = ()
-    """(old front, new front) of the cards that kept their note across a front edit."""
     legacy: Path | None = None
     """The hidden lock of an earlier version that this lock replaces."""
     dated_by_file: bool = False
@@ -242,14 +267,8 @@ class LockState:
 
 
 def save_lock(lock_path: Path, state: LockState) -> bool:
-    """Write the lock file atomically, unless it already holds exactly this content (leaving an
-    unchanged lock untouched keeps its time, so folder watchers do not rebuild again). A hidden
-    lock of an earlier version is deleted once its entries are in the new one.
-
-    Returns True when this made the folder of lock files: the first of its notes files to save
-    a lock does.
-    """
-    lock_path = Path(lock_path)
+    """Write the lock file atomically unless it holds this content already (so that watchers
+    see no change), and delete the hidden lock it replaces. True when this made its folder."""
     try:
         if lock_path.read_bytes() == state.content:
             return False
@@ -277,8 +296,7 @@ FIRST_LOCK = (
     "so each note is dated by its notes file. Keep it with the notes (commit it with them): it "
     "keeps their Anki notes, their dates, and the edits made to them in Anki"
 )
-"""What a build says when it made a folder's lock files without an earlier lock or package to
-date the notes by: the build says it once, however many folders it made them in."""
+"""What a build says, once, when it made lock files without a lock or package to date notes by."""
 
 
 def first_lock_warning(file: str) -> Diagnostic:
