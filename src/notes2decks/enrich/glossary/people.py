@@ -114,7 +114,7 @@ class People:
             before is not None
             and not before.cap
             and before.bare in ("in", "at", "from", "into", "near")
-            and not sentence.gap(before, name[0]).strip()
+            and not sentence.text[before.end : name[0].start].strip()
         ):
             person.against += 1
         if (

@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ...model import (
     Cloze,
@@ -31,9 +31,6 @@ from ...model import (
 )
 from ...words import WORD, bare, fold, stem, word_set
 
-if TYPE_CHECKING:
-    pass
-
 Span = tuple[int, int]
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'’”)\]]*\s+")
@@ -47,11 +44,8 @@ _SPACES_ONLY = re.compile(r"[ \t]*")
 
 
 class Token(NamedTuple):
-    """A word of a sentence.
-
-    A named tuple rather than a frozen dataclass: as immutable, and several times quicker to
-    make, which counts since every word of the notes is one.
-    """
+    """A word of a sentence: a named tuple, being several times quicker to make than a frozen
+    dataclass, since every word of the notes is one."""
 
     text: str
     """The word as written."""
@@ -86,10 +80,6 @@ class Sentence:
     tokens: tuple[Token, ...]
     """Its words, without those inside inline code or math."""
 
-    def gap(self, left: Token, right: Token) -> str:
-        """The text between two tokens."""
-        return self.text[left.end : right.start]
-
     def spaced(self, left: Token, right: Token) -> bool:
         """True when only spaces or tabs separate two tokens."""
         return _SPACES_ONLY.fullmatch(self.text, left.end, right.start) is not None
@@ -107,39 +97,37 @@ def flatten(inlines: Inlines) -> tuple[str, list[Span], list[Span]]:
         for node in nodes:
             start = length
             match node:
-                case Text():
-                    # Written as a definition shows it: formulas in dollars (`inline_source`),
-                    # which only changes a text holding a dollar.
-                    text = inline_source((node,)) if "$" in node.text else node.text
-                    parts.append(text)
-                    length += len(text)
-                case Code() | Math():
-                    text = inline_source((node,))
-                    parts.append(text)
-                    length += len(text)
-                    masked.append((start, length))
                 case Strong():
                     walk(node.children, True)
                     if not in_bold:
                         bold.append((start, length))
+                    continue
                 case Emphasis() | Cloze() | Link():
                     walk(node.children, in_bold)
+                    continue
+                case Text():
+                    # As a definition shows it: formulas in dollars (`inline_source`), which
+                    # only changes a text holding a dollar.
+                    text = inline_source((node,)) if "$" in node.text else node.text
+                case Code() | Math():
+                    text = inline_source((node,))
+                    masked.append((start, start + len(text)))
                 case Image():
-                    parts.append(node.alt)
-                    length += len(node.alt)
+                    text = node.alt
                 case LineBreak():
-                    parts.append("\n")
-                    length += 1
+                    text = "\n"
                 case _:
                     raise AssertionError(f"unhandled inline {node!r}")
+            parts.append(text)
+            length += len(text)
 
     walk(inlines, False)
     return "".join(parts), bold, masked
 
 
 def split_sentences(text: str) -> Iterator[Span]:
-    """The spans of the sentences of a paragraph's text."""
-    start = 0
+    """The spans of the sentences of a paragraph's text, without white space around them."""
+    start = len(text) - len(text.lstrip())
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
         following = text[end : end + 1]
@@ -202,8 +190,8 @@ def tokenise(text: str, masked: tuple[Span, ...]) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
-def _within(spans: list[Span], offset: int, length: int) -> tuple[Span, ...]:
-    return tuple((s - offset, e - offset) for s, e in spans if offset <= s < offset + length)
+def _within(spans: list[Span], start: int, end: int) -> tuple[Span, ...]:
+    return tuple((s - start, e - start) for s, e in spans if start <= s < end)
 
 
 def deck_sentences(deck: Deck, *, words: bool = True) -> tuple[Sentence, ...]:
@@ -220,15 +208,10 @@ def deck_sentences(deck: Deck, *, words: bool = True) -> tuple[Sentence, ...]:
                 continue
             for start, end in split_sentences(text):
                 piece = text[start:end]
-                lead = len(piece) - len(piece.lstrip())
-                piece = piece.strip()
-                offset = start + lead
-                if not piece:
-                    continue
-                line = paragraph.line + text.count("\n", 0, offset) if paragraph.line else 0
-                in_bold = _within(bold, offset, len(piece))
+                line = paragraph.line + text.count("\n", 0, start) if paragraph.line else 0
+                in_bold = _within(bold, start, end)
                 if not (words or in_bold):
                     continue
-                tokens = tokenise(piece, _within(masked, offset, len(piece))) if words else ()
+                tokens = tokenise(piece, _within(masked, start, end)) if words else ()
                 sentences.append(Sentence(piece, line, in_bold, tokens))
     return tuple(sentences)
