@@ -28,6 +28,7 @@ _JOINED = re.compile(r"[ \t\-]*")
 _BRACKET = re.compile(r"\s*(?:\([^()]*\)\s*)?")
 _IS = re.compile(r"(is|are|was|were)\s")
 _SO = re.compile(r"so-$")
+_NAMED_STOP = NOT_TERM_START | COPULA
 _APPOSITION = re.compile(r",\s+(?:a|an|the)\s+\w+\s+\w+")
 # Words after "are" that describe a plural subject rather than define it.
 _NOT_DEFINING = word_set(
@@ -52,15 +53,13 @@ def defines(after: Sequence[Token], plural: bool) -> bool:
     )
 
 
-def _joined(sentence: Sentence, left: Token, right: Token) -> bool:
-    return _JOINED.fullmatch(sentence.text, left.end, right.start) is not None
-
-
-def _phrase(sentence: Sentence, tokens: Sequence[Token]) -> list[Token]:
-    """The leading tokens joined only by spaces or hyphens."""
+def _phrase(sentence: Sentence, tokens: Sequence[Token], stop: Collection[str] = ()) -> list[Token]:
+    """The leading tokens joined only by spaces or hyphens, up to a word in `stop`."""
     phrase: list[Token] = []
     for token in tokens:
-        if phrase and not _joined(sentence, phrase[-1], token):
+        if token.bare in stop or (
+            phrase and not _JOINED.fullmatch(sentence.text, phrase[-1].end, token.start)
+        ):
             break
         phrase.append(token)
     return phrase
@@ -95,13 +94,8 @@ def _named(sentence: Sentence) -> list[list[Token]]:
     for match in NAMING.finditer(text):
         if _SO.search(text, 0, match.start()):
             continue  # "so-called" marks scare quotes
-        phrase: list[Token] = []
-        for token in [t for t in sentence.tokens if t.start >= match.end()][:4]:
-            if phrase and not _joined(sentence, phrase[-1], token):
-                break
-            if token.bare in NOT_TERM_START or token.bare in COPULA:
-                break
-            phrase.append(token)
+        after = [t for t in sentence.tokens if t.start >= match.end()][:4]
+        phrase = _phrase(sentence, after, _NAMED_STOP)
         if phrase and phrase[0].start == match.end():
             found.append(phrase)
     return found
@@ -164,8 +158,7 @@ def find_defined(
     """Add the phrases that sentence `index` defines."""
     if not sentence.tokens:
         return
-    subject = _subject(sentence)
-    for phrase in ([subject] if subject else []) + _named(sentence) + _appositions(sentence):
+    for phrase in [_subject(sentence), *_named(sentence), *_appositions(sentence)]:
         if not _is_term(phrase, person_keys):
             continue
         candidate = candidates.add([t.text for t in phrase])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +15,9 @@ from .vocabulary import MONTHS_DAYS, SUBJECT_VERBS, SUBORDINATE, TITLES, name_li
 _MAX_PERSON_CHARS = 400
 """Longest definition of a person, in characters."""
 _MAX_PERSON_FACTS = 3
+_BEFORE_SUBJECT = SUBORDINATE | MONTHS_DAYS | {"and", "in", "on", "by", "then", "also"}
+"""Words that may come before a sentence's subject, besides capitalised ones."""
+_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 @dataclass(slots=True)
@@ -34,37 +38,23 @@ class Person:
     """The sentences of which they are the subject."""
 
 
-def _is_subject(sentence: Sentence, first: int, last: int) -> bool:
-    """True when the name starts the sentence (after a date or "When") and does something."""
-    tokens = sentence.tokens
-    for token in tokens[:first]:
-        if token.cap and token.bare not in SUBORDINATE and token.bare not in ("in", "on"):
-            continue  # other names of the subject: "Zinoviev, Kamenev and Trotsky"
-        if token.bare in ("and", "in", "on", "by", "then", "also") or token.bare in SUBORDINATE:
-            continue
-        if token.bare in MONTHS_DAYS:
-            continue
-        return False
-    if tokens[last].possessive:
-        return False
-    following = tokens[last + 1 : last + 6]
-    for token in following:
-        if token.cap or token.bare == "and":
-            continue
-        return (
-            token.bare in SUBJECT_VERBS
-            or token.bare.endswith("ed")
-            or any(t.bare.endswith("ed") or t.bare in SUBJECT_VERBS for t in following if not t.cap)
-        )
-    return False
-
-
 def _acts(token: Token | None) -> bool:
     """True for a verb (or the like) after a name: "Stalin *wanted*"."""
     return (
         token is not None
         and not token.cap
         and (token.bare in SUBJECT_VERBS or token.bare.endswith("ed"))
+    )
+
+
+def _is_subject(sentence: Sentence, first: int, last: int) -> bool:
+    """True when the name starts the sentence (after a date, "When" or other names of the
+    subject: "Zinoviev, Kamenev and Trotsky") and does something in the next few words."""
+    tokens = sentence.tokens
+    return (
+        all(t.cap or t.bare in _BEFORE_SUBJECT for t in tokens[:first])
+        and not tokens[last].possessive
+        and any(map(_acts, tokens[last + 1 : last + 6]))
     )
 
 
@@ -92,10 +82,7 @@ class People:
         person = self._person(surname.bare)
         person.mentions += 1
         words = [t.text for t in name]
-        if words[-1].endswith(("'s", "’s")):
-            words[-1] = words[-1][:-2]
-        elif words[-1].endswith(("'", "’")):
-            words[-1] = words[-1][:-1]
+        words[-1] = _POSSESSIVE.sub("", words[-1])
         person.names.append(words)
         tokens = sentence.tokens
         first = name[0].position
@@ -138,8 +125,8 @@ class People:
 
 
 def person_entry(person: Person, sentences: Sequence[Sentence], file: str) -> GlossaryEntry:
-    """A person's entry: their fullest name and the first facts about them."""
-    names = sorted(person.names, key=lambda n: (-len(n), person.names.index(n)))
+    """A person's entry: their fullest name (the first of the longest) and the first facts."""
+    fullest = max(person.names, key=len)
     facts: list[str] = []
     total = 0
     first_line = 0
@@ -151,7 +138,7 @@ def person_entry(person: Person, sentences: Sequence[Sentence], file: str) -> Gl
         total += len(fact) + 1
         first_line = first_line or sentences[index].line
     return GlossaryEntry(
-        term=" ".join(names[0]),
+        term=" ".join(fullest),
         definition=" ".join(facts),
         source=SourceRef(file, first_line),
         kind=TermKind.PERSON,
