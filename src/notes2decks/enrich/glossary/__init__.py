@@ -1,8 +1,8 @@
 """Key terms for the glossary: the notes' own glossary, kept exactly, and terms found in the text.
 
 Without an explicit glossary (or with `glossary: auto`), the terms the author marked are found:
-definition flashcards (`flashcards`), `**Term** - definition` and lists of terms (`labelled`),
-and bold terms their sentence defines (`bold`). With `Deck.auto_glossary` (always for card-set
+definition flashcards (`flashcards`), `**Term** - definition`, lists of terms and bold terms
+their sentence defines (`labelled`). With `Deck.auto_glossary` (always for card-set
 text) the rules also find terms (kind AUTO) and a who's who (kind PERSON). A candidate needs
 evidence beyond a capital letter: quotation marks (`quotes`), a recurring, dated or headed name
 (`names`), an acronym (`acronyms`) or a defining sentence (`defining`). Variants are merged
@@ -16,12 +16,9 @@ from collections.abc import Iterable
 
 from ...model import Deck, GlossaryEntry, TermKind
 from ...words import sort_key, term_key
-from .bold import bold_terms
-from .definitions import tidy_definition
 from .flashcards import flashcard_terms, link_cards
-from .index import index_text
-from .labelled import labelled_terms
-from .sentences import deck_sentences
+from .labelled import bold_terms, labelled_terms
+from .sentences import deck_sentences, index_text, tidy_definition
 from .terms import found_terms
 
 __all__ = ["extract_glossary", "merge_entries", "tidy_definition"]

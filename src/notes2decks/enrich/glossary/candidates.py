@@ -12,22 +12,6 @@ Key = tuple[str, ...]
 """A phrase's key: its words' stems without linking words."""
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One place where a term occurs."""
-
-    sentence: int
-    """The index of its sentence."""
-    start: int
-    """Where it starts in the sentence's text."""
-    words: tuple[str, ...]
-    """The mention's words as written, linking words included."""
-    named: bool
-    """True when written with capitals that are not just a sentence's first letter."""
-    score: int
-    """How well the sentence explains the term (see `mentions.explains`)."""
-
-
 @dataclass(slots=True)
 class Candidate:
     """A phrase that may be a term, with the evidence for it; the rules add to it as they

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from ...model import Card, CardKind, Deck, GlossaryEntry, TermKind, block_source, inline_source
 from ...words import WORD, bare, term_key, word_set
-from .definitions import one_line, tidy_definition
+from .sentences import one_line, tidy_definition
 from .vocabulary import MAX_TERM_WORDS, NOT_TERM_START
 
 _ASKS_DEFINITION = (

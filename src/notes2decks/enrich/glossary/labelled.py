@@ -1,4 +1,5 @@
-"""Terms written as a label and its definition, the way outline notes list key terms.
+"""Terms the author marked: written as a label and its definition, the way outline notes list
+key terms, or bold and defined by their sentence ("A **progressive wave** is a wave that ...").
 
 A paragraph or list item that starts with a bold term and a separator (`**Term** - definition`,
 `**Term**: ...`, `**Term:** ...`, any dash) defines that term, with the text after the separator.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ...model import (
@@ -34,9 +35,15 @@ from ...model import (
     inline_text,
 )
 from ...words import WORD, bare, term_key, word_set
-from .definitions import one_line, tidy_definition
-from .sentences import flatten
-from .vocabulary import LABELS, MAX_TERM_WORDS, NOT_TERM_START
+from .sentences import Sentence, flatten, one_line, tidy_definition
+from .vocabulary import (
+    APPOSITION_AFTER,
+    LABELS,
+    MAX_TERM_WORDS,
+    NAMED_BEFORE,
+    NOT_TERM_START,
+    ends_with,
+)
 
 _MAX_BOLD_WORDS = 8
 """Longest bold term, in words."""
@@ -69,6 +76,9 @@ _LISTING_WORDS = word_set(
 _PLAIN_CODE = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
 """Code block languages that mean "text kept as written", which a list of terms may be."""
 _ANSWERS = frozenset({"yes", "no", "true", "false"})
+_DEFINING_AFTER = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:is|are|was|were|means|refers to|describes|stands for)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,3 +290,26 @@ def labelled_terms(deck: Deck) -> list[GlossaryEntry]:
         for e in found
         if uses[term_key(e.term)] < _MAX_FIELD_USES and not _label(e.term)
     ]
+
+
+def bold_terms(sentences: Sequence[Sentence], file: str) -> list[GlossaryEntry]:
+    """The bold terms that their sentence defines, with that sentence as the definition."""
+    found: list[GlossaryEntry] = []
+    for sentence in sentences:
+        text = sentence.text
+        for start, end in sentence.bold:
+            term = one_line(text[start:end])
+            words = WORD.findall(term)
+            if (
+                words
+                and len(words) <= _MAX_BOLD_WORDS
+                and not term.endswith((".", "!", "?", ",", ";"))
+                and (
+                    _DEFINING_AFTER.match(text, end)
+                    or APPOSITION_AFTER.match(text, end)
+                    or ends_with(NAMED_BEFORE, text, start)
+                )
+            ):
+                source = SourceRef(file, sentence.line)
+                found.append(GlossaryEntry(term, tidy_definition(text), source, TermKind.AUTO))
+    return found

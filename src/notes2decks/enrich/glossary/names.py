@@ -13,9 +13,8 @@ import re
 
 from ...words import LINKING_WORDS, fold, stem
 from .candidates import Candidates
-from .index import TextIndex
 from .people import People
-from .sentences import Sentence, Token
+from .sentences import Sentence, TextIndex, Token
 from .vocabulary import (
     GROUP_WORDS,
     HEAD_FIRST,

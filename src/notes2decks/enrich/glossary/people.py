@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ...model import GlossaryEntry, SourceRef, TermKind
-from .definitions import tidy_definition
-from .sentences import Sentence, Token
+from .sentences import Sentence, Token, tidy_definition
 from .variants import same_word
 from .vocabulary import MONTHS_DAYS, SUBJECT_VERBS, SUBORDINATE, TITLES, name_like
 

@@ -1,16 +1,17 @@
-"""The deck's text as sentences of tokens: what every rule of the glossary reads.
+"""The deck's text as sentences of tokens, and an index of their words: what every rule of the
+glossary reads.
 
-Paragraphs (in lists too) of the intro and of every card's back are flattened to plain text,
-split into sentences and tokenised once. Headings, code blocks, math blocks and tables are not
-read: they hold no defining sentences. Inline code and math stay in a sentence's text (so a
-definition shows them) but yield no tokens.
+Paragraphs (in lists too) of the intro and of every card's back are flattened, split into
+sentences and tokenised once; headings, code, math blocks and tables hold no defining sentences.
+Inline code and math stay in a sentence's text (a definition shows them) but yield no tokens.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -29,10 +30,12 @@ from ...model import (
     inline_source,
     paragraphs,
 )
-from ...words import WORD, bare, fold, stem, word_set
+from ...words import LINKING_WORDS, WORD, bare, fold, stem, word_set
+from .vocabulary import NOT_TERM_START, common
 
 Span = tuple[int, int]
 
+_SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'’”)\]]*\s+")
 _LAST_WORD = re.compile(r"([\w.]+)[.!?…]+[\"'’”)\]]*\s+$")
 _CLAUSE_MARK = re.compile(r"[:;•]")
@@ -41,6 +44,29 @@ _ABBREVIATIONS = word_set(
     sept oct nov dec prof gen col lt sgt rev vol p pp"""
 )
 _SPACES_ONLY = re.compile(r"[ \t]*")
+
+
+def one_line(text: str) -> str:
+    """Text with each run of white space, line breaks included, made one space, and stripped."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def tidy_definition(text: str) -> str:
+    """A definition with normalised spaces, a capital first letter and a sensible full stop.
+
+    The wording is kept: only white space, a leading bullet or dash, and the final punctuation
+    change.
+    """
+    text = one_line(text)
+    text = text.lstrip("-–—•*·:;, ").rstrip(",;:-–— ")
+    if not text:
+        return ""
+    if text[0].islower():
+        text = text[0].upper() + text[1:]
+    closing = text.rstrip("'\"’”)]")
+    if not closing.endswith((".", "!", "?", "…")):
+        text += "."
+    return text
 
 
 class Token(NamedTuple):
@@ -215,3 +241,62 @@ def deck_sentences(deck: Deck, *, words: bool = True) -> tuple[Sentence, ...]:
                 tokens = tokenise(piece, _within(masked, start, end)) if words else ()
                 sentences.append(Sentence(piece, line, in_bold, tokens))
     return tuple(sentences)
+
+
+_DIGIT = re.compile(r"\d")
+
+Place = tuple[int, int]
+"""A token's place: the index of its sentence and its position in that sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextIndex:
+    """The deck's sentences and what they say about their words."""
+
+    sentences: tuple[Sentence, ...]
+    """Every sentence of the deck's text, in order."""
+    lowercase: frozenset[str]
+    """Folded words (and their stems) the text writes in lower case somewhere."""
+    midcaps: frozenset[str]
+    """Folded words the text capitalises somewhere other than at a sentence's start."""
+    places: Mapping[str, Sequence[Place]]
+    """Where each stem occurs, so that finding a term's mentions needs no scan of the text."""
+    stems_by_letter: Mapping[str, Sequence[str]]
+    """The stems of the text by their first letter."""
+
+    def proper(self, token: Token) -> bool:
+        """True when a capitalised token is capitalised as a name, not as a first word."""
+        if not token.cap or _DIGIT.search(token.text):
+            return False
+        if not token.initial:
+            return True
+        if token.bare in NOT_TERM_START or token.bare in LINKING_WORDS:
+            return False
+        if token.bare in self.midcaps:
+            return True
+        return (
+            token.bare not in self.lowercase
+            and token.stem not in self.lowercase
+            and not common(token.bare)
+        )
+
+
+def index_text(deck: Deck) -> TextIndex:
+    """The deck's sentences, tokenised, and the index of their words."""
+    sentences = deck_sentences(deck)
+    lowercase: set[str] = set()
+    midcaps: set[str] = set()
+    places: defaultdict[str, list[Place]] = defaultdict(list)
+    for number, sentence in enumerate(sentences):
+        # Unpacked rather than read by name: this runs for every word of the notes.
+        for _, position, _, _, folded, singular, cap, initial, _ in sentence.tokens:
+            if not cap:
+                lowercase.add(folded)
+                lowercase.add(singular)
+            elif not initial:
+                midcaps.add(folded)
+            places[singular].append((number, position))
+    stems_by_letter: dict[str, list[str]] = {}
+    for word in places:
+        stems_by_letter.setdefault(word[:1], []).append(word)
+    return TextIndex(sentences, frozenset(lowercase), frozenset(midcaps), places, stems_by_letter)

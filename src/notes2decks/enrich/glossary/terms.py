@@ -1,23 +1,168 @@
-"""The key terms found by the rules: collect the candidates, keep those with enough evidence,
-and list each in its best wording with the sentence that explains it best."""
+"""The key terms found by the rules: collect the candidates, find where each occurs (in any
+case and spelling) and how well each sentence explains it, keep those with enough evidence, and
+list each in its best wording with the sentence that explains it best."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from ...model import GlossaryEntry, SourceRef, TermKind
-from ...words import WORD, bare, fold
+from ...words import KEY_SKIP, WORD, bare, fold
 from .acronyms import find_acronyms
-from .candidates import Candidate, Candidates, Mention, content_key
-from .defining import find_defined
-from .definitions import term_definition
-from .index import TextIndex
-from .mentions import find_mentions
+from .candidates import Candidate, Candidates, Key, content_key
+from .defining import defines, find_defined
 from .names import find_names
 from .people import People, person_entry
 from .quotes import find_quoted
+from .sentences import Sentence, TextIndex, Token, tidy_definition
 from .variants import correct_spellings, most_common_wording, same_word, title_case
-from .vocabulary import PLACES, is_acronym, known
+from .vocabulary import (
+    APPOSITION_AFTER,
+    ARTICLES,
+    COPULA,
+    CREATING,
+    NAMING_BEFORE,
+    PLACES,
+    YEAR_AFTER,
+    acronym_letters,
+    ends_with,
+    is_acronym,
+    known,
+)
+
+_MAX_SKIPPED = 2
+"""How many linking words a mention may have where the term's key has none."""
+
+_JOINED = re.compile(r"[\s\-'’\"‘“”]*")
+_DASH_AFTER = re.compile(r"\s*[:\-–—]\s")
+_NAMED_BEFORE = re.compile(
+    r"\b(?:" + "|".join(NAMING_BEFORE) + r")\s+(?:the\s+|an?\s+)?['‘\"“]?$", re.IGNORECASE
+)
+_CREATED_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(CREATING)) + r")\s+(?:the\s+)?['‘\"“]$")
+_QUOTE_BEFORE = re.compile(r"['‘\"“]$")
+
+DEFINES = 3
+"""A score: the sentence defines the term."""
+INTRODUCES = 2
+"""A score: the sentence introduces the term, such as by spelling out an acronym."""
+NAMES = 1
+"""A score: the sentence names the term as it comes about, with a year or in quotes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place where a term occurs."""
+
+    sentence: int
+    """The index of its sentence."""
+    start: int
+    """Where it starts in the sentence's text."""
+    words: tuple[str, ...]
+    """The mention's words as written, linking words included."""
+    named: bool
+    """True when written with capitals that are not just a sentence's first letter."""
+    score: int
+    """How well the sentence explains the term (see `explains`)."""
+
+
+def _match(sentence: Sentence, position: int, key: Key) -> Sequence[Token]:
+    """The tokens from `position` that spell `key`, linking words allowed; none if they don't."""
+    tokens = sentence.tokens
+    cursor = position
+    for number, stem in enumerate(key):
+        if number:
+            skipped = 0
+            while (
+                cursor < len(tokens)
+                and tokens[cursor].bare in KEY_SKIP
+                and tokens[cursor].stem != stem
+                and skipped < _MAX_SKIPPED
+            ):
+                cursor += 1
+                skipped += 1
+        if cursor >= len(tokens):
+            return ()
+        token = tokens[cursor]
+        if number and not _JOINED.fullmatch(sentence.text, tokens[cursor - 1].end, token.start):
+            return ()
+        if not same_word(token.stem, stem):
+            return ()
+        cursor += 1
+    return tokens[position:cursor]
+
+
+def explains(
+    candidate: Candidate, number: int, sentence: Sentence, matched: Sequence[Token]
+) -> int:
+    """How well sentence `number` explains the term it mentions with `matched`: `DEFINES`,
+    `INTRODUCES`, `NAMES` or 0."""
+    if number in candidate.defined_in:
+        return DEFINES
+    if number in candidate.introduced_in:
+        return INTRODUCES
+    text = sentence.text
+    tokens = sentence.tokens
+    position = matched[0].position
+    after = matched[-1].end
+    start = matched[0].start
+    if all(t.bare in ARTICLES for t in tokens[:position]):
+        follow = tokens[matched[-1].position + 1 :]
+        if follow and follow[0].bare in COPULA and defines(follow[1:] or follow, True):
+            return DEFINES
+        if _DASH_AFTER.match(text, after):
+            return DEFINES
+    if ends_with(_NAMED_BEFORE, text, start):
+        return DEFINES
+    if APPOSITION_AFTER.match(text, after):
+        return INTRODUCES
+    # A name that is introduced ("formed the Triumvirate"), dated or quoted is being
+    # explained more than one that is only used.
+    if (
+        position > 1
+        and tokens[position - 1].bare == "the"
+        and tokens[position - 2].bare in CREATING
+    ):
+        return NAMES
+    if ends_with(_CREATED_BEFORE, text, start):
+        return NAMES
+    if YEAR_AFTER.match(text, after) or ends_with(_QUOTE_BEFORE, text, start):
+        return NAMES
+    return 0
+
+
+def find_mentions(candidate: Candidate, index: TextIndex) -> list[Mention]:
+    """Every place the term occurs, in the order of the text."""
+    key = candidate.key
+    firsts = [s for s in index.stems_by_letter.get(key[0][:1], ()) if same_word(s, key[0])]
+    places = sorted(place for stem in firsts for place in index.places[stem])
+    mentions: list[Mention] = []
+    for number, position in places:
+        sentence = index.sentences[number]
+        token = sentence.tokens[position]
+        matched: Sequence[Token]
+        if candidate.acronym:
+            if acronym_letters(token.text) != candidate.acronym:
+                continue
+            matched = (token,)
+        else:
+            matched = _match(sentence, position, key)
+            if not matched:
+                continue
+        named = any(t.cap and not (t.initial and t.position == 0) for t in matched) or (
+            len(matched) == 1 and index.proper(matched[0]) and matched[0].initial
+        )
+        mentions.append(
+            Mention(
+                sentence=number,
+                start=matched[0].start,
+                words=tuple(t.text for t in matched),
+                named=named and not candidate.acronym,
+                score=explains(candidate, number, sentence, matched),
+            )
+        )
+    return mentions
 
 
 def collect(index: TextIndex) -> tuple[Candidates, People]:
@@ -77,6 +222,21 @@ def wording(candidate: Candidate, mentions: Sequence[Mention], lowercase: Collec
     if first[:1].isupper() and not is_acronym(first) and (bare(first) in lowercase or known(first)):
         words[0] = first[:1].lower() + first[1:]
     return " ".join(words)
+
+
+def term_definition(
+    candidate: Candidate, mentions: Sequence[Mention], sentences: Sequence[Sentence]
+) -> tuple[str, int]:
+    """The sentence that explains a term best (the first of the best), tidied, and its line.
+
+    An acronym's definition starts with what it stands for when the sentence does not say.
+    """
+    best = max(mentions, key=lambda m: (m.score, -m.sentence, -m.start))
+    sentence = sentences[best.sentence]
+    text = tidy_definition(sentence.text)
+    if candidate.expansion and fold(candidate.expansion) not in fold(text):
+        text = f"{tidy_definition(candidate.expansion)} {text}"
+    return text, sentence.line
 
 
 def found_terms(index: TextIndex, file: str, people: bool) -> list[GlossaryEntry]:

@@ -173,6 +173,9 @@ NAMING = re.compile(r"\b(?:" + "|".join(NAMING_BEFORE) + r")\s+(?:the\s+|an?\s+)
 NAMED_BEFORE = re.compile(NAMING.pattern + "$", re.IGNORECASE)
 """Text that ends by naming what follows it."""
 
+APPOSITION_AFTER = re.compile(r"\s*,\s+(?:a|an|the)\s")
+"""A comma and an article after a term, that starts what it is: "the Rentenmark, a currency"."""
+
 YEAR_AFTER = re.compile(r"\s*\((?:c\.\s*)?\d{3,4}(?:\s*[-–—/]\s*\d{2,4})?\)")
 """A year in brackets after a name: "Ban of Faction (1921)"."""
 
