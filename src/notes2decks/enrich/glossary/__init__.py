@@ -2,12 +2,12 @@
 
 Without an explicit glossary (or with `glossary: auto`), the terms the author marked are found:
 definition flashcards (`flashcards`), `**Term** - definition`, lists of terms and bold terms
-their sentence defines (`labelled`). With `Deck.auto_glossary` (always for card-set
-text) the rules also find terms (kind AUTO) and a who's who (kind PERSON). A candidate needs
-evidence beyond a capital letter: quotation marks (`quotes`), a recurring, dated or headed name
-(`names`), an acronym (`acronyms`) or a defining sentence (`defining`). Variants are merged
-(`variants`), and each term listed in its commonest wording with the sentence that explains it
-best (`mentions`, `terms`), from text read once as sentences of tokens (`sentences`, `index`).
+their sentence defines (`labelled`). With `Deck.auto_glossary` (always for card-set text) rules
+also find terms (kind AUTO) and a who's who (kind PERSON, `people`), each term needing evidence:
+quotation marks or an acronym (`marks`), a recurring, dated or headed name (`names`) or a
+defining sentence (`defining`). Each is listed in its commonest wording, misspellings merged
+(`variants`), with the sentence that explains it best (`terms`). The text is read once as
+sentences of tokens (`sentences`); the word lists are in `vocabulary`.
 """
 
 from __future__ import annotations

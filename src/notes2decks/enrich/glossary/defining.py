@@ -77,9 +77,7 @@ def _subject(sentence: Sentence) -> list[Token]:
         rest_start = bracket.end() if bracket else subject[-1].end
         if _IS.match(text, rest_start):
             after = [t for t in tokens if t.start >= rest_start][1:]
-            if after and defines(after, plural=subject[-1].bare.endswith("s")):
-                return subject
-            return []
+            return subject if after and defines(after, subject[-1].bare.endswith("s")) else []
         if DEFINING_VERB.match(text, rest_start):
             return subject
         if bracket and bracket.group().strip():
@@ -131,14 +129,16 @@ def _is_term(phrase: Sequence[Token], person_keys: Collection[str]) -> bool:
     """True when a defined phrase can be a term: no number, pronoun, generic noun, person."""
     if not phrase or len(phrase) > _MAX_DEFINED_WORDS:
         return False
-    if any(any(c.isdigit() for c in t.text) for t in phrase):
-        return False
     bares = [t.bare for t in phrase]
-    if bares[0] in NOT_TERM_START or bares[-1] in KEY_SKIP:
-        return False
-    if any(b in ("a", "an", "the", "and", "or") for b in bares[1:]):
-        return False
-    if bares[0] in GENERIC or bares[-1] in GENERIC or phrase[-1].stem in GENERIC:
+    if (
+        any(c.isdigit() for t in phrase for c in t.text)
+        or bares[0] in NOT_TERM_START
+        or bares[-1] in KEY_SKIP
+        or any(b in ("a", "an", "the", "and", "or") for b in bares[1:])
+        or bares[0] in GENERIC
+        or bares[-1] in GENERIC
+        or phrase[-1].stem in GENERIC
+    ):
         return False
     if len(phrase) > 1 or is_acronym(phrase[0].text):
         return True
@@ -159,9 +159,8 @@ def find_defined(
     if not sentence.tokens:
         return
     for phrase in [_subject(sentence), *_named(sentence), *_appositions(sentence)]:
-        if not _is_term(phrase, person_keys):
-            continue
-        candidate = candidates.add([t.text for t in phrase])
-        candidate.defined_in.add(index)
-        if not (len(phrase) == 1 and is_acronym(phrase[0].text)):
-            candidate.evidence.add("defined")
+        if _is_term(phrase, person_keys):
+            candidate = candidates.add([t.text for t in phrase])
+            candidate.defined_in.add(index)
+            if not (len(phrase) == 1 and is_acronym(phrase[0].text)):
+                candidate.evidence.add("defined")

@@ -52,11 +52,8 @@ def one_line(text: str) -> str:
 
 
 def tidy_definition(text: str) -> str:
-    """A definition with normalised spaces, a capital first letter and a sensible full stop.
-
-    The wording is kept: only white space, a leading bullet or dash, and the final punctuation
-    change.
-    """
+    """A definition with normalised spaces, a capital first letter and a sensible full stop; the
+    wording is kept, only white space, a leading bullet or dash and the final punctuation change."""
     text = one_line(text)
     text = text.lstrip("-–—•*·:;, ").rstrip(",;:-–— ")
     if not text:
@@ -205,12 +202,8 @@ def tokenise(text: str, masked: tuple[Span, ...]) -> tuple[Token, ...]:
                 next_mark = marks[mark_index] if mark_index < len(marks) else len(text)
         word = match.group()
         folded, singular, cap, possessive = _word_forms(word)
-        append(
-            _new_token(
-                Token,
-                (word, count, begin, end, folded, singular, cap, clause_start, possessive),
-            )
-        )
+        fields = (word, count, begin, end, folded, singular, cap, clause_start, possessive)
+        append(_new_token(Token, fields))
         count += 1
         clause_start = False
     return tuple(tokens)

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 
 from ...model import GlossaryEntry, SourceRef, TermKind
 from ...words import KEY_SKIP, WORD, bare, fold
-from .acronyms import find_acronyms
 from .candidates import Candidate, Candidates, Key, content_key
 from .defining import defines, find_defined
+from .marks import find_acronyms, find_quoted
 from .names import find_names
 from .people import People, person_entry
-from .quotes import find_quoted
 from .sentences import Sentence, TextIndex, Token, tidy_definition
 from .variants import correct_spellings, most_common_wording, same_word, title_case
 from .vocabulary import (
@@ -119,15 +118,13 @@ def explains(
         return INTRODUCES
     # A name that is introduced ("formed the Triumvirate"), dated or quoted is being
     # explained more than one that is only used.
+    introduced = position > 1 and tokens[position - 1].bare == "the"
     if (
-        position > 1
-        and tokens[position - 1].bare == "the"
-        and tokens[position - 2].bare in CREATING
+        (introduced and tokens[position - 2].bare in CREATING)
+        or ends_with(_CREATED_BEFORE, text, start)
+        or YEAR_AFTER.match(text, after)
+        or ends_with(_QUOTE_BEFORE, text, start)
     ):
-        return NAMES
-    if ends_with(_CREATED_BEFORE, text, start):
-        return NAMES
-    if YEAR_AFTER.match(text, after) or ends_with(_QUOTE_BEFORE, text, start):
         return NAMES
     return 0
 
@@ -143,24 +140,18 @@ def find_mentions(candidate: Candidate, index: TextIndex) -> list[Mention]:
         token = sentence.tokens[position]
         matched: Sequence[Token]
         if candidate.acronym:
-            if acronym_letters(token.text) != candidate.acronym:
-                continue
-            matched = (token,)
+            matched = (token,) if acronym_letters(token.text) == candidate.acronym else ()
         else:
             matched = _match(sentence, position, key)
-            if not matched:
-                continue
+        if not matched:
+            continue
         named = any(t.cap and not (t.initial and t.position == 0) for t in matched) or (
             len(matched) == 1 and index.proper(matched[0]) and matched[0].initial
         )
+        score = explains(candidate, number, sentence, matched)
+        words = tuple(t.text for t in matched)
         mentions.append(
-            Mention(
-                sentence=number,
-                start=matched[0].start,
-                words=tuple(t.text for t in matched),
-                named=named and not candidate.acronym,
-                score=explains(candidate, number, sentence, matched),
-            )
+            Mention(number, matched[0].start, words, named and not candidate.acronym, score)
         )
     return mentions
 
@@ -190,16 +181,12 @@ def accept(candidate: Candidate, mentions: Sequence[Mention], person_keys: Colle
         return True
     if len(key) == 1 and (any(same_word(k, key[0]) for k in person_keys) or key[0] in PLACES):
         return False
-    named = [m for m in mentions if m.named]
+    named = sum(m.named for m in mentions)
     if "quoted" in evidence or "defined" in evidence:
         return True
     if "name" in evidence:
-        return bool({"year", "head"} & evidence or (len(mentions) >= 2 and named))
-    if "created" in evidence:
-        return True
-    if "the" in evidence:
-        return "head" in evidence or len(named) >= 2
-    return False
+        return bool({"year", "head"} & evidence) or (len(mentions) >= 2 and named > 0)
+    return "created" in evidence or ("the" in evidence and ("head" in evidence or named >= 2))
 
 
 def wording(candidate: Candidate, mentions: Sequence[Mention], lowercase: Collection[str]) -> str:
@@ -227,10 +214,8 @@ def wording(candidate: Candidate, mentions: Sequence[Mention], lowercase: Collec
 def term_definition(
     candidate: Candidate, mentions: Sequence[Mention], sentences: Sequence[Sentence]
 ) -> tuple[str, int]:
-    """The sentence that explains a term best (the first of the best), tidied, and its line.
-
-    An acronym's definition starts with what it stands for when the sentence does not say.
-    """
+    """The sentence that explains a term best (the first of the best), tidied, and its line; an
+    acronym's starts with what it stands for when the sentence does not say."""
     best = max(mentions, key=lambda m: (m.score, -m.sentence, -m.start))
     sentence = sentences[best.sentence]
     text = tidy_definition(sentence.text)
@@ -244,11 +229,8 @@ def found_terms(index: TextIndex, file: str, people: bool) -> list[GlossaryEntry
     candidates, named_people = collect(index)
     accepted_people = named_people.accepted()
     person_keys = {p.key for p in accepted_people}
-    accepted: list[tuple[Candidate, list[Mention]]] = []
-    for candidate in candidates:
-        mentions = find_mentions(candidate, index)
-        if accept(candidate, mentions, person_keys):
-            accepted.append((candidate, mentions))
+    mentioned = ((candidate, find_mentions(candidate, index)) for candidate in candidates)
+    accepted = [(c, mentions) for c, mentions in mentioned if accept(c, mentions, person_keys)]
     # An acronym's spelled-out name is the same term: "New Economic Policy" joins "NEP".
     expansions = {content_key(WORD.findall(c.expansion)) for c, _ in accepted if c.expansion}
     found: list[GlossaryEntry] = []
@@ -258,14 +240,8 @@ def found_terms(index: TextIndex, file: str, people: bool) -> list[GlossaryEntry
         definition, line = term_definition(candidate, mentions, index.sentences)
         if not definition:
             continue
-        found.append(
-            GlossaryEntry(
-                term=wording(candidate, mentions, index.lowercase),
-                definition=definition,
-                source=SourceRef(file, line),
-                kind=TermKind.AUTO,
-            )
-        )
+        term = wording(candidate, mentions, index.lowercase)
+        found.append(GlossaryEntry(term, definition, SourceRef(file, line), TermKind.AUTO))
     if people:
         found.extend(person_entry(p, index.sentences, file) for p in accepted_people)
     return found
