@@ -14,22 +14,16 @@ from ...words import WORD, bare, term_key, word_set
 from .sentences import one_line, tidy_definition
 from .vocabulary import MAX_TERM_WORDS, NOT_TERM_START
 
-_ASKS_DEFINITION = (
-    re.compile(
+_ASKS_DEFINITION = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
         r"^(?P<who>what|who)\s+(?:is|are|was|were)\s+(?:meant\s+by\s+)?(?:(?:a|an|the)\s+)?"
         r"(?P<term>[^?]+?)\s*\?$",
-        re.IGNORECASE,
-    ),
-    re.compile(
         r"^what\s+(?:does|do|did)\s+(?:the\s+(?:term|word|phrase)\s+)?(?P<term>[^?]+?)\s+"
         r"(?:mean|stand\s+for)\s*\??$",
-        re.IGNORECASE,
-    ),
-    re.compile(
         r"^(?:define|definition\s+of|(?:give\s+)?(?:the\s+)?meaning\s+of)\s+"
         r"(?:the\s+(?:term|word)\s+)?(?P<term>[^?.!:]+?)\s*[.?!:]?$",
-        re.IGNORECASE,
-    ),
+    )
 )
 _ASKS_TERM = re.compile(
     r"\s*(?:[-–—:,]\s*)?(?:what\s+(?:term|word|name)\s+is\s+(?:this|that|it)|what\s+is\s+this\s+"

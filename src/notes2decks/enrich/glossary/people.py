@@ -88,29 +88,19 @@ class People:
         last = surname.position
         before = tokens[first - 1] if first else None
         after = tokens[last + 1] if last + 1 < len(tokens) else None
-        if surname.possessive or len(name) > 1:
-            person.evidence += 1
-        if before is not None and before.bare in TITLES:
-            person.evidence += 1
-        if _acts(after):
-            person.evidence += 1
-        if before is not None and before.bare == "the":
-            person.against += 2
-        if (
-            before is not None
-            and not before.cap
-            and before.bare in ("in", "at", "from", "into", "near")
-            and not sentence.text[before.end : name[0].start].strip()
-        ):
-            person.against += 1
-        if (
-            after is not None
-            and after.bare == "and"
-            and last + 2 < len(tokens)
-            and tokens[last + 2].cap
-            and name_like(tokens[last + 2].text)
-        ):
-            person.evidence += 1  # "Zinoviev and Kamenev": joined to another name
+        person.evidence += surname.possessive or len(name) > 1
+        person.evidence += _acts(after)
+        if before is not None:
+            person.evidence += before.bare in TITLES
+            person.against += 2 if before.bare == "the" else 0
+            person.against += (
+                not before.cap
+                and before.bare in ("in", "at", "from", "into", "near")
+                and not sentence.text[before.end : name[0].start].strip()
+            )
+        if after is not None and after.bare == "and" and last + 2 < len(tokens):
+            joined = tokens[last + 2]  # "Zinoviev and Kamenev": joined to another name
+            person.evidence += joined.cap and name_like(joined.text)
         if _is_subject(sentence, first, last) and index not in person.facts:
             person.facts.append(index)
 
