@@ -6,8 +6,9 @@ import re
 from collections.abc import Collection, Sequence
 
 from ...words import KEY_SKIP, word_set
+from .candidates import Candidates
 from .sentences import Sentence, Token
-from .variants import Candidates, same_word
+from .variants import same_word
 from .vocabulary import (
     ARTICLES,
     COPULA,

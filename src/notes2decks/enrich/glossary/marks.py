@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 
 from ...words import KEY_SKIP, WORD
+from .candidates import Candidates
 from .sentences import Sentence, Span
-from .variants import Candidates
 from .vocabulary import (
     MAX_TERM_WORDS,
     NAMED_BEFORE,

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from ...words import LINKING_WORDS, fold, stem
+from .candidates import Candidates
 from .people import People
 from .sentences import Sentence, TextIndex, Token
-from .variants import Candidates
 from .vocabulary import (
     GROUP_WORDS,
     HEAD_FIRST,

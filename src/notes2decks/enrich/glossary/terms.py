@@ -10,21 +10,13 @@ from dataclasses import dataclass
 
 from ...model import GlossaryEntry, SourceRef, TermKind
 from ...words import KEY_SKIP, WORD, bare, fold
+from .candidates import Candidate, Candidates, Key, content_key
 from .defining import defines, find_defined
 from .marks import find_acronyms, find_quoted
 from .names import find_names
 from .people import People, person_entry
 from .sentences import Sentence, TextIndex, Token, tidy_definition
-from .variants import (
-    Candidate,
-    Candidates,
-    Key,
-    content_key,
-    correct_spellings,
-    most_common_wording,
-    same_word,
-    title_case,
-)
+from .variants import correct_spellings, most_common_wording, same_word, title_case
 from .vocabulary import (
     APPOSITION_AFTER,
     ARTICLES,
