@@ -121,8 +121,7 @@ def fact_clozes(card: Card, deck_path: str, title: str = "") -> list[Card]:
     if card.kind is not CardKind.REVISION:
         return []
     made: list[Card] = []
-    # A fact's cloze shows the heading it was under: "In [...] he formed the Triumvirate"
-    # cannot be answered without "Stalin".
+    # "In [...] he formed the Triumvirate" cannot be answered without the heading, "Stalin".
     if card.continued:
         section = card.section
     else:
@@ -151,11 +150,8 @@ def fact_clozes(card: Card, deck_path: str, title: str = "") -> list[Card]:
 
 
 def add_auto_cloze(deck: Deck) -> Deck:
-    """The deck with a cloze card for every fact that holds a date or a quoted key term.
-
-    Each new card follows the card it came from. Identities are made unique against the whole
-    deck in the order of the cards, so rebuilding the same notes gives the same identities.
-    """
+    """The deck with a cloze card, after the card it came from, for every fact that holds a date
+    or a quoted key term; identities made unique in the order of the cards, run after run."""
     ordered: list[Card] = []
     made: list[int] = []
     for card in deck.cards:

@@ -46,7 +46,6 @@ from .vocabulary import (
 )
 
 _MAX_BOLD_WORDS = 8
-"""Longest bold term, in words."""
 _MAX_FIELD_USES = 3
 """A bold label used this often in one file is a field ("Importance"), not a term."""
 
@@ -54,7 +53,6 @@ _ARTICLE = re.compile(r"(?:a|an|the)\s", re.IGNORECASE)
 """A plain line starting with an article is a phrase ("The following must hold: ...")."""
 _LEAD_IN = re.compile(r"\s*(?:(?:a|an|the)\s+)?", re.IGNORECASE)
 _AFTER_BOLD = re.compile(r"\s*[:\-–—]+\s+")
-"""The separator after a bold term: a colon or a dash, then a space."""
 _INSIDE_BOLD = re.compile(r"\s*(?::|\s[-–—]+)\s*$")
 """A separator written inside the bold: `**Term:** definition`."""
 _PLAIN = re.compile(
@@ -74,7 +72,7 @@ _LISTING_WORDS = word_set(
 )
 """Words of a heading that says its section lists terms ("Key terms", "Vocabulary")."""
 _PLAIN_CODE = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
-"""Code block languages that mean "text kept as written", which a list of terms may be."""
+"""Code block languages of text kept as written, which a list of terms may be."""
 _ANSWERS = frozenset({"yes", "no", "true", "false"})
 _DEFINING_AFTER = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:is|are|was|were|means|refers to|describes|stands for)\b"
@@ -188,10 +186,8 @@ def _next_term(text: str, start: int, end: int) -> int:
 
 
 def _run_together(text: str, line: int) -> list[Labelled]:
-    """The entries of `Term - definition` lines that Markdown ran together into one paragraph
-    ("Ecotourism - sustainable tourism Pull factor - attracts you"), told apart by the capital
-    that starts each term. A dash with no such term before it is part of a definition. None
-    unless three or more entries read as entries."""
+    """The entries of three or more `Term - definition` lines that Markdown ran together ("Pull
+    factor - attracts you Push factor - ..."), told apart by the capital starting each term."""
     separators = list(_SPACED_DASH.finditer(text))
     if len(separators) < _MIN_RUN:
         return []
@@ -244,9 +240,8 @@ def _parent(block: object) -> bool:
 
 
 def _blocks(blocks: Blocks, listing: str, line: int) -> Iterator[Labelled]:
-    """The labelled terms of some blocks. `listing` is "heading" in a section of terms,
-    "parent" under a bold parent item, else "". A code block has no line of its own: its terms
-    point at `line`, the card's."""
+    """The labelled terms of some blocks; `listing` is "heading" in a section of terms, "parent"
+    under a bold parent item, else "". A code block's terms point at `line`, the card's."""
     outer = listing
     heading_level = 0
     parent = False

@@ -36,8 +36,7 @@ _SO_CALLED = re.compile(r"so-called\s*$", re.IGNORECASE)
 
 def spells(acronym: str, long_form: str) -> bool:
     """True when an acronym's letters appear in order in `long_form`, its first letter starting
-    the first word: the test of Schwartz and Hearst (2003), so "ATP" spells "adenosine
-    triphosphate" and "NEP" spells "New Economic Policy"."""
+    the first word (Schwartz and Hearst, 2003): "NEP" spells "New Economic Policy"."""
     letters = [c.lower() for c in acronym if c.isalnum()]
     text = long_form.lower()
     if not letters or not text or text[0] != letters[0]:

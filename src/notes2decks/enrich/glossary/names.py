@@ -53,14 +53,9 @@ def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
         if not token.cap or not index.proper(token) or is_acronym(token.text):
             position += 1
             continue
-        chain = [tokens[position]]
+        chain = [token]
         cursor = position + 1
-        while cursor < count:
-            previous = tokens[cursor - 1]
-            if previous.possessive and len(chain) > 1 and not chain[-1].possessive:
-                break
-            if not sentence.spaced(previous, tokens[cursor]):
-                break
+        while cursor < count and sentence.spaced(tokens[cursor - 1], tokens[cursor]):
             token = tokens[cursor]
             if token.cap and not is_acronym(token.text) and not token.bare.isdigit():
                 chain.append(token)
@@ -75,17 +70,16 @@ def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
                 and sentence.spaced(tokens[probe - 1], tokens[probe])
             ):
                 probe += 1
-            if (
+            if not (
                 probe > cursor
                 and probe < count
                 and tokens[probe].cap
                 and not is_acronym(tokens[probe].text)
                 and sentence.spaced(tokens[probe - 1], tokens[probe])
             ):
-                chain.extend(tokens[cursor : probe + 1])
-                cursor = probe + 1
-                continue
-            break
+                break
+            chain.extend(tokens[cursor : probe + 1])
+            cursor = probe + 1
         position = cursor
         found.append(chain)
     return found

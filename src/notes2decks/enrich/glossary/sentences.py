@@ -214,11 +214,8 @@ def _within(spans: list[Span], start: int, end: int) -> tuple[Span, ...]:
 
 
 def deck_sentences(deck: Deck, *, words: bool = True) -> tuple[Sentence, ...]:
-    """Every sentence of the deck's text (not headings, code or tables), in order.
-
-    With `words` false, only the sentences that hold bold text, without their tokens: all that
-    the bold terms need.
-    """
+    """Every sentence of the deck's text (not headings, code or tables), in order; without
+    `words`, only those with bold text, without tokens: all that the bold terms need."""
     sentences: list[Sentence] = []
     for group in (deck.intro, *(card.back for card in deck.cards)):
         for paragraph in paragraphs(group):

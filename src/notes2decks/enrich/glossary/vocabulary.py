@@ -155,7 +155,6 @@ NAME_RARE = 1000
 """How rare a capitalised word must be to be taken for a name ("stalin" 230, "karl" 500)."""
 
 MAX_TERM_WORDS = 6
-"""Longest term, in words."""
 
 NAMING = re.compile(r"\b(?:" + "|".join(NAMING_BEFORE) + r")\s+(?:the\s+|an?\s+)?", re.IGNORECASE)
 """A phrase that names what follows it: "known as the", "called"."""
