@@ -69,8 +69,7 @@ class Candidates:
         for existing in alike:
             if all(same_word(a, b) for a, b in zip(existing.key, key, strict=True)):
                 return existing
-        candidate = Candidate(key=key)
-        self._found[key] = candidate
+        self._found[key] = candidate = Candidate(key)
         alike.append(candidate)
         return candidate
 

@@ -53,25 +53,23 @@ _QUOTES = " '\"‘’“”"
 def _asked_definition(front: str, back: str) -> tuple[str, str, TermKind] | None:
     """(term, definition, kind) when a card names a term and asks for its definition: "What
     is osmosis? | ...", "Define diffusion. | ..."."""
-    for pattern in _ASKS_DEFINITION:
-        match = pattern.match(front)
-        if not match:
-            continue
-        term = match.group("term").strip(_QUOTES)
-        words = WORD.findall(term)
-        if (
-            not words
-            or len(words) > _MAX_ASKED_WORDS
-            or _DIGIT.search(term)
-            or bare(words[0]) in _RELATIONAL
-            or bare(words[0]) in NOT_TERM_START
-            or (_RELATION_WORD.search(term) and not words[0][0].isupper())
-            or len(WORD.findall(back)) < 2
-        ):
-            return None
-        who = (match.groupdict().get("who") or "").lower() == "who"
-        return term, back, TermKind.PERSON if who else TermKind.AUTO
-    return None
+    match = next(filter(None, (pattern.match(front) for pattern in _ASKS_DEFINITION)), None)
+    if match is None:
+        return None
+    term = match.group("term").strip(_QUOTES)
+    words = WORD.findall(term)
+    if (
+        not words
+        or len(words) > _MAX_ASKED_WORDS
+        or _DIGIT.search(term)
+        or bare(words[0]) in _RELATIONAL
+        or bare(words[0]) in NOT_TERM_START
+        or (_RELATION_WORD.search(term) and not words[0][0].isupper())
+        or len(WORD.findall(back)) < 2
+    ):
+        return None
+    who = (match.groupdict().get("who") or "").lower() == "who"
+    return term, back, TermKind.PERSON if who else TermKind.AUTO
 
 
 def definition_pair(front: str, back: str) -> tuple[str, str, TermKind] | None:

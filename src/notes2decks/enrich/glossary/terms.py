@@ -84,9 +84,8 @@ def _match(sentence: Sentence, position: int, key: Key) -> Sequence[Token]:
         if cursor >= len(tokens):
             return ()
         token = tokens[cursor]
-        if number and not _JOINED.fullmatch(sentence.text, tokens[cursor - 1].end, token.start):
-            return ()
-        if not same_word(token.stem, stem):
+        joined = not number or _JOINED.fullmatch(sentence.text, tokens[cursor - 1].end, token.start)
+        if not joined or not same_word(token.stem, stem):
             return ()
         cursor += 1
     return tokens[position:cursor]
