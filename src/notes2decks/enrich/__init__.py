@@ -29,11 +29,9 @@ def enrich_deck(
     package: Path | None = None,
 ) -> tuple[Deck, Callable[[], None] | None]:
     """The deck as the exporters get it, and the step that saves the lock file once every output
-    is written (None when no format keeps identities).
-
-    The lock file lives beside the notes, or in `lock_dir` when their folder is read-only.
-    `inputs` digests what the cards were made of (`build.cache.cards_inputs`); `package` is the
-    last build's package, from which a lost lock file's identities and dates are recovered.
+    is written (None when no format keeps identities). The lock file is beside the notes, or in
+    `lock_dir` when their folder is read-only; `inputs` digests what the cards were made of
+    (`build.cache.cards_inputs`); a lost lock file is recovered from `package`, the last build's.
     """
     deck = dataclasses.replace(deck, modified=source_date(path.stat().st_mtime))
     deck = dataclasses.replace(deck, glossary=extract_glossary(deck))

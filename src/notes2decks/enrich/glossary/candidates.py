@@ -14,8 +14,7 @@ Key = tuple[str, ...]
 
 @dataclass(slots=True)
 class Candidate:
-    """A phrase that may be a term, with the evidence for it; the rules add to it as they
-    read the sentences."""
+    """A phrase that may be a term, with the evidence for it that the rules find."""
 
     key: Key
     """The key of its first spelling."""
@@ -35,10 +34,8 @@ class Candidate:
 
 
 def content_key(words: Iterable[str]) -> Key:
-    """The key of a phrase: its words' stems without linking words.
-
-    A capitalised particle that starts a name stays ("Van der Waals forces" keeps "van").
-    """
+    """The key of a phrase: its words' stems without linking words, but for a capitalised
+    particle that starts a name ("Van der Waals forces" keeps "van")."""
     words = list(words)
     stems = [stem(bare(w)) for w in words]
     kept = tuple(

@@ -107,9 +107,8 @@ def flashcard_terms(deck: Deck) -> list[GlossaryEntry]:
 
 
 def _asked_terms(deck: Deck) -> dict[str, str]:
-    """The term each question card asks about, by `term_key`, with the first such card's
-    identity: the front itself when it is a term ("Osmosis :: ..."), else the term it asks
-    the definition of ("What is osmosis?")."""
+    """The identity of the first card that asks about each term, by `term_key`: its front when a
+    term ("Osmosis :: ..."), or the term it asks the definition of ("What is osmosis?")."""
     asked: dict[str, str] = {}
     for card, front in _questions(deck):
         if 0 < len(WORD.findall(front)) <= MAX_TERM_WORDS:

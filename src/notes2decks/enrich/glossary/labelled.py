@@ -99,9 +99,8 @@ def lists_terms(heading: str) -> bool:
 
 
 def _term_ok(term: str, bold: bool) -> bool:
-    """True for a term of a few words without sentence punctuation. A plain one must not
-    start like a clause ("It - ..."); a bold one was marked by the author ("**One's
-    complement**")."""
+    """True for a term of a few words without sentence punctuation; a plain one (not marked by
+    the author in bold) must not start like a clause ("It - ...")."""
     words = WORD.findall(term)
     return (
         0 < len(words) <= (_MAX_BOLD_WORDS if bold else MAX_TERM_WORDS)
