@@ -1,9 +1,6 @@
-"""Enrich: what the build adds to a deck between reading and exporting.
-
-`enrich_deck` dates the deck by its notes file, extracts its glossary, adds auto cloze notes,
-and keeps its notes' identities across edits through the lock file, in that order: the lock
-file must see every card an exporter will.
-"""
+"""Enrich: what the build adds to a deck between reading and exporting: its date, glossary and
+auto cloze notes, then its notes' identities kept through the lock file, which must see every
+card an exporter will."""
 
 from __future__ import annotations
 
@@ -26,19 +23,15 @@ def enrich_deck(
     deck: Deck,
     path: Path,
     options: BuildOptions,
-    warn: Callable[[Diagnostic], None] | None = None,
+    warn: Callable[[Diagnostic], None] = lambda _: None,
     lock_dir: Path | None = None,
     inputs: str | None = None,
     package: Path | None = None,
 ) -> tuple[Deck, Callable[[], None] | None]:
-    """The deck as the exporters get it: dated, its glossary extracted, auto cloze added, and its
-    identities reconciled with the lock file. Also returns the step that saves the lock file,
-    to run once every output is written, or None when no format keeps identities.
-
-    The lock file lives beside the notes; when their folder is read-only, in `lock_dir` instead.
-    `inputs` is a digest of what the cards were made of (`build.cache.cards_inputs`), for the
-    lock file. `package` is where the last build's package of the notes is: when the lock file
-    is lost, their notes' identities and dates are recovered from it.
+    """The deck as the exporters get it, and the step that saves the lock file once every output
+    is written (None when no format keeps identities). The lock file is beside the notes, or in
+    `lock_dir` when their folder is read-only; `inputs` digests what the cards were made of
+    (`build.cache.cards_inputs`); a lost lock file is recovered from `package`, the last build's.
     """
     deck = dataclasses.replace(deck, modified=source_date(path.stat().st_mtime))
     deck = dataclasses.replace(deck, glossary=extract_glossary(deck))
@@ -49,26 +42,18 @@ def enrich_deck(
     lock_path = lock_path_for(path)
     if lock_dir is not None and not writable_folder(path.parent):
         lock_path = lock_path_for(lock_dir / path.name)
-    say = warn or _ignore
-    deck, state = reconcile(deck, lock_path, say, inputs, package=package)
+    deck, state = reconcile(deck, lock_path, warn, inputs, package=package)
 
     def save() -> None:
         if save_lock(lock_path, state) and state.dated_by_file:
-            say(first_lock_warning(deck.source.file))
+            warn(first_lock_warning(deck.source.file))
 
     return deck, save
 
 
-def _ignore(_: Diagnostic) -> None:
-    pass
-
-
 def writable_folder(folder: Path) -> bool:
-    """True when files may be added to `folder`.
-
-    The permission bits are checked too: root may write anywhere, but a folder that nobody may
-    write to (shared, read-only notes) is not one to leave files in.
-    """
+    """True when files may be added to `folder` and its permission bits allow it: root may write
+    anywhere, but a read-only folder of notes is no place to leave files."""
     try:
         mode = folder.stat().st_mode
     except OSError:

@@ -1,17 +1,9 @@
 """Cloze notes made automatically from the facts of card-set notes.
 
-Card-set notes (copied from revision websites) have no cloze syntax, but their facts are full of
-what a test asks for: dates and named ideas. Each fact (a paragraph, or list item, on a revision
-card's back) that holds a year, a range of years, a decade, or a quoted key term such as
-'United Opposition' also becomes a cloze card hiding those items, one cloze number per distinct
-item, with the card's heading as context on the back.
-
-A quoted key term starts with a capital letter or a digit: lowercase scare quotes ('free',
-'crimes') mark irony, not terms. An apostrophe inside a word (Lenin's) never opens a quotation.
-
-The transform is pure: it takes a deck and returns one with the extra cards, each placed right
-after the card it came from, tagged `notes2decks::auto`, and with an identity taken from the fact
-text. A fact with nothing to hide makes no card, so no cloze note is ever empty.
+Each fact (a paragraph or list item on a revision card's back) that holds a year, a range of
+years, a decade or a quoted key term ('United Opposition'; lowercase scare quotes such as 'free'
+are not terms) also becomes a cloze card hiding those items, one cloze number per distinct item,
+placed after its card, tagged `notes2decks::auto`, with the card's heading as context.
 """
 
 from __future__ import annotations
@@ -69,39 +61,27 @@ def _items(text: str) -> list[tuple[int, int]]:
     """The spans of `text` to hide: dates, and the inside of quoted key terms."""
     spans: list[tuple[int, int]] = []
     for match in _QUOTED.finditer(text):
-        opening, inner, closing = match.group(1), match.group(2), match.group(3)
-        if closing not in _PAIRS[opening]:
-            continue
+        opening, inner, closing = match.groups()
         term = inner.strip()
-        if not term or not (term[0].isupper() or term[0].isdigit()):
-            continue
-        if len(term.split()) > _MAX_TERM_WORDS:
-            continue
-        start = match.start(2) + (len(inner) - len(inner.lstrip()))
-        spans.append((start, start + len(term)))
+        if (
+            closing in _PAIRS[opening]
+            and (term[:1].isupper() or term[:1].isdigit())
+            and len(term.split()) <= _MAX_TERM_WORDS
+        ):
+            start = match.start(2) + len(inner) - len(inner.lstrip())
+            spans.append((start, start + len(term)))
     for match in _DATE.finditer(text):
-        span = (match.start(), match.end())
-        if not any(a < span[1] and span[0] < b for a, b in spans):
-            spans.append(span)
+        start, end = match.span()
+        if not any(a < end and start < b for a, b in spans):
+            spans.append((start, end))
     return sorted(spans)
 
 
-class Numbering:
-    """One cloze number per distinct item, in order of first appearance."""
-
-    def __init__(self) -> None:
-        self._numbers: dict[str, int] = {}
-
-    def number(self, item: str) -> int:
-        """The cloze number of an item: the same for the same words in any case or spacing."""
-        key = " ".join(item.split()).casefold()
-        return self._numbers.setdefault(key, len(self._numbers) + 1)
-
-
-def cloze_inlines(inlines: Inlines, numbering: Numbering | None = None) -> Inlines:
-    """The inlines with each date and quoted key term wrapped in a `Cloze`."""
-    if numbering is None:
-        numbering = Numbering()
+def cloze_inlines(inlines: Inlines, numbers: dict[str, int] | None = None) -> Inlines:
+    """The inlines with each date and quoted key term wrapped in a `Cloze`, numbered by
+    `numbers`: one number per distinct item (in any case or spacing), in order of appearance."""
+    if numbers is None:
+        numbers = {}
     result: list[Inline] = []
     for node in inlines:
         match node:
@@ -111,12 +91,14 @@ def cloze_inlines(inlines: Inlines, numbering: Numbering | None = None) -> Inlin
                     if start > position:
                         result.append(Text(node.text[position:start]))
                     item = node.text[start:end]
-                    result.append(Cloze(numbering.number(item), (Text(item),)))
+                    key = " ".join(item.split()).casefold()
+                    number = numbers.setdefault(key, len(numbers) + 1)
+                    result.append(Cloze(number, (Text(item),)))
                     position = end
                 if position < len(node.text):
                     result.append(Text(node.text[position:]))
             case Emphasis() | Strong() | Link():
-                children = cloze_inlines(node.children, numbering)
+                children = cloze_inlines(node.children, numbers)
                 result.append(dataclasses.replace(node, children=children))
             case Code() | Math() | Image() | Cloze() | LineBreak():
                 result.append(node)  # nothing to hide in these, or hidden already
@@ -126,18 +108,11 @@ def cloze_inlines(inlines: Inlines, numbering: Numbering | None = None) -> Inlin
 
 
 def _has_cloze(inlines: Inlines) -> bool:
-    for node in inlines:
-        match node:
-            case Cloze():
-                return True
-            case Emphasis() | Strong() | Link():
-                if _has_cloze(node.children):
-                    return True
-            case Text() | Code() | Math() | Image() | LineBreak():
-                pass
-            case _:
-                raise AssertionError(f"unhandled inline {node!r}")
-    return False
+    return any(
+        isinstance(node, Cloze)
+        or (isinstance(node, Emphasis | Strong | Link) and _has_cloze(node.children))
+        for node in inlines
+    )
 
 
 def fact_clozes(card: Card, deck_path: str, title: str = "") -> list[Card]:
@@ -146,8 +121,7 @@ def fact_clozes(card: Card, deck_path: str, title: str = "") -> list[Card]:
     if card.kind is not CardKind.REVISION:
         return []
     made: list[Card] = []
-    # A fact's cloze shows the heading it was under: "In [...] he formed the Triumvirate"
-    # cannot be answered without "Stalin".
+    # "In [...] he formed the Triumvirate" cannot be answered without the heading, "Stalin".
     if card.continued:
         section = card.section
     else:
@@ -157,16 +131,16 @@ def fact_clozes(card: Card, deck_path: str, title: str = "") -> list[Card]:
     for fact in paragraphs(card.back):
         if _has_cloze(fact.children):
             continue
-        front = cloze_inlines(fact.children)
-        if not _has_cloze(front):
+        numbers: dict[str, int] = {}
+        front = cloze_inlines(fact.children, numbers)
+        if not numbers:
             continue
-        source = SourceRef(card.source.file, fact.line or card.source.line)
         made.append(
             Card(
                 kind=CardKind.CLOZE,
                 front=front,
                 back=(Paragraph(card.front, card.source.line),),
-                source=source,
+                source=SourceRef(card.source.file, fact.line or card.source.line),
                 identity=card_identity(deck_path, CardKind.CLOZE.value, inline_text(fact.children)),
                 tags=(*card.tags, AUTO_TAG),
                 section=section,
@@ -176,11 +150,8 @@ def fact_clozes(card: Card, deck_path: str, title: str = "") -> list[Card]:
 
 
 def add_auto_cloze(deck: Deck) -> Deck:
-    """The deck with a cloze card for every fact that holds a date or a quoted key term.
-
-    Each new card follows the card it came from. Identities are made unique against the whole
-    deck in the order of the cards, so rebuilding the same notes gives the same identities.
-    """
+    """The deck with a cloze card, after the card it came from, for every fact that holds a date
+    or a quoted key term; identities made unique in the order of the cards, run after run."""
     ordered: list[Card] = []
     made: list[int] = []
     for card in deck.cards:

@@ -12,26 +12,9 @@ Key = tuple[str, ...]
 """A phrase's key: its words' stems without linking words."""
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One place where a term occurs."""
-
-    sentence: int
-    """The index of its sentence."""
-    start: int
-    """Where it starts in the sentence's text."""
-    words: tuple[str, ...]
-    """The mention's words as written, linking words included."""
-    named: bool
-    """True when written with capitals that are not just a sentence's first letter."""
-    score: int
-    """How well the sentence explains the term (see `mentions.explains`)."""
-
-
 @dataclass(slots=True)
 class Candidate:
-    """A phrase that may be a term, with the evidence for it; the rules add to it as they
-    read the sentences."""
+    """A phrase that may be a term, with the evidence for it that the rules find."""
 
     key: Key
     """The key of its first spelling."""
@@ -51,10 +34,8 @@ class Candidate:
 
 
 def content_key(words: Iterable[str]) -> Key:
-    """The key of a phrase: its words' stems without linking words.
-
-    A capitalised particle that starts a name stays ("Van der Waals forces" keeps "van").
-    """
+    """The key of a phrase: its words' stems without linking words, but for a capitalised
+    particle that starts a name ("Van der Waals forces" keeps "van")."""
     words = list(words)
     stems = [stem(bare(w)) for w in words]
     kept = tuple(
@@ -85,8 +66,7 @@ class Candidates:
         for existing in alike:
             if all(same_word(a, b) for a, b in zip(existing.key, key, strict=True)):
                 return existing
-        candidate = Candidate(key=key)
-        self._found[key] = candidate
+        self._found[key] = candidate = Candidate(key)
         alike.append(candidate)
         return candidate
 

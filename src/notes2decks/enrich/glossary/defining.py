@@ -28,6 +28,7 @@ _JOINED = re.compile(r"[ \t\-]*")
 _BRACKET = re.compile(r"\s*(?:\([^()]*\)\s*)?")
 _IS = re.compile(r"(is|are|was|were)\s")
 _SO = re.compile(r"so-$")
+_NAMED_STOP = NOT_TERM_START | COPULA
 _APPOSITION = re.compile(r",\s+(?:a|an|the)\s+\w+\s+\w+")
 # Words after "are" that describe a plural subject rather than define it.
 _NOT_DEFINING = word_set(
@@ -52,15 +53,13 @@ def defines(after: Sequence[Token], plural: bool) -> bool:
     )
 
 
-def _joined(sentence: Sentence, left: Token, right: Token) -> bool:
-    return _JOINED.fullmatch(sentence.text, left.end, right.start) is not None
-
-
-def _phrase(sentence: Sentence, tokens: Sequence[Token]) -> list[Token]:
-    """The leading tokens joined only by spaces or hyphens."""
+def _phrase(sentence: Sentence, tokens: Sequence[Token], stop: Collection[str] = ()) -> list[Token]:
+    """The leading tokens joined only by spaces or hyphens, up to a word in `stop`."""
     phrase: list[Token] = []
     for token in tokens:
-        if phrase and not _joined(sentence, phrase[-1], token):
+        if token.bare in stop or (
+            phrase and not _JOINED.fullmatch(sentence.text, phrase[-1].end, token.start)
+        ):
             break
         phrase.append(token)
     return phrase
@@ -78,9 +77,7 @@ def _subject(sentence: Sentence) -> list[Token]:
         rest_start = bracket.end() if bracket else subject[-1].end
         if _IS.match(text, rest_start):
             after = [t for t in tokens if t.start >= rest_start][1:]
-            if after and defines(after, plural=subject[-1].bare.endswith("s")):
-                return subject
-            return []
+            return subject if after and defines(after, subject[-1].bare.endswith("s")) else []
         if DEFINING_VERB.match(text, rest_start):
             return subject
         if bracket and bracket.group().strip():
@@ -95,13 +92,8 @@ def _named(sentence: Sentence) -> list[list[Token]]:
     for match in NAMING.finditer(text):
         if _SO.search(text, 0, match.start()):
             continue  # "so-called" marks scare quotes
-        phrase: list[Token] = []
-        for token in [t for t in sentence.tokens if t.start >= match.end()][:4]:
-            if phrase and not _joined(sentence, phrase[-1], token):
-                break
-            if token.bare in NOT_TERM_START or token.bare in COPULA:
-                break
-            phrase.append(token)
+        after = [t for t in sentence.tokens if t.start >= match.end()][:4]
+        phrase = _phrase(sentence, after, _NAMED_STOP)
         if phrase and phrase[0].start == match.end():
             found.append(phrase)
     return found
@@ -137,14 +129,16 @@ def _is_term(phrase: Sequence[Token], person_keys: Collection[str]) -> bool:
     """True when a defined phrase can be a term: no number, pronoun, generic noun, person."""
     if not phrase or len(phrase) > _MAX_DEFINED_WORDS:
         return False
-    if any(any(c.isdigit() for c in t.text) for t in phrase):
-        return False
     bares = [t.bare for t in phrase]
-    if bares[0] in NOT_TERM_START or bares[-1] in KEY_SKIP:
-        return False
-    if any(b in ("a", "an", "the", "and", "or") for b in bares[1:]):
-        return False
-    if bares[0] in GENERIC or bares[-1] in GENERIC or phrase[-1].stem in GENERIC:
+    if (
+        any(c.isdigit() for t in phrase for c in t.text)
+        or bares[0] in NOT_TERM_START
+        or bares[-1] in KEY_SKIP
+        or any(b in ("a", "an", "the", "and", "or") for b in bares[1:])
+        or bares[0] in GENERIC
+        or bares[-1] in GENERIC
+        or phrase[-1].stem in GENERIC
+    ):
         return False
     if len(phrase) > 1 or is_acronym(phrase[0].text):
         return True
@@ -164,11 +158,9 @@ def find_defined(
     """Add the phrases that sentence `index` defines."""
     if not sentence.tokens:
         return
-    subject = _subject(sentence)
-    for phrase in ([subject] if subject else []) + _named(sentence) + _appositions(sentence):
-        if not _is_term(phrase, person_keys):
-            continue
-        candidate = candidates.add([t.text for t in phrase])
-        candidate.defined_in.add(index)
-        if not (len(phrase) == 1 and is_acronym(phrase[0].text)):
-            candidate.evidence.add("defined")
+    for phrase in [_subject(sentence), *_named(sentence), *_appositions(sentence)]:
+        if _is_term(phrase, person_keys):
+            candidate = candidates.add([t.text for t in phrase])
+            candidate.defined_in.add(index)
+            if not (len(phrase) == 1 and is_acronym(phrase[0].text)):
+                candidate.evidence.add("defined")

@@ -7,29 +7,23 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from ...model import CardKind, Deck, GlossaryEntry, TermKind, block_source, inline_source
+from ...model import Card, CardKind, Deck, GlossaryEntry, TermKind, block_source, inline_source
 from ...words import WORD, bare, term_key, word_set
-from .definitions import one_line, tidy_definition
+from .sentences import one_line, tidy_definition
 from .vocabulary import MAX_TERM_WORDS, NOT_TERM_START
 
-_ASKS_DEFINITION = (
-    re.compile(
+_ASKS_DEFINITION = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
         r"^(?P<who>what|who)\s+(?:is|are|was|were)\s+(?:meant\s+by\s+)?(?:(?:a|an|the)\s+)?"
         r"(?P<term>[^?]+?)\s*\?$",
-        re.IGNORECASE,
-    ),
-    re.compile(
         r"^what\s+(?:does|do|did)\s+(?:the\s+(?:term|word|phrase)\s+)?(?P<term>[^?]+?)\s+"
         r"(?:mean|stand\s+for)\s*\??$",
-        re.IGNORECASE,
-    ),
-    re.compile(
         r"^(?:define|definition\s+of|(?:give\s+)?(?:the\s+)?meaning\s+of)\s+"
         r"(?:the\s+(?:term|word)\s+)?(?P<term>[^?.!:]+?)\s*[.?!:]?$",
-        re.IGNORECASE,
-    ),
+    )
 )
 _ASKS_TERM = re.compile(
     r"\s*(?:[-–—:,]\s*)?(?:what\s+(?:term|word|name)\s+is\s+(?:this|that|it)|what\s+is\s+this\s+"
@@ -56,94 +50,71 @@ _RELATION_WORD = re.compile(r"\b(?:between|of|for|in|on|to|with)\b")
 _QUOTES = " '\"‘’“”"
 
 
-def _given_definition(front: str) -> str:
-    """The definition a card's front gives when it asks for the term, else ""."""
-    asked = _ASKS_TERM.search(front)
-    if asked:
-        return front[: asked.start()].strip()
-    match = _ASKS_TERM_FOR.match(front)
-    return match.group("definition") if match else ""
-
-
 def _asked_definition(front: str, back: str) -> tuple[str, str, TermKind] | None:
     """(term, definition, kind) when a card names a term and asks for its definition: "What
     is osmosis? | ...", "Define diffusion. | ..."."""
-    for pattern in _ASKS_DEFINITION:
-        match = pattern.match(front)
-        if not match:
-            continue
-        term = match.group("term").strip(_QUOTES)
-        words = WORD.findall(term)
-        if (
-            not words
-            or len(words) > _MAX_ASKED_WORDS
-            or _DIGIT.search(term)
-            or bare(words[0]) in _RELATIONAL
-            or bare(words[0]) in NOT_TERM_START
-            or (_RELATION_WORD.search(term) and not words[0][0].isupper())
-            or len(WORD.findall(back)) < 2
-        ):
-            return None
-        who = match.groupdict().get("who") or ""
-        return term, back, TermKind.PERSON if who.lower() == "who" else TermKind.AUTO
-    return None
+    match = next(filter(None, (pattern.match(front) for pattern in _ASKS_DEFINITION)), None)
+    if match is None:
+        return None
+    term = match.group("term").strip(_QUOTES)
+    words = WORD.findall(term)
+    if (
+        not words
+        or len(words) > _MAX_ASKED_WORDS
+        or _DIGIT.search(term)
+        or bare(words[0]) in _RELATIONAL
+        or bare(words[0]) in NOT_TERM_START
+        or (_RELATION_WORD.search(term) and not words[0][0].isupper())
+        or len(WORD.findall(back)) < 2
+    ):
+        return None
+    who = (match.groupdict().get("who") or "").lower() == "who"
+    return term, back, TermKind.PERSON if who else TermKind.AUTO
 
 
 def definition_pair(front: str, back: str) -> tuple[str, str, TermKind] | None:
-    """(term, definition, kind) when a card asks for a definition or for a term."""
-    definition = _given_definition(front)
+    """(term, definition, kind) when a card asks for a definition or for a term: "... - what
+    term is this? | osmosis", "What is the term for ...? | tissue"."""
+    if asked := _ASKS_TERM.search(front):
+        definition = front[: asked.start()].strip()
+    else:
+        definition = match.group("definition") if (match := _ASKS_TERM_FOR.match(front)) else ""
     if not definition:
         return _asked_definition(front, back)
-    # "... - what term is this? | osmosis", "What is the term for ...? | tissue"
     if 0 < len(WORD.findall(back)) <= MAX_TERM_WORDS and not _SENTENCE_MARK.search(back):
         return back.strip(_QUOTES), definition, TermKind.AUTO
     return None
 
 
+def _questions(deck: Deck) -> Iterator[tuple[Card, str]]:
+    """The basic and reversed cards, each with its front on one line."""
+    for card in deck.cards:
+        if card.kind in (CardKind.BASIC, CardKind.REVERSED):
+            yield card, one_line(inline_source(card.front))
+
+
 def flashcard_terms(deck: Deck) -> list[GlossaryEntry]:
     """Definition pairs from question-and-answer cards, remembering their card."""
     found: list[GlossaryEntry] = []
-    for card in deck.cards:
-        if card.kind not in (CardKind.BASIC, CardKind.REVERSED):
-            continue
-        front = one_line(inline_source(card.front))
+    for card, front in _questions(deck):
         back = one_line(block_source(card.back))
-        if not front or not back:
-            continue
-        pair = definition_pair(front, back)
-        if pair is None:
-            continue
-        term, definition, kind = pair
-        found.append(
-            GlossaryEntry(
-                term=term,
-                definition=tidy_definition(definition),
-                source=card.source,
-                kind=kind,
-                card=card.identity,
+        if front and back and (pair := definition_pair(front, back)):
+            term, definition, kind = pair
+            found.append(
+                GlossaryEntry(term, tidy_definition(definition), card.source, kind, card.identity)
             )
-        )
     return found
 
 
 def _asked_terms(deck: Deck) -> dict[str, str]:
-    """The term each question card asks about, by `term_key`, with the first such card's
-    identity: the front itself when it is a term ("Osmosis :: ..."), else the term it asks
-    the definition of ("What is osmosis?")."""
+    """The identity of the first card that asks about each term, by `term_key`: its front when a
+    term ("Osmosis :: ..."), or the term it asks the definition of ("What is osmosis?")."""
     asked: dict[str, str] = {}
-    for card in deck.cards:
-        if card.kind not in (CardKind.BASIC, CardKind.REVERSED):
-            continue
-        front = one_line(inline_source(card.front))
-        words = WORD.findall(front)
-        if not words:
-            continue
-        terms = [front] if len(words) <= MAX_TERM_WORDS else []
-        pair = _asked_definition(front, "a definition")
-        if pair is not None:
-            terms.append(pair[0])
-        for term in terms:
-            asked.setdefault(term_key(term), card.identity)
+    for card, front in _questions(deck):
+        if 0 < len(WORD.findall(front)) <= MAX_TERM_WORDS:
+            asked.setdefault(term_key(front), card.identity)
+        if pair := _asked_definition(front, "a definition"):
+            asked.setdefault(term_key(pair[0]), card.identity)
     return asked
 
 

@@ -1,23 +1,20 @@
-"""Terms written as a label and its definition, the way outline notes list key terms.
+"""Terms the author marked: written as a label and its definition, the way outline notes list
+key terms, or bold and defined by their sentence ("A **progressive wave** is a wave that ...").
 
-- `**Term** - definition`, `**Term**: definition`, `**Term** – definition`, `**Term** —
-  definition` (and `**Term:** definition`) anywhere: a paragraph or list item that starts with
-  a bold term and a separator defines that term.
-- In a list of terms, plain `Term - definition` lines too: under a heading that names terms
-  ("Key terms", "Keywords", "Vocabulary", "Glossary", "Definitions"; a colon works there as
-  well), and in the items nested under a bold parent item (`- **Key words**`), where only a
-  dash separates.
-
-The definition is the text after the separator. A label that the notes use over and over
-("**Importance**: ...", "**Goal**: ...") or that is a generic word is a field of the notes, not
-a term; nor is a yes-or-no answer ("**Stable**: Yes, ...") a definition.
+A paragraph or list item that starts with a bold term and a separator (`**Term** - definition`,
+`**Term**: ...`, `**Term:** ...`, any dash) defines that term, with the text after the separator.
+In a list of terms, under a heading that names terms ("Key terms", "Vocabulary", "Glossary") or
+in items nested under a bold parent item (`- **Key words**`), plain `Term - definition` lines do
+too (`Term: definition` only under a heading). A label the notes use over and over
+("**Importance**: ..."), a generic word or a yes-or-no answer ("**Stable**: Yes") is no term.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ...model import (
@@ -38,21 +35,24 @@ from ...model import (
     inline_text,
 )
 from ...words import WORD, bare, term_key, word_set
-from .definitions import one_line, tidy_definition
-from .sentences import flatten
-from .vocabulary import LABELS, MAX_TERM_WORDS, NOT_TERM_START
+from .sentences import Sentence, flatten, one_line, tidy_definition
+from .vocabulary import (
+    APPOSITION_AFTER,
+    LABELS,
+    MAX_TERM_WORDS,
+    NAMED_BEFORE,
+    NOT_TERM_START,
+    ends_with,
+)
 
 _MAX_BOLD_WORDS = 8
-"""Longest bold term, in words."""
 _MAX_FIELD_USES = 3
 """A bold label used this often in one file is a field ("Importance"), not a term."""
 
 _ARTICLE = re.compile(r"(?:a|an|the)\s", re.IGNORECASE)
-"""A plain line starting with an article is a phrase ("The following must hold: ..."),
-not a term."""
+"""A plain line starting with an article is a phrase ("The following must hold: ...")."""
 _LEAD_IN = re.compile(r"\s*(?:(?:a|an|the)\s+)?", re.IGNORECASE)
 _AFTER_BOLD = re.compile(r"\s*[:\-–—]+\s+")
-"""The separator after a bold term: a colon or a dash, then a space."""
 _INSIDE_BOLD = re.compile(r"\s*(?::|\s[-–—]+)\s*$")
 """A separator written inside the bold: `**Term:** definition`."""
 _PLAIN = re.compile(
@@ -72,8 +72,11 @@ _LISTING_WORDS = word_set(
 )
 """Words of a heading that says its section lists terms ("Key terms", "Vocabulary")."""
 _PLAIN_CODE = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
-"""Code block languages that mean "text kept as written", which a list of terms may be."""
+"""Code block languages of text kept as written, which a list of terms may be."""
 _ANSWERS = frozenset({"yes", "no", "true", "false"})
+_DEFINING_AFTER = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:is|are|was|were|means|refers to|describes|stands for)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +99,8 @@ def lists_terms(heading: str) -> bool:
 
 
 def _term_ok(term: str, bold: bool) -> bool:
-    """True for a term of a few words without sentence punctuation. A plain one must not
-    start like a clause ("It - ..."); a bold one was marked by the author ("**One's
-    complement**")."""
+    """True for a term of a few words without sentence punctuation; a plain one (not marked by
+    the author in bold) must not start like a clause ("It - ...")."""
     words = WORD.findall(term)
     return (
         0 < len(words) <= (_MAX_BOLD_WORDS if bold else MAX_TERM_WORDS)
@@ -110,11 +112,8 @@ def _term_ok(term: str, bold: bool) -> bool:
 
 
 def _definition(text: str) -> str:
-    text = one_line(text)
-    words = WORD.findall(text)
-    if not words or bare(words[0]) in _ANSWERS:
-        return ""
-    return tidy_definition(text)
+    first = WORD.search(text)
+    return tidy_definition(text) if first and bare(first.group()) not in _ANSWERS else ""
 
 
 def _starts_bold(children: Inlines) -> bool:
@@ -136,17 +135,14 @@ def _bold_led(paragraph: Paragraph) -> Iterator[Labelled]:
     # Lines joined into one paragraph: a bold term after the first entry starts another.
     starts: list[tuple[int, int, int]] = []  # (term start, term end, definition start)
     for start, end in bold:
-        term = text[start:end]
-        inside = _INSIDE_BOLD.search(term)
+        inside = _INSIDE_BOLD.search(text, start, end)
         after = _AFTER_BOLD.match(text, end)
         if inside and text[end : end + 1].isspace():
-            starts.append((start, start + inside.start(), end))
+            starts.append((start, inside.start(), end))
         elif after:
             starts.append((start, end, after.end()))
         elif not starts:
             return
-    if not starts or starts[0][0] != bold[0][0]:
-        return
     for number, (start, end, begin) in enumerate(starts):
         finish = starts[number + 1][0] if number + 1 < len(starts) else len(text)
         term = one_line(text[start:end])
@@ -168,16 +164,14 @@ def _plain(text: str, line: int, colon: bool) -> Labelled | None:
     return Labelled(term, definition, line, bold=False)
 
 
-def _code_lines(block: CodeBlock, line: int) -> Iterator[Labelled]:
+def _code_lines(block: CodeBlock, line: int) -> list[Labelled]:
     """The `Term - definition` lines of a plain code block in a list of terms, when most of its
     lines are such: notes kept in a fence to keep their line breaks."""
     if block.language.lower() not in _PLAIN_CODE:
-        return
-    lines = [ln.strip().replace("**", "") for ln in block.code.splitlines()]
-    lines = [ln for ln in lines if ln]
+        return []
+    lines = [text for ln in block.code.splitlines() if (text := ln.strip().replace("**", ""))]
     found = [entry for ln in lines if (entry := _plain(ln, line, colon=True))]
-    if len(found) * 2 >= len(lines):
-        yield from found
+    return found if len(found) * 2 >= len(lines) else []
 
 
 def _next_term(text: str, start: int, end: int) -> int:
@@ -191,10 +185,8 @@ def _next_term(text: str, start: int, end: int) -> int:
 
 
 def _run_together(text: str, line: int) -> list[Labelled]:
-    """The entries of `Term - definition` lines that Markdown ran together into one paragraph
-    ("Ecotourism - sustainable tourism Pull factor - attracts you"), told apart by the capital
-    that starts each term. A dash with no such term before it is part of a definition. None
-    unless three or more entries read as entries."""
+    """The entries of three or more `Term - definition` lines that Markdown ran together ("Pull
+    factor - attracts you Push factor - ..."), told apart by the capital starting each term."""
     separators = list(_SPACED_DASH.finditer(text))
     if len(separators) < _MIN_RUN:
         return []
@@ -209,8 +201,7 @@ def _run_together(text: str, line: int) -> list[Labelled]:
     if len(starts) < _MIN_RUN:
         return []
     entries: list[Labelled] = []
-    for number, start in enumerate(starts):
-        end = starts[number + 1] if number + 1 < len(starts) else len(text)
+    for number, (start, end) in enumerate(itertools.pairwise([*starts, len(text)])):
         entry = _plain(text[start:end], line + number if line else 0, colon=False)
         if entry is None:
             return []
@@ -218,18 +209,15 @@ def _run_together(text: str, line: int) -> list[Labelled]:
     return entries
 
 
-def _paragraph(paragraph: Paragraph, listing: str) -> Iterator[Labelled]:
+def _paragraph(paragraph: Paragraph, listing: str) -> list[Labelled]:
+    if not listing:
+        return list(_bold_led(paragraph))
     # Formulas keep their dollars, so that notation ("$T$: a Turing machine") is no term.
-    text = inline_source(paragraph.children) if listing else ""
-    entries = _run_together(text, paragraph.line) if listing else []
-    if not entries:
-        entries = list(_bold_led(paragraph))
-    if entries:
-        yield from entries
-    elif listing:
-        entry = _plain(text, paragraph.line, listing == "heading")
-        if entry:
-            yield entry
+    text = inline_source(paragraph.children)
+    if entries := _run_together(text, paragraph.line) or list(_bold_led(paragraph)):
+        return entries
+    entry = _plain(text, paragraph.line, listing == "heading")
+    return [entry] if entry else []
 
 
 def _label(term: str) -> bool:
@@ -251,9 +239,8 @@ def _parent(block: object) -> bool:
 
 
 def _blocks(blocks: Blocks, listing: str, line: int) -> Iterator[Labelled]:
-    """The labelled terms of some blocks. `listing` is "heading" in a section of terms,
-    "parent" under a bold parent item, else "". A code block has no line of its own: its terms
-    point at `line`, the card's."""
+    """The labelled terms of some blocks; `listing` is "heading" in a section of terms, "parent"
+    under a bold parent item, else "". A code block's terms point at `line`, the card's."""
     outer = listing
     heading_level = 0
     parent = False
@@ -278,8 +265,6 @@ def _blocks(blocks: Blocks, listing: str, line: int) -> Iterator[Labelled]:
             case CodeBlock():
                 if listing == "heading":
                     yield from _code_lines(block, line)
-            case _:
-                pass
         parent = _parent(block)
 
 
@@ -291,15 +276,34 @@ def labelled_terms(deck: Deck) -> list[GlossaryEntry]:
     for card in deck.cards:
         if card.kind is CardKind.CLOZE:
             continue  # its text is its section's, read there
-        listing = (
-            "heading"
-            if card.kind is CardKind.REVISION and lists_terms(inline_text(card.front))
-            else ""
-        )
-        found.extend(_blocks(card.back, listing, card.source.line))
+        heading = card.kind is CardKind.REVISION and lists_terms(inline_text(card.front))
+        found.extend(_blocks(card.back, "heading" if heading else "", card.source.line))
     uses = Counter(term_key(e.term) for e in found if e.bold)
     return [
         GlossaryEntry(e.term, e.definition, SourceRef(file, e.line), TermKind.AUTO)
         for e in found
         if uses[term_key(e.term)] < _MAX_FIELD_USES and not _label(e.term)
     ]
+
+
+def bold_terms(sentences: Sequence[Sentence], file: str) -> list[GlossaryEntry]:
+    """The bold terms that their sentence defines, with that sentence as the definition."""
+    found: list[GlossaryEntry] = []
+    for sentence in sentences:
+        text = sentence.text
+        for start, end in sentence.bold:
+            term = one_line(text[start:end])
+            words = WORD.findall(term)
+            if (
+                words
+                and len(words) <= _MAX_BOLD_WORDS
+                and not term.endswith((".", "!", "?", ",", ";"))
+                and (
+                    _DEFINING_AFTER.match(text, end)
+                    or APPOSITION_AFTER.match(text, end)
+                    or ends_with(NAMED_BEFORE, text, start)
+                )
+            ):
+                source = SourceRef(file, sentence.line)
+                found.append(GlossaryEntry(term, tidy_definition(text), source, TermKind.AUTO))
+    return found

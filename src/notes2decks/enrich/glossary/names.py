@@ -10,13 +10,11 @@ be founded ("set up Cominform"). Names that read as people's go to the who's who
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from ...words import LINKING_WORDS, fold, stem
 from .candidates import Candidates
-from .index import TextIndex
 from .people import People
-from .sentences import Sentence, Token
+from .sentences import Sentence, TextIndex, Token
 from .vocabulary import (
     GROUP_WORDS,
     HEAD_FIRST,
@@ -34,6 +32,7 @@ from .vocabulary import (
 
 _MAX_LINKS = 2
 """How many linking words may join two capitalised words of a name."""
+_NOT_ONE_WORD_NAME = PLACES | MONTHS_DAYS | TITLES
 
 # An organisation or agreement that the notes say was founded: "set up Cominform", "Comecon,
 # set up in 1949, ...". People are born, not founded.
@@ -54,14 +53,9 @@ def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
         if not token.cap or not index.proper(token) or is_acronym(token.text):
             position += 1
             continue
-        chain = [tokens[position]]
+        chain = [token]
         cursor = position + 1
-        while cursor < count:
-            previous = tokens[cursor - 1]
-            if previous.possessive and len(chain) > 1 and not chain[-1].possessive:
-                break
-            if not sentence.spaced(previous, tokens[cursor]):
-                break
+        while cursor < count and sentence.spaced(tokens[cursor - 1], tokens[cursor]):
             token = tokens[cursor]
             if token.cap and not is_acronym(token.text) and not token.bare.isdigit():
                 chain.append(token)
@@ -76,17 +70,16 @@ def chains(sentence: Sentence, index: TextIndex) -> list[list[Token]]:
                 and sentence.spaced(tokens[probe - 1], tokens[probe])
             ):
                 probe += 1
-            if (
+            if not (
                 probe > cursor
                 and probe < count
                 and tokens[probe].cap
                 and not is_acronym(tokens[probe].text)
                 and sentence.spaced(tokens[probe - 1], tokens[probe])
             ):
-                chain.extend(tokens[cursor : probe + 1])
-                cursor = probe + 1
-                continue
-            break
+                break
+            chain.extend(tokens[cursor : probe + 1])
+            cursor = probe + 1
         position = cursor
         found.append(chain)
     return found
@@ -97,60 +90,48 @@ def find_names(
 ) -> None:
     """Add the named terms of sentence `number`, and record the people it names."""
     for chain in chains(sentence, index):
-        _classify(number, sentence, chain, candidates, people)
-
-
-def _classify(
-    number: int,
-    sentence: Sentence,
-    chain: Sequence[Token],
-    candidates: Candidates,
-    people: People,
-) -> None:
-    content = [t for t in chain if t.bare not in LINKING_WORDS]
-    if not content:
-        return  # a capitalised linking word on its own: "the The"
-    words = [t.text for t in chain]
-    first = chain[0].position
-    before = sentence.tokens[first - 1] if first else None
-    after_the = before is not None and before.bare == "the"
-    eponym = any(t.possessive for t in chain[:-1])  # "Lenin's Testament" is a term
-    if len(content) == 1 and (
-        ends_with(_CREATED_BEFORE, sentence.text, chain[0].start)
-        or _CREATED_AFTER.match(sentence.text, chain[-1].end)
-    ):
-        if not content[0].possessive and not common(content[0].bare):
-            candidates.add(words).evidence.add("created")
-        return
-    if (all(name_like(t.text) for t in content) and not after_the and not eponym) or (
-        content[0].bare in TITLES and len(content) > 1
-    ):
-        people.mention(number, sentence, [t for t in content if t.bare not in TITLES])
-        return
-    if len(content) >= 2:
-        head_last = content[-1].bare in HEAD_LAST or stem(content[-1].bare) in HEAD_LAST
-        head_first = content[0].bare in HEAD_FIRST and any(t.bare == "of" for t in chain[1:])
-        place = content[-1].bare in PLACES or fold(" ".join(words)) in PLACE_PHRASES
-        if place and not (head_first or head_last):
-            return  # "West Berlin", "Soviet Union"
-        candidate = candidates.add(words)
-        candidate.evidence.add("name")
-        if YEAR_AFTER.match(sentence.text, chain[-1].end):
-            candidate.evidence.add("year")
-        if head_last or head_first:
-            candidate.evidence.add("head")
-        return
-    token = content[0]
-    if (
-        token.possessive
-        or common(token.bare)
-        or token.bare in PLACES
-        or token.bare in MONTHS_DAYS
-        or token.bare in TITLES
-    ):
-        return
-    if after_the and not token.initial:
-        candidate = candidates.add(words)
-        candidate.evidence.add("the")
-        if token.bare in GROUP_WORDS:
-            candidate.evidence.add("head")
+        content = [t for t in chain if t.bare not in LINKING_WORDS]
+        if not content:
+            continue  # a capitalised linking word on its own: "the The"
+        words = [t.text for t in chain]
+        first = chain[0].position
+        before = sentence.tokens[first - 1] if first else None
+        after_the = before is not None and before.bare == "the"
+        eponym = any(t.possessive for t in chain[:-1])  # "Lenin's Testament" is a term
+        if len(content) == 1 and (
+            ends_with(_CREATED_BEFORE, sentence.text, chain[0].start)
+            or _CREATED_AFTER.match(sentence.text, chain[-1].end)
+        ):
+            if not content[0].possessive and not common(content[0].bare):
+                candidates.add(words).evidence.add("created")
+            continue
+        if (all(name_like(t.text) for t in content) and not after_the and not eponym) or (
+            content[0].bare in TITLES and len(content) > 1
+        ):
+            people.mention(number, sentence, [t for t in content if t.bare not in TITLES])
+            continue
+        if len(content) >= 2:
+            head_last = content[-1].bare in HEAD_LAST or stem(content[-1].bare) in HEAD_LAST
+            head_first = content[0].bare in HEAD_FIRST and any(t.bare == "of" for t in chain[1:])
+            place = content[-1].bare in PLACES or fold(" ".join(words)) in PLACE_PHRASES
+            if place and not (head_first or head_last):
+                continue  # "West Berlin", "Soviet Union"
+            candidate = candidates.add(words)
+            candidate.evidence.add("name")
+            if YEAR_AFTER.match(sentence.text, chain[-1].end):
+                candidate.evidence.add("year")
+            if head_last or head_first:
+                candidate.evidence.add("head")
+            continue
+        token = content[0]
+        if (
+            after_the
+            and not token.initial
+            and not token.possessive
+            and token.bare not in _NOT_ONE_WORD_NAME
+            and not common(token.bare)
+        ):
+            candidate = candidates.add(words)
+            candidate.evidence.add("the")
+            if token.bare in GROUP_WORDS:
+                candidate.evidence.add("head")

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ...model import GlossaryEntry, SourceRef, TermKind
-from .definitions import tidy_definition
-from .sentences import Sentence, Token
+from .sentences import Sentence, Token, tidy_definition
 from .variants import same_word
 from .vocabulary import MONTHS_DAYS, SUBJECT_VERBS, SUBORDINATE, TITLES, name_like
 
 _MAX_PERSON_CHARS = 400
 """Longest definition of a person, in characters."""
 _MAX_PERSON_FACTS = 3
+_BEFORE_SUBJECT = SUBORDINATE | MONTHS_DAYS | {"and", "in", "on", "by", "then", "also"}
+"""Words that may come before a sentence's subject, besides capitalised ones."""
+_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 @dataclass(slots=True)
@@ -34,37 +37,23 @@ class Person:
     """The sentences of which they are the subject."""
 
 
-def _is_subject(sentence: Sentence, first: int, last: int) -> bool:
-    """True when the name starts the sentence (after a date or "When") and does something."""
-    tokens = sentence.tokens
-    for token in tokens[:first]:
-        if token.cap and token.bare not in SUBORDINATE and token.bare not in ("in", "on"):
-            continue  # other names of the subject: "Zinoviev, Kamenev and Trotsky"
-        if token.bare in ("and", "in", "on", "by", "then", "also") or token.bare in SUBORDINATE:
-            continue
-        if token.bare in MONTHS_DAYS:
-            continue
-        return False
-    if tokens[last].possessive:
-        return False
-    following = tokens[last + 1 : last + 6]
-    for token in following:
-        if token.cap or token.bare == "and":
-            continue
-        return (
-            token.bare in SUBJECT_VERBS
-            or token.bare.endswith("ed")
-            or any(t.bare.endswith("ed") or t.bare in SUBJECT_VERBS for t in following if not t.cap)
-        )
-    return False
-
-
 def _acts(token: Token | None) -> bool:
     """True for a verb (or the like) after a name: "Stalin *wanted*"."""
     return (
         token is not None
         and not token.cap
         and (token.bare in SUBJECT_VERBS or token.bare.endswith("ed"))
+    )
+
+
+def _is_subject(sentence: Sentence, first: int, last: int) -> bool:
+    """True when the name starts the sentence (after a date, "When" or other names of the
+    subject: "Zinoviev, Kamenev and Trotsky") and does something in the next few words."""
+    tokens = sentence.tokens
+    return (
+        all(t.cap or t.bare in _BEFORE_SUBJECT for t in tokens[:first])
+        and not tokens[last].possessive
+        and any(map(_acts, tokens[last + 1 : last + 6]))
     )
 
 
@@ -92,39 +81,26 @@ class People:
         person = self._person(surname.bare)
         person.mentions += 1
         words = [t.text for t in name]
-        if words[-1].endswith(("'s", "’s")):
-            words[-1] = words[-1][:-2]
-        elif words[-1].endswith(("'", "’")):
-            words[-1] = words[-1][:-1]
+        words[-1] = _POSSESSIVE.sub("", words[-1])
         person.names.append(words)
         tokens = sentence.tokens
         first = name[0].position
         last = surname.position
         before = tokens[first - 1] if first else None
         after = tokens[last + 1] if last + 1 < len(tokens) else None
-        if surname.possessive or len(name) > 1:
-            person.evidence += 1
-        if before is not None and before.bare in TITLES:
-            person.evidence += 1
-        if _acts(after):
-            person.evidence += 1
-        if before is not None and before.bare == "the":
-            person.against += 2
-        if (
-            before is not None
-            and not before.cap
-            and before.bare in ("in", "at", "from", "into", "near")
-            and not sentence.gap(before, name[0]).strip()
-        ):
-            person.against += 1
-        if (
-            after is not None
-            and after.bare == "and"
-            and last + 2 < len(tokens)
-            and tokens[last + 2].cap
-            and name_like(tokens[last + 2].text)
-        ):
-            person.evidence += 1  # "Zinoviev and Kamenev": joined to another name
+        person.evidence += surname.possessive or len(name) > 1
+        person.evidence += _acts(after)
+        if before is not None:
+            person.evidence += before.bare in TITLES
+            person.against += 2 if before.bare == "the" else 0
+            person.against += (
+                not before.cap
+                and before.bare in ("in", "at", "from", "into", "near")
+                and not sentence.text[before.end : name[0].start].strip()
+            )
+        if after is not None and after.bare == "and" and last + 2 < len(tokens):
+            joined = tokens[last + 2]  # "Zinoviev and Kamenev": joined to another name
+            person.evidence += joined.cap and name_like(joined.text)
         if _is_subject(sentence, first, last) and index not in person.facts:
             person.facts.append(index)
 
@@ -138,8 +114,8 @@ class People:
 
 
 def person_entry(person: Person, sentences: Sequence[Sentence], file: str) -> GlossaryEntry:
-    """A person's entry: their fullest name and the first facts about them."""
-    names = sorted(person.names, key=lambda n: (-len(n), person.names.index(n)))
+    """A person's entry: their fullest name (the first of the longest) and the first facts."""
+    fullest = max(person.names, key=len)
     facts: list[str] = []
     total = 0
     first_line = 0
@@ -151,7 +127,7 @@ def person_entry(person: Person, sentences: Sequence[Sentence], file: str) -> Gl
         total += len(fact) + 1
         first_line = first_line or sentences[index].line
     return GlossaryEntry(
-        term=" ".join(names[0]),
+        term=" ".join(fullest),
         definition=" ".join(facts),
         source=SourceRef(file, first_line),
         kind=TermKind.PERSON,

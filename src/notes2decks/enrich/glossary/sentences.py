@@ -1,18 +1,19 @@
-"""The deck's text as sentences of tokens: what every rule of the glossary reads.
+"""The deck's text as sentences of tokens, and an index of their words: what every rule of the
+glossary reads.
 
-Paragraphs (in lists too) of the intro and of every card's back are flattened to plain text,
-split into sentences and tokenised once. Headings, code blocks, math blocks and tables are not
-read: they hold no defining sentences. Inline code and math stay in a sentence's text (so a
-definition shows them) but yield no tokens.
+Paragraphs (in lists too) of the intro and of every card's back are flattened, split into
+sentences and tokenised once; headings, code, math blocks and tables hold no defining sentences.
+Inline code and math stay in a sentence's text (a definition shows them) but yield no tokens.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ...model import (
     Cloze,
@@ -29,13 +30,12 @@ from ...model import (
     inline_source,
     paragraphs,
 )
-from ...words import WORD, bare, fold, stem, word_set
-
-if TYPE_CHECKING:
-    pass
+from ...words import LINKING_WORDS, WORD, bare, fold, stem, word_set
+from .vocabulary import NOT_TERM_START, common
 
 Span = tuple[int, int]
 
+_SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'’”)\]]*\s+")
 _LAST_WORD = re.compile(r"([\w.]+)[.!?…]+[\"'’”)\]]*\s+$")
 _CLAUSE_MARK = re.compile(r"[:;•]")
@@ -46,12 +46,29 @@ _ABBREVIATIONS = word_set(
 _SPACES_ONLY = re.compile(r"[ \t]*")
 
 
-class Token(NamedTuple):
-    """A word of a sentence.
+def one_line(text: str) -> str:
+    """Text with each run of white space, line breaks included, made one space, and stripped."""
+    return _SPACES.sub(" ", text).strip()
 
-    A named tuple rather than a frozen dataclass: as immutable, and several times quicker to
-    make, which counts since every word of the notes is one.
-    """
+
+def tidy_definition(text: str) -> str:
+    """A definition with normalised spaces, a capital first letter and a sensible full stop; the
+    wording is kept, only white space, a leading bullet or dash and the final punctuation change."""
+    text = one_line(text)
+    text = text.lstrip("-–—•*·:;, ").rstrip(",;:-–— ")
+    if not text:
+        return ""
+    if text[0].islower():
+        text = text[0].upper() + text[1:]
+    closing = text.rstrip("'\"’”)]")
+    if not closing.endswith((".", "!", "?", "…")):
+        text += "."
+    return text
+
+
+class Token(NamedTuple):
+    """A word of a sentence: a named tuple, being several times quicker to make than a frozen
+    dataclass, since every word of the notes is one."""
 
     text: str
     """The word as written."""
@@ -86,10 +103,6 @@ class Sentence:
     tokens: tuple[Token, ...]
     """Its words, without those inside inline code or math."""
 
-    def gap(self, left: Token, right: Token) -> str:
-        """The text between two tokens."""
-        return self.text[left.end : right.start]
-
     def spaced(self, left: Token, right: Token) -> bool:
         """True when only spaces or tabs separate two tokens."""
         return _SPACES_ONLY.fullmatch(self.text, left.end, right.start) is not None
@@ -107,39 +120,37 @@ def flatten(inlines: Inlines) -> tuple[str, list[Span], list[Span]]:
         for node in nodes:
             start = length
             match node:
-                case Text():
-                    # Written as a definition shows it: formulas in dollars (`inline_source`),
-                    # which only changes a text holding a dollar.
-                    text = inline_source((node,)) if "$" in node.text else node.text
-                    parts.append(text)
-                    length += len(text)
-                case Code() | Math():
-                    text = inline_source((node,))
-                    parts.append(text)
-                    length += len(text)
-                    masked.append((start, length))
                 case Strong():
                     walk(node.children, True)
                     if not in_bold:
                         bold.append((start, length))
+                    continue
                 case Emphasis() | Cloze() | Link():
                     walk(node.children, in_bold)
+                    continue
+                case Text():
+                    # As a definition shows it: formulas in dollars (`inline_source`), which
+                    # only changes a text holding a dollar.
+                    text = inline_source((node,)) if "$" in node.text else node.text
+                case Code() | Math():
+                    text = inline_source((node,))
+                    masked.append((start, start + len(text)))
                 case Image():
-                    parts.append(node.alt)
-                    length += len(node.alt)
+                    text = node.alt
                 case LineBreak():
-                    parts.append("\n")
-                    length += 1
+                    text = "\n"
                 case _:
                     raise AssertionError(f"unhandled inline {node!r}")
+            parts.append(text)
+            length += len(text)
 
     walk(inlines, False)
     return "".join(parts), bold, masked
 
 
 def split_sentences(text: str) -> Iterator[Span]:
-    """The spans of the sentences of a paragraph's text."""
-    start = 0
+    """The spans of the sentences of a paragraph's text, without white space around them."""
+    start = len(text) - len(text.lstrip())
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
         following = text[end : end + 1]
@@ -191,27 +202,20 @@ def tokenise(text: str, masked: tuple[Span, ...]) -> tuple[Token, ...]:
                 next_mark = marks[mark_index] if mark_index < len(marks) else len(text)
         word = match.group()
         folded, singular, cap, possessive = _word_forms(word)
-        append(
-            _new_token(
-                Token,
-                (word, count, begin, end, folded, singular, cap, clause_start, possessive),
-            )
-        )
+        fields = (word, count, begin, end, folded, singular, cap, clause_start, possessive)
+        append(_new_token(Token, fields))
         count += 1
         clause_start = False
     return tuple(tokens)
 
 
-def _within(spans: list[Span], offset: int, length: int) -> tuple[Span, ...]:
-    return tuple((s - offset, e - offset) for s, e in spans if offset <= s < offset + length)
+def _within(spans: list[Span], start: int, end: int) -> tuple[Span, ...]:
+    return tuple((s - start, e - start) for s, e in spans if start <= s < end)
 
 
 def deck_sentences(deck: Deck, *, words: bool = True) -> tuple[Sentence, ...]:
-    """Every sentence of the deck's text (not headings, code or tables), in order.
-
-    With `words` false, only the sentences that hold bold text, without their tokens: all that
-    the bold terms need.
-    """
+    """Every sentence of the deck's text (not headings, code or tables), in order; without
+    `words`, only those with bold text, without tokens: all that the bold terms need."""
     sentences: list[Sentence] = []
     for group in (deck.intro, *(card.back for card in deck.cards)):
         for paragraph in paragraphs(group):
@@ -220,15 +224,69 @@ def deck_sentences(deck: Deck, *, words: bool = True) -> tuple[Sentence, ...]:
                 continue
             for start, end in split_sentences(text):
                 piece = text[start:end]
-                lead = len(piece) - len(piece.lstrip())
-                piece = piece.strip()
-                offset = start + lead
-                if not piece:
-                    continue
-                line = paragraph.line + text.count("\n", 0, offset) if paragraph.line else 0
-                in_bold = _within(bold, offset, len(piece))
+                line = paragraph.line + text.count("\n", 0, start) if paragraph.line else 0
+                in_bold = _within(bold, start, end)
                 if not (words or in_bold):
                     continue
-                tokens = tokenise(piece, _within(masked, offset, len(piece))) if words else ()
+                tokens = tokenise(piece, _within(masked, start, end)) if words else ()
                 sentences.append(Sentence(piece, line, in_bold, tokens))
     return tuple(sentences)
+
+
+_DIGIT = re.compile(r"\d")
+
+Place = tuple[int, int]
+"""A token's place: the index of its sentence and its position in that sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextIndex:
+    """The deck's sentences and what they say about their words."""
+
+    sentences: tuple[Sentence, ...]
+    """Every sentence of the deck's text, in order."""
+    lowercase: frozenset[str]
+    """Folded words (and their stems) the text writes in lower case somewhere."""
+    midcaps: frozenset[str]
+    """Folded words the text capitalises somewhere other than at a sentence's start."""
+    places: Mapping[str, Sequence[Place]]
+    """Where each stem occurs, so that finding a term's mentions needs no scan of the text."""
+    stems_by_letter: Mapping[str, Sequence[str]]
+    """The stems of the text by their first letter."""
+
+    def proper(self, token: Token) -> bool:
+        """True when a capitalised token is capitalised as a name, not as a first word."""
+        if not token.cap or _DIGIT.search(token.text):
+            return False
+        if not token.initial:
+            return True
+        if token.bare in NOT_TERM_START or token.bare in LINKING_WORDS:
+            return False
+        if token.bare in self.midcaps:
+            return True
+        return (
+            token.bare not in self.lowercase
+            and token.stem not in self.lowercase
+            and not common(token.bare)
+        )
+
+
+def index_text(deck: Deck) -> TextIndex:
+    """The deck's sentences, tokenised, and the index of their words."""
+    sentences = deck_sentences(deck)
+    lowercase: set[str] = set()
+    midcaps: set[str] = set()
+    places: defaultdict[str, list[Place]] = defaultdict(list)
+    for number, sentence in enumerate(sentences):
+        # Unpacked rather than read by name: this runs for every word of the notes.
+        for _, position, _, _, folded, singular, cap, initial, _ in sentence.tokens:
+            if not cap:
+                lowercase.add(folded)
+                lowercase.add(singular)
+            elif not initial:
+                midcaps.add(folded)
+            places[singular].append((number, position))
+    stems_by_letter: dict[str, list[str]] = {}
+    for word in places:
+        stems_by_letter.setdefault(word[:1], []).append(word)
+    return TextIndex(sentences, frozenset(lowercase), frozenset(midcaps), places, stems_by_letter)

@@ -1,23 +1,158 @@
-"""The key terms found by the rules: collect the candidates, keep those with enough evidence,
-and list each in its best wording with the sentence that explains it best."""
+"""The key terms found by the rules: collect the candidates, find where each occurs (in any
+case and spelling) and how well each sentence explains it, keep those with enough evidence, and
+list each in its best wording with the sentence that explains it best."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from ...model import GlossaryEntry, SourceRef, TermKind
-from ...words import WORD, bare, fold
-from .acronyms import find_acronyms
-from .candidates import Candidate, Candidates, Mention, content_key
-from .defining import find_defined
-from .definitions import term_definition
-from .index import TextIndex
-from .mentions import find_mentions
+from ...words import KEY_SKIP, WORD, bare, fold
+from .candidates import Candidate, Candidates, Key, content_key
+from .defining import defines, find_defined
+from .marks import find_acronyms, find_quoted
 from .names import find_names
 from .people import People, person_entry
-from .quotes import find_quoted
+from .sentences import Sentence, TextIndex, Token, tidy_definition
 from .variants import correct_spellings, most_common_wording, same_word, title_case
-from .vocabulary import PLACES, is_acronym, known
+from .vocabulary import (
+    APPOSITION_AFTER,
+    ARTICLES,
+    COPULA,
+    CREATING,
+    NAMING_BEFORE,
+    PLACES,
+    YEAR_AFTER,
+    acronym_letters,
+    ends_with,
+    is_acronym,
+    known,
+)
+
+_MAX_SKIPPED = 2
+"""How many linking words a mention may have where the term's key has none."""
+
+_JOINED = re.compile(r"[\s\-'’\"‘“”]*")
+_DASH_AFTER = re.compile(r"\s*[:\-–—]\s")
+_NAMED_BEFORE = re.compile(
+    r"\b(?:" + "|".join(NAMING_BEFORE) + r")\s+(?:the\s+|an?\s+)?['‘\"“]?$", re.IGNORECASE
+)
+_CREATED_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(CREATING)) + r")\s+(?:the\s+)?['‘\"“]$")
+_QUOTE_BEFORE = re.compile(r"['‘\"“]$")
+
+DEFINES = 3
+"""A score: the sentence defines the term."""
+INTRODUCES = 2
+"""A score: the sentence introduces the term, such as by spelling out an acronym."""
+NAMES = 1
+"""A score: the sentence names the term as it comes about, with a year or in quotes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place where a term occurs."""
+
+    sentence: int
+    """The index of its sentence."""
+    start: int
+    """Where it starts in the sentence's text."""
+    words: tuple[str, ...]
+    """The mention's words as written, linking words included."""
+    named: bool
+    """True when written with capitals that are not just a sentence's first letter."""
+    score: int
+    """How well the sentence explains the term (see `explains`)."""
+
+
+def _match(sentence: Sentence, position: int, key: Key) -> Sequence[Token]:
+    """The tokens from `position` that spell `key`, linking words allowed; none if they don't."""
+    tokens = sentence.tokens
+    cursor = position
+    for number, stem in enumerate(key):
+        if number:
+            skipped = 0
+            while (
+                cursor < len(tokens)
+                and tokens[cursor].bare in KEY_SKIP
+                and tokens[cursor].stem != stem
+                and skipped < _MAX_SKIPPED
+            ):
+                cursor += 1
+                skipped += 1
+        if cursor >= len(tokens):
+            return ()
+        token = tokens[cursor]
+        joined = not number or _JOINED.fullmatch(sentence.text, tokens[cursor - 1].end, token.start)
+        if not joined or not same_word(token.stem, stem):
+            return ()
+        cursor += 1
+    return tokens[position:cursor]
+
+
+def explains(
+    candidate: Candidate, number: int, sentence: Sentence, matched: Sequence[Token]
+) -> int:
+    """How well sentence `number` explains the term it mentions with `matched`: `DEFINES`,
+    `INTRODUCES`, `NAMES` or 0."""
+    if number in candidate.defined_in:
+        return DEFINES
+    if number in candidate.introduced_in:
+        return INTRODUCES
+    text = sentence.text
+    tokens = sentence.tokens
+    position = matched[0].position
+    after = matched[-1].end
+    start = matched[0].start
+    if all(t.bare in ARTICLES for t in tokens[:position]):
+        follow = tokens[matched[-1].position + 1 :]
+        if follow and follow[0].bare in COPULA and defines(follow[1:] or follow, True):
+            return DEFINES
+        if _DASH_AFTER.match(text, after):
+            return DEFINES
+    if ends_with(_NAMED_BEFORE, text, start):
+        return DEFINES
+    if APPOSITION_AFTER.match(text, after):
+        return INTRODUCES
+    # A name that is introduced ("formed the Triumvirate"), dated or quoted is being
+    # explained more than one that is only used.
+    introduced = position > 1 and tokens[position - 1].bare == "the"
+    if (
+        (introduced and tokens[position - 2].bare in CREATING)
+        or ends_with(_CREATED_BEFORE, text, start)
+        or YEAR_AFTER.match(text, after)
+        or ends_with(_QUOTE_BEFORE, text, start)
+    ):
+        return NAMES
+    return 0
+
+
+def find_mentions(candidate: Candidate, index: TextIndex) -> list[Mention]:
+    """Every place the term occurs, in the order of the text."""
+    key = candidate.key
+    firsts = [s for s in index.stems_by_letter.get(key[0][:1], ()) if same_word(s, key[0])]
+    places = sorted(place for stem in firsts for place in index.places[stem])
+    mentions: list[Mention] = []
+    for number, position in places:
+        sentence = index.sentences[number]
+        token = sentence.tokens[position]
+        matched: Sequence[Token]
+        if candidate.acronym:
+            matched = (token,) if acronym_letters(token.text) == candidate.acronym else ()
+        else:
+            matched = _match(sentence, position, key)
+        if not matched:
+            continue
+        named = any(t.cap and not (t.initial and t.position == 0) for t in matched) or (
+            len(matched) == 1 and index.proper(matched[0]) and matched[0].initial
+        )
+        score = explains(candidate, number, sentence, matched)
+        words = tuple(t.text for t in matched)
+        mentions.append(
+            Mention(number, matched[0].start, words, named and not candidate.acronym, score)
+        )
+    return mentions
 
 
 def collect(index: TextIndex) -> tuple[Candidates, People]:
@@ -45,16 +180,12 @@ def accept(candidate: Candidate, mentions: Sequence[Mention], person_keys: Colle
         return True
     if len(key) == 1 and (any(same_word(k, key[0]) for k in person_keys) or key[0] in PLACES):
         return False
-    named = [m for m in mentions if m.named]
+    named = sum(m.named for m in mentions)
     if "quoted" in evidence or "defined" in evidence:
         return True
     if "name" in evidence:
-        return bool({"year", "head"} & evidence or (len(mentions) >= 2 and named))
-    if "created" in evidence:
-        return True
-    if "the" in evidence:
-        return "head" in evidence or len(named) >= 2
-    return False
+        return bool({"year", "head"} & evidence) or (len(mentions) >= 2 and named > 0)
+    return "created" in evidence or ("the" in evidence and ("head" in evidence or named >= 2))
 
 
 def wording(candidate: Candidate, mentions: Sequence[Mention], lowercase: Collection[str]) -> str:
@@ -79,16 +210,26 @@ def wording(candidate: Candidate, mentions: Sequence[Mention], lowercase: Collec
     return " ".join(words)
 
 
+def term_definition(
+    candidate: Candidate, mentions: Sequence[Mention], sentences: Sequence[Sentence]
+) -> tuple[str, int]:
+    """The sentence that explains a term best (the first of the best), tidied, and its line; an
+    acronym's starts with what it stands for when the sentence does not say."""
+    best = max(mentions, key=lambda m: (m.score, -m.sentence, -m.start))
+    sentence = sentences[best.sentence]
+    text = tidy_definition(sentence.text)
+    if candidate.expansion and fold(candidate.expansion) not in fold(text):
+        text = f"{tidy_definition(candidate.expansion)} {text}"
+    return text, sentence.line
+
+
 def found_terms(index: TextIndex, file: str, people: bool) -> list[GlossaryEntry]:
     """The terms (kind AUTO) and, if `people`, the people (kind PERSON) the rules find."""
     candidates, named_people = collect(index)
     accepted_people = named_people.accepted()
     person_keys = {p.key for p in accepted_people}
-    accepted: list[tuple[Candidate, list[Mention]]] = []
-    for candidate in candidates:
-        mentions = find_mentions(candidate, index)
-        if accept(candidate, mentions, person_keys):
-            accepted.append((candidate, mentions))
+    mentioned = ((candidate, find_mentions(candidate, index)) for candidate in candidates)
+    accepted = [(c, mentions) for c, mentions in mentioned if accept(c, mentions, person_keys)]
     # An acronym's spelled-out name is the same term: "New Economic Policy" joins "NEP".
     expansions = {content_key(WORD.findall(c.expansion)) for c, _ in accepted if c.expansion}
     found: list[GlossaryEntry] = []
@@ -98,14 +239,8 @@ def found_terms(index: TextIndex, file: str, people: bool) -> list[GlossaryEntry
         definition, line = term_definition(candidate, mentions, index.sentences)
         if not definition:
             continue
-        found.append(
-            GlossaryEntry(
-                term=wording(candidate, mentions, index.lowercase),
-                definition=definition,
-                source=SourceRef(file, line),
-                kind=TermKind.AUTO,
-            )
-        )
+        term = wording(candidate, mentions, index.lowercase)
+        found.append(GlossaryEntry(term, definition, SourceRef(file, line), TermKind.AUTO))
     if people:
         found.extend(person_entry(p, index.sentences, file) for p in accepted_people)
     return found

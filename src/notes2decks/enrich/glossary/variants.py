@@ -1,14 +1,11 @@
 """A term's variants: when two spellings are one word, and which wording a term is listed in.
 
-The glossary's test of a misspelling is stricter than `spelling.is_typo_of`, which `check`
-uses to suggest a correction to a reader: here a yes merges two terms without asking anyone,
-so two dictionary words never merge ("alkane", "alkene"), the first letter must match and
-short words must match exactly.
-"""
+Stricter than `spelling.is_typo_of` (which only suggests): a yes here merges two terms unasked."""
 
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Sequence
 
 from ...edits import edit_distance
@@ -19,11 +16,9 @@ from .vocabulary import known
 
 @functools.lru_cache(maxsize=1 << 16)
 def same_word(a: str, b: str) -> bool:
-    """True when `a` and `b` (folded, singular) are one word, one of them misspelt.
-
-    A slip of one letter in a word of five or more letters, or two in one of eight or more,
-    with the first letter right; two dictionary words are always two words.
-    """
+    """True when `a` and `b` (folded, singular) are one word, one of them misspelt: a slip of one
+    letter in five or more, two in eight or more, the first letter right; never two dictionary
+    words ("alkane", "alkene")."""
     if a == b:
         return True
     if not a or not b or a[0] != b[0] or (known(a) and known(b)):
@@ -34,20 +29,14 @@ def same_word(a: str, b: str) -> bool:
 
 
 def correction(word: str) -> str:
-    """The most frequent dictionary word one edit away from a misspelt word, or the word itself.
-
-    One edit catches most slips of the keys ("factinos"); the spell checker's ranked search,
-    which also looks two edits away, would rank by how people type rather than by how common
-    the word is, and is slower.
-    """
+    """The most frequent dictionary word one edit away from a misspelt word ("factinos"), or the
+    word itself."""
     folded = bare(word)
     if known(folded):
         return word
     frequencies = english_frequencies()
     found = {edit for edit, _cost in edits1(folded) if edit in frequencies}
-    if not found:
-        return word
-    return min(found, key=lambda w: (-frequencies[w], w))
+    return min(found, key=lambda w: (-frequencies[w], w), default=word)
 
 
 def recase(word: str, like: str) -> str:
@@ -73,44 +62,29 @@ def title_case(words: Sequence[str]) -> str:
 
 
 def correct_spellings(spellings: list[list[str]]) -> None:
-    """Correct, in place, misspelt words where a term's spellings disagree ("Testemant").
-
-    A word is corrected to the dictionary word one edit away when that is the same word, else
-    to another spelling's dictionary word in the same place.
-    """
-    width = max(len(s) for s in spellings)
-    for column in range(width):
-        seen = {fold(s[column]) for s in spellings if column < len(s)}
-        if len(seen) < 2:
+    """Correct, in place, misspelt words where a term's spellings disagree ("Testemant"): to the
+    dictionary word one edit away when that is the same word, else to another spelling's
+    dictionary word in the same place."""
+    for column in range(max(len(s) for s in spellings)):
+        present = [s for s in spellings if column < len(s)]
+        if len({fold(s[column]) for s in present}) < 2:
             continue
-        for spelling in spellings:
-            if column >= len(spelling):
-                continue
+        for spelling in present:
             word = spelling[column]
             if known(word) or fold(word) in KEY_SKIP:
                 continue
             fixed = correction(word)
+            dictionary = [s[column] for s in present if known(s[column])]
             if fixed != word and same_word(stem(fold(fixed)), stem(bare(word))):
                 spelling[column] = recase(fixed, word)
-                continue
-            others = [
-                s[column]
-                for s in spellings
-                if column < len(s) and known(s[column]) and same_word(bare(s[column]), bare(word))
-            ]
-            if others:
+            elif others := [o for o in dictionary if same_word(bare(o), bare(word))]:
                 spelling[column] = recase(others[0], word)
 
 
 def most_common_wording(spellings: Sequence[Sequence[str]]) -> list[str]:
     """The most common wording; among equals the fuller one ("Ban on Factions" over "Ban of
     Faction"), then the first."""
-    counts: dict[str, int] = {}
-    firsts: dict[str, Sequence[str]] = {}
-    for spelling in spellings:
-        wording = fold(" ".join(spelling))
-        counts[wording] = counts.get(wording, 0) + 1
-        firsts.setdefault(wording, spelling)
-    order = list(firsts)
-    best = max(order, key=lambda w: (counts[w], len(w), -order.index(w)))
-    return list(firsts[best])
+    wordings = [fold(" ".join(spelling)) for spelling in spellings]
+    counts = Counter(wordings)
+    best = max(counts, key=lambda w: (counts[w], len(w)))
+    return list(spellings[wordings.index(best)])

@@ -1,8 +1,5 @@
-"""The word lists and word classes the glossary's rules use, and English word frequencies.
-
-Each list is a set of folded words. The frequencies are those of the spell checker's English
-list (`spelling.english_frequencies`), loaded once per process.
-"""
+"""The word lists (sets of folded words) and word classes the glossary's rules use, and the
+frequencies of English words (the spell checker's list, `spelling.english_frequencies`)."""
 
 from __future__ import annotations
 
@@ -118,22 +115,16 @@ DEFINING_AFTER_COPULA = word_set(
 )
 """What follows "X is" when the sentence defines X."""
 
-DEFINING_VERBS = ("means", "refers to", "stands for", "describes", "is defined as")
-
-DEFINING_VERB = re.compile("(?:" + "|".join(DEFINING_VERBS) + ") ", re.IGNORECASE)
+DEFINING_VERB = re.compile("(?:means|refers to|stands for|describes|is defined as) ", re.IGNORECASE)
 """A defining verb and a space, to match where a subject ends: "Osmosis *means* ..."."""
 
 REACH = 40
-"""How far back a pattern that ends where a term starts may reach, in characters: "also known
-as the '" is far shorter. Searching only that tail keeps each test short in long sentences."""
+"""How far back a pattern that ends where a term starts may reach, in characters."""
 
 
 def ends_with(pattern: re.Pattern[str], text: str, end: int | None = None) -> bool:
-    """True when `pattern` (anchored with `$`) matches text that ends at `end`.
-
-    Only the last `REACH` characters are searched; `\\b` and look-behinds still see the
-    characters before them, so the answer is the same as searching all of the text.
-    """
+    """True when `pattern` (anchored with `$`) matches text that ends at `end`. Only the last
+    `REACH` characters are searched, quick in long sentences; `\\b` still sees those before."""
     stop = len(text) if end is None else end
     return pattern.search(text, max(0, stop - REACH), stop) is not None
 
@@ -158,20 +149,21 @@ SUBORDINATE = word_set("when after as since because although while until before 
 ARTICLES = ("a", "an", "the")
 
 COMMON = 10000
-"""How common a word must be in the English list to count as an everyday word: "free" or
-"party" are, "triumvirate" or "enzyme" are not."""
+"""How common an everyday word is in the English list: "free", "party"; not "enzyme"."""
 
 NAME_RARE = 1000
 """How rare a capitalised word must be to be taken for a name ("stalin" 230, "karl" 500)."""
 
 MAX_TERM_WORDS = 6
-"""Longest term, in words."""
 
 NAMING = re.compile(r"\b(?:" + "|".join(NAMING_BEFORE) + r")\s+(?:the\s+|an?\s+)?", re.IGNORECASE)
 """A phrase that names what follows it: "known as the", "called"."""
 
 NAMED_BEFORE = re.compile(NAMING.pattern + "$", re.IGNORECASE)
 """Text that ends by naming what follows it."""
+
+APPOSITION_AFTER = re.compile(r"\s*,\s+(?:a|an|the)\s")
+"""A comma and an article after a term, that starts what it is: "the Rentenmark, a currency"."""
 
 YEAR_AFTER = re.compile(r"\s*\((?:c\.\s*)?\d{3,4}(?:\s*[-–—/]\s*\d{2,4})?\)")
 """A year in brackets after a name: "Ban of Faction (1921)"."""
@@ -181,6 +173,7 @@ _CAPITALS = re.compile(r"[A-Z][A-Z&]{1,6}")
 _MIXED_CAPITALS = re.compile(r"[a-z][A-Z]{2,5}")
 # One-letter element symbols: an all-capitals token made only of them may be a formula (KOH).
 _ELEMENTS_1 = frozenset("HBCNOFPSKVYIWU")
+_NOT_NAMES = MONTHS_DAYS | PLACES | TITLES | HEAD_LAST | HEAD_FIRST
 _NAME_ENDINGS = ("ism", "ist", "ists", "ian", "ians", "ans", "ese", "ish")
 
 
@@ -225,11 +218,7 @@ def name_like(word: str) -> bool:
     folded = bare(word)
     return (
         frequency(folded) < NAME_RARE
-        and folded not in MONTHS_DAYS
-        and folded not in PLACES
-        and folded not in TITLES
-        and folded not in HEAD_LAST
-        and folded not in HEAD_FIRST
+        and folded not in _NOT_NAMES
         and not folded.endswith(_NAME_ENDINGS)
         and not is_acronym(word)
     )
@@ -248,5 +237,4 @@ LABELS = word_set(
     main exam strategy type types see also link links reference references source sources
     further reading code implementation to of for and or vs"""
 )
-"""Words of a label that heads a field of the notes rather than names a term: "Importance",
-"Key aspects", "Example"."""
+"""Words of a label that heads a field of the notes, not a term: "Importance", "Key aspects"."""
