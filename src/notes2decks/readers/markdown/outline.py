@@ -143,7 +143,7 @@ def _outline(
     leading = sum(size(piece.back) + len(inline_text(piece.front)) + _PER_LINE for piece in pieces)
     if leading < size(rest) + size(intro):
         return None
-    if _has_facts(rest):
+    if has_facts(rest):
         pieces.insert(rest_at, Piece(front, tuple(rest), first_line(rest, line)))
     return intro, pieces
 
@@ -212,7 +212,7 @@ def _cut(front: Inlines, blocks: list[Block], line: int) -> Iterator[Piece]:
         else:
             groups[-1][1].append(block)
     for name, group in groups:
-        if not _has_facts(group):
+        if not has_facts(group):
             continue
         at = first_line(group, line)
         if size(group) <= PIECE:
@@ -227,20 +227,20 @@ def _pack(front: Inlines, blocks: list[Block], line: int) -> Iterator[Piece]:
     part: list[Block] = []
     number = 1
     for unit in _units(blocks):
-        if part and size(part) + size([unit]) > PIECE and _has_facts(part):
+        if part and size(part) + size([unit]) > PIECE and has_facts(part):
             yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
             part, number = [], number + 1
         item = _single_item(unit)
         lead = _lead(item, loose=True) if item is not None and size([unit]) > PIECE else None
         if lead is not None:
             # One item too long for a card, with things under it: cut it at those.
-            if _has_facts(part):
+            if has_facts(part):
                 yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
                 part, number = [], number + 1
             yield from _cut(_named(front, lead[0]), lead[1], first_line([unit], line))
             continue
         _append(part, unit)
-    if _has_facts(part):
+    if has_facts(part):
         yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
 
 
@@ -313,5 +313,6 @@ def _append(blocks: list[Block], unit: Block) -> None:
         blocks.append(unit)
 
 
-def _has_facts(blocks: list[Block]) -> bool:
+def has_facts(blocks: list[Block]) -> bool:
+    """True when blocks hold something to learn, not only sub-headings and rules."""
     return any(not isinstance(block, Heading | ThematicBreak) for block in blocks)
