@@ -1,14 +1,9 @@
 """YAML front matter of Markdown notes: the block between a first line `---` and the next `---`.
 
-It is loaded with PyYAML's safe loader (libyaml's, when PyYAML has it) and checked key by key,
-with warnings at the offending line of the notes file. The safe loader never builds Python
-objects or runs code, and aliases are refused on top of it, so that a few lines cannot expand
-into gigabytes (the "billion laughs").
-
-A fault costs only its place: front matter that YAML cannot read (a tab, a stray colon) is left
-out with a warning, and the notes build without it (the title then comes from the `#` heading
-or the file name); a value that cannot be used is ignored with a warning. The keys that Obsidian
-and publishing tools write (`aliases`, `date`, `cssclasses`, ...) are kept without a warning.
+It is loaded with PyYAML's safe loader, with aliases refused (no "billion laughs"), and checked
+key by key. A fault costs only its place: front matter YAML cannot read is left out with a
+warning at its line, and a value that cannot be used is ignored with one. The keys Obsidian and
+publishing tools write (`aliases`, `date`, ...) are kept without a warning.
 """
 
 from __future__ import annotations
@@ -109,8 +104,7 @@ def split_front_matter(text: str, context: ReadContext) -> tuple[str | None, str
             "the front matter's closing --- has text after it on the same line; it was read as "
             "closed there. Put the --- on a line of its own",
         )
-        after = glued.end()
-        return text[body_start : glued.start()], "\n" * (line - 1) + text[after:]
+        return text[body_start : glued.start()], "\n" * (line - 1) + text[glued.end() :]
     context.warning(
         1,
         "the front matter that starts with --- on line 1 is never closed, so it was read as "
@@ -235,12 +229,9 @@ def _read_mapping(loader: yaml.SafeLoader, root: MappingNode, context: ReadConte
             value = loader.construct_object(value_node, deep=True)
         else:
             continue
-        if key in ("title", "deck", "subject"):
-            known[key] = _text(name, value_node, value, context, lists=False)
-        elif key in ("lang", "language"):
-            known["lang"] = _text(name, value_node, value, context, lists=False)
-        elif key == "author":
-            known[key] = _text(name, value_node, value, context, lists=True)
+        if key in ("title", "deck", "subject", "author", "lang", "language"):
+            field_name = "lang" if key == "language" else key
+            known[field_name] = _text(name, value_node, value, context, lists=key == "author")
         elif key == "tags":
             known[key] = _tags(value_node, value, context)
         elif key in plugins.FRONT_MATTER_KEYS:
@@ -356,11 +347,10 @@ def _tags(node: Node, value: Any, context: ReadContext) -> tuple[str, ...]:
 
 
 def _glossary(node: Node, value: Any, context: ReadContext) -> bool:
-    if value is True or (isinstance(value, str) and value.strip().casefold() in _GLOSSARY_AUTO):
+    word = value.strip().casefold() if isinstance(value, str) else None
+    if value is True or word in _GLOSSARY_AUTO:
         return True
-    if value is None or value is False:
-        return False
-    if isinstance(value, str) and value.strip().casefold() in _GLOSSARY_NOT_AUTO:
+    if value is None or value is False or word in _GLOSSARY_NOT_AUTO:
         return False
     context.warning(
         _line(node),

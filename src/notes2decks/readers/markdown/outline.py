@@ -4,9 +4,7 @@ Outline notes are nested bullet lists with no card headings: each top-level item
 lead (`- **Osmosis**: ...`) or with items of its own under it is a card, its lead on the front
 and the rest behind. A section longer than a printed card is cut at its own structure: its
 sub-headings first, then its top-level bullets, each part a card whose front names the section
-("Week 3 — Contract formation", "Week 3 (2)").
-
-Both work on the model's blocks, after the card lines have been taken out of the text.
+("Week 3 — Contract formation", "Week 3 (2)"). Both work on the model's blocks.
 """
 
 from __future__ import annotations
@@ -33,8 +31,7 @@ from ...model import (
 
 SPLIT_OVER = 2400
 """A section whose `size` is over this does not fit one A6 card even at the smallest type
-(7 pt), so it is split. Measured with the PDF planner: an A6 back holds about 35 facts of 40
-characters or 13 of 160 at 7 pt, which is 2,500 of `size`'s units either way."""
+(7 pt), so it is split."""
 PIECE = 1500
 """The most a part of a split section holds: an A6 card of it prints at about 9 pt."""
 _PER_LINE = 32
@@ -44,9 +41,8 @@ _HEADING = 3 * _PER_LINE
 _FORMULA = 3 * _PER_LINE
 """A line of a display formula: taller than a line of text, and set apart."""
 _PICTURE = 400
-"""A picture. Printed, one takes up to a third of a card's back, but a few pictures under a
-short heading are one note in Anki, and the PDF continues such a card on a follow-on card
-rather than the section being cut into notes."""
+"""A picture: up to a third of a printed card's back, but a few pictures under a short heading
+stay one note (the PDF continues such a card on a follow-on card)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,21 +96,15 @@ def first_line(blocks: tuple[Block, ...] | list[Block], default: int) -> int:
 def outline(
     blocks: list[Block], front: Inlines, line: int
 ) -> tuple[list[Block], list[Piece]] | None:
-    """See `_outline`. Items with items of their own under them but no bold lead count only
-    in notes too long for one printed card: a short note of nested bullets stays one card."""
-    return _outline(blocks, front, line, nested=size(blocks) > SPLIT_OVER)
-
-
-def _outline(
-    blocks: list[Block], front: Inlines, line: int, *, nested: bool
-) -> tuple[list[Block], list[Piece]] | None:
     """The cards of outline notes, and the text before the first list (the introduction);
     None when the blocks are not an outline (fewer than two top-level items with a lead, or
     items that hold less of the text than the rest).
 
     The rest (plain items, paragraphs between the lists) is one more card, the topic's:
-    `front` on its front, at the place of the first of it.
+    `front` on its front, at the place of the first of it. Items with items of their own
+    under them but no bold lead count only in notes too long for one printed card.
     """
+    nested = size(blocks) > SPLIT_OVER
     leads = sum(
         1
         for block in blocks
@@ -245,10 +235,7 @@ def _pack(front: Inlines, blocks: list[Block], line: int) -> Iterator[Piece]:
 
 
 def _named(front: Inlines, name: Inlines) -> Inlines:
-    if (
-        " ".join(inline_text(name).split()).casefold()
-        == " ".join(inline_text(front).split()).casefold()
-    ):
+    if inline_text(name).casefold().split() == inline_text(front).casefold().split():
         return front
     return (*front, Text(" — "), *name)
 
