@@ -47,7 +47,6 @@ from .sections import (
 )
 from .tags import clean_tags
 
-GLOSSARY_HEADING = "glossary"
 # Headings of key-term sections, read as the glossary when all they hold is a definition list.
 _KEY_TERMS = frozenset({"key terms", "key words", "keywords", "vocabulary", "vocab", "definitions"})
 
@@ -64,11 +63,8 @@ def assemble(
     source: str = "",
     plugin: PluginSyntax | None = None,
 ) -> Deck:
-    """The deck of the notes' tokens: the title, the introduction, then the sections.
-
-    `source` is the Markdown the tokens were parsed from, for quoting lines in messages;
-    `plugin` is the Obsidian flashcard plugin syntax the notes are written in, if any.
-    """
+    """The deck of the notes' tokens (parsed from `source`, written in the `plugin`'s card
+    syntax if any): the title, the introduction, then the sections."""
     converter = Converter(tokens, context)
     converter.plugin = plugin
     lines = source.split("\n")
@@ -224,7 +220,6 @@ def assemble(
         lang=meta.lang,
         intro=tuple(intro),
         auto_glossary=meta.auto_glossary,
-        auto_cloze=False,
         reader="markdown",
         extra=meta.extra,
     )
@@ -252,7 +247,7 @@ def _is_glossary(front: Inlines, converter: Converter, start: int, end: int) -> 
     """True for the glossary section: `## Glossary`, or a key-term section (`## Key terms`)
     that holds nothing but terms and definitions."""
     name = inline_text(front).strip().rstrip(":").strip().casefold()
-    if name == GLOSSARY_HEADING:
+    if name == "glossary":
         return True
     if name not in _KEY_TERMS:
         return False

@@ -96,14 +96,9 @@ def first_line(blocks: tuple[Block, ...] | list[Block], default: int) -> int:
 def outline(
     blocks: list[Block], front: Inlines, line: int
 ) -> tuple[list[Block], list[Piece]] | None:
-    """The cards of outline notes, and the text before the first list (the introduction);
-    None when the blocks are not an outline (fewer than two top-level items with a lead, or
-    items that hold less of the text than the rest).
-
-    The rest (plain items, paragraphs between the lists) is one more card, the topic's:
-    `front` on its front, at the place of the first of it. Items with items of their own
-    under them but no bold lead count only in notes too long for one printed card.
-    """
+    """The cards of outline notes and the text before the first list; None when the blocks are
+    not an outline. The rest (plain items, paragraphs between the lists) is one more card, the
+    topic's, with `front` on its front."""
     nested = size(blocks) > SPLIT_OVER
     leads = sum(
         1
@@ -147,14 +142,13 @@ def _lead(
     if item is None or not item.children or not isinstance(item.children[0], Paragraph):
         return None
     first = item.children[0]
-    has_items = any(isinstance(block, BulletList) or loose for block in item.children[1:])
     children = first.children
     if children and isinstance(children[0], Strong) and inline_text(children[0].children).strip():
         front = _strip_colon(children[0].children)
         rest = _strip_start(children[1:])
         back: list[Block] = [Paragraph(rest, first.line)] if rest else []
         return front, back + list(item.children[1:])
-    if nested and has_items:
+    if nested and any(isinstance(block, BulletList) or loose for block in item.children[1:]):
         return first.children, list(item.children[1:])
     return None
 

@@ -1,18 +1,10 @@
 """The cards of Obsidian flashcard plugins, read from the paragraphs of a note in their syntax.
 
-`plugins` decides whether a note is in a plugin's syntax and with which settings; here each
-paragraph of such a note is read line by line, as the plugins read it:
-
-- a line holding the separator (`::`, `:::` or a custom one) is a card, with or without spaces
-  around it; `[ ]` of a task line is not part of the front;
-- in a Spaced Repetition note, a line of only `?` (`??`) parts a multi-line card: the lines
-  above it in the paragraph are the question, the lines below it the answer;
-- in a flashcards-obsidian note, a line ending with the card tag (`#card`) is a question whose
-  answer is the rest of the paragraph;
-- the plugins' bookkeeping is dropped: `<!--SR:...-->` comments, deck tags such as
-  `#flashcards/a/b`, and flashcards-obsidian's Anki ids (`^1658939265058`);
-- the other lines are read as notes2decks reads any paragraph (`Q:`/`A:`, clozes), with
-  `**bold**` made a cloze when the note asks for it.
+Each paragraph of such a note is read line by line, as the plugins read it: separator lines
+(`::`, `:::`) are cards, a `?` (`??`) line parts a multi-line card, a line ending with the card
+tag (`#card`) is a question whose answer is the rest of the paragraph, and the plugins'
+bookkeeping (`<!--SR:` comments, deck tags, Anki ids) is dropped. Other lines are read as any
+paragraph, with `**bold**` made a cloze when the note asks for it.
 """
 
 from __future__ import annotations
@@ -44,10 +36,8 @@ def plugin_block(
     """The blocks of the paragraph, or list item of one paragraph, at `tokens[index]` of a
     plugin note, and the index of the last token read; its cards go to `converter.drafts`.
 
-    A `?` line that ends a paragraph takes the block right under it (a list, a table, code) as
-    its answer, as the plugin does when no blank line comes between them. One that ends an item
-    of a tight list takes the items after it (up to the list's end, or to an item with a `?` of
-    its own), as the plugin reads `- question`, `?`, `- answer`, `- answer`.
+    A `?` line that ends it takes the block right under it as its answer, or in a tight list
+    the items after it up to one with a `?` of its own, as the plugin does.
     """
     tokens = converter.tokens
     item = tokens[index].type == "list_item_open"
@@ -64,9 +54,11 @@ def plugin_block(
             last = converter.closes[after]
             return converter.blocks(after, last + 1, cards=cards)
         items: list[ListItem] = []
+        marks = (syntax.multiline, syntax.multiline_reversed)
         while after < stop and tokens[after].type == "list_item_open":
             close = converter.closes[after]
-            if any(_is_multiline(t, syntax) for t in tokens[after:close] if t.type == "inline"):
+            texts = (t.content for t in tokens[after:close] if t.type == "inline")
+            if any(line.strip() in marks for text in texts for line in text.split("\n")):
                 break
             children = converter.blocks(after + 1, close, cards=cards)
             if children:
@@ -79,12 +71,6 @@ def plugin_block(
     return read_paragraph(converter, syntax, inline.children or [], line, below), last
 
 
-def _is_multiline(inline: Token, syntax: PluginSyntax) -> bool:
-    """True when an inline token's text has a `?` (or `??`) line."""
-    marks = (syntax.multiline, syntax.multiline_reversed)
-    return any(line.strip() in marks for line in inline.content.split("\n"))
-
-
 def read_paragraph(
     converter: ParagraphConverter,
     syntax: PluginSyntax,
@@ -93,9 +79,7 @@ def read_paragraph(
     below: Callable[[int], list[Block] | None] | None = None,
 ) -> list[Block]:
     """The blocks of a paragraph of a plugin note; its cards go to `converter.drafts`.
-
-    `below(line)` gives the blocks that start right under a `?` line that ends the paragraph
-    (None when there are none)."""
+    `below(line)` gives the blocks right under a `?` line that ends the paragraph, if any."""
     lines = [cleaned for raw in split_lines(children, line) if (cleaned := _clean(raw, syntax))]
     result: list[Block] = []
     pending: list[Line] = []
@@ -285,10 +269,8 @@ def _bold_as_cloze(tokens: list[Token]) -> list[Token]:
 
 
 def curly_cloze(state: StateInline, silent: bool) -> bool:
-    """`{{text}}` as a cloze, in notes whose plugin settings make curly brackets clozes.
-
-    The parse's env says so (see `curly_env`); `{{c1::x}}` is read by the cloze rule before this.
-    """
+    """`{{text}}` as a cloze, in notes whose plugin settings make curly brackets clozes (the
+    parse's env says so, see `curly_env`); `{{c1::x}}` is read by the cloze rule before this."""
     src, pos = state.src, state.pos
     if not state.env.get(_CURLY_ENV) or not src.startswith("{{", pos):
         return False

@@ -111,11 +111,8 @@ _DECK_TAG = re.compile(r"(?<![^\s(])#([\w-]+(?:/[\w-]+)*)")
 def detect(
     body: str, extra: dict[str, str], tags: tuple[str, ...], context: ReadContext
 ) -> PluginSyntax | None:
-    """The plugin syntax the note is written in, or None for notes2decks' own.
-
-    `extra` holds the front matter keys this module reads (see FRONT_MATTER_KEYS), `tags` the
-    front matter's tags.
-    """
+    """The plugin syntax the note is written in, or None for notes2decks' own, from its body,
+    its front matter's `extra` keys (see FRONT_MATTER_KEYS) and `tags`."""
     settings = {key.casefold(): value for key, value in extra.items()}
     chosen = settings.get("syntax", "").casefold()
     if chosen == OWN:

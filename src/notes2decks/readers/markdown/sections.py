@@ -56,10 +56,8 @@ class HeadingsAbove:
         self._stack: list[tuple[int, Inlines]] = []
 
     def enter(self, level: int, front: Inlines) -> tuple[Inlines, Inlines]:
-        """Enter a heading. What its card shows above its front (a generic heading: the heading
-        it sits under, or for one that continues the card before it, that card's heading;
-        another heading: nothing), and what a cloze line or a `Q:` card under it shows (the
-        heading, with the one above a generic heading: "Osmosis — Definition")."""
+        """Enter a heading: what its card shows above its front (for a generic heading, the one
+        above it), and what a card under it shows ("Osmosis — Definition")."""
         previous: Inlines = ()
         while self._stack and self._stack[-1][0] >= level:
             above_level, shown = self._stack.pop()
