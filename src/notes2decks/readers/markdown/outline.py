@@ -83,10 +83,9 @@ def first_line(blocks: tuple[Block, ...] | list[Block], default: int) -> int:
         if isinstance(block, Paragraph) and block.line:
             return block.line
         if isinstance(block, BulletList):
-            for item in block.items:
-                line = first_line(item.children, 0)
-                if line:
-                    return line
+            line = next(filter(None, (first_line(item.children, 0) for item in block.items)), 0)
+            if line:
+                return line
     return default
 
 

@@ -292,4 +292,4 @@ def curly_cloze(state: StateInline, silent: bool) -> bool:
 
 def curly_env(syntax: PluginSyntax | None) -> dict[str, object]:
     """The parse env that turns `{{x}}` clozes on for a note, when its syntax asks for them."""
-    return {_CURLY_ENV: True} if syntax is not None and syntax.curly else {}
+    return {_CURLY_ENV: True} if syntax is not None and "curly" in syntax.cloze_marks else {}

@@ -61,11 +61,6 @@ class PluginSyntax:
     deck: str = ""
     """The deck the plugin's own markers name (`#flashcards/a/b`, `cards-deck:`), or ''."""
 
-    @property
-    def curly(self) -> bool:
-        """True when `{{x}}` hides a cloze."""
-        return "curly" in self.cloze_marks
-
     def card_kind(self, tag: str) -> CardKind | None:
         """The kind of card a card tag such as `card` or `card-reverse` marks, or None."""
         folded = tag.casefold()
@@ -134,10 +129,34 @@ def detect(
         else:
             return None
     if chosen == FLASHCARDS:
-        syntax = _flashcards(_vault_settings(folder, FLASHCARDS))
+        own = _vault_settings(folder, FLASHCARDS)
+        syntax = PluginSyntax(
+            FLASHCARDS,
+            separator=_setting(own, "inlineSeparator", "::"),
+            reversed_separator=_setting(own, "inlineSeparatorReverse", ":::"),
+            card_tags=(_setting(own, "flashcardsTag", "card").lstrip("#"),),
+            deck_tags=(),
+        )
         deck = settings.get("cards-deck", "")
     else:
-        syntax = _spaced_repetition(sr, deck_tags)
+        marks = [
+            mark
+            for mark, key, default in (
+                ("highlight", "convertHighlightsToClozes", True),
+                ("bold", "convertBoldTextToClozes", False),
+                ("curly", "convertCurlyBracketsToClozes", False),
+            )
+            if bool(sr.get(key, default))
+        ]
+        syntax = PluginSyntax(
+            SPACED_REPETITION,
+            separator=_setting(sr, "singleLineCardSeparator", "::"),
+            reversed_separator=_setting(sr, "singleLineReversedCardSeparator", ":::"),
+            multiline=_setting(sr, "multilineCardSeparator", "?"),
+            multiline_reversed=_setting(sr, "multilineReversedCardSeparator", "??"),
+            cloze_marks=tuple(marks),
+            deck_tags=deck_tags or ("flashcards",),
+        )
         deck = "::".join(filter(None, sr_tag[0].split("/"))) if sr_tag is not None else ""
     if settings.get("card-separator"):
         syntax = replace(syntax, separator=settings["card-separator"])
@@ -169,37 +188,6 @@ def is_deck_tag(word: str, syntax: PluginSyntax) -> bool:
         return False
     head = word[1:].partition("/")[0].casefold()
     return head in (tag.casefold() for tag in syntax.deck_tags)
-
-
-def _spaced_repetition(settings: dict[str, Any], deck_tags: tuple[str, ...]) -> PluginSyntax:
-    marks = [
-        mark
-        for mark, key, default in (
-            ("highlight", "convertHighlightsToClozes", True),
-            ("bold", "convertBoldTextToClozes", False),
-            ("curly", "convertCurlyBracketsToClozes", False),
-        )
-        if bool(settings.get(key, default))
-    ]
-    return PluginSyntax(
-        SPACED_REPETITION,
-        separator=_setting(settings, "singleLineCardSeparator", "::"),
-        reversed_separator=_setting(settings, "singleLineReversedCardSeparator", ":::"),
-        multiline=_setting(settings, "multilineCardSeparator", "?"),
-        multiline_reversed=_setting(settings, "multilineReversedCardSeparator", "??"),
-        cloze_marks=tuple(marks),
-        deck_tags=deck_tags or ("flashcards",),
-    )
-
-
-def _flashcards(settings: dict[str, Any]) -> PluginSyntax:
-    return PluginSyntax(
-        FLASHCARDS,
-        separator=_setting(settings, "inlineSeparator", "::"),
-        reversed_separator=_setting(settings, "inlineSeparatorReverse", ":::"),
-        card_tags=(_setting(settings, "flashcardsTag", "card").lstrip("#"),),
-        deck_tags=(),
-    )
 
 
 def _setting(settings: dict[str, Any], key: str, default: str) -> str:
