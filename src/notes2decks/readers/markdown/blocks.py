@@ -32,7 +32,7 @@ from .. import ReadContext
 from .inlines import strip_inlines
 from .paragraphs import ParagraphConverter
 from .parser import MAX_NESTING
-from .plugin_cards import plugin_item, plugin_paragraph, read_paragraph
+from .plugin_cards import plugin_block, read_paragraph
 from .plugins import PluginSyntax
 from .sections import is_empty
 
@@ -98,7 +98,7 @@ class Converter(ParagraphConverter):
                 self._too_deep(token)
             if kind == "paragraph_open" and cards and self.plugin is not None:
                 # A plugin's `?` card may take the block under it as its answer.
-                found, end = plugin_paragraph(self, self.plugin, index, stop, cards=cards)
+                found, end = plugin_block(self, self.plugin, index, stop, cards=cards)
                 result.extend(found)
             elif kind == "paragraph_open":
                 result.extend(self.paragraph(tokens[index + 1], block_line(token), cards=cards))
@@ -154,7 +154,7 @@ class Converter(ParagraphConverter):
                 one_paragraph = end == index + 4 and inner.type == "paragraph_open"
                 if one_paragraph and inner.level < _DEEP and cards and self.plugin is not None:
                     # A plugin's `?` card in an item may take the items after it as its answer.
-                    children, end = plugin_item(self, self.plugin, index, stop, cards=cards)
+                    children, end = plugin_block(self, self.plugin, index, stop, cards=cards)
                 elif one_paragraph and inner.level < _DEEP:
                     # An item of one paragraph, as `blocks` would read it.
                     children = self.paragraph(tokens[index + 2], block_line(inner), cards=cards)

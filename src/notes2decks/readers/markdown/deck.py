@@ -4,7 +4,8 @@ heading, and the deck of the cards found in them."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from itertools import pairwise
 
 from markdown_it.token import Token
 
@@ -29,7 +30,7 @@ from .. import ReadContext, assign_identities, clean_deck_part, humanise
 from .blocks import COMMENT, Converter, block_line
 from .frontmatter import FrontMatter
 from .inlines import strip_inlines
-from .outline import PIECE, outline, size, split
+from .outline import PIECE, has_facts, outline, size, split
 from .paragraphs import Draft
 from .plugin_cards import heading_card
 from .plugins import PluginSyntax
@@ -46,7 +47,6 @@ from .sections import (
 )
 from .tags import clean_tags
 
-GLOSSARY_HEADING = "glossary"
 # Headings of key-term sections, read as the glossary when all they hold is a definition list.
 _KEY_TERMS = frozenset({"key terms", "key words", "keywords", "vocabulary", "vocab", "definitions"})
 
@@ -63,16 +63,13 @@ def assemble(
     source: str = "",
     plugin: PluginSyntax | None = None,
 ) -> Deck:
-    """The deck of the notes' tokens: the title, the introduction, then the sections.
-
-    `source` is the Markdown the tokens were parsed from, for quoting lines in messages;
-    `plugin` is the Obsidian flashcard plugin syntax the notes are written in, if any.
-    """
+    """The deck of the notes' tokens (parsed from `source`, written in the `plugin`'s card
+    syntax if any): the title, the introduction, then the sections."""
     converter = Converter(tokens, context)
     converter.plugin = plugin
     lines = source.split("\n")
     headings = []
-    for index in _top_level(converter.closes):
+    for index in _top_level(converter.closes, 0, len(tokens)):
         if tokens[index].type != "heading_open":
             continue
         if is_empty(tokens[index + 1]):
@@ -90,104 +87,31 @@ def assemble(
     first_h2 = next((i for i in headings if tokens[i].tag == "h2"), len(tokens))
     h1s = [i for i in headings if tokens[i].tag == "h1"]
     # A `#` heading is the title only when the notes start with it. Obsidian and most note
-    # apps use `#` headings as sections under a summary (the file's name is the title there):
-    # taking one for the title would name every deck "Definition", hide that section's text in
-    # the introduction, and give two notes of a folder the same deck.
+    # apps use `#` headings as sections under a summary (the file's name is the title there).
     leading = bool(h1s) and _leads(tokens, h1s[0])
     sectioned = len(h1s) > 1 or not leading
     # Of several `#` headings, the first is the title only when it names the notes (the file's
-    # name or the front matter's title): Obsidian notes use `#` headings as sections and name
-    # the note by its file.
+    # name or the front matter's title).
     titled = leading and (len(h1s) == 1 or names_notes(tokens[h1s[0] + 1], meta, context))
     title_at = h1s[0] if titled and h1s[0] < first_h2 else None
     level = card_level(tokens, headings, sectioned=sectioned and bool(h1s))
     sections = [i for i in headings if i != title_at and heading_level(tokens[i]) <= level]
     intro_end = sections[0] if sections else len(tokens)
 
-    title_text = ""
     title_inlines: Inlines = ()
     if title_at is not None:
         title_inlines = converter.inlines(tokens[title_at + 1].children or [], where="the title")
-        title_text = " ".join(inline_text(title_inlines).split())
+    title_text = " ".join(inline_text(title_inlines).split())
     title = meta.title or title_text or humanise(context.path.stem)
-
-    # The introduction: everything before the first card heading except the title itself.
+    # The introduction is everything before the first card heading except the title itself;
+    # `lone` is the front and the line of the one revision card of notes without sections.
     if title_at is not None:
         intro = converter.blocks(0, title_at) + converter.blocks(title_at + 3, intro_end)
+        lone = (title_inlines or (Text(title),), block_line(tokens[title_at]))
     else:
         intro = converter.blocks(0, intro_end)
+        lone = ((Text(title),), next((block_line(t) for t in tokens if t.map), 1))
 
-    parts: list[_Section] = []
-    for number, start in enumerate(sections):
-        end = sections[number + 1] if number + 1 < len(sections) else len(tokens)
-        heading = tokens[start]
-        parts.append(
-            _Section(
-                block_line(heading),
-                heading.tag == "h1",
-                tokens[start + 1].children or [],
-                start + 3,
-                end,
-                1 < heading_level(heading) < level,
-                heading_level(heading),
-            )
-        )
-    if title_at is not None:
-        title_line = block_line(tokens[title_at])
-        lone = (title_inlines or (Text(title),), title_line)
-    else:
-        title_line, lone = None, ((Text(title),), _first_line(tokens))
-    return _deck(
-        converter,
-        meta,
-        title,
-        intro,
-        parts,
-        context,
-        sectioned=sectioned,
-        title_line=title_line,
-        lone=lone,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Section:
-    """A card heading (`##`, or `#` in sectioned notes) and how to read what is under it."""
-
-    line: int
-    """The heading's 1-based line."""
-    top: bool
-    """A `#` heading."""
-    heading: list[Token]
-    """The heading's inline tokens."""
-    start: int
-    """The index of the first token under the heading."""
-    end: int
-    """The index of the token after the section."""
-    group: bool = False
-    """A heading above the card headings (`###` over `####` cards): it makes a card only when
-    text comes right under it."""
-    level: int = 2
-    """The heading's level (1 for `#`)."""
-
-
-def _deck(
-    converter: Converter,
-    meta: FrontMatter,
-    title: str,
-    intro: list[Block],
-    sections: list[_Section],
-    context: ReadContext,
-    *,
-    sectioned: bool,
-    title_line: int | None,
-    lone: tuple[Inlines, int],
-) -> Deck:
-    """The deck of the notes' sections, read in order, after their introduction.
-
-    `title_line` is the line of the `#` title, if any; `lone` is the front and the line of the
-    one revision card of notes without sections.
-    """
     drafts: list[Draft] = list(converter.drafts)
     file_tags = converter.take_tags()
     glossary: list[GlossaryEntry] = []
@@ -217,33 +141,36 @@ def _deck(
         intro = []
 
     above_headings = HeadingsAbove()
-    for section in sections:
-        line = section.line
-        if section.top and not sectioned:
-            where = f"line {title_line}" if title_line is not None else "above"
+    for start, end in pairwise([*sections, len(tokens)]):
+        heading, line = tokens[start], block_line(tokens[start])
+        top = heading.tag == "h1"
+        if top and not sectioned:
+            where = f"line {lone[1]}" if title_at is not None else "above"
             context.warning(
                 line,
                 f"a second '#' title (the title is {where}); it was read as a card heading. "
                 "Use '##' for card headings",
             )
-        front, tags = _heading(converter, section.heading, line)
-        kind, tags = heading_card(converter.plugin, tags)
-        above, lines_above = above_headings.enter(section.level, front)
-        if _is_glossary(front, converter, section):
-            glossary.extend(converter.glossary(section.start, section.end))
+        front, tags = _heading(converter, tokens[start + 1].children or [], line)
+        kind, tags = heading_card(plugin, tags)
+        above, lines_above = above_headings.enter(heading_level(heading), front)
+        if _is_glossary(front, converter, start + 3, end):
+            glossary.extend(converter.glossary(start + 3, end))
             continue
         converter.drafts = []
         converter.cloze_context = (Paragraph(front, line),)
-        body = converter.blocks(section.start, section.end)
+        body = converter.blocks(start + 3, end)
         tags = clean_tags([*tags, *converter.take_tags()])
-        if _has_facts(body):
+        # A heading above the card headings (`###` over `####` cards) makes a card only when
+        # text comes right under it, and a bare `#` heading over `##` ones only groups them.
+        group = 1 < heading_level(heading) < level or (sectioned and top)
+        if has_facts(body):
             revision(front, body, line, tags, kind, above)
-        elif not converter.drafts and not (sectioned and section.top) and not section.group:
-            # (A bare `#` heading over `##` ones only groups them.)
+        elif not converter.drafts and not group:
             empty.append((inline_text(front), line))
         drafts.extend(replace(d, tags=tags, section=lines_above) for d in converter.drafts)
 
-    if (not sections or not drafts) and _has_facts(intro) and not _all_cloze(intro, drafts):
+    if (not sections or not drafts) and has_facts(intro) and not _all_cloze(intro, drafts):
         # Notes without card headings are an outline (a card per item with a lead) or, like
         # a title and some text or a short Obsidian note, one revision card: the topic on the
         # front, its text behind. Either way no text is left on no card.
@@ -293,16 +220,16 @@ def _deck(
         lang=meta.lang,
         intro=tuple(intro),
         auto_glossary=meta.auto_glossary,
-        auto_cloze=False,
         reader="markdown",
         extra=meta.extra,
     )
 
 
-def _top_level(closes: list[int]) -> Iterator[int]:
-    """The indexes of the top-level tokens, stepping over what each block holds."""
-    index = 0
-    while index < len(closes):
+def _top_level(closes: list[int], start: int, end: int) -> Iterator[int]:
+    """The indexes of the top-level tokens from `start` to `end`, stepping over what each block
+    holds."""
+    index = start
+    while index < end:
         yield index
         index = closes[index] + 1
 
@@ -316,23 +243,16 @@ def _leads(tokens: list[Token], index: int) -> bool:
     )
 
 
-def _is_glossary(front: Inlines, converter: Converter, section: _Section) -> bool:
+def _is_glossary(front: Inlines, converter: Converter, start: int, end: int) -> bool:
     """True for the glossary section: `## Glossary`, or a key-term section (`## Key terms`)
     that holds nothing but terms and definitions."""
     name = inline_text(front).strip().rstrip(":").strip().casefold()
-    if name == GLOSSARY_HEADING:
+    if name == "glossary":
         return True
     if name not in _KEY_TERMS:
         return False
-    kinds = {converter.tokens[index].type for index in _top_level_in(converter, section)}
+    kinds = {converter.tokens[index].type for index in _top_level(converter.closes, start, end)}
     return "dl_open" in kinds and kinds <= {"dl_open", "hr", "html_block"}
-
-
-def _top_level_in(converter: Converter, section: _Section) -> Iterator[int]:
-    index = section.start
-    while index < section.end:
-        yield index
-        index = converter.closes[index] + 1
 
 
 def _all_cloze(blocks: list[Block], drafts: list[Draft]) -> bool:
@@ -355,16 +275,7 @@ def _is_content(intro: list[Block]) -> bool:
     """True when text before the first card is more than an introduction: it has sub-headings
     with facts under them, or is longer than a card's worth."""
     first = next((i for i, block in enumerate(intro) if isinstance(block, Heading)), len(intro))
-    return _has_facts(intro[first:]) or (_has_facts(intro) and size(intro) > PIECE)
-
-
-def _has_facts(blocks: list[Block]) -> bool:
-    """True when blocks hold something to learn, not only sub-headings and rules."""
-    return any(not isinstance(block, Heading | ThematicBreak) for block in blocks)
-
-
-def _first_line(tokens: list[Token]) -> int:
-    return next((block_line(token) for token in tokens if token.map), 1)
+    return has_facts(intro[first:]) or (has_facts(intro) and size(intro) > PIECE)
 
 
 def _heading(

@@ -1,20 +1,14 @@
 """YAML front matter of Markdown notes: the block between a first line `---` and the next `---`.
 
-It is loaded with PyYAML's safe loader (libyaml's, when PyYAML has it) and checked key by key,
-with warnings at the offending line of the notes file. The safe loader never builds Python
-objects or runs code, and aliases are refused on top of it, so that a few lines cannot expand
-into gigabytes (the "billion laughs").
-
-A fault costs only its place: front matter that YAML cannot read (a tab, a stray colon) is left
-out with a warning, and the notes build without it (the title then comes from the `#` heading
-or the file name); a value that cannot be used is ignored with a warning. The keys that Obsidian
-and publishing tools write (`aliases`, `date`, `cssclasses`, ...) are kept without a warning.
+It is loaded with PyYAML's safe loader, with aliases refused (no "billion laughs"), and checked
+key by key. A fault costs only its place: front matter YAML cannot read is left out with a
+warning at its line, and a value that cannot be used is ignored with one. The keys Obsidian and
+publishing tools write (`aliases`, `date`, ...) are kept without a warning.
 """
 
 from __future__ import annotations
 
 import difflib
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,17 +35,14 @@ _OPENING = re.compile(r"---[ \t]*(?:\n|\Z)")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 # A closing `---` with the notes' first line glued to it: `---# Definition`.
 _GLUED_CLOSING = re.compile(r"^---(?=[^\s-])", re.MULTILINE)
+_FOREIGN_TAG = "it uses a YAML tag that notes may not use (such as !!python/object)"
 # YAML's words for its problems, in plain words.
 _PLAIN_PROBLEMS = (
     (
         "mapping values are not allowed",
         "a value that holds ': ' must be in quotes, such as title: \"Stalin: the rise to power\"",
     ),
-    (
-        "constructor for the tag",
-        "it uses a YAML tag that notes may not use (such as !!python/object); write plain "
-        "text, numbers and lists",
-    ),
+    ("constructor for the tag", f"{_FOREIGN_TAG}; write plain text, numbers and lists"),
     ("expected ':'", "this line is not a 'key: value' line"),
     ("tab character", "a tab is used here, and YAML indents with spaces only"),
     ("expected <block end>", "this line is indented differently from the lines above it"),
@@ -87,12 +78,8 @@ class FrontMatter:
 
 
 def split_front_matter(text: str, context: ReadContext) -> tuple[str | None, str]:
-    """Split the text into its front matter's YAML (None when there is none) and the Markdown.
-
-    The Markdown keeps one empty line for each line of front matter, so that the parser's line
-    numbers stay those of the file. Front matter that is never closed is read as notes, with a
-    warning; one closed by a `---` with the first heading glued to it (`---# Definition`) is
-    read as closed there.
+    """Split the text into its front matter's YAML (None when there is none) and the Markdown,
+    which keeps an empty line for each line of front matter so that line numbers stay the file's.
     """
     if not _OPENING.match(text):
         return None, text
@@ -109,8 +96,7 @@ def split_front_matter(text: str, context: ReadContext) -> tuple[str | None, str
             "the front matter's closing --- has text after it on the same line; it was read as "
             "closed there. Put the --- on a line of its own",
         )
-        after = glued.end()
-        return text[body_start : glued.start()], "\n" * (line - 1) + text[after:]
+        return text[body_start : glued.start()], "\n" * (line - 1) + text[glued.end() :]
     context.warning(
         1,
         "the front matter that starts with --- on line 1 is never closed, so it was read as "
@@ -125,48 +111,44 @@ def read_front_matter(source: str, context: ReadContext) -> FrontMatter:
     cannot be used is left out with a warning."""
     loader = _Loader(source)
     try:
-        try:
-            if "*" in source and _has_alias(source, context):
-                return FrontMatter()
-            root = loader.get_single_node()
-            if root is None:
-                return FrontMatter()
-            if not isinstance(root, MappingNode):
-                _left_out(
-                    context,
-                    _line(root),
-                    "it must be 'key: value' lines, such as 'title: My topic'",
-                )
-                return FrontMatter()
-            return _read_mapping(loader, root, context)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 2 if mark is not None else 1
-            problem = exc.problem or exc.context or "it is not valid YAML"
-            # libyaml says "did not find expected ..." where PyYAML's own loader says "expected
-            # ...": the same message whichever loader PyYAML was built with.
-            problem = problem.removeprefix("did not find ")
-            if "cannot start any token" in problem:
-                # libyaml leaves out which character it was.
-                lines = source.split("\n")
-                at = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
-                problem = (
-                    "a tab is used here, and YAML indents with spaces only"
-                    if "\t" in at
-                    else "a character here cannot start a value; put the value in quotes"
-                )
-            for words, plain in _PLAIN_PROBLEMS:
-                if words in problem:
-                    problem = plain
-                    break
-            _left_out(context, line, problem)
-        except yaml.YAMLError as exc:
-            _left_out(context, 1, f"it is not valid YAML ({exc})")
-        except RecursionError:
-            _left_out(context, 1, "it is nested too deeply")
-        return FrontMatter()
+        if "*" in source and _has_alias(source, context):
+            return FrontMatter()
+        root = loader.get_single_node()
+        if root is None:
+            return FrontMatter()
+        if not isinstance(root, MappingNode):
+            _left_out(
+                context,
+                _line(root),
+                "it must be 'key: value' lines, such as 'title: My topic'",
+            )
+            return FrontMatter()
+        return _read_mapping(loader, root, context)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark is not None else 1
+        problem = exc.problem or exc.context or "it is not valid YAML"
+        # libyaml says "did not find expected ..." where PyYAML's own loader says "expected
+        # ...": the same message whichever loader PyYAML was built with.
+        problem = problem.removeprefix("did not find ")
+        if "cannot start any token" in problem:
+            # libyaml leaves out which character it was.
+            lines = source.split("\n")
+            at = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+            problem = (
+                "a tab is used here, and YAML indents with spaces only"
+                if "\t" in at
+                else "a character here cannot start a value; put the value in quotes"
+            )
+        problem = next((plain for words, plain in _PLAIN_PROBLEMS if words in problem), problem)
+        _left_out(context, line, problem)
+    except yaml.YAMLError as exc:
+        _left_out(context, 1, f"it is not valid YAML ({exc})")
+    except RecursionError:
+        _left_out(context, 1, "it is nested too deeply")
     finally:
         loader.dispose()
+    return FrontMatter()
 
 
 def _left_out(context: ReadContext, line: int, problem: str) -> None:
@@ -217,8 +199,8 @@ def _read_mapping(loader: yaml.SafeLoader, root: MappingNode, context: ReadConte
         if _foreign_tag(value_node):
             context.warning(
                 _line(value_node),
-                "front matter: it uses a YAML tag that notes may not use (such as "
-                f"!!python/object); write plain text, numbers and lists. {name!r} was left out",
+                f"front matter: {_FOREIGN_TAG}; write plain text, numbers and lists. "
+                f"{name!r} was left out",
             )
             continue
         if key not in KNOWN_KEYS and key != "language" and key not in plugins.FRONT_MATTER_KEYS:
@@ -235,12 +217,9 @@ def _read_mapping(loader: yaml.SafeLoader, root: MappingNode, context: ReadConte
             value = loader.construct_object(value_node, deep=True)
         else:
             continue
-        if key in ("title", "deck", "subject"):
-            known[key] = _text(name, value_node, value, context, lists=False)
-        elif key in ("lang", "language"):
-            known["lang"] = _text(name, value_node, value, context, lists=False)
-        elif key == "author":
-            known[key] = _text(name, value_node, value, context, lists=True)
+        if key in ("title", "deck", "subject", "author", "lang", "language"):
+            field_name = "lang" if key == "language" else key
+            known[field_name] = _text(name, value_node, value, context, lists=key == "author")
         elif key == "tags":
             known[key] = _tags(value_node, value, context)
         elif key in plugins.FRONT_MATTER_KEYS:
@@ -289,8 +268,7 @@ def _constructs(loader: yaml.SafeLoader, node: Node, context: ReadContext) -> bo
     try:
         loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError:
-        problem = "it uses a YAML tag that notes may not use (such as !!python/object)"
-        context.warning(_line(node), f"front matter: {problem}; this value was left out")
+        context.warning(_line(node), f"front matter: {_FOREIGN_TAG}; this value was left out")
         return False
     except (ValueError, TypeError, OverflowError, yaml.YAMLError) as exc:
         context.warning(
@@ -356,11 +334,10 @@ def _tags(node: Node, value: Any, context: ReadContext) -> tuple[str, ...]:
 
 
 def _glossary(node: Node, value: Any, context: ReadContext) -> bool:
-    if value is True or (isinstance(value, str) and value.strip().casefold() in _GLOSSARY_AUTO):
+    word = value.strip().casefold() if isinstance(value, str) else None
+    if value is True or word in _GLOSSARY_AUTO:
         return True
-    if value is None or value is False:
-        return False
-    if isinstance(value, str) and value.strip().casefold() in _GLOSSARY_NOT_AUTO:
+    if value is None or value is False or word in _GLOSSARY_NOT_AUTO:
         return False
     context.warning(
         _line(node),
@@ -375,12 +352,7 @@ def _as_string(node: Node) -> str:
     if isinstance(node, ScalarNode):
         return "" if node.tag.endswith(":null") else str(node.value)
     _flow(node)
-    stream = io.StringIO()
-    serializer = yaml.SafeDumper(stream, allow_unicode=True, width=2**31)
-    serializer.open()
-    serializer.serialize(node)
-    serializer.close()
-    return stream.getvalue().strip()
+    return yaml.serialize(node, Dumper=yaml.SafeDumper, allow_unicode=True, width=2**31).strip()
 
 
 def _flow(node: Node) -> None:

@@ -4,9 +4,7 @@ Outline notes are nested bullet lists with no card headings: each top-level item
 lead (`- **Osmosis**: ...`) or with items of its own under it is a card, its lead on the front
 and the rest behind. A section longer than a printed card is cut at its own structure: its
 sub-headings first, then its top-level bullets, each part a card whose front names the section
-("Week 3 — Contract formation", "Week 3 (2)").
-
-Both work on the model's blocks, after the card lines have been taken out of the text.
+("Week 3 — Contract formation", "Week 3 (2)"). Both work on the model's blocks.
 """
 
 from __future__ import annotations
@@ -33,8 +31,7 @@ from ...model import (
 
 SPLIT_OVER = 2400
 """A section whose `size` is over this does not fit one A6 card even at the smallest type
-(7 pt), so it is split. Measured with the PDF planner: an A6 back holds about 35 facts of 40
-characters or 13 of 160 at 7 pt, which is 2,500 of `size`'s units either way."""
+(7 pt), so it is split."""
 PIECE = 1500
 """The most a part of a split section holds: an A6 card of it prints at about 9 pt."""
 _PER_LINE = 32
@@ -44,9 +41,8 @@ _HEADING = 3 * _PER_LINE
 _FORMULA = 3 * _PER_LINE
 """A line of a display formula: taller than a line of text, and set apart."""
 _PICTURE = 400
-"""A picture. Printed, one takes up to a third of a card's back, but a few pictures under a
-short heading are one note in Anki, and the PDF continues such a card on a follow-on card
-rather than the section being cut into notes."""
+"""A picture: up to a third of a printed card's back, but a few pictures under a short heading
+stay one note (the PDF continues such a card on a follow-on card)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +83,9 @@ def first_line(blocks: tuple[Block, ...] | list[Block], default: int) -> int:
         if isinstance(block, Paragraph) and block.line:
             return block.line
         if isinstance(block, BulletList):
-            for item in block.items:
-                line = first_line(item.children, 0)
-                if line:
-                    return line
+            line = next(filter(None, (first_line(item.children, 0) for item in block.items)), 0)
+            if line:
+                return line
     return default
 
 
@@ -100,21 +95,10 @@ def first_line(blocks: tuple[Block, ...] | list[Block], default: int) -> int:
 def outline(
     blocks: list[Block], front: Inlines, line: int
 ) -> tuple[list[Block], list[Piece]] | None:
-    """See `_outline`. Items with items of their own under them but no bold lead count only
-    in notes too long for one printed card: a short note of nested bullets stays one card."""
-    return _outline(blocks, front, line, nested=size(blocks) > SPLIT_OVER)
-
-
-def _outline(
-    blocks: list[Block], front: Inlines, line: int, *, nested: bool
-) -> tuple[list[Block], list[Piece]] | None:
-    """The cards of outline notes, and the text before the first list (the introduction);
-    None when the blocks are not an outline (fewer than two top-level items with a lead, or
-    items that hold less of the text than the rest).
-
-    The rest (plain items, paragraphs between the lists) is one more card, the topic's:
-    `front` on its front, at the place of the first of it.
-    """
+    """The cards of outline notes and the text before the first list; None when the blocks are
+    not an outline. The rest (plain items, paragraphs between the lists) is one more card, the
+    topic's, with `front` on its front."""
+    nested = size(blocks) > SPLIT_OVER
     leads = sum(
         1
         for block in blocks
@@ -143,7 +127,7 @@ def _outline(
     leading = sum(size(piece.back) + len(inline_text(piece.front)) + _PER_LINE for piece in pieces)
     if leading < size(rest) + size(intro):
         return None
-    if _has_facts(rest):
+    if has_facts(rest):
         pieces.insert(rest_at, Piece(front, tuple(rest), first_line(rest, line)))
     return intro, pieces
 
@@ -157,14 +141,13 @@ def _lead(
     if item is None or not item.children or not isinstance(item.children[0], Paragraph):
         return None
     first = item.children[0]
-    has_items = any(isinstance(block, BulletList) or loose for block in item.children[1:])
     children = first.children
     if children and isinstance(children[0], Strong) and inline_text(children[0].children).strip():
         front = _strip_colon(children[0].children)
         rest = _strip_start(children[1:])
         back: list[Block] = [Paragraph(rest, first.line)] if rest else []
         return front, back + list(item.children[1:])
-    if nested and has_items:
+    if nested and any(isinstance(block, BulletList) or loose for block in item.children[1:]):
         return first.children, list(item.children[1:])
     return None
 
@@ -212,7 +195,7 @@ def _cut(front: Inlines, blocks: list[Block], line: int) -> Iterator[Piece]:
         else:
             groups[-1][1].append(block)
     for name, group in groups:
-        if not _has_facts(group):
+        if not has_facts(group):
             continue
         at = first_line(group, line)
         if size(group) <= PIECE:
@@ -227,28 +210,25 @@ def _pack(front: Inlines, blocks: list[Block], line: int) -> Iterator[Piece]:
     part: list[Block] = []
     number = 1
     for unit in _units(blocks):
-        if part and size(part) + size([unit]) > PIECE and _has_facts(part):
+        if part and size(part) + size([unit]) > PIECE and has_facts(part):
             yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
             part, number = [], number + 1
         item = _single_item(unit)
         lead = _lead(item, loose=True) if item is not None and size([unit]) > PIECE else None
         if lead is not None:
             # One item too long for a card, with things under it: cut it at those.
-            if _has_facts(part):
+            if has_facts(part):
                 yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
                 part, number = [], number + 1
             yield from _cut(_named(front, lead[0]), lead[1], first_line([unit], line))
             continue
         _append(part, unit)
-    if _has_facts(part):
+    if has_facts(part):
         yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
 
 
 def _named(front: Inlines, name: Inlines) -> Inlines:
-    if (
-        " ".join(inline_text(name).split()).casefold()
-        == " ".join(inline_text(front).split()).casefold()
-    ):
+    if inline_text(name).casefold().split() == inline_text(front).casefold().split():
         return front
     return (*front, Text(" — "), *name)
 
@@ -313,5 +293,6 @@ def _append(blocks: list[Block], unit: Block) -> None:
         blocks.append(unit)
 
 
-def _has_facts(blocks: list[Block]) -> bool:
+def has_facts(blocks: list[Block]) -> bool:
+    """True when blocks hold something to learn, not only sub-headings and rules."""
     return any(not isinstance(block, Heading | ThematicBreak) for block in blocks)

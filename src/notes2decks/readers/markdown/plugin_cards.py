@@ -1,18 +1,10 @@
 """The cards of Obsidian flashcard plugins, read from the paragraphs of a note in their syntax.
 
-`plugins` decides whether a note is in a plugin's syntax and with which settings; here each
-paragraph of such a note is read line by line, as the plugins read it:
-
-- a line holding the separator (`::`, `:::` or a custom one) is a card, with or without spaces
-  around it; `[ ]` of a task line is not part of the front;
-- in a Spaced Repetition note, a line of only `?` (`??`) parts a multi-line card: the lines
-  above it in the paragraph are the question, the lines below it the answer;
-- in a flashcards-obsidian note, a line ending with the card tag (`#card`) is a question whose
-  answer is the rest of the paragraph;
-- the plugins' bookkeeping is dropped: `<!--SR:...-->` comments, deck tags such as
-  `#flashcards/a/b`, and flashcards-obsidian's Anki ids (`^1658939265058`);
-- the other lines are read as notes2decks reads any paragraph (`Q:`/`A:`, clozes), with
-  `**bold**` made a cloze when the note asks for it.
+Each paragraph of such a note is read line by line, as the plugins read it: separator lines
+(`::`, `:::`) are cards, a `?` (`??`) line parts a multi-line card, a line ending with the card
+tag (`#card`) is a question whose answer is the rest of the paragraph, and the plugins'
+bookkeeping (`<!--SR:` comments, deck tags, Anki ids) is dropped. Other lines are read as any
+paragraph, with `**bold**` made a cloze when the note asks for it.
 """
 
 from __future__ import annotations
@@ -24,7 +16,7 @@ from typing import TYPE_CHECKING
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from ...model import Block, BulletList, CardKind, ListItem, Paragraph
+from ...model import Block, BulletList, CardKind, Inlines, ListItem, Paragraph
 from .inline_rules import line_at
 from .inlines import strip_inlines
 from .paragraphs import Draft, Line, ParagraphConverter, join_lines, split_lines
@@ -38,16 +30,17 @@ _ANKI_ID = re.compile(r"\s*\^\d{13}\s*$")
 _CURLY_ENV = "n2d_plugin_curly"
 
 
-def plugin_paragraph(
+def plugin_block(
     converter: Converter, syntax: PluginSyntax, index: int, stop: int, *, cards: bool
 ) -> tuple[list[Block], int]:
-    """The blocks of the paragraph at `tokens[index]` of a plugin note, and the index of its
-    last token; its cards go to `converter.drafts`.
+    """The blocks of the paragraph, or list item of one paragraph, at `tokens[index]` of a
+    plugin note, and the index of the last token read; its cards go to `converter.drafts`.
 
-    A `?` line that ends the paragraph takes the block right under it (a list, a table, code)
-    as its answer, as the plugin does when no blank line comes between them.
+    A `?` line that ends it takes the block right under it as its answer, or in a tight list
+    the items after it up to one with a `?` of its own, as the plugin does.
     """
     tokens = converter.tokens
+    item = tokens[index].type == "list_item_open"
     end = converter.closes[index]
     last = end
 
@@ -55,41 +48,17 @@ def plugin_paragraph(
         nonlocal last
         after = end + 1
         start = tokens[after].map if after < stop else None
-        if start is not None and start[0] == line:
+        if start is None or start[0] != line or (item and not tokens[index + 1].hidden):
+            return None
+        if not item:
             last = converter.closes[after]
             return converter.blocks(after, last + 1, cards=cards)
-        return None
-
-    inline = tokens[index + 1]
-    line = inline.map[0] + 1 if inline.map else 0
-    blocks = read_paragraph(converter, syntax, inline.children or [], line, below)
-    return blocks, last
-
-
-def plugin_item(
-    converter: Converter, syntax: PluginSyntax, index: int, stop: int, *, cards: bool
-) -> tuple[list[Block], int]:
-    """The blocks of the list item at `tokens[index]`, of one paragraph, in a plugin note, and
-    the index of the last token read; its cards go to `converter.drafts`.
-
-    In a tight list, a `?` line that ends the item takes the items after it as its answer (up
-    to the list's end, or to an item with a `?` of its own), as the plugin reads
-    `- question`, `?`, `- answer`, `- answer`.
-    """
-    tokens = converter.tokens
-    end = converter.closes[index]
-    last = end
-
-    def below(line: int) -> list[Block] | None:
-        nonlocal last
         items: list[ListItem] = []
-        after = end + 1
-        start = tokens[after].map if after < stop else None
-        if not tokens[index + 1].hidden or start is None or start[0] != line:
-            return None
+        marks = (syntax.multiline, syntax.multiline_reversed)
         while after < stop and tokens[after].type == "list_item_open":
             close = converter.closes[after]
-            if any(_is_multiline(t, syntax) for t in tokens[after:close] if t.type == "inline"):
+            texts = (t.content for t in tokens[after:close] if t.type == "inline")
+            if any(line.strip() in marks for text in texts for line in text.split("\n")):
                 break
             children = converter.blocks(after + 1, close, cards=cards)
             if children:
@@ -97,16 +66,9 @@ def plugin_item(
             last, after = close, close + 1
         return [BulletList(tuple(items))] if items else None
 
-    inline = tokens[index + 2]
+    inline = tokens[index + 2 if item else index + 1]
     line = inline.map[0] + 1 if inline.map else 0
-    blocks = read_paragraph(converter, syntax, inline.children or [], line, below)
-    return blocks, last
-
-
-def _is_multiline(inline: Token, syntax: PluginSyntax) -> bool:
-    """True when an inline token's text has a `?` (or `??`) line."""
-    marks = (syntax.multiline, syntax.multiline_reversed)
-    return any(line.strip() in marks for line in inline.content.split("\n"))
+    return read_paragraph(converter, syntax, inline.children or [], line, below), last
 
 
 def read_paragraph(
@@ -117,9 +79,7 @@ def read_paragraph(
     below: Callable[[int], list[Block] | None] | None = None,
 ) -> list[Block]:
     """The blocks of a paragraph of a plugin note; its cards go to `converter.drafts`.
-
-    `below(line)` gives the blocks that start right under a `?` line that ends the paragraph
-    (None when there are none)."""
+    `below(line)` gives the blocks right under a `?` line that ends the paragraph, if any."""
     lines = [cleaned for raw in split_lines(children, line) if (cleaned := _clean(raw, syntax))]
     result: list[Block] = []
     pending: list[Line] = []
@@ -159,20 +119,15 @@ def read_paragraph(
                     )
                     break
                 answer_side = tuple(blocks)
-            question = strip_inlines(converter.inlines(_no_clozes(join_lines(pending))))
+            question = _plain(converter, join_lines(pending))
             converter.drafts.append(Draft(kind, question, answer_side, pending[0].number))
             return result
-        if syntax.name == FLASHCARDS:
-            tagged = _card_tag(current, syntax)
-            if tagged is not None:
-                front, kind = tagged
-                answer = lines[index + 1 :]
-                if answer:
-                    flush()
-                    _card(
-                        converter, kind, front, join_lines(answer), current.number, answer[0].number
-                    )
-                    return result
+        tagged = _card_tag(current, syntax) if syntax.name == FLASHCARDS else None
+        if tagged is not None and index + 1 < len(lines):
+            flush()
+            back = join_lines(lines[index + 1 :])
+            _card(converter, tagged[1], tagged[0], back, current.number, lines[index + 1].number)
+            return result
         split = _separator(current.tokens, syntax)
         if split is None:
             pending.append(current)
@@ -201,12 +156,18 @@ def _card(
     line: int,
     back_line: int,
 ) -> None:
-    question = strip_inlines(converter.inlines(_no_clozes(front)))
+    question = _plain(converter, front)
     converter.drafts.append(Draft(kind, question, _side(converter, back, back_line), line))
 
 
-def _side(converter: ParagraphConverter, tokens: list[Token], line: int = 0) -> tuple[Block, ...]:
-    return (Paragraph(strip_inlines(converter.inlines(_no_clozes(tokens))), line),)
+def _side(converter: ParagraphConverter, tokens: list[Token], line: int) -> tuple[Block, ...]:
+    return (Paragraph(_plain(converter, tokens), line),)
+
+
+def _plain(converter: ParagraphConverter, tokens: list[Token]) -> Inlines:
+    """A card side's inlines without cloze markers: a highlight there is only emphasis."""
+    clozes = ("cloze_open", "cloze_close")
+    return strip_inlines(converter.inlines([token for token in tokens if token.type not in clozes]))
 
 
 def _empty(tokens: list[Token]) -> bool:
@@ -250,23 +211,20 @@ def _separator(
     tokens: list[Token], syntax: PluginSyntax
 ) -> tuple[list[Token], list[Token], bool] | None:
     """A card line's front and back tokens and whether it is reversed, or None."""
-    marks = sorted({syntax.separator, syntax.reversed_separator}, key=len, reverse=True)
+    marks = {syntax.separator, syntax.reversed_separator}
     for index, token in enumerate(tokens):
         if token.type != "text" or token.level != 0:
             continue
-        found = [(token.content.find(mark), mark) for mark in marks]
-        found = [(at, mark) for at, mark in found if at >= 0]
+        text = token.content
+        # The earliest mark; at one place the longer (`:::` over `::`).
+        found = [(at, -len(mark), mark) for mark in marks if (at := text.find(mark)) >= 0]
         if not found:
             continue
-        # The earliest mark; at one place the longer (`:::` over `::`).
-        at, mark = min(found, key=lambda item: (item[0], -len(item[1])))
-        before = token.copy(
-            content=_TASK_BOX.sub("", token.content[:at]) if index == 0 else token.content[:at]
-        )
-        after = token.copy(content=token.content[at + len(mark) :])
-        front = [*tokens[:index], before]
-        if index > 0 and tokens[0].type == "text":
-            front[0] = tokens[0].copy(content=_TASK_BOX.sub("", tokens[0].content))
+        at, _, mark = min(found)
+        front = [*tokens[:index], token.copy(content=text[:at])]
+        if front[0].type == "text":
+            front[0] = front[0].copy(content=_TASK_BOX.sub("", front[0].content))
+        after = token.copy(content=text[at + len(mark) :])
         return front, [after, *tokens[index + 1 :]], mark == syntax.reversed_separator
     return None
 
@@ -279,11 +237,10 @@ def _card_tag(line: Line, syntax: PluginSyntax) -> tuple[list[Token], CardKind] 
     words = last.content.rstrip().split(" ")
     if not words or not words[-1].startswith("#"):
         return None
-    kind = syntax.card_tag_kind(words[-1][1:])
-    if not kind:
+    kind = syntax.card_kind(words[-1][1:])
+    if kind is None:
         return None
-    rest = last.copy(content=" ".join(words[:-1]))
-    return [*line.tokens[:-1], rest], CardKind.REVERSED if kind == "reversed" else CardKind.BASIC
+    return [*line.tokens[:-1], last.copy(content=" ".join(words[:-1]))], kind
 
 
 def heading_card(
@@ -294,38 +251,26 @@ def heading_card(
     if syntax is None or syntax.name != FLASHCARDS:
         return CardKind.REVISION, tags
     for tag in tags:
-        kind = syntax.card_tag_kind(tag)
-        if kind:
-            rest = tuple(t for t in tags if t != tag)
-            return (CardKind.REVERSED if kind == "reversed" else CardKind.BASIC), rest
+        kind = syntax.card_kind(tag)
+        if kind is not None:
+            return kind, tuple(t for t in tags if t != tag)
     return CardKind.REVISION, tags
-
-
-def _no_clozes(tokens: list[Token]) -> list[Token]:
-    """Tokens without cloze markers: a highlight on a card's side is only emphasis there."""
-    return [token for token in tokens if token.type not in ("cloze_open", "cloze_close")]
 
 
 def _bold_as_cloze(tokens: list[Token]) -> list[Token]:
     """`**x**` at the top level made a cloze, as the Spaced Repetition plugin can be set to."""
-    result: list[Token] = []
-    for token in tokens:
+    result = list(tokens)
+    for index, token in enumerate(tokens):
         if token.type in ("strong_open", "strong_close") and token.level == 0:
-            opening = token.type == "strong_open"
-            marker = token.copy(type="cloze_open" if opening else "cloze_close")
-            if opening:
-                marker.meta = {"number": None, "hint": "", "line": token.meta.get("line", 0)}
-            result.append(marker)
-        else:
-            result.append(token)
+            result[index] = token.copy(type=token.type.replace("strong", "cloze"))
+            if token.type == "strong_open":
+                result[index].meta = {"number": None, "hint": "", "line": token.meta.get("line", 0)}
     return result
 
 
 def curly_cloze(state: StateInline, silent: bool) -> bool:
-    """`{{text}}` as a cloze, in notes whose plugin settings make curly brackets clozes.
-
-    The parse's env says so (see `curly_env`); `{{c1::x}}` is read by the cloze rule before this.
-    """
+    """`{{text}}` as a cloze, in notes whose plugin settings make curly brackets clozes (the
+    parse's env says so, see `curly_env`); `{{c1::x}}` is read by the cloze rule before this."""
     src, pos = state.src, state.pos
     if not state.env.get(_CURLY_ENV) or not src.startswith("{{", pos):
         return False
@@ -347,4 +292,4 @@ def curly_cloze(state: StateInline, silent: bool) -> bool:
 
 def curly_env(syntax: PluginSyntax | None) -> dict[str, object]:
     """The parse env that turns `{{x}}` clozes on for a note, when its syntax asks for them."""
-    return {_CURLY_ENV: True} if syntax is not None and syntax.curly else {}
+    return {_CURLY_ENV: True} if syntax is not None and "curly" in syntax.cloze_marks else {}

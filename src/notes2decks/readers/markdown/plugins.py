@@ -1,17 +1,11 @@
 """Which Obsidian flashcard plugin's card syntax a Markdown note is written in, and its settings.
 
-Two plugins are understood (docs/FORMAT.md has a section for each):
-
-- Obsidian Spaced Repetition (st3v3nmw): `front::back`, `front:::back`, `?` / `??` lines,
-  `==cloze==` (and, when asked for, `**cloze**` and `{{cloze}}`), `#flashcards` deck tags;
-- flashcards-obsidian (reuseman): `## Question #card` headings, `#card-reverse`, inline
-  `front::back`, and `cards-deck:` in front matter.
-
-A note is read with a plugin's syntax when its front matter says so (`syntax:`), or when it
-carries a sign no note of ours would: a `#flashcards` tag, an `<!--SR:` scheduling comment, or a
-`cards-deck:` key. Settings a user changed in the plugin (a `;;` separator, a `#fc` card tag)
-are read from the vault's `.obsidian/plugins/<plugin>/data.json` when the notes sit in a vault,
-and may be given in front matter too.
+Obsidian Spaced Repetition (st3v3nmw) and flashcards-obsidian (reuseman) are understood
+(docs/FORMAT.md has a section for each). A note is read with a plugin's syntax when its front
+matter says so (`syntax:`), or when it carries a sign no note of ours would: a `#flashcards`
+tag, an `<!--SR:` scheduling comment, or a `cards-deck:` key. Settings changed in the plugin
+are read from the vault's `.obsidian/plugins/<plugin>/data.json`, and may be given in front
+matter too.
 """
 
 from __future__ import annotations
@@ -20,9 +14,11 @@ import json
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from ...model import CardKind
 from .. import ReadContext, clean_deck_part
 
 SPACED_REPETITION = "obsidian-sr"
@@ -65,21 +61,16 @@ class PluginSyntax:
     deck: str = ""
     """The deck the plugin's own markers name (`#flashcards/a/b`, `cards-deck:`), or ''."""
 
-    @property
-    def curly(self) -> bool:
-        """True when `{{x}}` hides a cloze."""
-        return "curly" in self.cloze_marks
-
-    def card_tag_kind(self, tag: str) -> str:
-        """'basic' or 'reversed' for a card tag such as `card` or `card-reverse`, else ''."""
+    def card_kind(self, tag: str) -> CardKind | None:
+        """The kind of card a card tag such as `card` or `card-reverse` marks, or None."""
         folded = tag.casefold()
         for card in self.card_tags:
             base = card.casefold()
             if folded == base:
-                return "basic"
+                return CardKind.BASIC
             if folded in (f"{base}-reverse", f"{base}/reverse", f"{base}::reverse"):
-                return "reversed"
-        return ""
+                return CardKind.REVERSED
+        return None
 
 
 def check_front_matter(name: str, value: str, line: int, context: ReadContext) -> str:
@@ -115,16 +106,14 @@ _DECK_TAG = re.compile(r"(?<![^\s(])#([\w-]+(?:/[\w-]+)*)")
 def detect(
     body: str, extra: dict[str, str], tags: tuple[str, ...], context: ReadContext
 ) -> PluginSyntax | None:
-    """The plugin syntax the note is written in, or None for notes2decks' own.
-
-    `extra` holds the front matter keys this module reads (see FRONT_MATTER_KEYS), `tags` the
-    front matter's tags.
-    """
+    """The plugin syntax the note is written in, or None for notes2decks' own, from its body,
+    its front matter's `extra` keys (see FRONT_MATTER_KEYS) and `tags`."""
     settings = {key.casefold(): value for key, value in extra.items()}
     chosen = settings.get("syntax", "").casefold()
     if chosen == OWN:
         return None
-    sr = _vault_settings(context.path.parent, SPACED_REPETITION)
+    folder = context.path.parent.resolve()
+    sr = _vault_settings(folder, SPACED_REPETITION)
     written = sr.get("flashcardTags")
     deck_tags = (
         tuple(str(tag).lstrip("#") for tag in written if str(tag).strip("#"))
@@ -140,11 +129,35 @@ def detect(
         else:
             return None
     if chosen == FLASHCARDS:
-        syntax = _flashcards(_vault_settings(context.path.parent, FLASHCARDS))
+        own = _vault_settings(folder, FLASHCARDS)
+        syntax = PluginSyntax(
+            FLASHCARDS,
+            separator=_setting(own, "inlineSeparator", "::"),
+            reversed_separator=_setting(own, "inlineSeparatorReverse", ":::"),
+            card_tags=(_setting(own, "flashcardsTag", "card").lstrip("#"),),
+            deck_tags=(),
+        )
         deck = settings.get("cards-deck", "")
     else:
-        syntax = _spaced_repetition(sr, deck_tags)
-        deck = _deck_of_tag(sr_tag[0]) if sr_tag is not None else ""
+        marks = [
+            mark
+            for mark, key, default in (
+                ("highlight", "convertHighlightsToClozes", True),
+                ("bold", "convertBoldTextToClozes", False),
+                ("curly", "convertCurlyBracketsToClozes", False),
+            )
+            if bool(sr.get(key, default))
+        ]
+        syntax = PluginSyntax(
+            SPACED_REPETITION,
+            separator=_setting(sr, "singleLineCardSeparator", "::"),
+            reversed_separator=_setting(sr, "singleLineReversedCardSeparator", ":::"),
+            multiline=_setting(sr, "multilineCardSeparator", "?"),
+            multiline_reversed=_setting(sr, "multilineReversedCardSeparator", "??"),
+            cloze_marks=tuple(marks),
+            deck_tags=deck_tags or ("flashcards",),
+        )
+        deck = "::".join(filter(None, sr_tag[0].split("/"))) if sr_tag is not None else ""
     if settings.get("card-separator"):
         syntax = replace(syntax, separator=settings["card-separator"])
     if "cloze-marks" in settings:
@@ -160,27 +173,13 @@ def _first_deck_tag(
 ) -> tuple[str, str] | None:
     """The first deck tag of the note, from the front matter's tags or the text: (sub-path,
     the tag as found), the sub-path being what follows the deck tag (`a/b` of `#flashcards/a/b`)."""
-    folded = tuple(tag.casefold() for tag in deck_tags)
-
-    def split(tag: str) -> tuple[str, str] | None:
+    folded = {tag.casefold() for tag in deck_tags}
+    written = (match[1] for match in _DECK_TAG.finditer(body)) if "#" in body else ()
+    for tag in chain((tag.replace("::", "/") for tag in tags), written):
         head, _, rest = tag.partition("/")
-        return (rest, tag) if head.casefold() in folded else None
-
-    for tag in tags:
-        found = split(tag.replace("::", "/"))
-        if found is not None:
-            return found
-    if "#" not in body:
-        return None
-    for match in _DECK_TAG.finditer(body):
-        found = split(match.group(1))
-        if found is not None:
-            return found
+        if head.casefold() in folded:
+            return rest, tag
     return None
-
-
-def _deck_of_tag(path: str) -> str:
-    return "::".join(part for part in path.split("/") if part)
 
 
 def is_deck_tag(word: str, syntax: PluginSyntax) -> bool:
@@ -191,53 +190,15 @@ def is_deck_tag(word: str, syntax: PluginSyntax) -> bool:
     return head in (tag.casefold() for tag in syntax.deck_tags)
 
 
-def _spaced_repetition(settings: dict[str, Any], deck_tags: tuple[str, ...]) -> PluginSyntax:
-    marks = [
-        mark
-        for mark, key, default in (
-            ("highlight", "convertHighlightsToClozes", True),
-            ("bold", "convertBoldTextToClozes", False),
-            ("curly", "convertCurlyBracketsToClozes", False),
-        )
-        if bool(settings.get(key, default))
-    ]
-    return PluginSyntax(
-        SPACED_REPETITION,
-        separator=_setting(settings, "singleLineCardSeparator", "::"),
-        reversed_separator=_setting(settings, "singleLineReversedCardSeparator", ":::"),
-        multiline=_setting(settings, "multilineCardSeparator", "?"),
-        multiline_reversed=_setting(settings, "multilineReversedCardSeparator", "??"),
-        cloze_marks=tuple(marks),
-        deck_tags=deck_tags or ("flashcards",),
-    )
-
-
-def _flashcards(settings: dict[str, Any]) -> PluginSyntax:
-    return PluginSyntax(
-        FLASHCARDS,
-        separator=_setting(settings, "inlineSeparator", "::"),
-        reversed_separator=_setting(settings, "inlineSeparatorReverse", ":::"),
-        card_tags=(_setting(settings, "flashcardsTag", "card").lstrip("#"),),
-        deck_tags=(),
-    )
-
-
 def _setting(settings: dict[str, Any], key: str, default: str) -> str:
     value = settings.get(key)
     return value.strip() if isinstance(value, str) and value.strip() else default
 
 
-def _vault_settings(folder: Path, plugin: str) -> dict[str, Any]:
-    """The plugin's settings in the Obsidian vault that holds the notes, or {} outside one.
-
-    The vault is the nearest folder with an `.obsidian` folder, from the note's folder up: the
-    notes folder may be a vault, be inside one, or hold several.
-    """
-    return _settings_file(folder.resolve(), plugin)
-
-
 @lru_cache(maxsize=64)
-def _settings_file(folder: Path, plugin: str) -> dict[str, Any]:
+def _vault_settings(folder: Path, plugin: str) -> dict[str, Any]:
+    """The plugin's settings in the Obsidian vault that holds the (resolved) folder, or {}
+    outside one. The vault is the nearest folder with an `.obsidian` folder, from it up."""
     vault = next((p for p in (folder, *folder.parents) if (p / ".obsidian").is_dir()), None)
     if vault is None:
         return {}

@@ -23,35 +23,11 @@ _CONTENT = frozenset({"image", "code_inline", "wikilink"})
 # "Key points:" and "2. Examples" are generic too.
 GENERIC = frozenset(
     {
-        "definition",
-        "definitions",
-        "key definitions",
-        "extra notes",
-        "notes",
-        "more notes",
-        "other notes",
-        "further notes",
-        "summary",
-        "example",
-        "examples",
-        "key points",
-        "key facts",
-        "key ideas",
-        "overview",
-        "introduction",
-        "background",
-        "conclusion",
-        "evaluation",
-        "explanation",
-        "details",
-        "misc",
-        "miscellaneous",
-        "questions",
-        "practice questions",
-        "exam tips",
-        "tips",
-        "common mistakes",
-        "recap",
+        *("definition", "definitions", "key definitions", "extra notes", "notes", "more notes"),
+        *("other notes", "further notes", "summary", "example", "examples", "key points"),
+        *("key facts", "key ideas", "overview", "introduction", "background", "conclusion"),
+        *("evaluation", "explanation", "details", "misc", "miscellaneous", "questions"),
+        *("practice questions", "exam tips", "tips", "common mistakes", "recap"),
     }
 )
 # Generic headings that go on with the card before them: they show that card's heading.
@@ -64,17 +40,6 @@ def _words(front: Inlines) -> str:
     while words and words[0].isdigit():
         words.pop(0)  # a number in front: "2. Examples"
     return " ".join(words)
-
-
-def is_generic(front: Inlines) -> bool:
-    """True for a heading that cannot be understood without the one above it."""
-    words = _words(front)
-    return words in GENERIC or words in CONTINUING
-
-
-def continues(front: Inlines) -> bool:
-    """True for a heading that says it goes on with the card before it ("Continued")."""
-    return _words(front) in CONTINUING
 
 
 def unless_title(section: Inlines, title: str) -> Inlines:
@@ -91,18 +56,17 @@ class HeadingsAbove:
         self._stack: list[tuple[int, Inlines]] = []
 
     def enter(self, level: int, front: Inlines) -> tuple[Inlines, Inlines]:
-        """Enter a heading. What its card shows above its front (a generic heading: the heading
-        it sits under, or for one that continues the card before it, that card's heading;
-        another heading: nothing), and what a cloze line or a `Q:` card under it shows (the
-        heading, with the one above a generic heading: "Osmosis — Definition")."""
+        """Enter a heading: what its card shows above its front (for a generic heading, the one
+        above it), and what a card under it shows ("Osmosis — Definition")."""
         previous: Inlines = ()
         while self._stack and self._stack[-1][0] >= level:
             above_level, shown = self._stack.pop()
             previous = shown if above_level == level else ()
         parent = self._stack[-1][1] if self._stack else ()
-        if continues(front) and previous:
+        words = _words(front)
+        if words in CONTINUING and previous:
             above, lines = previous, previous
-        elif is_generic(front) and parent:
+        elif (words in GENERIC or words in CONTINUING) and parent:
             above, lines = parent, (*parent, Text(" — "), *front)
         else:
             above, lines = (), front
