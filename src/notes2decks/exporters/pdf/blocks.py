@@ -29,7 +29,7 @@ from .fonts import MONO, SANS, SANS_BOLD, string_width
 from .math import MathArt, MathFailure, draw_math, typeset
 from .pictures import picture_items
 from .tables import table_flowable
-from .text import MIN_SIZE, FaceContext, InlineWriter, Item, paragraph_style, without_sounds
+from .text import MIN_SIZE, FaceContext, Item, inline_paragraph, paragraph_style, without_sounds
 
 
 class MathFlowable(FittedBox):
@@ -88,11 +88,9 @@ def inline_items(
         elif isinstance(part, Math):
             items.extend(math_block_items(ctx, part.source, size, line))
         elif not _blank(part):
-            first = not items
-            label = bullet if first else None
-            writer = InlineWriter(ctx, size, front=front, line=line, font=style.fontName)
-            para = writer.paragraph(writer.markup(part), style, label)
-            items.append((gap if first else size * 0.2, para))
+            label = None if items else bullet
+            para = inline_paragraph(ctx, part, size, style, front=front, line=line, bullet=label)
+            items.append((size * 0.2, para))
     if items:
         items[0] = (gap, items[0][1])
     return items

@@ -194,12 +194,8 @@ class CardPrinter:
         file = card.card.source.file or self.deck.source.file
         line = card.card.source.line
         spec = self.layout.spec
-        front_ctx = FaceContext(
-            file, line, self.front_box.w, self.front_box.h, base_size=spec.heading_size
-        )
-        back_ctx = FaceContext(
-            file, line, self.back_box.w, self.back_box.h, base_size=spec.body_size
-        )
+        front_ctx = FaceContext(line, self.front_box.w, self.front_box.h, spec.heading_size)
+        back_ctx = FaceContext(line, self.back_box.w, self.back_box.h, spec.body_size)
         front = self._front(card, front_ctx, continued=False)
         back = self._back(card, back_ctx)
         count = max(len(front.pages), len(back.pages))

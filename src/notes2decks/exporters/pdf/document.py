@@ -22,7 +22,7 @@ from ...options import BuildOptions
 from .fonts import SANS, register_fonts
 from .layout import SheetLayout, sheet_layout
 from .math import draw_math
-from .text import MathImage
+from .text import InlineMath
 
 MAX_BACK_OFFSET = 20.0
 """The largest --back-offset in millimetres: printers are off by a few; more is a wrong setting."""
@@ -135,19 +135,12 @@ def binary_streams() -> Iterator[None]:
         rl_config.useA85 = saved
 
 
-def pdf_bytes(canvas: Any) -> bytes:
-    """The finished document."""
-    data: bytes = canvas.getpdfdata()
-    return data
-
-
 class CardCanvas(Canvas):  # type: ignore[misc]
     """A canvas that draws typeset formulas placed inside paragraphs."""
 
     def drawImage(self, image: Any, x: float, y: float, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(image, MathImage):
-            width = kwargs.get("width", args[0] if args else image.art.width)
-            height = kwargs.get("height", args[1] if len(args) > 1 else image.art.height)
+        if isinstance(image, InlineMath):
+            width, height = args[:2]  # as reportlab's paragraph passes them
             if image.highlight:
                 self.saveState()
                 self.setFillColor(image.highlight)

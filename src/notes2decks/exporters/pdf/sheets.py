@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph
 
 from ...errors import Diagnostic
 from ...model import Deck, GlossaryEntry, split_math
@@ -15,8 +15,8 @@ from .fit import paginate
 from .fonts import SANS, SANS_BOLD, SANS_ITALIC
 from .glyphs import MissingGlyphs
 from .layout import MM, SheetLayout
-from .tables import cell_extent, cell_paragraph
-from .text import CODE_BACKGROUND, MUTED, RULE, FaceContext, escape, paragraph_style
+from .tables import cell_extent, ruled_table
+from .text import MUTED, FaceContext, escape, inline_paragraph, paragraph_style
 
 _SHEET_MARGIN = 15 * MM
 _GLOSSARY_SIZE = 10.0
@@ -45,7 +45,7 @@ def draw_glossary(
     width = page_width - 2 * _SHEET_MARGIN
     footer = _FOOTER_SIZE * 2
     height = page_height - 2 * _SHEET_MARGIN - footer
-    ctx = FaceContext(deck.source.file, 0, width, height)
+    ctx = FaceContext(0, width, height)
     entries = glossary_order(deck.glossary)
 
     pad = size * 0.35
@@ -61,37 +61,15 @@ def draw_glossary(
     ]
     for entry, term in zip(entries, terms, strict=True):
         line = entry.source.line
+        definition = split_math(entry.definition)
         rows.append(
             [
-                cell_paragraph(ctx, term, size, term_style, front=False, line=line),
-                cell_paragraph(
-                    ctx, split_math(entry.definition), size, text_style, front=False, line=line
-                ),
+                inline_paragraph(ctx, term, size, term_style, front=False, line=line),
+                inline_paragraph(ctx, definition, size, text_style, front=False, line=line),
             ]
         )
-    table = Table(
-        rows,
-        colWidths=[term_width, width - term_width],
-        repeatRows=1,
-        splitByRow=1,
-        splitInRow=1,
-        hAlign="LEFT",
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-                ("BACKGROUND", (0, 0), (-1, 0), CODE_BACKGROUND),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                # Cells are paragraphs; this only stops the table naming Helvetica.
-                ("FONT", (0, 0), (-1, -1), SANS, size),
-                ("LEFTPADDING", (0, 0), (-1, -1), pad),
-                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                ("TOPPADDING", (0, 0), (-1, -1), pad),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-            ]
-        )
-    )
+    widths = [term_width, width - term_width]
+    table = ruled_table(rows, widths, 1, "LINEBELOW", size, pad, pad)
     title = Paragraph(escape(f"Glossary: {deck.title}"), paragraph_style(size * 1.6, SANS_BOLD))
     items: list[tuple[float, Any]] = [(0.0, title)]
     if deck.subject:

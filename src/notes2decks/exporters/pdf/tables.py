@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import Table, TableStyle
+from reportlab.platypus import Table
 
 from ...model import (
     Align,
@@ -28,7 +28,7 @@ from .text import (
     MIN_SIZE,
     RULE,
     FaceContext,
-    InlineWriter,
+    inline_paragraph,
     paragraph_style,
     without_sounds,
 )
@@ -118,15 +118,6 @@ def cell_extent(inlines: Inlines, font: str, size: float) -> tuple[float, float]
     return max(lines), longest
 
 
-def cell_paragraph(
-    ctx: FaceContext, inlines: Inlines, size: float, style: Any, *, front: bool, line: int
-) -> Any:
-    """A table cell's content as one paragraph: formulas inside its lines, images by their
-    description."""
-    writer = InlineWriter(ctx, size, front=front, line=line, font=style.fontName)
-    return writer.paragraph(writer.markup(inlines), style)
-
-
 def table_flowable(
     ctx: FaceContext, block: TableBlock, size: float, avail: float, front: bool, line: int
 ) -> Any:
@@ -159,31 +150,35 @@ def table_flowable(
                 # A header may wrap between its words sooner than the body does.
                 natural[c] = max(natural[c], width + 2 * pad + 1)
             style = paragraph_style(cell_size, font, aligns[c])
-            cells.append(cell_paragraph(ctx, inlines, cell_size, style, front=front, line=line))
+            cells.append(inline_paragraph(ctx, inlines, cell_size, style, front=front, line=line))
         data.append(cells)
     natural = [max(n, m) for n, m in zip(natural, minimum, strict=True)]
     widths = _column_widths(natural, minimum, avail, 2 * pad + cell_size)
-    table = Table(
-        data,
-        colWidths=widths,
-        repeatRows=1 if block.rows else 0,
-        splitByRow=1,
-        splitInRow=1,
-        hAlign="LEFT",
+    return ruled_table(data, widths, 1 if block.rows else 0, "GRID", cell_size, pad, pad * 0.6)
+
+
+def ruled_table(
+    rows: list[list[Any]],
+    widths: list[float],
+    repeat: int,
+    rule: str,
+    size: float,
+    pad: float,
+    top: float,
+) -> Any:
+    """A table of paragraphs of `size` points, ruled with `rule` (GRID or LINEBELOW), its first
+    row shaded and repeated on the cards or pages it continues onto when `repeat` is 1."""
+    style = [
+        (rule, (0, 0), (-1, -1), 0.4, RULE),
+        ("BACKGROUND", (0, 0), (-1, 0), CODE_BACKGROUND),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        # Cells are paragraphs; this only stops the table naming Helvetica.
+        ("FONT", (0, 0), (-1, -1), SANS, size),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), top),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+    ]
+    return Table(
+        rows, widths, repeatRows=repeat, splitByRow=1, splitInRow=1, hAlign="LEFT", style=style
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, RULE),
-                ("BACKGROUND", (0, 0), (-1, 0), CODE_BACKGROUND),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                # Cells are paragraphs; this only stops the table naming Helvetica.
-                ("FONT", (0, 0), (-1, -1), SANS, cell_size),
-                ("LEFTPADDING", (0, 0), (-1, -1), pad),
-                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-            ]
-        )
-    )
-    return table
