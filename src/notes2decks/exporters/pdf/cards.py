@@ -82,9 +82,6 @@ def printable_cards(deck: Deck, options: BuildOptions) -> list[PrintCard]:
     return result
 
 
-# --------------------------------------------------------------------------- planning
-
-
 @dataclass(frozen=True, slots=True)
 class Piece:
     """One physical card: a whole printed card, or one part of a card that continues."""
@@ -128,15 +125,15 @@ class CardPrinter:
         gap = self.meta * 0.6
 
         # The header and footer are the same on every card: set them once.
-        self.title = _truncated_paragraph(deck.title, self.meta, width, 2, SANS)
+        self.title = _truncated_paragraph(deck.title, self.meta, width, 2)
         self.title_height = self.title.wrap(width, self.content.h)[1] if self.title else 0.0
         # The subject shares the bottom line with the widest number a card of the deck can have.
         widest = string_width(f"{total}mm / {total}", SANS_BOLD, self.meta)
-        self.subject_width = width - widest - gap
-        self.subject = _truncated_paragraph(deck.subject, self.meta, self.subject_width, 1, SANS)
+        subject_width = width - widest - gap
+        self.subject = _truncated_paragraph(deck.subject, self.meta, subject_width, 1)
         self.subject_height = 0.0
         if self.subject:
-            self.subject_height = self.subject.wrap(self.subject_width, self.content.h)[1]
+            self.subject_height = self.subject.wrap(subject_width, self.content.h)[1]
         self.footer = max(self.meta_leading, self.subject_height)
 
         top = self.title_height + gap if self.title else 0.0
@@ -152,8 +149,6 @@ class CardPrinter:
             width,
             self.content.h - self.meta_leading - gap,
         )
-
-    # ------------------------------------------------------------------ fitting
 
     def _front(self, card: PrintCard, ctx: FaceContext, continued: bool) -> Fitted:
         spec = self.layout.spec
@@ -176,7 +171,7 @@ class CardPrinter:
             items += inline_items(ctx, card.front, size, style, line=ctx.line, front=True, gap=gap)
             if continued:
                 note = paragraph_style(max(MIN_SIZE, size * 0.6), SANS_ITALIC, "center")
-                items.append((size * 0.35, _paragraph("(continued)", note)))
+                items.append((size * 0.35, plain_paragraph("(continued)", note)))
             return items
 
         return fit(build, self.front_box.w, self.front_box.h, top)
@@ -241,8 +236,6 @@ class CardPrinter:
         for number, card in enumerate(cards, start=1):
             yield from self.plan(card, number, len(cards), warn)
 
-    # ------------------------------------------------------------------ drawing
-
     def draw_sheet(self, canvas: Any, pieces: list[Piece]) -> None:
         """One sheet: the fronts page and the backs page, or one page to fold."""
         layout = self.layout
@@ -259,17 +252,15 @@ class CardPrinter:
 
     def _draw_front(self, canvas: Any, card: Rect, piece: Piece) -> None:
         content = self.content.moved(card.x, card.y)
-        header: list[tuple[Any, float, float]] = []
         if self.title:
-            header.append((self.title, content.x, content.top - self.title_height))
+            self.title.drawOn(canvas, content.x, content.top - self.title_height)
         if self.subject:
-            header.append((self.subject, content.x, content.y + self.footer - self.subject_height))
-        _draw_flowables(canvas, header)
+            self.subject.drawOn(canvas, content.x, content.y + self.footer - self.subject_height)
         self._label(canvas, content, piece.label)
         box = self.front_box.moved(card.x, card.y)
         # The heading sits in the middle of the card, a touch above centre as the eye expects.
         slack = max(0.0, box.h - piece.front.used)
-        _draw_page(canvas, piece.front, box, slack * 0.45)
+        piece.front.draw(canvas, box.x, box.top - slack * 0.45)
 
     def _draw_back(self, canvas: Any, card: Rect, piece: Piece) -> None:
         content = self.content.moved(card.x, card.y)
@@ -285,28 +276,12 @@ class CardPrinter:
             canvas.drawString(content.x, content.y + self.meta * 0.3, ", ".join(notes))
         box = self.back_box.moved(card.x, card.y)
         offset = max(0.0, box.h - piece.back.used) * 0.45 if piece.middle else 0.0
-        _draw_page(canvas, piece.back, box, offset)
+        piece.back.draw(canvas, box.x, box.top - offset)
 
     def _label(self, canvas: Any, content: Rect, label: str) -> None:
         canvas.setFont(SANS_BOLD, self.meta)
         canvas.setFillColor(MUTED)
         canvas.drawRightString(content.right, content.y + self.meta * 0.3, label)
-
-
-def _draw_page(canvas: Any, page: Page, box: Rect, offset: float) -> None:
-    _draw_flowables(
-        canvas,
-        [
-            (placed.flowable, box.x, box.top - offset - placed.top - placed.height)
-            for placed in page.placed
-        ],
-    )
-
-
-def _draw_flowables(canvas: Any, placed: list[tuple[Any, float, float]]) -> None:
-    """Draw flowables, each with its bottom left at the given place."""
-    for flowable, x, y in placed:
-        flowable.drawOn(canvas, x, y)
 
 
 def _draw_lines(canvas: Any, layout: SheetLayout) -> None:
@@ -323,27 +298,23 @@ def _draw_lines(canvas: Any, layout: SheetLayout) -> None:
     canvas.restoreState()
 
 
-def _paragraph(text: str, style: Any) -> Any:
-    return plain_paragraph(text, style)
-
-
-def _truncated_paragraph(text: str, size: float, width: float, lines: int, font: str) -> Any:
+def _truncated_paragraph(text: str, size: float, width: float, lines: int) -> Any:
     """Small grey type on at most `lines` lines, shortened with an ellipsis if need be: the
     deck's title and subject are repeated on every card and must not crowd out its content."""
     text = " ".join(text.split())
     if not text:
         return None
-    style = paragraph_style(size, font, color="muted")
+    style = paragraph_style(size, color="muted")
     limit = lines * style.leading + 1e-6
-    para = _paragraph(text, style)
+    para = plain_paragraph(text, style)
     if para.wrap(width, 1e6)[1] <= limit:
         return para
     low, high = 0, len(text)
     while low < high:
         middle = (low + high + 1) // 2
-        candidate = _paragraph(text[:middle].rstrip() + "\u2026", style)
+        candidate = plain_paragraph(text[:middle].rstrip() + "\u2026", style)
         if candidate.wrap(width, 1e6)[1] <= limit:
             low = middle
         else:
             high = middle - 1
-    return _paragraph(text[:low].rstrip() + "\u2026", style)
+    return plain_paragraph(text[:low].rstrip() + "\u2026", style)

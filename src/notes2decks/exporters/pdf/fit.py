@@ -41,6 +41,11 @@ class Page:
     used: float
     """The height the content takes, from the box's top."""
 
+    def draw(self, canvas: Any, x: float, top: float) -> None:
+        """Draw the content in a box whose top left is at (x, top)."""
+        for placed in self.placed:
+            placed.flowable.drawOn(canvas, x, top - placed.top - placed.height)
+
 
 @dataclass(frozen=True, slots=True)
 class Fitted:

@@ -23,9 +23,6 @@ _GLOSSARY_SIZE = 10.0
 _FOOTER_SIZE = 8.0
 
 
-# --------------------------------------------------------------------------- glossary
-
-
 def glossary_order(entries: tuple[GlossaryEntry, ...]) -> list[GlossaryEntry]:
     """The entries in alphabetical order, as a handout lists them; ties keep the notes' order."""
     return sorted(entries, key=lambda entry: (entry.term.casefold(), entry.term))
@@ -83,9 +80,7 @@ def draw_glossary(
 
     pages = paginate(items, width, height)
     for number, page in enumerate(pages, start=1):
-        top = page_height - _SHEET_MARGIN
-        for placed in page.placed:
-            placed.flowable.drawOn(canvas, _SHEET_MARGIN, top - placed.top - placed.height)
+        page.draw(canvas, _SHEET_MARGIN, page_height - _SHEET_MARGIN)
         canvas.setFont(SANS, _FOOTER_SIZE)
         canvas.setFillColor(MUTED)
         canvas.drawString(_SHEET_MARGIN, _SHEET_MARGIN, f"{deck.title}: glossary")
@@ -97,8 +92,6 @@ def draw_glossary(
         warn(Diagnostic(deck.source.file, line, message))
     glyphs.add(ctx.glyphs)
 
-
-# --------------------------------------------------------------------------- calibration
 
 _ARM = 7 * MM
 """Half the length of a front cross's arms."""
