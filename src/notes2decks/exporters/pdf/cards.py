@@ -22,7 +22,7 @@ from ...model import (
     split_math,
 )
 from ...options import BuildOptions
-from .blocks import BlockOptions, block_items, inline_items
+from .blocks import block_items, inline_items
 from .fit import Fitted, Page, fit
 from .fonts import SANS, SANS_BOLD, SANS_ITALIC, register_fonts, string_width
 from .glyphs import MissingGlyphs
@@ -177,10 +177,8 @@ class CardPrinter:
         return fit(build, self.front_box.w, self.front_box.h, top)
 
     def _back(self, card: PrintCard, ctx: FaceContext) -> Fitted:
-        options = BlockOptions(bullets=card.bullets)
-
         def build(size: float) -> list[Item]:
-            return block_items(ctx, card.back, size, options)
+            return block_items(ctx, card.back, size, card.bullets)
 
         return fit(build, self.back_box.w, self.back_box.h, self.layout.spec.body_size)
 

@@ -119,7 +119,7 @@ def cell_extent(inlines: Inlines, font: str, size: float) -> tuple[float, float]
 
 
 def table_flowable(
-    ctx: FaceContext, block: TableBlock, size: float, avail: float, front: bool, line: int
+    ctx: FaceContext, block: TableBlock, size: float, avail: float, line: int
 ) -> Any:
     """A table whose columns share the card's width; long cells wrap and rows split across
     cards."""
@@ -150,7 +150,7 @@ def table_flowable(
                 # A header may wrap between its words sooner than the body does.
                 natural[c] = max(natural[c], width + 2 * pad + 1)
             style = paragraph_style(cell_size, font, aligns[c])
-            cells.append(inline_paragraph(ctx, inlines, cell_size, style, front=front, line=line))
+            cells.append(inline_paragraph(ctx, inlines, cell_size, style, front=False, line=line))
         data.append(cells)
     natural = [max(n, m) for n, m in zip(natural, minimum, strict=True)]
     widths = _column_widths(natural, minimum, avail, 2 * pad + cell_size)
