@@ -25,7 +25,7 @@ from ...model import Paragraph as ParagraphBlock
 from ...model import Table as TableBlock
 from .flowables import CodeFlowable, FittedBox, Indented, RuleFlowable
 from .fonts import MONO, SANS, SANS_BOLD, string_width
-from .math import MathArt, MathFailure, draw_math, typeset
+from .math import MathArt, MathFailure, draw_drawing, typeset
 from .pictures import picture_items
 from .tables import table_flowable
 from .text import MIN_SIZE, FaceContext, Item, inline_paragraph, paragraph_style, without_sounds
@@ -40,7 +40,8 @@ class MathFlowable(FittedBox):
         self.art = art
 
     def draw_scaled(self, x: float, width: float, height: float) -> None:
-        draw_math(self.canv, self.art, x, 0, width, height)
+        art = self.art
+        draw_drawing(self.canv, art.drawing, x, 0, width / art.width, height / art.height)
 
 
 def _segments(inlines: Inlines) -> list[Inlines | Image | Math]:

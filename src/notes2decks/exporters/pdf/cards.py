@@ -192,9 +192,9 @@ class CardPrinter:
         front = self._front(card, front_ctx, continued=False)
         back = self._back(card, back_ctx)
         count = max(len(front.pages), len(back.pages))
-        follow_front = front
+        follow = front
         if count > 1 and len(front.pages) == 1:
-            follow_front = self._front(card, front_ctx, continued=True)
+            follow = self._front(card, front_ctx, continued=True)
 
         for ctx in (front_ctx, back_ctx):
             for note_line, message in ctx.notes:
@@ -208,26 +208,20 @@ class CardPrinter:
         heading = " ".join(inline_text(card.front).split())
         if len(heading) > 60:
             heading = heading[:59].rstrip() + "\u2026"
-        warn(
-            Diagnostic(
-                file,
-                line,
-                f'card {number} "{heading}" does not fit one {self.layout.spec.label} card even '
-                f"at {MIN_SIZE:g} pt, so it continues on {count} cards ({', '.join(labels)}); "
-                "split it into shorter cards or choose a larger --card-size",
-            )
+        message = (
+            f'card {number} "{heading}" does not fit one {spec.label} card even '
+            f"at {MIN_SIZE:g} pt, so it continues on {count} cards ({', '.join(labels)}); "
+            "split it into shorter cards or choose a larger --card-size"
         )
-        empty = Page((), 0.0)
-        pieces: list[Piece] = []
-        for i in range(count):
-            if i < len(front.pages) and (i == 0 or len(front.pages) > 1):
-                front_page = front.pages[i]
-            else:
-                front_page = follow_front.pages[0]
-            back_page = back.pages[i] if i < len(back.pages) else empty
-            next_label = labels[i + 1] if i + 1 < count else ""
-            pieces.append(Piece(f"{labels[i]} / {total}", front_page, back_page, i > 0, next_label))
-        return pieces
+        warn(Diagnostic(file, line, message))
+        # Follow-on cards repeat the front, marked as continued unless it continues itself.
+        fronts = front.pages + follow.pages[:1] * (count - len(front.pages))
+        backs = back.pages + (Page((), 0.0),) * (count - len(back.pages))
+        nexts = [*labels[1:], ""]
+        return [
+            Piece(f"{labels[i]} / {total}", fronts[i], backs[i], i > 0, nexts[i])
+            for i in range(count)
+        ]
 
     def pieces(self, cards: list[PrintCard], warn: Warn) -> Iterator[Piece]:
         """Every physical card of the deck, in order, planned one printed card at a time."""

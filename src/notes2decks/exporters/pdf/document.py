@@ -21,7 +21,7 @@ from ...model import Deck
 from ...options import BuildOptions
 from .fonts import SANS, register_fonts
 from .layout import SheetLayout, sheet_layout
-from .math import draw_math
+from .math import draw_drawing
 from .text import InlineMath
 
 MAX_BACK_OFFSET = 20.0
@@ -63,13 +63,8 @@ class _Info(PDFInfo):  # type: ignore[misc]
             "ModDate": PDFDate(ts=self.stamp),
             "Trapped": PDFName(self.trapped),
         }
-        for key, value in (
-            ("Author", self.author),
-            ("Subject", self.subject),
-            ("Keywords", self.keywords),
-        ):
-            if value:
-                entries[key] = PDFString(value)
+        optional = {"Author": self.author, "Subject": self.subject, "Keywords": self.keywords}
+        entries.update((key, PDFString(value)) for key, value in optional.items() if value)
         return PDFDictionary(entries).format(document)
 
 
@@ -122,11 +117,8 @@ def new_canvas(layout: SheetLayout, duplex: str, deck: Deck | None) -> Any:
 
 @contextlib.contextmanager
 def binary_streams() -> Iterator[None]:
-    """Page streams compressed only, not also ASCII85-encoded: smaller files, faster builds.
-
-    reportlab reads this setting from its global configuration while it writes the document, so
-    it is set for the length of one build and put back.
-    """
+    """Page streams compressed only, not also ASCII85-encoded (smaller files, faster builds):
+    reportlab's global setting, set for the length of one build and put back."""
     saved = rl_config.useA85
     rl_config.useA85 = 0
     try:
@@ -146,6 +138,7 @@ class CardCanvas(Canvas):  # type: ignore[misc]
                 self.setFillColor(image.highlight)
                 self.rect(x, y, width, height, stroke=0, fill=1)
                 self.restoreState()
-            draw_math(self, image.art, x, y, width, height)
+            art = image.art
+            draw_drawing(self, art.drawing, x, y, width / art.width, height / art.height)
             return (width, height)
         return super().drawImage(image, x, y, *args, **kwargs)

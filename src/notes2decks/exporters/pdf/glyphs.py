@@ -1,12 +1,9 @@
-"""Characters the bundled fonts cannot draw, gathered over a whole PDF into one warning.
-
-A file with emoji or a script the fonts lack has them in many places; one warning that names the
-characters, how many places hold them and where the first is, says all a teacher needs, where a
-warning per place would bury the file's other messages.
-"""
+"""Characters the bundled fonts cannot draw, gathered over a whole PDF into one warning that
+names them, counts their places and points at the first, so as not to bury other messages."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from ...errors import Diagnostic
@@ -22,14 +19,8 @@ def mono_fallback(text: str) -> list[tuple[str, bool]]:
     lacking = {c for c in missing_glyphs(text, MONO) if not missing_glyphs(c, SANS)}
     if not lacking:
         return [(text, False)]
-    runs: list[tuple[str, bool]] = []
-    for char in text:
-        borrowed = char in lacking
-        if runs and runs[-1][1] == borrowed:
-            runs[-1] = (runs[-1][0] + char, borrowed)
-        else:
-            runs.append((char, borrowed))
-    return runs
+    runs = itertools.groupby(text, lambda char: char in lacking)
+    return [("".join(chars), borrowed) for borrowed, chars in runs]
 
 
 def face_of(font: str, *, bold: bool, italic: bool) -> str:

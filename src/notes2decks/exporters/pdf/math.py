@@ -293,12 +293,14 @@ def _explain(exc: Exception) -> str:
     return _EXPLANATIONS.get(name) or str(exc).strip() or spaced
 
 
-def draw_math(canvas: Any, art: MathArt, x: float, y: float, width: float, height: float) -> None:
-    """Draw a formula with its bounding box's bottom left at (x, y), scaled to width × height."""
+def draw_drawing(
+    canvas: Any, drawing: Any, x: float, y: float, scale_x: float, scale_y: float
+) -> None:
+    """Draw a reportlab Drawing (a formula, an SVG picture) scaled, its bottom left at (x, y)."""
     from reportlab.graphics import renderPDF
 
     canvas.saveState()
     canvas.translate(x, y)
-    canvas.scale(width / art.width, height / art.height)
-    renderPDF.draw(art.drawing, canvas, 0, 0)
+    canvas.scale(scale_x, scale_y)
+    renderPDF.draw(drawing, canvas, 0, 0)
     canvas.restoreState()

@@ -70,12 +70,8 @@ def draw_glossary(
     title = Paragraph(escape(f"Glossary: {deck.title}"), paragraph_style(size * 1.6, SANS_BOLD))
     items: list[tuple[float, Any]] = [(0.0, title)]
     if deck.subject:
-        items.append(
-            (
-                size * 0.2,
-                Paragraph(escape(deck.subject), paragraph_style(size, SANS_ITALIC, color="muted")),
-            )
-        )
+        subject_style = paragraph_style(size, SANS_ITALIC, color="muted")
+        items.append((size * 0.2, Paragraph(escape(deck.subject), subject_style)))
     items.append((size, table))
 
     pages = paginate(items, width, height)
@@ -111,10 +107,11 @@ def _targets(width: float, height: float) -> list[tuple[str, float, float]]:
 
 
 def _text_block(canvas: Any, paragraphs: list[str], width: float, top: float) -> None:
+    """Plain paragraphs down from `top`, the first as a heading."""
     y = top
     for i, text in enumerate(paragraphs):
         style = paragraph_style(14 if i == 0 else 9, SANS_BOLD if i == 0 else SANS)
-        para = Paragraph(text, style)
+        para = Paragraph(escape(text), style)
         _, h = para.wrap(width, 1e6)
         para.drawOn(canvas, _SHEET_MARGIN, y - h)
         y -= h + 4
@@ -140,12 +137,10 @@ def draw_calibration(
         canvas,
         [
             "Printer calibration: front",
-            escape(
-                f"Print this sheet double-sided, flipped on the {edge} edge, at actual size "
-                "(100 %, no \u201cfit to page\u201d), with the settings you use for the cards. "
-                "Then turn to the back."
-            ),
-            escape(offset_text),
+            f"Print this sheet double-sided, flipped on the {edge} edge, at actual size "
+            "(100 %, no \u201cfit to page\u201d), with the settings you use for the cards. "
+            "Then turn to the back.",
+            offset_text,
         ],
         text_width,
         top,
@@ -165,19 +160,15 @@ def draw_calibration(
         canvas,
         [
             "Printer calibration: back",
-            escape(
-                "Hold the sheet up to the light with this side facing you. Each cross printed "
-                "on the front shows through on or near the grid with the same letter. Read where "
-                "the centre of cross C falls on its grid: X across (right is +) and Y up and down "
-                "(up is +), in millimetres."
-            ),
-            escape(
-                "Build the cards with make-deck --back-offset X,Y (for example --back-offset "
-                "1.5,-0.5). If the crosses all sit on 0, the printer needs no offset. If A, B, "
-                "D and E read very differently from C, the printer also turns or stretches the "
-                "back, and C's reading is the best single correction."
-            ),
-            escape(offset_text),
+            "Hold the sheet up to the light with this side facing you. Each cross printed "
+            "on the front shows through on or near the grid with the same letter. Read where "
+            "the centre of cross C falls on its grid: X across (right is +) and Y up and down "
+            "(up is +), in millimetres.",
+            "Build the cards with make-deck --back-offset X,Y (for example --back-offset "
+            "1.5,-0.5). If the crosses all sit on 0, the printer needs no offset. If A, B, "
+            "D and E read very differently from C, the printer also turns or stretches the "
+            "back, and C's reading is the best single correction.",
+            offset_text,
         ],
         text_width,
         top,
