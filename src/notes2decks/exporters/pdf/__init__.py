@@ -19,11 +19,8 @@ from .sheets import draw_calibration, draw_glossary
 
 
 def export_pdf(deck: Deck, dest: Path, options: BuildOptions, warn: Warn) -> None:
-    """Write the deck's printable cards (and, if asked, its glossary sheet) to `dest`.
-
-    Notes with nothing to print (no card of the kinds `--print` names, no glossary sheet asked
-    for) get a warning and no file: their other outputs are still built.
-    """
+    """Write the deck's printable cards (and, if asked, its glossary sheet) to `dest`; notes
+    with nothing to print get a warning and no file."""
     data = render_pdf(deck, options, warn)
     if data is not None:
         write_bytes(dest, data, durable=False)

@@ -23,7 +23,7 @@ from ...model import (
 )
 from ...options import BuildOptions
 from .blocks import block_items, inline_items
-from .fit import Fitted, Page, fit
+from .fit import Page, fit
 from .fonts import SANS, SANS_BOLD, SANS_ITALIC, register_fonts, string_width
 from .glyphs import MissingGlyphs
 from .layout import Rect, SheetLayout
@@ -150,7 +150,7 @@ class CardPrinter:
             self.content.h - self.meta_leading - gap,
         )
 
-    def _front(self, card: PrintCard, ctx: FaceContext, continued: bool) -> Fitted:
+    def _front(self, card: PrintCard, ctx: FaceContext, continued: bool) -> tuple[Page, ...]:
         spec = self.layout.spec
         if len(inline_text(card.front)) <= _HEADING_CHARS:
             # A heading or a short question: large, bold and centred.
@@ -176,7 +176,7 @@ class CardPrinter:
 
         return fit(build, self.front_box.w, self.front_box.h, top)
 
-    def _back(self, card: PrintCard, ctx: FaceContext) -> Fitted:
+    def _back(self, card: PrintCard, ctx: FaceContext) -> tuple[Page, ...]:
         def build(size: float) -> list[Item]:
             return block_items(ctx, card.back, size, card.bullets)
 
@@ -191,9 +191,9 @@ class CardPrinter:
         back_ctx = FaceContext(line, self.back_box.w, self.back_box.h, spec.body_size)
         front = self._front(card, front_ctx, continued=False)
         back = self._back(card, back_ctx)
-        count = max(len(front.pages), len(back.pages))
+        count = max(len(front), len(back))
         follow = front
-        if count > 1 and len(front.pages) == 1:
+        if count > 1 and len(front) == 1:
             follow = self._front(card, front_ctx, continued=True)
 
         for ctx in (front_ctx, back_ctx):
@@ -203,7 +203,7 @@ class CardPrinter:
 
         if count == 1:
             middle = not card.bullets
-            return [Piece(f"{number} / {total}", front.pages[0], back.pages[0], False, "", middle)]
+            return [Piece(f"{number} / {total}", front[0], back[0], False, "", middle)]
         labels = [f"{number}{_piece_letters(i)}" for i in range(count)]
         heading = " ".join(inline_text(card.front).split())
         if len(heading) > 60:
@@ -215,8 +215,8 @@ class CardPrinter:
         )
         warn(Diagnostic(file, line, message))
         # Follow-on cards repeat the front, marked as continued unless it continues itself.
-        fronts = front.pages + follow.pages[:1] * (count - len(front.pages))
-        backs = back.pages + (Page((), 0.0),) * (count - len(back.pages))
+        fronts = front + follow[:1] * (count - len(front))
+        backs = back + (Page((), 0.0),) * (count - len(back))
         nexts = [*labels[1:], ""]
         return [
             Piece(f"{labels[i]} / {total}", fronts[i], backs[i], i > 0, nexts[i])

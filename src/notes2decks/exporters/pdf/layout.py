@@ -1,9 +1,5 @@
-"""Sheet geometry: where each card's front and back go on the printed pages.
-
-Everything here is plain arithmetic in PDF points (1/72 in, origin at the bottom left of the
-page), with no reportlab import, so it can be checked on its own. Pages are always portrait,
-like the paper in the tray, so that the printer's duplex flip is the one the PDF asks for.
-"""
+"""Sheet geometry: where each card's front and back go on the portrait pages (as the paper in
+the tray, so the duplex flip is the one the PDF asks for), in PDF points from the bottom left."""
 
 from __future__ import annotations
 
@@ -172,14 +168,9 @@ def _choose_grid(
     # front and back side by side before one above the other. Only a strictly better count wins.
     for w, h in ((spec.width, spec.height), (spec.height, spec.width)):
         cols, rows = _fit(usable_w, w), _fit(usable_h, h)
-        pairings = ("across", "down") if fold else ("",)
-        for pairing in pairings:
-            if pairing == "across":
-                count = (cols // 2) * rows
-            elif pairing == "down":
-                count = cols * (rows // 2)
-            else:
-                count = cols * rows
+        counts = {"across": (cols // 2) * rows, "down": cols * (rows // 2), "": cols * rows}
+        for pairing in ("across", "down") if fold else ("",):
+            count = counts[pairing]
             if count and (best is None or count > best[0]):
                 best = (count, w, h, cols, rows, pairing)
     if best is None:

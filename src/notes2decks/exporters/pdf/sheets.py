@@ -52,10 +52,7 @@ def draw_glossary(
     term_width = min(width * 0.34, max(width * 0.18, longest + 2 * pad + 2))
     term_style = paragraph_style(size, SANS_BOLD)
     text_style = paragraph_style(size)
-    header_style = paragraph_style(size, SANS_BOLD)
-    rows: list[list[Any]] = [
-        [Paragraph("Term", header_style), Paragraph("Definition", header_style)]
-    ]
+    rows: list[list[Any]] = [[Paragraph("Term", term_style), Paragraph("Definition", term_style)]]
     for entry, term in zip(entries, terms, strict=True):
         line = entry.source.line
         definition = split_math(entry.definition)

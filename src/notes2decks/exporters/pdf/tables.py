@@ -37,14 +37,9 @@ from .text import (
 def _column_widths(
     natural: list[float], minimum: list[float], avail: float, least: float
 ) -> list[float]:
-    """Column widths that fill `avail`, in the spirit of HTML's automatic table layout.
-
-    Every column gets at least its longest word if the table can afford it, so words are not
-    split; the room left goes first to the columns that need little more to fit their content
-    on one line (names, units, numbers), then to the wide columns in proportion to their need.
-    No column is narrower than `least`, its paddings and a character, unless the card cannot
-    give every column that much.
-    """
+    """Column widths that fill `avail`, as HTML's automatic table layout: each column at least
+    its longest word if the table can afford it, the room left first to the columns that need
+    little more to fit on one line, then to the wide ones by need; none narrower than `least`."""
     total = sum(natural)
     if total <= avail:
         return [w * avail / total for w in natural]
@@ -125,12 +120,8 @@ def table_flowable(
     cards."""
     cell_size = max(MIN_SIZE, size * 0.92)
     pad = cell_size * 0.3
-    columns = (
-        max(len(block.header), *(len(row) for row in block.rows))
-        if block.rows
-        else len(block.header)
-    )
     rows = [block.header, *block.rows]
+    columns = max(len(row) for row in rows)
     aligns = [
         (block.align[i] if i < len(block.align) else Align.NONE).value or "left"
         for i in range(columns)
