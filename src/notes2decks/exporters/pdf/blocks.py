@@ -126,13 +126,7 @@ def _bullet_hang(size: float, labels: tuple[str, ...]) -> float:
 
 
 def _block(
-    ctx: FaceContext,
-    block: Block,
-    size: float,
-    bullets: bool,
-    level: int,
-    left: float,
-    gap: float,
+    ctx: FaceContext, block: Block, size: float, bullets: bool, level: int, left: float, gap: float
 ) -> list[Item]:
     line = ctx.line
     if isinstance(block, ParagraphBlock):

@@ -131,9 +131,9 @@ class CardPrinter:
         widest = string_width(f"{total}mm / {total}", SANS_BOLD, self.meta)
         subject_width = width - widest - gap
         self.subject = _truncated_paragraph(deck.subject, self.meta, subject_width, 1)
-        self.subject_height = 0.0
-        if self.subject:
-            self.subject_height = self.subject.wrap(subject_width, self.content.h)[1]
+        self.subject_height = (
+            self.subject.wrap(subject_width, self.content.h)[1] if self.subject else 0.0
+        )
         self.footer = max(self.meta_leading, self.subject_height)
 
         top = self.title_height + gap if self.title else 0.0

@@ -36,11 +36,8 @@ def face_of(font: str, *, bold: bool, italic: bool) -> str:
 
 @dataclass
 class MissingGlyphs:
-    """The characters the fonts lack and the places that hold them.
-
-    A place is one piece of text on one line of the notes; a face is set at several type sizes
-    while it is fitted, and a piece of text seen again is the same place.
-    """
+    """The characters the fonts lack and the places (a piece of text on one line of the notes,
+    however many sizes it is set at) that hold them."""
 
     places: dict[tuple[int, str], tuple[str, ...]] = field(default_factory=dict)
     """For each (line, text) holding characters the font lacks, those characters."""
@@ -63,10 +60,8 @@ class MissingGlyphs:
         """The one warning for the whole file, at its first place, or None."""
         if not self.places:
             return None
-        chars: dict[str, None] = {}
-        for missing in self.places.values():
-            chars.update(dict.fromkeys(missing))
-        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in list(chars)[:_SHOWN])
+        chars = list(dict.fromkeys(itertools.chain.from_iterable(self.places.values())))
+        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in chars[:_SHOWN])
         if len(chars) > _SHOWN:
             shown += f" and {len(chars) - _SHOWN} more"
         count = len(self.places)

@@ -192,12 +192,9 @@ def sheet_layout(
     duplex: str = "long",
     back_offset: tuple[float, float] = (0.0, 0.0),
 ) -> SheetLayout:
-    """Lay cards out on a sheet: the grid, the back of every front, and the cut and fold lines.
-
-    `back_offset` is in millimetres (x right, y up, as the back page is seen) and shifts every
-    back to make up for a printer that does not put the two sides of a sheet exactly together.
-    `fold` prints both faces on one side, so it has nothing to correct and ignores the offset.
-    """
+    """Lay cards out on a sheet: the grid, the back of every front, and the cut and fold lines;
+    every back shifted by `back_offset` (millimetres, x right, y up as the back page is seen),
+    which `fold`, printing both faces on one side, ignores."""
     if duplex not in options.DUPLEX_MODES:
         raise NotesError(
             f"unknown duplex mode {duplex!r}; use one of: {', '.join(options.DUPLEX_MODES)}"

@@ -187,9 +187,8 @@ def _space_units(value: float, unit: str) -> float:
 
 
 def _mended(latex: Any, spaces: list[float], inline: bool) -> Any:
-    """The ziamath formula, typeset again from mended MathML where ziamath would print it
-    unlike MathJax: rows without the extra space asked for, an inline integral set as large
-    as a displayed one, or the columns of a matrix nearly touching."""
+    """The formula typeset again from mended MathML where ziamath would print it unlike MathJax
+    (row spacing, inline integrals, matrix columns)."""
     from ziamath.operators import integrals
 
     large = inline and any(node.text in integrals for node in latex.mathml.iter("mo"))

@@ -10,7 +10,7 @@ from reportlab.lib import colors
 from reportlab.platypus import Paragraph
 
 from ...errors import Diagnostic
-from ...model import Deck, GlossaryEntry, split_math
+from ...model import Deck, split_math
 from .fit import paginate
 from .fonts import SANS, SANS_BOLD, SANS_ITALIC
 from .glyphs import MissingGlyphs
@@ -21,11 +21,6 @@ from .text import MUTED, FaceContext, escape, inline_paragraph, paragraph_style
 _SHEET_MARGIN = 15 * MM
 _GLOSSARY_SIZE = 10.0
 _FOOTER_SIZE = 8.0
-
-
-def glossary_order(entries: tuple[GlossaryEntry, ...]) -> list[GlossaryEntry]:
-    """The entries in alphabetical order, as a handout lists them; ties keep the notes' order."""
-    return sorted(entries, key=lambda entry: (entry.term.casefold(), entry.term))
 
 
 def draw_glossary(
@@ -43,7 +38,8 @@ def draw_glossary(
     footer = _FOOTER_SIZE * 2
     height = page_height - 2 * _SHEET_MARGIN - footer
     ctx = FaceContext(0, width, height)
-    entries = glossary_order(deck.glossary)
+    # In alphabetical order, as a handout lists them; ties keep the notes' order.
+    entries = sorted(deck.glossary, key=lambda entry: (entry.term.casefold(), entry.term))
 
     pad = size * 0.35
     # Terms and definitions keep their formulas in dollars; they are typeset as on the cards.
@@ -92,15 +88,14 @@ _SCALE = 10
 """The back's grids run from -_SCALE to +_SCALE millimetres each way."""
 
 
-def _targets(width: float, height: float) -> list[tuple[str, float, float]]:
-    """The marks, at the middle of each quarter of the sheet and at its centre."""
-    return [
-        ("A", width * 0.25, height * 0.75),
-        ("B", width * 0.75, height * 0.75),
-        ("C", width * 0.5, height * 0.5),
-        ("D", width * 0.25, height * 0.25),
-        ("E", width * 0.75, height * 0.25),
-    ]
+_TARGETS = (
+    ("A", 0.25, 0.75),
+    ("B", 0.75, 0.75),
+    ("C", 0.5, 0.5),
+    ("D", 0.25, 0.25),
+    ("E", 0.75, 0.25),
+)
+"""The marks, in fractions of the sheet: the middle of each quarter and the centre."""
 
 
 def _text_block(canvas: Any, paragraphs: list[str], width: float, top: float) -> None:
@@ -144,7 +139,8 @@ def draw_calibration(
     )
     canvas.saveState()
     canvas.setLineWidth(0.4)
-    for name, x, y in _targets(width, height):
+    for name, across, up in _TARGETS:
+        x, y = width * across, height * up
         canvas.line(x - _ARM, y, x + _ARM, y)
         canvas.line(x, y - _ARM, x, y + _ARM)
         canvas.circle(x, y, 1.2 * MM, stroke=1, fill=0)
@@ -171,7 +167,8 @@ def draw_calibration(
         top,
     )
     dx, dy = offset[0] * MM, offset[1] * MM
-    for name, x, y in _targets(width, height):
+    for name, across, up in _TARGETS:
+        x, y = width * across, height * up
         if duplex == "long":
             x = width - x
         else:

@@ -151,9 +151,8 @@ class CardParagraph(Paragraph):  # type: ignore[misc]
         return para
 
     def draw(self) -> None:
-        # reportlab sets the first baseline one font size below the paragraph's top however
-        # tall that line is, while autoLeading="max" reserved the line's full ascent: a tall
-        # formula on a first line would overprint the line above and leave a gap below.
+        # reportlab sets the first baseline one font size below the top however tall the line
+        # is (autoLeading reserved its full ascent): a tall formula would overprint above.
         para = self.blPara
         if para.kind == 1 and para.lines:
             rise = para.lines[0].ascent - self.style.fontSize
