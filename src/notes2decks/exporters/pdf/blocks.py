@@ -4,7 +4,6 @@ card's back), lists, headings, code, display formulas, tables, rules and images.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any
 
 from ...model import (
@@ -26,10 +25,10 @@ from ...model import Paragraph as ParagraphBlock
 from ...model import Table as TableBlock
 from .flowables import CodeFlowable, FittedBox, Indented, RuleFlowable
 from .fonts import MONO, SANS, SANS_BOLD, string_width
-from .math import MathArt, MathFailure, draw_math, typeset
+from .math import MathArt, MathFailure, draw_drawing, typeset
 from .pictures import picture_items
 from .tables import table_flowable
-from .text import MIN_SIZE, FaceContext, InlineWriter, Item, paragraph_style, without_sounds
+from .text import MIN_SIZE, FaceContext, Item, inline_paragraph, paragraph_style, without_sounds
 
 
 class MathFlowable(FittedBox):
@@ -41,7 +40,8 @@ class MathFlowable(FittedBox):
         self.art = art
 
     def draw_scaled(self, x: float, width: float, height: float) -> None:
-        draw_math(self.canv, self.art, x, 0, width, height)
+        art = self.art
+        draw_drawing(self.canv, art.drawing, x, 0, width / art.width, height / art.height)
 
 
 def _segments(inlines: Inlines) -> list[Inlines | Image | Math]:
@@ -88,11 +88,9 @@ def inline_items(
         elif isinstance(part, Math):
             items.extend(math_block_items(ctx, part.source, size, line))
         elif not _blank(part):
-            first = not items
-            label = bullet if first else None
-            writer = InlineWriter(ctx, size, front=front, line=line, font=style.fontName)
-            para = writer.paragraph(writer.markup(part), style, label)
-            items.append((gap if first else size * 0.2, para))
+            label = None if items else bullet
+            para = inline_paragraph(ctx, part, size, style, front=front, line=line, bullet=label)
+            items.append((size * 0.2, para))
     if items:
         items[0] = (gap, items[0][1])
     return items
@@ -110,33 +108,14 @@ def math_block_items(ctx: FaceContext, source: str, size: float, line: int) -> l
     return [(size * 0.4, MathFlowable(art, size, ctx.height))]
 
 
-@dataclass(frozen=True, slots=True)
-class BlockOptions:
-    """How a face's blocks are set."""
-
-    bullets: bool = True
-    """True to set top-level paragraphs as bullets: on a revision card, each is a fact."""
-    front: bool = False
-    """True on a front: cloze spans print as gaps."""
-
-
 _BULLETS = ("\u2022", "\u25e6", "\u25aa")
 
 
-def block_items(
-    ctx: FaceContext,
-    blocks: Blocks,
-    size: float,
-    options: BlockOptions = BlockOptions(),
-    level: int = 0,
-    left: float = 0.0,
-) -> list[Item]:
-    """Flowables for a face's blocks at one type size."""
-    items: list[Item] = []
+def block_items(ctx: FaceContext, blocks: Blocks, size: float, bullets: bool) -> list[Item]:
+    """Flowables for a face's blocks at one type size; `bullets` sets top-level paragraphs as
+    bullets, as on a revision card, where each is a fact."""
     gap = size * 0.35
-    for block in blocks:
-        items.extend(_block(ctx, block, size, options, level, left, gap))
-    return items
+    return [item for block in blocks for item in _block(ctx, block, size, bullets, 0, 0.0, gap)]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -147,50 +126,27 @@ def _bullet_hang(size: float, labels: tuple[str, ...]) -> float:
 
 
 def _block(
-    ctx: FaceContext,
-    block: Block,
-    size: float,
-    options: BlockOptions,
-    level: int,
-    left: float,
-    gap: float,
+    ctx: FaceContext, block: Block, size: float, bullets: bool, level: int, left: float, gap: float
 ) -> list[Item]:
     line = ctx.line
     if isinstance(block, ParagraphBlock):
+        bullet = _BULLETS[0] if bullets else None
+        hang = _bullet_hang(size, (_BULLETS[0],)) if bullets else 0.0
+        style = paragraph_style(size, left=left, hang=hang)
         line = block.line or ctx.line
-        if options.bullets and level == 0:
-            bullet = _BULLETS[0]
-            hang = _bullet_hang(size, (bullet,))
-            style = paragraph_style(size, left=left, hang=hang)
-            return inline_items(
-                ctx,
-                block.children,
-                size,
-                style,
-                line=line,
-                front=options.front,
-                bullet=bullet,
-                gap=gap,
-            )
-        style = paragraph_style(size, left=left)
-        return inline_items(
-            ctx, block.children, size, style, line=line, front=options.front, gap=gap
-        )
+        return inline_items(ctx, block.children, size, style, line=line, bullet=bullet, gap=gap)
     if isinstance(block, BulletList):
-        return _list_items(ctx, block, size, options, level, left, gap)
+        return _list_items(ctx, block, size, level, left, gap)
     if isinstance(block, Heading):
         style = paragraph_style(max(MIN_SIZE, size * 1.05), SANS_BOLD, left=left)
-        return inline_items(
-            ctx, block.children, size, style, line=line, front=options.front, gap=size * 0.6
-        )
+        return inline_items(ctx, block.children, size, style, line=line, gap=size * 0.6)
     if isinstance(block, CodeBlock):
         ctx.glyphs.check(line, block.code, MONO)
         return [(gap, _indent(CodeFlowable(block.code, max(MIN_SIZE, size * 0.88)), left))]
     if isinstance(block, MathBlock):
         return [(g, _indent(f, left)) for g, f in math_block_items(ctx, block.source, size, line)]
     if isinstance(block, TableBlock):
-        table = table_flowable(ctx, block, size, ctx.width - left, options.front, line)
-        return [(gap, _indent(table, left))]
+        return [(gap, _indent(table_flowable(ctx, block, size, ctx.width - left, line), left))]
     if isinstance(block, ThematicBreak):
         return [(gap * 0.5, _indent(RuleFlowable(size * 0.6), left))]
     raise TypeError(f"unexpected block {type(block).__name__}")
@@ -201,13 +157,7 @@ def _indent(flowable: Any, left: float) -> Any:
 
 
 def _list_items(
-    ctx: FaceContext,
-    block: BulletList,
-    size: float,
-    options: BlockOptions,
-    level: int,
-    left: float,
-    gap: float,
+    ctx: FaceContext, block: BulletList, size: float, level: int, left: float, gap: float
 ) -> list[Item]:
     if block.ordered:
         labels = [f"{block.start + i}." for i in range(len(block.items))]
@@ -217,23 +167,13 @@ def _list_items(
     style = paragraph_style(size, left=left, hang=hang)
     items: list[Item] = []
     for label, item in zip(labels, block.items, strict=True):
-        first = True
-        for child in item.children:
-            if first and isinstance(child, ParagraphBlock):
-                items.extend(
-                    inline_items(
-                        ctx,
-                        child.children,
-                        size,
-                        style,
-                        line=child.line or ctx.line,
-                        front=options.front,
-                        bullet=label,
-                        gap=gap if level == 0 else gap * 0.5,
-                    )
+        for i, child in enumerate(item.children):
+            if i == 0 and isinstance(child, ParagraphBlock):
+                line = child.line or ctx.line
+                first_gap = gap if level == 0 else gap * 0.5
+                items += inline_items(
+                    ctx, child.children, size, style, line=line, bullet=label, gap=first_gap
                 )
             else:
-                nested = BlockOptions(bullets=False, front=options.front)
-                items.extend(_block(ctx, child, size, nested, level + 1, left + hang, gap * 0.5))
-            first = False
+                items += _block(ctx, child, size, False, level + 1, left + hang, gap * 0.5)
     return items

@@ -22,8 +22,8 @@ from ...model import (
     split_math,
 )
 from ...options import BuildOptions
-from .blocks import BlockOptions, block_items, inline_items
-from .fit import Fitted, Page, fit
+from .blocks import block_items, inline_items
+from .fit import Page, fit
 from .fonts import SANS, SANS_BOLD, SANS_ITALIC, register_fonts, string_width
 from .glyphs import MissingGlyphs
 from .layout import Rect, SheetLayout
@@ -82,9 +82,6 @@ def printable_cards(deck: Deck, options: BuildOptions) -> list[PrintCard]:
     return result
 
 
-# --------------------------------------------------------------------------- planning
-
-
 @dataclass(frozen=True, slots=True)
 class Piece:
     """One physical card: a whole printed card, or one part of a card that continues."""
@@ -128,15 +125,15 @@ class CardPrinter:
         gap = self.meta * 0.6
 
         # The header and footer are the same on every card: set them once.
-        self.title = _truncated_paragraph(deck.title, self.meta, width, 2, SANS)
+        self.title = _truncated_paragraph(deck.title, self.meta, width, 2)
         self.title_height = self.title.wrap(width, self.content.h)[1] if self.title else 0.0
         # The subject shares the bottom line with the widest number a card of the deck can have.
         widest = string_width(f"{total}mm / {total}", SANS_BOLD, self.meta)
-        self.subject_width = width - widest - gap
-        self.subject = _truncated_paragraph(deck.subject, self.meta, self.subject_width, 1, SANS)
-        self.subject_height = 0.0
-        if self.subject:
-            self.subject_height = self.subject.wrap(self.subject_width, self.content.h)[1]
+        subject_width = width - widest - gap
+        self.subject = _truncated_paragraph(deck.subject, self.meta, subject_width, 1)
+        self.subject_height = (
+            self.subject.wrap(subject_width, self.content.h)[1] if self.subject else 0.0
+        )
         self.footer = max(self.meta_leading, self.subject_height)
 
         top = self.title_height + gap if self.title else 0.0
@@ -153,9 +150,7 @@ class CardPrinter:
             self.content.h - self.meta_leading - gap,
         )
 
-    # ------------------------------------------------------------------ fitting
-
-    def _front(self, card: PrintCard, ctx: FaceContext, continued: bool) -> Fitted:
+    def _front(self, card: PrintCard, ctx: FaceContext, continued: bool) -> tuple[Page, ...]:
         spec = self.layout.spec
         if len(inline_text(card.front)) <= _HEADING_CHARS:
             # A heading or a short question: large, bold and centred.
@@ -176,16 +171,14 @@ class CardPrinter:
             items += inline_items(ctx, card.front, size, style, line=ctx.line, front=True, gap=gap)
             if continued:
                 note = paragraph_style(max(MIN_SIZE, size * 0.6), SANS_ITALIC, "center")
-                items.append((size * 0.35, _paragraph("(continued)", note)))
+                items.append((size * 0.35, plain_paragraph("(continued)", note)))
             return items
 
         return fit(build, self.front_box.w, self.front_box.h, top)
 
-    def _back(self, card: PrintCard, ctx: FaceContext) -> Fitted:
-        options = BlockOptions(bullets=card.bullets)
-
+    def _back(self, card: PrintCard, ctx: FaceContext) -> tuple[Page, ...]:
         def build(size: float) -> list[Item]:
-            return block_items(ctx, card.back, size, options)
+            return block_items(ctx, card.back, size, card.bullets)
 
         return fit(build, self.back_box.w, self.back_box.h, self.layout.spec.body_size)
 
@@ -194,18 +187,14 @@ class CardPrinter:
         file = card.card.source.file or self.deck.source.file
         line = card.card.source.line
         spec = self.layout.spec
-        front_ctx = FaceContext(
-            file, line, self.front_box.w, self.front_box.h, base_size=spec.heading_size
-        )
-        back_ctx = FaceContext(
-            file, line, self.back_box.w, self.back_box.h, base_size=spec.body_size
-        )
+        front_ctx = FaceContext(line, self.front_box.w, self.front_box.h, spec.heading_size)
+        back_ctx = FaceContext(line, self.back_box.w, self.back_box.h, spec.body_size)
         front = self._front(card, front_ctx, continued=False)
         back = self._back(card, back_ctx)
-        count = max(len(front.pages), len(back.pages))
-        follow_front = front
-        if count > 1 and len(front.pages) == 1:
-            follow_front = self._front(card, front_ctx, continued=True)
+        count = max(len(front), len(back))
+        follow = front
+        if count > 1 and len(front) == 1:
+            follow = self._front(card, front_ctx, continued=True)
 
         for ctx in (front_ctx, back_ctx):
             for note_line, message in ctx.notes:
@@ -214,38 +203,30 @@ class CardPrinter:
 
         if count == 1:
             middle = not card.bullets
-            return [Piece(f"{number} / {total}", front.pages[0], back.pages[0], False, "", middle)]
+            return [Piece(f"{number} / {total}", front[0], back[0], False, "", middle)]
         labels = [f"{number}{_piece_letters(i)}" for i in range(count)]
         heading = " ".join(inline_text(card.front).split())
         if len(heading) > 60:
             heading = heading[:59].rstrip() + "\u2026"
-        warn(
-            Diagnostic(
-                file,
-                line,
-                f'card {number} "{heading}" does not fit one {self.layout.spec.label} card even '
-                f"at {MIN_SIZE:g} pt, so it continues on {count} cards ({', '.join(labels)}); "
-                "split it into shorter cards or choose a larger --card-size",
-            )
+        message = (
+            f'card {number} "{heading}" does not fit one {spec.label} card even '
+            f"at {MIN_SIZE:g} pt, so it continues on {count} cards ({', '.join(labels)}); "
+            "split it into shorter cards or choose a larger --card-size"
         )
-        empty = Page((), 0.0)
-        pieces: list[Piece] = []
-        for i in range(count):
-            if i < len(front.pages) and (i == 0 or len(front.pages) > 1):
-                front_page = front.pages[i]
-            else:
-                front_page = follow_front.pages[0]
-            back_page = back.pages[i] if i < len(back.pages) else empty
-            next_label = labels[i + 1] if i + 1 < count else ""
-            pieces.append(Piece(f"{labels[i]} / {total}", front_page, back_page, i > 0, next_label))
-        return pieces
+        warn(Diagnostic(file, line, message))
+        # Follow-on cards repeat the front, marked as continued unless it continues itself.
+        fronts = front + follow[:1] * (count - len(front))
+        backs = back + (Page((), 0.0),) * (count - len(back))
+        nexts = [*labels[1:], ""]
+        return [
+            Piece(f"{labels[i]} / {total}", fronts[i], backs[i], i > 0, nexts[i])
+            for i in range(count)
+        ]
 
     def pieces(self, cards: list[PrintCard], warn: Warn) -> Iterator[Piece]:
         """Every physical card of the deck, in order, planned one printed card at a time."""
         for number, card in enumerate(cards, start=1):
             yield from self.plan(card, number, len(cards), warn)
-
-    # ------------------------------------------------------------------ drawing
 
     def draw_sheet(self, canvas: Any, pieces: list[Piece]) -> None:
         """One sheet: the fronts page and the backs page, or one page to fold."""
@@ -263,17 +244,15 @@ class CardPrinter:
 
     def _draw_front(self, canvas: Any, card: Rect, piece: Piece) -> None:
         content = self.content.moved(card.x, card.y)
-        header: list[tuple[Any, float, float]] = []
         if self.title:
-            header.append((self.title, content.x, content.top - self.title_height))
+            self.title.drawOn(canvas, content.x, content.top - self.title_height)
         if self.subject:
-            header.append((self.subject, content.x, content.y + self.footer - self.subject_height))
-        _draw_flowables(canvas, header)
+            self.subject.drawOn(canvas, content.x, content.y + self.footer - self.subject_height)
         self._label(canvas, content, piece.label)
         box = self.front_box.moved(card.x, card.y)
         # The heading sits in the middle of the card, a touch above centre as the eye expects.
         slack = max(0.0, box.h - piece.front.used)
-        _draw_page(canvas, piece.front, box, slack * 0.45)
+        piece.front.draw(canvas, box.x, box.top - slack * 0.45)
 
     def _draw_back(self, canvas: Any, card: Rect, piece: Piece) -> None:
         content = self.content.moved(card.x, card.y)
@@ -289,28 +268,12 @@ class CardPrinter:
             canvas.drawString(content.x, content.y + self.meta * 0.3, ", ".join(notes))
         box = self.back_box.moved(card.x, card.y)
         offset = max(0.0, box.h - piece.back.used) * 0.45 if piece.middle else 0.0
-        _draw_page(canvas, piece.back, box, offset)
+        piece.back.draw(canvas, box.x, box.top - offset)
 
     def _label(self, canvas: Any, content: Rect, label: str) -> None:
         canvas.setFont(SANS_BOLD, self.meta)
         canvas.setFillColor(MUTED)
         canvas.drawRightString(content.right, content.y + self.meta * 0.3, label)
-
-
-def _draw_page(canvas: Any, page: Page, box: Rect, offset: float) -> None:
-    _draw_flowables(
-        canvas,
-        [
-            (placed.flowable, box.x, box.top - offset - placed.top - placed.height)
-            for placed in page.placed
-        ],
-    )
-
-
-def _draw_flowables(canvas: Any, placed: list[tuple[Any, float, float]]) -> None:
-    """Draw flowables, each with its bottom left at the given place."""
-    for flowable, x, y in placed:
-        flowable.drawOn(canvas, x, y)
 
 
 def _draw_lines(canvas: Any, layout: SheetLayout) -> None:
@@ -327,27 +290,23 @@ def _draw_lines(canvas: Any, layout: SheetLayout) -> None:
     canvas.restoreState()
 
 
-def _paragraph(text: str, style: Any) -> Any:
-    return plain_paragraph(text, style)
-
-
-def _truncated_paragraph(text: str, size: float, width: float, lines: int, font: str) -> Any:
+def _truncated_paragraph(text: str, size: float, width: float, lines: int) -> Any:
     """Small grey type on at most `lines` lines, shortened with an ellipsis if need be: the
     deck's title and subject are repeated on every card and must not crowd out its content."""
     text = " ".join(text.split())
     if not text:
         return None
-    style = paragraph_style(size, font, color="muted")
+    style = paragraph_style(size, color="muted")
     limit = lines * style.leading + 1e-6
-    para = _paragraph(text, style)
+    para = plain_paragraph(text, style)
     if para.wrap(width, 1e6)[1] <= limit:
         return para
     low, high = 0, len(text)
     while low < high:
         middle = (low + high + 1) // 2
-        candidate = _paragraph(text[:middle].rstrip() + "\u2026", style)
+        candidate = plain_paragraph(text[:middle].rstrip() + "\u2026", style)
         if candidate.wrap(width, 1e6)[1] <= limit:
             low = middle
         else:
             high = middle - 1
-    return _paragraph(text[:low].rstrip() + "\u2026", style)
+    return plain_paragraph(text[:low].rstrip() + "\u2026", style)

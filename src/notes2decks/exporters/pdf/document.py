@@ -21,8 +21,8 @@ from ...model import Deck
 from ...options import BuildOptions
 from .fonts import SANS, register_fonts
 from .layout import SheetLayout, sheet_layout
-from .math import draw_math
-from .text import MathImage
+from .math import draw_drawing
+from .text import InlineMath
 
 MAX_BACK_OFFSET = 20.0
 """The largest --back-offset in millimetres: printers are off by a few; more is a wrong setting."""
@@ -63,13 +63,8 @@ class _Info(PDFInfo):  # type: ignore[misc]
             "ModDate": PDFDate(ts=self.stamp),
             "Trapped": PDFName(self.trapped),
         }
-        for key, value in (
-            ("Author", self.author),
-            ("Subject", self.subject),
-            ("Keywords", self.keywords),
-        ):
-            if value:
-                entries[key] = PDFString(value)
+        optional = {"Author": self.author, "Subject": self.subject, "Keywords": self.keywords}
+        entries.update((key, PDFString(value)) for key, value in optional.items() if value)
         return PDFDictionary(entries).format(document)
 
 
@@ -122,11 +117,8 @@ def new_canvas(layout: SheetLayout, duplex: str, deck: Deck | None) -> Any:
 
 @contextlib.contextmanager
 def binary_streams() -> Iterator[None]:
-    """Page streams compressed only, not also ASCII85-encoded: smaller files, faster builds.
-
-    reportlab reads this setting from its global configuration while it writes the document, so
-    it is set for the length of one build and put back.
-    """
+    """Page streams compressed only, not also ASCII85-encoded (smaller files, faster builds):
+    reportlab's global setting, set for the length of one build and put back."""
     saved = rl_config.useA85
     rl_config.useA85 = 0
     try:
@@ -135,24 +127,18 @@ def binary_streams() -> Iterator[None]:
         rl_config.useA85 = saved
 
 
-def pdf_bytes(canvas: Any) -> bytes:
-    """The finished document."""
-    data: bytes = canvas.getpdfdata()
-    return data
-
-
 class CardCanvas(Canvas):  # type: ignore[misc]
     """A canvas that draws typeset formulas placed inside paragraphs."""
 
     def drawImage(self, image: Any, x: float, y: float, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(image, MathImage):
-            width = kwargs.get("width", args[0] if args else image.art.width)
-            height = kwargs.get("height", args[1] if len(args) > 1 else image.art.height)
+        if isinstance(image, InlineMath):
+            width, height = args[:2]  # as reportlab's paragraph passes them
             if image.highlight:
                 self.saveState()
                 self.setFillColor(image.highlight)
                 self.rect(x, y, width, height, stroke=0, fill=1)
                 self.restoreState()
-            draw_math(self, image.art, x, y, width, height)
+            art = image.art
+            draw_drawing(self, art.drawing, x, y, width / art.width, height / art.height)
             return (width, height)
         return super().drawImage(image, x, y, *args, **kwargs)

@@ -1,12 +1,9 @@
-"""Fitting a card face into its box: shrink the type, and continue onto more cards only when even
-the smallest size does not fit.
-
-Nothing is ever clipped: content is either placed whole, split between lines (paragraphs, code)
-or rows (tables) across cards, or, for the rare block that can do neither, drawn smaller.
-"""
+"""Fitting a card face into its box: shrink the type, and continue onto more cards (split
+between lines or rows, never clipped) only when even the smallest size does not fit."""
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import deque
 from collections.abc import Callable
@@ -41,13 +38,10 @@ class Page:
     used: float
     """The height the content takes, from the box's top."""
 
-
-@dataclass(frozen=True, slots=True)
-class Fitted:
-    """A face's content at the size chosen for it, on one or more cards."""
-
-    size: float
-    pages: tuple[Page, ...]
+    def draw(self, canvas: Any, x: float, top: float) -> None:
+        """Draw the content in a box whose top left is at (x, top)."""
+        for placed in self.placed:
+            placed.flowable.drawOn(canvas, x, top - placed.top - placed.height)
 
 
 def paginate(items: list[Item], width: float, height: float) -> tuple[Page, ...]:
@@ -110,10 +104,12 @@ def sizes_below(top: float) -> list[float]:
     return sizes
 
 
-def fit(build: Callable[[float], list[Item]], width: float, height: float, top: float) -> Fitted:
-    """The largest size at which the content fits one box, as near as one measurement tells;
-    failing that, the fewest boxes it needs at the minimum size, set at the largest size that
-    keeps to that many boxes."""
+def fit(
+    build: Callable[[float], list[Item]], width: float, height: float, top: float
+) -> tuple[Page, ...]:
+    """The content's pages at the largest size at which it fits one box, as near as one
+    measurement tells; failing that, in the fewest boxes it needs at the minimum size, set at
+    the largest size that keeps to that many boxes."""
     sizes = sizes_below(top)
     tried: dict[float, tuple[Page, ...]] = {}
 
@@ -122,16 +118,15 @@ def fit(build: Callable[[float], list[Item]], width: float, height: float, top: 
             tried[size] = paginate(build(size) if items is None else items, width, height)
         return tried[size]
 
-    # Setting a face at a size is the costly part of a build, so the content's height at the
-    # top size chooses where to start: type takes room as the square of its size. When a
-    # measure of the words alone shows that the content cannot fit at the top size, that
-    # measure stands in for its height there and the top size is not set at all.
+    # Setting a face is the costly part of a build: its height at the top size (or, when the
+    # words alone cannot fit there, their least height) guesses where to start, as type takes
+    # room as the square of its size.
     items = build(sizes[0])
     least = least_height(items, width)
     if least <= height + _EPSILON:
         first = pages_at(sizes[0], items)
         if len(first) == 1:
-            return Fitted(sizes[0], first)
+            return first
         least = sum(page.used for page in first)
     # From the guess, smaller sizes are tried until one fits; a larger one only while the
     # room left over says that it may fit too.
@@ -143,18 +138,14 @@ def fit(build: Callable[[float], list[Item]], width: float, height: float, top: 
             if len(pages_at(sizes[index - 1])) > 1:
                 break
             index -= 1
-        return Fitted(sizes[index], tried[sizes[index]])
+        return tried[sizes[index]]
     target = len(pages_at(sizes[-1]))
     # More than one box even at the minimum size: the first (largest) size that needs no more
     # than that many, by bisection over the descending sizes.
-    low, high = 0, len(sizes) - 1
-    while low < high:
-        middle = (low + high) // 2
-        if len(pages_at(sizes[middle])) <= target:
-            high = middle
-        else:
-            low = middle + 1
-    return Fitted(sizes[high], pages_at(sizes[high]))
+    fewest = bisect.bisect_left(
+        range(len(sizes) - 1), True, key=lambda i: len(pages_at(sizes[i])) <= target
+    )
+    return pages_at(sizes[fewest])
 
 
 def least_height(items: list[Item], width: float) -> float:

@@ -41,13 +41,17 @@ class CodeFlowable(Flowable):  # type: ignore[misc]
     """A code block in monospace with its spacing kept; lines too long for the card wrap at the
     character, marked with ↪, and the block splits between lines across cards."""
 
-    def __init__(self, code: str, size: float, lines: list[str] | None = None) -> None:
+    def __init__(
+        self, code: str, size: float, lines: list[str] | None = None, width: float | None = None
+    ) -> None:
         super().__init__()
         self.code = code
         self.size = size
         self.leading = size * 1.2
         self.pad = size * 0.4
         self.lines = lines
+        self._for_width = width
+        """The width `lines` were wrapped to."""
 
     def _wrapped(self, width: float) -> list[str]:
         columns = max(8, int((width - 2 * self.pad) / (MONO_ADVANCE * self.size)))
@@ -62,7 +66,7 @@ class CodeFlowable(Flowable):  # type: ignore[misc]
         return lines
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        if self.lines is None or getattr(self, "_for_width", None) != avail_width:
+        if self.lines is None or self._for_width != avail_width:
             self.lines = self._wrapped(avail_width)
             self._for_width = avail_width
         self.width = avail_width
@@ -75,11 +79,10 @@ class CodeFlowable(Flowable):  # type: ignore[misc]
         fit = int((avail_height - 2 * self.pad) // self.leading)
         if fit < 1 or fit >= len(self.lines):
             return []
-        head = CodeFlowable(self.code, self.size, self.lines[:fit])
-        tail = CodeFlowable(self.code, self.size, self.lines[fit:])
-        for part in (head, tail):
-            part._for_width = avail_width
-        return [head, tail]
+        return [
+            CodeFlowable(self.code, self.size, self.lines[:fit], avail_width),
+            CodeFlowable(self.code, self.size, self.lines[fit:], avail_width),
+        ]
 
     def draw(self) -> None:
         assert self.lines is not None

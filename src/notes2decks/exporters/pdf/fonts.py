@@ -1,9 +1,5 @@
-"""The bundled DejaVu fonts, registered with reportlab once per process.
-
-DejaVu Sans covers Latin, Greek and Cyrillic, ships with the package under its own licence
-(`fonts/LICENSE-DejaVu.txt`) and is embedded in every PDF as a subset, so the cards print the
-same on any machine and their text can be searched.
-"""
+"""The bundled DejaVu fonts (Latin, Greek, Cyrillic; `fonts/LICENSE-DejaVu.txt`), registered
+with reportlab once per process and embedded in every PDF as subsets."""
 
 from __future__ import annotations
 

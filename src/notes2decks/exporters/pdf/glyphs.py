@@ -1,12 +1,9 @@
-"""Characters the bundled fonts cannot draw, gathered over a whole PDF into one warning.
-
-A file with emoji or a script the fonts lack has them in many places; one warning that names the
-characters, how many places hold them and where the first is, says all a teacher needs, where a
-warning per place would bury the file's other messages.
-"""
+"""Characters the bundled fonts cannot draw, gathered over a whole PDF into one warning that
+names them, counts their places and points at the first, so as not to bury other messages."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from ...errors import Diagnostic
@@ -22,14 +19,8 @@ def mono_fallback(text: str) -> list[tuple[str, bool]]:
     lacking = {c for c in missing_glyphs(text, MONO) if not missing_glyphs(c, SANS)}
     if not lacking:
         return [(text, False)]
-    runs: list[tuple[str, bool]] = []
-    for char in text:
-        borrowed = char in lacking
-        if runs and runs[-1][1] == borrowed:
-            runs[-1] = (runs[-1][0] + char, borrowed)
-        else:
-            runs.append((char, borrowed))
-    return runs
+    runs = itertools.groupby(text, lambda char: char in lacking)
+    return [("".join(chars), borrowed) for borrowed, chars in runs]
 
 
 def face_of(font: str, *, bold: bool, italic: bool) -> str:
@@ -45,11 +36,8 @@ def face_of(font: str, *, bold: bool, italic: bool) -> str:
 
 @dataclass
 class MissingGlyphs:
-    """The characters the fonts lack and the places that hold them.
-
-    A place is one piece of text on one line of the notes; a face is set at several type sizes
-    while it is fitted, and a piece of text seen again is the same place.
-    """
+    """The characters the fonts lack and the places (a piece of text on one line of the notes,
+    however many sizes it is set at) that hold them."""
 
     places: dict[tuple[int, str], tuple[str, ...]] = field(default_factory=dict)
     """For each (line, text) holding characters the font lacks, those characters."""
@@ -72,10 +60,8 @@ class MissingGlyphs:
         """The one warning for the whole file, at its first place, or None."""
         if not self.places:
             return None
-        chars: dict[str, None] = {}
-        for missing in self.places.values():
-            chars.update(dict.fromkeys(missing))
-        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in list(chars)[:_SHOWN])
+        chars = list(dict.fromkeys(itertools.chain.from_iterable(self.places.values())))
+        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in chars[:_SHOWN])
         if len(chars) > _SHOWN:
             shown += f" and {len(chars) - _SHOWN} more"
         count = len(self.places)

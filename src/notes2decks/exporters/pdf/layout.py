@@ -1,13 +1,10 @@
-"""Sheet geometry: where each card's front and back go on the printed pages.
-
-Everything here is plain arithmetic in PDF points (1/72 in, origin at the bottom left of the
-page), with no reportlab import, so it can be checked on its own. Pages are always portrait,
-like the paper in the tray, so that the printer's duplex flip is the one the PDF asks for.
-"""
+"""Sheet geometry: where each card's front and back go on the portrait pages (as the paper in
+the tray, so the duplex flip is the one the PDF asks for), in PDF points from the bottom left."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ... import options
 from ...errors import NotesError
@@ -16,6 +13,7 @@ MM = 72 / 25.4
 """Points per millimetre."""
 INCH = 72.0
 """Points per inch."""
+T = TypeVar("T")
 
 SAFE_MARGIN = 5 * MM
 """Nothing is printed closer than this to the sheet edge: office printers cannot print there."""
@@ -84,10 +82,9 @@ class Rect:
     def top(self) -> float:
         return self.y + self.h
 
-    def inset(self, dx: float, dy: float | None = None) -> Rect:
-        """The rectangle shrunk by `dx` at the left and right and `dy` at the top and bottom."""
-        dy = dx if dy is None else dy
-        return Rect(self.x + dx, self.y + dy, self.w - 2 * dx, self.h - 2 * dy)
+    def inset(self, margin: float) -> Rect:
+        """The rectangle shrunk by `margin` on every side."""
+        return Rect(self.x + margin, self.y + margin, self.w - 2 * margin, self.h - 2 * margin)
 
     def moved(self, dx: float, dy: float) -> Rect:
         return Rect(self.x + dx, self.y + dy, self.w, self.h)
@@ -109,16 +106,12 @@ Segment = tuple[float, float, float, float]
 class SheetLayout:
     """How cards sit on one sheet of paper."""
 
-    paper: str
     page_width: float
     page_height: float
     spec: CardSpec
     card_width: float
     """The card's printed width; for a rotated fit this is the nominal height."""
     card_height: float
-    cols: int
-    """Columns of card faces on a page (fronts and backs together when folding)."""
-    rows: int
     duplex: str
     slots: tuple[Slot, ...]
     """The cards of one sheet, in reading order of the fronts."""
@@ -142,24 +135,12 @@ class SheetLayout:
         return (self.card_width > self.card_height) != (self.spec.width > self.spec.height)
 
 
-def paper_size(paper: str) -> tuple[float, float]:
-    """The portrait (width, height) of a paper name in points; NotesError names the known ones."""
+def _look_up(table: dict[str, T], name: str, what: str) -> T:
+    """The entry of `table` for `name` in any case; NotesError names the known ones."""
     try:
-        return PAPER_SIZES[paper.lower()]
+        return table[name.lower()]
     except KeyError:
-        raise NotesError(
-            f"unknown paper size {paper!r}; use one of: {', '.join(options.PAPERS)}"
-        ) from None
-
-
-def card_spec(card_size: str) -> CardSpec:
-    """The CardSpec of a card-size name, or a NotesError saying which exist."""
-    try:
-        return CARD_SPECS[card_size.lower()]
-    except KeyError:
-        raise NotesError(
-            f"unknown card size {card_size!r}; use one of: {', '.join(options.CARD_SIZES)}"
-        ) from None
+        raise NotesError(f"unknown {what} {name!r}; use one of: {', '.join(table)}") from None
 
 
 def _fit(avail: float, size: float) -> int:
@@ -187,14 +168,9 @@ def _choose_grid(
     # front and back side by side before one above the other. Only a strictly better count wins.
     for w, h in ((spec.width, spec.height), (spec.height, spec.width)):
         cols, rows = _fit(usable_w, w), _fit(usable_h, h)
-        pairings = ("across", "down") if fold else ("",)
-        for pairing in pairings:
-            if pairing == "across":
-                count = (cols // 2) * rows
-            elif pairing == "down":
-                count = cols * (rows // 2)
-            else:
-                count = cols * rows
+        counts = {"across": (cols // 2) * rows, "down": cols * (rows // 2), "": cols * rows}
+        for pairing in ("across", "down") if fold else ("",):
+            count = counts[pairing]
             if count and (best is None or count > best[0]):
                 best = (count, w, h, cols, rows, pairing)
     if best is None:
@@ -216,18 +192,15 @@ def sheet_layout(
     duplex: str = "long",
     back_offset: tuple[float, float] = (0.0, 0.0),
 ) -> SheetLayout:
-    """Lay cards out on a sheet: the grid, the back of every front, and the cut and fold lines.
-
-    `back_offset` is in millimetres (x right, y up, as the back page is seen) and shifts every
-    back to make up for a printer that does not put the two sides of a sheet exactly together.
-    `fold` prints both faces on one side, so it has nothing to correct and ignores the offset.
-    """
+    """Lay cards out on a sheet: the grid, the back of every front, and the cut and fold lines;
+    every back shifted by `back_offset` (millimetres, x right, y up as the back page is seen),
+    which `fold`, printing both faces on one side, ignores."""
     if duplex not in options.DUPLEX_MODES:
         raise NotesError(
             f"unknown duplex mode {duplex!r}; use one of: {', '.join(options.DUPLEX_MODES)}"
         )
-    page_w, page_h = paper_size(paper)
-    spec = card_spec(card_size)
+    page_w, page_h = _look_up(PAPER_SIZES, paper, "paper size")
+    spec = _look_up(CARD_SPECS, card_size, "card size")
     usable_w, usable_h = page_w - 2 * SAFE_MARGIN, page_h - 2 * SAFE_MARGIN
     fold = duplex == "fold"
     w, h, cols, rows, pairing = _choose_grid(spec, usable_w, usable_h, fold)
@@ -266,58 +239,37 @@ def sheet_layout(
                     back = Rect(front.x, page_h - front.top, w, h)
                 slots.append(Slot(front, back.moved(dx, dy)))
 
+    edges = [(xs[c], ys[r + 1], xs[c], ys[r]) for c in range(cols + 1) for r in range(rows)]
+    edges += [(xs[c], ys[r], xs[c + 1], ys[r]) for r in range(rows + 1) for c in range(cols)]
     folds = set(fold_lines)
-    cuts: list[Segment] = []
-    for col in range(cols + 1):
-        for row in range(rows):
-            seg = (xs[col], ys[row + 1], xs[col], ys[row])
-            if seg not in folds:
-                cuts.append(seg)
-    for row in range(rows + 1):
-        for col in range(cols):
-            seg = (xs[col], ys[row], xs[col + 1], ys[row])
-            if seg not in folds:
-                cuts.append(seg)
     return SheetLayout(
-        paper=paper.lower(),
         page_width=page_w,
         page_height=page_h,
         spec=spec,
         card_width=w,
         card_height=h,
-        cols=cols,
-        rows=rows,
         duplex=duplex,
         slots=tuple(slots),
-        cut_lines=_merge_segments(cuts),
+        cut_lines=_merge_segments([edge for edge in edges if edge not in folds]),
         fold_lines=tuple(fold_lines),
     )
 
 
 def _merge_segments(segments: list[Segment]) -> tuple[Segment, ...]:
     """Join collinear touching segments, so each grid line is drawn as few strokes as possible."""
-    vertical: dict[float, list[tuple[float, float]]] = {}
-    horizontal: dict[float, list[tuple[float, float]]] = {}
+    lines: dict[tuple[bool, float], list[tuple[float, float]]] = {}
     for x1, y1, x2, y2 in segments:
         if x1 == x2:
-            vertical.setdefault(round(x1, 4), []).append((min(y1, y2), max(y1, y2)))
+            lines.setdefault((False, round(x1, 4)), []).append((min(y1, y2), max(y1, y2)))
         else:
-            horizontal.setdefault(round(y1, 4), []).append((min(x1, x2), max(x1, x2)))
+            lines.setdefault((True, round(y1, 4)), []).append((min(x1, x2), max(x1, x2)))
     merged: list[Segment] = []
-    for x, spans in sorted(vertical.items()):
-        for a, b in _join(spans):
-            merged.append((x, a, x, b))
-    for y, spans in sorted(horizontal.items()):
-        for a, b in _join(spans):
-            merged.append((a, y, b, y))
+    for (across, at), spans in sorted(lines.items()):
+        joined: list[tuple[float, float]] = []
+        for a, b in sorted(spans):
+            if joined and a <= joined[-1][1] + 1e-6:
+                joined[-1] = (joined[-1][0], max(joined[-1][1], b))
+            else:
+                joined.append((a, b))
+        merged.extend((a, at, b, at) if across else (at, a, at, b) for a, b in joined)
     return tuple(merged)
-
-
-def _join(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    out: list[tuple[float, float]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1] + 1e-6:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out

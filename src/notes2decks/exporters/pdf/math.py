@@ -1,9 +1,5 @@
-"""Typeset LaTeX formulas for the printed cards: ziamath draws them as SVG, svglib turns the SVG
-into a reportlab drawing, and the drawing is scaled to the text around it.
-
-Both libraries are pure Python and work offline. A formula is rendered once per process at a
-reference size and scaled wherever it is used, because ziamath's output is linear in the size.
-"""
+"""Typeset LaTeX formulas for the printed cards: ziamath draws them as SVG once per process at a
+reference size, svglib turns that into a reportlab drawing, scaled to the text around it."""
 
 from __future__ import annotations
 
@@ -46,11 +42,9 @@ _POINTS = {
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
 _UNIT = "|".join([*_POINTS, "em", "ex", "mu"])
 
-# A row break `\\`, perhaps starred (no page break: meaningless on a card) and perhaps with extra
-# space below the row (`\\[5pt]`); or any other escape, matched so that scanning stays in step
-# with LaTeX's tokens: `\\[` is a row break and a bracket, `\[` a display delimiter, `\\\[` a row
-# break and a display delimiter. latex2mathml knows neither the star nor the bracket and prints
-# them, so they are taken out here. As in amsmath and MathJax, the bracket must follow at once.
+# A row break `\\`, perhaps starred and perhaps with extra space below the row (`\\[5pt]`, the
+# bracket at once, as in amsmath), which latex2mathml would print; or any other escape, so that
+# scanning keeps in step with LaTeX's tokens (`\[` is a display delimiter).
 _ROW_BREAK = re.compile(
     r"\\\\\*?"
     rf"(?:\[\s*(?P<value>{_NUMBER})\s*(?P<unit>{_UNIT})\s*\])?"
@@ -59,9 +53,8 @@ _ROW_BREAK = re.compile(
 )
 _MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
-# Environments latex2mathml does not know, which it prints as their source or without their
-# brace, set as the nearest it does know: alignat's pairs of columns get align's spacing between
-# them (its column count goes), and dcases' rows are set in text style, as in cases.
+# Environments latex2mathml does not know, set as the nearest it does know (alignat loses its
+# column count).
 _KNOWN_AS = {
     "alignat": "align",
     "alignat*": "align*",
@@ -178,8 +171,7 @@ def _row_spaces(source: str) -> tuple[str, list[float]]:
         spaces.append(_space_units(float(value), unit) if value is not None else 0.0)
         return "\\\\"
 
-    result = _ROW_BREAK.sub(plain, source)
-    return result, spaces
+    return _ROW_BREAK.sub(plain, source), spaces
 
 
 def _space_units(value: float, unit: str) -> float:
@@ -195,9 +187,8 @@ def _space_units(value: float, unit: str) -> float:
 
 
 def _mended(latex: Any, spaces: list[float], inline: bool) -> Any:
-    """The ziamath formula, typeset again from mended MathML where ziamath would print it
-    unlike MathJax: rows without the extra space asked for, an inline integral set as large
-    as a displayed one, or the columns of a matrix nearly touching."""
+    """The formula typeset again from mended MathML where ziamath would print it unlike MathJax
+    (row spacing, inline integrals, matrix columns)."""
     from ziamath.operators import integrals
 
     large = inline and any(node.text in integrals for node in latex.mathml.iter("mo"))
@@ -216,33 +207,19 @@ def _mended(latex: Any, spaces: list[float], inline: bool) -> Any:
             if node.text in integrals and "stretchy" not in node.attrib:
                 node.set("stretchy", "false")
                 mended = True
-    if tables:
-        mended = _space_columns(root) or mended
+    # LaTeX's 1 em between the columns of a matrix, an array or cases, as MathJax puts, where
+    # ziamath would put 0.3 em (ziamath reads 1 em as 4/3 of the font size).
+    for table in root.iter(f"{_MATHML}mtable"):
+        if tables and "columnspacing" not in table.attrib:
+            table.set("columnspacing", "0.75em")
+            mended = True
     return Math(root, size=_FONT_SIZE, number=latex.eqnumber) if mended else latex
 
 
-def _space_columns(root: ElementTree.Element) -> bool:
-    """Put LaTeX's 1 em (twice \\arraycolsep) between the columns of a matrix, an array or cases,
-    as MathJax does, where ziamath would put 0.3 em; False when there is no such table.
-    latex2mathml sets the spacing of align and split itself."""
-    found = False
-    for table in root.iter(f"{_MATHML}mtable"):
-        if "columnspacing" not in table.attrib:
-            table.set("columnspacing", "0.75em")  # ziamath reads 1 em as 4/3 of the font size
-            found = True
-    return found
-
-
 def _space_rows(root: ElementTree.Element, spaces: list[float]) -> bool:
-    """Add the extra space after the rows that ask for it; False when there is none to add.
-
-    Each `\\\\` becomes a new <mtr> of an <mtable> (environments such as align*, cases, matrix,
-    array) or a <mspace linebreak> (gathered, gather*, multline, a bare `\\\\`); in document order,
-    these match the row breaks in source order. ziamath spaces a table's rows by the table's
-    `rowspacing` list, so that is where the extra space goes. ziamath has no way to space the
-    lines of a <mspace linebreak> group, and when the breaks do not match (a trailing `\\\\`,
-    say, which makes no row), the extra space is left out: the rows print at their usual spacing.
-    """
+    """Add the extra space after the rows that ask for it to their tables' `rowspacing`; False
+    when there is none to add. Rows of a <mspace linebreak> group, which ziamath cannot space,
+    and breaks that do not match the source's (a trailing `\\\\`) keep the usual spacing."""
     if not any(spaces):
         return False
     breaks = _row_ends(root)
@@ -282,10 +259,9 @@ def _row_ends(element: ElementTree.Element) -> list[tuple[ElementTree.Element, i
 
 
 def _lengthened(length: str, extra: float) -> str:
-    """A MathML length from latex2mathml plus `extra` of ziamath's units at the formula's size,
-    in the length's own unit: ziamath reads em and ex at the size of the table's glyphs, so a
-    table in a subscript keeps its usual spacing. (ziamath reads 1 pt as 1.333 units, a CSS
-    pixel's worth, and 1 em as 1.333 times the font size, unlike _space_units.)"""
+    """A MathML length plus `extra` of ziamath's units, in the length's own unit, so that a table
+    in a subscript keeps its usual spacing (ziamath reads 1 pt as 1.333 units, 1 em as 1.333
+    times the font size)."""
     match = re.fullmatch(rf"({_NUMBER})\s*(pt|em|ex|px)?", length.strip())
     if match is None:
         return f"{extra:.3f}"
@@ -312,20 +288,18 @@ _EXPLANATIONS = {
 def _explain(exc: Exception) -> str:
     """What a LaTeX parsing error means, in words, for the warning."""
     name = type(exc).__name__
-    if name in _EXPLANATIONS:
-        return _EXPLANATIONS[name]
-    detail = str(exc).strip()
-    if detail:
-        return detail
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", name.removesuffix("Error")).lower()
+    spaced = re.sub(r"(?<!^)(?=[A-Z])", " ", name.removesuffix("Error")).lower()
+    return _EXPLANATIONS.get(name) or str(exc).strip() or spaced
 
 
-def draw_math(canvas: Any, art: MathArt, x: float, y: float, width: float, height: float) -> None:
-    """Draw a formula with its bounding box's bottom left at (x, y), scaled to width × height."""
+def draw_drawing(
+    canvas: Any, drawing: Any, x: float, y: float, scale_x: float, scale_y: float
+) -> None:
+    """Draw a reportlab Drawing (a formula, an SVG picture) scaled, its bottom left at (x, y)."""
     from reportlab.graphics import renderPDF
 
     canvas.saveState()
     canvas.translate(x, y)
-    canvas.scale(width / art.width, height / art.height)
-    renderPDF.draw(art.drawing, canvas, 0, 0)
+    canvas.scale(scale_x, scale_y)
+    renderPDF.draw(drawing, canvas, 0, 0)
     canvas.restoreState()

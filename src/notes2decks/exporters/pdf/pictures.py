@@ -12,7 +12,8 @@ from ...images import HEAD_BYTES, image_kind
 from ...model import Image
 from .flowables import FittedBox
 from .fonts import SANS, SANS_ITALIC
-from .text import MIN_SIZE, CardParagraph, FaceContext, Item, escape, paragraph_style
+from .math import draw_drawing
+from .text import MIN_SIZE, FaceContext, Item, paragraph_style, plain_paragraph
 
 _IMAGE_SHARE = 0.5
 """The most of a card's height one image may take, so that text can share the card."""
@@ -78,38 +79,29 @@ class PictureFlowable(FittedBox):
         self.picture = picture
 
     def draw_scaled(self, x: float, width: float, height: float) -> None:
-        if self.picture.drawing is not None:
-            from reportlab.graphics import renderPDF
-
-            canvas = self.canv
-            canvas.saveState()
-            canvas.translate(x, 0)
-            canvas.scale(width / self.picture.width, height / self.picture.height)
-            renderPDF.draw(self.picture.drawing, canvas, 0, 0)
-            canvas.restoreState()
+        picture = self.picture
+        if picture.drawing is not None:
+            scale = (width / picture.width, height / picture.height)
+            draw_drawing(self.canv, picture.drawing, x, 0, *scale)
         else:
             from reportlab.lib.utils import ImageReader
 
             # reportlab names an image given as a file name after that name, and one given as a
             # reader after its pixels: the notes' folder must not change the PDF's bytes.
-            image = ImageReader(str(self.picture.path))
+            image = ImageReader(str(picture.path))
             self.canv.drawImage(image, x, 0, width, height, mask="auto")
 
 
 def picture_items(ctx: FaceContext, image: Image, size: float, line: int) -> list[Item]:
     """An image scaled into the card, with its description underneath as a caption."""
     loaded = _load_picture(image.path)
-    small = max(MIN_SIZE, size * 0.85)
+    small = paragraph_style(max(MIN_SIZE, size * 0.85), SANS_ITALIC, "center")
     if isinstance(loaded, str):
         ctx.note(line, f"cannot print image {image.src!r}: {loaded}; its description is printed")
-        text = escape(f"[image: {image.alt or image.src}]")
-        style = paragraph_style(small, SANS_ITALIC, "center")
-        return [(size * 0.3, CardParagraph(text, style))]
+        return [(size * 0.3, plain_paragraph(f"[image: {image.alt or image.src}]", small))]
     # Images give up room along with the type when a card is crowded.
     share = _IMAGE_SHARE * min(1.0, size / ctx.base_size)
     items: list[Item] = [(size * 0.4, PictureFlowable(loaded, ctx.height * share))]
     if image.alt.strip():
-        style = paragraph_style(small, SANS_ITALIC, "center")
-        caption = CardParagraph(escape(image.alt), style)
-        items.append((size * 0.2, caption))
+        items.append((size * 0.2, plain_paragraph(image.alt, small)))
     return items

@@ -7,28 +7,20 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph
 
 from ...errors import Diagnostic
-from ...model import Deck, GlossaryEntry, split_math
+from ...model import Deck, split_math
 from .fit import paginate
 from .fonts import SANS, SANS_BOLD, SANS_ITALIC
 from .glyphs import MissingGlyphs
 from .layout import MM, SheetLayout
-from .tables import cell_extent, cell_paragraph
-from .text import CODE_BACKGROUND, MUTED, RULE, FaceContext, escape, paragraph_style
+from .tables import cell_extent, ruled_table
+from .text import MUTED, FaceContext, escape, inline_paragraph, paragraph_style
 
 _SHEET_MARGIN = 15 * MM
 _GLOSSARY_SIZE = 10.0
 _FOOTER_SIZE = 8.0
-
-
-# --------------------------------------------------------------------------- glossary
-
-
-def glossary_order(entries: tuple[GlossaryEntry, ...]) -> list[GlossaryEntry]:
-    """The entries in alphabetical order, as a handout lists them; ties keep the notes' order."""
-    return sorted(entries, key=lambda entry: (entry.term.casefold(), entry.term))
 
 
 def draw_glossary(
@@ -45,8 +37,9 @@ def draw_glossary(
     width = page_width - 2 * _SHEET_MARGIN
     footer = _FOOTER_SIZE * 2
     height = page_height - 2 * _SHEET_MARGIN - footer
-    ctx = FaceContext(deck.source.file, 0, width, height)
-    entries = glossary_order(deck.glossary)
+    ctx = FaceContext(0, width, height)
+    # In alphabetical order, as a handout lists them; ties keep the notes' order.
+    entries = sorted(deck.glossary, key=lambda entry: (entry.term.casefold(), entry.term))
 
     pad = size * 0.35
     # Terms and definitions keep their formulas in dollars; they are typeset as on the cards.
@@ -55,59 +48,28 @@ def draw_glossary(
     term_width = min(width * 0.34, max(width * 0.18, longest + 2 * pad + 2))
     term_style = paragraph_style(size, SANS_BOLD)
     text_style = paragraph_style(size)
-    header_style = paragraph_style(size, SANS_BOLD)
-    rows: list[list[Any]] = [
-        [Paragraph("Term", header_style), Paragraph("Definition", header_style)]
-    ]
+    rows: list[list[Any]] = [[Paragraph("Term", term_style), Paragraph("Definition", term_style)]]
     for entry, term in zip(entries, terms, strict=True):
         line = entry.source.line
+        definition = split_math(entry.definition)
         rows.append(
             [
-                cell_paragraph(ctx, term, size, term_style, front=False, line=line),
-                cell_paragraph(
-                    ctx, split_math(entry.definition), size, text_style, front=False, line=line
-                ),
+                inline_paragraph(ctx, term, size, term_style, front=False, line=line),
+                inline_paragraph(ctx, definition, size, text_style, front=False, line=line),
             ]
         )
-    table = Table(
-        rows,
-        colWidths=[term_width, width - term_width],
-        repeatRows=1,
-        splitByRow=1,
-        splitInRow=1,
-        hAlign="LEFT",
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-                ("BACKGROUND", (0, 0), (-1, 0), CODE_BACKGROUND),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                # Cells are paragraphs; this only stops the table naming Helvetica.
-                ("FONT", (0, 0), (-1, -1), SANS, size),
-                ("LEFTPADDING", (0, 0), (-1, -1), pad),
-                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                ("TOPPADDING", (0, 0), (-1, -1), pad),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-            ]
-        )
-    )
+    widths = [term_width, width - term_width]
+    table = ruled_table(rows, widths, 1, "LINEBELOW", size, pad, pad)
     title = Paragraph(escape(f"Glossary: {deck.title}"), paragraph_style(size * 1.6, SANS_BOLD))
     items: list[tuple[float, Any]] = [(0.0, title)]
     if deck.subject:
-        items.append(
-            (
-                size * 0.2,
-                Paragraph(escape(deck.subject), paragraph_style(size, SANS_ITALIC, color="muted")),
-            )
-        )
+        subject_style = paragraph_style(size, SANS_ITALIC, color="muted")
+        items.append((size * 0.2, Paragraph(escape(deck.subject), subject_style)))
     items.append((size, table))
 
     pages = paginate(items, width, height)
     for number, page in enumerate(pages, start=1):
-        top = page_height - _SHEET_MARGIN
-        for placed in page.placed:
-            placed.flowable.drawOn(canvas, _SHEET_MARGIN, top - placed.top - placed.height)
+        page.draw(canvas, _SHEET_MARGIN, page_height - _SHEET_MARGIN)
         canvas.setFont(SANS, _FOOTER_SIZE)
         canvas.setFillColor(MUTED)
         canvas.drawString(_SHEET_MARGIN, _SHEET_MARGIN, f"{deck.title}: glossary")
@@ -120,30 +82,28 @@ def draw_glossary(
     glyphs.add(ctx.glyphs)
 
 
-# --------------------------------------------------------------------------- calibration
-
 _ARM = 7 * MM
 """Half the length of a front cross's arms."""
 _SCALE = 10
 """The back's grids run from -_SCALE to +_SCALE millimetres each way."""
 
 
-def _targets(width: float, height: float) -> list[tuple[str, float, float]]:
-    """The marks, at the middle of each quarter of the sheet and at its centre."""
-    return [
-        ("A", width * 0.25, height * 0.75),
-        ("B", width * 0.75, height * 0.75),
-        ("C", width * 0.5, height * 0.5),
-        ("D", width * 0.25, height * 0.25),
-        ("E", width * 0.75, height * 0.25),
-    ]
+_TARGETS = (
+    ("A", 0.25, 0.75),
+    ("B", 0.75, 0.75),
+    ("C", 0.5, 0.5),
+    ("D", 0.25, 0.25),
+    ("E", 0.75, 0.25),
+)
+"""The marks, in fractions of the sheet: the middle of each quarter and the centre."""
 
 
 def _text_block(canvas: Any, paragraphs: list[str], width: float, top: float) -> None:
+    """Plain paragraphs down from `top`, the first as a heading."""
     y = top
     for i, text in enumerate(paragraphs):
         style = paragraph_style(14 if i == 0 else 9, SANS_BOLD if i == 0 else SANS)
-        para = Paragraph(text, style)
+        para = Paragraph(escape(text), style)
         _, h = para.wrap(width, 1e6)
         para.drawOn(canvas, _SHEET_MARGIN, y - h)
         y -= h + 4
@@ -169,19 +129,18 @@ def draw_calibration(
         canvas,
         [
             "Printer calibration: front",
-            escape(
-                f"Print this sheet double-sided, flipped on the {edge} edge, at actual size "
-                "(100 %, no \u201cfit to page\u201d), with the settings you use for the cards. "
-                "Then turn to the back."
-            ),
-            escape(offset_text),
+            f"Print this sheet double-sided, flipped on the {edge} edge, at actual size "
+            "(100 %, no \u201cfit to page\u201d), with the settings you use for the cards. "
+            "Then turn to the back.",
+            offset_text,
         ],
         text_width,
         top,
     )
     canvas.saveState()
     canvas.setLineWidth(0.4)
-    for name, x, y in _targets(width, height):
+    for name, across, up in _TARGETS:
+        x, y = width * across, height * up
         canvas.line(x - _ARM, y, x + _ARM, y)
         canvas.line(x, y - _ARM, x, y + _ARM)
         canvas.circle(x, y, 1.2 * MM, stroke=1, fill=0)
@@ -194,25 +153,22 @@ def draw_calibration(
         canvas,
         [
             "Printer calibration: back",
-            escape(
-                "Hold the sheet up to the light with this side facing you. Each cross printed "
-                "on the front shows through on or near the grid with the same letter. Read where "
-                "the centre of cross C falls on its grid: X across (right is +) and Y up and down "
-                "(up is +), in millimetres."
-            ),
-            escape(
-                "Build the cards with make-deck --back-offset X,Y (for example --back-offset "
-                "1.5,-0.5). If the crosses all sit on 0, the printer needs no offset. If A, B, "
-                "D and E read very differently from C, the printer also turns or stretches the "
-                "back, and C's reading is the best single correction."
-            ),
-            escape(offset_text),
+            "Hold the sheet up to the light with this side facing you. Each cross printed "
+            "on the front shows through on or near the grid with the same letter. Read where "
+            "the centre of cross C falls on its grid: X across (right is +) and Y up and down "
+            "(up is +), in millimetres.",
+            "Build the cards with make-deck --back-offset X,Y (for example --back-offset "
+            "1.5,-0.5). If the crosses all sit on 0, the printer needs no offset. If A, B, "
+            "D and E read very differently from C, the printer also turns or stretches the "
+            "back, and C's reading is the best single correction.",
+            offset_text,
         ],
         text_width,
         top,
     )
     dx, dy = offset[0] * MM, offset[1] * MM
-    for name, x, y in _targets(width, height):
+    for name, across, up in _TARGETS:
+        x, y = width * across, height * up
         if duplex == "long":
             x = width - x
         else:

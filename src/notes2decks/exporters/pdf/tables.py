@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import Table, TableStyle
+from reportlab.platypus import Table
 
 from ...model import (
     Align,
@@ -28,7 +28,7 @@ from .text import (
     MIN_SIZE,
     RULE,
     FaceContext,
-    InlineWriter,
+    inline_paragraph,
     paragraph_style,
     without_sounds,
 )
@@ -37,14 +37,9 @@ from .text import (
 def _column_widths(
     natural: list[float], minimum: list[float], avail: float, least: float
 ) -> list[float]:
-    """Column widths that fill `avail`, in the spirit of HTML's automatic table layout.
-
-    Every column gets at least its longest word if the table can afford it, so words are not
-    split; the room left goes first to the columns that need little more to fit their content
-    on one line (names, units, numbers), then to the wide columns in proportion to their need.
-    No column is narrower than `least`, its paddings and a character, unless the card cannot
-    give every column that much.
-    """
+    """Column widths that fill `avail`, as HTML's automatic table layout: each column at least
+    its longest word if the table can afford it, the room left first to the columns that need
+    little more to fit on one line, then to the wide ones by need; none narrower than `least`."""
     total = sum(natural)
     if total <= avail:
         return [w * avail / total for w in natural]
@@ -118,28 +113,15 @@ def cell_extent(inlines: Inlines, font: str, size: float) -> tuple[float, float]
     return max(lines), longest
 
 
-def cell_paragraph(
-    ctx: FaceContext, inlines: Inlines, size: float, style: Any, *, front: bool, line: int
-) -> Any:
-    """A table cell's content as one paragraph: formulas inside its lines, images by their
-    description."""
-    writer = InlineWriter(ctx, size, front=front, line=line, font=style.fontName)
-    return writer.paragraph(writer.markup(inlines), style)
-
-
 def table_flowable(
-    ctx: FaceContext, block: TableBlock, size: float, avail: float, front: bool, line: int
+    ctx: FaceContext, block: TableBlock, size: float, avail: float, line: int
 ) -> Any:
     """A table whose columns share the card's width; long cells wrap and rows split across
     cards."""
     cell_size = max(MIN_SIZE, size * 0.92)
     pad = cell_size * 0.3
-    columns = (
-        max(len(block.header), *(len(row) for row in block.rows))
-        if block.rows
-        else len(block.header)
-    )
     rows = [block.header, *block.rows]
+    columns = max(len(row) for row in rows)
     aligns = [
         (block.align[i] if i < len(block.align) else Align.NONE).value or "left"
         for i in range(columns)
@@ -159,31 +141,35 @@ def table_flowable(
                 # A header may wrap between its words sooner than the body does.
                 natural[c] = max(natural[c], width + 2 * pad + 1)
             style = paragraph_style(cell_size, font, aligns[c])
-            cells.append(cell_paragraph(ctx, inlines, cell_size, style, front=front, line=line))
+            cells.append(inline_paragraph(ctx, inlines, cell_size, style, front=False, line=line))
         data.append(cells)
     natural = [max(n, m) for n, m in zip(natural, minimum, strict=True)]
     widths = _column_widths(natural, minimum, avail, 2 * pad + cell_size)
-    table = Table(
-        data,
-        colWidths=widths,
-        repeatRows=1 if block.rows else 0,
-        splitByRow=1,
-        splitInRow=1,
-        hAlign="LEFT",
+    return ruled_table(data, widths, 1 if block.rows else 0, "GRID", cell_size, pad, pad * 0.6)
+
+
+def ruled_table(
+    rows: list[list[Any]],
+    widths: list[float],
+    repeat: int,
+    rule: str,
+    size: float,
+    pad: float,
+    top: float,
+) -> Any:
+    """A table of paragraphs of `size` points, ruled with `rule` (GRID or LINEBELOW), its first
+    row shaded and repeated on the cards or pages it continues onto when `repeat` is 1."""
+    style = [
+        (rule, (0, 0), (-1, -1), 0.4, RULE),
+        ("BACKGROUND", (0, 0), (-1, 0), CODE_BACKGROUND),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        # Cells are paragraphs; this only stops the table naming Helvetica.
+        ("FONT", (0, 0), (-1, -1), SANS, size),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), top),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+    ]
+    return Table(
+        rows, widths, repeatRows=repeat, splitByRow=1, splitInRow=1, hAlign="LEFT", style=style
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, RULE),
-                ("BACKGROUND", (0, 0), (-1, 0), CODE_BACKGROUND),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                # Cells are paragraphs; this only stops the table naming Helvetica.
-                ("FONT", (0, 0), (-1, -1), SANS, cell_size),
-                ("LEFTPADDING", (0, 0), (-1, -1), pad),
-                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-            ]
-        )
-    )
-    return table

@@ -1,10 +1,5 @@
-"""Card text as reportlab paragraphs: the model's inlines written as Paragraph markup, in the
-bundled fonts, and the paragraph styles that every face uses.
-
-Every piece of text goes through `escape`, so characters that look like markup (`a<b>c`,
-`AT&T`, `<font size=40>`) print literally. Everything is built for one type size at a time:
-the fitting code asks for the same content at smaller sizes until it fits its card.
-"""
+"""Card text as reportlab paragraphs at one type size: the model's inlines written as escaped
+Paragraph markup in the bundled fonts, and the paragraph styles that every face uses."""
 
 from __future__ import annotations
 
@@ -60,15 +55,10 @@ Item = tuple[float, Any]
 """A flowable with the space to leave above it when something precedes it on the card."""
 
 
-# --------------------------------------------------------------------------- context
-
-
 @dataclass
 class FaceContext:
     """What building one card face needs besides its content, and where its warnings go."""
 
-    file: str
-    """The notes file, for messages."""
     line: int
     """The card's line, for messages about a place without its own line."""
     width: float
@@ -97,14 +87,7 @@ def without_sounds(text: str) -> str:
 
 def escape(text: str) -> str:
     """Text made safe for reportlab's paragraph markup, which is XML-like."""
-    return _xml_escape(_clean(text))
-
-
-def _clean(text: str) -> str:
-    return CONTROL.sub("", text.replace("\t", "    "))
-
-
-# --------------------------------------------------------------------------- styles
+    return _xml_escape(CONTROL.sub("", text.replace("\t", "    ")))
 
 
 @functools.lru_cache(maxsize=2048)
@@ -143,28 +126,16 @@ def paragraph_style(
     )
 
 
-# --------------------------------------------------------------------------- inlines
-
-
 class CardParagraph(Paragraph):  # type: ignore[misc]
-    """reportlab's paragraph, mended to split after a line that ends in a break, and to give a
-    tall first line its room above the baseline, and to keep its lines between wraps to the
-    same width.
-
-    reportlab records where each line starts among the paragraph's words (`sFW`) as the word
-    that ended the line before. After a hard break (`<br/>`, or a long word cut in two) that
-    word is the break, which belongs to the line before: the second part of a split then began
-    with a blank line, and splitting it again where only that blank line fitted gave a first
-    part without a word, on which reportlab fails with an IndexError (a table cell continued
-    over three cards, say).
-    """
+    """reportlab's paragraph, mended to split after a line that ends in a break (reportlab
+    starts the next line at the break, and a part of a split made of that blank line alone
+    fails with an IndexError), to give a tall first line its room above the baseline, and to
+    keep its lines between wraps to the same width."""
 
     _wrapped: tuple[float, tuple[float, float]] | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        # Fitting measures a paragraph and may then place it on the next card, at the same
-        # width: its lines do not change (reportlab's wrap depends on the width only). A split
-        # that finds no room drops the lines.
+        # reportlab's wrap depends on the width only; a split that finds no room drops the lines.
         wrapped = self._wrapped
         if wrapped is None or wrapped[0] != avail_width or not hasattr(self, "blPara"):
             wrapped = self._wrapped = (avail_width, super().wrap(avail_width, avail_height))
@@ -180,9 +151,8 @@ class CardParagraph(Paragraph):  # type: ignore[misc]
         return para
 
     def draw(self) -> None:
-        # reportlab sets the first baseline one font size below the paragraph's top however
-        # tall that line is, while autoLeading="max" reserved the line's full ascent: a tall
-        # formula on a first line would overprint the line above and leave a gap below.
+        # reportlab sets the first baseline one font size below the top however tall the line
+        # is (autoLeading reserved its full ascent): a tall formula would overprint above.
         para = self.blPara
         if para.kind == 1 and para.lines:
             rise = para.lines[0].ascent - self.style.fontSize
@@ -202,93 +172,72 @@ def _is_break(word: Any) -> bool:
     )
 
 
-class MathImage:
-    """Stands in for an ImageReader inside a paragraph; `CardCanvas` draws it as vectors."""
+@dataclass(frozen=True, slots=True)
+class InlineMath:
+    """A formula inside a paragraph, where an image would go; `CardCanvas` draws it as vectors."""
 
-    __slots__ = ("art", "highlight")
-
-    def __init__(self, art: MathArt, highlight: str | None) -> None:
-        self.art = art
-        self.highlight = highlight
-        """The background of a formula inside a highlighted cloze answer, which reportlab only
-        paints behind text."""
-
-
-@dataclass
-class _InlineMath:
     art: MathArt
+    """The typeset formula."""
     width: float
+    """The width in points at the paragraph's size, shrunk to the face's width if need be."""
     height: float
+    """The height in points, depth included."""
     depth: float
+    """How far it reaches below the baseline, in points."""
     highlight: str | None
+    """The background of a formula in a highlighted cloze answer (reportlab paints only text's)."""
 
 
-class InlineWriter:
+class _InlineWriter:
     """Turns inline content into paragraph markup at one type size."""
 
-    def __init__(
-        self, ctx: FaceContext, size: float, *, front: bool, line: int, font: str = SANS
-    ) -> None:
+    def __init__(self, ctx: FaceContext, size: float, *, front: bool, line: int) -> None:
         self.ctx = ctx
         self.size = size
         self.front = front
         """True on a front, where cloze spans are gaps; on a back they are highlighted."""
         self.line = line
-        self.font = font
-        """The paragraph style's font, for telling which characters it lacks."""
-        self.maths: list[_InlineMath] = []
-        self._highlight: str | None = None
-        self._bold = self._italic = False
+        self.maths: list[InlineMath] = []
 
-    def markup(self, inlines: Inlines) -> str:
-        return "".join(self._one(node) for node in inlines)
+    def markup(self, inlines: Inlines, face: str, highlight: str | None = None) -> str:
+        """The markup of `inlines` set in `face`, inside a cloze answer when `highlight`."""
+        return "".join(self._one(node, face, highlight) for node in inlines)
 
-    def _text(self, text: str) -> str:
-        face = face_of(self.font, bold=self._bold, italic=self._italic)
+    def _text(self, text: str, face: str) -> str:
         self.ctx.glyphs.check(self.line, text, face)
         return escape(text)
 
-    def _one(self, node: Inline) -> str:
+    def _one(self, node: Inline, face: str, highlight: str | None) -> str:
         if isinstance(node, Text):
-            return self._text(without_sounds(node.text))
-        if isinstance(node, Emphasis):
-            italic, self._italic = self._italic, True
-            try:
-                return f"<i>{self.markup(node.children)}</i>"
-            finally:
-                self._italic = italic
-        if isinstance(node, Strong):
-            bold, self._bold = self._bold, True
-            try:
-                return f"<b>{self.markup(node.children)}</b>"
-            finally:
-                self._bold = bold
+            return self._text(without_sounds(node.text), face)
+        if isinstance(node, Emphasis | Strong):
+            tag = "i" if isinstance(node, Emphasis) else "b"
+            inner = face_of(face, bold=tag == "b", italic=tag == "i")
+            return f"<{tag}>{self.markup(node.children, inner, highlight)}</{tag}>"
         if isinstance(node, Code):
             return self.code(node.text)
         if isinstance(node, Math):
-            return self.math(node.source)
+            return self.math(node.source, highlight)
         if isinstance(node, Cloze):
             if self.front:
                 gap = f"[{node.hint}]" if node.hint else "[\u2026]"
-                return f'<font backColor="{BLANK}">\u00a0{self._text(gap)}\u00a0</font>'
-            outer, self._highlight = self._highlight, HIGHLIGHT
-            try:
-                return f'<font backColor="{HIGHLIGHT}">{self.markup(node.children)}</font>'
-            finally:
-                self._highlight = outer
+                return f'<font backColor="{BLANK}">\u00a0{self._text(gap, face)}\u00a0</font>'
+            answer = self.markup(node.children, face, HIGHLIGHT)
+            return f'<font backColor="{HIGHLIGHT}">{answer}</font>'
         if isinstance(node, Link):
-            text = self.markup(node.children)
+            text = self.markup(node.children, face, highlight)
             shown = inline_text(node.children).strip()
             href = node.href.removeprefix("mailto:")
             if not shown:
-                return self._text(href)
+                return self._text(href, face)
             if shown == href or shown == node.href:
                 return text
             small = max(MIN_SIZE, self.size * 0.85)
-            return f'{text} <font size="{small:.2f}" color="#555555">({self._text(href)})</font>'
+            url = self._text(href, face)
+            return f'{text} <font size="{small:.2f}" color="#555555">({url})</font>'
         if isinstance(node, Image):
             # Images inside emphasis or links are rare; their description keeps the sentence.
-            return self._text(f"[{node.alt or node.src}]")
+            return self._text(f"[{node.alt or node.src}]", face)
         if isinstance(node, LineBreak):
             return "<br/>"
         raise TypeError(f"unexpected inline {type(node).__name__}")
@@ -304,7 +253,7 @@ class InlineWriter:
         )
         return f'<font face="{MONO}" backColor="{_CODE_BACK}">{body}</font>'
 
-    def math(self, source: str) -> str:
+    def math(self, source: str, highlight: str | None) -> str:
         try:
             art = typeset(source, display=False)
         except MathFailure as failure:
@@ -315,35 +264,38 @@ class InlineWriter:
         if width > self.ctx.width:
             shrink = self.ctx.width / width
             width, height, depth = width * shrink, height * shrink, depth * shrink
-        self.maths.append(_InlineMath(art, width, height, depth, self._highlight))
+        self.maths.append(InlineMath(art, width, height, depth, highlight))
         return f'<onDraw name="{_ON_DRAW_MATH}" label="{len(self.maths) - 1}"/>'
 
-    def paragraph(self, markup: str, style: Any, bullet: str | None = None) -> Any:
-        para = CardParagraph(markup, style, bulletText=escape(bullet) if bullet else None)
-        if self.maths:
-            _place_maths(para, self.maths)
-        return para
+
+def inline_paragraph(
+    ctx: FaceContext,
+    inlines: Inlines,
+    size: float,
+    style: Any,
+    *,
+    front: bool,
+    line: int,
+    bullet: str | None = None,
+) -> Any:
+    """Inline content as one paragraph in `style`, formulas inside its lines, images by their
+    description, formulas and links sized to text of `size`; `front` sets cloze spans as gaps."""
+    writer = _InlineWriter(ctx, size, front=front, line=line)
+    markup = writer.markup(inlines, style.fontName)
+    para = CardParagraph(markup, style, bulletText=escape(bullet) if bullet else None)
+    # reportlab lays inline images out as words of a given width and height; the image object
+    # itself is only handed to the canvas.
+    for frag in para.frags:
+        defn = getattr(frag, "cbDefn", None)
+        if defn is not None and getattr(defn, "name", None) == _ON_DRAW_MATH:
+            defn.kind = "img"
+            defn.image = writer.maths[int(defn.label)]
+            defn.width = defn.image.width
+            defn.height = defn.image.height
+            defn.valign = -defn.image.depth  # the formula's baseline on the text's baseline
+    return para
 
 
 def plain_paragraph(text: str, style: Any) -> Any:
     """A paragraph of plain text in one style."""
     return CardParagraph(escape(text), style)
-
-
-def _place_maths(para: Any, maths: list[_InlineMath]) -> None:
-    """Turn the paragraph's formula markers into inline images of the formulas' size.
-
-    reportlab lays inline images out as words of a given width and height; the image object
-    itself is only handed to the canvas, which `CardCanvas` draws as vectors.
-    """
-    for frag in para.frags:
-        defn = getattr(frag, "cbDefn", None)
-        if defn is None or getattr(defn, "name", None) != _ON_DRAW_MATH:
-            continue
-        inline = maths[int(defn.label)]
-        defn.kind = "img"
-        defn.image = MathImage(inline.art, inline.highlight)
-        defn.width = inline.width
-        defn.height = inline.height
-        # The formula's baseline sits on the text's baseline.
-        defn.valign = -inline.depth
