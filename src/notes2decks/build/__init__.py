@@ -12,7 +12,6 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
@@ -80,7 +79,12 @@ def build(
             reason = exc.strerror or exc
             message = f"cannot write in the output folder ({reason}); choose another with -o"
             raise NotesError(message, str(out)) from None
-        pool = stack.enter_context(ProcessPoolExecutor(jobs)) if jobs > 1 else None
+        pool = None
+        if jobs > 1:
+            # Imported here: multiprocessing costs a one-file build a tenth of its start-up.
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = stack.enter_context(ProcessPoolExecutor(jobs))
         rest = (repeat(out), repeat(options), repeat(staging))
         results = pool.map(build_file, todo, *rest) if pool else map(build_file, todo, *rest)
         for result in results:

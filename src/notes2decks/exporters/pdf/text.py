@@ -4,10 +4,10 @@ Paragraph markup in the bundled fonts, and the paragraph styles that every face 
 from __future__ import annotations
 
 import functools
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -87,7 +87,7 @@ def without_sounds(text: str) -> str:
 
 def escape(text: str) -> str:
     """Text made safe for reportlab's paragraph markup, which is XML-like."""
-    return _xml_escape(CONTROL.sub("", text.replace("\t", "    ")))
+    return html.escape(CONTROL.sub("", text.replace("\t", "    ")), quote=False)
 
 
 @functools.lru_cache(maxsize=2048)
