@@ -79,12 +79,6 @@ class Converter(ParagraphConverter):
         self.plugin: PluginSyntax | None = None
         """The Obsidian flashcard plugin whose card syntax the notes are in, if any."""
 
-    def paragraph(self, inline: Token, line: int, *, cards: bool) -> list[Block]:
-        """A paragraph's blocks, read with the plugin's card syntax in a plugin's notes."""
-        if cards and self.plugin is not None:
-            return read_paragraph(self, self.plugin, inline.children or [], line)
-        return super().paragraph(inline, line, cards=cards)
-
     def blocks(self, start: int, stop: int, *, cards: bool = True) -> list[Block]:
         """The blocks of `tokens[start:stop]`; with `cards`, card lines are taken out."""
         tokens = self.tokens
@@ -101,7 +95,8 @@ class Converter(ParagraphConverter):
                 found, end = plugin_paragraph(self, self.plugin, index, stop, cards=cards)
                 result.extend(found)
             elif kind == "paragraph_open":
-                result.extend(self.paragraph(tokens[index + 1], block_line(token), cards=cards))
+                children = tokens[index + 1].children or []
+                result.extend(self.paragraph_of(children, block_line(token), cards=cards))
             elif kind == "heading_open":
                 # Top-level `#` and `##` headings split sections before this point; one met here
                 # sits inside a list or quote, and the model's sub-headings start at level 3.
@@ -157,7 +152,8 @@ class Converter(ParagraphConverter):
                     children, end = plugin_item(self, self.plugin, index, stop, cards=cards)
                 elif one_paragraph and inner.level < _DEEP:
                     # An item of one paragraph, as `blocks` would read it.
-                    children = self.paragraph(tokens[index + 2], block_line(inner), cards=cards)
+                    inline = tokens[index + 2].children or []
+                    children = self.paragraph_of(inline, block_line(inner), cards=cards)
                 else:
                     children = self.blocks(index + 1, end, cards=cards)
                 # An item whose only line was a card leaves the list.
@@ -197,7 +193,10 @@ class Converter(ParagraphConverter):
         rest = children[head_end + 1 :]
         if rest:
             rest_line = int(children[head_end].meta.get("line", line + 1))
-            result.extend(self.paragraph(inline.copy(children=rest), rest_line, cards=cards))
+            if cards and self.plugin is not None:
+                result.extend(read_paragraph(self, self.plugin, rest, rest_line))
+            else:
+                result.extend(self.paragraph_of(rest, rest_line, cards=cards))
         result.extend(self.blocks(self.closes[start + 1] + 1, stop, cards=cards))
         return result
 

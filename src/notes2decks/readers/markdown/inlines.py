@@ -1,5 +1,5 @@
-"""Inline markdown-it tokens to the model's inlines: text, emphasis, code, math, links, images,
-wiki-links and clozes."""
+"""Inline markdown-it tokens to the model's inlines: text, emphasis, code, math, links, images
+(each file looked for once, through `ImageFinder`), wiki-links and clozes."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from ...model import (
     inline_text,
 )
 from .. import ReadContext
-from .images import ImageFiles
+from ..image_files import ImageFinder, ImageProblem
 
 # Stands for an opening token whose span is kept as plain text.
 _PLAIN = Token("plain_open", "", 1)
@@ -40,7 +40,9 @@ class InlineConverter:
         self.context = context
         self.shorthand = 1
         """The number of the next `==...==` cloze."""
-        self._images = ImageFiles(context)
+        self._finder = ImageFinder(context.path, context.root)
+        self._found: dict[str, Path | str] = {}
+        """Each picture looked for: its path, or why it cannot be used."""
 
     def inlines(self, tokens: Iterable[Token], *, where: str = "") -> Inlines:
         """Model inlines of inline tokens. `where` names a place where cloze is not allowed: a
@@ -137,8 +139,8 @@ class InlineConverter:
         return self.image_file(src, alt, line)
 
     def image_file(self, src: str, alt: str, line: int) -> Inline:
-        """A picture the notes name, found as `ImageFiles` finds it; one that cannot be used
-        shows its description (or its file name) in brackets, with a warning."""
+        """A picture the notes name; one that cannot be used shows its description (or its file
+        name) in brackets, with a warning at each place that names it."""
         alt = " ".join(alt.split())
         if not src:
             self.context.warning(
@@ -147,10 +149,20 @@ class InlineConverter:
                 f"![{alt}](path)",
             )
             return Text(f"[{alt}]") if alt else Text("")
-        path = self._images.resolve(src, line)
-        if path is None:
+        found = self._found.get(src)
+        if found is None:
+            try:
+                found = self._finder.find(src)
+            except ImageProblem as exc:
+                found = (
+                    f"{exc}; its description is shown instead. Copy the picture into the notes "
+                    f"folder {self.context.root}, beside the notes or anywhere under it"
+                )
+            self._found[src] = found
+        if isinstance(found, str):
+            self.context.warning(line, found)
             return Text(f"[{alt or Path(unquote(src).rstrip('/ ')).name or src}]")
-        return Image(src, path, alt)
+        return Image(src, found, alt)
 
 
 def strip_inlines(inlines: Inlines) -> Inlines:

@@ -1,17 +1,9 @@
 """Paragraphs to the model, taking explicit cards out of the text on the way.
 
-Paragraphs are where card syntax lives: each line of a paragraph is a `Q:` line, an `A:` line,
-a `front :: back` line or plain text. Card lines become drafts; the plain lines stay on the
-section's revision card, and a run of plain lines holding a cloze also becomes a cloze draft.
-Only the tokens of the top level of a line are looked at, so `::` inside code, math, a link or
-a cloze is never card syntax.
-
-A card line that makes no card (a `Q:` with no `A:` after it, as a case brief's "Q: Was her
-conduct in reliance...?" has; an `A:` with no `Q:`; a `::` with nothing on one side) stays text,
-with a warning at its line: no text is lost, and reading goes on to report every such line.
-
-A line of nothing but tags (`#flashcards/week10 #exam`), as Obsidian notes have, is no text: its
-tags are collected for the cards of its section (`take_tags`).
+Each top-level line of a paragraph is a `Q:` line, an `A:` line, a `front :: back` line, a line
+of nothing but tags (collected for its section's cards, `take_tags`) or plain text. Card lines
+become drafts; plain lines stay text, and a run of them holding a cloze is also a cloze draft. A
+card line that makes no card stays text, with a warning at its line.
 """
 
 from __future__ import annotations
@@ -95,15 +87,11 @@ class ParagraphConverter(InlineConverter):
         tags, self._tags = self._tags, []
         return tags
 
-    def paragraph(self, inline: Token, line: int, *, cards: bool) -> list[Block]:
-        """A paragraph's blocks: none, one, or several when card lines split it."""
-        return self.paragraph_of(inline.children or [], line, cards=cards)
-
     def paragraph_of(self, children: list[Token], line: int, *, cards: bool) -> list[Block]:
-        """The blocks of a paragraph of these inline tokens (see `paragraph`)."""
+        """The blocks of a paragraph of these inline tokens: none, one, or several when card
+        lines split it."""
         if not cards:
-            where = "a glossary definition"
-            return [Paragraph(self.inlines(children, where=where), line)]
+            return [Paragraph(self.inlines(children, where="a glossary definition"), line)]
         one_line = self._one_line(children, line)
         if one_line is not None:
             return one_line
@@ -119,20 +107,25 @@ class ParagraphConverter(InlineConverter):
                     result.append(paragraph)
                 plain.clear()
 
-        def finish_question() -> None:
+        def finish_question(before: str = "") -> None:
             nonlocal question
-            if question is not None:
-                if not self._question_card(question):
-                    plain.extend(question.written)
-                question = None
+            if question is not None and not question.answer_line:
+                self.context.warning(
+                    question.line,
+                    f"this Q: line has no A: line{before}, so it is kept as text; to make a card, "
+                    "write the answer on the next line starting with A: (in the same paragraph or "
+                    "list item: a blank line ends the question)",
+                )
+                plain.extend(question.written)
+            elif question is not None and not self._question_card(question):
+                plain.extend(question.written)
+            question = None
 
         for current in lines:
             label, rest = _label(current.tokens)
             if label == "Q":
                 if question is not None and not question.answer_line:
-                    self._no_answer(question, f" before the next Q: (line {current.number})")
-                    plain.extend(question.written)
-                    question = None
+                    finish_question(f" before the next Q: (line {current.number})")
                 flush_plain()
                 finish_question()
                 question = _Question(
@@ -150,9 +143,9 @@ class ParagraphConverter(InlineConverter):
                 question.answer_line = current.number
                 question.written.append(current)
                 question.answer.append(Line(current.number, rest, current.end))
-            elif question is not None and question.answer_line and _separator(current.tokens):
+            elif question is not None and question.answer_line and (found := _separator(current)):
                 finish_question()
-                self._separator_card(current, plain)
+                self._separator_card(current, found, plain)
             elif question is not None:
                 if label == "A":
                     self.context.warning(
@@ -163,9 +156,9 @@ class ParagraphConverter(InlineConverter):
                     )
                 question.written.append(current)
                 (question.answer if question.answer_line else question.question).append(current)
-            elif _separator(current.tokens):
+            elif found := _separator(current):
                 flush_plain()
-                self._separator_card(current, plain)
+                self._separator_card(current, found, plain)
             elif (
                 len(current.tokens) == 1
                 and current.tokens[0].type == "text"
@@ -174,21 +167,9 @@ class ParagraphConverter(InlineConverter):
                 self._tags.extend(tags)
             else:
                 plain.append(current)
-        if question is not None and not question.answer_line:
-            self._no_answer(question, "")
-            plain.extend(question.written)
-            question = None
         finish_question()
         flush_plain()
         return result
-
-    def _no_answer(self, question: _Question, before: str) -> None:
-        self.context.warning(
-            question.line,
-            f"this Q: line has no A: line{before}, so it is kept as text; to make a card, write "
-            "the answer on the next line starting with A: (in the same paragraph or list item: "
-            "a blank line ends the question)",
-        )
 
     def _one_line(self, children: list[Token], line: int) -> list[Block] | None:
         """The blocks of a paragraph of one line that is no card line, as the general route of
@@ -247,11 +228,11 @@ class ParagraphConverter(InlineConverter):
         )
         return True
 
-    def _separator_card(self, line: Line, plain: list[Line]) -> None:
-        """Draft the card of a `front :: back` line; with a side empty, the line goes to
-        `plain` with a warning."""
-        found = _separator(line.tokens)
-        assert found is not None
+    def _separator_card(
+        self, line: Line, found: tuple[int, re.Match[str]], plain: list[Line]
+    ) -> None:
+        """Draft the card of a `front :: back` line, whose separator is `found`; with a side
+        empty, the line goes to `plain` with a warning."""
         index, match = found
         token = line.tokens[index]
         before = token.copy(content=token.content[: match.start()])
@@ -350,8 +331,9 @@ def _lstrip(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-def _separator(tokens: list[Token]) -> tuple[int, re.Match[str]] | None:
+def _separator(line: Line) -> tuple[int, re.Match[str]] | None:
     """The first card separator of a line: the token index and the match in its text."""
+    tokens = line.tokens
     last = len(tokens) - 1
     for index, token in enumerate(tokens):
         if token.type != "text" or token.level != 0 or ":" not in token.content:
