@@ -5,7 +5,6 @@ cards written in the text are taken out."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from markdown_it.token import Token
 
@@ -45,8 +44,7 @@ _MEDIA = re.compile(
     r"<(iframe|video|audio|object|embed|script|style)\b[^>]*?(?:/>|>.*?</\1\s*>|>)",
     re.IGNORECASE | re.DOTALL,
 )
-_ALIGN = {"text-align:left": Align.LEFT, "text-align:center": Align.CENTER}
-_ALIGN["text-align:right"] = Align.RIGHT
+_ALIGN = {f"text-align:{align.value}": align for align in Align}
 # The level of the deepest blocks that markdown-it still parses.
 _DEEP = MAX_NESTING - 1
 
@@ -232,10 +230,7 @@ class Converter(ParagraphConverter):
             if token.type == "tr_open":
                 row = []
             elif token.type == "th_open":
-                style = token.attrs.get("style", "")
-                align.append(
-                    _ALIGN.get(style, Align.NONE) if isinstance(style, str) else Align.NONE
-                )
+                align.append(_ALIGN.get(str(token.attrs.get("style", "")), Align.NONE))
             elif token.type == "inline":
                 row.append(self.inlines(token.children or [], where="a table cell"))
             elif token.type == "tr_close":
@@ -284,20 +279,18 @@ class Converter(ParagraphConverter):
             end = self.closes[index]
             if token.type == "dl_open":
                 entries.extend(self._glossary_list(index, end))
-            elif token.type == "html_block":
-                if self.html_block(token):
-                    self._not_glossary(block_line(token))
-            elif token.type not in ("heading_open", "hr"):
-                self._not_glossary(block_line(token))
+            elif (
+                self.html_block(token)
+                if token.type == "html_block"
+                else token.type not in ("heading_open", "hr")
+            ):
+                self.context.warning(
+                    block_line(token),
+                    "the Glossary section holds only terms and definitions (a line 'Term', then "
+                    "a line ': definition', then a blank line); this text was left out",
+                )
             index = end + 1
         return entries
-
-    def _not_glossary(self, line: int) -> None:
-        self.context.warning(
-            line,
-            "the Glossary section holds only terms and definitions (a line 'Term', then a "
-            "line ': definition', then a blank line); this text was left out",
-        )
 
     def _glossary_list(self, start: int, stop: int) -> list[GlossaryEntry]:
         entries: list[GlossaryEntry] = []
@@ -305,8 +298,19 @@ class Converter(ParagraphConverter):
         definitions: list[tuple[str, int]] = []
 
         def flush() -> None:
-            if terms:
-                entries.extend(self._glossary_entries(terms, definitions))
+            """The entries of the terms (with their lines) over the definitions met."""
+            if terms and len(definitions) > 1:
+                self.context.warning(
+                    definitions[1][1],
+                    f"{terms[-1][0]!r} has {len(definitions)} definitions; they were joined. If "
+                    f"line {definitions[1][1] - 1} starts a new term, leave a blank line before it",
+                )
+            text = "; ".join(text for text, _ in definitions if text)
+            for term, line in terms:
+                if not text:
+                    self.context.warning(line, f"the glossary term {term!r} has no definition")
+                elif term:
+                    entries.append(GlossaryEntry(term, text, SourceRef(self.context.file, line)))
             terms.clear()
             definitions.clear()
 
@@ -317,38 +321,18 @@ class Converter(ParagraphConverter):
             if token.type == "dt_open":
                 if definitions:
                     flush()
-                term = self._glossary_term(self.tokens[index + 1].children or [])
-                terms.append((term, block_line(token)))
+                children = self.tokens[index + 1].children or []
+                term = inline_text(self.inlines(children, where="a glossary term"))
+                terms.append((" ".join(term.split()), block_line(token)))
             elif token.type == "dd_open":
                 body = self.blocks(index + 1, end, cards=False)
                 first = next((t for t in self.tokens[index + 1 : end] if t.map), token)
-                definitions.append((_definition_text(body), block_line(first)))
+                # Formulas keep their dollars, so exporters can typeset them again.
+                text = " ".join(block_source(tuple(body)).split())
+                definitions.append((text, block_line(first)))
             index = end + 1
         flush()
         return entries
-
-    def _glossary_entries(
-        self, terms: list[tuple[str, int]], definitions: list[tuple[str, int]]
-    ) -> list[GlossaryEntry]:
-        """The entries of the terms (with their lines) over these definitions."""
-        if len(definitions) > 1:
-            self.context.warning(
-                definitions[1][1],
-                f"{terms[-1][0]!r} has {len(definitions)} definitions; they were joined. If "
-                f"line {definitions[1][1] - 1} starts a new term, leave a blank line before it",
-            )
-        text = "; ".join(text for text, _ in definitions if text)
-        entries: list[GlossaryEntry] = []
-        for term, line in terms:
-            if not text:
-                self.context.warning(line, f"the glossary term {term!r} has no definition")
-            elif term:
-                entries.append(GlossaryEntry(term, text, SourceRef(self.context.file, line)))
-        return entries
-
-    def _glossary_term(self, children: list[Token]) -> str:
-        term = inline_text(self.inlines(children, where="a glossary term"))
-        return " ".join(term.split())
 
     def _too_deep(self, token: Token) -> None:
         if not self._warned_depth:
@@ -358,8 +342,3 @@ class Converter(ParagraphConverter):
                 f"lists and quotes are nested more than {MAX_NESTING} levels deep here; "
                 "the text below that depth was left out",
             )
-
-
-def _definition_text(body: Iterable[Block]) -> str:
-    # Formulas keep their dollars, so exporters can typeset them again.
-    return " ".join(block_source(tuple(body)).split())
