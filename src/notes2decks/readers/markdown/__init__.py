@@ -65,10 +65,8 @@ def parse_inline(text: str, context: ReadContext, line: int) -> Inlines:
 
 
 def parse_blocks(text: str, context: ReadContext, line: int) -> Blocks:
-    """The Markdown blocks of one piece of text, such as a flashcard file's field of several
-    lines, as model blocks: paragraphs, lists, tables, code and math as in notes. Each line
-    break is kept (as a flashcard app shows it), and card and cloze syntax stay text. `line` is
-    the text's first line in the file."""
+    """The Markdown blocks of one piece of text (a flashcard file's field) as model blocks, read
+    as in notes except that line breaks are kept and card and cloze syntax stay text."""
     tokens: list[Token] = parser(cloze=False).parse(text, {})
     _shift_lines(tokens, line - 1)
     for token in tokens:

@@ -5,6 +5,7 @@ cards written in the text are taken out."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from markdown_it.token import Token
 
@@ -49,18 +50,6 @@ _ALIGN = {f"text-align:{align.value}": align for align in Align}
 _DEEP = MAX_NESTING - 1
 
 
-def closing_indexes(tokens: list[Token]) -> list[int]:
-    """For each opening block token, the index of its closing token (others: their own index)."""
-    closes = list(range(len(tokens)))
-    stack: list[int] = []
-    for index, token in enumerate(tokens):
-        if token.nesting == 1:
-            stack.append(index)
-        elif token.nesting == -1 and stack:
-            closes[stack.pop()] = index
-    return closes
-
-
 def block_line(token: Token) -> int:
     """The 1-based line where a block token starts, or 0 when markdown-it does not say."""
     return token.map[0] + 1 if token.map else 0
@@ -72,7 +61,14 @@ class Converter(ParagraphConverter):
     def __init__(self, tokens: list[Token], context: ReadContext) -> None:
         super().__init__(context)
         self.tokens = tokens
-        self.closes = closing_indexes(tokens)
+        self.closes = list(range(len(tokens)))
+        """For each opening block token, the index of its closing token (others: their own)."""
+        stack: list[int] = []
+        for index, token in enumerate(tokens):
+            if token.nesting == 1:
+                stack.append(index)
+            elif token.nesting == -1 and stack:
+                self.closes[stack.pop()] = index
         self._warned_depth = False
         self.plugin: PluginSyntax | None = None
         """The Obsidian flashcard plugin whose card syntax the notes are in, if any."""
@@ -86,8 +82,13 @@ class Converter(ParagraphConverter):
             token = tokens[index]
             end = self.closes[index]
             kind = token.type
-            if token.nesting == 1 and token.level >= _DEEP:
-                self._too_deep(token)
+            if token.nesting == 1 and token.level >= _DEEP and not self._warned_depth:
+                self._warned_depth = True
+                self.context.warning(
+                    block_line(token),
+                    f"lists and quotes are nested more than {MAX_NESTING} levels deep here; "
+                    "the text below that depth was left out",
+                )
             if kind == "paragraph_open" and cards and self.plugin is not None:
                 # A plugin's `?` card may take the block under it as its answer.
                 found, end = plugin_paragraph(self, self.plugin, index, stop, cards=cards)
@@ -96,9 +97,8 @@ class Converter(ParagraphConverter):
                 children = tokens[index + 1].children or []
                 result.extend(self.paragraph_of(children, block_line(token), cards=cards))
             elif kind == "heading_open":
-                # Top-level `#` and `##` headings split sections before this point; one met here
-                # sits inside a list or quote, and the model's sub-headings start at level 3.
-                # An empty heading (`###` alone) shows nothing; `deck` warns about it.
+                # One inside a list or quote (sub-headings start at level 3); an empty one shows
+                # nothing, and `deck` warns about it.
                 if not is_empty(tokens[index + 1]):
                     inlines = self.inlines(tokens[index + 1].children or [], where="a heading")
                     result.append(Heading(max(3, int(token.tag[1:])), inlines))
@@ -161,15 +161,11 @@ class Converter(ParagraphConverter):
         if not items:
             return None
         ordered = opening.type == "ordered_list_open"
-        first = opening.attrs.get("start", 1) if ordered else 1
-        return BulletList(tuple(items), ordered, int(first) if isinstance(first, int) else 1)
+        return BulletList(tuple(items), ordered, int(opening.attrs.get("start", 1)))
 
     def callout(self, start: int, stop: int, *, cards: bool) -> list[Block] | None:
-        """An Obsidian callout (`> [!note] Title` and its text), or None for a plain quote.
-
-        The `[!type]` marker is dropped and the title (or the type, when there is no title)
-        becomes a bold line over the callout's text.
-        """
+        """An Obsidian callout (`> [!note] Title` and its text), or None for a plain quote: its
+        title (or its type, when it has none) becomes a bold line over its text."""
         tokens = self.tokens
         if start + 2 >= stop or tokens[start + 1].type != "paragraph_open":
             return None
@@ -240,14 +236,19 @@ class Converter(ParagraphConverter):
                     header = row
         return Table(tuple(header), tuple(rows), tuple(align))
 
+    def _spans(self, start: int, stop: int) -> Iterator[tuple[int, Token, int]]:
+        """The blocks of `tokens[start:stop]`: each one's index, token and closing index."""
+        index = start
+        while index < stop:
+            end = self.closes[index]
+            yield index, self.tokens[index], end
+            index = end + 1
+
     def definitions(self, start: int, stop: int, *, cards: bool) -> list[Block]:
         """A definition list outside the glossary: each term in bold before its definition."""
         result: list[Block] = []
         term: Paragraph | None = None
-        index = start + 1
-        while index < stop:
-            token = self.tokens[index]
-            end = self.closes[index]
+        for index, token, end in self._spans(start + 1, stop):
             if token.type == "dt_open":
                 if term is not None:
                     result.append(term)
@@ -259,40 +260,17 @@ class Converter(ParagraphConverter):
             elif token.type == "dd_open":
                 body = self.blocks(index + 1, end, cards=cards)
                 if term is not None and body and isinstance(body[0], Paragraph):
-                    first = body[0]
-                    body[0] = Paragraph((*term.children, Text(": "), *first.children), term.line)
+                    body[0] = Paragraph((*term.children, Text(": "), *body[0].children), term.line)
                 elif term is not None:
                     result.append(term)
                 term = None
                 result.extend(body)
-            index = end + 1
         if term is not None:
             result.append(term)
         return result
 
     def glossary(self, start: int, stop: int) -> list[GlossaryEntry]:
         """The entries of a glossary section: its `Term` / `: definition` pairs."""
-        entries: list[GlossaryEntry] = []
-        index = start
-        while index < stop:
-            token = self.tokens[index]
-            end = self.closes[index]
-            if token.type == "dl_open":
-                entries.extend(self._glossary_list(index, end))
-            elif (
-                self.html_block(token)
-                if token.type == "html_block"
-                else token.type not in ("heading_open", "hr")
-            ):
-                self.context.warning(
-                    block_line(token),
-                    "the Glossary section holds only terms and definitions (a line 'Term', then "
-                    "a line ': definition', then a blank line); this text was left out",
-                )
-            index = end + 1
-        return entries
-
-    def _glossary_list(self, start: int, stop: int) -> list[GlossaryEntry]:
         entries: list[GlossaryEntry] = []
         terms: list[tuple[str, int]] = []
         definitions: list[tuple[str, int]] = []
@@ -314,31 +292,30 @@ class Converter(ParagraphConverter):
             terms.clear()
             definitions.clear()
 
-        index = start + 1
-        while index < stop:
-            token = self.tokens[index]
-            end = self.closes[index]
-            if token.type == "dt_open":
-                if definitions:
-                    flush()
-                children = self.tokens[index + 1].children or []
-                term = inline_text(self.inlines(children, where="a glossary term"))
-                terms.append((" ".join(term.split()), block_line(token)))
-            elif token.type == "dd_open":
-                body = self.blocks(index + 1, end, cards=False)
-                first = next((t for t in self.tokens[index + 1 : end] if t.map), token)
-                # Formulas keep their dollars, so exporters can typeset them again.
-                text = " ".join(block_source(tuple(body)).split())
-                definitions.append((text, block_line(first)))
-            index = end + 1
-        flush()
+        for index, token, end in self._spans(start, stop):
+            if token.type == "dl_open":
+                for item, opening, close in self._spans(index + 1, end):
+                    if opening.type == "dt_open":
+                        if definitions:
+                            flush()
+                        children = self.tokens[item + 1].children or []
+                        term = inline_text(self.inlines(children, where="a glossary term"))
+                        terms.append((" ".join(term.split()), block_line(opening)))
+                    elif opening.type == "dd_open":
+                        body = self.blocks(item + 1, close, cards=False)
+                        first = next((t for t in self.tokens[item + 1 : close] if t.map), opening)
+                        # Formulas keep their dollars, so exporters can typeset them again.
+                        text = " ".join(block_source(tuple(body)).split())
+                        definitions.append((text, block_line(first)))
+                flush()
+            elif (
+                self.html_block(token)
+                if token.type == "html_block"
+                else token.type not in ("heading_open", "hr")
+            ):
+                self.context.warning(
+                    block_line(token),
+                    "the Glossary section holds only terms and definitions (a line 'Term', then "
+                    "a line ': definition', then a blank line); this text was left out",
+                )
         return entries
-
-    def _too_deep(self, token: Token) -> None:
-        if not self._warned_depth:
-            self._warned_depth = True
-            self.context.warning(
-                block_line(token),
-                f"lists and quotes are nested more than {MAX_NESTING} levels deep here; "
-                "the text below that depth was left out",
-            )

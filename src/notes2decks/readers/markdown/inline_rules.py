@@ -2,7 +2,7 @@
 `cloze_close` tokens around the parsed text (the number and hint in the opening's `meta`), a `}}`
 that closes no cloze stays text, and each token our rules make gets its source line.
 
-A mistake in cloze syntax stays text, with a warning (see `warn_to`) at its line. Being inline
+A mistake in cloze syntax stays text, with a warning (to `env[WARN]`) at its line. Being inline
 rules, they skip whole inline tokens, so `}}` or `::` inside math or code never ends a cloze.
 """
 
@@ -30,21 +30,15 @@ _LINE = "n2d_line"
 _CURSOR = "n2d_cursor"
 _DEPTH = "n2d_depth"
 _MARK_MISS = "n2d_mark_miss"
-_WARN = "n2d_warn"
+WARN = "n2d_warn"
+"""The key of the parse's env that holds its `Warn`."""
 
 Warn = Callable[[int, str], None]
 """Where the rules report a mistake: its 1-based line and what is wrong."""
 
 
-def warn_to(env: MutableMapping[str, Any], warn: Warn) -> None:
-    """Send the warnings of the parse that uses `env` to `warn`."""
-    env[_WARN] = warn
-
-
 def _warn(state: StateInline, pos: int, message: str) -> None:
-    warn = state.env.get(_WARN)
-    if warn is not None:
-        warn(line_at(state, pos), message)
+    state.env[WARN](line_at(state, pos), message)
 
 
 def start_block(env: MutableMapping[str, Any], line: int) -> None:
@@ -71,8 +65,7 @@ def stamped(rule: InlineRule) -> InlineRule:
     """Wrap an inline rule so that the tokens it makes carry their line in `meta["line"]`."""
 
     def stamped(state: StateInline, silent: bool) -> bool:
-        start = state.pos
-        count = len(state.tokens)
+        start, count = state.pos, len(state.tokens)
         matched = rule(state, silent)
         if matched and not silent:
             for token in state.tokens[count:]:
@@ -94,11 +87,8 @@ def _snippet(src: str, pos: int, size: int = 30) -> str:
 def _scan(
     state: StateInline, start: int, is_end: Callable[[int], bool], find_hint: bool
 ) -> tuple[int, int] | None:
-    """Find where an inline span that starts at `start` ends, skipping whole inline tokens.
-
-    Returns `(end, hint)`: the position where `is_end` holds, and the position of the span's
-    first top-level `::` before it (`end` when there is none); None when the paragraph ends first.
-    """
+    """`(end, hint)` of the inline span at `start`, skipping whole inline tokens: where `is_end`
+    holds, and its first top-level `::` (else `end`); None when the paragraph ends first."""
     saved = state.pos
     state.env[_DEPTH] = state.env.get(_DEPTH, 0) + 1
     hint = -1
@@ -248,11 +238,8 @@ def _balanced_end(src: str, pos: int, limit: int) -> int:
 
 
 def cloze_mark(state: StateInline, silent: bool) -> bool:
-    """`==text==`: a cloze numbered by its place in the line.
-
-    Like emphasis, the opening `==` must be followed, and the closing one preceded, by a
-    character that is not a space, so `x == y` stays text; runs of three or more `=` are text.
-    """
+    """`==text==`: a cloze numbered by its place in the line. As with emphasis, no space may
+    follow the opening `==` or precede the closing one (`x == y` is text), nor may a third `=`."""
     src, pos, end = state.src, state.pos, state.posMax
     if not src.startswith("==", pos) or (pos > 0 and src[pos - 1] == "="):
         return False

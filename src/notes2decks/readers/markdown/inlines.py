@@ -61,9 +61,8 @@ class InlineConverter:
                 out.append(Code(token.content))
             elif kind in ("math_inline", "math_inline_double"):
                 out.append(Math(token.content.strip(), kind == "math_inline_double"))
-            elif kind == "html_inline":
-                if not token.content.startswith("<!--"):
-                    out.append(Text(token.content))
+            elif kind == "html_inline" and not token.content.startswith("<!--"):
+                out.append(Text(token.content))
             elif kind == "image":
                 out.append(self.image(token))
             elif kind == "wikilink":
@@ -92,16 +91,16 @@ class InlineConverter:
             return (Emphasis(children),)
         if kind == "strong_open":
             return (Strong(children),)
-        if kind == "link_open" and opening is not None:
-            href = opening.attrs.get("href", "")
-            return (Link(str(href), children),)
-        if kind == "cloze_open" and opening is not None:
+        if opening is None:
+            return children
+        if kind == "link_open":
+            return (Link(str(opening.attrs.get("href", "")), children),)
+        if kind == "cloze_open":
             number = opening.meta.get("number")
             if number is None:
                 number = self.shorthand
                 self.shorthand += 1
-            hint = str(opening.meta.get("hint", ""))
-            return (Cloze(int(number), strip_inlines(children), hint),)
+            return (Cloze(int(number), strip_inlines(children), str(opening.meta["hint"])),)
         return children
 
     def wikilink(self, token: Token) -> Inline:
@@ -168,7 +167,6 @@ class InlineConverter:
 def strip_inlines(inlines: Inlines) -> Inlines:
     """Inlines without white space at either end."""
     items = list(inlines)
-    # (A Text that needs no stripping is kept as it is: the model's nodes are immutable.)
     if items and isinstance(items[0], Text) and items[0].text[:1].isspace():
         items[0] = Text(items[0].text.lstrip())
     if items and isinstance(items[-1], Text) and items[-1].text[-1:].isspace():

@@ -159,11 +159,7 @@ class ParagraphConverter(InlineConverter):
             elif found := _separator(current):
                 flush_plain()
                 self._separator_card(current, found, plain)
-            elif (
-                len(current.tokens) == 1
-                and current.tokens[0].type == "text"
-                and (tags := _tag_line(current.tokens[0].content))
-            ):
+            elif tags := _tag_line(current.tokens):
                 self._tags.extend(tags)
             else:
                 plain.append(current)
@@ -172,17 +168,12 @@ class ParagraphConverter(InlineConverter):
         return result
 
     def _one_line(self, children: list[Token], line: int) -> list[Block] | None:
-        """The blocks of a paragraph of one line that is no card line, as the general route of
-        `paragraph_of` reads it; None for other paragraphs.
-
-        Most of a file is such lines: without a colon in its text, a line is neither a `Q:` or
-        `A:` line nor a `::` card, and without a cloze it makes no card either.
-        """
+        """The blocks of a paragraph of one line that is no card line (most of a file), as the
+        general route of `paragraph_of` reads it; None for other paragraphs."""
+        if tags := _tag_line(children):
+            self._tags.extend(tags)
+            return []
         if len(children) == 1 and children[0].type == "text":
-            tags = _tag_line(children[0].content)
-            if tags:
-                self._tags.extend(tags)
-                return []
             return _plain_paragraph(children[0].content, line)
         for token in children:
             if token.type in _NOT_ONE_PLAIN_LINE or (token.type == "text" and ":" in token.content):
@@ -193,19 +184,14 @@ class ParagraphConverter(InlineConverter):
     def _plain(self, lines: list[Line]) -> Paragraph | None:
         """Plain lines as one paragraph; when they hold a cloze, also a cloze draft."""
         tokens = join_lines(lines)
-        has_cloze = any(token.type == "cloze_open" for token in tokens)
-        if has_cloze:
+        numbers = [token.meta["number"] or 0 for token in tokens if token.type == "cloze_open"]
+        if numbers:
             # Shorthand `==...==` spans are numbered after the explicit ones, in order.
-            numbers = [
-                token.meta["number"]
-                for token in tokens
-                if token.type == "cloze_open" and token.meta.get("number") is not None
-            ]
-            self.shorthand = max(numbers, default=0) + 1
+            self.shorthand = max(numbers) + 1
         inlines = strip_inlines(self.inlines(tokens))
         if not inlines:
             return None
-        if has_cloze:
+        if numbers:
             self.drafts.append(Draft(CardKind.CLOZE, inlines, self.cloze_context, lines[0].number))
         return Paragraph(inlines, lines[0].number)
 
@@ -254,20 +240,15 @@ class ParagraphConverter(InlineConverter):
         self.drafts.append(Draft(kind, front, (Paragraph(back, line.number),), line.number))
 
 
-def _tag_line(content: str) -> list[str]:
-    """The tags of a line of nothing but tags, or none for any other line."""
-    words = content.split()
-    if words and all(TAG.fullmatch(word) for word in words):
-        return words
-    return []
+def _tag_line(tokens: list[Token]) -> list[str]:
+    """The tags of a line of one text of nothing but tags, or none for any other line."""
+    words = tokens[0].content.split() if len(tokens) == 1 and tokens[0].type == "text" else []
+    return words if all(TAG.fullmatch(word) for word in words) else []
 
 
 def _plain_paragraph(content: str, line: int) -> list[Block] | None:
-    """The blocks of a paragraph of one text token, or None when it is a card line.
-
-    One line of text that is neither a `Q:` or `A:` line nor a `::` card is a paragraph of its
-    text (or nothing, when it is blank): what the general route of `paragraph_of` makes of it.
-    """
+    """The blocks of a paragraph of one text token (none when it is blank), or None when it is
+    a card line."""
     if ":" in content and (_LABEL.match(content) or _SEPARATOR.search(content)):
         return None
     text = content.strip()

@@ -29,8 +29,7 @@ MAX_NESTING = 50
 
 
 class _Parser(MarkdownIt):
-    # Links and images keep their targets as written: image paths are files to find, not URLs
-    # to percent-encode, and exporters do their own escaping.
+    # Links and images keep their targets as written (image paths are files, not URLs).
     def normalizeLink(self, url: str) -> str:
         return url
 
@@ -47,9 +46,7 @@ def parser(*, cloze: bool) -> MarkdownIt:
 def parse(text: str, env: Mapping[str, Any], warn: rules.Warn) -> list[Token]:
     """The token stream of Markdown text; mistakes in cloze syntax stay text and are reported
     to `warn` with their line. `env` may hold settings for the rules (`plugin_cards.curly_env`)."""
-    env = dict(env)
-    rules.warn_to(env, warn)
-    return parser(cloze=True).parse(text, env)
+    return parser(cloze=True).parse(text, {**env, rules.WARN: warn})
 
 
 def _build() -> _Parser:
@@ -94,12 +91,11 @@ def _probing(rule: BlockRule) -> BlockRule:
     rule always emits its token, so a silent call takes it back and restores the line."""
 
     def probing(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        if not silent:
-            return rule(state, start, end, False)
         count, line = len(state.tokens), state.line
         matched = rule(state, start, end, False)
-        del state.tokens[count:]
-        state.line = line
+        if silent:
+            del state.tokens[count:]
+            state.line = line
         return matched
 
     return probing
