@@ -1,9 +1,6 @@
-"""The Markdown reader: notes written for notes2decks (the format is in docs/FORMAT.md).
-
-`frontmatter` reads the front matter; `parser` (markdown-it-py with our `inline_rules` and
-`app_rules`) makes tokens; `deck` splits them into sections (`sections`) and assembles the deck
-through `blocks`, `paragraphs` and `inlines`; `outline` cuts long sections into cards; `tags` reads
-tags; `plugins` and `plugin_cards` read notes written for an Obsidian flashcard plugin. A small
+"""The Markdown reader (docs/FORMAT.md): `frontmatter`, `parser` (markdown-it-py and our
+`inline_rules` and `app_rules`), then `deck` with `sections`, `blocks`, `paragraphs`, `inlines`,
+`outline` and `tags`; `plugins` and `plugin_cards` read Obsidian flashcard-plugin notes. A small
 fault (a mistaken cloze, a card line that makes no card, a missing picture) is a warning at its
 line, and the rest of the file builds.
 """

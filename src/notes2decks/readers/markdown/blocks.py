@@ -97,8 +97,7 @@ class Converter(ParagraphConverter):
                 children = tokens[index + 1].children or []
                 result.extend(self.paragraph_of(children, block_line(token), cards=cards))
             elif kind == "heading_open":
-                # One inside a list or quote (sub-headings start at level 3); an empty one shows
-                # nothing, and `deck` warns about it.
+                # One in a list or quote: sub-headings start at level 3; `deck` warns if empty.
                 if not is_empty(tokens[index + 1]):
                     inlines = self.inlines(tokens[index + 1].children or [], where="a heading")
                     result.append(Heading(max(3, int(token.tag[1:])), inlines))

@@ -1,9 +1,6 @@
 """Our inline rules for markdown-it: `{{c1::text::hint}}` and `==text==` become `cloze_open` /
-`cloze_close` tokens around the parsed text (the number and hint in the opening's `meta`), a `}}`
-that closes no cloze stays text, and each token our rules make gets its source line.
-
-A mistake in cloze syntax stays text, with a warning (to `env[WARN]`) at its line. Being inline
-rules, they skip whole inline tokens, so `}}` or `::` inside math or code never ends a cloze.
+`cloze_close` tokens (number and hint in `meta`), a stray `}}` stays text, and our tokens get their
+line. Mistakes stay text, with a warning; `}}` or `::` inside math or code never ends a cloze.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""Paragraphs to the model, taking explicit cards out of the text on the way.
-
-Each top-level line of a paragraph is a `Q:` line, an `A:` line, a `front :: back` line, a line
-of nothing but tags (collected for its section's cards, `take_tags`) or plain text. Card lines
-become drafts; plain lines stay text, and a run of them holding a cloze is also a cloze draft. A
-card line that makes no card stays text, with a warning at its line.
+"""Paragraphs to the model: each top-level line is a `Q:`, `A:` or `front :: back` card line (a
+draft), a line of tags (`take_tags`) or plain text, and a run of plain lines holding a cloze is
+also a cloze draft. A card line that makes no card stays text, with a warning at its line.
 """
 
 from __future__ import annotations
@@ -18,8 +15,7 @@ from .. import ReadContext
 from .inlines import InlineConverter, strip_inlines
 from .tags import TAG
 
-# `::` or `:::` standing alone between spaces (or at a line's edge): `History::Russia` and
-# `std::vector` are not card separators.
+# `::` or `:::` standing alone between spaces (not `History::Russia`) is a card separator.
 _SEPARATOR = re.compile(r"(?<!\S)(:::?)(?!\S)")
 _LABEL = re.compile(r"([QA]):(?=\s|$)")
 # Inline tokens that end a line or start a cloze: a paragraph holding one is read line by line.
