@@ -1,21 +1,8 @@
-"""The Markdown reader: notes written for notes2decks (the format is in docs/FORMAT.md).
-
-In short: optional YAML front matter; `# Title`; an introduction; then one `## Heading` per
-revision card, with its facts under it. Inside a card's text, `Q:` / `A:` pairs, `front :: back`
-and `front ::: back` lines are cards of their own, and `{{c1::...}}` or `==...==` make a line a
-cloze note. A `## Glossary` section lists key terms as a definition list.
-
-The pipeline: `frontmatter` splits off and reads the front matter; `parser` (markdown-it-py and
-our `inline_rules` and `app_rules`) turns the Markdown into tokens; `deck` splits them into
-sections (`sections` says which headings make cards) and assembles the deck, converting tokens to
-the model with `blocks`, `paragraphs` and `inlines` (which finds picture files through
-`images`); `outline` cuts outline notes and sections too long to print into cards; `tags` reads
-tags. Notes written for an Obsidian flashcard plugin are found by `plugins` and their cards read
-by `plugin_cards`.
-
-A small fault costs only its place: a mistaken cloze, a card line that makes no card, a picture
-that cannot be found, front matter YAML cannot read are warnings at their line, and the rest of
-the file builds.
+"""The Markdown reader (docs/FORMAT.md): `frontmatter`, `parser` (markdown-it-py and our
+`inline_rules` and `app_rules`), then `deck` with `sections`, `blocks`, `paragraphs`, `inlines`,
+`outline` and `tags`; `plugins` and `plugin_cards` read Obsidian flashcard-plugin notes. A small
+fault (a mistaken cloze, a card line that makes no card, a missing picture) is a warning at its
+line, and the rest of the file builds.
 """
 
 from __future__ import annotations
@@ -35,7 +22,6 @@ from .deck import assemble
 from .frontmatter import FrontMatter, read_front_matter, split_front_matter
 from .inlines import InlineConverter, strip_inlines
 from .parser import parse, parser
-from .parser import parse_inline as _inline_tokens
 from .plugin_cards import curly_env
 from .plugins import detect
 
@@ -54,9 +40,7 @@ def parse_markdown(text: str, context: ReadContext) -> Deck:
         with _collector_paused():
             tokens = parse(body, curly_env(plugin), context.warning)
             deck = assemble(tokens, meta, context, body, plugin)
-            # Freed now, the tokens are not traversed by the collection that comes once the
-            # collector is back on.
-            del tokens
+            del tokens  # freed before the collector is back on, so it does not traverse them
         return deck
     except RecursionError:
         raise context.error(
@@ -65,14 +49,9 @@ def parse_markdown(text: str, context: ReadContext) -> Deck:
 
 
 def parse_inline(text: str, context: ReadContext, line: int) -> Inlines:
-    """The inline Markdown of one piece of text, such as a flashcard file's cell, as model inlines.
-
-    Math, emphasis, code, links and images are read exactly as in Markdown notes, by the same
-    parser and converter. Block syntax is not (`# x` or `- x` stay text), and neither is cloze
-    syntax: `{{c1::x}}` and `==x==` stay the characters they are, since a cell is not a cloze
-    note. `line` is the text's line in the file, for messages about images.
-    """
-    tokens = _inline_tokens(text, cloze=False)
+    """The inline Markdown of one piece of text (a flashcard file's cell) as model inlines, read
+    as in notes except block and cloze syntax, which stay text. `line` is its line in the file."""
+    tokens = parser(cloze=False).parseInline(text, {})[0].children or []
     if line > 1:
         _shift_lines(tokens, line - 1)
     try:
@@ -83,10 +62,8 @@ def parse_inline(text: str, context: ReadContext, line: int) -> Inlines:
 
 
 def parse_blocks(text: str, context: ReadContext, line: int) -> Blocks:
-    """The Markdown blocks of one piece of text, such as a flashcard file's field of several
-    lines, as model blocks: paragraphs, lists, tables, code and math as in notes. Each line
-    break is kept (as a flashcard app shows it), and card and cloze syntax stay text. `line` is
-    the text's first line in the file."""
+    """The Markdown blocks of one piece of text (a flashcard file's field) as model blocks, read
+    as in notes except that line breaks are kept and card and cloze syntax stay text."""
     tokens: list[Token] = parser(cloze=False).parse(text, {})
     _shift_lines(tokens, line - 1)
     for token in tokens:
@@ -117,12 +94,8 @@ _pause_restore = False
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a file is parsed.
-
-    markdown-it builds millions of small objects for a large file, none of them garbage yet, and
-    the collector would traverse them again and again: a third of the time on a 10 MB file. The
-    count keeps concurrent readers in threads from re-enabling it under each other's feet.
-    """
+    """Pause the cyclic garbage collector while a file is parsed: it would traverse markdown-it's
+    many live objects again and again. The count keeps threads from re-enabling it early."""
     global _pause_depth, _pause_restore
     with _pause_lock:
         if _pause_depth == 0:

@@ -1,11 +1,5 @@
-"""Inline rules for markdown-it for what note apps write beyond CommonMark.
-
-- `[[target|text]]` and `![[picture.png]]` (Obsidian) become one `wikilink` token;
-- `![alt](My picture 3.png)`, a picture whose path has spaces as Obsidian and Notion write it
-  (CommonMark wants `<...>` around it), is an `image` token like any other;
-- an Obsidian block id (`^1652105852791`, `^abc123`) at a line's end is dropped: it names the
-  line for links, and is no part of its text.
-"""
+"""Inline rules for markdown-it for what note apps write beyond CommonMark: Obsidian's wiki-links
+and embeds, pictures whose paths hold spaces (Obsidian, Notion), and Obsidian block ids."""
 
 from __future__ import annotations
 
@@ -16,18 +10,13 @@ from markdown_it.token import Token
 
 from .inline_rules import line_at
 
-# --------------------------------------------------------------------------- wiki-links
-
 # `[[target]]`, `[[target#heading|shown text]]`, and embeds `![[picture.png|300]]`.
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
 
 
 def wikilink(state: StateInline, silent: bool) -> bool:
-    """Obsidian's wiki-links and embeds, as one `wikilink` token.
-
-    `meta` holds the target, the text after `|` (the shown text of a link, the size of an
-    embedded picture), whether it is an embed (`![[...]]`) and its line.
-    """
+    """Obsidian's wiki-links and embeds, as one `wikilink` token whose `meta` holds the target,
+    the text after `|` (a link's text, a picture's size), whether it is an embed and its line."""
     src, pos = state.src, state.pos
     if src[pos] not in "![" or not src.startswith(("[[", "![["), pos):
         return False
@@ -46,8 +35,6 @@ def wikilink(state: StateInline, silent: bool) -> bool:
     state.pos = match.end()
     return True
 
-
-# --------------------------------------------------------------------------- pictures
 
 # A picture file's path with a space in it, on one line: `![alt](Lecture 3/Untitled 3.png)`.
 _SPACED_IMAGE = re.compile(
@@ -76,8 +63,6 @@ def spaced_image(state: StateInline, silent: bool) -> bool:
     state.pos = match.end()
     return True
 
-
-# --------------------------------------------------------------------------- block ids
 
 # `^id` after a space (or alone) at the end of a line: Obsidian's name for the line's block.
 _BLOCK_ID = re.compile(r"\^[A-Za-z0-9-]+[ \t]*(?=\n|\Z)")

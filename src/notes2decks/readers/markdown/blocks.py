@@ -5,7 +5,7 @@ cards written in the text are taken out."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 
 from markdown_it.token import Token
 
@@ -45,22 +45,9 @@ _MEDIA = re.compile(
     r"<(iframe|video|audio|object|embed|script|style)\b[^>]*?(?:/>|>.*?</\1\s*>|>)",
     re.IGNORECASE | re.DOTALL,
 )
-_ALIGN = {"text-align:left": Align.LEFT, "text-align:center": Align.CENTER}
-_ALIGN["text-align:right"] = Align.RIGHT
+_ALIGN = {f"text-align:{align.value}": align for align in Align}
 # The level of the deepest blocks that markdown-it still parses.
 _DEEP = MAX_NESTING - 1
-
-
-def closing_indexes(tokens: list[Token]) -> list[int]:
-    """For each opening block token, the index of its closing token (others: their own index)."""
-    closes = list(range(len(tokens)))
-    stack: list[int] = []
-    for index, token in enumerate(tokens):
-        if token.nesting == 1:
-            stack.append(index)
-        elif token.nesting == -1 and stack:
-            closes[stack.pop()] = index
-    return closes
 
 
 def block_line(token: Token) -> int:
@@ -74,16 +61,17 @@ class Converter(ParagraphConverter):
     def __init__(self, tokens: list[Token], context: ReadContext) -> None:
         super().__init__(context)
         self.tokens = tokens
-        self.closes = closing_indexes(tokens)
+        self.closes = list(range(len(tokens)))
+        """For each opening block token, the index of its closing token (others: their own)."""
+        stack: list[int] = []
+        for index, token in enumerate(tokens):
+            if token.nesting == 1:
+                stack.append(index)
+            elif token.nesting == -1 and stack:
+                self.closes[stack.pop()] = index
         self._warned_depth = False
         self.plugin: PluginSyntax | None = None
         """The Obsidian flashcard plugin whose card syntax the notes are in, if any."""
-
-    def paragraph(self, inline: Token, line: int, *, cards: bool) -> list[Block]:
-        """A paragraph's blocks, read with the plugin's card syntax in a plugin's notes."""
-        if cards and self.plugin is not None:
-            return read_paragraph(self, self.plugin, inline.children or [], line)
-        return super().paragraph(inline, line, cards=cards)
 
     def blocks(self, start: int, stop: int, *, cards: bool = True) -> list[Block]:
         """The blocks of `tokens[start:stop]`; with `cards`, card lines are taken out."""
@@ -94,18 +82,22 @@ class Converter(ParagraphConverter):
             token = tokens[index]
             end = self.closes[index]
             kind = token.type
-            if token.nesting == 1 and token.level >= _DEEP:
-                self._too_deep(token)
+            if token.nesting == 1 and token.level >= _DEEP and not self._warned_depth:
+                self._warned_depth = True
+                self.context.warning(
+                    block_line(token),
+                    f"lists and quotes are nested more than {MAX_NESTING} levels deep here; "
+                    "the text below that depth was left out",
+                )
             if kind == "paragraph_open" and cards and self.plugin is not None:
                 # A plugin's `?` card may take the block under it as its answer.
                 found, end = plugin_block(self, self.plugin, index, stop, cards=cards)
                 result.extend(found)
             elif kind == "paragraph_open":
-                result.extend(self.paragraph(tokens[index + 1], block_line(token), cards=cards))
+                children = tokens[index + 1].children or []
+                result.extend(self.paragraph_of(children, block_line(token), cards=cards))
             elif kind == "heading_open":
-                # Top-level `#` and `##` headings split sections before this point; one met here
-                # sits inside a list or quote, and the model's sub-headings start at level 3.
-                # An empty heading (`###` alone) shows nothing; `deck` warns about it.
+                # One in a list or quote: sub-headings start at level 3; `deck` warns if empty.
                 if not is_empty(tokens[index + 1]):
                     inlines = self.inlines(tokens[index + 1].children or [], where="a heading")
                     result.append(Heading(max(3, int(token.tag[1:])), inlines))
@@ -157,7 +149,8 @@ class Converter(ParagraphConverter):
                     children, end = plugin_block(self, self.plugin, index, stop, cards=cards)
                 elif one_paragraph and inner.level < _DEEP:
                     # An item of one paragraph, as `blocks` would read it.
-                    children = self.paragraph(tokens[index + 2], block_line(inner), cards=cards)
+                    inline = tokens[index + 2].children or []
+                    children = self.paragraph_of(inline, block_line(inner), cards=cards)
                 else:
                     children = self.blocks(index + 1, end, cards=cards)
                 # An item whose only line was a card leaves the list.
@@ -167,15 +160,11 @@ class Converter(ParagraphConverter):
         if not items:
             return None
         ordered = opening.type == "ordered_list_open"
-        first = opening.attrs.get("start", 1) if ordered else 1
-        return BulletList(tuple(items), ordered, int(first) if isinstance(first, int) else 1)
+        return BulletList(tuple(items), ordered, int(opening.attrs.get("start", 1)))
 
     def callout(self, start: int, stop: int, *, cards: bool) -> list[Block] | None:
-        """An Obsidian callout (`> [!note] Title` and its text), or None for a plain quote.
-
-        The `[!type]` marker is dropped and the title (or the type, when there is no title)
-        becomes a bold line over the callout's text.
-        """
+        """An Obsidian callout (`> [!note] Title` and its text), or None for a plain quote: its
+        title (or its type, when it has none) becomes a bold line over its text."""
         tokens = self.tokens
         if start + 2 >= stop or tokens[start + 1].type != "paragraph_open":
             return None
@@ -197,7 +186,10 @@ class Converter(ParagraphConverter):
         rest = children[head_end + 1 :]
         if rest:
             rest_line = int(children[head_end].meta.get("line", line + 1))
-            result.extend(self.paragraph(inline.copy(children=rest), rest_line, cards=cards))
+            if cards and self.plugin is not None:
+                result.extend(read_paragraph(self, self.plugin, rest, rest_line))
+            else:
+                result.extend(self.paragraph_of(rest, rest_line, cards=cards))
         result.extend(self.blocks(self.closes[start + 1] + 1, stop, cards=cards))
         return result
 
@@ -233,10 +225,7 @@ class Converter(ParagraphConverter):
             if token.type == "tr_open":
                 row = []
             elif token.type == "th_open":
-                style = token.attrs.get("style", "")
-                align.append(
-                    _ALIGN.get(style, Align.NONE) if isinstance(style, str) else Align.NONE
-                )
+                align.append(_ALIGN.get(str(token.attrs.get("style", "")), Align.NONE))
             elif token.type == "inline":
                 row.append(self.inlines(token.children or [], where="a table cell"))
             elif token.type == "tr_close":
@@ -246,14 +235,19 @@ class Converter(ParagraphConverter):
                     header = row
         return Table(tuple(header), tuple(rows), tuple(align))
 
+    def _spans(self, start: int, stop: int) -> Iterator[tuple[int, Token, int]]:
+        """The blocks of `tokens[start:stop]`: each one's index, token and closing index."""
+        index = start
+        while index < stop:
+            end = self.closes[index]
+            yield index, self.tokens[index], end
+            index = end + 1
+
     def definitions(self, start: int, stop: int, *, cards: bool) -> list[Block]:
         """A definition list outside the glossary: each term in bold before its definition."""
         result: list[Block] = []
         term: Paragraph | None = None
-        index = start + 1
-        while index < stop:
-            token = self.tokens[index]
-            end = self.closes[index]
+        for index, token, end in self._spans(start + 1, stop):
             if token.type == "dt_open":
                 if term is not None:
                     result.append(term)
@@ -265,13 +259,11 @@ class Converter(ParagraphConverter):
             elif token.type == "dd_open":
                 body = self.blocks(index + 1, end, cards=cards)
                 if term is not None and body and isinstance(body[0], Paragraph):
-                    first = body[0]
-                    body[0] = Paragraph((*term.children, Text(": "), *first.children), term.line)
+                    body[0] = Paragraph((*term.children, Text(": "), *body[0].children), term.line)
                 elif term is not None:
                     result.append(term)
                 term = None
                 result.extend(body)
-            index = end + 1
         if term is not None:
             result.append(term)
         return result
@@ -279,88 +271,50 @@ class Converter(ParagraphConverter):
     def glossary(self, start: int, stop: int) -> list[GlossaryEntry]:
         """The entries of a glossary section: its `Term` / `: definition` pairs."""
         entries: list[GlossaryEntry] = []
-        index = start
-        while index < stop:
-            token = self.tokens[index]
-            end = self.closes[index]
-            if token.type == "dl_open":
-                entries.extend(self._glossary_list(index, end))
-            elif token.type == "html_block":
-                if self.html_block(token):
-                    self._not_glossary(block_line(token))
-            elif token.type not in ("heading_open", "hr"):
-                self._not_glossary(block_line(token))
-            index = end + 1
-        return entries
-
-    def _not_glossary(self, line: int) -> None:
-        self.context.warning(
-            line,
-            "the Glossary section holds only terms and definitions (a line 'Term', then a "
-            "line ': definition', then a blank line); this text was left out",
-        )
-
-    def _glossary_list(self, start: int, stop: int) -> list[GlossaryEntry]:
-        entries: list[GlossaryEntry] = []
         terms: list[tuple[str, int]] = []
         definitions: list[tuple[str, int]] = []
 
         def flush() -> None:
-            if terms:
-                entries.extend(self._glossary_entries(terms, definitions))
+            """The entries of the terms (with their lines) over the definitions met."""
+            if terms and len(definitions) > 1:
+                self.context.warning(
+                    definitions[1][1],
+                    f"{terms[-1][0]!r} has {len(definitions)} definitions; they were joined. If "
+                    f"line {definitions[1][1] - 1} starts a new term, leave a blank line before it",
+                )
+            text = "; ".join(text for text, _ in definitions if text)
+            for term, line in terms:
+                if not text:
+                    self.context.warning(line, f"the glossary term {term!r} has no definition")
+                elif term:
+                    entries.append(GlossaryEntry(term, text, SourceRef(self.context.file, line)))
             terms.clear()
             definitions.clear()
 
-        index = start + 1
-        while index < stop:
-            token = self.tokens[index]
-            end = self.closes[index]
-            if token.type == "dt_open":
-                if definitions:
-                    flush()
-                term = self._glossary_term(self.tokens[index + 1].children or [])
-                terms.append((term, block_line(token)))
-            elif token.type == "dd_open":
-                body = self.blocks(index + 1, end, cards=False)
-                first = next((t for t in self.tokens[index + 1 : end] if t.map), token)
-                definitions.append((_definition_text(body), block_line(first)))
-            index = end + 1
-        flush()
+        for index, token, end in self._spans(start, stop):
+            if token.type == "dl_open":
+                for item, opening, close in self._spans(index + 1, end):
+                    if opening.type == "dt_open":
+                        if definitions:
+                            flush()
+                        children = self.tokens[item + 1].children or []
+                        term = inline_text(self.inlines(children, where="a glossary term"))
+                        terms.append((" ".join(term.split()), block_line(opening)))
+                    elif opening.type == "dd_open":
+                        body = self.blocks(item + 1, close, cards=False)
+                        first = next((t for t in self.tokens[item + 1 : close] if t.map), opening)
+                        # Formulas keep their dollars, so exporters can typeset them again.
+                        text = " ".join(block_source(tuple(body)).split())
+                        definitions.append((text, block_line(first)))
+                flush()
+            elif (
+                self.html_block(token)
+                if token.type == "html_block"
+                else token.type not in ("heading_open", "hr")
+            ):
+                self.context.warning(
+                    block_line(token),
+                    "the Glossary section holds only terms and definitions (a line 'Term', then "
+                    "a line ': definition', then a blank line); this text was left out",
+                )
         return entries
-
-    def _glossary_entries(
-        self, terms: list[tuple[str, int]], definitions: list[tuple[str, int]]
-    ) -> list[GlossaryEntry]:
-        """The entries of the terms (with their lines) over these definitions."""
-        if len(definitions) > 1:
-            self.context.warning(
-                definitions[1][1],
-                f"{terms[-1][0]!r} has {len(definitions)} definitions; they were joined. If "
-                f"line {definitions[1][1] - 1} starts a new term, leave a blank line before it",
-            )
-        text = "; ".join(text for text, _ in definitions if text)
-        entries: list[GlossaryEntry] = []
-        for term, line in terms:
-            if not text:
-                self.context.warning(line, f"the glossary term {term!r} has no definition")
-            elif term:
-                entries.append(GlossaryEntry(term, text, SourceRef(self.context.file, line)))
-        return entries
-
-    def _glossary_term(self, children: list[Token]) -> str:
-        term = inline_text(self.inlines(children, where="a glossary term"))
-        return " ".join(term.split())
-
-    def _too_deep(self, token: Token) -> None:
-        if not self._warned_depth:
-            self._warned_depth = True
-            self.context.warning(
-                block_line(token),
-                f"lists and quotes are nested more than {MAX_NESTING} levels deep here; "
-                "the text below that depth was left out",
-            )
-
-
-def _definition_text(body: Iterable[Block]) -> str:
-    # Formulas keep their dollars, so exporters can typeset them again.
-    return " ".join(block_source(tuple(body)).split())

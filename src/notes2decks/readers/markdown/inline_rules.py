@@ -1,18 +1,6 @@
-"""Our inline rules for markdown-it: cloze syntax, `==x==` and stray `}}`, and the source line
-of each token our rules make (`app_rules` has those for what note apps write).
-
-- `{{c1::text}}` and `{{c1::text::hint}}` become `cloze_open` / `cloze_close` tokens around the
-  parsed text, with the number and hint in the opening token's `meta`;
-- `==text==` does the same with `meta["number"]` None, to be numbered by the reader;
-- a `}}` that closes no cloze (LaTeX outside math, a template's `{{ x }}`) stays text.
-
-A mistake in cloze syntax costs only that place: the characters stay text, and a warning (see
-`warn_to`) says where and why, so that one run reports every mistake of a file.
-
-They are inline rules rather than a pass over the text so that they nest like any other inline
-construct: a cloze's end is searched with markdown-it's own token skipping, so `}}` or `::`
-inside math or inline code never ends a cloze or starts its hint, and emphasis cannot straddle a
-cloze's edge.
+"""Our inline rules for markdown-it: `{{c1::text::hint}}` and `==text==` become `cloze_open` /
+`cloze_close` tokens (number and hint in `meta`), a stray `}}` stays text, and our tokens get their
+line. Mistakes stay text, with a warning; `}}` or `::` inside math or code never ends a cloze.
 """
 
 from __future__ import annotations
@@ -25,7 +13,6 @@ from markdown_it.rules_inline import StateInline
 
 InlineRule = Callable[[StateInline, bool], bool]
 
-# Anki numbers cloze cards from c1; a note with hundreds of them is a typo, not a note.
 MAX_CLOZE = 999
 
 CLOZE_RULES = ["cloze", "cloze_mark", "cloze_stray"]
@@ -35,29 +22,20 @@ _CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
 # Near misses of the cloze opening, worth an error rather than silently showing braces.
 _CLOZE_LIKE = re.compile(r"\{\{\s*c\s*\d*\s*:", re.IGNORECASE)
 
-# Keys of the parse's env; all ours start with "n2d_" so that no plugin can collide with them.
+# Keys of the parse's env, named so that no plugin collides with them.
 _LINE = "n2d_line"
 _CURSOR = "n2d_cursor"
 _DEPTH = "n2d_depth"
 _MARK_MISS = "n2d_mark_miss"
-_WARN = "n2d_warn"
+WARN = "n2d_warn"
+"""The key of the parse's env that holds its `Warn`."""
 
 Warn = Callable[[int, str], None]
 """Where the rules report a mistake: its 1-based line and what is wrong."""
 
 
-def warn_to(env: MutableMapping[str, Any], warn: Warn) -> None:
-    """Send the warnings of the parse that uses `env` to `warn`."""
-    env[_WARN] = warn
-
-
 def _warn(state: StateInline, pos: int, message: str) -> None:
-    warn = state.env.get(_WARN)
-    if warn is not None:
-        warn(line_at(state, pos), message)
-
-
-# --------------------------------------------------------------------------- line numbers
+    state.env[WARN](line_at(state, pos), message)
 
 
 def start_block(env: MutableMapping[str, Any], line: int) -> None:
@@ -67,12 +45,8 @@ def start_block(env: MutableMapping[str, Any], line: int) -> None:
 
 
 def line_at(state: StateInline, pos: int) -> int:
-    """The 1-based source line of a position in the inline source being parsed.
-
-    Inline rules run left to right, so a cursor per inline source makes the counting linear
-    overall. (An image's description is parsed from a source of its own: its lines count from
-    the block's first line, which is close enough for a message.)
-    """
+    """The 1-based source line of a position in the inline source being parsed, counted from
+    a cursor per inline source, since rules run left to right."""
     cursors = state.env.setdefault(_CURSOR, {})
     cursor = cursors.get(id(state))
     line: int
@@ -88,8 +62,7 @@ def stamped(rule: InlineRule) -> InlineRule:
     """Wrap an inline rule so that the tokens it makes carry their line in `meta["line"]`."""
 
     def stamped(state: StateInline, silent: bool) -> bool:
-        start = state.pos
-        count = len(state.tokens)
+        start, count = state.pos, len(state.tokens)
         matched = rule(state, silent)
         if matched and not silent:
             for token in state.tokens[count:]:
@@ -108,17 +81,11 @@ def _snippet(src: str, pos: int, size: int = 30) -> str:
     return text + ("..." if len(src) > pos + len(text) and len(text) == size else "")
 
 
-# --------------------------------------------------------------------------- cloze rules
-
-
 def _scan(
     state: StateInline, start: int, is_end: Callable[[int], bool], find_hint: bool
 ) -> tuple[int, int] | None:
-    """Find where an inline span that starts at `start` ends, skipping whole inline tokens.
-
-    Returns `(end, hint)`: the position where `is_end` holds, and the position of the span's
-    first top-level `::` before it (-1 when there is none); None when the paragraph ends first.
-    """
+    """`(end, hint)` of the inline span at `start`, skipping whole inline tokens: where `is_end`
+    holds, and its first top-level `::` (else `end`); None when the paragraph ends first."""
     saved = state.pos
     state.env[_DEPTH] = state.env.get(_DEPTH, 0) + 1
     hint = -1
@@ -127,7 +94,7 @@ def _scan(
         while state.pos < state.posMax:
             pos = state.pos
             if is_end(pos):
-                return pos, hint
+                return pos, pos if hint < 0 else hint
             if find_hint and hint < 0 and state.src.startswith("::", pos):
                 hint = pos
                 state.pos = pos + 2
@@ -215,11 +182,9 @@ def cloze(state: StateInline, silent: bool) -> bool:
             f"the cloze {_snippet(src, pos)!r} is never closed, so it is shown as written: end it "
             "with }} in the same paragraph (write \\}\\} for literal braces inside it)"
         )
-    else:
-        hint_at = bounds[1]
-        if not src[start : hint_at if hint_at >= 0 else bounds[0]].strip():
-            problem = f"the cloze c{number} hides nothing, so it is shown as written: write "
-            problem += f"{{{{c{number}::text}}}}"
+    elif not src[start : bounds[1]].strip():
+        problem = f"the cloze c{number} hides nothing, so it is shown as written: write "
+        problem += f"{{{{c{number}::text}}}}"
     if problem or bounds is None:
         _warn(state, pos, problem)
         if bounds is None or nested:
@@ -228,8 +193,7 @@ def cloze(state: StateInline, silent: bool) -> bool:
         state.pending += src[pos : bounds[0] + 2]
         state.pos = bounds[0] + 2
         return True
-    close, hint_at = bounds
-    text_end = hint_at if hint_at >= 0 else close
+    close, text_end = bounds
     if src.startswith("}", close + 2):
         # `{{c1::\frac{a}{b}}}` hides `\frac{a}{b` and shows a stray brace.
         _warn(
@@ -242,7 +206,7 @@ def cloze(state: StateInline, silent: bool) -> bool:
     opening.markup = "{{"
     opening.meta = {
         "number": number,
-        "hint": src[hint_at + 2 : close].strip() if hint_at >= 0 else "",
+        "hint": src[text_end + 2 : close].strip(),
         "line": line_at(state, pos),
     }
     _tokenize_span(state, start, text_end)
@@ -271,20 +235,15 @@ def _balanced_end(src: str, pos: int, limit: int) -> int:
 
 
 def cloze_mark(state: StateInline, silent: bool) -> bool:
-    """`==text==`: a cloze numbered by its place in the line.
-
-    Like emphasis, the opening `==` must be followed, and the closing one preceded, by a
-    character that is not a space, so `x == y` stays text; runs of three or more `=` are text.
-    """
+    """`==text==`: a cloze numbered by its place in the line. As with emphasis, no space may
+    follow the opening `==` or precede the closing one (`x == y` is text), nor may a third `=`."""
     src, pos, end = state.src, state.pos, state.posMax
     if not src.startswith("==", pos) or (pos > 0 and src[pos - 1] == "="):
         return False
     start = pos + 2
     if start >= end or src[start].isspace() or src[start] == "=":
         return False
-    # A failed search for the closing `==` ran to the end of the paragraph: every later `==` in
-    # it would fail the same way, so remember that instead of searching again (no quadratic
-    # blow-up on a long line full of `a==b`).
+    # A failed search for the closing `==` ran to the paragraph's end, as every later one would.
     miss = state.env.get(_MARK_MISS)
     if miss is not None and miss[0] is state and miss[1] == end and pos >= miss[2]:
         return False

@@ -1,5 +1,5 @@
-"""Inline markdown-it tokens to the model's inlines: text, emphasis, code, math, links, images,
-wiki-links and clozes."""
+"""Inline markdown-it tokens to the model's inlines: text, emphasis, code, math, links, images
+(each file looked for once, through `ImageFinder`), wiki-links and clozes."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from ...model import (
     inline_text,
 )
 from .. import ReadContext
-from .images import ImageFiles
+from ..image_files import ImageFinder, ImageProblem
 
 # Stands for an opening token whose span is kept as plain text.
 _PLAIN = Token("plain_open", "", 1)
@@ -40,7 +40,9 @@ class InlineConverter:
         self.context = context
         self.shorthand = 1
         """The number of the next `==...==` cloze."""
-        self._images = ImageFiles(context)
+        self._finder = ImageFinder(context.path, context.root)
+        self._found: dict[str, Path | str] = {}
+        """Each picture looked for: its path, or why it cannot be used."""
 
     def inlines(self, tokens: Iterable[Token], *, where: str = "") -> Inlines:
         """Model inlines of inline tokens. `where` names a place where cloze is not allowed: a
@@ -59,9 +61,8 @@ class InlineConverter:
                 out.append(Code(token.content))
             elif kind in ("math_inline", "math_inline_double"):
                 out.append(Math(token.content.strip(), kind == "math_inline_double"))
-            elif kind == "html_inline":
-                if not token.content.startswith("<!--"):
-                    out.append(Text(token.content))
+            elif kind == "html_inline" and not token.content.startswith("<!--"):
+                out.append(Text(token.content))
             elif kind == "image":
                 out.append(self.image(token))
             elif kind == "wikilink":
@@ -90,16 +91,16 @@ class InlineConverter:
             return (Emphasis(children),)
         if kind == "strong_open":
             return (Strong(children),)
-        if kind == "link_open" and opening is not None:
-            href = opening.attrs.get("href", "")
-            return (Link(str(href), children),)
-        if kind == "cloze_open" and opening is not None:
+        if opening is None:
+            return children
+        if kind == "link_open":
+            return (Link(str(opening.attrs.get("href", "")), children),)
+        if kind == "cloze_open":
             number = opening.meta.get("number")
             if number is None:
                 number = self.shorthand
                 self.shorthand += 1
-            hint = str(opening.meta.get("hint", ""))
-            return (Cloze(int(number), strip_inlines(children), hint),)
+            return (Cloze(int(number), strip_inlines(children), str(opening.meta["hint"])),)
         return children
 
     def wikilink(self, token: Token) -> Inline:
@@ -137,8 +138,8 @@ class InlineConverter:
         return self.image_file(src, alt, line)
 
     def image_file(self, src: str, alt: str, line: int) -> Inline:
-        """A picture the notes name, found as `ImageFiles` finds it; one that cannot be used
-        shows its description (or its file name) in brackets, with a warning."""
+        """A picture the notes name; one that cannot be used shows its description (or its file
+        name) in brackets, with a warning at each place that names it."""
         alt = " ".join(alt.split())
         if not src:
             self.context.warning(
@@ -147,16 +148,25 @@ class InlineConverter:
                 f"![{alt}](path)",
             )
             return Text(f"[{alt}]") if alt else Text("")
-        path = self._images.resolve(src, line)
-        if path is None:
+        found = self._found.get(src)
+        if found is None:
+            try:
+                found = self._finder.find(src)
+            except ImageProblem as exc:
+                found = (
+                    f"{exc}; its description is shown instead. Copy the picture into the notes "
+                    f"folder {self.context.root}, beside the notes or anywhere under it"
+                )
+            self._found[src] = found
+        if isinstance(found, str):
+            self.context.warning(line, found)
             return Text(f"[{alt or Path(unquote(src).rstrip('/ ')).name or src}]")
-        return Image(src, path, alt)
+        return Image(src, found, alt)
 
 
 def strip_inlines(inlines: Inlines) -> Inlines:
     """Inlines without white space at either end."""
     items = list(inlines)
-    # (A Text that needs no stripping is kept as it is: the model's nodes are immutable.)
     if items and isinstance(items[0], Text) and items[0].text[:1].isspace():
         items[0] = Text(items[0].text.lstrip())
     if items and isinstance(items[-1], Text) and items[-1].text[-1:].isspace():

@@ -1,17 +1,6 @@
-"""Paragraphs to the model, taking explicit cards out of the text on the way.
-
-Paragraphs are where card syntax lives: each line of a paragraph is a `Q:` line, an `A:` line,
-a `front :: back` line or plain text. Card lines become drafts; the plain lines stay on the
-section's revision card, and a run of plain lines holding a cloze also becomes a cloze draft.
-Only the tokens of the top level of a line are looked at, so `::` inside code, math, a link or
-a cloze is never card syntax.
-
-A card line that makes no card (a `Q:` with no `A:` after it, as a case brief's "Q: Was her
-conduct in reliance...?" has; an `A:` with no `Q:`; a `::` with nothing on one side) stays text,
-with a warning at its line: no text is lost, and reading goes on to report every such line.
-
-A line of nothing but tags (`#flashcards/week10 #exam`), as Obsidian notes have, is no text: its
-tags are collected for the cards of its section (`take_tags`).
+"""Paragraphs to the model: each top-level line is a `Q:`, `A:` or `front :: back` card line (a
+draft), a line of tags (`take_tags`) or plain text, and a run of plain lines holding a cloze is
+also a cloze draft. A card line that makes no card stays text, with a warning at its line.
 """
 
 from __future__ import annotations
@@ -26,8 +15,7 @@ from .. import ReadContext
 from .inlines import InlineConverter, strip_inlines
 from .tags import TAG
 
-# `::` or `:::` standing alone between spaces (or at a line's edge): `History::Russia` and
-# `std::vector` are not card separators.
+# `::` or `:::` standing alone between spaces (not `History::Russia`) is a card separator.
 _SEPARATOR = re.compile(r"(?<!\S)(:::?)(?!\S)")
 _LABEL = re.compile(r"([QA]):(?=\s|$)")
 # Inline tokens that end a line or start a cloze: a paragraph holding one is read line by line.
@@ -95,15 +83,11 @@ class ParagraphConverter(InlineConverter):
         tags, self._tags = self._tags, []
         return tags
 
-    def paragraph(self, inline: Token, line: int, *, cards: bool) -> list[Block]:
-        """A paragraph's blocks: none, one, or several when card lines split it."""
-        return self.paragraph_of(inline.children or [], line, cards=cards)
-
     def paragraph_of(self, children: list[Token], line: int, *, cards: bool) -> list[Block]:
-        """The blocks of a paragraph of these inline tokens (see `paragraph`)."""
+        """The blocks of a paragraph of these inline tokens: none, one, or several when card
+        lines split it."""
         if not cards:
-            where = "a glossary definition"
-            return [Paragraph(self.inlines(children, where=where), line)]
+            return [Paragraph(self.inlines(children, where="a glossary definition"), line)]
         one_line = self._one_line(children, line)
         if one_line is not None:
             return one_line
@@ -119,20 +103,25 @@ class ParagraphConverter(InlineConverter):
                     result.append(paragraph)
                 plain.clear()
 
-        def finish_question() -> None:
+        def finish_question(before: str = "") -> None:
             nonlocal question
-            if question is not None:
-                if not self._question_card(question):
-                    plain.extend(question.written)
-                question = None
+            if question is not None and not question.answer_line:
+                self.context.warning(
+                    question.line,
+                    f"this Q: line has no A: line{before}, so it is kept as text; to make a card, "
+                    "write the answer on the next line starting with A: (in the same paragraph or "
+                    "list item: a blank line ends the question)",
+                )
+                plain.extend(question.written)
+            elif question is not None and not self._question_card(question):
+                plain.extend(question.written)
+            question = None
 
         for current in lines:
             label, rest = _label(current.tokens)
             if label == "Q":
                 if question is not None and not question.answer_line:
-                    self._no_answer(question, f" before the next Q: (line {current.number})")
-                    plain.extend(question.written)
-                    question = None
+                    finish_question(f" before the next Q: (line {current.number})")
                 flush_plain()
                 finish_question()
                 question = _Question(
@@ -150,9 +139,9 @@ class ParagraphConverter(InlineConverter):
                 question.answer_line = current.number
                 question.written.append(current)
                 question.answer.append(Line(current.number, rest, current.end))
-            elif question is not None and question.answer_line and _separator(current.tokens):
+            elif question is not None and question.answer_line and (found := _separator(current)):
                 finish_question()
-                self._separator_card(current, plain)
+                self._separator_card(current, found, plain)
             elif question is not None:
                 if label == "A":
                     self.context.warning(
@@ -163,45 +152,24 @@ class ParagraphConverter(InlineConverter):
                     )
                 question.written.append(current)
                 (question.answer if question.answer_line else question.question).append(current)
-            elif _separator(current.tokens):
+            elif found := _separator(current):
                 flush_plain()
-                self._separator_card(current, plain)
-            elif (
-                len(current.tokens) == 1
-                and current.tokens[0].type == "text"
-                and (tags := _tag_line(current.tokens[0].content))
-            ):
+                self._separator_card(current, found, plain)
+            elif tags := _tag_line(current.tokens):
                 self._tags.extend(tags)
             else:
                 plain.append(current)
-        if question is not None and not question.answer_line:
-            self._no_answer(question, "")
-            plain.extend(question.written)
-            question = None
         finish_question()
         flush_plain()
         return result
 
-    def _no_answer(self, question: _Question, before: str) -> None:
-        self.context.warning(
-            question.line,
-            f"this Q: line has no A: line{before}, so it is kept as text; to make a card, write "
-            "the answer on the next line starting with A: (in the same paragraph or list item: "
-            "a blank line ends the question)",
-        )
-
     def _one_line(self, children: list[Token], line: int) -> list[Block] | None:
-        """The blocks of a paragraph of one line that is no card line, as the general route of
-        `paragraph_of` reads it; None for other paragraphs.
-
-        Most of a file is such lines: without a colon in its text, a line is neither a `Q:` or
-        `A:` line nor a `::` card, and without a cloze it makes no card either.
-        """
+        """The blocks of a paragraph of one line that is no card line (most of a file), as the
+        general route of `paragraph_of` reads it; None for other paragraphs."""
+        if tags := _tag_line(children):
+            self._tags.extend(tags)
+            return []
         if len(children) == 1 and children[0].type == "text":
-            tags = _tag_line(children[0].content)
-            if tags:
-                self._tags.extend(tags)
-                return []
             return _plain_paragraph(children[0].content, line)
         for token in children:
             if token.type in _NOT_ONE_PLAIN_LINE or (token.type == "text" and ":" in token.content):
@@ -212,19 +180,14 @@ class ParagraphConverter(InlineConverter):
     def _plain(self, lines: list[Line]) -> Paragraph | None:
         """Plain lines as one paragraph; when they hold a cloze, also a cloze draft."""
         tokens = join_lines(lines)
-        has_cloze = any(token.type == "cloze_open" for token in tokens)
-        if has_cloze:
+        numbers = [token.meta["number"] or 0 for token in tokens if token.type == "cloze_open"]
+        if numbers:
             # Shorthand `==...==` spans are numbered after the explicit ones, in order.
-            numbers = [
-                token.meta["number"]
-                for token in tokens
-                if token.type == "cloze_open" and token.meta.get("number") is not None
-            ]
-            self.shorthand = max(numbers, default=0) + 1
+            self.shorthand = max(numbers) + 1
         inlines = strip_inlines(self.inlines(tokens))
         if not inlines:
             return None
-        if has_cloze:
+        if numbers:
             self.drafts.append(Draft(CardKind.CLOZE, inlines, self.cloze_context, lines[0].number))
         return Paragraph(inlines, lines[0].number)
 
@@ -247,11 +210,11 @@ class ParagraphConverter(InlineConverter):
         )
         return True
 
-    def _separator_card(self, line: Line, plain: list[Line]) -> None:
-        """Draft the card of a `front :: back` line; with a side empty, the line goes to
-        `plain` with a warning."""
-        found = _separator(line.tokens)
-        assert found is not None
+    def _separator_card(
+        self, line: Line, found: tuple[int, re.Match[str]], plain: list[Line]
+    ) -> None:
+        """Draft the card of a `front :: back` line, whose separator is `found`; with a side
+        empty, the line goes to `plain` with a warning."""
         index, match = found
         token = line.tokens[index]
         before = token.copy(content=token.content[: match.start()])
@@ -273,20 +236,15 @@ class ParagraphConverter(InlineConverter):
         self.drafts.append(Draft(kind, front, (Paragraph(back, line.number),), line.number))
 
 
-def _tag_line(content: str) -> list[str]:
-    """The tags of a line of nothing but tags, or none for any other line."""
-    words = content.split()
-    if words and all(TAG.fullmatch(word) for word in words):
-        return words
-    return []
+def _tag_line(tokens: list[Token]) -> list[str]:
+    """The tags of a line of one text of nothing but tags, or none for any other line."""
+    words = tokens[0].content.split() if len(tokens) == 1 and tokens[0].type == "text" else []
+    return words if all(TAG.fullmatch(word) for word in words) else []
 
 
 def _plain_paragraph(content: str, line: int) -> list[Block] | None:
-    """The blocks of a paragraph of one text token, or None when it is a card line.
-
-    One line of text that is neither a `Q:` or `A:` line nor a `::` card is a paragraph of its
-    text (or nothing, when it is blank): what the general route of `paragraph_of` makes of it.
-    """
+    """The blocks of a paragraph of one text token (none when it is blank), or None when it is
+    a card line."""
     if ":" in content and (_LABEL.match(content) or _SEPARATOR.search(content)):
         return None
     text = content.strip()
@@ -350,8 +308,9 @@ def _lstrip(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-def _separator(tokens: list[Token]) -> tuple[int, re.Match[str]] | None:
+def _separator(line: Line) -> tuple[int, re.Match[str]] | None:
     """The first card separator of a line: the token index and the match in its text."""
+    tokens = line.tokens
     last = len(tokens) - 1
     for index, token in enumerate(tokens):
         if token.type != "text" or token.level != 0 or ":" not in token.content:

@@ -1,16 +1,11 @@
-"""The Markdown parser behind the Markdown reader: markdown-it-py set up for revision notes.
-
-CommonMark, plus GFM tables, definition lists (`mdit_py_plugins.deflist`) and dollar math
-(`mdit_py_plugins.dollarmath`), plus our inline rules: cloze syntax, `==x==` and stray `}}`
-(`inline_rules`), Obsidian wiki-links and block ids and pictures with spaces (`app_rules`).
-
-Every inline token that a reader needs to place (line breaks, images, clozes) gets its 1-based
-source line in `meta["line"]`, so messages point at the right line of a long paragraph.
+"""markdown-it-py set up for revision notes: CommonMark, GFM tables, definition lists and dollar
+math, plus our rules for cloze syntax (`inline_rules`) and what note apps write (`app_rules`).
+Inline tokens that readers place (breaks, images, clozes) get their 1-based line in `meta["line"]`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -28,63 +23,37 @@ from . import inline_rules as rules
 from .plugin_cards import curly_cloze
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
-InlineRule = Callable[[StateInline, bool], bool]
 
 # Deeper than this, markdown-it stops parsing a container: the reader warns when notes get there.
 MAX_NESTING = 50
 
 
 class _Parser(MarkdownIt):
-    # Links and images keep their targets as written: image paths are files to find, not URLs
-    # to percent-encode, and exporters do their own escaping.
+    # Links and images keep their targets as written (image paths are files, not URLs).
     def normalizeLink(self, url: str) -> str:
         return url
 
 
 @cache
-def parser(*, cloze: bool = True) -> MarkdownIt:
-    """The configured parser, built once per process (parsing keeps no state in it).
-
-    With `cloze` false the cloze rules are off, so `{{c1::x}}`, `==x==` and `}}` are plain text;
-    everything else is parsed exactly as in notes.
-    """
+def parser(*, cloze: bool) -> MarkdownIt:
+    """The configured parser, built once per process; with `cloze` false, cloze syntax is text."""
     md = _build()
     if not cloze:
         md.inline.ruler.disable(rules.CLOZE_RULES)
     return md
 
 
-def parse(
-    text: str, env: dict[str, Any] | None = None, warn: rules.Warn | None = None
-) -> list[Token]:
+def parse(text: str, env: Mapping[str, Any], warn: rules.Warn) -> list[Token]:
     """The token stream of Markdown text; mistakes in cloze syntax stay text and are reported
     to `warn` with their line. `env` may hold settings for the rules (`plugin_cards.curly_env`)."""
-    env = dict(env or {})
-    if warn is not None:
-        rules.warn_to(env, warn)
-    tokens: list[Token] = parser(cloze=True).parse(text, env)
-    return tokens
-
-
-def parse_inline(text: str, *, cloze: bool = True) -> list[Token]:
-    """The inline tokens of one piece of text, read as a paragraph's content: `# x`, `- x` or
-    `> x` stay text. Lines in `meta["line"]` count from 1 at the text's first line."""
-    env: dict[str, Any] = {}
-    tokens: list[Token] = parser(cloze=cloze).parseInline(text, env)
-    children: list[Token] = (tokens[0].children or []) if tokens else []
-    return children
+    return parser(cloze=True).parse(text, {**env, rules.WARN: warn})
 
 
 def _build() -> _Parser:
-    # The commonmark preset enables only CommonMark's rules: no linkify, typographer or
-    # strikethrough for every paragraph to try.
     md = _Parser("commonmark", {"maxNesting": MAX_NESTING})
     md.enable("table")
     md.use(deflist_plugin)
-    # Prices: "$5 and $10" is not math because a digit touches a dollar, and "$ 5" is not math
-    # because a space follows the opening dollar. `$$...$$` inside a paragraph is display math.
-    # A `$$` block may hold blank lines, as Obsidian and MathJax allow (students space out long
-    # derivations); one never closed is not math, so it cannot swallow the rest of the notes.
+    # Prices ("$5 and $10", "$ 5") are not math; a `$$` block may hold blank lines, as in Obsidian.
     md.use(
         dollarmath_plugin,
         allow_space=False,
@@ -93,8 +62,7 @@ def _build() -> _Parser:
         allow_labels=False,
         allow_blank_lines=True,
     )
-    # A `$$` line right after a line of text starts a display formula, as in Obsidian, Typora
-    # and MathJax; the plugin's rule alone would read it as more of the paragraph.
+    # A `$$` line right after a line of text starts a display formula, as in Obsidian.
     md.block.ruler.at(
         "math_block",
         _probing(math_block_dollar(allow_labels=False, allow_blank_lines=True)),
@@ -119,31 +87,23 @@ def _build() -> _Parser:
 
 
 def _probing(rule: BlockRule) -> BlockRule:
-    """A block rule that honours `silent`, so that it may interrupt a paragraph.
-
-    The plugin's rule always emits its token; asked silently (does a formula start here?) it
-    would leave one behind, so its token is taken back and the line restored.
-    """
+    """A block rule that honours `silent`, so that it may interrupt a paragraph: the plugin's
+    rule always emits its token, so a silent call takes it back and restores the line."""
 
     def probing(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        if not silent:
-            return rule(state, start, end, False)
         count, line = len(state.tokens), state.line
         matched = rule(state, start, end, False)
-        del state.tokens[count:]
-        state.line = line
+        if silent:
+            del state.tokens[count:]
+            state.line = line
         return matched
 
     return probing
 
 
-def _from_paragraph_start(rule: InlineRule) -> InlineRule:
-    """The plugin's inline math rule, right about a `$` at the very start of a paragraph.
-
-    mdit-py-plugins 0.7.0 looks at `src[pos - 1]` for a digit or a backslash before the opening
-    `$`; at position 0 that reads the paragraph's last character, so `$x$ is 5` stayed text.
-    A space added after the source for the call makes that character a space.
-    """
+def _from_paragraph_start(rule: rules.InlineRule) -> rules.InlineRule:
+    """The plugin's inline math rule, right about a `$` at a paragraph's start: mdit-py-plugins
+    reads `src[pos - 1]`, the last character there, so a space is added after the source."""
 
     def rule_at_start(state: StateInline, silent: bool) -> bool:
         if state.pos != 0:
@@ -159,8 +119,7 @@ def _from_paragraph_start(rule: InlineRule) -> InlineRule:
 
 
 def _inline_with_lines(state: StateCore) -> None:
-    """markdown-it's core `inline` rule, which also tells the inline rules where each block
-    starts, so that they can report lines."""
+    """markdown-it's core `inline` rule, also telling our rules the line where each block starts."""
     inline = state.md.inline
     for token in state.tokens:
         if token.type == "inline":

@@ -15,8 +15,7 @@ def clean_tag(raw: str) -> str:
     Obsidian's nested tags (`physics/electricity`) made Anki's (`physics::electricity`)."""
     tag = raw.strip().lstrip("#").strip()
     tag = re.sub(r"\s+", "_", tag.replace('"', ""))
-    parts = re.split(r"::|/", tag)
-    return "::".join(part for part in parts if part)
+    return "::".join(part for part in re.split(r"::|/", tag) if part)
 
 
 def tags_of_text(text: str) -> tuple[str, ...]:
@@ -26,11 +25,8 @@ def tags_of_text(text: str) -> tuple[str, ...]:
 
 def clean_tags(raws: list[str]) -> tuple[str, ...]:
     """Cleaned tags without empties and without repeats (Anki tags ignore case)."""
-    seen: set[str] = set()
-    tags: list[str] = []
-    for raw in raws:
-        tag = clean_tag(raw)
-        if tag and tag.casefold() not in seen:
-            seen.add(tag.casefold())
-            tags.append(tag)
-    return tuple(tags)
+    tags: dict[str, str] = {}
+    for tag in map(clean_tag, raws):
+        if tag:
+            tags.setdefault(tag.casefold(), tag)
+    return tuple(tags.values())
