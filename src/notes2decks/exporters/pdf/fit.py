@@ -182,9 +182,12 @@ def _least_lines(para: Any, width: float) -> int:
     if not spaces or width <= 0:
         return 0
     gaps = max(0, len("".join(text).split()) - 1)
+    # reportlab lets a line overflow by spaceShrinkage of its spaces' width, so a space takes
+    # at least (1 - spaceShrinkage) of its width.
+    space = min(spaces) * (1 - style.spaceShrinkage)
     # L lines hold the words and the spaces between them but the L - 1 dropped where the
     # lines break: W - (L - 1) * widest space <= L * width.
-    least = (words + gaps * min(spaces) + max(spaces)) / (width + max(spaces))
+    least = (words + gaps * space + max(spaces)) / (width + max(spaces))
     return max(1, math.ceil(least - _EPSILON))
 
 
