@@ -16,6 +16,14 @@ KNOWN_GUID = "guid:"
 """What starts the identity of a note whose Anki GUID is known rather than derived: a note
 recovered from an earlier package (`enrich.lock.recover`). The rest is the GUID."""
 
+GLOSSARY_SUBDECK = "Glossary"
+"""The subdeck of a deck that holds its glossary notes."""
+
+
+def glossary_deck(deck_path: str) -> str:
+    """The Anki deck that a notes file's glossary notes go to."""
+    return f"{deck_path}::{GLOSSARY_SUBDECK}" if deck_path else GLOSSARY_SUBDECK
+
 
 def normalise_front(text: str) -> str:
     """Fold case, compatibility forms, white space and punctuation out of a front: "Stalin's
@@ -54,14 +62,6 @@ def disambiguate(identities: list[str]) -> list[str]:
     return result
 
 
-def glossary_identity(deck_path: str, term: str) -> str:
-    """The identity of a glossary note: the deck path and the normalised term.
-
-    Exporters and the lock file both key glossary notes by it, so they must agree.
-    """
-    return card_identity(deck_path, "glossary", term)
-
-
 def glossary_notes(deck: Deck) -> list[tuple[str, GlossaryEntry]]:
     """The glossary entries that become notes, with their identities, as the exporters key them.
 
@@ -73,5 +73,6 @@ def glossary_notes(deck: Deck) -> list[tuple[str, GlossaryEntry]]:
 
 
 def glossary_key(deck: Deck, entry: GlossaryEntry) -> str:
-    """The identity of a glossary entry's note: the one the lock file gave it, if any."""
-    return entry.identity or glossary_identity(deck.deck_path, entry.term)
+    """The identity of a glossary entry's note: the one the lock file gave it, else its deck path
+    and normalised term. Exporters and the lock file both key glossary notes by it."""
+    return entry.identity or card_identity(deck.deck_path, "glossary", entry.term)

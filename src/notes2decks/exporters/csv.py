@@ -1,12 +1,6 @@
-"""The glossary as CSV: `OUT/<notes>-glossary.csv` per notes file, `OUT/glossary.csv` per build.
-
-Columns `COLUMNS`, one row per term (`merge_rows`), sorted by term; written by the csv module
-(RFC 4180 quoting, CRLF, UTF-8) after a byte order mark, without which Excel on Windows reads
-the file in the local code page. Cells that a spreadsheet could run as a formula get a leading
-apostrophe (`neutralise`, OWASP's advice). With `--csv-anki` the header row gives way to Anki's
-file headers (note type Basic, whose Front and Back the first two columns fill; the deck, or
-`#deck column` for a build of several decks; the kind column read as tags), so that File >
-Import takes the file without questions and a re-import updates notes instead of adding copies.
+"""The glossary as CSV (README.md, "The glossary CSV"): `OUT/<notes>-glossary.csv` per notes file,
+`OUT/glossary.csv` per build, one row per term; with `--csv-anki`, Anki's file headers instead of
+the header row, so that File > Import takes the file without questions.
 """
 
 from __future__ import annotations
@@ -18,13 +12,13 @@ from pathlib import Path
 
 from ..atomic import write_bytes
 from ..errors import Diagnostic
+from ..identity import glossary_deck
 from ..model import Deck, GlossaryEntry, TermKind
 from ..options import BuildOptions
 from ..words import sort_key, term_key
 
 COLUMNS = ("term", "definition", "kind", "deck", "source")
 ANKI_COLUMNS = ("Front", "Back", "kind", "deck", "source")
-GLOSSARY_SUBDECK = "Glossary"
 BOM = "\ufeff"
 
 # What spreadsheets take for the start of a formula (OWASP's list, with full-width forms that
@@ -39,11 +33,6 @@ def neutralise(cell: str) -> str:
     if cell.startswith(_FORMULA_START) or cell.lstrip(" \t\r\n").startswith(_FORMULA_START):
         return "'" + cell
     return cell
-
-
-def glossary_deck(deck_path: str) -> str:
-    """The Anki deck that a notes file's glossary notes go to."""
-    return f"{deck_path}::{GLOSSARY_SUBDECK}" if deck_path else GLOSSARY_SUBDECK
 
 
 def merge_rows(

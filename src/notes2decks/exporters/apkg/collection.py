@@ -19,9 +19,10 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from ...identity import GLOSSARY_SUBDECK
 from ...model import Deck
 from ...usercache import read_cached, write_cached
-from .notes import GLOSSARY_SUBDECK, PlannedNote
+from .notes import PlannedNote
 from .notetypes import NOTE_TYPES, STYLE_MODIFIED, note_type_json
 
 CAN_SERIALIZE = sys.version_info >= (3, 11) and hasattr(sqlite3.Connection, "serialize")

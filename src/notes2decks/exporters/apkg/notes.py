@@ -1,11 +1,8 @@
 """The notes of a deck as they go into a package: GUIDs, note types, fields, tags and times.
 
-A note's GUID comes from the card's identity (kept across heading edits by the lock file) and
-note type, never from its fields, so an edited back updates the note already in Anki with its
-review history. Its time is `Card.modified` (when the lock file saw its content change), else
-the notes file's, SOURCE_DATE_EPOCH winning: Anki updates a note only from a newer one. Cards
-and glossary terms that the notes no longer have still ship, tagged `REMOVED_TAG`, for users
-to find in Anki and delete.
+A GUID comes from the card's identity and note type, never from its fields, so an edited back
+updates the note already in Anki. Cards and terms the notes no longer have still ship, tagged
+`REMOVED_TAG`, for users to find in Anki and delete.
 """
 
 from __future__ import annotations
@@ -15,13 +12,19 @@ import functools
 import hashlib
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...dates import deck_time
 from ...errors import Diagnostic, NotesError
-from ...identity import KNOWN_GUID, disambiguate, glossary_key, glossary_notes
+from ...identity import (
+    GLOSSARY_SUBDECK,
+    KNOWN_GUID,
+    disambiguate,
+    glossary_key,
+    glossary_notes,
+)
 from ...model import (
     REMOVED_TAG,
     Card,
@@ -40,9 +43,6 @@ from ...model import (
 from .html import Renderer
 from .masking import MASK, MASK_HTML, mask_definition
 from .notetypes import NOTE_TYPES, NoteType
-
-GLOSSARY_SUBDECK = "Glossary"
-"""The subdeck of the deck that holds the glossary notes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +191,9 @@ def plan_notes(
     glossary_deck = f"{deck.deck_path}::{GLOSSARY_SUBDECK}"
     glossary_type = NOTE_TYPES["glossary"]
     glossary = glossary_notes(deck)
-    _warn_repeated_terms(glossary, warn)
+    clash = "the glossary term {!r} is also defined at line {}; " + _KEPT + "merging them"
+    terms = ((key.rsplit("#", 1)[0], entry.source, entry.term) for key, entry in glossary)
+    _warn_repeats(terms, clash, warn)
 
     def glossary_note(key: str, entry: GlossaryEntry, extra_tags: tuple[str, ...]) -> PlannedNote:
         # Formulas are kept in dollars in terms and definitions ("Work function ($\Phi$)"):
@@ -234,39 +236,34 @@ def deck_description(deck: Deck, renderer: Renderer, warn: Callable[[Diagnostic]
     return _field(lenient.blocks(deck.intro, deck.source))
 
 
+_KEPT = "both are kept, but consider "
+
+
+def _warn_repeats(
+    items: Iterable[tuple[str, SourceRef, str]], clash: str, warn: Callable[[Diagnostic], None]
+) -> int:
+    """Warn of each (key, place, text) whose key came before, `clash` formatted with the text and
+    the earlier line; return the number of different keys."""
+    first: dict[str, SourceRef] = {}
+    for key, where, text in items:
+        if key in first:
+            warn(Diagnostic(where.file, where.line, clash.format(text, first[key].line)))
+        else:
+            first[key] = where
+    return len(first)
+
+
 def _unique_cards(cards: tuple[Card, ...], warn: Callable[[Diagnostic], None]) -> list[Card]:
     # Readers already keep same-front cards apart; this guards cards made later (auto cloze).
-    first: dict[str, SourceRef] = {}
-    for card in cards:
-        if card.identity in first:
-            earlier = first[card.identity].line
-            message = f"the front {inline_text(card.front)!r} is the same as at line {earlier}; "
-            message += "both are kept, but consider telling them apart"
-            warn(Diagnostic(card.source.file, card.source.line, message))
-        else:
-            first[card.identity] = card.source
-    if len(first) == len(cards):
+    clash = "the front {!r} is the same as at line {}; " + _KEPT + "telling them apart"
+    fronts = ((card.identity, card.source, inline_text(card.front)) for card in cards)
+    if _warn_repeats(fronts, clash, warn) == len(cards):
         return list(cards)
     keys = disambiguate([card.identity for card in cards])
     return [
         card if key == card.identity else dataclasses.replace(card, identity=key)
         for key, card in zip(keys, cards, strict=True)
     ]
-
-
-def _warn_repeated_terms(
-    glossary: list[tuple[str, GlossaryEntry]], warn: Callable[[Diagnostic], None]
-) -> None:
-    first: dict[str, SourceRef] = {}
-    for key, entry in glossary:
-        base_key = key.rsplit("#", 1)[0]
-        if base_key in first:
-            earlier = first[base_key].line
-            message = f"the glossary term {entry.term!r} is also defined at line {earlier}; "
-            message += "both are kept, but consider merging them"
-            warn(Diagnostic(entry.source.file, entry.source.line, message))
-        else:
-            first[base_key] = entry.source
 
 
 def _drop_repeated_guids(notes: list[PlannedNote]) -> list[PlannedNote]:

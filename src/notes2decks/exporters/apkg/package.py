@@ -29,9 +29,4 @@ def write_package(collection: bytes, media: dict[str, bytes], dest: Path) -> Non
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.create_system = 3  # Unix, wherever the package is built
             info.external_attr = 0o644 << 16
-            archive.writestr(
-                info,
-                entries[name],
-                compress_type=zipfile.ZIP_DEFLATED,
-                compresslevel=_DEFLATE_LEVEL,
-            )
+            archive.writestr(info, entries[name], zipfile.ZIP_DEFLATED, _DEFLATE_LEVEL)
