@@ -88,19 +88,14 @@ class Media:
         digest = hashlib.sha256(data).hexdigest()
         name = self._by_content.get(digest)
         if name is None:
-            name = self._free_name(_media_stem(image.path), digest, suffix)
+            # Eight hex digits tell pictures apart; a longer hash only if two ever share them.
+            stem = _media_stem(image.path)
+            names = (f"{stem}-{digest[:length]}{suffix}" for length in (8, 16, 64))
+            name = next(free for free in names if free not in self.files)
             self.files[name] = data
             self._by_content[digest] = name
         self._names[image.path] = name
         return name
-
-    def _free_name(self, stem: str, digest: str, suffix: str) -> str:
-        # Eight hex digits tell pictures apart; a longer hash only if two ever share them.
-        for length in (8, 16, 64):
-            name = f"{stem}-{digest[:length]}{suffix}"
-            if name not in self.files:
-                return name
-        raise AssertionError("two different files with the same SHA-256")  # pragma: no cover
 
 
 def _media_stem(path: Path) -> str:

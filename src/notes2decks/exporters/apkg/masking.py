@@ -1,12 +1,8 @@
 """The question of a "definition to term" card: the definition with the term hidden.
 
-"The gravitational field strength (g) is the force per unit mass" must not ask for
-"gravitational field strength (g)" with the answer in plain sight, nor "...; diffusion is faster
-when it is warm" for "Diffusion". The term, its plural or singular, the name without its
-bracketed abbreviation and the abbreviation itself are each hidden as `MASK`, whole words only
-and ignoring case (an abbreviation of up to three letters keeps its case, and one of a single
-letter is not hidden where it starts a sentence, so that "A" for amplitude leaves the article
-alone). A definition with nothing left to ask once the term is hidden gets no reverse card.
+The term, its plural or singular, the name without its bracketed abbreviation and the
+abbreviation itself are each hidden as `MASK`, whole words only and ignoring case (a short
+abbreviation keeps its case). A definition with nothing left to ask gets no reverse card.
 """
 
 from __future__ import annotations

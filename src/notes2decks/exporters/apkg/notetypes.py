@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,6 @@ class NoteType:
     """The field names, in order."""
     templates: tuple[tuple[str, str, str], ...]
     """Each card template as (name, question HTML, answer HTML)."""
-    cloze: bool = False
-    """True for a cloze note type."""
 
 
 # A note type's ID and name belong to its field layout: when the fields change, add a new entry
@@ -105,18 +104,12 @@ _TEMPLATES: dict[str, tuple[tuple[str, str, str], ...]] = {
     ),
 }
 
-# The field each card template asks, which old Anki versions read (`req`) to decide whether
-# the card exists; new ones work it out from the templates.
-_ASKED: dict[str, tuple[str, ...]] = {
-    "revision": ("Front",),
-    "basic": ("Front",),
-    "reversed": ("Front", "Back"),
-    "cloze": ("Text",),
-    "glossary": ("Term", "Masked Definition"),
-}
+# The field a card template asks (the first in its question besides the topic's), which old Anki
+# versions read (`req`) to decide whether the card exists; new ones work it out themselves.
+_ASKED = re.compile(r"\{\{(?:cloze:)?(?!Topic\}|Section\})([^#/}]+)\}\}")
 
 NOTE_TYPES: dict[str, NoteType] = {
-    key: NoteType(key, model_id, name, fields, _TEMPLATES[key], key == "cloze")
+    key: NoteType(key, model_id, name, fields, _TEMPLATES[key])
     for key, (fields, model_id, name) in _FIELD_LAYOUTS.items()
 }
 """The note types by key."""
@@ -146,13 +139,12 @@ def note_type_json(note_type: NoteType, default_deck: int) -> dict[str, Any]:
         {"name": name, "ord": i, "qfmt": qfmt, "afmt": afmt, **_TEMPLATE}
         for i, (name, qfmt, afmt) in enumerate(note_type.templates)
     ]
-    req = [
-        [i, "any", [note_type.fields.index(name)]] for i, name in enumerate(_ASKED[note_type.key])
-    ]
+    asked = [_ASKED.findall(qfmt)[0] for _, qfmt, _ in note_type.templates]
+    req = [[i, "any", [note_type.fields.index(name)]] for i, name in enumerate(asked)]
     return {
         "id": note_type.model_id,
         "name": note_type.name,
-        "type": 1 if note_type.cloze else 0,
+        "type": 1 if note_type.key == "cloze" else 0,
         "mod": STYLE_MODIFIED,
         "usn": -1,
         "sortf": 0,
