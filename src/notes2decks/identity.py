@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -46,19 +47,17 @@ _normalised_deck = functools.lru_cache(maxsize=64)(normalise_front)
 
 def note_key(identity: str) -> str:
     """An identity without its deck path (`qa/what is an acid`): what the lock file keys a note
-    by, so that a note keeps its identity whatever the deck is called or the build starts from.
-    """
+    by, so that a note keeps its identity whatever the deck is called or the build starts from."""
     return identity.split("/", 1)[-1]
 
 
 def disambiguate(identities: list[str]) -> list[str]:
     """Make repeated identities unique, deterministically: the second `x` becomes `x#2`."""
-    seen: dict[str, int] = {}
+    seen: Counter[str] = Counter()
     result: list[str] = []
     for key in identities:
-        count = seen.get(key, 0) + 1
-        seen[key] = count
-        result.append(key if count == 1 else f"{key}#{count}")
+        seen[key] += 1
+        result.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
     return result
 
 

@@ -1,9 +1,6 @@
 """The model as plain JSON data and back, for `notes2decks show --json`, golden tests and the
-lock file.
-
-Every node becomes an object with a `"type"` key naming its class; tuples become lists, enums
-their values. Paths are written relative to the notes file's folder where they can be, so the
-JSON does not depend on where the notes live.
+lock file: each node an object whose `"type"` names its class, tuples as lists, enums as their
+values, paths relative to the notes file's folder where they can be.
 """
 
 from __future__ import annotations

@@ -26,17 +26,11 @@ def load_deck(
 
 
 def show_deck(
-    path: Path,
-    *,
-    as_json: bool = False,
-    auto_cloze: bool = True,
-    warn: Callable[[Diagnostic], None] | None = None,
+    path: Path, *, as_json: bool, auto_cloze: bool, warn: Callable[[Diagnostic], None]
 ) -> str:
     """The deck parsed from `path`, as JSON or as an indented outline."""
     deck = load_deck(path, auto_cloze=auto_cloze, warn=warn)
-    if as_json:
-        return deck_to_json(deck, base=path.resolve().parent)
-    return outline(deck)
+    return deck_to_json(deck, base=path.resolve().parent) if as_json else outline(deck)
 
 
 def outline(deck: Deck) -> str:

@@ -1,11 +1,7 @@
-"""The card model as the HTML that Anki shows.
-
-Every character of the notes reaches Anki escaped. Formulas become MathJax delimiters, which Anki
-renders itself; images become `<img src="NAME">`, NAME carrying the file's content hash (`Media`).
-Anki finds cloze markers in the raw field text before reading any HTML (`{{c1::` opens one, `}}`
-closes it, `::` starts its hint), so a cloze field is rendered with private-use stand-ins for our
-own markers, and then only a brace or colon that would pair with its neighbour becomes a
-character reference: the field reads as written in Anki's editor.
+"""The card model as the HTML that Anki shows: every character escaped, formulas in MathJax
+delimiters, images as `<img src="NAME">` (`Media`). Anki finds cloze markers in the raw field
+text before any HTML, so a cloze field is rendered with stand-ins for our own markers and then
+only a brace or colon that would pair with its neighbour becomes a character reference.
 """
 
 from __future__ import annotations

@@ -75,10 +75,9 @@ def _unique(forms: list[str]) -> list[str]:
 def _pattern(forms: list[str], flags: int) -> re.Pattern[str] | None:
     if not forms:
         return None
-    start = ""
-    if flags == 0 and all(len(form) <= 2 for form in forms):
-        # A one-letter abbreviation ("A", "As"): never the word that starts a sentence.
-        start = r"(?<![.!?]\s)(?<![.!?]\s\s)(?<!^)(?<!^\s)"
+    # A one-letter abbreviation ("A", "As"): never the word that starts a sentence.
+    short = flags == 0 and all(len(form) <= 2 for form in forms)
+    start = r"(?<![.!?]\s)(?<![.!?]\s\s)(?<!^)(?<!^\s)" if short else ""
     # Longest first, so "fields" is hidden whole rather than as "field" and a stray "s".
     alternatives = [
         r"\s+".join(re.escape(word) for word in form.split())

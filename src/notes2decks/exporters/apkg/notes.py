@@ -72,10 +72,9 @@ def note_guid(identity: str, note_type: str) -> str:
         return identity.removeprefix(KNOWN_GUID)  # recovered from an earlier package
     digest = hashlib.sha256(f"notes2decks\x1f{note_type}\x1f{identity}".encode()).digest()
     number = int.from_bytes(digest[:8], "big")
-    base = len(_BASE91)
     guid = ""
     while number:
-        number, rest = divmod(number, base)
+        number, rest = divmod(number, len(_BASE91))
         guid = _BASE91[rest] + guid
     return guid or _BASE91[0]
 
@@ -241,24 +240,22 @@ _KEPT = "both are kept, but consider "
 
 def _warn_repeats(
     items: Iterable[tuple[str, SourceRef, str]], clash: str, warn: Callable[[Diagnostic], None]
-) -> int:
+) -> None:
     """Warn of each (key, place, text) whose key came before, `clash` formatted with the text and
-    the earlier line; return the number of different keys."""
+    the earlier line."""
     first: dict[str, SourceRef] = {}
     for key, where, text in items:
         if key in first:
             warn(Diagnostic(where.file, where.line, clash.format(text, first[key].line)))
         else:
             first[key] = where
-    return len(first)
 
 
 def _unique_cards(cards: tuple[Card, ...], warn: Callable[[Diagnostic], None]) -> list[Card]:
     # Readers already keep same-front cards apart; this guards cards made later (auto cloze).
     clash = "the front {!r} is the same as at line {}; " + _KEPT + "telling them apart"
     fronts = ((card.identity, card.source, inline_text(card.front)) for card in cards)
-    if _warn_repeats(fronts, clash, warn) == len(cards):
-        return list(cards)
+    _warn_repeats(fronts, clash, warn)
     keys = disambiguate([card.identity for card in cards])
     return [
         card if key == card.identity else dataclasses.replace(card, identity=key)

@@ -1,7 +1,5 @@
-"""The .apkg file: a ZIP archive of the collection, the media list and the media files.
-
-The same collection and media give the same bytes: entries are sorted and carry a fixed time,
-system and mode.
+"""The .apkg file: a ZIP archive of the collection, the media list and the media files, the same
+bytes for the same collection and media (sorted entries with a fixed time, system and mode).
 """
 
 from __future__ import annotations
