@@ -62,10 +62,8 @@ def disambiguate(identities: list[str]) -> list[str]:
 
 
 def glossary_notes(deck: Deck) -> list[tuple[str, GlossaryEntry]]:
-    """The glossary entries that become notes, with their identities, as the exporters key them.
-
-    Entries taken from a card that already asks them make no note of their own.
-    """
+    """The glossary entries that become notes, with their identities, as the exporters key them;
+    entries taken from a card that already asks them make no note of their own."""
     entries = [entry for entry in deck.glossary if not entry.card]
     keys = disambiguate([glossary_key(deck, e) for e in entries])
     return list(zip(keys, entries, strict=True))

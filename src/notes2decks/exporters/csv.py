@@ -35,9 +35,7 @@ def neutralise(cell: str) -> str:
     return cell
 
 
-def merge_rows(
-    entries: Iterable[tuple[GlossaryEntry, str]],
-) -> list[tuple[GlossaryEntry, str]]:
+def merge_rows(entries: Iterable[tuple[GlossaryEntry, str]]) -> list[tuple[GlossaryEntry, str]]:
     """(entry, deck path) pairs with one row per term, sorted by term: the best kind wins
     (explicit, extracted, person), then the first; other explicit definitions stay beside it."""
     kept: dict[str, tuple[GlossaryEntry, str]] = {}

@@ -1,9 +1,7 @@
-"""Anki packages (.apkg) that update the notes already in a collection instead of duplicating them.
-
-`notes` plans the notes (their fields' HTML from `html`), `notetypes` defines their note types,
-`collection` writes them into an Anki collection and `package` zips it with the images. No
-genanki `Package` (it leaks a temporary file, stamps notes with the clock and does not
-compress): the same notes give the same bytes.
+"""Anki packages (.apkg) that update the notes already in a collection instead of duplicating them:
+`notes` plans the notes (their HTML from `html`), `notetypes` defines their note types,
+`collection` writes them into a collection and `package` zips it with the images. No genanki
+`Package` (it leaks a temporary file, stamps notes with the clock and does not compress).
 """
 
 from __future__ import annotations

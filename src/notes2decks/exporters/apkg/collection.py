@@ -137,8 +137,7 @@ def _fill_collection(
     deck_names = sorted({note.deck for note in notes} | {deck.deck_path})
     deck_ids = {name: deck_id(name) for name in deck_names}
 
-    (decks_text,) = conn.execute("SELECT decks FROM col").fetchone()
-    decks = json.loads(decks_text)
+    decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
     if any(name.casefold() == "default" for name in deck_names):
         # The empty collection holds Anki's "Default" deck; beside a deck of ours of that
         # name, Anki would import ours renamed to "Default_". Ours is the one to keep, so
