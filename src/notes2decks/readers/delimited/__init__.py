@@ -56,7 +56,7 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
     drafts: list[tuple[str, Card]] = []
     for row in layout.rows[columns.first_row :]:
         fields = columns.fields(row, layout.separator)
-        front, back = cells.card(fields.front, fields.back, row.line) if fields else ((), ())
+        front, back = cells.card(fields[0], fields[1], row.line) if fields else ((), ())
         if fields is None or not front or not back:
             lack = f"nothing on the {'back' if front else 'front'}" if fields else "no separator"
             tally.add(
@@ -65,8 +65,9 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
                 row.line,
             )
             continue
-        back = back + tuple(cells.extra(label, value, row.line) for label, value in fields.extra)
-        if _CLOZE_TEXT.search(fields.front + fields.back):
+        front_text, back_text, extra, tags = fields
+        back = back + tuple(cells.extra(label, value, row.line) for label, value in extra)
+        if _CLOZE_TEXT.search(front_text + back_text):
             tally.add(
                 "cloze syntax is not read in flashcard files: this line is a basic card and "
                 "shows the braces as written; put cloze notes in Markdown notes",
@@ -74,7 +75,7 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
                 "are basic cards and show the braces as written",
                 row.line,
             )
-        card = Card(CardKind.BASIC, front, back, SourceRef(context.file, row.line), "", fields.tags)
+        card = Card(CardKind.BASIC, front, back, SourceRef(context.file, row.line), "", tags)
         drafts.append((_identity_text(front), card))
     tally.report()
 

@@ -62,14 +62,14 @@ class Cells:
             return (), None
         # HTML always with `#html:true`, never with `#html:false`, else when it holds elements.
         if self.html or (self.html is None and LOOKS_HTML.search(text)):
-            field = read_html(text, line, self._image)
-            if field.scripts:
+            blocks, answer, scripts = read_html(text, line, self._image)
+            if scripts:
                 self.tally.add(
                     "a <script> in this field was left out",
                     "{count} fields held a <script>, which was left out",
                     line,
                 )
-            return field.blocks, field.answer
+            return blocks, answer
         return self._markdown(text, line), None
 
     def _markdown(self, text: str, line: int) -> tuple[Block, ...]:

@@ -16,20 +16,6 @@ _BACKS = ("back", "answer", "a", "definition", "meaning", "translation", "explan
 
 
 @dataclass(frozen=True, slots=True)
-class Fields:
-    """One record's fields, sorted by what they are for."""
-
-    front: str
-    """The front's text."""
-    back: str
-    """The back's text."""
-    extra: tuple[tuple[str, str], ...]
-    """The other columns' (name, text), the name empty when the column has none."""
-    tags: tuple[str, ...]
-    """The record's own tags, from the tags column."""
-
-
-@dataclass(frozen=True, slots=True)
 class Columns:
     """What each column of one file is for (indexes count from 0)."""
 
@@ -87,9 +73,12 @@ class Columns:
             )
         return cls(front, back, extra, tags, headers.meta_columns[1] - 1, first_row)
 
-    def fields(self, row: Row, separator: str) -> Fields | None:
-        """The record's fields, or None when it has no separator at all. Fields beyond the file's
-        columns stay in the back, joined by the separator as they were written."""
+    def fields(
+        self, row: Row, separator: str
+    ) -> tuple[str, str, tuple[tuple[str, str], ...], tuple[str, ...]] | None:
+        """The record's front, back, other columns' (name, text) and tags, or None when it has no
+        separator at all. Fields beyond the file's columns stay in the back, joined by the
+        separator as they were written."""
         values = list(row.fields)
         if len(values) < 2:
             return None
@@ -102,12 +91,8 @@ class Columns:
         def at(index: int) -> str:
             return values[index] if 0 <= index < len(values) else ""
 
-        return Fields(
-            front=at(self.front),
-            back=at(self.back),
-            extra=tuple((label, at(index)) for index, label in self.extra if at(index).strip()),
-            tags=tuple(at(self.tags).split()),
-        )
+        extra = tuple((label, at(index)) for index, label in self.extra if at(index).strip())
+        return at(self.front), at(self.back), extra, tuple(at(self.tags).split())
 
     def deck_name(self, rows: tuple[Row, ...], context: ReadContext) -> str:
         """The deck the deck column names most often, or empty without a deck column; a file

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -52,18 +52,6 @@ _SPACE = re.compile(r"[\s\u00a0]+")
 
 ImageLookup = Callable[[str, str, int], Inline]
 """Makes the node for `<img src alt>` at a line: an Image, or text when the file is missing."""
-
-
-@dataclass(frozen=True, slots=True)
-class HtmlField:
-    """A field read as HTML."""
-
-    blocks: tuple[Block, ...]
-    """The field's content, or its question part when it holds `<hr id=answer>`."""
-    answer: tuple[Block, ...] | None = None
-    """What follows `<hr id=answer>`, or None when the field has no such marker."""
-    scripts: int = 0
-    """How many `<script>` elements were left out."""
 
 
 class _Reader(HTMLParser):
@@ -187,19 +175,21 @@ class _Reader(HTMLParser):
         if not self.hidden:
             self.inline[-1][2].append(Text(data))
 
-    def finish(self) -> HtmlField:
+    def finish(self) -> tuple[tuple[Block, ...], tuple[Block, ...] | None, int]:
         self.close()
         self._flush()
         while self.lists:
             self._close_list()
-        at = self.answer_at
-        if at is None:
-            return HtmlField(tuple(self.top), None, self.scripts)
-        return HtmlField(tuple(self.top[:at]), tuple(self.top[at:]), self.scripts)
+        top, at = tuple(self.top), self.answer_at
+        return top[:at], None if at is None else top[at:], self.scripts
 
 
-def read_html(text: str, line: int, image: ImageLookup) -> HtmlField:
-    """The blocks of an HTML field that starts at `line`; `image` makes each picture's node."""
+def read_html(
+    text: str, line: int, image: ImageLookup
+) -> tuple[tuple[Block, ...], tuple[Block, ...] | None, int]:
+    """An HTML field that starts at `line`: its blocks (the question when it holds `<hr
+    id=answer>`), what follows `<hr id=answer>` or None, and how many `<script>`s were left out;
+    `image` makes each picture's node."""
     reader = _Reader(line, image)
     reader.feed(text)
     return reader.finish()
