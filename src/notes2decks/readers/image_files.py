@@ -1,8 +1,5 @@
-"""Image files that notes name, found as their editors write them: relative to the notes file
-(`pics/cell.png`), from the notes folder (`/Figures/cell.png`, never the file system's root),
-URL-escaped (Notion's `Untitled%203.png`), with a stray space or trailing `/`, or a bare name
-(`cell.png`, Obsidian's `![[cell.png]]`) found anywhere in the notes folder; always kept inside
-the notes folder and checked to be pictures."""
+"""Image files that notes name, found as their editors write them (see docs/FORMAT.md, Images),
+always kept inside the notes folder and checked to be pictures."""
 
 from __future__ import annotations
 

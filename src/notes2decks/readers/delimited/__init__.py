@@ -1,9 +1,6 @@
 """The delimited flashcard reader: `.txt`, `.tsv` and `.csv` files of one card per record, as
-Anki's text import and export, Quizlet's export and students' own files lay them out. `layout`
-finds the headers and the separator, `columns` which column is what, `cells` reads the fields
-(HTML, or inline Markdown in which a separator inside math, code or escaped never splits). A
-`.txt` file is read so when it has Anki's headers, or when most of its records split with one
-separator and none is a card-set `N of M` marker."""
+Anki, Quizlet and students write them. `layout` finds the headers and the separator, `columns`
+which column is what, `cells` reads the fields (HTML or inline Markdown)."""
 
 from __future__ import annotations
 
@@ -25,7 +22,8 @@ _CLOZE_TEXT = re.compile(r"\{\{c\d+::")
 
 
 def looks_delimited(text: str) -> bool:
-    """True when the text is a flashcard file rather than a card set."""
+    """True when the text is a flashcard file rather than a card set: it has Anki's headers, or
+    most of its first records split alike and none is a card-set `N of M` marker."""
     lines = text.split("\n")
     headers = read_headers(lines)
     if headers.anki:

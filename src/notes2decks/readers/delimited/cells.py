@@ -42,8 +42,7 @@ class Cells:
         if front_answer is not None:
             back_blocks = front_answer + back_blocks
         if back_answer is not None:
-            question = back_blocks
-            back_blocks = back_answer
+            question, back_blocks = back_blocks, back_answer
             if question and text_of(question) != " ".join(inline_text(front_inlines).split()):
                 back_blocks = (*question, ThematicBreak(), *back_answer)
         return front_inlines, back_blocks

@@ -1,7 +1,5 @@
-"""Which column of a flashcard file is what: the first two are the front and the back unless
-`#columns:` or a first row of names (`Front`, `Question`, `Term` ... `Back`, `Answer`,
-`Definition` ...) says otherwise; Anki's meta columns (`#tags column:` ...) are never fields, and
-any other column is added to the back under its name, which one warning per file says."""
+"""Which column of a flashcard file is what: front, back, tags, deck, or added to the back under
+its name (see docs/FORMAT.md, Flashcard files); Anki's meta columns are never fields."""
 
 from __future__ import annotations
 

@@ -1,10 +1,6 @@
 """HTML fields, as Anki exports and `#html:true` files hold them, as the model's nodes, read with
-`html.parser`: `<b>`, `<i>`, `<code>`, `<br>`, `<div>`/`<p>`, lists, `<hr>`, `<img src>` and
-`<a href>` (web and mail addresses only) become their nodes, and `<hr id=answer>` (between a
-card's question and answer in Anki's templates) is reported so the caller can split there. Other
-tags keep their text; `<script>` and `<style>` are left out and no attribute but `src` and `href`
-is read, so no event handler or style reaches an output. MathJax (`\\(...\\)`, `\\[...\\]`) is
-math."""
+`html.parser`. Unknown tags keep their text; `<script>` and `<style>` are left out and no
+attribute but `src` and `href` is read, so no event handler or style reaches an output."""
 
 from __future__ import annotations
 
@@ -88,7 +84,7 @@ class _Reader(HTMLParser):
         inner = tuple(children)
         parent = self.inline[-1][2]
         if tag == "code":
-            parent.append(Code("".join(_plain(inner))))
+            parent.append(Code(_plain(inner)))
         elif tag == "a":
             parent.append(Link(href, inner))
         elif tag:
@@ -195,14 +191,12 @@ def read_html(
     return reader.finish()
 
 
-def _plain(inlines: Inlines) -> list[str]:
-    parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, Text | Code):
-            parts.append(node.text)
-        elif isinstance(node, Strong | Emphasis | Link):
-            parts.extend(_plain(node.children))
-    return parts
+def _plain(inlines: Inlines) -> str:
+    return "".join(
+        node.text if isinstance(node, Text | Code) else _plain(node.children)
+        for node in inlines
+        if isinstance(node, Text | Code | Strong | Emphasis | Link)
+    )
 
 
 def _tidy(nodes: list[Inline], *, outer: bool = True) -> Inlines:
@@ -239,17 +233,12 @@ def _tidy(nodes: list[Inline], *, outer: bool = True) -> Inlines:
 
 def _math(text: str) -> list[Inline]:
     """Text with Anki's MathJax delimiters as Math nodes."""
-    parts: list[Inline] = []
-    pos = 0
-    for match in _MATHJAX.finditer(text):
-        if match.start() > pos:
-            parts.append(Text(text[pos : match.start()]))
-        inline, display = match.group(1), match.group(2)
-        parts.append(Math((inline if inline is not None else display).strip(), inline is None))
-        pos = match.end()
-    if pos < len(text):
-        parts.append(Text(text[pos:]))
-    return parts
+    # The split gives text, then per delimiter inline math or None and display math or None.
+    return [
+        Math(piece.strip(), index % 3 == 2) if index % 3 else Text(piece)
+        for index, piece in enumerate(_MATHJAX.split(text))
+        if piece
+    ]
 
 
 def image_names(src: str) -> list[str]:
@@ -287,4 +276,4 @@ def as_inlines(blocks: tuple[Block, ...]) -> Inlines:
 
 def text_of(blocks: tuple[Block, ...]) -> str:
     """The plain text of blocks, spaces collapsed: to tell whether two sides say the same."""
-    return " ".join("".join(_plain(as_inlines(blocks))).split())
+    return " ".join(_plain(as_inlines(blocks)).split())

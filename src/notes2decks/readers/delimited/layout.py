@@ -1,9 +1,7 @@
-"""How a flashcard file is laid out: Anki's file headers, the separator, and the rows. Unless
-`#separator:` names it, each candidate separator (tab, `|`, `;`, `,`, `:`, ` - `, `-`) reads the
-file's first lines with the csv module, quoting on and off, and the reading with the most records
-of one number of fields and the fewest others wins (ties: that order); so CSV-quoted fields may
-hold separators, quotes and line breaks, while a stray `"` in a ` | ` file swallows nothing.
-Quizlet's `;`-between-cards exports are one more layout."""
+"""How a flashcard file is laid out: Anki's file headers, the separator, and the rows (see
+docs/FORMAT.md, Flashcard files). Each candidate separator reads the first lines with the csv
+module, quoting on and off; the reading with the most records of one number of fields and the
+fewest others wins. Quizlet's `;`-between-cards exports are one more layout."""
 
 from __future__ import annotations
 
