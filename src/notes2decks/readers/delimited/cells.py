@@ -3,6 +3,8 @@ inline Markdown (a field of several lines keeps its line breaks and paragraphs).
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from ...model import (
     Block,
     Image,
@@ -18,7 +20,7 @@ from ...model import (
 from .. import ReadContext
 from ..cardset import INVISIBLE, normalise
 from ..image_files import WEB_ADDRESS, ImageFinder, ImageProblem
-from .html import LOOKS_HTML, as_inlines, image_names, read_html, text_of
+from .html import LOOKS_HTML, as_inlines, read_html, text_of
 from .tally import Tally
 
 
@@ -104,7 +106,8 @@ class Cells:
 
     def _image_file(self, src: str, alt: str, line: int) -> Inline:
         reason = ""
-        for name in image_names(src):
+        # As written, and %-decoded: Anki writes `my%20picture.jpg` for a file with a space.
+        for name in dict.fromkeys((src, unquote(src))):
             try:
                 return Image(name, self._finder.find(name), alt)
             except ImageProblem as exc:

@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from html.parser import HTMLParser
-from urllib.parse import unquote
 
 from ...model import (
     Block,
@@ -239,12 +238,6 @@ def _math(text: str) -> list[Inline]:
         for index, piece in enumerate(_MATHJAX.split(text))
         if piece
     ]
-
-
-def image_names(src: str) -> list[str]:
-    """The file names an `<img src>` may mean: as written, and with %-escapes decoded (Anki
-    writes `my%20picture.jpg` for a file with a space)."""
-    return list(dict.fromkeys((src, unquote(src))))
 
 
 def as_inlines(blocks: tuple[Block, ...]) -> Inlines:

@@ -202,7 +202,10 @@ def _read(
     rows: list[Row] = []
     try:
         for fields in reader:
-            unmasked = tuple(_unmask(field, separator) for field in fields)
+            unmasked = tuple(
+                field.replace(_MASK, separator).replace(_WIDE, separator).rstrip("\n")
+                for field in fields
+            )
             if any(field.strip() for field in unmasked):
                 rows.append(Row(starts[-1], unmasked))
             first[0] = True
@@ -210,10 +213,6 @@ def _read(
         # Only a field over the csv module's size limit gets here: one huge quoted field.
         return rows, str(exc), last[0]
     return rows, "", 0
-
-
-def _unmask(field: str, separator: str) -> str:
-    return field.replace(_MASK, separator).replace(_WIDE, separator).rstrip("\n")
 
 
 def _judge(separator: str, rows: list[Row]) -> Layout:
