@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ...model import Card, CardKind, Deck, Image, Inlines, SourceRef, inline_text
+from ...model import Card, CardKind, Deck, Image, SourceRef, inline_text
 from .. import ReadContext, clean_deck_part, humanise, identified
 from ..cardset import MARKER, normalise
 from .cells import Cells
@@ -74,7 +74,9 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
                 row.line,
             )
         card = Card(CardKind.BASIC, front, back, SourceRef(context.file, row.line), "", tags)
-        drafts.append((_identity_text(front), card))
+        # A front that is only pictures takes its identity from the pictures' file names.
+        pictures = " ".join(node.src for node in front if isinstance(node, Image))
+        drafts.append((normalise(inline_text(front)) or pictures, card))
     tally.report()
 
     if not drafts:
@@ -87,12 +89,4 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
         cards=identified(drafts, deck_path, context),
         tags=tuple(tag for tag in headers.tags if tag),
         reader="delimited",
-    )
-
-
-def _identity_text(front: Inlines) -> str:
-    """The text a card's identity is made from: its front's text, or for a front that is only
-    pictures, the pictures' file names."""
-    return normalise(inline_text(front)) or " ".join(
-        node.src for node in front if isinstance(node, Image)
     )
