@@ -71,17 +71,14 @@ class Cells:
                     line,
                 )
             return blocks, answer
-        return self._markdown(text, line), None
-
-    def _markdown(self, text: str, line: int) -> tuple[Block, ...]:
-        """A field of one line is inline Markdown, one of several lines Markdown blocks."""
         # Imported here: the sniff runs for every .txt file, and card sets need no markdown-it.
         from ..markdown import parse_blocks, parse_inline
 
+        # A field of one line is inline Markdown, one of several lines Markdown blocks.
         if "\n" in text:
-            return parse_blocks(text, self.context, line)
+            return parse_blocks(text, self.context, line), None
         inlines = parse_inline(normalise(text), self.context, line)
-        return (Paragraph(inlines, line),) if inlines else ()
+        return ((Paragraph(inlines, line),) if inlines else ()), None
 
     def _image(self, src: str, alt: str, line: int) -> Inline:
         """An `<img>`'s node: the picture, found like a Markdown picture (beside the notes, then

@@ -170,14 +170,6 @@ class _Reader(HTMLParser):
         if not self.hidden:
             self.inline[-1][2].append(Text(data))
 
-    def finish(self) -> tuple[tuple[Block, ...], tuple[Block, ...] | None, int]:
-        self.close()
-        self._flush()
-        while self.lists:
-            self._close_list()
-        top, at = tuple(self.top), self.answer_at
-        return top[:at], None if at is None else top[at:], self.scripts
-
 
 def read_html(
     text: str, line: int, image: ImageLookup
@@ -187,7 +179,12 @@ def read_html(
     `image` makes each picture's node."""
     reader = _Reader(line, image)
     reader.feed(text)
-    return reader.finish()
+    reader.close()
+    reader._flush()
+    while reader.lists:
+        reader._close_list()
+    top, at = tuple(reader.top), reader.answer_at
+    return top[:at], None if at is None else top[at:], reader.scripts
 
 
 def _plain(inlines: Inlines) -> str:
