@@ -191,12 +191,9 @@ def read_notes_text(
         raise NotesError(f"no reader for {path.suffix!r} files", file)
     resolved = path.resolve()
     if folders is None:
-        try:
-            folders = resolved.parent.relative_to(root.resolve()).parts
-        except ValueError:
-            folders = ()
-    deck: Deck = load(spec.target)(text, ReadContext(file, resolved, root, tuple(folders), warn))
-    return deck, text
+        parent, top = resolved.parent, root.resolve()
+        folders = parent.relative_to(top).parts if parent.is_relative_to(top) else ()
+    return load(spec.target)(text, ReadContext(file, resolved, root, tuple(folders), warn)), text
 
 
 def assign_identities(

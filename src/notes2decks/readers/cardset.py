@@ -99,12 +99,13 @@ def parse_cardset(text: str, context: ReadContext) -> Deck:
 
     cards, trailing = _split(lines, title_index + 1)
     markers = [marker for _, marker in cards if marker]
-    if not markers:
+    if markers:
+        _check_markers(markers, context)
+    else:
         context.warning(
             title_index + 1,
             "no 'N of M' lines close the cards; everything after the title is read as one card",
         )
-    _check_markers(markers, context)
     total = markers[-1][2] if markers else 0
     notes_after = list(trailing)
     while notes_after and _FOOTER.match(notes_after[-1].text):
@@ -131,8 +132,6 @@ def parse_cardset(text: str, context: ReadContext) -> Deck:
 
 def _check_markers(markers: list[_Marker], context: ReadContext) -> None:
     """Warn about markers that do not count up 1, 2, 3 ... M of one M."""
-    if not markers:
-        return
     total = markers[-1][2]
     for index, (line, n, m) in enumerate(markers, start=1):
         if m != total:

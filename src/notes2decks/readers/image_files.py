@@ -1,8 +1,5 @@
-"""Image files that notes name, found as their editors write them: relative to the notes file
-(`pics/cell.png`), from the notes folder (`/Figures/cell.png`, never the file system's root),
-URL-escaped (Notion's `Untitled%203.png`), with a stray space or trailing `/`, or a bare name
-(`cell.png`, Obsidian's `![[cell.png]]`) found anywhere in the notes folder; always kept inside
-the notes folder and checked to be pictures."""
+"""Image files that notes name, found as their editors write them (see docs/FORMAT.md, Images),
+always kept inside the notes folder and checked to be pictures."""
 
 from __future__ import annotations
 
@@ -64,9 +61,14 @@ class ImageFinder:
                 f"image {_name(src)} is a web address; download it next to the notes"
             )
         missing: ImageProblem | None = None
-        for path in self._spellings(src):
+        # As written, unescaped, without stray spaces or a trailing `/`; a path that starts with
+        # `/` is read from the notes folder.
+        for written in dict.fromkeys((src, unquote(src), _clean(src), _clean(unquote(src)))):
+            if not written.strip("/ "):
+                continue
+            folder = self.root if written.startswith("/") else self.here
             try:
-                return _checked(src, path, self.root)
+                return _checked(src, folder / written.lstrip("/"), self.root)
             except _Missing as exc:
                 missing = missing or exc
         named = self.named(src)
@@ -92,16 +94,6 @@ class ImageFinder:
             self._by_name = found
         matches = self._by_name.get(name.casefold(), [])
         return min(matches, key=lambda path: (len(path.parts), path.as_posix()), default=None)
-
-    def _spellings(self, src: str) -> list[Path]:
-        """Where `src` may be, in order: as written, unescaped, without stray spaces or a
-        trailing `/`. A path that starts with `/` is read from the notes folder."""
-        spellings = dict.fromkeys((src, unquote(src), _clean(src), _clean(unquote(src))))
-        return [
-            self.root / written.lstrip("/") if written.startswith("/") else self.here / written
-            for written in spellings
-            if written.strip("/ ")
-        ]
 
 
 def _clean(src: str) -> str:

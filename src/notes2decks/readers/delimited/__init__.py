@@ -1,15 +1,12 @@
 """The delimited flashcard reader: `.txt`, `.tsv` and `.csv` files of one card per record, as
-Anki's text import and export, Quizlet's export and students' own files lay them out. `layout`
-finds the headers and the separator, `columns` which column is what, `cells` reads the fields
-(HTML, or inline Markdown in which a separator inside math, code or escaped never splits). A
-`.txt` file is read so when it has Anki's headers, or when most of its records split with one
-separator and none is a card-set `N of M` marker."""
+Anki, Quizlet and students write them. `layout` finds the headers and the separator, `columns`
+which column is what, `cells` reads the fields (HTML or inline Markdown)."""
 
 from __future__ import annotations
 
 import re
 
-from ...model import Card, CardKind, Deck, Image, Inlines, SourceRef, inline_text
+from ...model import Card, CardKind, Deck, Image, SourceRef, inline_text
 from .. import ReadContext, clean_deck_part, humanise, identified
 from ..cardset import MARKER, normalise
 from .cells import Cells
@@ -25,7 +22,8 @@ _CLOZE_TEXT = re.compile(r"\{\{c\d+::")
 
 
 def looks_delimited(text: str) -> bool:
-    """True when the text is a flashcard file rather than a card set."""
+    """True when the text is a flashcard file rather than a card set: it has Anki's headers, or
+    most of its first records split alike and none is a card-set `N of M` marker."""
     lines = text.split("\n")
     headers = read_headers(lines)
     if headers.anki:
@@ -56,7 +54,7 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
     drafts: list[tuple[str, Card]] = []
     for row in layout.rows[columns.first_row :]:
         fields = columns.fields(row, layout.separator)
-        front, back = cells.card(fields.front, fields.back, row.line) if fields else ((), ())
+        front, back = cells.card(fields[0], fields[1], row.line) if fields else ((), ())
         if fields is None or not front or not back:
             lack = f"nothing on the {'back' if front else 'front'}" if fields else "no separator"
             tally.add(
@@ -65,8 +63,9 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
                 row.line,
             )
             continue
-        back = back + tuple(cells.extra(label, value, row.line) for label, value in fields.extra)
-        if _CLOZE_TEXT.search(fields.front + fields.back):
+        front_text, back_text, extra, tags = fields
+        back = back + tuple(cells.extra(label, value, row.line) for label, value in extra)
+        if _CLOZE_TEXT.search(front_text + back_text):
             tally.add(
                 "cloze syntax is not read in flashcard files: this line is a basic card and "
                 "shows the braces as written; put cloze notes in Markdown notes",
@@ -74,8 +73,10 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
                 "are basic cards and show the braces as written",
                 row.line,
             )
-        card = Card(CardKind.BASIC, front, back, SourceRef(context.file, row.line), "", fields.tags)
-        drafts.append((_identity_text(front), card))
+        card = Card(CardKind.BASIC, front, back, SourceRef(context.file, row.line), "", tags)
+        # A front that is only pictures takes its identity from the pictures' file names.
+        pictures = " ".join(node.src for node in front if isinstance(node, Image))
+        drafts.append((normalise(inline_text(front)) or pictures, card))
     tally.report()
 
     if not drafts:
@@ -88,12 +89,4 @@ def parse_delimited(text: str, context: ReadContext) -> Deck:
         cards=identified(drafts, deck_path, context),
         tags=tuple(tag for tag in headers.tags if tag),
         reader="delimited",
-    )
-
-
-def _identity_text(front: Inlines) -> str:
-    """The text a card's identity is made from: its front's text, or for a front that is only
-    pictures, the pictures' file names."""
-    return normalise(inline_text(front)) or " ".join(
-        node.src for node in front if isinstance(node, Image)
     )

@@ -3,6 +3,8 @@ inline Markdown (a field of several lines keeps its line breaks and paragraphs).
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from ...model import (
     Block,
     Image,
@@ -18,7 +20,7 @@ from ...model import (
 from .. import ReadContext
 from ..cardset import INVISIBLE, normalise
 from ..image_files import WEB_ADDRESS, ImageFinder, ImageProblem
-from .html import LOOKS_HTML, as_inlines, image_names, read_html, text_of
+from .html import LOOKS_HTML, as_inlines, read_html, text_of
 from .tally import Tally
 
 
@@ -42,8 +44,7 @@ class Cells:
         if front_answer is not None:
             back_blocks = front_answer + back_blocks
         if back_answer is not None:
-            question = back_blocks
-            back_blocks = back_answer
+            question, back_blocks = back_blocks, back_answer
             if question and text_of(question) != " ".join(inline_text(front_inlines).split()):
                 back_blocks = (*question, ThematicBreak(), *back_answer)
         return front_inlines, back_blocks
@@ -62,25 +63,22 @@ class Cells:
             return (), None
         # HTML always with `#html:true`, never with `#html:false`, else when it holds elements.
         if self.html or (self.html is None and LOOKS_HTML.search(text)):
-            field = read_html(text, line, self._image)
-            if field.scripts:
+            blocks, answer, scripts = read_html(text, line, self._image)
+            if scripts:
                 self.tally.add(
                     "a <script> in this field was left out",
                     "{count} fields held a <script>, which was left out",
                     line,
                 )
-            return field.blocks, field.answer
-        return self._markdown(text, line), None
-
-    def _markdown(self, text: str, line: int) -> tuple[Block, ...]:
-        """A field of one line is inline Markdown, one of several lines Markdown blocks."""
+            return blocks, answer
         # Imported here: the sniff runs for every .txt file, and card sets need no markdown-it.
         from ..markdown import parse_blocks, parse_inline
 
+        # A field of one line is inline Markdown, one of several lines Markdown blocks.
         if "\n" in text:
-            return parse_blocks(text, self.context, line)
+            return parse_blocks(text, self.context, line), None
         inlines = parse_inline(normalise(text), self.context, line)
-        return (Paragraph(inlines, line),) if inlines else ()
+        return ((Paragraph(inlines, line),) if inlines else ()), None
 
     def _image(self, src: str, alt: str, line: int) -> Inline:
         """An `<img>`'s node: the picture, found like a Markdown picture (beside the notes, then
@@ -105,7 +103,8 @@ class Cells:
 
     def _image_file(self, src: str, alt: str, line: int) -> Inline:
         reason = ""
-        for name in image_names(src):
+        # As written, and %-decoded: Anki writes `my%20picture.jpg` for a file with a space.
+        for name in dict.fromkeys((src, unquote(src))):
             try:
                 return Image(name, self._finder.find(name), alt)
             except ImageProblem as exc:

@@ -1,7 +1,5 @@
-"""Which column of a flashcard file is what: the first two are the front and the back unless
-`#columns:` or a first row of names (`Front`, `Question`, `Term` ... `Back`, `Answer`,
-`Definition` ...) says otherwise; Anki's meta columns (`#tags column:` ...) are never fields, and
-any other column is added to the back under its name, which one warning per file says."""
+"""Which column of a flashcard file is what: front, back, tags, deck, or added to the back under
+its name (see docs/FORMAT.md, Flashcard files); Anki's meta columns are never fields."""
 
 from __future__ import annotations
 
@@ -13,20 +11,6 @@ from .layout import SHOWN, Headers, Layout, Row, split_columns
 
 _FRONTS = ("front", "question", "q", "term", "word", "text", "prompt", "concept")
 _BACKS = ("back", "answer", "a", "definition", "meaning", "translation", "explanation", "response")
-
-
-@dataclass(frozen=True, slots=True)
-class Fields:
-    """One record's fields, sorted by what they are for."""
-
-    front: str
-    """The front's text."""
-    back: str
-    """The back's text."""
-    extra: tuple[tuple[str, str], ...]
-    """The other columns' (name, text), the name empty when the column has none."""
-    tags: tuple[str, ...]
-    """The record's own tags, from the tags column."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +71,12 @@ class Columns:
             )
         return cls(front, back, extra, tags, headers.meta_columns[1] - 1, first_row)
 
-    def fields(self, row: Row, separator: str) -> Fields | None:
-        """The record's fields, or None when it has no separator at all. Fields beyond the file's
-        columns stay in the back, joined by the separator as they were written."""
+    def fields(
+        self, row: Row, separator: str
+    ) -> tuple[str, str, tuple[tuple[str, str], ...], tuple[str, ...]] | None:
+        """The record's front, back, other columns' (name, text) and tags, or None when it has no
+        separator at all. Fields beyond the file's columns stay in the back, joined by the
+        separator as they were written."""
         values = list(row.fields)
         if len(values) < 2:
             return None
@@ -102,12 +89,8 @@ class Columns:
         def at(index: int) -> str:
             return values[index] if 0 <= index < len(values) else ""
 
-        return Fields(
-            front=at(self.front),
-            back=at(self.back),
-            extra=tuple((label, at(index)) for index, label in self.extra if at(index).strip()),
-            tags=tuple(at(self.tags).split()),
-        )
+        extra = tuple((label, at(index)) for index, label in self.extra if at(index).strip())
+        return at(self.front), at(self.back), extra, tuple(at(self.tags).split())
 
     def deck_name(self, rows: tuple[Row, ...], context: ReadContext) -> str:
         """The deck the deck column names most often, or empty without a deck column; a file

@@ -1,18 +1,13 @@
 """HTML fields, as Anki exports and `#html:true` files hold them, as the model's nodes, read with
-`html.parser`: `<b>`, `<i>`, `<code>`, `<br>`, `<div>`/`<p>`, lists, `<hr>`, `<img src>` and
-`<a href>` (web and mail addresses only) become their nodes, and `<hr id=answer>` (between a
-card's question and answer in Anki's templates) is reported so the caller can split there. Other
-tags keep their text; `<script>` and `<style>` are left out and no attribute but `src` and `href`
-is read, so no event handler or style reaches an output. MathJax (`\\(...\\)`, `\\[...\\]`) is
-math."""
+`html.parser`. Unknown tags keep their text; `<script>` and `<style>` are left out and no
+attribute but `src` and `href` is read, so no event handler or style reaches an output."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from html.parser import HTMLParser
-from urllib.parse import unquote
 
 from ...model import (
     Block,
@@ -54,18 +49,6 @@ ImageLookup = Callable[[str, str, int], Inline]
 """Makes the node for `<img src alt>` at a line: an Image, or text when the file is missing."""
 
 
-@dataclass(frozen=True, slots=True)
-class HtmlField:
-    """A field read as HTML."""
-
-    blocks: tuple[Block, ...]
-    """The field's content, or its question part when it holds `<hr id=answer>`."""
-    answer: tuple[Block, ...] | None = None
-    """What follows `<hr id=answer>`, or None when the field has no such marker."""
-    scripts: int = 0
-    """How many `<script>` elements were left out."""
-
-
 class _Reader(HTMLParser):
     def __init__(self, line: int, image: ImageLookup) -> None:
         super().__init__(convert_charrefs=True)
@@ -100,7 +83,7 @@ class _Reader(HTMLParser):
         inner = tuple(children)
         parent = self.inline[-1][2]
         if tag == "code":
-            parent.append(Code("".join(_plain(inner))))
+            parent.append(Code(_plain(inner)))
         elif tag == "a":
             parent.append(Link(href, inner))
         elif tag:
@@ -187,32 +170,29 @@ class _Reader(HTMLParser):
         if not self.hidden:
             self.inline[-1][2].append(Text(data))
 
-    def finish(self) -> HtmlField:
-        self.close()
-        self._flush()
-        while self.lists:
-            self._close_list()
-        at = self.answer_at
-        if at is None:
-            return HtmlField(tuple(self.top), None, self.scripts)
-        return HtmlField(tuple(self.top[:at]), tuple(self.top[at:]), self.scripts)
 
-
-def read_html(text: str, line: int, image: ImageLookup) -> HtmlField:
-    """The blocks of an HTML field that starts at `line`; `image` makes each picture's node."""
+def read_html(
+    text: str, line: int, image: ImageLookup
+) -> tuple[tuple[Block, ...], tuple[Block, ...] | None, int]:
+    """An HTML field that starts at `line`: its blocks (the question when it holds `<hr
+    id=answer>`), what follows `<hr id=answer>` or None, and how many `<script>`s were left out;
+    `image` makes each picture's node."""
     reader = _Reader(line, image)
     reader.feed(text)
-    return reader.finish()
+    reader.close()
+    reader._flush()
+    while reader.lists:
+        reader._close_list()
+    top, at = tuple(reader.top), reader.answer_at
+    return top[:at], None if at is None else top[at:], reader.scripts
 
 
-def _plain(inlines: Inlines) -> list[str]:
-    parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, Text | Code):
-            parts.append(node.text)
-        elif isinstance(node, Strong | Emphasis | Link):
-            parts.extend(_plain(node.children))
-    return parts
+def _plain(inlines: Inlines) -> str:
+    return "".join(
+        node.text if isinstance(node, Text | Code) else _plain(node.children)
+        for node in inlines
+        if isinstance(node, Text | Code | Strong | Emphasis | Link)
+    )
 
 
 def _tidy(nodes: list[Inline], *, outer: bool = True) -> Inlines:
@@ -249,23 +229,12 @@ def _tidy(nodes: list[Inline], *, outer: bool = True) -> Inlines:
 
 def _math(text: str) -> list[Inline]:
     """Text with Anki's MathJax delimiters as Math nodes."""
-    parts: list[Inline] = []
-    pos = 0
-    for match in _MATHJAX.finditer(text):
-        if match.start() > pos:
-            parts.append(Text(text[pos : match.start()]))
-        inline, display = match.group(1), match.group(2)
-        parts.append(Math((inline if inline is not None else display).strip(), inline is None))
-        pos = match.end()
-    if pos < len(text):
-        parts.append(Text(text[pos:]))
-    return parts
-
-
-def image_names(src: str) -> list[str]:
-    """The file names an `<img src>` may mean: as written, and with %-escapes decoded (Anki
-    writes `my%20picture.jpg` for a file with a space)."""
-    return list(dict.fromkeys((src, unquote(src))))
+    # The split gives text, then per delimiter inline math or None and display math or None.
+    return [
+        Math(piece.strip(), index % 3 == 2) if index % 3 else Text(piece)
+        for index, piece in enumerate(_MATHJAX.split(text))
+        if piece
+    ]
 
 
 def as_inlines(blocks: tuple[Block, ...]) -> Inlines:
@@ -297,4 +266,4 @@ def as_inlines(blocks: tuple[Block, ...]) -> Inlines:
 
 def text_of(blocks: tuple[Block, ...]) -> str:
     """The plain text of blocks, spaces collapsed: to tell whether two sides say the same."""
-    return " ".join("".join(_plain(as_inlines(blocks))).split())
+    return " ".join(_plain(as_inlines(blocks)).split())

@@ -1,9 +1,7 @@
-"""How a flashcard file is laid out: Anki's file headers, the separator, and the rows. Unless
-`#separator:` names it, each candidate separator (tab, `|`, `;`, `,`, `:`, ` - `, `-`) reads the
-file's first lines with the csv module, quoting on and off, and the reading with the most records
-of one number of fields and the fewest others wins (ties: that order); so CSV-quoted fields may
-hold separators, quotes and line breaks, while a stray `"` in a ` | ` file swallows nothing.
-Quizlet's `;`-between-cards exports are one more layout."""
+"""How a flashcard file is laid out: Anki's file headers, the separator, and the rows (see
+docs/FORMAT.md, Flashcard files). Each candidate separator reads the first lines with the csv
+module, quoting on and off; the reading with the most records of one number of fields and the
+fewest others wins. Quizlet's `;`-between-cards exports are one more layout."""
 
 from __future__ import annotations
 
@@ -204,7 +202,10 @@ def _read(
     rows: list[Row] = []
     try:
         for fields in reader:
-            unmasked = tuple(_unmask(field, separator) for field in fields)
+            unmasked = tuple(
+                field.replace(_MASK, separator).replace(_WIDE, separator).rstrip("\n")
+                for field in fields
+            )
             if any(field.strip() for field in unmasked):
                 rows.append(Row(starts[-1], unmasked))
             first[0] = True
@@ -212,10 +213,6 @@ def _read(
         # Only a field over the csv module's size limit gets here: one huge quoted field.
         return rows, str(exc), last[0]
     return rows, "", 0
-
-
-def _unmask(field: str, separator: str) -> str:
-    return field.replace(_MASK, separator).replace(_WIDE, separator).rstrip("\n")
 
 
 def _judge(separator: str, rows: list[Row]) -> Layout:
