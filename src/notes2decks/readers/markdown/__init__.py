@@ -1,9 +1,5 @@
-"""The Markdown reader (docs/FORMAT.md): `frontmatter`, `parser` (markdown-it-py and our
-`inline_rules` and `app_rules`), then `deck` with `sections`, `blocks`, `paragraphs`, `inlines`,
-`outline` and `tags`; `plugins` and `plugin_cards` read Obsidian flashcard-plugin notes. A small
-fault (a mistaken cloze, a card line that makes no card, a missing picture) is a warning at its
-line, and the rest of the file builds.
-"""
+"""The Markdown reader (docs/FORMAT.md): `frontmatter`, `parser`, then `deck` and the modules it
+uses. A small fault (a mistaken cloze, a card line that makes no card) is a warning at its line."""
 
 from __future__ import annotations
 

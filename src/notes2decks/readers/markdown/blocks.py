@@ -114,7 +114,7 @@ class Converter(ParagraphConverter):
             elif kind in ("fence", "code_block"):
                 language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
                 result.append(CodeBlock(token.content.rstrip("\n"), language))
-            elif kind in ("math_block", "math_block_label"):
+            elif kind == "math_block":
                 # Blank lines are a LaTeX error inside a formula: they only spaced out the notes.
                 lines = [line for line in token.content.strip().split("\n") if line.strip()]
                 if lines:
@@ -168,8 +168,7 @@ class Converter(ParagraphConverter):
         tokens = self.tokens
         if start + 2 >= stop or tokens[start + 1].type != "paragraph_open":
             return None
-        inline = tokens[start + 2]
-        children = inline.children or []
+        children = tokens[start + 2].children or []
         match = _CALLOUT.match(children[0].content) if children else None
         if match is None or children[0].type != "text":
             return None
@@ -235,7 +234,7 @@ class Converter(ParagraphConverter):
                     header = row
         return Table(tuple(header), tuple(rows), tuple(align))
 
-    def _spans(self, start: int, stop: int) -> Iterator[tuple[int, Token, int]]:
+    def spans(self, start: int, stop: int) -> Iterator[tuple[int, Token, int]]:
         """The blocks of `tokens[start:stop]`: each one's index, token and closing index."""
         index = start
         while index < stop:
@@ -247,7 +246,7 @@ class Converter(ParagraphConverter):
         """A definition list outside the glossary: each term in bold before its definition."""
         result: list[Block] = []
         term: Paragraph | None = None
-        for index, token, end in self._spans(start + 1, stop):
+        for index, token, end in self.spans(start + 1, stop):
             if token.type == "dt_open":
                 if term is not None:
                     result.append(term)
@@ -291,9 +290,9 @@ class Converter(ParagraphConverter):
             terms.clear()
             definitions.clear()
 
-        for index, token, end in self._spans(start, stop):
+        for index, token, end in self.spans(start, stop):
             if token.type == "dl_open":
-                for item, opening, close in self._spans(index + 1, end):
+                for item, opening, close in self.spans(index + 1, end):
                     if opening.type == "dt_open":
                         if definitions:
                             flush()

@@ -3,7 +3,6 @@ heading, and the deck of the cards found in them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from itertools import pairwise
 
@@ -35,8 +34,8 @@ from .paragraphs import Draft
 from .plugin_cards import heading_card
 from .plugins import PluginSyntax
 from .sections import (
-    HeadingsAbove,
     card_level,
+    enter_heading,
     heading_level,
     is_empty,
     names_notes,
@@ -69,13 +68,13 @@ def assemble(
     converter.plugin = plugin
     lines = source.split("\n")
     headings = []
-    for index in _top_level(converter.closes, 0, len(tokens)):
-        if tokens[index].type != "heading_open":
+    for index, token, _ in converter.spans(0, len(tokens)):
+        if token.type != "heading_open":
             continue
         if is_empty(tokens[index + 1]):
             # The heading is skipped, not the text under it: that stays with what is above.
-            line = block_line(tokens[index])
-            written = lines[line - 1] if 0 < line <= len(lines) else tokens[index].markup
+            line = block_line(token)
+            written = lines[line - 1] if 0 < line <= len(lines) else token.markup
             context.warning(
                 line,
                 f"the heading {written!r} is empty, so it was skipped and the text under it "
@@ -86,12 +85,10 @@ def assemble(
             headings.append(index)
     first_h2 = next((i for i in headings if tokens[i].tag == "h2"), len(tokens))
     h1s = [i for i in headings if tokens[i].tag == "h1"]
-    # A `#` heading is the title only when the notes start with it. Obsidian and most note
-    # apps use `#` headings as sections under a summary (the file's name is the title there).
+    # A `#` heading is the title only when the notes start with it (Obsidian's are sections).
     leading = bool(h1s) and _leads(tokens, h1s[0])
     sectioned = len(h1s) > 1 or not leading
-    # Of several `#` headings, the first is the title only when it names the notes (the file's
-    # name or the front matter's title).
+    # Of several, the first is the title only when it names the notes (file name or title).
     titled = leading and (len(h1s) == 1 or names_notes(tokens[h1s[0] + 1], meta, context))
     title_at = h1s[0] if titled and h1s[0] < first_h2 else None
     level = card_level(tokens, headings, sectioned=sectioned and bool(h1s))
@@ -118,29 +115,21 @@ def assemble(
     splits: list[tuple[str, int, int]] = []
     empty: list[tuple[str, int]] = []
 
-    def revision(
-        front: Inlines,
-        body: list[Block],
-        line: int,
-        tags: tuple[str, ...],
-        kind: CardKind = CardKind.REVISION,
-        above: Inlines = (),
-    ) -> None:
-        pieces = split(front, body, line)
+    def revision(draft: Draft) -> None:
+        pieces = split(draft)
         if pieces is None:
-            drafts.append(Draft(kind, front, tuple(body), line, tags, above))
+            drafts.append(draft)
             return
-        splits.append((inline_text(front), line, len(pieces)))
-        # (Each part's front names the section already.)
-        drafts.extend(Draft(kind, p.front, p.back, p.line, tags, above) for p in pieces)
+        splits.append((inline_text(draft.front), draft.line, len(pieces)))
+        drafts.extend(replace(draft, front=p.front, back=p.back, line=p.line) for p in pieces)
 
     if sections and _is_content(intro):
         # Sub-headings or pages of text before the first card heading are notes, not an
         # introduction: they make the topic's own card (cut up like any long section).
-        revision(lone[0], intro, lone[1], ())
+        revision(Draft(CardKind.REVISION, lone[0], tuple(intro), lone[1]))
         intro = []
 
-    above_headings = HeadingsAbove()
+    headings_above: list[tuple[int, Inlines]] = []
     for start, end in pairwise([*sections, len(tokens)]):
         heading, line = tokens[start], block_line(tokens[start])
         top = heading.tag == "h1"
@@ -153,7 +142,7 @@ def assemble(
             )
         front, tags = _heading(converter, tokens[start + 1].children or [], line)
         kind, tags = heading_card(plugin, tags)
-        above, lines_above = above_headings.enter(heading_level(heading), front)
+        above, lines_above = enter_heading(headings_above, heading_level(heading), front)
         if _is_glossary(front, converter, start + 3, end):
             glossary.extend(converter.glossary(start + 3, end))
             continue
@@ -165,24 +154,22 @@ def assemble(
         # text comes right under it, and a bare `#` heading over `##` ones only groups them.
         group = 1 < heading_level(heading) < level or (sectioned and top)
         if has_facts(body):
-            revision(front, body, line, tags, kind, above)
+            revision(Draft(kind, front, tuple(body), line, tags, above))
         elif not converter.drafts and not group:
             empty.append((inline_text(front), line))
         drafts.extend(replace(d, tags=tags, section=lines_above) for d in converter.drafts)
 
     if (not sections or not drafts) and has_facts(intro) and not _all_cloze(intro, drafts):
-        # Notes without card headings are an outline (a card per item with a lead) or, like
-        # a title and some text or a short Obsidian note, one revision card: the topic on the
-        # front, its text behind. Either way no text is left on no card.
-        front, line = lone
-        found = outline(intro, front, line)
+        # Notes without card headings are an outline (a card per item with a lead) or one
+        # revision card: the topic on the front, its text behind.
+        found = outline(intro, *lone)
         if found is None:
-            revision(front, intro, line, ())
+            revision(Draft(CardKind.REVISION, lone[0], tuple(intro), lone[1]))
             intro = []
         else:
             intro, pieces = found
             for piece in pieces:
-                revision(piece.front, list(piece.back), piece.line, ())
+                revision(piece)
     if not drafts and not glossary:
         # (A page of headings alone, such as an index of links, says so once.)
         raise NoCardsError(f"these notes hold no cards: {_WHAT_A_CARD_IS}", context.file)
@@ -192,9 +179,7 @@ def assemble(
 
     deck_path = _deck_path(meta, title, context)
     identities = assign_identities(
-        [(draft.kind, inline_text(draft.front), draft.line) for draft in drafts],
-        deck_path,
-        context,
+        [(draft.kind, inline_text(draft.front), draft.line) for draft in drafts], deck_path, context
     )
     cards = tuple(
         Card(
@@ -225,15 +210,6 @@ def assemble(
     )
 
 
-def _top_level(closes: list[int], start: int, end: int) -> Iterator[int]:
-    """The indexes of the top-level tokens from `start` to `end`, stepping over what each block
-    holds."""
-    index = start
-    while index < end:
-        yield index
-        index = closes[index] + 1
-
-
 def _leads(tokens: list[Token], index: int) -> bool:
     """True when nothing but HTML comments comes before `tokens[index]`."""
     return all(
@@ -251,7 +227,7 @@ def _is_glossary(front: Inlines, converter: Converter, start: int, end: int) -> 
         return True
     if name not in _KEY_TERMS:
         return False
-    kinds = {converter.tokens[index].type for index in _top_level(converter.closes, start, end)}
+    kinds = {token.type for _, token, _ in converter.spans(start, end)}
     return "dl_open" in kinds and kinds <= {"dl_open", "hr", "html_block"}
 
 
@@ -295,8 +271,7 @@ def _heading(
 
 def _deck_path(meta: FrontMatter, title: str, context: ReadContext) -> str:
     if meta.deck:
-        parts = [clean_deck_part(part) for part in meta.deck.split("::")]
-        path = "::".join(part for part in parts if part)
+        path = "::".join(filter(None, map(clean_deck_part, meta.deck.split("::"))))
         if path:
             return path
         context.warning(1, f"front matter: deck {meta.deck!r} names no deck; using the default")

@@ -1,10 +1,5 @@
-"""YAML front matter of Markdown notes: the block between a first line `---` and the next `---`.
-
-It is loaded with PyYAML's safe loader, with aliases refused (no "billion laughs"), and checked
-key by key. A fault costs only its place: front matter YAML cannot read is left out with a
-warning at its line, and a value that cannot be used is ignored with one. The keys Obsidian and
-publishing tools write (`aliases`, `date`, ...) are kept without a warning.
-"""
+"""YAML front matter of Markdown notes, loaded with PyYAML's safe loader (aliases refused) and
+checked key by key: what cannot be read or used is left out with a warning at its line."""
 
 from __future__ import annotations
 
@@ -118,9 +113,7 @@ def read_front_matter(source: str, context: ReadContext) -> FrontMatter:
             return FrontMatter()
         if not isinstance(root, MappingNode):
             _left_out(
-                context,
-                _line(root),
-                "it must be 'key: value' lines, such as 'title: My topic'",
+                context, _line(root), "it must be 'key: value' lines, such as 'title: My topic'"
             )
             return FrontMatter()
         return _read_mapping(loader, root, context)

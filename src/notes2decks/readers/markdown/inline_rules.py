@@ -1,7 +1,6 @@
 """Our inline rules for markdown-it: `{{c1::text::hint}}` and `==text==` become `cloze_open` /
 `cloze_close` tokens (number and hint in `meta`), a stray `}}` stays text, and our tokens get their
-line. Mistakes stay text, with a warning; `}}` or `::` inside math or code never ends a cloze.
-"""
+line. Mistakes stay text, with a warning; `}}` or `::` inside math or code never ends a cloze."""
 
 from __future__ import annotations
 

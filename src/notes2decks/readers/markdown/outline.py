@@ -1,20 +1,15 @@
-"""Cards from the structure inside a card's text: outline notes, and sections too long to print.
-
-Outline notes are nested bullet lists with no card headings: each top-level item with a bold
-lead (`- **Osmosis**: ...`) or with items of its own under it is a card, its lead on the front
-and the rest behind. A section longer than a printed card is cut at its own structure: its
-sub-headings first, then its top-level bullets, each part a card whose front names the section
-("Week 3 — Contract formation", "Week 3 (2)"). Both work on the model's blocks.
-"""
+"""Cards from the structure inside a card's text, on the model's blocks: outline notes (a card per
+top-level item with a lead), and sections too long to print, cut at their sub-headings and then
+their top-level bullets ("Week 3 — Contract formation", "Week 3 (2)")."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ...model import (
     Block,
     BulletList,
+    CardKind,
     CodeBlock,
     Heading,
     Image,
@@ -28,6 +23,7 @@ from ...model import (
     block_lines,
     inline_text,
 )
+from .paragraphs import Draft
 
 SPLIT_OVER = 2400
 """A section whose `size` is over this does not fit one A6 card even at the smallest type
@@ -45,16 +41,9 @@ _PICTURE = 400
 stay one note (the PDF continues such a card on a follow-on card)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+def _piece(front: Inlines, back: list[Block], line: int) -> Draft:
     """A card's worth of blocks, cut from a section or an outline."""
-
-    front: Inlines
-    """The card's front."""
-    back: tuple[Block, ...]
-    """The card's back."""
-    line: int
-    """The 1-based line where the piece starts."""
+    return Draft(CardKind.REVISION, front, tuple(back), line)
 
 
 def size(blocks: tuple[Block, ...] | list[Block]) -> int:
@@ -89,12 +78,9 @@ def first_line(blocks: tuple[Block, ...] | list[Block], default: int) -> int:
     return default
 
 
-# --------------------------------------------------------------------------- outline notes
-
-
 def outline(
     blocks: list[Block], front: Inlines, line: int
-) -> tuple[list[Block], list[Piece]] | None:
+) -> tuple[list[Block], list[Draft]] | None:
     """The cards of outline notes and the text before the first list; None when the blocks are
     not an outline. The rest (plain items, paragraphs between the lists) is one more card, the
     topic's, with `front` on its front."""
@@ -109,14 +95,14 @@ def outline(
     if leads < 2:
         return None
     intro: list[Block] = []
-    pieces: list[Piece] = []
+    pieces: list[Draft] = []
     rest: list[Block] = []
     rest_at = -1
     for unit in _units(blocks):
         item = _single_item(unit)
         lead = _lead(item, nested=nested) if item is not None else None
         if lead is not None:
-            pieces.append(Piece(lead[0], tuple(lead[1]), first_line([unit], line)))
+            pieces.append(_piece(lead[0], lead[1], first_line([unit], line)))
         elif not pieces and not rest and item is None:
             intro.append(unit)
         else:
@@ -128,7 +114,7 @@ def outline(
     if leading < size(rest) + size(intro):
         return None
     if has_facts(rest):
-        pieces.insert(rest_at, Piece(front, tuple(rest), first_line(rest, line)))
+        pieces.insert(rest_at, _piece(front, rest, first_line(rest, line)))
     return intro, pieces
 
 
@@ -168,19 +154,16 @@ def _strip_start(inlines: Inlines) -> Inlines:
     return inlines
 
 
-# --------------------------------------------------------------------------- long sections
-
-
-def split(front: Inlines, blocks: list[Block], line: int) -> list[Piece] | None:
-    """The parts of a section too long for one printed card, or None when it fits (or has
-    no structure to cut it at)."""
-    if size(blocks) <= SPLIT_OVER:
+def split(draft: Draft) -> list[Draft] | None:
+    """The parts of a section's card too long for one printed card, or None when it fits (or
+    has no structure to cut it at)."""
+    if size(draft.back) <= SPLIT_OVER:
         return None
-    pieces = list(_cut(front, blocks, line))
+    pieces = list(_cut(draft.front, list(draft.back), draft.line))
     return pieces if len(pieces) > 1 else None
 
 
-def _cut(front: Inlines, blocks: list[Block], line: int) -> Iterator[Piece]:
+def _cut(front: Inlines, blocks: list[Block], line: int) -> Iterator[Draft]:
     """The section's parts: one per sub-heading of its shallowest level, each cut again at its
     bullets when it is still too long."""
     levels = [block.level for block in blocks if isinstance(block, Heading)]
@@ -199,32 +182,29 @@ def _cut(front: Inlines, blocks: list[Block], line: int) -> Iterator[Piece]:
             continue
         at = first_line(group, line)
         if size(group) <= PIECE:
-            yield Piece(name, tuple(group), at)
+            yield _piece(name, group, at)
         else:
             yield from _cut(name, group, at)
 
 
-def _pack(front: Inlines, blocks: list[Block], line: int) -> Iterator[Piece]:
+def _pack(front: Inlines, blocks: list[Block], line: int) -> Iterator[Draft]:
     """Consecutive facts (top-level bullets and paragraphs) packed into cards of up to `PIECE`:
     `front`, then `front (2)`, `front (3)`, ... A single fact too long for a card stays whole."""
     part: list[Block] = []
     number = 1
     for unit in _units(blocks):
-        if part and size(part) + size([unit]) > PIECE and has_facts(part):
-            yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
-            part, number = [], number + 1
         item = _single_item(unit)
         lead = _lead(item, loose=True) if item is not None and size([unit]) > PIECE else None
+        if has_facts(part) and (lead is not None or size(part) + size([unit]) > PIECE):
+            yield _piece(_numbered(front, number), part, first_line(part, line))
+            part, number = [], number + 1
         if lead is not None:
             # One item too long for a card, with things under it: cut it at those.
-            if has_facts(part):
-                yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
-                part, number = [], number + 1
             yield from _cut(_named(front, lead[0]), lead[1], first_line([unit], line))
             continue
         _append(part, unit)
     if has_facts(part):
-        yield Piece(_numbered(front, number), tuple(part), first_line(part, line))
+        yield _piece(_numbered(front, number), part, first_line(part, line))
 
 
 def _named(front: Inlines, name: Inlines) -> Inlines:
@@ -236,9 +216,6 @@ def _named(front: Inlines, name: Inlines) -> Inlines:
 def _numbered(front: Inlines, number: int) -> Inlines:
     # The first part keeps the section's front, so it stays the note that was studied so far.
     return front if number == 1 else (*front, Text(f" ({number})"))
-
-
-# --------------------------------------------------------------------------- units
 
 
 def _units(blocks: list[Block]) -> Iterator[Block]:

@@ -1,7 +1,6 @@
 """Paragraphs to the model: each top-level line is a `Q:`, `A:` or `front :: back` card line (a
 draft), a line of tags (`take_tags`) or plain text, and a run of plain lines holding a cloze is
-also a cloze draft. A card line that makes no card stays text, with a warning at its line.
-"""
+also a cloze draft. A card line that makes no card stays text, with a warning at its line."""
 
 from __future__ import annotations
 
@@ -98,9 +97,7 @@ class ParagraphConverter(InlineConverter):
 
         def flush_plain() -> None:
             if plain:
-                paragraph = self._plain(plain)
-                if paragraph is not None:
-                    result.append(paragraph)
+                result.extend(self._plain(plain))
                 plain.clear()
 
         def finish_question(before: str = "") -> None:
@@ -177,7 +174,7 @@ class ParagraphConverter(InlineConverter):
         inlines = strip_inlines(self.inlines(children))
         return [Paragraph(inlines, line)] if inlines else []
 
-    def _plain(self, lines: list[Line]) -> Paragraph | None:
+    def _plain(self, lines: list[Line]) -> list[Block]:
         """Plain lines as one paragraph; when they hold a cloze, also a cloze draft."""
         tokens = join_lines(lines)
         numbers = [token.meta["number"] or 0 for token in tokens if token.type == "cloze_open"]
@@ -186,10 +183,10 @@ class ParagraphConverter(InlineConverter):
             self.shorthand = max(numbers) + 1
         inlines = strip_inlines(self.inlines(tokens))
         if not inlines:
-            return None
+            return []
         if numbers:
             self.drafts.append(Draft(CardKind.CLOZE, inlines, self.cloze_context, lines[0].number))
-        return Paragraph(inlines, lines[0].number)
+        return [Paragraph(inlines, lines[0].number)]
 
     def _question_card(self, question: _Question) -> bool:
         """Draft the card of a question with its answer; False, with a warning, when either
@@ -288,8 +285,8 @@ def _label(tokens: list[Token]) -> tuple[str, list[Token]]:
     if first.type == "text":
         match = _LABEL.match(first.content)
         if match:
-            rest = first.content[match.end() :].lstrip()
-            return match.group(1), ([first.copy(content=rest)] if rest else []) + tokens[1:]
+            rest = first.copy(content=first.content[match.end() :])
+            return match.group(1), _lstrip([rest, *tokens[1:]])
     if (
         len(tokens) >= 3
         and first.type in ("strong_open", "em_open")

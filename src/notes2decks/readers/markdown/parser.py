@@ -37,19 +37,6 @@ class _Parser(MarkdownIt):
 @cache
 def parser(*, cloze: bool) -> MarkdownIt:
     """The configured parser, built once per process; with `cloze` false, cloze syntax is text."""
-    md = _build()
-    if not cloze:
-        md.inline.ruler.disable(rules.CLOZE_RULES)
-    return md
-
-
-def parse(text: str, env: Mapping[str, Any], warn: rules.Warn) -> list[Token]:
-    """The token stream of Markdown text; mistakes in cloze syntax stay text and are reported
-    to `warn` with their line. `env` may hold settings for the rules (`plugin_cards.curly_env`)."""
-    return parser(cloze=True).parse(text, {**env, rules.WARN: warn})
-
-
-def _build() -> _Parser:
     md = _Parser("commonmark", {"maxNesting": MAX_NESTING})
     md.enable("table")
     md.use(deflist_plugin)
@@ -83,7 +70,15 @@ def _build() -> _Parser:
     md.core.ruler.at("inline", _inline_with_lines)
     # Escaped characters stay separate tokens, so that `\::` or `Q\:` is never card syntax.
     md.core.ruler.disable("text_join")
+    if not cloze:
+        md.inline.ruler.disable(rules.CLOZE_RULES)
     return md
+
+
+def parse(text: str, env: Mapping[str, Any], warn: rules.Warn) -> list[Token]:
+    """The token stream of Markdown text; mistakes in cloze syntax stay text and are reported
+    to `warn` with their line. `env` may hold settings for the rules (`plugin_cards.curly_env`)."""
+    return parser(cloze=True).parse(text, {**env, rules.WARN: warn})
 
 
 def _probing(rule: BlockRule) -> BlockRule:

@@ -1,11 +1,6 @@
-"""The cards of Obsidian flashcard plugins, read from the paragraphs of a note in their syntax.
-
-Each paragraph of such a note is read line by line, as the plugins read it: separator lines
-(`::`, `:::`) are cards, a `?` (`??`) line parts a multi-line card, a line ending with the card
-tag (`#card`) is a question whose answer is the rest of the paragraph, and the plugins'
-bookkeeping (`<!--SR:` comments, deck tags, Anki ids) is dropped. Other lines are read as any
-paragraph, with `**bold**` made a cloze when the note asks for it.
-"""
+"""The cards of Obsidian flashcard plugins, read line by line from the paragraphs of a note in
+their syntax (docs/FORMAT.md), with the plugins' bookkeeping (`<!--SR:` comments, deck tags, Anki
+ids) dropped."""
 
 from __future__ import annotations
 
@@ -33,12 +28,9 @@ _CURLY_ENV = "n2d_plugin_curly"
 def plugin_block(
     converter: Converter, syntax: PluginSyntax, index: int, stop: int, *, cards: bool
 ) -> tuple[list[Block], int]:
-    """The blocks of the paragraph, or list item of one paragraph, at `tokens[index]` of a
-    plugin note, and the index of the last token read; its cards go to `converter.drafts`.
-
-    A `?` line that ends it takes the block right under it as its answer, or in a tight list
-    the items after it up to one with a `?` of its own, as the plugin does.
-    """
+    """The blocks of the paragraph (or list item of one) at `tokens[index]` of a plugin note, and
+    the index of the last token read. A `?` line that ends it takes the block under it as its
+    answer, or in a tight list the items after it up to one with a `?` of its own."""
     tokens = converter.tokens
     item = tokens[index].type == "list_item_open"
     end = converter.closes[index]
@@ -83,6 +75,7 @@ def read_paragraph(
     lines = [cleaned for raw in split_lines(children, line) if (cleaned := _clean(raw, syntax))]
     result: list[Block] = []
     pending: list[Line] = []
+    marks = (syntax.multiline, syntax.multiline_reversed)
 
     def flush() -> None:
         if pending:
@@ -94,10 +87,7 @@ def read_paragraph(
 
     for index, current in enumerate(lines):
         text = _plain_text(current.tokens)
-        if syntax.name == SPACED_REPETITION and text in (
-            syntax.multiline,
-            syntax.multiline_reversed,
-        ):
+        if syntax.name == SPACED_REPETITION and text in marks:
             if not pending:
                 converter.context.warning(
                     current.number,
@@ -235,9 +225,7 @@ def _card_tag(line: Line, syntax: PluginSyntax) -> tuple[list[Token], CardKind] 
         return None
     last = line.tokens[-1]
     words = last.content.rstrip().split(" ")
-    if not words or not words[-1].startswith("#"):
-        return None
-    kind = syntax.card_kind(words[-1][1:])
+    kind = syntax.card_kind(words[-1][1:]) if words[-1].startswith("#") else None
     if kind is None:
         return None
     return [*line.tokens[:-1], last.copy(content=" ".join(words[:-1]))], kind

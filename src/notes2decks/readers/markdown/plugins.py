@@ -1,12 +1,6 @@
-"""Which Obsidian flashcard plugin's card syntax a Markdown note is written in, and its settings.
-
-Obsidian Spaced Repetition (st3v3nmw) and flashcards-obsidian (reuseman) are understood
-(docs/FORMAT.md has a section for each). A note is read with a plugin's syntax when its front
-matter says so (`syntax:`), or when it carries a sign no note of ours would: a `#flashcards`
-tag, an `<!--SR:` scheduling comment, or a `cards-deck:` key. Settings changed in the plugin
-are read from the vault's `.obsidian/plugins/<plugin>/data.json`, and may be given in front
-matter too.
-"""
+"""Which Obsidian flashcard plugin's card syntax (Spaced Repetition or flashcards-obsidian, see
+docs/FORMAT.md) a Markdown note is written in, and its settings, from the front matter and the
+vault's `.obsidian/plugins/<plugin>/data.json`."""
 
 from __future__ import annotations
 
@@ -36,6 +30,12 @@ _PLUGIN_FOLDERS = {
     SPACED_REPETITION: "obsidian-spaced-repetition",
     FLASHCARDS: "flashcards-obsidian",
 }
+# The Spaced Repetition settings that make a mark hide a cloze, and their defaults.
+_SR_CLOZE_SETTINGS = (
+    ("highlight", "convertHighlightsToClozes", True),
+    ("bold", "convertBoldTextToClozes", False),
+    ("curly", "convertCurlyBracketsToClozes", False),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +115,8 @@ def detect(
     folder = context.path.parent.resolve()
     sr = _vault_settings(folder, SPACED_REPETITION)
     written = sr.get("flashcardTags")
-    deck_tags = (
-        tuple(str(tag).lstrip("#") for tag in written if str(tag).strip("#"))
-        if isinstance(written, list) and written
-        else ("flashcards",)
-    )
+    listed = written if isinstance(written, list) and written else ["flashcards"]
+    deck_tags = tuple(str(tag).lstrip("#") for tag in listed if str(tag).strip("#"))
     sr_tag = _first_deck_tag(body, tags, deck_tags)
     if not chosen:
         if settings.get("cards-deck") or settings.get("card-tag"):
@@ -139,22 +136,13 @@ def detect(
         )
         deck = settings.get("cards-deck", "")
     else:
-        marks = [
-            mark
-            for mark, key, default in (
-                ("highlight", "convertHighlightsToClozes", True),
-                ("bold", "convertBoldTextToClozes", False),
-                ("curly", "convertCurlyBracketsToClozes", False),
-            )
-            if bool(sr.get(key, default))
-        ]
         syntax = PluginSyntax(
             SPACED_REPETITION,
             separator=_setting(sr, "singleLineCardSeparator", "::"),
             reversed_separator=_setting(sr, "singleLineReversedCardSeparator", ":::"),
             multiline=_setting(sr, "multilineCardSeparator", "?"),
             multiline_reversed=_setting(sr, "multilineReversedCardSeparator", "??"),
-            cloze_marks=tuple(marks),
+            cloze_marks=tuple(mark for mark, key, on in _SR_CLOZE_SETTINGS if sr.get(key, on)),
             deck_tags=deck_tags or ("flashcards",),
         )
         deck = "::".join(filter(None, sr_tag[0].split("/"))) if sr_tag is not None else ""
@@ -184,10 +172,8 @@ def _first_deck_tag(
 
 def is_deck_tag(word: str, syntax: PluginSyntax) -> bool:
     """True when a word of the text is one of the note's deck tags (`#flashcards/a`)."""
-    if not word.startswith("#"):
-        return False
     head = word[1:].partition("/")[0].casefold()
-    return head in (tag.casefold() for tag in syntax.deck_tags)
+    return word.startswith("#") and head in (tag.casefold() for tag in syntax.deck_tags)
 
 
 def _setting(settings: dict[str, Any], key: str, default: str) -> str:

@@ -1,6 +1,5 @@
-"""What the headings of Markdown notes are: card headings, empty ones, the title, generic ones
-and the heading a card's front shows above it (`Card.section`), and the warnings about the
-structure that made the cards (empty sections, long sections split)."""
+"""What the headings of Markdown notes are (card headings, empty, title, generic, the one shown
+above a card's front), and the warnings about empty sections and long sections split."""
 
 from __future__ import annotations
 
@@ -47,31 +46,26 @@ def unless_title(section: Inlines, title: str) -> Inlines:
     return () if _plain(inline_text(section)) == _plain(title) else section
 
 
-class HeadingsAbove:
-    """The headings above the one being read, to say what a card's front shows above it
-    (`Card.section`): headings are entered in the order of the notes."""
-
-    def __init__(self) -> None:
-        # Outermost first: each heading's level and its full name, as a line under it shows it.
-        self._stack: list[tuple[int, Inlines]] = []
-
-    def enter(self, level: int, front: Inlines) -> tuple[Inlines, Inlines]:
-        """Enter a heading: what its card shows above its front (for a generic heading, the one
-        above it), and what a card under it shows ("Osmosis — Definition")."""
-        previous: Inlines = ()
-        while self._stack and self._stack[-1][0] >= level:
-            above_level, shown = self._stack.pop()
-            previous = shown if above_level == level else ()
-        parent = self._stack[-1][1] if self._stack else ()
-        words = _words(front)
-        if words in CONTINUING and previous:
-            above, lines = previous, previous
-        elif (words in GENERIC or words in CONTINUING) and parent:
-            above, lines = parent, (*parent, Text(" — "), *front)
-        else:
-            above, lines = (), front
-        self._stack.append((level, lines))
-        return above, lines
+def enter_heading(
+    stack: list[tuple[int, Inlines]], level: int, front: Inlines
+) -> tuple[Inlines, Inlines]:
+    """Enter a heading, in the order of the notes, on the `stack` of those above it (each one's
+    level and full name): what its card shows above its front (`Card.section`; for a generic
+    heading, the one above it), and what a card under it shows ("Osmosis — Definition")."""
+    previous: Inlines = ()
+    while stack and stack[-1][0] >= level:
+        above_level, shown = stack.pop()
+        previous = shown if above_level == level else ()
+    parent = stack[-1][1] if stack else ()
+    words = _words(front)
+    if words in CONTINUING and previous:
+        above, lines = previous, previous
+    elif (words in GENERIC or words in CONTINUING) and parent:
+        above, lines = parent, (*parent, Text(" — "), *front)
+    else:
+        above, lines = (), front
+    stack.append((level, lines))
+    return above, lines
 
 
 def names_notes(inline: Token, meta: FrontMatter, context: ReadContext) -> bool:
