@@ -1,13 +1,12 @@
-"""Key terms for the glossary: the notes' own glossary, kept exactly, and terms found in the text.
+"""Key terms for the glossary: the notes' own glossary, kept exactly, and terms found in the text
+(docs/FORMAT.md, "Key terms in the text").
 
-Without an explicit glossary (or with `glossary: auto`), the terms the author marked are found:
-definition flashcards (`flashcards`), `**Term** - definition`, lists of terms and bold terms
-their sentence defines (`labelled`). With `Deck.auto_glossary` (always for card-set text) rules
-also find terms (kind AUTO) and a who's who (kind PERSON, `people`), each term needing evidence:
-quotation marks or an acronym (`marks`), a recurring, dated or headed name (`names`) or a
-defining sentence (`defining`). Each is listed in its commonest wording, misspellings merged
-(`variants`), with the sentence that explains it best (`terms`). The text is read once as
-sentences of tokens (`sentences`); the word lists are in `vocabulary`.
+The terms the author marked come from `flashcards` and `labelled`. With `Deck.auto_glossary`
+(always for card-set text) rules also find terms (kind AUTO) and a who's who (kind PERSON,
+`people`), each needing evidence: quotation marks or an acronym (`marks`), a recurring, dated or
+headed name (`names`) or a defining sentence (`defining`); `terms` lists each in its commonest
+wording, misspellings merged (`variants`), with the sentence that explains it best. The text is
+read once as sentences of tokens (`sentences`); the word lists are in `vocabulary`.
 """
 
 from __future__ import annotations

@@ -126,9 +126,5 @@ def person_entry(person: Person, sentences: Sequence[Sentence], file: str) -> Gl
         facts.append(fact)
         total += len(fact) + 1
         first_line = first_line or sentences[index].line
-    return GlossaryEntry(
-        term=" ".join(fullest),
-        definition=" ".join(facts),
-        source=SourceRef(file, first_line),
-        kind=TermKind.PERSON,
-    )
+    source = SourceRef(file, first_line)
+    return GlossaryEntry(" ".join(fullest), " ".join(facts), source, TermKind.PERSON)

@@ -22,7 +22,7 @@ from .vocabulary import (
     ARTICLES,
     COPULA,
     CREATING,
-    NAMING_BEFORE,
+    NAMING,
     PLACES,
     YEAR_AFTER,
     acronym_letters,
@@ -36,9 +36,7 @@ _MAX_SKIPPED = 2
 
 _JOINED = re.compile(r"[\s\-'’\"‘“”]*")
 _DASH_AFTER = re.compile(r"\s*[:\-–—]\s")
-_NAMED_BEFORE = re.compile(
-    r"\b(?:" + "|".join(NAMING_BEFORE) + r")\s+(?:the\s+|an?\s+)?['‘\"“]?$", re.IGNORECASE
-)
+_NAMED_BEFORE = re.compile(NAMING.pattern + "['‘\"“]?$", re.IGNORECASE)
 _CREATED_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(CREATING)) + r")\s+(?:the\s+)?['‘\"“]$")
 _QUOTE_BEFORE = re.compile(r"['‘\"“]$")
 
@@ -147,11 +145,10 @@ def find_mentions(candidate: Candidate, index: TextIndex) -> list[Mention]:
         named = any(t.cap and not (t.initial and t.position == 0) for t in matched) or (
             len(matched) == 1 and index.proper(matched[0]) and matched[0].initial
         )
-        score = explains(candidate, number, sentence, matched)
         words = tuple(t.text for t in matched)
-        mentions.append(
-            Mention(number, matched[0].start, words, named and not candidate.acronym, score)
-        )
+        named = named and not candidate.acronym
+        score = explains(candidate, number, sentence, matched)
+        mentions.append(Mention(number, matched[0].start, words, named, score))
     return mentions
 
 
