@@ -38,8 +38,7 @@ def merge_entries(entries: Iterable[GlossaryEntry]) -> tuple[GlossaryEntry, ...]
         if current is None or _PRIORITY[entry.kind] < _PRIORITY[current.kind]:
             kept[key] = entry
         elif (
-            entry.kind is TermKind.EXPLICIT
-            and current.kind is TermKind.EXPLICIT
+            entry.kind is current.kind is TermKind.EXPLICIT
             and entry.definition != current.definition
         ):
             extra.append(entry)

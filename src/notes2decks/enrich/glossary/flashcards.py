@@ -45,7 +45,6 @@ _RELATIONAL = word_set(
 """What a question asks about when it does not ask for a definition ("What is the role of")."""
 _MAX_ASKED_WORDS = 5
 _SENTENCE_MARK = re.compile(r"[.!?;]")
-_DIGIT = re.compile(r"\d")
 _RELATION_WORD = re.compile(r"\b(?:between|of|for|in|on|to|with)\b")
 _QUOTES = " '\"‘’“”"
 
@@ -61,7 +60,7 @@ def _asked_definition(front: str, back: str) -> tuple[str, str, TermKind] | None
     if (
         not words
         or len(words) > _MAX_ASKED_WORDS
-        or _DIGIT.search(term)
+        or any(map(str.isdecimal, term))
         or bare(words[0]) in _RELATIONAL
         or bare(words[0]) in NOT_TERM_START
         or (_RELATION_WORD.search(term) and not words[0][0].isupper())
@@ -69,11 +68,11 @@ def _asked_definition(front: str, back: str) -> tuple[str, str, TermKind] | None
     ):
         return None
     who = (match.groupdict().get("who") or "").lower() == "who"
-    return term, back, TermKind.PERSON if who else TermKind.AUTO
+    return term, tidy_definition(back), TermKind.PERSON if who else TermKind.AUTO
 
 
 def definition_pair(front: str, back: str) -> tuple[str, str, TermKind] | None:
-    """(term, definition, kind) when a card asks for a definition or for a term: "... - what
+    """(term, tidied definition, kind) when a card asks for a definition or for a term: "... - what
     term is this? | osmosis", "What is the term for ...? | tissue"."""
     if asked := _ASKS_TERM.search(front):
         definition = front[: asked.start()].strip()
@@ -82,7 +81,7 @@ def definition_pair(front: str, back: str) -> tuple[str, str, TermKind] | None:
     if not definition:
         return _asked_definition(front, back)
     if 0 < len(WORD.findall(back)) <= MAX_TERM_WORDS and not _SENTENCE_MARK.search(back):
-        return back.strip(_QUOTES), definition, TermKind.AUTO
+        return back.strip(_QUOTES), tidy_definition(definition), TermKind.AUTO
     return None
 
 
@@ -100,9 +99,7 @@ def flashcard_terms(deck: Deck) -> list[GlossaryEntry]:
         back = one_line(block_source(card.back))
         if front and back and (pair := definition_pair(front, back)):
             term, definition, kind = pair
-            found.append(
-                GlossaryEntry(term, tidy_definition(definition), card.source, kind, card.identity)
-            )
+            found.append(GlossaryEntry(term, definition, card.source, kind, card.identity))
     return found
 
 

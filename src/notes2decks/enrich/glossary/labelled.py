@@ -68,7 +68,6 @@ _DEFINING_AFTER = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:is|are|was|were|means|refers to|describes|stands for)\b"
 )
 
-
 Labelled = tuple[str, str, int, bool]
 """A term found before the labels of the whole file are known: the term as written, the text
 after the separator (tidied), its line in the notes (or 0) and whether the term was bold."""
@@ -106,7 +105,7 @@ def _bold_led(paragraph: Paragraph) -> Iterator[Labelled]:
         first = children[1]
     if not isinstance(first, Strong):
         return
-    text, bold, _ = flatten(paragraph.children)
+    text, bold, _ = flatten(children)
     if not bold or not _LEAD_IN.fullmatch(text, 0, bold[0][0]):
         return
     # Lines joined into one paragraph: a bold term after the first entry starts another.
