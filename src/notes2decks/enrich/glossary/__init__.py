@@ -55,12 +55,10 @@ def extract_glossary(deck: Deck, *, people: bool = True) -> tuple[GlossaryEntry,
         return link_cards(deck, merge_entries(explicit))
     file = deck.source.file
     # A term the notes write as a label keeps that wording over a question's ("What is X?").
-    found = labelled_terms(deck)
-    found.extend(flashcard_terms(deck))
+    found = [*labelled_terms(deck), *flashcard_terms(deck)]
     if deck.auto_glossary:
         index = index_text(deck)
-        found.extend(bold_terms(index.sentences, file))
-        found.extend(found_terms(index, file, people))
+        found += [*bold_terms(index.sentences, file), *found_terms(index, file, people)]
     else:
         found.extend(bold_terms(deck_sentences(deck, words=False), file))
     return link_cards(deck, merge_entries([*explicit, *found]))

@@ -1,7 +1,5 @@
 """Terms from flashcards that ask a definition ("What is osmosis? | ...") or a term ("... -
-what term is this? | osmosis"). Each entry remembers its card, so that the Anki exporter does
-not ask the same thing twice; `link_cards` gives the same link to a glossary entry, explicit or
-found, whose term a card asks ("Osmosis :: ...", "Q: What is osmosis?")."""
+what term is this? | osmosis"), and the link from a glossary entry to the card that asks it."""
 
 from __future__ import annotations
 

@@ -90,8 +90,7 @@ def find_names(
         if not content:
             continue  # a capitalised linking word on its own: "the The"
         words = [t.text for t in chain]
-        first = chain[0].position
-        after_the = first > 0 and sentence.tokens[first - 1].bare == "the"
+        after_the = chain[0].position > 0 and sentence.tokens[chain[0].position - 1].bare == "the"
         eponym = any(t.possessive for t in chain[:-1])  # "Lenin's Testament" is a term
         if len(content) == 1 and (
             ends_with(_CREATED_BEFORE, sentence.text, chain[0].start)

@@ -146,10 +146,8 @@ def split_sentences(text: str) -> Iterator[Span]:
     start = len(text) - len(text.lstrip())
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        following = text[end : end + 1]
-        if not following or not (
-            following.isupper() or following.isdigit() or following in "'\"‘“("
-        ):
+        after = text[end : end + 1]
+        if not after or not (after.isupper() or after.isdigit() or after in "'\"‘“("):
             continue
         word = _LAST_WORD.search(text[start:end])
         if word and match.group().startswith("."):
