@@ -1,10 +1,6 @@
-"""Cloze notes made automatically from the facts of card-set notes.
-
-Each fact (a paragraph or list item on a revision card's back) that holds a year, a range of
-years, a decade or a quoted key term ('United Opposition'; lowercase scare quotes such as 'free'
-are not terms) also becomes a cloze card hiding those items, one cloze number per distinct item,
-placed after its card, tagged `notes2decks::auto`, with the card's heading as context.
-"""
+"""Cloze notes made automatically from the facts of card-set notes: each paragraph or list item
+of a revision card that holds a year, a range of years, a decade or a quoted key term (lowercase
+scare quotes such as 'free' are not terms) also becomes a cloze note hiding those items."""
 
 from __future__ import annotations
 
@@ -91,8 +87,7 @@ def cloze_inlines(inlines: Inlines, numbers: dict[str, int] | None = None) -> In
                     if start > position:
                         result.append(Text(node.text[position:start]))
                     item = node.text[start:end]
-                    key = " ".join(item.split()).casefold()
-                    number = numbers.setdefault(key, len(numbers) + 1)
+                    number = numbers.setdefault(" ".join(item.split()).casefold(), len(numbers) + 1)
                     result.append(Cloze(number, (Text(item),)))
                     position = end
                 if position < len(node.text):
@@ -122,10 +117,9 @@ def fact_clozes(card: Card, deck_path: str, title: str = "") -> list[Card]:
         return []
     made: list[Card] = []
     # "In [...] he formed the Triumvirate" cannot be answered without the heading, "Stalin".
+    section = (*card.section, Text(" — "), *card.front) if card.section else card.front
     if card.continued:
         section = card.section
-    else:
-        section = (*card.section, Text(" — "), *card.front) if card.section else card.front
     if inline_text(section).strip() == title.strip():
         section = ()
     for fact in paragraphs(card.back):

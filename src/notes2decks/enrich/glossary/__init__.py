@@ -1,13 +1,12 @@
-"""Key terms for the glossary: the notes' own glossary, kept exactly, and terms found in the text.
+"""Key terms for the glossary: the notes' own glossary, kept exactly, and terms found in the text
+(docs/FORMAT.md, "Key terms in the text").
 
-Without an explicit glossary (or with `glossary: auto`), the terms the author marked are found:
-definition flashcards (`flashcards`), `**Term** - definition`, lists of terms and bold terms
-their sentence defines (`labelled`). With `Deck.auto_glossary` (always for card-set text) rules
-also find terms (kind AUTO) and a who's who (kind PERSON, `people`), each term needing evidence:
-quotation marks or an acronym (`marks`), a recurring, dated or headed name (`names`) or a
-defining sentence (`defining`). Each is listed in its commonest wording, misspellings merged
-(`variants`), with the sentence that explains it best (`terms`). The text is read once as
-sentences of tokens (`sentences`); the word lists are in `vocabulary`.
+The terms the author marked come from `flashcards` and `labelled`. With `Deck.auto_glossary`
+(always for card-set text) rules also find terms (kind AUTO) and a who's who (kind PERSON,
+`people`), each needing evidence: quotation marks or an acronym (`marks`), a recurring, dated or
+headed name (`names`) or a defining sentence (`defining`); `terms` lists each in its commonest
+wording, misspellings merged (`variants`), with the sentence that explains it best. The text is
+read once as sentences of tokens (`sentences`); the word lists are in `vocabulary`.
 """
 
 from __future__ import annotations
@@ -39,8 +38,7 @@ def merge_entries(entries: Iterable[GlossaryEntry]) -> tuple[GlossaryEntry, ...]
         if current is None or _PRIORITY[entry.kind] < _PRIORITY[current.kind]:
             kept[key] = entry
         elif (
-            entry.kind is TermKind.EXPLICIT
-            and current.kind is TermKind.EXPLICIT
+            entry.kind is current.kind is TermKind.EXPLICIT
             and entry.definition != current.definition
         ):
             extra.append(entry)
@@ -57,12 +55,10 @@ def extract_glossary(deck: Deck, *, people: bool = True) -> tuple[GlossaryEntry,
         return link_cards(deck, merge_entries(explicit))
     file = deck.source.file
     # A term the notes write as a label keeps that wording over a question's ("What is X?").
-    found = labelled_terms(deck)
-    found.extend(flashcard_terms(deck))
+    found = [*labelled_terms(deck), *flashcard_terms(deck)]
     if deck.auto_glossary:
         index = index_text(deck)
-        found.extend(bold_terms(index.sentences, file))
-        found.extend(found_terms(index, file, people))
+        found += [*bold_terms(index.sentences, file), *found_terms(index, file, people)]
     else:
         found.extend(bold_terms(deck_sentences(deck, words=False), file))
     return link_cards(deck, merge_entries([*explicit, *found]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ...words import KEY_SKIP, bare, stem
@@ -33,10 +33,9 @@ class Candidate:
     """Sentences that introduce it without defining it, such as an acronym's spelling out."""
 
 
-def content_key(words: Iterable[str]) -> Key:
+def content_key(words: Sequence[str]) -> Key:
     """The key of a phrase: its words' stems without linking words, but for a capitalised
     particle that starts a name ("Van der Waals forces" keeps "van")."""
-    words = list(words)
     stems = [stem(bare(w)) for w in words]
     kept = tuple(
         s

@@ -127,11 +127,10 @@ def _appositions(sentence: Sentence) -> list[list[Token]]:
 
 def _is_term(phrase: Sequence[Token], person_keys: Collection[str]) -> bool:
     """True when a defined phrase can be a term: no number, pronoun, generic noun, person."""
-    if not phrase or len(phrase) > _MAX_DEFINED_WORDS:
-        return False
     bares = [t.bare for t in phrase]
     if (
-        any(c.isdigit() for t in phrase for c in t.text)
+        not 0 < len(phrase) <= _MAX_DEFINED_WORDS
+        or any(c.isdigit() for t in phrase for c in t.text)
         or bares[0] in NOT_TERM_START
         or bares[-1] in KEY_SKIP
         or any(b in ("a", "an", "the", "and", "or") for b in bares[1:])

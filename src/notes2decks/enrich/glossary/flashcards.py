@@ -1,7 +1,5 @@
 """Terms from flashcards that ask a definition ("What is osmosis? | ...") or a term ("... -
-what term is this? | osmosis"). Each entry remembers its card, so that the Anki exporter does
-not ask the same thing twice; `link_cards` gives the same link to a glossary entry, explicit or
-found, whose term a card asks ("Osmosis :: ...", "Q: What is osmosis?")."""
+what term is this? | osmosis"), and the link from a glossary entry to the card that asks it."""
 
 from __future__ import annotations
 
@@ -45,7 +43,6 @@ _RELATIONAL = word_set(
 """What a question asks about when it does not ask for a definition ("What is the role of")."""
 _MAX_ASKED_WORDS = 5
 _SENTENCE_MARK = re.compile(r"[.!?;]")
-_DIGIT = re.compile(r"\d")
 _RELATION_WORD = re.compile(r"\b(?:between|of|for|in|on|to|with)\b")
 _QUOTES = " '\"‘’“”"
 
@@ -61,7 +58,7 @@ def _asked_definition(front: str, back: str) -> tuple[str, str, TermKind] | None
     if (
         not words
         or len(words) > _MAX_ASKED_WORDS
-        or _DIGIT.search(term)
+        or any(map(str.isdecimal, term))
         or bare(words[0]) in _RELATIONAL
         or bare(words[0]) in NOT_TERM_START
         or (_RELATION_WORD.search(term) and not words[0][0].isupper())
@@ -69,11 +66,11 @@ def _asked_definition(front: str, back: str) -> tuple[str, str, TermKind] | None
     ):
         return None
     who = (match.groupdict().get("who") or "").lower() == "who"
-    return term, back, TermKind.PERSON if who else TermKind.AUTO
+    return term, tidy_definition(back), TermKind.PERSON if who else TermKind.AUTO
 
 
 def definition_pair(front: str, back: str) -> tuple[str, str, TermKind] | None:
-    """(term, definition, kind) when a card asks for a definition or for a term: "... - what
+    """(term, tidied definition, kind) when a card asks for a definition or for a term: "... - what
     term is this? | osmosis", "What is the term for ...? | tissue"."""
     if asked := _ASKS_TERM.search(front):
         definition = front[: asked.start()].strip()
@@ -82,7 +79,7 @@ def definition_pair(front: str, back: str) -> tuple[str, str, TermKind] | None:
     if not definition:
         return _asked_definition(front, back)
     if 0 < len(WORD.findall(back)) <= MAX_TERM_WORDS and not _SENTENCE_MARK.search(back):
-        return back.strip(_QUOTES), definition, TermKind.AUTO
+        return back.strip(_QUOTES), tidy_definition(definition), TermKind.AUTO
     return None
 
 
@@ -100,9 +97,7 @@ def flashcard_terms(deck: Deck) -> list[GlossaryEntry]:
         back = one_line(block_source(card.back))
         if front and back and (pair := definition_pair(front, back)):
             term, definition, kind = pair
-            found.append(
-                GlossaryEntry(term, tidy_definition(definition), card.source, kind, card.identity)
-            )
+            found.append(GlossaryEntry(term, definition, card.source, kind, card.identity))
     return found
 
 

@@ -1,13 +1,5 @@
-"""Terms the author marked: written as a label and its definition, the way outline notes list
-key terms, or bold and defined by their sentence ("A **progressive wave** is a wave that ...").
-
-A paragraph or list item that starts with a bold term and a separator (`**Term** - definition`,
-`**Term**: ...`, `**Term:** ...`, any dash) defines that term, with the text after the separator.
-In a list of terms, under a heading that names terms ("Key terms", "Vocabulary", "Glossary") or
-in items nested under a bold parent item (`- **Key words**`), plain `Term - definition` lines do
-too (`Term: definition` only under a heading). A label the notes use over and over
-("**Importance**: ..."), a generic word or a yes-or-no answer ("**Stable**: Yes") is no term.
-"""
+"""Terms the author marked: `**Term** - definition` anywhere, plain `Term - definition` in a
+list of terms, and bold terms their sentence defines (docs/FORMAT.md, "Key terms in the text")."""
 
 from __future__ import annotations
 
@@ -15,7 +7,6 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from ...model import (
     Blocks,
@@ -25,7 +16,6 @@ from ...model import (
     Deck,
     GlossaryEntry,
     Heading,
-    Inlines,
     Paragraph,
     SourceRef,
     Strong,
@@ -78,19 +68,9 @@ _DEFINING_AFTER = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:is|are|was|were|means|refers to|describes|stands for)\b"
 )
 
-
-@dataclass(frozen=True, slots=True)
-class Labelled:
-    """A term found with its definition, before the labels of the whole file are known."""
-
-    term: str
-    """The term as written."""
-    definition: str
-    """The text after the separator, tidied."""
-    line: int
-    """Its line in the notes, or 0."""
-    bold: bool
-    """True when the term was bold."""
+Labelled = tuple[str, str, int, bool]
+"""A term found before the labels of the whole file are known: the term as written, the text
+after the separator (tidied), its line in the notes (or 0) and whether the term was bold."""
 
 
 def lists_terms(heading: str) -> bool:
@@ -116,20 +96,16 @@ def _definition(text: str) -> str:
     return tidy_definition(text) if first and bare(first.group()) not in _ANSWERS else ""
 
 
-def _starts_bold(children: Inlines) -> bool:
-    """True when inline content starts with bold text, maybe after "a", "an" or "the": a
-    quick test before the paragraph is flattened."""
+def _bold_led(paragraph: Paragraph) -> Iterator[Labelled]:
+    """`**Term** - definition`; several when each line of the paragraph is one."""
+    # A quick test before the paragraph is flattened: it starts bold, maybe after "a" or "the".
+    children = paragraph.children
     first = children[0] if children else None
     if isinstance(first, Text) and len(children) > 1 and _LEAD_IN.fullmatch(first.text):
         first = children[1]
-    return isinstance(first, Strong)
-
-
-def _bold_led(paragraph: Paragraph) -> Iterator[Labelled]:
-    """`**Term** - definition`; several when each line of the paragraph is one."""
-    if not _starts_bold(paragraph.children):
+    if not isinstance(first, Strong):
         return
-    text, bold, _ = flatten(paragraph.children)
+    text, bold, _ = flatten(children)
     if not bold or not _LEAD_IN.fullmatch(text, 0, bold[0][0]):
         return
     # Lines joined into one paragraph: a bold term after the first entry starts another.
@@ -149,7 +125,7 @@ def _bold_led(paragraph: Paragraph) -> Iterator[Labelled]:
         definition = _definition(text[begin:finish])
         if _term_ok(term, bold=True) and definition:
             line = paragraph.line + number if paragraph.line else 0
-            yield Labelled(term, definition, line, bold=True)
+            yield term, definition, line, True
 
 
 def _plain(text: str, line: int, colon: bool) -> Labelled | None:
@@ -161,7 +137,7 @@ def _plain(text: str, line: int, colon: bool) -> Labelled | None:
     definition = _definition(match.group("definition"))
     if not definition or not _term_ok(term, bold=False) or _ARTICLE.match(term):
         return None
-    return Labelled(term, definition, line, bold=False)
+    return term, definition, line, False
 
 
 def _code_lines(block: CodeBlock, line: int) -> list[Labelled]:
@@ -200,13 +176,9 @@ def _run_together(text: str, line: int) -> list[Labelled]:
             previous = separator
     if len(starts) < _MIN_RUN:
         return []
-    entries: list[Labelled] = []
-    for number, (start, end) in enumerate(itertools.pairwise([*starts, len(text)])):
-        entry = _plain(text[start:end], line + number if line else 0, colon=False)
-        if entry is None:
-            return []
-        entries.append(entry)
-    return entries
+    spans = enumerate(itertools.pairwise([*starts, len(text)]))
+    entries = [_plain(text[a:b], line + number if line else 0, False) for number, (a, b) in spans]
+    return [entry for entry in entries if entry is not None] if None not in entries else []
 
 
 def _paragraph(paragraph: Paragraph, listing: str) -> list[Labelled]:
@@ -278,11 +250,11 @@ def labelled_terms(deck: Deck) -> list[GlossaryEntry]:
             continue  # its text is its section's, read there
         heading = card.kind is CardKind.REVISION and lists_terms(inline_text(card.front))
         found.extend(_blocks(card.back, "heading" if heading else "", card.source.line))
-    uses = Counter(term_key(e.term) for e in found if e.bold)
+    uses = Counter(term_key(term) for term, _, _, bold in found if bold)
     return [
-        GlossaryEntry(e.term, e.definition, SourceRef(file, e.line), TermKind.AUTO)
-        for e in found
-        if uses[term_key(e.term)] < _MAX_FIELD_USES and not _label(e.term)
+        GlossaryEntry(term, definition, SourceRef(file, line), TermKind.AUTO)
+        for term, definition, line, _ in found
+        if uses[term_key(term)] < _MAX_FIELD_USES and not _label(term)
     ]
 
 
@@ -293,10 +265,8 @@ def bold_terms(sentences: Sequence[Sentence], file: str) -> list[GlossaryEntry]:
         text = sentence.text
         for start, end in sentence.bold:
             term = one_line(text[start:end])
-            words = WORD.findall(term)
             if (
-                words
-                and len(words) <= _MAX_BOLD_WORDS
+                0 < len(WORD.findall(term)) <= _MAX_BOLD_WORDS
                 and not term.endswith((".", "!", "?", ",", ";"))
                 and (
                     _DEFINING_AFTER.match(text, end)

@@ -42,8 +42,7 @@ def spells(acronym: str, long_form: str) -> bool:
     if not letters or not text or text[0] != letters[0]:
         return False
     cursor = len(text) - 1
-    for number in range(len(letters) - 1, -1, -1):
-        letter = letters[number]
+    for number, letter in reversed(list(enumerate(letters))):
         while cursor >= 0 and (
             text[cursor] != letter or (number == 0 and cursor > 0 and text[cursor - 1].isalnum())
         ):
@@ -69,8 +68,7 @@ def expansion(sentence: Sentence, position: int) -> str:
             if words[0].bare not in KEY_SKIP and spells(acronym, long_form):
                 return long_form
     # "ATP (adenosine triphosphate)"
-    bracket = _BRACKETED.match(text, token.end)
-    if bracket:
+    if bracket := _BRACKETED.match(text, token.end):
         long_form = bracket.group(1).strip()
         if len(WORD.findall(long_form)) <= longest and spells(acronym, long_form):
             return long_form

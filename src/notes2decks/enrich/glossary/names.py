@@ -1,11 +1,7 @@
 """Evidence of a term in capitalised names: runs of capitalised words, linking words allowed
-inside ("Treaty of Versailles").
-
-A name of two or more words is a term when it recurs, carries a year in brackets ("Ban of
-Faction (1921)") or ends (or starts) with a word that names treaties, plans, crises and the like
-("Dawes Plan"); a single capitalised word when used with "the" ("the Triumvirate") or said to
-be founded ("set up Cominform"). Names that read as people's go to the who's who instead.
-"""
+inside ("Treaty of Versailles"), that recur, carry a year ("Ban of Faction (1921)") or a word
+naming treaties, plans and the like ("Dawes Plan"); one word used with "the" ("the
+Triumvirate") or said to be founded ("set up Cominform"). People's names go to the who's who."""
 
 from __future__ import annotations
 
@@ -94,9 +90,7 @@ def find_names(
         if not content:
             continue  # a capitalised linking word on its own: "the The"
         words = [t.text for t in chain]
-        first = chain[0].position
-        before = sentence.tokens[first - 1] if first else None
-        after_the = before is not None and before.bare == "the"
+        after_the = chain[0].position > 0 and sentence.tokens[chain[0].position - 1].bare == "the"
         eponym = any(t.possessive for t in chain[:-1])  # "Lenin's Testament" is a term
         if len(content) == 1 and (
             ends_with(_CREATED_BEFORE, sentence.text, chain[0].start)

@@ -80,9 +80,7 @@ class People:
         surname = name[-1]
         person = self._person(surname.bare)
         person.mentions += 1
-        words = [t.text for t in name]
-        words[-1] = _POSSESSIVE.sub("", words[-1])
-        person.names.append(words)
+        person.names.append([*(t.text for t in name[:-1]), _POSSESSIVE.sub("", surname.text)])
         tokens = sentence.tokens
         first = name[0].position
         last = surname.position
@@ -115,20 +113,14 @@ class People:
 
 def person_entry(person: Person, sentences: Sequence[Sentence], file: str) -> GlossaryEntry:
     """A person's entry: their fullest name (the first of the longest) and the first facts."""
-    fullest = max(person.names, key=len)
     facts: list[str] = []
-    total = 0
     first_line = 0
     for index in person.facts[:_MAX_PERSON_FACTS]:
         fact = tidy_definition(sentences[index].text)
-        if facts and total + len(fact) > _MAX_PERSON_CHARS:
+        if facts and len(" ".join(facts)) + 1 + len(fact) > _MAX_PERSON_CHARS:
             break
         facts.append(fact)
-        total += len(fact) + 1
         first_line = first_line or sentences[index].line
-    return GlossaryEntry(
-        term=" ".join(fullest),
-        definition=" ".join(facts),
-        source=SourceRef(file, first_line),
-        kind=TermKind.PERSON,
-    )
+    fullest = max(person.names, key=len)
+    source = SourceRef(file, first_line)
+    return GlossaryEntry(" ".join(fullest), " ".join(facts), source, TermKind.PERSON)

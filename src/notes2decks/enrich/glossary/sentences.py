@@ -1,10 +1,6 @@
 """The deck's text as sentences of tokens, and an index of their words: what every rule of the
-glossary reads.
-
-Paragraphs (in lists too) of the intro and of every card's back are flattened, split into
-sentences and tokenised once; headings, code, math blocks and tables hold no defining sentences.
-Inline code and math stay in a sentence's text (a definition shows them) but yield no tokens.
-"""
+glossary reads. Only paragraphs (in lists too) are read; inline code and math stay in a
+sentence's text (a definition shows them) but yield no tokens."""
 
 from __future__ import annotations
 
@@ -54,21 +50,18 @@ def one_line(text: str) -> str:
 def tidy_definition(text: str) -> str:
     """A definition with normalised spaces, a capital first letter and a sensible full stop; the
     wording is kept, only white space, a leading bullet or dash and the final punctuation change."""
-    text = one_line(text)
-    text = text.lstrip("-–—•*·:;, ").rstrip(",;:-–— ")
+    text = one_line(text).lstrip("-–—•*·:;, ").rstrip(",;:-–— ")
     if not text:
         return ""
     if text[0].islower():
         text = text[0].upper() + text[1:]
-    closing = text.rstrip("'\"’”)]")
-    if not closing.endswith((".", "!", "?", "…")):
+    if not text.rstrip("'\"’”)]").endswith((".", "!", "?", "…")):
         text += "."
     return text
 
 
 class Token(NamedTuple):
-    """A word of a sentence: a named tuple, being several times quicker to make than a frozen
-    dataclass, since every word of the notes is one."""
+    """A word of a sentence (a named tuple: quicker to make than a dataclass, for every word)."""
 
     text: str
     """The word as written."""
@@ -153,10 +146,8 @@ def split_sentences(text: str) -> Iterator[Span]:
     start = len(text) - len(text.lstrip())
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        following = text[end : end + 1]
-        if not following or not (
-            following.isupper() or following.isdigit() or following in "'\"‘“("
-        ):
+        after = text[end : end + 1]
+        if not after or not (after.isupper() or after.isdigit() or after in "'\"‘“("):
             continue
         word = _LAST_WORD.search(text[start:end])
         if word and match.group().startswith("."):
@@ -262,9 +253,7 @@ class TextIndex:
             return True
         if token.bare in NOT_TERM_START or token.bare in LINKING_WORDS:
             return False
-        if token.bare in self.midcaps:
-            return True
-        return (
+        return token.bare in self.midcaps or (
             token.bare not in self.lowercase
             and token.stem not in self.lowercase
             and not common(token.bare)

@@ -14,7 +14,7 @@ from .candidates import Candidate, Candidates, Key, content_key
 from .defining import defines, find_defined
 from .marks import find_acronyms, find_quoted
 from .names import find_names
-from .people import People, person_entry
+from .people import People, Person, person_entry
 from .sentences import Sentence, TextIndex, Token, tidy_definition
 from .variants import correct_spellings, most_common_wording, same_word, title_case
 from .vocabulary import (
@@ -22,7 +22,7 @@ from .vocabulary import (
     ARTICLES,
     COPULA,
     CREATING,
-    NAMING_BEFORE,
+    NAMING,
     PLACES,
     YEAR_AFTER,
     acronym_letters,
@@ -36,9 +36,7 @@ _MAX_SKIPPED = 2
 
 _JOINED = re.compile(r"[\s\-'’\"‘“”]*")
 _DASH_AFTER = re.compile(r"\s*[:\-–—]\s")
-_NAMED_BEFORE = re.compile(
-    r"\b(?:" + "|".join(NAMING_BEFORE) + r")\s+(?:the\s+|an?\s+)?['‘\"“]?$", re.IGNORECASE
-)
+_NAMED_BEFORE = re.compile(NAMING.pattern + "['‘\"“]?$", re.IGNORECASE)
 _CREATED_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(CREATING)) + r")\s+(?:the\s+)?['‘\"“]$")
 _QUOTE_BEFORE = re.compile(r"['‘\"“]$")
 
@@ -147,16 +145,15 @@ def find_mentions(candidate: Candidate, index: TextIndex) -> list[Mention]:
         named = any(t.cap and not (t.initial and t.position == 0) for t in matched) or (
             len(matched) == 1 and index.proper(matched[0]) and matched[0].initial
         )
-        score = explains(candidate, number, sentence, matched)
         words = tuple(t.text for t in matched)
-        mentions.append(
-            Mention(number, matched[0].start, words, named and not candidate.acronym, score)
-        )
+        named = named and not candidate.acronym
+        score = explains(candidate, number, sentence, matched)
+        mentions.append(Mention(number, matched[0].start, words, named, score))
     return mentions
 
 
-def collect(index: TextIndex) -> tuple[Candidates, People]:
-    """The candidate terms and the people of the text."""
+def collect(index: TextIndex) -> tuple[Candidates, list[Person]]:
+    """The candidate terms and the accepted people of the text."""
     candidates = Candidates()
     people = People()
     # Names first, so that the defining patterns know who the people are.
@@ -164,10 +161,11 @@ def collect(index: TextIndex) -> tuple[Candidates, People]:
         find_acronyms(number, sentence, candidates)
         find_quoted(number, sentence, candidates)
         find_names(number, sentence, index, candidates, people)
-    person_keys = {p.key for p in people.accepted()}
+    accepted = people.accepted()
+    person_keys = {p.key for p in accepted}
     for number, sentence in enumerate(index.sentences):
         find_defined(number, sentence, candidates, person_keys)
-    return candidates, people
+    return candidates, accepted
 
 
 def accept(candidate: Candidate, mentions: Sequence[Mention], person_keys: Collection[str]) -> bool:
@@ -225,8 +223,7 @@ def term_definition(
 
 def found_terms(index: TextIndex, file: str, people: bool) -> list[GlossaryEntry]:
     """The terms (kind AUTO) and, if `people`, the people (kind PERSON) the rules find."""
-    candidates, named_people = collect(index)
-    accepted_people = named_people.accepted()
+    candidates, accepted_people = collect(index)
     person_keys = {p.key for p in accepted_people}
     mentioned = ((candidate, find_mentions(candidate, index)) for candidate in candidates)
     accepted = [(c, mentions) for c, mentions in mentioned if accept(c, mentions, person_keys)]

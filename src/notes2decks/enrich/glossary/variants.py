@@ -50,15 +50,12 @@ def recase(word: str, like: str) -> str:
 
 def title_case(words: Sequence[str]) -> str:
     """Words of a name in title case: linking words lower case, other words capitalised."""
-    result: list[str] = []
-    for index, word in enumerate(words):
-        if index and fold(word) in KEY_SKIP:
-            result.append(word.lower())
-        elif word[:1].islower():
-            result.append(word[:1].upper() + word[1:])
-        else:
-            result.append(word)
-    return " ".join(result)
+    return " ".join(
+        word.lower()
+        if index and fold(word) in KEY_SKIP
+        else (word[:1].upper() + word[1:] if word[:1].islower() else word)
+        for index, word in enumerate(words)
+    )
 
 
 def correct_spellings(spellings: list[list[str]]) -> None:
