@@ -1,10 +1,6 @@
-"""Reading and writing the lock files: one a notes file, `notes2decks-lock/topic.md.lock`.
-
-A lock is text: a header line naming the format, then one sorted JSON array `[section, key,
-entry]` a line, so that edits to different notes merge. A damaged line costs only its entry; a
-merge conflict's marker lines are passed over, and of both sides of an entry the later wins.
-The hidden JSON locks of versions 1 to 3 are read too, and deleted once the new one is saved.
-"""
+"""Reading and writing the lock files (`notes2decks-lock/topic.md.lock`): a header line, then one
+sorted JSON array `[section, key, entry]` a line, so that edits merge (of both sides of a conflict
+the later entry wins; a damaged line costs only its entry). Hidden locks of versions 1 to 3 too."""
 
 from __future__ import annotations
 
@@ -146,23 +142,18 @@ def _time(entry: Entry | None) -> int:
 
 
 def _warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
-    return Diagnostic(
-        file,
-        0,
-        f"the lock file {lock_path.name} {problem}; starting a new one. Notes whose heading "
-        "changed since the last build become new notes in Anki",
-    )
+    message = f"the lock file {lock_path.name} {problem}; starting a new one. Notes whose heading "
+    return Diagnostic(file, 0, message + "changed since the last build become new notes in Anki")
 
 
 def _damaged_warning(file: str, lock_path: Path, damaged: list[int]) -> Diagnostic:
     lines = ", ".join(map(str, damaged[:5])) + (", ..." if len(damaged) > 5 else "")
-    return Diagnostic(
-        file,
-        0,
+    message = (
         f"the lock file {lock_path.name} is damaged (line {lines}); the rest of it is used. "
         "Notes whose entries were on those lines and whose heading changed since the last "
-        "build become new notes in Anki",
+        "build become new notes in Anki"
     )
+    return Diagnostic(file, 0, message)
 
 
 def _newer_error(lock_path: Path, version: object, file: str) -> NotesError:
