@@ -174,10 +174,8 @@ def _with_unique_identities(deck: Deck) -> Deck:
     unique = disambiguate(identities)
     if unique == identities:
         return deck
-    cards = tuple(
-        dataclasses.replace(c, identity=k) for c, k in zip(deck.cards, unique, strict=True)
-    )
-    return dataclasses.replace(deck, cards=cards)
+    renamed = (dataclasses.replace(c, identity=k) for c, k in zip(deck.cards, unique, strict=True))
+    return dataclasses.replace(deck, cards=tuple(renamed))
 
 
 def _plan_cards(
@@ -291,8 +289,7 @@ def _card_tombstones(
         for key, entry in lock.removed.items()
         if key not in current and _note_of(entry, key) not in notes
     }
-    for key, entry in gone.items():
-        tombstones[key] = {**entry, "time": time}
+    tombstones |= {key: {**entry, "time": time} for key, entry in gone.items()}
     shipped: list[Card] = []
     for key in sorted(tombstones):
         entry = tombstones[key]

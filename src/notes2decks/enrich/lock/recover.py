@@ -1,9 +1,6 @@
-"""Recovering a lost lock file from the package the last build left in the output folder.
-
-A card whose note type and front (normalised as identities are) match a note of the package
-takes over that note's GUID and time, so that Anki's edits survive a lost lock; its text decides
-whether it changed since. The package's SQLite collection is read from a temporary copy.
-"""
+"""Recovering a lost lock file from the package the last build left in the output folder: a card
+whose note type and front (normalised as identities are) match a note of the package takes over
+that note's GUID and time, so that Anki's edits survive; its text decides whether it changed."""
 
 from __future__ import annotations
 

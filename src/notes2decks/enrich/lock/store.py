@@ -78,9 +78,7 @@ def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) ->
         return _parse(content, lock_path, file, warn)
     legacy = legacy_lock_path(lock_path)
     old = _read(legacy, file, warn)
-    if not old:
-        return Lock()
-    return _read_legacy(old, legacy, file, warn)
+    return _read_legacy(old, legacy, file, warn) if old else Lock()
 
 
 def _read(path: Path, file: str, warn: Callable[[Diagnostic], None]) -> bytes:
@@ -267,12 +265,11 @@ def save_lock(lock_path: Path, state: LockState) -> bool:
         pass
     except OSError as exc:
         raise NotesError(f"cannot read the lock file: {exc.strerror}", str(lock_path)) from None
+    created = False
     try:
-        try:
+        with contextlib.suppress(FileExistsError):
             lock_path.parent.mkdir(parents=True)
             created = True
-        except FileExistsError:
-            created = False
         write_bytes(lock_path, state.content)
     except OSError as exc:
         raise NotesError(f"cannot write the lock file: {exc.strerror}", str(lock_path)) from None
