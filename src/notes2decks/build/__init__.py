@@ -1,8 +1,6 @@
 """The build that `make-deck` runs: each notes file is read, enriched and exported on its own
 (in worker processes when there are several); a file that fails keeps its previous outputs and
-does not stop the others. `files` finds notes, `staging` moves changed outputs into place,
-`cache` skips unchanged files, `combined` writes OUT/glossary.csv, `report` says what happened.
-"""
+does not stop the others."""
 
 from __future__ import annotations
 
@@ -54,7 +52,15 @@ def build(
     started = time.perf_counter()
     report = BuildReport()
     files = _without_clashes(find_notes(paths), report)
-    _prepare_output_folder(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        message = f"cannot create the output folder ({reason}); choose another with -o"
+        raise NotesError(message, str(out)) from None
+    if not os.access(out, os.W_OK):
+        raise NotesError("the output folder cannot be written; choose another with -o", str(out))
+    remove_abandoned_staging(out)
 
     cache = BuildCache.load(out)
     todo: list[NotesFile] = []
@@ -111,18 +117,6 @@ def build(
     return report
 
 
-def _prepare_output_folder(out: Path) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        reason = exc.strerror or exc
-        message = f"cannot create the output folder ({reason}); choose another with -o"
-        raise NotesError(message, str(out)) from None
-    if not os.access(out, os.W_OK):
-        raise NotesError("the output folder cannot be written; choose another with -o", str(out))
-    remove_abandoned_staging(out)
-
-
 def build_file(
     file: NotesFile, out: Path, options: BuildOptions, staging: Path | None = None
 ) -> FileResult:
@@ -171,9 +165,8 @@ def build_file(
             save_lock()
     except NoCardsError as exc:
         nothing = exc.diagnostic(file.display, "warning")
-        result.warnings.append(
-            dataclasses.replace(nothing, message=f"{exc.message}; nothing was built", col=0)
-        )
+        message = f"{exc.message}; nothing was built"
+        result.warnings.append(dataclasses.replace(nothing, message=message, col=0))
         if options.strict:
             result.error = _strict_error(result, "nothing was built").diagnostic("")
     except NotesError as exc:
@@ -236,18 +229,15 @@ def _without_clashes(files: list[NotesFile], report: BuildReport) -> list[NotesF
     return [file for file in files if owners[file.stem.as_posix().casefold()] is file]
 
 
-# The same warning in this many files of a build is said once, with the files it is about.
-GROUP_REPEATED = 5
-
-
 def _group_repeated(report: BuildReport) -> None:
-    """Say a whole-file warning that many files share once, at the first of them."""
+    """Say a whole-file warning that five or more files share once, at the first of them, with
+    the files it is about."""
     by_message: dict[str, list[FileResult]] = {}
     for result in report.results:
         for warning in {w.message for w in result.warnings if w.severity == "warning"}:
             by_message.setdefault(warning, []).append(result)
     for message, results in by_message.items():
-        if len(results) < GROUP_REPEATED:
+        if len(results) < 5:
             continue
         first, others = results[0], results[1:]
         names = ", ".join(r.file.display for r in others[:3]) + (", ..." if len(others) > 3 else "")
@@ -285,13 +275,12 @@ def _warn_shared_decks(report: BuildReport, options: BuildOptions) -> None:
             continue
         front = shared[0].rsplit("/", 1)[-1]
         more = f" and {len(shared) - 1} more" if len(shared) > 1 else ""
-        warning = Diagnostic(
-            result.file.display,
-            0,
+        message = (
             f"its deck {result.deck_path!r} is also the deck of {other.file.display}, and "
             f"both have a card {front!r}{more}: Anki would take them for one note; give one "
-            "of the files a title or a `deck:` of its own",
+            "of the files a title or a `deck:` of its own"
         )
+        warning = Diagnostic(result.file.display, 0, message)
         if warning not in result.warnings:  # (a cached result brings it along)
             result.warnings.append(warning)
         if options.strict:

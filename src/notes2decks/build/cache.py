@@ -100,10 +100,6 @@ def _output_sizes(outputs: list[Path]) -> dict[str, int]:
     return sizes
 
 
-def _entry_key(file: NotesFile) -> str:
-    return file.stem.as_posix()
-
-
 class BuildCache:
     """What the last builds wrote, by output stem."""
 
@@ -130,22 +126,18 @@ class BuildCache:
             return
         data = {"format": _FORMAT, "files": self.entries, "combined": self.combined}
         # Compact: json.dumps only uses its C encoder without `indent`, and nobody reads this.
-        write_text(
-            out / CACHE_NAME,
-            json.dumps(data, sort_keys=True, separators=(",", ":")),
-            durable=False,
-        )
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        write_text(out / CACHE_NAME, text, durable=False)
 
     def lookup(self, file: NotesFile, out: Path, options: BuildOptions) -> FileResult | None:
         """The remembered result of `file`, when nothing it depends on has changed."""
-        entry = self.entries.get(_entry_key(file))
+        entry = self.entries.get(file.stem.as_posix())
         if not entry or entry.get("options") != options_key(options):
             return None
         if entry.get("source") != file.display or not _unchanged(file.path, entry["notes"]):
             return None
-        for name, recorded in entry.get("inputs", {}).items():
-            if not _unchanged(Path(name), recorded):
-                return None
+        if not all(_unchanged(Path(name), seen) for name, seen in entry.get("inputs", {}).items()):
+            return None
         outputs = list(output_paths(file, out, options.formats).values())
         sizes = entry.get("outputs", {})
         for path in outputs:
@@ -170,7 +162,7 @@ class BuildCache:
 
     def store(self, result: FileResult, options: BuildOptions) -> None:
         """Remember a successful result."""
-        self.entries[_entry_key(result.file)] = {
+        self.entries[result.file.stem.as_posix()] = {
             "source": result.file.display,
             "options": options_key(options),
             "notes": _recorded_fingerprint(result, result.file.path),
@@ -192,7 +184,7 @@ class BuildCache:
 
     def previous(self, file: NotesFile) -> tuple[str, tuple[GlossaryEntry, ...]]:
         """The deck path and glossary that the last build of `file` gave (empty when none)."""
-        entry = self.entries.get(_entry_key(file)) or {}
+        entry = self.entries.get(file.stem.as_posix()) or {}
         glossary = tuple(_entry_from_data(item) for item in entry.get("glossary", []))
         return str(entry.get("deck_path", "")), glossary
 
@@ -200,7 +192,7 @@ class BuildCache:
         """Drop what is remembered of a file that failed, but for the deck path and glossary
         that `result` carries: its previous outputs stay, and so do its terms in the combined
         glossary. (An entry without options is never looked up as a hit.)"""
-        key = _entry_key(result.file)
+        key = result.file.stem.as_posix()
         glossary = [_entry_to_data(entry) for entry in result.glossary]
         kept = {"deck_path": result.deck_path, "glossary": glossary} if glossary else None
         if self.entries.get(key) != kept:

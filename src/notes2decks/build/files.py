@@ -28,11 +28,9 @@ class NotesFile:
 
 
 def find_notes(paths: Sequence[Path]) -> list[NotesFile]:
-    """The notes files named by `paths` (files, or folders walked recursively), sorted.
-
-    Hidden files and folders are skipped, symbolic links to folders are not followed (so a link
-    loop cannot trap the walk), and a path that does not exist is an error.
-    """
+    """The notes files named by `paths` (files, or folders walked recursively), sorted. Hidden
+    files and folders are skipped, symbolic links to folders are not followed (so a link loop
+    cannot trap the walk), and a path that does not exist is an error."""
     suffixes = notes_suffixes()
     found: dict[Path, NotesFile] = {}
     for given in paths:

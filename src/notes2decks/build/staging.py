@@ -1,8 +1,6 @@
 """Staging folders: each notes file's outputs are written aside, then moved into place together.
-
 A staging folder's `owner` file stays open (and on POSIX locked) while its build runs, so that
-the next build can tell a killed build's folder from one that a running build is writing.
-"""
+the next build can tell a killed build's folder from one that a running build is writing."""
 
 from __future__ import annotations
 

@@ -1,11 +1,7 @@
-"""The lock file: what the last build made of each notes file, so the next build keeps its notes.
-
-Per card (by `identity.note_key`) and glossary term it keeps the Anki note's identity (a small
-edit of a vanished card takes over its note: `matching`), a hash of what the note shows and when
-that last changed (unchanged notes keep their time, so Anki keeps edits made there), and the
-card, so that a deleted card is shipped tagged `notes2decks::removed` until the notes change
-again, then kept as a tombstone. Modules: `store` (the files, old ones too),
-`hashing`, `matching`, `recover` (from the last package) and `reconcile` (for a build).
+"""The lock file: per card and glossary term of a notes file, its Anki note's identity, a hash of
+what the note shows and when that last changed, and the card (a deleted card is shipped tagged
+`notes2decks::removed`, then kept as a tombstone). Modules: `store` (the files), `hashing`,
+`matching` (edited cards), `recover` (from the last package) and `reconcile` (for a build).
 """
 
 from .reconcile import reconcile

@@ -61,11 +61,9 @@ def recorded(entry: Entry | None, card: Card) -> CardRecord | None:
 def unchanged_since(
     version: int, card: Card, record: CardRecord, entry: Entry, deck: Deck, base: Path
 ) -> bool:
-    """Whether a card shows what it showed when a lock of an earlier `version` wrote `entry`.
-
-    Version 2 hashed json.dumps's text. Version 1 also dropped every `line` and `source` key,
-    formulas' included: so its hash and the entry's card data without places are both compared.
-    """
+    """Whether a card shows what it showed when a lock of an earlier `version` wrote `entry`:
+    version 2 hashed json.dumps's text; version 1 also dropped every `line` and `source` key
+    (formulas' too), so its hash and the entry's card data without places are both compared."""
     if version == 2:
         return entry.get("hash") == _digest(_shown(card, deck, base))
     stored = entry.get("card")
@@ -75,9 +73,8 @@ def unchanged_since(
     data["identity"] = ""
     shown = _without(data, lambda _: frozenset({"line", "source"}))
     v1_hash = _digest([shown, deck.title, list(deck.tags), _image_digests(card)])
-    return entry.get("hash") == v1_hash and _without(stored, _places) == _without(
-        record.data, _places
-    )
+    same_data = _without(stored, _places) == _without(record.data, _places)
+    return entry.get("hash") == v1_hash and same_data
 
 
 def _places(data: dict[str, Any]) -> frozenset[str]:

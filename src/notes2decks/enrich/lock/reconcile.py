@@ -29,14 +29,10 @@ def reconcile(
     *,
     package: Path | None = None,
 ) -> tuple[Deck, LockState]:
-    """Keep note identities across edits, and time and collect changes, using the lock file.
-
-    Returns the deck with each card's note identity and time set and the removed cards and terms
-    in `Deck.removed` and `Deck.removed_glossary`, and the lock's new content for `save_lock`.
-    `warn` hears of removed cards and of cards that kept their note across an edit. `package`,
-    the last build's package, is read when the lock knows nothing of the file (`recover`).
-    `inputs` (`build.cards_inputs`) lets a lock written from the same inputs be reused.
-    """
+    """The deck with each card's and term's note identity and time set and its removed cards and
+    terms filled in, and the lock's new content for `save_lock`. `package`, the last build's, is
+    read when the lock knows nothing of the file; `inputs` (`build.cards_inputs`) lets a lock
+    written from the same inputs be reused. `warn` hears of removed and kept (edited) notes."""
     # Image paths are kept relative to the notes' folder, which holds the lock's folder.
     base = lock_path.parent.parent.resolve()
     deck = _with_unique_identities(deck)
@@ -69,7 +65,18 @@ def reconcile(
     removed_glossary, removed_terms = _term_tombstones(lock, glossary, gone_terms, time, deck)
     removed_names = [str(gone[k].get("front", k)) for k in sorted(gone)]
     removed_names += [str(gone_terms[k].get("term", k)) for k in sorted(gone_terms)]
-    _report(deck.source.file, removed_names, kept, warn)
+    messages = [
+        f"{name!r} is no longer in the notes; its Anki note is tagged notes2decks::removed: "
+        "find it with tag:notes2decks::removed and delete it"
+        for name in removed_names
+    ]
+    messages += [
+        f"{new!r} looks like a corrected {old!r}: the Anki note and its review history are kept"
+        for old, new in kept
+        if normalise_front(old) != normalise_front(new)  # else the deck moved, not the heading
+    ]
+    for message in messages:
+        warn(Diagnostic(deck.source.file, 0, message))
 
     by_term = {id(plan.term): plan for plan in terms}
     result = dataclasses.replace(
@@ -167,10 +174,8 @@ def _with_unique_identities(deck: Deck) -> Deck:
     unique = disambiguate(identities)
     if unique == identities:
         return deck
-    cards = tuple(
-        dataclasses.replace(c, identity=k) for c, k in zip(deck.cards, unique, strict=True)
-    )
-    return dataclasses.replace(deck, cards=cards)
+    renamed = (dataclasses.replace(c, identity=k) for c, k in zip(deck.cards, unique, strict=True))
+    return dataclasses.replace(deck, cards=tuple(renamed))
 
 
 def _plan_cards(
@@ -284,8 +289,7 @@ def _card_tombstones(
         for key, entry in lock.removed.items()
         if key not in current and _note_of(entry, key) not in notes
     }
-    for key, entry in gone.items():
-        tombstones[key] = {**entry, "time": time}
+    tombstones |= {key: {**entry, "time": time} for key, entry in gone.items()}
     shipped: list[Card] = []
     for key in sorted(tombstones):
         entry = tombstones[key]
@@ -327,20 +331,3 @@ def _term_tombstones(
 
 def _stub(entry: Entry) -> Entry:
     return {k: v for k, v in entry.items() if k in _TOMBSTONE_KEYS}
-
-
-def _report(
-    file: str, removed: list[str], kept: list[tuple[str, str]], warn: Callable[[Diagnostic], None]
-) -> None:
-    messages = [
-        f"{name!r} is no longer in the notes; its Anki note is tagged notes2decks::removed: "
-        "find it with tag:notes2decks::removed and delete it"
-        for name in removed
-    ]
-    messages += [
-        f"{new!r} looks like a corrected {old!r}: the Anki note and its review history are kept"
-        for old, new in kept
-        if normalise_front(old) != normalise_front(new)  # else the deck moved, not the heading
-    ]
-    for message in messages:
-        warn(Diagnostic(file, 0, message))

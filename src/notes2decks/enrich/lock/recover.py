@@ -1,9 +1,6 @@
-"""Recovering a lost lock file from the package the last build left in the output folder.
-
-A card whose note type and front (normalised as identities are) match a note of the package
-takes over that note's GUID and time, so that Anki's edits survive a lost lock; its text decides
-whether it changed since. The package's SQLite collection is read from a temporary copy.
-"""
+"""Recovering a lost lock file from the package the last build left in the output folder: a card
+whose note type and front (normalised as identities are) match a note of the package takes over
+that note's GUID and time, so that Anki's edits survive; its text decides whether it changed."""
 
 from __future__ import annotations
 
@@ -13,7 +10,6 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from ... import model
@@ -28,20 +24,9 @@ _COLLECTIONS = ("collection.anki21", "collection.anki2")
 _MAX_COLLECTION = 200 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class PackagedNote:
-    """A note of an earlier package."""
-
-    guid: str
-    """Its GUID."""
-    modified: int
-    """When it last changed, in seconds since the epoch."""
-    back: str
-    """The text of its second field (the back, the definition), as `_compact` gives it."""
-
-
-Notes = dict[tuple[str, str], list[PackagedNote]]
-"""A package's notes by note type key and first field (`_compact`), in the package's order."""
+Notes = dict[tuple[str, str], list[tuple[str, int, str]]]
+"""A package's notes (GUID, time, `_compact` second field) by note type key and `_compact` first
+field, in the package's order."""
 
 
 def packaged_notes(package: Path) -> Notes:
@@ -64,7 +49,7 @@ def packaged_notes(package: Path) -> Notes:
             continue
         parts = str(fields).split("\x1f")
         back = _compact(_plain(parts[1])) if len(parts) > 1 else ""
-        note = PackagedNote(str(guid), int(modified), back)
+        note = (str(guid), int(modified), back)
         found.setdefault((key, _compact(_plain(parts[0]))), []).append(note)
     return found
 
@@ -83,14 +68,14 @@ def _compact(text: str) -> str:
     return "".join(normalise_front(text).split())
 
 
-def _take(notes: Notes, kind: str, front: str, back: str) -> tuple[PackagedNote, bool] | None:
-    """The packaged note of this kind and front, and whether its back is `back`; None if none.
-    Each packaged note goes to the first of the notes with its front and kind."""
+def _take(notes: Notes, kind: str, front: str, back: str) -> tuple[str, int, bool] | None:
+    """The GUID and time of the packaged note of this kind and front, and whether its back is
+    `back`; None if none. Each packaged note goes to the first of the notes with its front."""
     found = notes.get((kind, _compact(front)))
     if not found:
         return None
-    note = found.pop(0)
-    return note, note.back == _compact(back)
+    guid, modified, packaged_back = found.pop(0)
+    return guid, modified, packaged_back == _compact(back)
 
 
 def lock_from_package(
@@ -106,25 +91,25 @@ def lock_from_package(
         front, back = model.inline_text(card.front), model.block_text(card.back)
         found = _take(notes, card.kind.value, front, back)
         if found is not None:
-            note, same = found
+            guid, modified, same = found
             cards[key] = {
                 "card": record.data,
                 "front": record.front,
                 "hash": record.digest if same else "",
                 "kind": card.kind.value,
-                "note": KNOWN_GUID + note.guid,
-                "time": note.modified,
+                "note": KNOWN_GUID + guid,
+                "time": modified,
             }
     glossary: dict[str, Entry] = {}
     for key, term in glossary_notes(deck):
-        found_term = _take(notes, "glossary", term.term, term.definition)
-        if found_term is not None:
-            note, same = found_term
+        found = _take(notes, "glossary", term.term, term.definition)
+        if found is not None:
+            guid, modified, same = found
             glossary[note_key(key)] = {
                 "hash": entry_hash(term, deck) if same else "",
-                "note": KNOWN_GUID + note.guid,
+                "note": KNOWN_GUID + guid,
                 "term": term.term,
-                "time": note.modified,
+                "time": modified,
             }
     times = [entry["time"] for entry in (*cards.values(), *glossary.values())]
     return Lock(time=max(times, default=0), cards=cards, glossary=glossary)

@@ -1,10 +1,6 @@
-"""Reading and writing the lock files: one a notes file, `notes2decks-lock/topic.md.lock`.
-
-A lock is text: a header line naming the format, then one sorted JSON array `[section, key,
-entry]` a line, so that edits to different notes merge. A damaged line costs only its entry; a
-merge conflict's marker lines are passed over, and of both sides of an entry the later wins.
-The hidden JSON locks of versions 1 to 3 are read too, and deleted once the new one is saved.
-"""
+"""Reading and writing the lock files (`notes2decks-lock/topic.md.lock`): a header line, then one
+sorted JSON array `[section, key, entry]` a line, so that edits merge (of both sides of a conflict
+the later entry wins; a damaged line costs only its entry). Hidden locks of versions 1 to 3 too."""
 
 from __future__ import annotations
 
@@ -82,9 +78,7 @@ def load_lock(lock_path: Path, file: str, warn: Callable[[Diagnostic], None]) ->
         return _parse(content, lock_path, file, warn)
     legacy = legacy_lock_path(lock_path)
     old = _read(legacy, file, warn)
-    if not old:
-        return Lock()
-    return _read_legacy(old, legacy, file, warn)
+    return _read_legacy(old, legacy, file, warn) if old else Lock()
 
 
 def _read(path: Path, file: str, warn: Callable[[Diagnostic], None]) -> bytes:
@@ -146,23 +140,18 @@ def _time(entry: Entry | None) -> int:
 
 
 def _warning(file: str, lock_path: Path, problem: str) -> Diagnostic:
-    return Diagnostic(
-        file,
-        0,
-        f"the lock file {lock_path.name} {problem}; starting a new one. Notes whose heading "
-        "changed since the last build become new notes in Anki",
-    )
+    message = f"the lock file {lock_path.name} {problem}; starting a new one. Notes whose heading "
+    return Diagnostic(file, 0, message + "changed since the last build become new notes in Anki")
 
 
 def _damaged_warning(file: str, lock_path: Path, damaged: list[int]) -> Diagnostic:
     lines = ", ".join(map(str, damaged[:5])) + (", ..." if len(damaged) > 5 else "")
-    return Diagnostic(
-        file,
-        0,
+    message = (
         f"the lock file {lock_path.name} is damaged (line {lines}); the rest of it is used. "
         "Notes whose entries were on those lines and whose heading changed since the last "
-        "build become new notes in Anki",
+        "build become new notes in Anki"
     )
+    return Diagnostic(file, 0, message)
 
 
 def _newer_error(lock_path: Path, version: object, file: str) -> NotesError:
@@ -276,12 +265,11 @@ def save_lock(lock_path: Path, state: LockState) -> bool:
         pass
     except OSError as exc:
         raise NotesError(f"cannot read the lock file: {exc.strerror}", str(lock_path)) from None
+    created = False
     try:
-        try:
+        with contextlib.suppress(FileExistsError):
             lock_path.parent.mkdir(parents=True)
             created = True
-        except FileExistsError:
-            created = False
         write_bytes(lock_path, state.content)
     except OSError as exc:
         raise NotesError(f"cannot write the lock file: {exc.strerror}", str(lock_path)) from None
