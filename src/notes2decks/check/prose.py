@@ -155,9 +155,8 @@ def _block_segments(blocks: model.Blocks, line: int) -> list[Segment]:
                     if inner:
                         line = inner[-1].line
             case model.Table():
-                for row in (block.header, *block.rows):
-                    for cell in row:
-                        segments.append(Segment(_prose(cell), line, heading=False))
+                rows = (block.header, *block.rows)
+                segments += [Segment(_prose(cell), line, False) for row in rows for cell in row]
     return segments
 
 

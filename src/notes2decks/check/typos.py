@@ -15,6 +15,7 @@ from ..spelling.typos import (
     Slip,
     is_doubled,
     is_particle,
+    match_case,
     misspelling,
     slipped_capital,
 )
@@ -106,9 +107,7 @@ def _split_word(segments: list[Segment], tokens: list[Token], index: int) -> tup
             continue
         joined = SPLIT_WORDS.get(tuple(t.raw.casefold() for t in run))
         if joined is not None:
-            if token.raw[:1].isupper():
-                joined = joined.capitalize()
-            return " ".join(t.raw for t in run), joined
+            return " ".join(t.raw for t in run), match_case(joined, token.raw)
     return None
 
 

@@ -95,12 +95,8 @@ def edits1(word: str) -> Iterator[tuple[str, float]]:
         for other in _LETTERS:
             if other == ch:
                 continue
-            if other in _NEAR_KEYS.get(ch, ()):
-                cost = 0.6
-            elif ch in _VOWELS and other in _VOWELS:
-                cost = 0.8
-            else:
-                cost = 1.0
+            vowels = ch in _VOWELS and other in _VOWELS
+            cost = 0.6 if other in _NEAR_KEYS.get(ch, ()) else 0.8 if vowels else 1.0
             yield word[:i] + other + word[i + 1 :], first + cost
     for i in range(n + 1):
         first = 1.0 if i == 0 else 0.0
@@ -137,10 +133,7 @@ class Lexicon:
         return self._listed(word) or self._first_listed(american_forms(word))
 
     def _listed(self, word: str) -> int:
-        found = self.frequencies.get(word, 0)
-        if not found and word in BRITISH_WORDS:
-            return _BRITISH_FREQUENCY
-        return found
+        return self.frequencies.get(word, 0) or (_BRITISH_FREQUENCY if word in BRITISH_WORDS else 0)
 
     def _first_listed(self, forms: Iterator[str]) -> int:
         return next((n for n in map(self.frequencies.get, forms) if n), 0)
