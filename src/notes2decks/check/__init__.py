@@ -107,15 +107,9 @@ def check_paths(paths: Sequence[Path], options: BuildOptions | None = None) -> C
             report.errors.append(Diagnostic(file.display, 0, message, "error"))
         else:
             owners[key] = file.display
-        report.files.append(
-            check_file(
-                file.path,
-                options,
-                root=file.root,
-                display=file.display,
-                folders=file.stem.parent.parts,
-            )
-        )
+        parts = file.stem.parent.parts
+        result = check_file(file.path, options, root=file.root, display=file.display, folders=parts)
+        report.files.append(result)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -33,11 +33,8 @@ _MESSAGES = {
 
 
 def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
-    """Misspellings, names typed wrongly, words run together or split, and doubled words.
-
-    Notes whose front matter gives another language (`lang: fr`) are not checked; notes mostly
-    in another language without saying so get one note, and cards in one are left alone.
-    """
+    """Misspellings, names typed wrongly, words run together or split, and doubled words; notes
+    in another language (`lang: fr`, or mostly) are not checked, nor cards mostly in one."""
     if deck.lang and not _is_english(deck.lang):
         return []
     prose = prose_words(deck, text, lexicon, english=bool(deck.lang))

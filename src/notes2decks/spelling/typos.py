@@ -69,13 +69,9 @@ class Typo:
 
 
 def is_typo_of(typo: str, word: str) -> bool:
-    """True when `typo` reads as a slip in typing `word`.
-
-    One edit always counts. Two edits count only for words of seven letters or more, and only
-    when they look like typing rather than a different word: the same letters in another order
-    (`Testemant`, `Testament`) or two letters dropped (`Bolshvks`, `Bolsheviks`). `Menshevism` and
-    `Menshevik` differ in their letters, so they are two words.
-    """
+    """True when `typo` reads as a slip in typing `word`: one edit, or for words of seven letters
+    or more two that look like typing, the same letters in another order (`Testemant`) or two
+    letters dropped (`Bolshvks`)."""
     if typo == word or abs(len(typo) - len(word)) > 2:
         return False
     distance = edit_distance(typo, word, 2)
@@ -91,13 +87,8 @@ def is_typo_of(typo: str, word: str) -> bool:
 def misspelling(
     word: str, counts: Counter[str], lexicon: Lexicon, *, initial: bool, mixed: bool
 ) -> Typo | None:
-    """Why `word` looks misspelt, or None when it looks fine.
-
-    `counts` holds the notes' words, case folded, with how often each is used: a word used more
-    than once is a name or term of the notes. `initial` is true where a capital letter would be
-    there anyway (a sentence's or heading's first word), `mixed` where the words around it
-    include another language's.
-    """
+    """Why `word` looks misspelt, or None. `counts`: the notes' words, case folded, to how often
+    each is used; `initial`: a capital would be there anyway; `mixed`: beside another language."""
     if len(word) < 2 or word.isupper():
         return None
     if any(ch.isupper() for ch in word[1:]):
