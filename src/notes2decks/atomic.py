@@ -65,14 +65,9 @@ def private_folder(folder: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def atomic_path(dest: Path, *, durable: bool = True) -> Iterator[Path]:
-    """Yield a temporary path beside `dest` (so the rename is atomic); when the block succeeds,
-    rename it onto `dest`. On any error it is removed and `dest` keeps its previous content.
-
-    `durable` also flushes the file to the disk before the rename, so that even a power cut
-    leaves the old content or the new. Build outputs skip it: they are made again from the
-    notes, and the build cache notices one that a power cut emptied (it checks sizes).
-    Inside a `private_folder`, `dest` itself is yielded, and removed if the block fails.
-    """
+    """Yield a temporary path beside `dest`, renamed onto it when the block succeeds and removed
+    on any error. `durable` flushes it to the disk before the rename, so that even a power cut
+    leaves the old content or the new. Inside a `private_folder`, `dest` itself is yielded."""
     if _private.get() == dest.parent:
         try:
             yield dest

@@ -52,9 +52,4 @@ def location(file: str, line: int = 0, col: int = 0) -> str:
     """`file:line:col: ` in the compiler style that editors jump to, leaving out what is unknown."""
     if not file:
         return ""
-    parts = [file]
-    if line:
-        parts.append(str(line))
-        if col:
-            parts.append(str(col))
-    return ":".join(parts) + ": "
+    return ":".join(str(part) for part in (file, line, line and col) if part) + ": "

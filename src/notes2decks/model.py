@@ -338,11 +338,8 @@ _MATH_IN_TEXT = re.compile(
 
 
 def inline_source(inlines: Inlines) -> str:
-    """Plain text like `inline_text`, but formulas keep their dollars (`$x$`, `$$x$$`).
-
-    The text still says where its math is, so a definition can show it typeset again
-    (`split_math`). A dollar of the text that could open a formula is written `\\$`.
-    """
+    """Plain text like `inline_text`, but formulas keep their dollars (`$x$`, `$$x$$`), for
+    `split_math` to read back; a dollar that could open a formula is written `\\$`."""
     return inline_text(inlines, source=True)
 
 

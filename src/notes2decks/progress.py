@@ -36,7 +36,6 @@ class Progress:
         width = 30
         filled = width * done // max(total, 1)
         name = result.file.display
-        if len(name) > 40:
-            name = "…" + name[-39:]
+        name = name if len(name) <= 40 else "…" + name[-39:]
         bar = "#" * filled + "-" * (width - filled)
         click.echo(f"\r\033[K[{bar}] {done}/{total} {name}", nl=False, err=True)

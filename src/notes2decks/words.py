@@ -39,9 +39,7 @@ def fold(text: str) -> str:
 def bare(word: str) -> str:
     """A word folded, without a possessive ending: "Lenin's" gives "lenin"."""
     word = fold(word)
-    if word.endswith("'s"):
-        return word[:-2]
-    return word.rstrip("'")
+    return word[:-2] if word.endswith("'s") else word.rstrip("'")
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)

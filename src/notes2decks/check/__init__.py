@@ -1,7 +1,5 @@
-"""`notes2decks check`: validate notes without writing anything. It reports as errors what the
-build would reject, and warns about typos (`typos`, over the words `prose` finds), cloze problems
-(`cloze`), same fronts (`fronts`), cards too long to print (`print_size`) and what the readers
-warn about, each at its file, line and column (`places`)."""
+"""`notes2decks check`: validate notes without writing anything, reporting as errors what the
+build would reject and as warnings what the submodules find, each at its file, line and column."""
 
 from __future__ import annotations
 
@@ -109,15 +107,9 @@ def check_paths(paths: Sequence[Path], options: BuildOptions | None = None) -> C
             report.errors.append(Diagnostic(file.display, 0, message, "error"))
         else:
             owners[key] = file.display
-        report.files.append(
-            check_file(
-                file.path,
-                options,
-                root=file.root,
-                display=file.display,
-                folders=file.stem.parent.parts,
-            )
-        )
+        parts = file.stem.parent.parts
+        result = check_file(file.path, options, root=file.root, display=file.display, folders=parts)
+        report.files.append(result)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -130,12 +122,8 @@ def check_file(
     display: str | None = None,
     folders: tuple[str, ...] | None = None,
 ) -> FileCheck:
-    """Check one notes file. Never raises for bad notes: the result lists what is wrong.
-
-    With `options.lock` (and an Anki deck among the formats, as the build has it), the file's
-    lock file is read, never written, for the problems the build would meet in it (damaged,
-    unreadable, or written by a newer notes2decks).
-    """
+    """Check one notes file. Never raises for bad notes: the result lists what is wrong. With
+    `options.lock` (and a format that needs it), the file's lock file is read, never written."""
     options = options or BuildOptions()
     display = display or str(path)
     result = FileCheck(display)

@@ -68,12 +68,10 @@ def _cloze_card_problems(
 
 
 def _visible_without_clozes(inlines: model.Inlines) -> str:
-    parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, model.Cloze):
-            continue
-        if isinstance(node, model.Emphasis | model.Strong | model.Link):
-            parts.append(_visible_without_clozes(node.children))
-        else:
-            parts.append(model.inline_text((node,)))
-    return "".join(parts)
+    return "".join(
+        _visible_without_clozes(node.children)
+        if isinstance(node, model.Emphasis | model.Strong | model.Link)
+        else model.inline_text((node,))
+        for node in inlines
+        if not isinstance(node, model.Cloze)
+    )

@@ -20,9 +20,7 @@ def place(
         if t.segment == token.segment and t.start < token.start and t.raw == token.raw
     )
     found = _nth_in_lines(lines, token.raw, before, max(segment.line, 1))
-    if found is None:
-        found = _nth_in_lines(lines, token.raw, 0, 1)
-    return found or (segment.line, 0)
+    return found or _nth_in_lines(lines, token.raw, 0, 1) or (segment.line, 0)
 
 
 def locate(text: str, needle: str, line: int, lines_ahead: int = 50) -> tuple[int, int]:

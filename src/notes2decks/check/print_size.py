@@ -22,13 +22,9 @@ def check_print_size(deck: Deck, options: BuildOptions) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for card, count in overflowing_cards(deck, options):
         front = short(inline_text(card.front))
-        found.append(
-            Diagnostic(
-                card.source.file or deck.source.file,
-                card.source.line,
-                f"the card {front!r} is too long for one {size} card even in the smallest type "
-                f"and prints on {count} cards; shorten it, split it, or choose a larger "
-                "--card-size",
-            )
+        message = (
+            f"the card {front!r} is too long for one {size} card even in the smallest type "
+            f"and prints on {count} cards; shorten it, split it, or choose a larger --card-size"
         )
+        found.append(Diagnostic(card.source.file or deck.source.file, card.source.line, message))
     return found

@@ -155,9 +155,8 @@ def _block_segments(blocks: model.Blocks, line: int) -> list[Segment]:
                     if inner:
                         line = inner[-1].line
             case model.Table():
-                for row in (block.header, *block.rows):
-                    for cell in row:
-                        segments.append(Segment(_prose(cell), line, heading=False))
+                rows = (block.header, *block.rows)
+                segments += [Segment(_prose(cell), line, False) for row in rows for cell in row]
     return segments
 
 
@@ -198,11 +197,9 @@ def _tokens(segment: Segment, index: int) -> Iterator[Token]:
 
 def _is_affix(text: str, start: int, end: int) -> bool:
     # "-ons", "-e" and "ét-" name endings and stems, not words; "re-admitted" is two words.
-    before = text[start - 1] if start > 0 else ""
-    after = text[end] if end < len(text) else ""
-    if before == "-" and not (start > 1 and text[start - 2].isalnum()):
+    if text[start - 1 : start] == "-" and not (start > 1 and text[start - 2].isalnum()):
         return True
-    return after == "-" and not (end + 1 < len(text) and text[end + 1].isalnum())
+    return text[end : end + 1] == "-" and not (end + 1 < len(text) and text[end + 1].isalnum())
 
 
 def _english_tokens(

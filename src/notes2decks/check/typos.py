@@ -15,6 +15,7 @@ from ..spelling.typos import (
     Slip,
     is_doubled,
     is_particle,
+    match_case,
     misspelling,
     slipped_capital,
 )
@@ -32,11 +33,8 @@ _MESSAGES = {
 
 
 def check_spelling(deck: Deck, text: str, lexicon: Lexicon) -> list[Diagnostic]:
-    """Misspellings, names typed wrongly, words run together or split, and doubled words.
-
-    Notes whose front matter gives another language (`lang: fr`) are not checked; notes mostly
-    in another language without saying so get one note, and cards in one are left alone.
-    """
+    """Misspellings, names typed wrongly, words run together or split, and doubled words; notes
+    in another language (`lang: fr`, or mostly) are not checked, nor cards mostly in one."""
     if deck.lang and not _is_english(deck.lang):
         return []
     prose = prose_words(deck, text, lexicon, english=bool(deck.lang))
@@ -106,9 +104,7 @@ def _split_word(segments: list[Segment], tokens: list[Token], index: int) -> tup
             continue
         joined = SPLIT_WORDS.get(tuple(t.raw.casefold() for t in run))
         if joined is not None:
-            if token.raw[:1].isupper():
-                joined = joined.capitalize()
-            return " ".join(t.raw for t in run), joined
+            return " ".join(t.raw for t in run), match_case(joined, token.raw)
     return None
 
 

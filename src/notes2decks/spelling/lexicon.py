@@ -1,7 +1,6 @@
 """The English word list (pyspellchecker's, British spellings counting as their American forms):
-which words are known, how common each is, and what a typo meant. Suggestions are ranked by a
-weighted edit cost (typists hit neighbouring keys, double or drop letters and swap two far more
-often than they mistype a first letter) and the word's frequency."""
+which words are known, how common each is, and what a typo meant, ranked by edit cost and
+frequency."""
 
 from __future__ import annotations
 
@@ -79,11 +78,8 @@ _NEAR_KEYS = _neighbours()
 
 
 def edits1(word: str) -> Iterator[tuple[str, float]]:
-    """Every string one edit from `word`, with the edit's cost (lower is a likelier typo).
-
-    Deleting or adding a doubled letter, swapping two letters and hitting a neighbouring key
-    are the commonest slips; any edit of the first letter is the rarest.
-    """
+    """Every string one edit from `word`, with the edit's cost (lower is a likelier typo): a
+    doubled letter, a swap or a neighbouring key is cheapest, the first letter dearest."""
     n = len(word)
     for i in range(n):
         first = 1.0 if i == 0 else 0.0
@@ -95,12 +91,8 @@ def edits1(word: str) -> Iterator[tuple[str, float]]:
         for other in _LETTERS:
             if other == ch:
                 continue
-            if other in _NEAR_KEYS.get(ch, ()):
-                cost = 0.6
-            elif ch in _VOWELS and other in _VOWELS:
-                cost = 0.8
-            else:
-                cost = 1.0
+            vowels = ch in _VOWELS and other in _VOWELS
+            cost = 0.6 if other in _NEAR_KEYS.get(ch, ()) else 0.8 if vowels else 1.0
             yield word[:i] + other + word[i + 1 :], first + cost
     for i in range(n + 1):
         first = 1.0 if i == 0 else 0.0
@@ -137,10 +129,7 @@ class Lexicon:
         return self._listed(word) or self._first_listed(american_forms(word))
 
     def _listed(self, word: str) -> int:
-        found = self.frequencies.get(word, 0)
-        if not found and word in BRITISH_WORDS:
-            return _BRITISH_FREQUENCY
-        return found
+        return self.frequencies.get(word, 0) or (_BRITISH_FREQUENCY if word in BRITISH_WORDS else 0)
 
     def _first_listed(self, forms: Iterator[str]) -> int:
         return next((n for n in map(self.frequencies.get, forms) if n), 0)
@@ -211,11 +200,8 @@ class Lexicon:
     def suggest(
         self, word: str, vocabulary: Mapping[str, int] | None = None, limit: int = 3
     ) -> list[Suggestion]:
-        """The likeliest corrections of an unknown word, best first.
-
-        Words that the same notes use elsewhere (`vocabulary`, lower case to count) rank higher:
-        a typo is most often of a word the writer uses.
-        """
+        """The likeliest corrections of an unknown word, best first; words that the same notes
+        use elsewhere (`vocabulary`, lower case to count) rank higher."""
         ranked: list[Suggestion] = []
         found, distance = self._candidates(word)
         for candidate, cost in found.items():
@@ -236,12 +222,9 @@ class Lexicon:
         return self.frequency(part) >= _SPLIT_MIN_FREQUENCY
 
     def split(self, word: str, names: Mapping[str, int] | None = None) -> tuple[str, str] | None:
-        """Two words that `word` runs together (`theywould` -> `they`, `would`), or None.
-
-        A part may be a common English word or a name the notes use (`names`, lower case to
-        count, only names used more than once). Of several splits, the one whose rarer part is
-        commonest wins.
-        """
+        """Two words that `word` runs together (`theywould` -> `they`, `would`), or None. A part
+        may be a common word or a name the notes use more than once (`names`, lower case to
+        count); of several splits, the one whose rarer part is commonest wins."""
         names = names or {}
         best: tuple[float, str, str] | None = None
         lower = word.lower()

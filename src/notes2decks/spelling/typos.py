@@ -69,13 +69,9 @@ class Typo:
 
 
 def is_typo_of(typo: str, word: str) -> bool:
-    """True when `typo` reads as a slip in typing `word`.
-
-    One edit always counts. Two edits count only for words of seven letters or more, and only
-    when they look like typing rather than a different word: the same letters in another order
-    (`Testemant`, `Testament`) or two letters dropped (`Bolshvks`, `Bolsheviks`). `Menshevism` and
-    `Menshevik` differ in their letters, so they are two words.
-    """
+    """True when `typo` reads as a slip in typing `word`: one edit, or for words of seven letters
+    or more two that look like typing, the same letters in another order (`Testemant`) or two
+    letters dropped (`Bolshvks`)."""
     if typo == word or abs(len(typo) - len(word)) > 2:
         return False
     distance = edit_distance(typo, word, 2)
@@ -83,24 +79,16 @@ def is_typo_of(typo: str, word: str) -> bool:
         return True
     if distance > 2 or min(len(typo), len(word)) < 7:
         return False
-    if sorted(typo) == sorted(word):
-        return True
-    if len(word) - len(typo) == 2:
-        letters = iter(word)
-        return all(ch in letters for ch in typo)
-    return False
+    letters = iter(word)
+    dropped = len(word) - len(typo) == 2 and all(ch in letters for ch in typo)
+    return dropped or sorted(typo) == sorted(word)
 
 
 def misspelling(
     word: str, counts: Counter[str], lexicon: Lexicon, *, initial: bool, mixed: bool
 ) -> Typo | None:
-    """Why `word` looks misspelt, or None when it looks fine.
-
-    `counts` holds the notes' words, case folded, with how often each is used: a word used more
-    than once is a name or term of the notes. `initial` is true where a capital letter would be
-    there anyway (a sentence's or heading's first word), `mixed` where the words around it
-    include another language's.
-    """
+    """Why `word` looks misspelt, or None. `counts`: the notes' words, case folded, to how often
+    each is used; `initial`: a capital would be there anyway; `mixed`: beside another language."""
     if len(word) < 2 or word.isupper():
         return None
     if any(ch.isupper() for ch in word[1:]):
@@ -187,20 +175,16 @@ def _misplaced_apostrophe(word: str, key: str, lexicon: Lexicon) -> Typo | None:
     # "does'nt" is "doesn't"; "o'erleaps" and "under't" are poetry, which no list holds. Only a
     # contraction one slip away counts.
     found = [s for s in lexicon.suggest(key) if s.distance == 1 and "'" in s.word]
-    if not found:
-        return None
-    return Typo(Slip.UNKNOWN, (match_case(found[0].word, word),))
+    return Typo(Slip.UNKNOWN, (match_case(found[0].word, word),)) if found else None
 
 
 def _camel_run_together(word: str, counts: Counter[str], lexicon: Lexicon) -> Typo | None:
     # "theyWould", "notM": a lower-case word with a capital stuck to it. Words that start in
     # lower case and change case on purpose (iPhone, eBay) have a one-letter first part.
     match = _CAMEL_RUN_TOGETHER.fullmatch(word)
-    if match is None:
+    if match is None or not lexicon.known(match[1]):
         return None
     left, right = match.groups()
-    if not lexicon.known(left):
-        return None
     if len(right) > 1 and not (lexicon.known(right) or counts[right.casefold()] > 1):
         return None
     if len(right) > 1 and counts[right.casefold()] < 2:
@@ -224,18 +208,13 @@ def _slip_of_notes_word(
             continue
         if best is None or (used, other) > best:
             best = (used, other)
-    if best is None:
-        return None
-    return Typo(Slip.OF_NOTES_WORD, (match_case(best[1], word),), best[0])
+    return None if best is None else Typo(Slip.OF_NOTES_WORD, (match_case(best[1], word),), best[0])
 
 
 def _related(a: str, b: str) -> bool:
     # Two words that differ only by an ending that makes a related word.
     for end_a in _RELATED_ENDINGS:
-        if not a.endswith(end_a):
-            continue
         stem = a[: len(a) - len(end_a)]
-        for end_b in _RELATED_ENDINGS:
-            if end_a != end_b and b == stem + end_b:
-                return True
+        if a.endswith(end_a) and any(b == stem + end for end in _RELATED_ENDINGS if end != end_a):
+            return True
     return False
