@@ -12,7 +12,7 @@ from ...atomic import write_bytes
 from ...errors import Diagnostic, NotesError
 from ...model import Card, Deck
 from ...options import BuildOptions
-from .cards import CardPrinter, PrintCard, Warn, printable_cards
+from .cards import CardPrinter, Warn, printable_cards
 from .document import binary_streams, card_layout, new_canvas
 from .glyphs import MissingGlyphs
 from .sheets import draw_calibration, draw_glossary
@@ -83,7 +83,7 @@ def overflowing_cards(deck: Deck, options: BuildOptions) -> list[tuple[Card, int
     cards = printable_cards(deck, options)
     printer = CardPrinter(deck, layout, len(cards))
     counts = [len(printer.plan(c, n, len(cards), lambda _: None)) for n, c in enumerate(cards, 1)]
-    return [(card.card, count) for card, count in zip(cards, counts, strict=True) if count > 1]
+    return [(card, count) for card, count in zip(cards, counts, strict=True) if count > 1]
 
 
 def export_calibration(dest: Path, options: BuildOptions) -> None:
@@ -103,7 +103,6 @@ def export_calibration(dest: Path, options: BuildOptions) -> None:
 
 
 __all__ = [
-    "PrintCard",
     "export_calibration",
     "export_pdf",
     "overflowing_cards",

@@ -187,7 +187,7 @@ def _least_lines(para: Any, width: float) -> int:
     space = min(spaces) * (1 - style.spaceShrinkage)
     # L lines hold the words and the spaces between them but the L - 1 dropped where the
     # lines break: W - (L - 1) * widest space <= L * width.
-    least = (words + gaps * space + max(spaces)) / (width + max(spaces))
+    least: float = (words + gaps * space + max(spaces)) / (width + max(spaces))
     return max(1, math.ceil(least - _EPSILON))
 
 
