@@ -49,7 +49,7 @@ def render_pdf(deck: Deck, options: BuildOptions, warn: Warn) -> bytes | None:
                 printer.draw_sheet(canvas, sheet)
             glyphs.add(printer.glyphs)
         if glossary:
-            draw_glossary(canvas, deck, layout.page_width, layout.page_height, warn, glyphs)
+            draw_glossary(canvas, deck, layout, warn, glyphs)
         missing = glyphs.warning(deck.source.file)
         if missing is not None:
             warn(missing)

@@ -29,9 +29,7 @@ def face_of(font: str, *, bold: bool, italic: bool) -> str:
         return MONO
     bold = bold or font in (SANS_BOLD, SANS_BOLD_ITALIC)
     italic = italic or font in (SANS_ITALIC, SANS_BOLD_ITALIC)
-    if bold:
-        return SANS_BOLD_ITALIC if italic else SANS_BOLD
-    return SANS_ITALIC if italic else SANS
+    return ((SANS, SANS_ITALIC), (SANS_BOLD, SANS_BOLD_ITALIC))[bold][italic]
 
 
 @dataclass

@@ -143,11 +143,6 @@ def _look_up(table: dict[str, T], name: str, what: str) -> T:
         raise NotesError(f"unknown {what} {name!r}; use one of: {', '.join(table)}") from None
 
 
-def _fit(avail: float, size: float) -> int:
-    # A hair of tolerance so that exact fits (4 × 74 mm in 296 mm) survive rounding.
-    return int((avail + 1e-6) // size)
-
-
 def _choose_grid(
     spec: CardSpec, usable_w: float, usable_h: float, fold: bool
 ) -> tuple[float, float, int, int, str]:
@@ -167,7 +162,8 @@ def _choose_grid(
     # Candidates in order of preference: the nominal orientation first, then turned; for fold,
     # front and back side by side before one above the other. Only a strictly better count wins.
     for w, h in ((spec.width, spec.height), (spec.height, spec.width)):
-        cols, rows = _fit(usable_w, w), _fit(usable_h, h)
+        # A hair of tolerance so that exact fits (4 × 74 mm in 296 mm) survive rounding.
+        cols, rows = int((usable_w + 1e-6) // w), int((usable_h + 1e-6) // h)
         counts = {"across": (cols // 2) * rows, "down": cols * (rows // 2), "": cols * rows}
         for pairing in ("across", "down") if fold else ("",):
             count = counts[pairing]

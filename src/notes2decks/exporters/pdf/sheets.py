@@ -3,7 +3,6 @@ sheet."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib import colors
@@ -11,6 +10,7 @@ from reportlab.platypus import Paragraph
 
 from ...errors import Diagnostic
 from ...model import Deck, split_math
+from .cards import Warn
 from .fit import paginate
 from .fonts import SANS, SANS_BOLD, SANS_ITALIC
 from .glyphs import MissingGlyphs
@@ -24,15 +24,11 @@ _FOOTER_SIZE = 8.0
 
 
 def draw_glossary(
-    canvas: Any,
-    deck: Deck,
-    page_width: float,
-    page_height: float,
-    warn: Callable[[Diagnostic], None],
-    glyphs: MissingGlyphs,
+    canvas: Any, deck: Deck, layout: SheetLayout, warn: Warn, glyphs: MissingGlyphs
 ) -> None:
     """Pages with a two-column table of the deck's terms and definitions, for handing out;
     characters the fonts lack are added to `glyphs`."""
+    page_width, page_height = layout.page_width, layout.page_height
     size = _GLOSSARY_SIZE
     width = page_width - 2 * _SHEET_MARGIN
     footer = _FOOTER_SIZE * 2
