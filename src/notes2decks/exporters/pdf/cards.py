@@ -23,7 +23,7 @@ from ...model import (
 from ...options import BuildOptions
 from .blocks import block_items, inline_items
 from .fit import Page, fit
-from .fonts import SANS, SANS_BOLD, SANS_ITALIC, register_fonts, string_width
+from .fonts import SANS, SANS_BOLD, SANS_ITALIC, string_width
 from .glyphs import MissingGlyphs
 from .layout import Rect, SheetLayout
 from .text import MIN_SIZE, MUTED, FaceContext, Item, paragraph_style, plain_paragraph
@@ -94,7 +94,6 @@ class CardPrinter:
     """Fits cards into their boxes and draws sheets, for one deck and one sheet layout."""
 
     def __init__(self, deck: Deck, layout: SheetLayout, total: int) -> None:
-        register_fonts()
         self.deck = deck
         self.layout = layout
         self.glyphs = MissingGlyphs()
@@ -102,8 +101,8 @@ class CardPrinter:
         spec = layout.spec
         self.meta = spec.meta_size
         self.meta_leading = self.meta * 1.2
-        card = Rect(0, 0, layout.card_width, layout.card_height)
-        self.content = card.inset(spec.padding)
+        pad = spec.padding
+        self.content = Rect(pad, pad, layout.card_width - 2 * pad, layout.card_height - 2 * pad)
         width = self.content.w
         gap = self.meta * 0.6
 
@@ -215,7 +214,17 @@ class CardPrinter:
     def draw_sheet(self, canvas: Any, pieces: list[Piece]) -> None:
         """One sheet: the fronts page and the backs page, or one page to fold."""
         layout = self.layout
-        _draw_lines(canvas, layout)
+        # The thin cut lines along the card edges, and for `fold` the dashed fold lines.
+        canvas.saveState()
+        canvas.setLineWidth(_CUT_LINE)
+        canvas.setStrokeGray(_CUT_GREY)
+        for x1, y1, x2, y2 in layout.cut_lines:
+            canvas.line(x1, y1, x2, y2)
+        if layout.fold_lines:
+            canvas.setDash(3, 2.5)
+            for x1, y1, x2, y2 in layout.fold_lines:
+                canvas.line(x1, y1, x2, y2)
+        canvas.restoreState()
         for slot, piece in zip(layout.slots, pieces, strict=False):
             self._draw_front(canvas, slot.front, piece)
             if not layout.two_sided:
@@ -258,20 +267,6 @@ class CardPrinter:
         canvas.setFont(SANS_BOLD, self.meta)
         canvas.setFillColor(MUTED)
         canvas.drawRightString(content.right, content.y + self.meta * 0.3, label)
-
-
-def _draw_lines(canvas: Any, layout: SheetLayout) -> None:
-    """The thin cut lines along the card edges, and for `fold` the dashed fold lines."""
-    canvas.saveState()
-    canvas.setLineWidth(_CUT_LINE)
-    canvas.setStrokeGray(_CUT_GREY)
-    for x1, y1, x2, y2 in layout.cut_lines:
-        canvas.line(x1, y1, x2, y2)
-    if layout.fold_lines:
-        canvas.setDash(3, 2.5)
-        for x1, y1, x2, y2 in layout.fold_lines:
-            canvas.line(x1, y1, x2, y2)
-    canvas.restoreState()
 
 
 def _truncated_paragraph(text: str, size: float, width: float, lines: int) -> Any:

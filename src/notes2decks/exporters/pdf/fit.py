@@ -87,16 +87,9 @@ def paginate(items: list[Item], width: float, height: float) -> tuple[Page, ...]
 
 def sizes_below(top: float) -> list[float]:
     """The sizes to try, from `top` down to the minimum in half-point steps."""
-    sizes = [top]
-    size = (top // SIZE_STEP) * SIZE_STEP
-    if size >= top:
-        size -= SIZE_STEP
-    while size > MIN_SIZE + _EPSILON:
-        sizes.append(size)
-        size -= SIZE_STEP
-    if sizes[-1] > MIN_SIZE:
-        sizes.append(MIN_SIZE)
-    return sizes
+    steps = range(math.ceil(top / SIZE_STEP) - 1, round(MIN_SIZE / SIZE_STEP), -1)
+    sizes = [top, *(step * SIZE_STEP for step in steps)]
+    return [*sizes, MIN_SIZE] if sizes[-1] > MIN_SIZE else sizes
 
 
 def fit(

@@ -51,8 +51,7 @@ class MissingGlyphs:
 
     def add(self, other: MissingGlyphs) -> None:
         """Record another's places too."""
-        for key, missing in other.places.items():
-            self.places.setdefault(key, missing)
+        self.places |= {k: v for k, v in other.places.items() if k not in self.places}
 
     def warning(self, file: str) -> Diagnostic | None:
         """The one warning for the whole file, at its first place, or None."""

@@ -82,10 +82,6 @@ class Rect:
     def top(self) -> float:
         return self.y + self.h
 
-    def inset(self, margin: float) -> Rect:
-        """The rectangle shrunk by `margin` on every side."""
-        return Rect(self.x + margin, self.y + margin, self.w - 2 * margin, self.h - 2 * margin)
-
     def moved(self, dx: float, dy: float) -> Rect:
         return Rect(self.x + dx, self.y + dy, self.w, self.h)
 
