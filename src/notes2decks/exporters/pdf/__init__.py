@@ -50,11 +50,9 @@ def render_pdf(deck: Deck, options: BuildOptions, warn: Warn) -> bytes | None:
             glyphs.add(printer.glyphs)
         if glossary:
             draw_glossary(canvas, deck, layout, warn, glyphs)
-        missing = glyphs.warning(deck.source.file)
-        if missing is not None:
+        if (missing := glyphs.warning(deck.source.file)) is not None:
             warn(missing)
-        data: bytes = canvas.getpdfdata()
-        return data
+        return bytes(canvas.getpdfdata())
 
 
 def _nothing_to_print(deck: Deck, options: BuildOptions) -> Diagnostic:

@@ -250,9 +250,7 @@ class CardPrinter:
     def _draw_back(self, canvas: Any, card: Rect, piece: Piece) -> None:
         content = self.content.moved(card.x, card.y)
         self._label(canvas, content, piece.label)
-        notes = []
-        if piece.continued:
-            notes.append("(continued)")
+        notes = ["(continued)"] if piece.continued else []
         if piece.next_label:
             notes.append(f"continues on {piece.next_label}")
         if notes:

@@ -47,13 +47,8 @@ def draw_glossary(
     rows: list[list[Any]] = [[Paragraph("Term", term_style), Paragraph("Definition", term_style)]]
     for entry, term in zip(entries, terms, strict=True):
         line = entry.source.line
-        definition = split_math(entry.definition)
-        rows.append(
-            [
-                inline_paragraph(ctx, term, size, term_style, front=False, line=line),
-                inline_paragraph(ctx, definition, size, text_style, front=False, line=line),
-            ]
-        )
+        cells = ((term, term_style), (split_math(entry.definition), text_style))
+        rows.append([inline_paragraph(ctx, c, size, s, front=False, line=line) for c, s in cells])
     widths = [term_width, width - term_width]
     table = ruled_table(rows, widths, 1, "LINEBELOW", size, pad, pad)
     title = Paragraph(escape(f"Glossary: {deck.title}"), paragraph_style(size * 1.6, SANS_BOLD))
