@@ -96,8 +96,7 @@ def export_calibration(dest: Path, options: BuildOptions) -> None:
     with binary_streams():
         canvas = new_canvas(layout, options.duplex, None)
         draw_calibration(canvas, layout, options.duplex, options.back_offset)
-        data = canvas.getpdfdata()
-    write_bytes(dest, data, durable=False)
+        write_bytes(dest, canvas.getpdfdata(), durable=False)
 
 
 __all__ = [

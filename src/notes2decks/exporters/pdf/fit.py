@@ -117,9 +117,8 @@ def fit(
             return first
         least = sum(page.used for page in first)
     # From the guess, smaller sizes are tried until one fits; a larger one only while it is
-    # tried already or the room left over says that it may fit too: its lines, taller in
-    # proportion, would still fit. A generous test (larger type also makes more lines), so that
-    # the size chosen is the largest that fits, as trying every size would find.
+    # tried already or may fit too, its lines taller in proportion: a generous test (larger
+    # type also makes more lines), so the size chosen is the largest that fits.
     index = max(1, _guess(sizes, least, height))
     while index < len(sizes) and len(pages_at(sizes[index])) > 1:
         index += 1

@@ -63,10 +63,9 @@ class MissingGlyphs:
             shown += f" and {len(chars) - _SHOWN} more"
         count = len(self.places)
         where = "1 place" if count == 1 else f"{count} places, the first here"
-        lines = [line for line, _ in self.places if line]
         return Diagnostic(
             file,
-            min(lines) if lines else 0,
+            min((line for line, _ in self.places if line), default=0),
             f"the bundled fonts have no glyph for {shown} ({where}); "
             f"{'it prints as an empty box' if len(chars) == 1 else 'they print as empty boxes'}. "
             "Use other characters or write them out",

@@ -147,11 +147,9 @@ def _choose_grid(
         cols, rows = spec.grid
         w = min(spec.width, usable_w / cols)
         h = min(spec.height, usable_h / rows)
-        pairing = ""
-        if fold:
-            pairing = "across" if cols % 2 == 0 else "down"
-            if cols % 2 and rows % 2:
-                raise NotesError(f"{spec.label} cards cannot be paired for folding")
+        if fold and cols % 2 and rows % 2:
+            raise NotesError(f"{spec.label} cards cannot be paired for folding")
+        pairing = ("across" if cols % 2 == 0 else "down") if fold else ""
         return w, h, cols, rows, pairing
 
     best: tuple[int, float, float, int, int, str] | None = None

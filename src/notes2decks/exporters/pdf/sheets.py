@@ -31,8 +31,7 @@ def draw_glossary(
     page_width, page_height = layout.page_width, layout.page_height
     size = _GLOSSARY_SIZE
     width = page_width - 2 * _SHEET_MARGIN
-    footer = _FOOTER_SIZE * 2
-    height = page_height - 2 * _SHEET_MARGIN - footer
+    height = page_height - 2 * _SHEET_MARGIN - _FOOTER_SIZE * 2
     ctx = FaceContext(0, width, height)
     # In alphabetical order, as a handout lists them; ties keep the notes' order.
     entries = sorted(deck.glossary, key=lambda entry: (entry.term.casefold(), entry.term))
@@ -78,15 +77,10 @@ _ARM = 7 * MM
 _SCALE = 10
 """The back's grids run from -_SCALE to +_SCALE millimetres each way."""
 
-
-_TARGETS = (
-    ("A", 0.25, 0.75),
-    ("B", 0.75, 0.75),
-    ("C", 0.5, 0.5),
-    ("D", 0.25, 0.25),
-    ("E", 0.75, 0.25),
+_TARGETS = tuple(
+    zip("ABCDE", (0.25, 0.75, 0.5, 0.25, 0.75), (0.75, 0.75, 0.5, 0.25, 0.25), strict=True)
 )
-"""The marks, in fractions of the sheet: the middle of each quarter and the centre."""
+"""The marks (name, across, up) in fractions of the sheet: each quarter's middle, the centre."""
 
 
 def _text_block(canvas: Any, paragraphs: list[str], width: float, top: float) -> None:
