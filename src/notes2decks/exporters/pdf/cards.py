@@ -30,8 +30,6 @@ from .text import MIN_SIZE, MUTED, FaceContext, Item, paragraph_style, plain_par
 
 _HEADING_CHARS = 90
 """Fronts up to this long are set as headings; longer ones as text."""
-_CUT_LINE = 0.3
-_CUT_GREY = 0.62
 
 Warn = Callable[[Diagnostic], None]
 
@@ -216,8 +214,8 @@ class CardPrinter:
         layout = self.layout
         # The thin cut lines along the card edges, and for `fold` the dashed fold lines.
         canvas.saveState()
-        canvas.setLineWidth(_CUT_LINE)
-        canvas.setStrokeGray(_CUT_GREY)
+        canvas.setLineWidth(0.3)
+        canvas.setStrokeGray(0.62)
         for x1, y1, x2, y2 in layout.cut_lines:
             canvas.line(x1, y1, x2, y2)
         if layout.fold_lines:

@@ -119,7 +119,8 @@ def fit(
     # From the guess, smaller sizes are tried until one fits; a larger one only while it is
     # tried already or may fit too, its lines taller in proportion: a generous test (larger
     # type also makes more lines), so the size chosen is the largest that fits.
-    index = max(1, _guess(sizes, least, height))
+    guess = sizes[0] * math.sqrt(height / (least or height))
+    index = max(1, min(len(sizes) - 1, sum(size > guess + _EPSILON for size in sizes)))
     while index < len(sizes) and len(pages_at(sizes[index])) > 1:
         index += 1
     if index < len(sizes):
@@ -180,9 +181,3 @@ def _least_lines(para: Any, width: float) -> int:
     # lines break: W - (L - 1) * widest space <= L * width.
     least: float = (words + gaps * space + max(spaces)) / (width + max(spaces))
     return max(1, math.ceil(least - _EPSILON))
-
-
-def _guess(sizes: list[float], used: float, height: float) -> int:
-    """The index of the size at which content that takes `used` at `sizes[0]` fills `height`."""
-    guess = sizes[0] * math.sqrt(height / (used or height))
-    return next((i for i, size in enumerate(sizes) if size <= guess + _EPSILON), len(sizes) - 1)

@@ -59,21 +59,17 @@ class CodeFlowable(Flowable):  # type: ignore[misc]
         self._for_width = width
         """The width `lines` were wrapped to."""
 
-    def _wrapped(self, width: float) -> list[str]:
-        columns = max(8, int((width - 2 * self.pad) / (MONO_ADVANCE * self.size)))
-        lines: list[str] = []
-        for raw in self.code.expandtabs(4).rstrip("\n").split("\n"):
-            raw = CONTROL.sub("", raw.rstrip())
-            lines.append(raw[:columns])
-            rest = raw[columns:]
-            while rest:
-                lines.append("\u21aa " + rest[: columns - 2])
-                rest = rest[columns - 2 :]
-        return lines
-
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if self.lines is None or self._for_width != avail_width:
-            self.lines = self._wrapped(avail_width)
+            columns = max(8, int((avail_width - 2 * self.pad) / (MONO_ADVANCE * self.size)))
+            self.lines = []
+            for raw in self.code.expandtabs(4).rstrip("\n").split("\n"):
+                raw = CONTROL.sub("", raw.rstrip())
+                self.lines.append(raw[:columns])
+                rest = raw[columns:]
+                while rest:
+                    self.lines.append("\u21aa " + rest[: columns - 2])
+                    rest = rest[columns - 2 :]
             self._for_width = avail_width
         self.width = avail_width
         self.height = len(self.lines) * self.leading + 2 * self.pad
