@@ -12,7 +12,7 @@ from ...atomic import write_bytes
 from ...errors import Diagnostic, NotesError
 from ...model import Card, Deck
 from ...options import BuildOptions
-from .cards import CardPrinter, PrintCard, Warn, printable_cards
+from .cards import CardPrinter, Warn, printable_cards
 from .document import binary_streams, card_layout, new_canvas
 from .glyphs import MissingGlyphs
 from .sheets import draw_calibration, draw_glossary
@@ -49,12 +49,10 @@ def render_pdf(deck: Deck, options: BuildOptions, warn: Warn) -> bytes | None:
                 printer.draw_sheet(canvas, sheet)
             glyphs.add(printer.glyphs)
         if glossary:
-            draw_glossary(canvas, deck, layout.page_width, layout.page_height, warn, glyphs)
-        missing = glyphs.warning(deck.source.file)
-        if missing is not None:
+            draw_glossary(canvas, deck, layout, warn, glyphs)
+        if (missing := glyphs.warning(deck.source.file)) is not None:
             warn(missing)
-        data: bytes = canvas.getpdfdata()
-        return data
+        return bytes(canvas.getpdfdata())
 
 
 def _nothing_to_print(deck: Deck, options: BuildOptions) -> Diagnostic:
@@ -83,7 +81,7 @@ def overflowing_cards(deck: Deck, options: BuildOptions) -> list[tuple[Card, int
     cards = printable_cards(deck, options)
     printer = CardPrinter(deck, layout, len(cards))
     counts = [len(printer.plan(c, n, len(cards), lambda _: None)) for n, c in enumerate(cards, 1)]
-    return [(card.card, count) for card, count in zip(cards, counts, strict=True) if count > 1]
+    return [(card, count) for card, count in zip(cards, counts, strict=True) if count > 1]
 
 
 def export_calibration(dest: Path, options: BuildOptions) -> None:
@@ -98,12 +96,10 @@ def export_calibration(dest: Path, options: BuildOptions) -> None:
     with binary_streams():
         canvas = new_canvas(layout, options.duplex, None)
         draw_calibration(canvas, layout, options.duplex, options.back_offset)
-        data = canvas.getpdfdata()
-    write_bytes(dest, data, durable=False)
+        write_bytes(dest, canvas.getpdfdata(), durable=False)
 
 
 __all__ = [
-    "PrintCard",
     "export_calibration",
     "export_pdf",
     "overflowing_cards",

@@ -25,23 +25,10 @@ from ...model import Paragraph as ParagraphBlock
 from ...model import Table as TableBlock
 from .flowables import CodeFlowable, FittedBox, Indented, RuleFlowable
 from .fonts import MONO, SANS, SANS_BOLD, string_width
-from .math import MathArt, MathFailure, draw_drawing, typeset
+from .math import MathFailure, typeset
 from .pictures import picture_items
 from .tables import table_flowable
 from .text import MIN_SIZE, FaceContext, Item, inline_paragraph, paragraph_style, without_sounds
-
-
-class MathFlowable(FittedBox):
-    """A display formula, centred on its own line."""
-
-    def __init__(self, art: MathArt, size: float, max_height: float) -> None:
-        scale = art.scale_for(size)
-        super().__init__(art.width * scale, art.height * scale, max_height)
-        self.art = art
-
-    def draw_scaled(self, x: float, width: float, height: float) -> None:
-        art = self.art
-        draw_drawing(self.canv, art.drawing, x, 0, width / art.width, height / art.height)
 
 
 def _segments(inlines: Inlines) -> list[Inlines | Image | Math]:
@@ -105,7 +92,8 @@ def math_block_items(ctx: FaceContext, source: str, size: float, line: int) -> l
         ctx.note(line, f"{failure}; it is printed as LaTeX source. Fix the formula")
         ctx.glyphs.check(line, source, MONO)
         return [(size * 0.3, CodeFlowable(source, max(MIN_SIZE, size * 0.88)))]
-    return [(size * 0.4, MathFlowable(art, size, ctx.height))]
+    box = FittedBox(art.drawing, (art.width, art.height), art.scale_for(size), ctx.height)
+    return [(size * 0.4, box)]
 
 
 _BULLETS = ("\u2022", "\u25e6", "\u25aa")

@@ -15,7 +15,6 @@ from ...model import (
     CardKind,
     Deck,
     Image,
-    Inlines,
     Paragraph,
     ThematicBreak,
     inline_text,
@@ -24,50 +23,23 @@ from ...model import (
 from ...options import BuildOptions
 from .blocks import block_items, inline_items
 from .fit import Page, fit
-from .fonts import SANS, SANS_BOLD, SANS_ITALIC, register_fonts, string_width
+from .fonts import SANS, SANS_BOLD, SANS_ITALIC, string_width
 from .glyphs import MissingGlyphs
 from .layout import Rect, SheetLayout
 from .text import MIN_SIZE, MUTED, FaceContext, Item, paragraph_style, plain_paragraph
 
 _HEADING_CHARS = 90
 """Fronts up to this long are set as headings; longer ones as text."""
-_CUT_LINE = 0.3
-_CUT_GREY = 0.62
 
 Warn = Callable[[Diagnostic], None]
 
 
-@dataclass(frozen=True, slots=True)
-class PrintCard:
-    """One card as printed: what its two faces show."""
-
-    card: Card
-    front: Inlines
-    back: Blocks
-    bullets: bool
-    """True when the back's paragraphs are facts, set as bullets."""
-    bold_front: bool
-
-
-def printable_cards(deck: Deck, options: BuildOptions) -> list[PrintCard]:
+def printable_cards(deck: Deck, options: BuildOptions) -> list[Card]:
     """The cards the PDF prints, in the order of the notes, then glossary cards if asked."""
-    result: list[PrintCard] = []
-    for card in deck.cards:
-        if card.kind not in options.print_kinds:
-            continue
-        if card.kind is CardKind.CLOZE:
-            # The front asks with gaps; the back shows the whole text, answers highlighted, and
-            # the extra text under a rule.
-            back: Blocks = (Paragraph(card.front, card.source.line),)
-            if card.back:
-                back += (ThematicBreak(), *card.back)
-            result.append(PrintCard(card, card.front, back, bullets=False, bold_front=False))
-        else:
-            revision = card.kind is CardKind.REVISION
-            result.append(PrintCard(card, card.front, card.back, revision, bold_front=True))
+    result = [card for card in deck.cards if card.kind in options.print_kinds]
     # A deck of key terms alone (a glossary file) prints them as its cards.
     if options.print_glossary_cards or not deck.cards:
-        printed = {p.card.identity for p in result}
+        printed = {card.identity for card in result}
         for entry in deck.glossary:
             if entry.card and entry.card in printed:
                 continue  # that card already asks it
@@ -78,8 +50,17 @@ def printable_cards(deck: Deck, options: BuildOptions) -> list[PrintCard]:
                 source=entry.source,
                 identity=f"glossary/{normalise_front(entry.term)}",
             )
-            result.append(PrintCard(card, card.front, card.back, bullets=False, bold_front=True))
+            result.append(card)
     return result
+
+
+def _printed_back(card: Card) -> Blocks:
+    """The back as printed: a cloze's shows the whole text, answers highlighted, and the extra
+    text under a rule (its front asks with gaps)."""
+    if card.kind is not CardKind.CLOZE:
+        return card.back
+    whole: Blocks = (Paragraph(card.front, card.source.line),)
+    return (*whole, ThematicBreak(), *card.back) if card.back else whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +92,6 @@ class CardPrinter:
     """Fits cards into their boxes and draws sheets, for one deck and one sheet layout."""
 
     def __init__(self, deck: Deck, layout: SheetLayout, total: int) -> None:
-        register_fonts()
         self.deck = deck
         self.layout = layout
         self.glyphs = MissingGlyphs()
@@ -119,8 +99,8 @@ class CardPrinter:
         spec = layout.spec
         self.meta = spec.meta_size
         self.meta_leading = self.meta * 1.2
-        card = Rect(0, 0, layout.card_width, layout.card_height)
-        self.content = card.inset(spec.padding)
+        pad = spec.padding
+        self.content = Rect(pad, pad, layout.card_width - 2 * pad, layout.card_height - 2 * pad)
         width = self.content.w
         gap = self.meta * 0.6
 
@@ -150,18 +130,19 @@ class CardPrinter:
             self.content.h - self.meta_leading - gap,
         )
 
-    def _front(self, card: PrintCard, ctx: FaceContext, continued: bool) -> tuple[Page, ...]:
+    def _front(self, card: Card, ctx: FaceContext, continued: bool) -> tuple[Page, ...]:
         spec = self.layout.spec
         if len(inline_text(card.front)) <= _HEADING_CHARS:
             # A heading or a short question: large, bold and centred.
-            font, align, top = SANS_BOLD if card.bold_front else SANS, "center", spec.heading_size
+            bold = card.kind is not CardKind.CLOZE
+            font, align, top = SANS_BOLD if bold else SANS, "center", spec.heading_size
         else:
             # A long question or a cloze sentence reads better set like text.
             font, align, top = SANS, "left", min(spec.heading_size, spec.body_size * 1.25)
 
         # The heading the front needs to be understood ("Definition" of what?), in the small
         # grey type of the title, lined up with the front; formulas typeset, pictures left out.
-        section = tuple(node for node in card.card.section if not isinstance(node, Image))
+        section = tuple(node for node in card.section if not isinstance(node, Image))
         above = paragraph_style(self.meta, SANS, align, color="muted")
 
         def build(size: float) -> list[Item]:
@@ -176,21 +157,22 @@ class CardPrinter:
 
         return fit(build, self.front_box.w, self.front_box.h, top)
 
-    def _back(self, card: PrintCard, ctx: FaceContext) -> tuple[Page, ...]:
-        def build(size: float) -> list[Item]:
-            return block_items(ctx, card.back, size, card.bullets)
-
-        return fit(build, self.back_box.w, self.back_box.h, self.layout.spec.body_size)
-
-    def plan(self, card: PrintCard, number: int, total: int, warn: Warn) -> list[Piece]:
+    def plan(self, card: Card, number: int, total: int, warn: Warn) -> list[Piece]:
         """The physical cards one printed card needs, with warnings about it sent to `warn`."""
-        file = card.card.source.file or self.deck.source.file
-        line = card.card.source.line
+        file = card.source.file or self.deck.source.file
+        line = card.source.line
         spec = self.layout.spec
         front_ctx = FaceContext(line, self.front_box.w, self.front_box.h, spec.heading_size)
         back_ctx = FaceContext(line, self.back_box.w, self.back_box.h, spec.body_size)
         front = self._front(card, front_ctx, continued=False)
-        back = self._back(card, back_ctx)
+        # A revision card's back holds facts, set as bullets.
+        bullets = card.kind is CardKind.REVISION
+        blocks = _printed_back(card)
+
+        def build_back(size: float) -> list[Item]:
+            return block_items(back_ctx, blocks, size, bullets)
+
+        back = fit(build_back, self.back_box.w, self.back_box.h, spec.body_size)
         count = max(len(front), len(back))
         follow = front
         if count > 1 and len(front) == 1:
@@ -202,8 +184,7 @@ class CardPrinter:
             self.glyphs.add(ctx.glyphs)
 
         if count == 1:
-            middle = not card.bullets
-            return [Piece(f"{number} / {total}", front[0], back[0], False, "", middle)]
+            return [Piece(f"{number} / {total}", front[0], back[0], False, "", not bullets)]
         labels = [f"{number}{_piece_letters(i)}" for i in range(count)]
         heading = " ".join(inline_text(card.front).split())
         if len(heading) > 60:
@@ -223,7 +204,7 @@ class CardPrinter:
             for i in range(count)
         ]
 
-    def pieces(self, cards: list[PrintCard], warn: Warn) -> Iterator[Piece]:
+    def pieces(self, cards: list[Card], warn: Warn) -> Iterator[Piece]:
         """Every physical card of the deck, in order, planned one printed card at a time."""
         for number, card in enumerate(cards, start=1):
             yield from self.plan(card, number, len(cards), warn)
@@ -231,7 +212,17 @@ class CardPrinter:
     def draw_sheet(self, canvas: Any, pieces: list[Piece]) -> None:
         """One sheet: the fronts page and the backs page, or one page to fold."""
         layout = self.layout
-        _draw_lines(canvas, layout)
+        # The thin cut lines along the card edges, and for `fold` the dashed fold lines.
+        canvas.saveState()
+        canvas.setLineWidth(0.3)
+        canvas.setStrokeGray(0.62)
+        for x1, y1, x2, y2 in layout.cut_lines:
+            canvas.line(x1, y1, x2, y2)
+        if layout.fold_lines:
+            canvas.setDash(3, 2.5)
+            for x1, y1, x2, y2 in layout.fold_lines:
+                canvas.line(x1, y1, x2, y2)
+        canvas.restoreState()
         for slot, piece in zip(layout.slots, pieces, strict=False):
             self._draw_front(canvas, slot.front, piece)
             if not layout.two_sided:
@@ -257,9 +248,7 @@ class CardPrinter:
     def _draw_back(self, canvas: Any, card: Rect, piece: Piece) -> None:
         content = self.content.moved(card.x, card.y)
         self._label(canvas, content, piece.label)
-        notes = []
-        if piece.continued:
-            notes.append("(continued)")
+        notes = ["(continued)"] if piece.continued else []
         if piece.next_label:
             notes.append(f"continues on {piece.next_label}")
         if notes:
@@ -274,20 +263,6 @@ class CardPrinter:
         canvas.setFont(SANS_BOLD, self.meta)
         canvas.setFillColor(MUTED)
         canvas.drawRightString(content.right, content.y + self.meta * 0.3, label)
-
-
-def _draw_lines(canvas: Any, layout: SheetLayout) -> None:
-    """The thin cut lines along the card edges, and for `fold` the dashed fold lines."""
-    canvas.saveState()
-    canvas.setLineWidth(_CUT_LINE)
-    canvas.setStrokeGray(_CUT_GREY)
-    for x1, y1, x2, y2 in layout.cut_lines:
-        canvas.line(x1, y1, x2, y2)
-    if layout.fold_lines:
-        canvas.setDash(3, 2.5)
-        for x1, y1, x2, y2 in layout.fold_lines:
-            canvas.line(x1, y1, x2, y2)
-    canvas.restoreState()
 
 
 def _truncated_paragraph(text: str, size: float, width: float, lines: int) -> Any:

@@ -21,13 +21,8 @@ SIZE_STEP = 0.5
 _EPSILON = 1e-6
 
 
-@dataclass(frozen=True, slots=True)
-class Placed:
-    """A flowable wrapped to the box's width, at a distance below the box's top."""
-
-    flowable: Any
-    top: float
-    height: float
+Placed = tuple[Any, float, float]
+"""A flowable wrapped to the box's width, its distance below the box's top, and its height."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +35,8 @@ class Page:
 
     def draw(self, canvas: Any, x: float, top: float) -> None:
         """Draw the content in a box whose top left is at (x, top)."""
-        for placed in self.placed:
-            placed.flowable.drawOn(canvas, x, top - placed.top - placed.height)
+        for flowable, below, height in self.placed:
+            flowable.drawOn(canvas, x, top - below - height)
 
 
 def paginate(items: list[Item], width: float, height: float) -> tuple[Page, ...]:
@@ -61,7 +56,7 @@ def paginate(items: list[Item], width: float, height: float) -> tuple[Page, ...]
         gap = gap if current else 0.0
         _, h = flowable.wrap(width, height)
         if used + gap + h <= height + _EPSILON:
-            current.append(Placed(flowable, used + gap, h))
+            current.append((flowable, used + gap, h))
             used += gap + h
             continue
         room = height - used - gap
@@ -72,7 +67,7 @@ def paginate(items: list[Item], width: float, height: float) -> tuple[Page, ...]
         if len(parts) >= 2:
             _, first_h = parts[0].wrap(width, room)
             if first_h <= room + _EPSILON:
-                current.append(Placed(parts[0], used + gap, first_h))
+                current.append((parts[0], used + gap, first_h))
                 used += gap + first_h
                 queue.extendleft((0.0, part) for part in reversed(parts[1:]))
                 close()
@@ -83,7 +78,7 @@ def paginate(items: list[Item], width: float, height: float) -> tuple[Page, ...]
             continue
         # Alone on an empty card and still too big, with no place to split it.
         scaled = Scaled(flowable, width, height)
-        current.append(Placed(scaled, 0.0, scaled.height))
+        current.append((scaled, 0.0, scaled.height))
         used = scaled.height
     if current or not pages:
         close()
@@ -92,16 +87,9 @@ def paginate(items: list[Item], width: float, height: float) -> tuple[Page, ...]
 
 def sizes_below(top: float) -> list[float]:
     """The sizes to try, from `top` down to the minimum in half-point steps."""
-    sizes = [top]
-    size = (top // SIZE_STEP) * SIZE_STEP
-    if size >= top:
-        size -= SIZE_STEP
-    while size > MIN_SIZE + _EPSILON:
-        sizes.append(size)
-        size -= SIZE_STEP
-    if sizes[-1] > MIN_SIZE:
-        sizes.append(MIN_SIZE)
-    return sizes
+    steps = range(math.ceil(top / SIZE_STEP) - 1, round(MIN_SIZE / SIZE_STEP), -1)
+    sizes = [top, *(step * SIZE_STEP for step in steps)]
+    return [*sizes, MIN_SIZE] if sizes[-1] > MIN_SIZE else sizes
 
 
 def fit(
@@ -128,14 +116,18 @@ def fit(
         if len(first) == 1:
             return first
         least = sum(page.used for page in first)
-    # From the guess, smaller sizes are tried until one fits; a larger one only while the
-    # room left over says that it may fit too.
-    index = max(1, _guess(sizes, least, height))
+    # From the guess, smaller sizes are tried until one fits; a larger one only while it is
+    # tried already or may fit too, its lines taller in proportion: a generous test (larger
+    # type also makes more lines), so the size chosen is the largest that fits.
+    guess = sizes[0] * math.sqrt(height / (least or height))
+    index = max(1, min(len(sizes) - 1, sum(size > guess + _EPSILON for size in sizes)))
     while index < len(sizes) and len(pages_at(sizes[index])) > 1:
         index += 1
     if index < len(sizes):
-        while index > 1 and _may_fit(sizes[index - 1], sizes[index], tried, height):
-            if len(pages_at(sizes[index - 1])) > 1:
+        while index > 1:
+            larger, size = sizes[index - 1], sizes[index]
+            may_fit = tried[size][0].used * (larger / size) <= height + _EPSILON
+            if not (larger in tried or may_fit) or len(pages_at(larger)) > 1:
                 break
             index -= 1
         return tried[sizes[index]]
@@ -187,22 +179,5 @@ def _least_lines(para: Any, width: float) -> int:
     space = min(spaces) * (1 - style.spaceShrinkage)
     # L lines hold the words and the spaces between them but the L - 1 dropped where the
     # lines break: W - (L - 1) * widest space <= L * width.
-    least = (words + gaps * space + max(spaces)) / (width + max(spaces))
+    least: float = (words + gaps * space + max(spaces)) / (width + max(spaces))
     return max(1, math.ceil(least - _EPSILON))
-
-
-def _guess(sizes: list[float], used: float, height: float) -> int:
-    """The index of the size at which content that takes `used` at `sizes[0]` fills `height`."""
-    guess = sizes[0] * math.sqrt(height / (used or height))
-    return next((i for i, size in enumerate(sizes) if size <= guess + _EPSILON), len(sizes) - 1)
-
-
-def _may_fit(
-    larger: float, size: float, tried: dict[float, tuple[Page, ...]], height: float
-) -> bool:
-    """Whether content that fits one box at `size` may fit it at `larger`: its lines, taller in
-    proportion, would still fit. A generous test (larger type also makes more lines), so that
-    the size chosen is the largest that fits, as trying every size would find."""
-    if larger in tried:
-        return len(tried[larger]) == 1
-    return tried[size][0].used * (larger / size) <= height + _EPSILON

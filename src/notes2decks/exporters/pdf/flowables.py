@@ -9,17 +9,22 @@ from reportlab.platypus import Flowable
 
 from .fonts import MONO, MONO_ADVANCE, SANS
 from .glyphs import mono_fallback
+from .math import draw_drawing
 from .text import CODE_BACKGROUND, CONTROL, INK, RULE
+
+Size = tuple[float, float]
 
 
 class FittedBox(Flowable):  # type: ignore[misc]
-    """A flowable of fixed natural size, centred in the width it is given and scaled down to fit
-    it and `max_height`."""
+    """A reportlab Drawing (a formula, an SVG picture) of `extent` set `times` larger, centred in
+    the width it is given and scaled down to fit it and `max_height`."""
 
-    def __init__(self, width: float, height: float, max_height: float) -> None:
+    def __init__(self, drawing: Any, extent: Size, times: float, max_height: float) -> None:
         super().__init__()
-        self.natural = (width, height)
+        self.natural = (extent[0] * times, extent[1] * times)
         self.max_height = max_height
+        self.drawing = drawing
+        self.extent = extent
         self.scale = 1.0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -34,7 +39,8 @@ class FittedBox(Flowable):  # type: ignore[misc]
         self.draw_scaled(x, width * self.scale, height * self.scale)
 
     def draw_scaled(self, x: float, width: float, height: float) -> None:
-        raise NotImplementedError
+        scale = (width / self.extent[0], height / self.extent[1])
+        draw_drawing(self.canv, self.drawing, x, 0, *scale)
 
 
 class CodeFlowable(Flowable):  # type: ignore[misc]
@@ -53,21 +59,17 @@ class CodeFlowable(Flowable):  # type: ignore[misc]
         self._for_width = width
         """The width `lines` were wrapped to."""
 
-    def _wrapped(self, width: float) -> list[str]:
-        columns = max(8, int((width - 2 * self.pad) / (MONO_ADVANCE * self.size)))
-        lines: list[str] = []
-        for raw in self.code.expandtabs(4).rstrip("\n").split("\n"):
-            raw = CONTROL.sub("", raw.rstrip())
-            lines.append(raw[:columns])
-            rest = raw[columns:]
-            while rest:
-                lines.append("\u21aa " + rest[: columns - 2])
-                rest = rest[columns - 2 :]
-        return lines
-
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if self.lines is None or self._for_width != avail_width:
-            self.lines = self._wrapped(avail_width)
+            columns = max(8, int((avail_width - 2 * self.pad) / (MONO_ADVANCE * self.size)))
+            self.lines = []
+            for raw in self.code.expandtabs(4).rstrip("\n").split("\n"):
+                raw = CONTROL.sub("", raw.rstrip())
+                self.lines.append(raw[:columns])
+                rest = raw[columns:]
+                while rest:
+                    self.lines.append("\u21aa " + rest[: columns - 2])
+                    rest = rest[columns - 2 :]
             self._for_width = avail_width
         self.width = avail_width
         self.height = len(self.lines) * self.leading + 2 * self.pad

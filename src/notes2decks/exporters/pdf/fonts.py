@@ -74,5 +74,4 @@ def string_width(text: str, font_name: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     register_fonts()
-    width: float = stringWidth(text, font_name, size)
-    return width
+    return float(stringWidth(text, font_name, size))

@@ -29,9 +29,7 @@ def face_of(font: str, *, bold: bool, italic: bool) -> str:
         return MONO
     bold = bold or font in (SANS_BOLD, SANS_BOLD_ITALIC)
     italic = italic or font in (SANS_ITALIC, SANS_BOLD_ITALIC)
-    if bold:
-        return SANS_BOLD_ITALIC if italic else SANS_BOLD
-    return SANS_ITALIC if italic else SANS
+    return ((SANS, SANS_ITALIC), (SANS_BOLD, SANS_BOLD_ITALIC))[bold][italic]
 
 
 @dataclass
@@ -53,8 +51,7 @@ class MissingGlyphs:
 
     def add(self, other: MissingGlyphs) -> None:
         """Record another's places too."""
-        for key, missing in other.places.items():
-            self.places.setdefault(key, missing)
+        self.places |= {k: v for k, v in other.places.items() if k not in self.places}
 
     def warning(self, file: str) -> Diagnostic | None:
         """The one warning for the whole file, at its first place, or None."""
@@ -66,10 +63,9 @@ class MissingGlyphs:
             shown += f" and {len(chars) - _SHOWN} more"
         count = len(self.places)
         where = "1 place" if count == 1 else f"{count} places, the first here"
-        lines = [line for line, _ in self.places if line]
         return Diagnostic(
             file,
-            min(lines) if lines else 0,
+            min((line for line, _ in self.places if line), default=0),
             f"the bundled fonts have no glyph for {shown} ({where}); "
             f"{'it prints as an empty box' if len(chars) == 1 else 'they print as empty boxes'}. "
             "Use other characters or write them out",

@@ -82,10 +82,6 @@ class Rect:
     def top(self) -> float:
         return self.y + self.h
 
-    def inset(self, margin: float) -> Rect:
-        """The rectangle shrunk by `margin` on every side."""
-        return Rect(self.x + margin, self.y + margin, self.w - 2 * margin, self.h - 2 * margin)
-
     def moved(self, dx: float, dy: float) -> Rect:
         return Rect(self.x + dx, self.y + dy, self.w, self.h)
 
@@ -143,11 +139,6 @@ def _look_up(table: dict[str, T], name: str, what: str) -> T:
         raise NotesError(f"unknown {what} {name!r}; use one of: {', '.join(table)}") from None
 
 
-def _fit(avail: float, size: float) -> int:
-    # A hair of tolerance so that exact fits (4 × 74 mm in 296 mm) survive rounding.
-    return int((avail + 1e-6) // size)
-
-
 def _choose_grid(
     spec: CardSpec, usable_w: float, usable_h: float, fold: bool
 ) -> tuple[float, float, int, int, str]:
@@ -156,18 +147,17 @@ def _choose_grid(
         cols, rows = spec.grid
         w = min(spec.width, usable_w / cols)
         h = min(spec.height, usable_h / rows)
-        pairing = ""
-        if fold:
-            pairing = "across" if cols % 2 == 0 else "down"
-            if cols % 2 and rows % 2:
-                raise NotesError(f"{spec.label} cards cannot be paired for folding")
+        if fold and cols % 2 and rows % 2:
+            raise NotesError(f"{spec.label} cards cannot be paired for folding")
+        pairing = ("across" if cols % 2 == 0 else "down") if fold else ""
         return w, h, cols, rows, pairing
 
     best: tuple[int, float, float, int, int, str] | None = None
     # Candidates in order of preference: the nominal orientation first, then turned; for fold,
     # front and back side by side before one above the other. Only a strictly better count wins.
     for w, h in ((spec.width, spec.height), (spec.height, spec.width)):
-        cols, rows = _fit(usable_w, w), _fit(usable_h, h)
+        # A hair of tolerance so that exact fits (4 × 74 mm in 296 mm) survive rounding.
+        cols, rows = int((usable_w + 1e-6) // w), int((usable_h + 1e-6) // h)
         counts = {"across": (cols // 2) * rows, "down": cols * (rows // 2), "": cols * rows}
         for pairing in ("across", "down") if fold else ("",):
             count = counts[pairing]

@@ -12,7 +12,6 @@ from ...images import HEAD_BYTES, image_kind
 from ...model import Image
 from .flowables import FittedBox
 from .fonts import SANS, SANS_ITALIC
-from .math import draw_drawing
 from .text import MIN_SIZE, FaceContext, Item, paragraph_style, plain_paragraph
 
 _IMAGE_SHARE = 0.5
@@ -75,21 +74,18 @@ class PictureFlowable(FittedBox):
     """An image from the notes, scaled into the card."""
 
     def __init__(self, picture: Picture, max_height: float) -> None:
-        super().__init__(picture.width, picture.height, max_height)
-        self.picture = picture
+        super().__init__(picture.drawing, (picture.width, picture.height), 1.0, max_height)
+        self.path = picture.path
 
     def draw_scaled(self, x: float, width: float, height: float) -> None:
-        picture = self.picture
-        if picture.drawing is not None:
-            scale = (width / picture.width, height / picture.height)
-            draw_drawing(self.canv, picture.drawing, x, 0, *scale)
-        else:
-            from reportlab.lib.utils import ImageReader
+        if self.drawing is not None:
+            return super().draw_scaled(x, width, height)
+        from reportlab.lib.utils import ImageReader
 
-            # reportlab names an image given as a file name after that name, and one given as a
-            # reader after its pixels: the notes' folder must not change the PDF's bytes.
-            image = ImageReader(str(picture.path))
-            self.canv.drawImage(image, x, 0, width, height, mask="auto")
+        # reportlab names an image given as a file name after that name, and one given as a
+        # reader after its pixels: the notes' folder must not change the PDF's bytes.
+        image = ImageReader(str(self.path))
+        self.canv.drawImage(image, x, 0, width, height, mask="auto")
 
 
 def picture_items(ctx: FaceContext, image: Image, size: float, line: int) -> list[Item]:

@@ -3,7 +3,6 @@ sheet."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib import colors
@@ -11,6 +10,7 @@ from reportlab.platypus import Paragraph
 
 from ...errors import Diagnostic
 from ...model import Deck, split_math
+from .cards import Warn
 from .fit import paginate
 from .fonts import SANS, SANS_BOLD, SANS_ITALIC
 from .glyphs import MissingGlyphs
@@ -24,19 +24,14 @@ _FOOTER_SIZE = 8.0
 
 
 def draw_glossary(
-    canvas: Any,
-    deck: Deck,
-    page_width: float,
-    page_height: float,
-    warn: Callable[[Diagnostic], None],
-    glyphs: MissingGlyphs,
+    canvas: Any, deck: Deck, layout: SheetLayout, warn: Warn, glyphs: MissingGlyphs
 ) -> None:
     """Pages with a two-column table of the deck's terms and definitions, for handing out;
     characters the fonts lack are added to `glyphs`."""
+    page_width, page_height = layout.page_width, layout.page_height
     size = _GLOSSARY_SIZE
     width = page_width - 2 * _SHEET_MARGIN
-    footer = _FOOTER_SIZE * 2
-    height = page_height - 2 * _SHEET_MARGIN - footer
+    height = page_height - 2 * _SHEET_MARGIN - _FOOTER_SIZE * 2
     ctx = FaceContext(0, width, height)
     # In alphabetical order, as a handout lists them; ties keep the notes' order.
     entries = sorted(deck.glossary, key=lambda entry: (entry.term.casefold(), entry.term))
@@ -51,13 +46,8 @@ def draw_glossary(
     rows: list[list[Any]] = [[Paragraph("Term", term_style), Paragraph("Definition", term_style)]]
     for entry, term in zip(entries, terms, strict=True):
         line = entry.source.line
-        definition = split_math(entry.definition)
-        rows.append(
-            [
-                inline_paragraph(ctx, term, size, term_style, front=False, line=line),
-                inline_paragraph(ctx, definition, size, text_style, front=False, line=line),
-            ]
-        )
+        cells = ((term, term_style), (split_math(entry.definition), text_style))
+        rows.append([inline_paragraph(ctx, c, size, s, front=False, line=line) for c, s in cells])
     widths = [term_width, width - term_width]
     table = ruled_table(rows, widths, 1, "LINEBELOW", size, pad, pad)
     title = Paragraph(escape(f"Glossary: {deck.title}"), paragraph_style(size * 1.6, SANS_BOLD))
@@ -87,15 +77,10 @@ _ARM = 7 * MM
 _SCALE = 10
 """The back's grids run from -_SCALE to +_SCALE millimetres each way."""
 
-
-_TARGETS = (
-    ("A", 0.25, 0.75),
-    ("B", 0.75, 0.75),
-    ("C", 0.5, 0.5),
-    ("D", 0.25, 0.25),
-    ("E", 0.75, 0.25),
+_TARGETS = tuple(
+    zip("ABCDE", (0.25, 0.75, 0.5, 0.25, 0.75), (0.75, 0.75, 0.5, 0.25, 0.25), strict=True)
 )
-"""The marks, in fractions of the sheet: the middle of each quarter and the centre."""
+"""The marks (name, across, up) in fractions of the sheet: each quarter's middle, the centre."""
 
 
 def _text_block(canvas: Any, paragraphs: list[str], width: float, top: float) -> None:

@@ -245,12 +245,10 @@ class _InlineWriter:
     def code(self, text: str) -> str:
         # Non-breaking spaces keep runs of spaces; a long span is split like a long word.
         self.ctx.glyphs.check(self.line, text, MONO)
-        runs = [
-            (escape(run).replace(" ", "\u00a0"), borrowed) for run, borrowed in mono_fallback(text)
-        ]
-        body = "".join(
-            f'<font face="{SANS}">{run}</font>' if borrowed else run for run, borrowed in runs
-        )
+        body = ""
+        for run, borrowed in mono_fallback(text):
+            run = escape(run).replace(" ", "\u00a0")
+            body += f'<font face="{SANS}">{run}</font>' if borrowed else run
         return f'<font face="{MONO}" backColor="{_CODE_BACK}">{body}</font>'
 
     def math(self, source: str, highlight: str | None) -> str:
