@@ -177,6 +177,10 @@ def test_read_only_notes_get_their_lock_file_in_the_output_folder(tmp_path: Path
         assert [p.relative_to(tmp_path / "out").as_posix() for p in locks] == [
             ".notes2decks-locks/notes2decks-lock/cold-war.txt.lock"
         ]
+        # The first build's note says where the lock files are, not "beside the notes".
+        said = [w.message for r in report.results for w in r.warnings if w.severity == "note"]
+        assert len(said) == 1
+        assert said[0].startswith(f"made {locks[0].parent}/, as the notes' folder cannot be")
     finally:
         notes.chmod(0o755)
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from ..atomic import private_folder
 from ..enrich import enrich_deck
-from ..enrich.lock import FIRST_LOCK
 from ..errors import Diagnostic, NoCardsError, NotesError
 from ..identity import glossary_notes
 from ..model import Deck, Image, walk_inlines
@@ -103,7 +102,10 @@ def build(
 
     report.results.sort(key=lambda r: (r.file.stem.as_posix(), r.file.display))
     _warn_shared_decks(report, options)
-    _say_once(report, FIRST_LOCK)
+    # The build's notes (where lock files were made) are said once, not per file.
+    notes = (w.message for r in report.results for w in r.warnings if w.severity == "note")
+    for message in dict.fromkeys(notes):
+        _say_once(report, message)
     for result in (r for r in report.results if not r.cached):
         if result.error is None:
             cache.store(result, options)

@@ -39,14 +39,13 @@ def enrich_deck(
         deck = add_auto_cloze(deck)
     if not options.lock or not any(EXPORTERS[fmt].needs_lock for fmt in options.formats):
         return deck, None
-    lock_path = lock_path_for(path)
-    if lock_dir is not None and not writable_folder(path.parent):
-        lock_path = lock_path_for(lock_dir / path.name)
+    aside = lock_dir is not None and not writable_folder(path.parent)
+    lock_path = lock_path_for(lock_dir / path.name if lock_dir and aside else path)
     deck, state = reconcile(deck, lock_path, warn, inputs, package=package)
 
     def save() -> None:
         if save_lock(lock_path, state) and state.dated_by_file:
-            warn(first_lock_warning(deck.source.file))
+            warn(first_lock_warning(deck.source.file, lock_path.parent if aside else None))
 
     return deck, save
 

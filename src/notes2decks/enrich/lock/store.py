@@ -279,14 +279,24 @@ def save_lock(lock_path: Path, state: LockState) -> bool:
     return created
 
 
+_DATED = (
+    "no lock file or earlier package of them was found, so each note is dated by its notes file"
+)
+_KEEPS = "it keeps their Anki notes, their dates, and the edits made to them in Anki"
 FIRST_LOCK = (
-    f"made {LOCK_FOLDER}/ beside the notes: no lock file or earlier package of them was found, "
-    "so each note is dated by its notes file. Keep it with the notes (commit it with them): it "
-    "keeps their Anki notes, their dates, and the edits made to them in Anki"
+    f"made {LOCK_FOLDER}/ beside the notes: {_DATED}. Keep it with the notes (commit it with "
+    f"them): {_KEEPS}"
 )
 """What a build says, once, when it made lock files without a lock or package to date notes by."""
 
 
-def first_lock_warning(file: str) -> Diagnostic:
-    """`FIRST_LOCK`, about the notes file `file`."""
-    return Diagnostic(file, 0, FIRST_LOCK, "note")
+def first_lock_warning(file: str, aside: Path | None = None) -> Diagnostic:
+    """`FIRST_LOCK`, about the notes file `file`; `aside` is the folder the lock files went to
+    instead, when the notes' own folder cannot be written."""
+    if aside is None:
+        return Diagnostic(file, 0, FIRST_LOCK, "note")
+    message = (
+        f"made {aside}/, as the notes' folder cannot be written: {_DATED}. Keep it with the "
+        f"outputs: {_KEEPS}"
+    )
+    return Diagnostic(file, 0, message, "note")
